@@ -1,0 +1,75 @@
+// File: guest_memory.cc
+#include "hvrun/engine/guest_memory.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <sys/mman.h>
+
+#include <cerrno>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "hvrun/layout.h"
+
+namespace hvrun {
+
+absl::StatusOr<GuestMemory> GuestMemory::Create(uint64_t size) {
+  if (size == 0 || size % layout::kPageSize != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("guest memory size ", size, " is not a positive multiple of 4096"));
+  }
+  UniqueFd fd(memfd_create("hvrun-guest", MFD_CLOEXEC));
+  if (!fd.valid()) {
+    return absl::ErrnoToStatus(errno, "memfd_create for guest memory");
+  }
+  if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("sizing guest memory to ", size, " bytes"));
+  }
+  void* addr = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
+  if (addr == MAP_FAILED) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("mapping ", size, " bytes of guest memory"));
+  }
+  return GuestMemory(std::move(fd), HostMapping(addr, size), size);
+}
+
+bool GuestMemory::Contains(uint64_t gva, uint64_t len) const {
+  if (gva < start_ || gva > size_) return false;
+  return len <= size_ - gva;
+}
+
+absl::StatusOr<std::span<uint8_t>> GuestMemory::Span(uint64_t gva, uint64_t len) const {
+  if (!Contains(gva, len)) {
+    return absl::OutOfRangeError(absl::StrFormat(
+        "guest range [0x%x, +0x%x) is not inside guest memory [0x%x, 0x%x)", gva, len, start_,
+        size_));
+  }
+  return std::span<uint8_t>(host_base() + gva, len);
+}
+
+absl::Status GuestMemory::WriteBytes(uint64_t gva, std::span<const uint8_t> bytes) const {
+  auto span = Span(gva, bytes.size());
+  if (!span.ok()) return span.status();
+  if (!bytes.empty()) std::memcpy(span->data(), bytes.data(), bytes.size());
+  return absl::OkStatus();
+}
+
+absl::Status GuestMemory::Discard(uint64_t gva, uint64_t len) const {
+  if (gva % layout::kPageSize != 0 || len % layout::kPageSize != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("discard of [0x%x, +0x%x) is not page-aligned", gva, len));
+  }
+  if (!Contains(gva, len)) {
+    return absl::OutOfRangeError(
+        absl::StrFormat("discard of [0x%x, +0x%x) is outside guest memory", gva, len));
+  }
+  if (len == 0) return absl::OkStatus();
+  if (fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(gva),
+                static_cast<off_t>(len)) != 0) {
+    // Some filesystems lack hole punching; zeroing gives the same contents.
+    std::memset(host_base() + gva, 0, len);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hvrun

@@ -1,0 +1,307 @@
+/*
+ * File: hv/abi.h
+ *
+ * The hvrun guest <-> host ABI: hypercall numbers, the per-call argument
+ * structs, the boot-info block hvrun hands the runtime, and the syscall frame
+ * every backend's syscall entry builds for the runtime.
+ *
+ * This header is self-contained, with no dependencies other than <stdint.h>,
+ * and is dual-use: it is compiled verbatim into the freestanding guest runtime
+ * and into the host (hvrun). Every struct has fixed-width fields only,
+ * explicit padding, and static assertions on its size and every offset, so a
+ * layout change cannot go unnoticed.
+ *
+ * HV_ABI_VERSION must be incremented if any material change is made to this
+ * file. hvrun refuses a runtime image whose version differs.
+ *
+ * Guest pointers are HV_GUEST_PTR(T): a plain 64-bit guest virtual address
+ * that the host can never dereference directly; it must go through the host's
+ * checked translation (hvrun/engine/guest_memory.h).
+ *
+ * Example (guest side):
+ *   struct hv_console_write w = {.fd = 1, .data = (uint64_t)buf, .len = n};
+ *   int64_t r = hypercall(HV_CALL_CONSOLE_WRITE, (uint64_t)&w);
+ */
+#ifndef HV_ABI_H_
+#define HV_ABI_H_
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define HV_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+#define HV_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+#define HV_CHECK_SIZE(T, n) HV_STATIC_ASSERT(sizeof(T) == (n), #T " size")
+#define HV_CHECK_OFFSET(T, f, n) \
+  HV_STATIC_ASSERT(__builtin_offsetof(T, f) == (n), #T "." #f " offset")
+
+/* A guest virtual address of a T. Never a host pointer. */
+#define HV_GUEST_PTR(T) uint64_t
+
+#define HV_ABI_VERSION 1
+
+/* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
+ * descriptor struct hv_runtime_note. hvrun reads it before loading. */
+#define HV_NOTE_NAME "hvrun"
+#define HV_NOTE_TYPE_ABI 0x4856u
+struct hv_runtime_note {
+  uint32_t abi_version; /* HV_ABI_VERSION the runtime was built with */
+  uint32_t flags;       /* reserved, 0 */
+};
+HV_CHECK_SIZE(struct hv_runtime_note, 8);
+
+/* Which backend delivers hypercalls. */
+enum hv_backend_kind {
+  HV_BACKEND_NONE = 0, /* not under hvrun (SDK only) */
+  HV_BACKEND_SIM = 1,
+  HV_BACKEND_KVM = 2,
+  HV_BACKEND_XEN = 3,
+};
+
+/*
+ * Hypercall numbers. A hypercall is a call of the hypercall page entry:
+ *   int64_t entry(uint64_t nr, HV_GUEST_PTR(void) arg)
+ * with the SysV calling convention. The result is >= 0 on success or a
+ * negative Linux errno value. Every struct below is the (arg) of its call.
+ */
+enum hv_call {
+  HV_CALL_RESERVED = 0,
+  HV_CALL_NOP = 1,           /* arg ignored; returns 0. Measures a round trip. */
+  HV_CALL_EXIT = 2,          /* struct hv_exit; never returns */
+  HV_CALL_CONSOLE_WRITE = 3, /* struct hv_console_io; returns bytes written */
+  HV_CALL_CONSOLE_READ = 4,  /* struct hv_console_io; returns bytes read */
+  HV_CALL_CONSOLE_INFO = 5,  /* struct hv_console_info */
+  HV_CALL_RANDOM = 6,        /* struct hv_buffer: fill with random bytes */
+  HV_CALL_MEM_DISCARD = 7,   /* struct hv_buffer: zero the pages, free host memory */
+  HV_CALL_REGISTER = 8,      /* struct hv_register: runtime entry points */
+  HV_CALL_UNSUPPORTED = 9,   /* struct hv_unsupported: a syscall got ENOSYS */
+  HV_CALL_PANIC = 10,        /* struct hv_buffer: message; never returns */
+  HV_CALL_CLOCK = 11,        /* struct hv_clock: host clock, the slow path */
+  HV_CALL_MAX
+};
+
+/* HV_CALL_EXIT: the guest is done. */
+struct hv_exit {
+  int32_t status;           /* IN: exit status, 0..255 */
+  uint32_t flags;           /* IN: HV_EXIT_* */
+  uint64_t unsupported;     /* IN: how many syscalls returned ENOSYS */
+  uint64_t out_of_memory;   /* IN: how many memory requests failed */
+};
+#define HV_EXIT_SIGNALED 1u /* status is a signal number (the app was killed) */
+HV_CHECK_SIZE(struct hv_exit, 24);
+HV_CHECK_OFFSET(struct hv_exit, status, 0);
+HV_CHECK_OFFSET(struct hv_exit, flags, 4);
+HV_CHECK_OFFSET(struct hv_exit, unsupported, 8);
+HV_CHECK_OFFSET(struct hv_exit, out_of_memory, 16);
+
+/* HV_CALL_CONSOLE_WRITE / HV_CALL_CONSOLE_READ on the guest's fd 0, 1 or 2. */
+struct hv_console_io {
+  uint32_t fd;              /* IN: 0 (read), 1 or 2 (write) */
+  uint32_t pad0;
+  HV_GUEST_PTR(void) data;  /* IN */
+  uint64_t len;             /* IN */
+};
+HV_CHECK_SIZE(struct hv_console_io, 24);
+HV_CHECK_OFFSET(struct hv_console_io, fd, 0);
+HV_CHECK_OFFSET(struct hv_console_io, data, 8);
+HV_CHECK_OFFSET(struct hv_console_io, len, 16);
+
+/* HV_CALL_CONSOLE_INFO: what the host's stdio stream behind (fd) is, so that
+ * the guest's isatty() and fstat() agree with a native run. */
+struct hv_console_info {
+  uint32_t fd;      /* IN */
+  uint32_t is_tty;  /* OUT: 1 if a terminal */
+  uint32_t mode;    /* OUT: st_mode of the host stream */
+  uint32_t pad0;
+  uint64_t rdev;    /* OUT: st_rdev */
+  uint64_t ino;     /* OUT: st_ino */
+};
+HV_CHECK_SIZE(struct hv_console_info, 32);
+HV_CHECK_OFFSET(struct hv_console_info, fd, 0);
+HV_CHECK_OFFSET(struct hv_console_info, is_tty, 4);
+HV_CHECK_OFFSET(struct hv_console_info, mode, 8);
+HV_CHECK_OFFSET(struct hv_console_info, rdev, 16);
+HV_CHECK_OFFSET(struct hv_console_info, ino, 24);
+
+/* A guest byte range: HV_CALL_RANDOM, HV_CALL_MEM_DISCARD, HV_CALL_PANIC. */
+struct hv_buffer {
+  HV_GUEST_PTR(void) data;  /* IN */
+  uint64_t len;             /* IN */
+};
+HV_CHECK_SIZE(struct hv_buffer, 16);
+HV_CHECK_OFFSET(struct hv_buffer, data, 0);
+HV_CHECK_OFFSET(struct hv_buffer, len, 8);
+
+/* HV_CALL_REGISTER: the runtime tells the backend where its syscall entry is,
+ * once, before it starts the app. */
+struct hv_register {
+  HV_GUEST_PTR(void) syscall_entry; /* IN: int64_t f(struct hv_syscall_frame*) */
+};
+HV_CHECK_SIZE(struct hv_register, 8);
+
+/* HV_CALL_UNSUPPORTED: with HV_BOOT_VERBOSE, each ENOSYS is reported. */
+struct hv_unsupported {
+  uint64_t nr;       /* IN: Linux x86-64 syscall number */
+  uint64_t args[6];  /* IN */
+  uint64_t count;    /* IN: how many times so far */
+};
+HV_CHECK_SIZE(struct hv_unsupported, 64);
+HV_CHECK_OFFSET(struct hv_unsupported, args, 8);
+HV_CHECK_OFFSET(struct hv_unsupported, count, 56);
+
+/* HV_CALL_CLOCK: the host's clock_gettime, for when the TSC is unusable. */
+struct hv_clock {
+  uint32_t clock_id;  /* IN: Linux clockid */
+  uint32_t pad0;
+  int64_t ns;         /* OUT */
+};
+HV_CHECK_SIZE(struct hv_clock, 16);
+HV_CHECK_OFFSET(struct hv_clock, ns, 8);
+
+/*
+ * The syscall frame. Every way a Linux syscall can arrive (SUD SIGSYS in sim,
+ * the CPL0 bounce in KVM) builds one of these and calls the runtime's one
+ * entry, int64_t entry(struct hv_syscall_frame*), whose result becomes rax.
+ */
+struct hv_syscall_frame {
+  uint64_t nr;       /* rax at the syscall instruction */
+  uint64_t args[6];  /* rdi, rsi, rdx, r10, r8, r9 */
+  uint64_t rip;      /* address after the syscall instruction */
+  uint64_t rsp;      /* the app's stack pointer */
+  uint64_t rflags;
+};
+HV_CHECK_SIZE(struct hv_syscall_frame, 80);
+HV_CHECK_OFFSET(struct hv_syscall_frame, nr, 0);
+HV_CHECK_OFFSET(struct hv_syscall_frame, args, 8);
+HV_CHECK_OFFSET(struct hv_syscall_frame, rip, 56);
+HV_CHECK_OFFSET(struct hv_syscall_frame, rsp, 64);
+HV_CHECK_OFFSET(struct hv_syscall_frame, rflags, 72);
+
+/*
+ * Clock calibration: the runtime reads time without a hypercall as
+ *   ns(tsc) = base_ns + (((tsc - base_tsc) * mult) >> shift)
+ * (128-bit product). realtime = monotonic + realtime_offset_ns.
+ */
+struct hv_clock_calibration {
+  uint64_t base_tsc;
+  uint64_t base_ns;            /* CLOCK_MONOTONIC at base_tsc */
+  int64_t realtime_offset_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+  uint32_t mult;
+  uint32_t shift;
+  uint64_t tsc_hz;             /* 0: no usable TSC, use HV_CALL_CLOCK */
+};
+HV_CHECK_SIZE(struct hv_clock_calibration, 40);
+HV_CHECK_OFFSET(struct hv_clock_calibration, base_ns, 8);
+HV_CHECK_OFFSET(struct hv_clock_calibration, realtime_offset_ns, 16);
+HV_CHECK_OFFSET(struct hv_clock_calibration, mult, 24);
+HV_CHECK_OFFSET(struct hv_clock_calibration, shift, 28);
+HV_CHECK_OFFSET(struct hv_clock_calibration, tsc_hz, 32);
+
+/* A range of guest memory. GVA == GPA: one address space mapped once. */
+struct hv_mem_region {
+  uint64_t start;
+  uint64_t size;
+};
+HV_CHECK_SIZE(struct hv_mem_region, 16);
+
+#define HV_BOOT_MAGIC 0x544f4f4256480000ull /* "\0\0HVBOOT" */
+#define HV_BOOT_VERBOSE 1u                  /* report unsupported syscalls */
+
+/*
+ * struct hv_boot_info: everything the runtime needs, in one page that hvrun
+ * fills before the first guest instruction. The runtime entry gets its
+ * address in rdi. Strings (argv then envp) are NUL-terminated, back to back,
+ * at (strings); the first is the app path as the guest sees it.
+ */
+struct hv_boot_info {
+  uint64_t magic;                     /* HV_BOOT_MAGIC */
+  uint32_t abi_version;               /* HV_ABI_VERSION */
+  uint32_t size;                      /* sizeof(struct hv_boot_info) */
+  uint32_t backend;                   /* enum hv_backend_kind */
+  uint32_t flags;                     /* HV_BOOT_* */
+  HV_GUEST_PTR(void) hypercall_entry; /* int64_t f(uint64_t nr, uint64_t arg) */
+  struct hv_mem_region memory;        /* all guest memory */
+  struct hv_mem_region free;          /* the runtime's to manage: brk, mmap, stacks */
+  struct hv_mem_region runtime;       /* the runtime image, as loaded */
+  struct hv_mem_region app;           /* the app image, as loaded */
+  HV_GUEST_PTR(void) app_entry;       /* AT_ENTRY */
+  HV_GUEST_PTR(void) app_phdr;        /* AT_PHDR: program headers in guest memory */
+  uint32_t app_phnum;                 /* AT_PHNUM */
+  uint32_t app_phent;                 /* AT_PHENT */
+  uint64_t app_load_bias;             /* 0 for ET_EXEC, the base for static-pie */
+  HV_GUEST_PTR(char) strings;         /* argv then envp */
+  uint64_t strings_size;
+  uint32_t argc;
+  uint32_t envc;
+  uint64_t stack_size;                /* the app's main stack, bytes */
+  struct hv_clock_calibration clock;
+  uint32_t uid, gid;                  /* the identity getuid() etc. report */
+  uint64_t hwcap;                     /* AT_HWCAP */
+  uint64_t hwcap2;                    /* AT_HWCAP2 */
+  uint8_t random[16];                 /* AT_RANDOM bytes */
+  uint64_t reserved[8];               /* 0 */
+};
+HV_CHECK_SIZE(struct hv_boot_info, 336);
+HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
+HV_CHECK_OFFSET(struct hv_boot_info, abi_version, 8);
+HV_CHECK_OFFSET(struct hv_boot_info, size, 12);
+HV_CHECK_OFFSET(struct hv_boot_info, backend, 16);
+HV_CHECK_OFFSET(struct hv_boot_info, flags, 20);
+HV_CHECK_OFFSET(struct hv_boot_info, hypercall_entry, 24);
+HV_CHECK_OFFSET(struct hv_boot_info, memory, 32);
+HV_CHECK_OFFSET(struct hv_boot_info, free, 48);
+HV_CHECK_OFFSET(struct hv_boot_info, runtime, 64);
+HV_CHECK_OFFSET(struct hv_boot_info, app, 80);
+HV_CHECK_OFFSET(struct hv_boot_info, app_entry, 96);
+HV_CHECK_OFFSET(struct hv_boot_info, app_phdr, 104);
+HV_CHECK_OFFSET(struct hv_boot_info, app_phnum, 112);
+HV_CHECK_OFFSET(struct hv_boot_info, app_phent, 116);
+HV_CHECK_OFFSET(struct hv_boot_info, app_load_bias, 120);
+HV_CHECK_OFFSET(struct hv_boot_info, strings, 128);
+HV_CHECK_OFFSET(struct hv_boot_info, strings_size, 136);
+HV_CHECK_OFFSET(struct hv_boot_info, argc, 144);
+HV_CHECK_OFFSET(struct hv_boot_info, envc, 148);
+HV_CHECK_OFFSET(struct hv_boot_info, stack_size, 152);
+HV_CHECK_OFFSET(struct hv_boot_info, clock, 160);
+HV_CHECK_OFFSET(struct hv_boot_info, uid, 200);
+HV_CHECK_OFFSET(struct hv_boot_info, gid, 204);
+HV_CHECK_OFFSET(struct hv_boot_info, hwcap, 208);
+HV_CHECK_OFFSET(struct hv_boot_info, hwcap2, 216);
+HV_CHECK_OFFSET(struct hv_boot_info, random, 224);
+HV_CHECK_OFFSET(struct hv_boot_info, reserved, 240);
+
+/*
+ * The native interface the runtime offers SDK apps. Its address is in the
+ * app's auxiliary vector under AT_HV_NATIVE; an app not under hvrun has no
+ * such entry. The functions are called directly (no trap), at the app's
+ * privilege, on the app's stack.
+ */
+#define AT_HV_NATIVE 0x48560001ull
+#define HV_NATIVE_MAGIC 0x45564954414e5648ull /* "HVNATIVE" */
+
+struct hv_stats {
+  uint64_t hypercalls;           /* all hypercalls made by the runtime and app */
+  uint64_t syscalls;             /* Linux syscalls served by the shim */
+  uint64_t unsupported_syscalls; /* of which returned ENOSYS as unknown */
+  uint64_t per_call[HV_CALL_MAX];/* hypercalls by number */
+};
+HV_CHECK_SIZE(struct hv_stats, 24 + 8 * HV_CALL_MAX);
+
+struct hv_native {
+  uint64_t magic;        /* HV_NATIVE_MAGIC */
+  uint32_t abi_version;  /* HV_ABI_VERSION */
+  uint32_t backend;      /* enum hv_backend_kind */
+  /* int64_t hypercall(uint64_t nr, uint64_t arg): counted, like the runtime's */
+  HV_GUEST_PTR(void) hypercall;
+  /* uint64_t monotonic_ns(void), from the calibrated TSC */
+  HV_GUEST_PTR(void) monotonic_ns;
+  /* void get_stats(struct hv_stats* out) */
+  HV_GUEST_PTR(void) get_stats;
+};
+HV_CHECK_SIZE(struct hv_native, 40);
+HV_CHECK_OFFSET(struct hv_native, hypercall, 16);
+HV_CHECK_OFFSET(struct hv_native, monotonic_ns, 24);
+HV_CHECK_OFFSET(struct hv_native, get_stats, 32);
+
+#endif /* HV_ABI_H_ */
