@@ -19,7 +19,7 @@
  * checked translation (hvrun/engine/guest_memory.h).
  *
  * Example (guest side):
- *   struct hv_console_write w = {.fd = 1, .data = (uint64_t)buf, .len = n};
+ *   struct hv_console_io w = {.fd = 1, .data = (uint64_t)buf, .len = n};
  *   int64_t r = hypercall(HV_CALL_CONSOLE_WRITE, (uint64_t)&w);
  */
 #ifndef HV_ABI_H_
@@ -242,7 +242,7 @@ struct hv_boot_info {
   uint8_t random[16];                 /* AT_RANDOM bytes */
   uint64_t reserved[8];               /* 0 */
 };
-HV_CHECK_SIZE(struct hv_boot_info, 336);
+HV_CHECK_SIZE(struct hv_boot_info, 304);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
 HV_CHECK_OFFSET(struct hv_boot_info, abi_version, 8);
 HV_CHECK_OFFSET(struct hv_boot_info, size, 12);

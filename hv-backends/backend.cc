@@ -1,0 +1,23 @@
+// File: backend.cc
+#include "hv-backends/backend.h"
+
+#include "absl/strings/str_cat.h"
+#include "hv-backends/sim/host/sim_backend.h"
+
+namespace hvrun {
+
+absl::StatusOr<std::unique_ptr<Backend>> CreateBackend(std::string_view name) {
+  if (name == "sim" || name == "auto") return CreateSimBackend();
+  if (name == "kvm") {
+    return absl::UnimplementedError(
+        "the kvm backend is not built yet (it is planned); use --backend=sim");
+  }
+  if (name == "xen") {
+    return absl::UnimplementedError(
+        "the xen backend is not built yet (it is planned); use --backend=sim");
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown backend '", std::string(name), "': expected auto, sim, kvm or xen"));
+}
+
+}  // namespace hvrun

@@ -1,0 +1,104 @@
+// File: backend.h
+//
+// The one interface every backend implements (sim, kvm, xen), shaped like
+// cloud-hypervisor's hypervisor crate: a backend knows how the guest runs and
+// how a hypercall reaches the host; what a hypercall does is the shared
+// service engine's business (HypercallHandler), so services never see KVM.
+//
+// Example:
+//   HV_ASSIGN_OR_RETURN(std::unique_ptr<Backend> b, CreateBackend("auto"));
+//   HV_ASSIGN_OR_RETURN(uint64_t entry, b->InstallGuestPages(memory));
+//   HV_ASSIGN_OR_RETURN(GuestExit exit, b->Run(start, engine));
+#ifndef HV_BACKENDS_BACKEND_H_
+#define HV_BACKENDS_BACKEND_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hv/abi.h"
+#include "hvrun/engine/guest_memory.h"
+
+namespace hvrun {
+
+// What the service engine decided about one hypercall.
+struct HypercallOutcome {
+  enum class Kind { kReply, kExit, kFatal };
+  Kind kind = Kind::kReply;
+  int64_t result = 0;     // kReply: the guest's return value (or -errno)
+  hv_exit exit{};         // kExit: what the guest reported
+  absl::Status fatal;     // kFatal: why the guest must stop (runtime panic, ...)
+
+  static HypercallOutcome Reply(int64_t r) { return {Kind::kReply, r, {}, {}}; }
+  static HypercallOutcome Exit(const hv_exit& e) { return {Kind::kExit, 0, e, {}}; }
+  static HypercallOutcome Fatal(absl::Status s) { return {Kind::kFatal, 0, {}, std::move(s)}; }
+};
+
+// Serves hypercalls. Implemented once (hvrun/engine/service_engine.h).
+class HypercallHandler {
+ public:
+  virtual ~HypercallHandler() = default;
+  // Handles hypercall (nr) with argument guest address (arg).
+  virtual HypercallOutcome Handle(uint64_t nr, uint64_t arg) = 0;
+};
+
+// A guest fault, as the backend saw it. Formatting and symbols: crash_report.h.
+struct CrashReport {
+  std::string what;          // "SIGSEGV (segmentation fault)", "#PF page fault", ...
+  int signo = 0;             // the Linux signal a native run would die of
+  uint64_t rip = 0;
+  std::optional<uint64_t> fault_address;
+  std::vector<std::pair<std::string, uint64_t>> registers;  // in display order
+};
+
+// How a guest run ended.
+struct GuestExit {
+  enum class Kind {
+    kExited,    // the guest called HV_CALL_EXIT; status is its exit status
+    kSignaled,  // the guest ended itself by a signal (abort); status is signo
+    kCrashed,   // a fault; status is the signal a native run would die of
+    kTimedOut,  // --timeout ran out
+    kKilled,    // the guest died without a report; status is signo or -1
+  };
+  Kind kind = Kind::kExited;
+  int status = 0;
+  hv_exit info{};            // the guest's own exit report, when it made one
+  std::optional<CrashReport> crash;
+  std::string detail;        // one line for kKilled and kTimedOut
+};
+
+struct GuestStart {
+  uint64_t entry = 0;        // runtime entry point (guest address)
+  uint64_t boot_info = 0;    // passed in rdi
+  uint64_t stack_top = 0;    // initial rsp
+  absl::Duration timeout = absl::InfiniteDuration();
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;
+  virtual hv_backend_kind kind() const = 0;
+  // Writes the backend's pages into guest memory at layout::kBackendPages
+  // (the hypercall page and what it needs). Returns the hypercall entry.
+  virtual absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) = 0;
+  // Runs the guest from (start) until it exits, crashes or times out,
+  // passing each hypercall to (handler). Errors are hvrun's own failures.
+  virtual absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,
+                                        HypercallHandler& handler) = 0;
+};
+
+// Returns the backend called (name): "sim", "kvm", "xen", or "auto" (the
+// fastest one usable on this machine). Unavailable or unbuilt backends give
+// a clear error (UnimplementedError / FailedPreconditionError).
+absl::StatusOr<std::unique_ptr<Backend>> CreateBackend(std::string_view name);
+
+}  // namespace hvrun
+
+#endif  // HV_BACKENDS_BACKEND_H_

@@ -1,0 +1,223 @@
+/*
+ * File: sim_guest.S
+ *
+ * The sim backend's guest pages. Assembled into hvrun as a position-
+ * independent blob (hv_sim_blob_start .. hv_sim_blob_end) that hvrun copies
+ * into guest memory at layout::kBackendPages; it runs inside the guest child
+ * process, never in hvrun itself. All references are RIP-relative within the
+ * blob, so it runs wherever it is copied.
+ *
+ * Syscall User Dispatch lets host syscalls through only from the code page,
+ * so every `syscall` instruction the guest may legitimately reach is here:
+ * the hypercall futex handshake, rt_sigreturn, exit_group, and the launch
+ * stub's munmap + seccomp. The seccomp filter then limits those to futex,
+ * rt_sigreturn and exit_group.
+ */
+#include "hv-backends/sim/sim_mailbox.h"
+
+#define SYS_rt_sigreturn 15
+#define SYS_munmap 11
+#define SYS_futex 202
+#define SYS_exit_group 231
+#define SYS_seccomp 317
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define ENOSYS 38
+
+/* ucontext_t: uc_mcontext.gregs starts at byte 40. Indices: see <sys/ucontext.h>. */
+#define UC_GREG(i) (40 + 8 * (i))
+#define REG_R8 0
+#define REG_R9 1
+#define REG_R10 2
+#define REG_RDI 8
+#define REG_RSI 9
+#define REG_RDX 12
+#define REG_RAX 13
+#define REG_RSP 15
+#define REG_RIP 16
+#define REG_EFL 17
+
+  .section .rodata.hv_sim_blob, "a"
+  .balign 4096
+  .globl hv_sim_blob_start, hv_sim_blob_end
+  .globl hv_sim_hypercall, hv_sim_sigsys, hv_sim_crash, hv_sim_restorer, hv_sim_launch
+hv_sim_blob_start:
+
+/*
+ * int64_t hv_sim_hypercall(uint64_t nr, uint64_t arg)
+ * Posts the request in the mailbox, wakes hvrun if it sleeps, spins briefly
+ * for the reply, then sleeps on the futex. Clobbers only caller-saved regs.
+ */
+hv_sim_hypercall:
+  leaq mailbox(%rip), %r8
+  movq %rdi, SIM_MB_NR(%r8)
+  movq %rsi, SIM_MB_ARG(%r8)
+  movl $SIM_STATE_REQUEST, %eax
+  xchgl %eax, SIM_MB_STATE(%r8)       /* publish; xchg is a full barrier */
+  cmpl $0, SIM_MB_HOST_SLEEPING(%r8)  /* Dekker with hvrun's host_sleeping store */
+  je 2f
+  movl $SYS_futex, %eax
+  leaq SIM_MB_STATE(%r8), %rdi
+  movl $FUTEX_WAKE, %esi
+  movl $1, %edx
+  xorl %r10d, %r10d
+  syscall                             /* preserves r8 */
+2:
+  movl $SIM_SPIN_GUEST, %ecx
+3:
+  cmpl $SIM_STATE_REPLY, SIM_MB_STATE(%r8)
+  je 5f
+  pause
+  decl %ecx
+  jnz 3b
+4:                                    /* sleep until the reply */
+  movl $1, SIM_MB_GUEST_SLEEPING(%r8)
+  mfence
+  cmpl $SIM_STATE_REPLY, SIM_MB_STATE(%r8)
+  je 6f
+  movl $SYS_futex, %eax
+  leaq SIM_MB_STATE(%r8), %rdi
+  movl $FUTEX_WAIT, %esi
+  movl $SIM_STATE_REQUEST, %edx
+  xorl %r10d, %r10d
+  syscall
+  movl $0, SIM_MB_GUEST_SLEEPING(%r8)
+  jmp 4b
+6:
+  movl $0, SIM_MB_GUEST_SLEEPING(%r8)
+5:
+  movq SIM_MB_RESULT(%r8), %rax
+  movl $SIM_STATE_IDLE, SIM_MB_STATE(%r8)
+  ret
+
+/*
+ * SIGSYS handler: void (int sig, siginfo_t* info, ucontext_t* uc), entered on
+ * the app's own stack (no SA_ONSTACK) with SA_NODEFER. Syscall User Dispatch
+ * rolled rax back to the syscall number. Builds a struct hv_syscall_frame,
+ * calls the runtime's one syscall entry, and stores its result in the saved
+ * rax, which rt_sigreturn (via hv_sim_restorer) puts back.
+ */
+hv_sim_sigsys:
+  pushq %rbx                          /* rsp is now 16-byte aligned */
+  movq %rdx, %rbx
+  subq $80, %rsp                      /* struct hv_syscall_frame */
+  movq UC_GREG(REG_RAX)(%rbx), %rax
+  movq %rax, 0(%rsp)
+  movq UC_GREG(REG_RDI)(%rbx), %rax
+  movq %rax, 8(%rsp)
+  movq UC_GREG(REG_RSI)(%rbx), %rax
+  movq %rax, 16(%rsp)
+  movq UC_GREG(REG_RDX)(%rbx), %rax
+  movq %rax, 24(%rsp)
+  movq UC_GREG(REG_R10)(%rbx), %rax
+  movq %rax, 32(%rsp)
+  movq UC_GREG(REG_R8)(%rbx), %rax
+  movq %rax, 40(%rsp)
+  movq UC_GREG(REG_R9)(%rbx), %rax
+  movq %rax, 48(%rsp)
+  movq UC_GREG(REG_RIP)(%rbx), %rax
+  movq %rax, 56(%rsp)
+  movq UC_GREG(REG_RSP)(%rbx), %rax
+  movq %rax, 64(%rsp)
+  movq UC_GREG(REG_EFL)(%rbx), %rax
+  movq %rax, 72(%rsp)
+  movq $-ENOSYS, %rax
+  movq mailbox+SIM_MB_SYSCALL_ENTRY(%rip), %rcx
+  testq %rcx, %rcx
+  jz 1f
+  movq %rsp, %rdi
+  cld
+  call *%rcx
+1:
+  movq %rax, UC_GREG(REG_RAX)(%rbx)
+  addq $80, %rsp
+  popq %rbx
+  ret                                 /* to hv_sim_restorer */
+
+/*
+ * Crash handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, on the
+ * alternate stack: copies signal, code, fault address and the registers into
+ * the mailbox for hvrun, then ends the child. hvrun reads the report after
+ * the child is gone.
+ */
+hv_sim_crash:
+  movl %edi, %r9d
+  leaq mailbox+SIM_MB_CRASH(%rip), %r8
+  movl %edi, SIM_CRASH_SIGNO_OFF(%r8)
+  movl 8(%rsi), %eax                  /* si_code */
+  movl %eax, SIM_CRASH_CODE_OFF(%r8)
+  movq 16(%rsi), %rax                 /* si_addr */
+  movq %rax, SIM_CRASH_ADDR_OFF(%r8)
+  leaq UC_GREG(0)(%rdx), %rsi
+  leaq SIM_CRASH_GREGS_OFF(%r8), %rdi
+  movl $SIM_CRASH_NGREGS, %ecx
+  cld
+  rep movsq
+  movl $SIM_CRASH_MAGIC, SIM_CRASH_MAGIC_OFF(%r8)
+  leal 128(%r9), %edi
+  movl $SYS_exit_group, %eax
+  syscall
+  ud2
+
+hv_sim_restorer:
+  movl $SYS_rt_sigreturn, %eax
+  syscall
+  ud2
+
+/*
+ * void hv_sim_launch(uint64_t entry, uint64_t boot_info, uint64_t stack,
+ *                    uint64_t guest_end)
+ * The child's last host step. Switches to the guest stack, unmaps everything
+ * hvrun left in the child above guest memory (its code, heap, libraries,
+ * stack, vdso), installs the seccomp filter, and enters the runtime. Called
+ * with Syscall User Dispatch already on: only syscalls from this page work.
+ */
+hv_sim_launch:
+  movq %rdx, %rsp
+  movq %rdi, %r12
+  movq %rsi, %r13
+  movl $SYS_munmap, %eax              /* [guest_end, 47-bit user space end) */
+  movq %rcx, %rdi
+  movabsq $0x7ffffffff000, %rsi
+  subq %rcx, %rsi
+  syscall
+  testq %rax, %rax
+  jnz 9f
+  movl $SYS_munmap, %eax              /* above 47 bits, where 5-level paging allows */
+  movabsq $0x800000000000, %rdi
+  movabsq $0xff7ffffffff000, %rsi
+  syscall                             /* EINVAL where there is no such space */
+  movl $SYS_seccomp, %eax
+  movl $1, %edi                       /* SECCOMP_SET_MODE_FILTER */
+  xorl %esi, %esi
+  leaq mailbox+SIM_MB_FPROG(%rip), %rdx
+  syscall
+  testq %rax, %rax
+  jnz 9f
+  movq %r13, %rdi
+  xorl %eax, %eax
+  xorl %ebx, %ebx
+  xorl %ecx, %ecx
+  xorl %edx, %edx
+  xorl %esi, %esi
+  xorl %ebp, %ebp
+  xorl %r8d, %r8d
+  xorl %r9d, %r9d
+  xorl %r10d, %r10d
+  xorl %r11d, %r11d
+  xorl %r13d, %r13d
+  xorl %r14d, %r14d
+  xorl %r15d, %r15d
+  jmp *%r12
+9:
+  movl $SYS_exit_group, %eax
+  movl $125, %edi
+  syscall
+  ud2
+
+  .balign 4096
+mailbox:
+  .zero 4096
+filter_page:
+  .zero 4096
+hv_sim_blob_end:

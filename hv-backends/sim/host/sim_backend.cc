@@ -1,0 +1,308 @@
+// File: sim_backend.cc
+#include "hv-backends/sim/host/sim_backend.h"
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "hv-backends/sim/sim_mailbox.h"
+#include "hvrun/engine/signal_names.h"
+#include "hvrun/layout.h"
+#include "hvrun/status_macros.h"
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_OFF 0
+#define PR_SYS_DISPATCH_ON 1
+#endif
+
+extern "C" {
+extern const char hv_sim_blob_start[], hv_sim_blob_end[];
+extern const char hv_sim_hypercall[], hv_sim_sigsys[], hv_sim_crash[], hv_sim_restorer[],
+    hv_sim_launch[];
+}
+
+namespace hvrun {
+namespace {
+
+using sim::SimCrash;
+
+// <asm/signal.h> has it, but clashes with <signal.h>; glibc hides it.
+constexpr uint64_t kSaRestorer = 0x04000000;
+
+constexpr uint64_t kCode = layout::kBackendPages + SIM_CODE_OFFSET;
+constexpr uint64_t kMailbox = layout::kBackendPages + SIM_MAILBOX_OFFSET;
+constexpr uint64_t kFilter = layout::kBackendPages + SIM_FILTER_OFFSET;
+static_assert(layout::kBackendPages + SIM_PAGES_SIZE <= SIM_ALTSTACK);
+static_assert(SIM_ALTSTACK + SIM_ALTSTACK_SIZE <= layout::kBackendPagesEnd);
+
+// Pause iterations hvrun spins for the next request before it sleeps: long
+// enough to catch a guest that makes hypercalls back to back (~tens of us).
+constexpr int kHostSpin = 20000;
+
+uint64_t GuestAddressOf(const char* symbol) {
+  return kCode + static_cast<uint64_t>(symbol - hv_sim_blob_start);
+}
+
+// The kernel's struct sigaction (not glibc's): glibc would install its own
+// restorer, whose rt_sigreturn lies outside the dispatch-allowed page.
+struct KernelSigaction {
+  uint64_t handler;
+  uint64_t flags;
+  uint64_t restorer;
+  uint64_t mask;
+};
+
+// struct sock_fprog as the guest sees it: the filter pointer is a guest address.
+struct GuestFprog {
+  uint16_t len;
+  uint16_t pad[3];
+  uint64_t filter;
+};
+static_assert(sizeof(GuestFprog) == sizeof(sock_fprog));
+
+// seccomp: allow only what the code page needs; anything else kills the child.
+constexpr sock_filter kFilterProgram[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 3, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 2, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 1, 0),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+};
+
+void WriteStderr(const char* msg) {
+  ssize_t unused = write(STDERR_FILENO, msg, strlen(msg));
+  (void)unused;
+}
+
+// Runs in the forked child: async-signal-safe calls only, no allocation.
+[[noreturn]] void ChildMain(pid_t parent, int memfd, uint64_t mem_start, uint64_t mem_size,
+                            const GuestStart& start) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(125);
+  void* want = reinterpret_cast<void*>(mem_start);
+  void* got = mmap(want, mem_size - mem_start, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_SHARED | MAP_FIXED_NOREPLACE, memfd, static_cast<off_t>(mem_start));
+  if (got != want) {
+    WriteStderr("hvrun: sim: cannot map guest memory at its guest addresses in the child "
+                "(is the range in use, or vm.mmap_min_addr above 4096 without CAP_SYS_RAWIO?)\n");
+    _exit(125);
+  }
+  stack_t ss{};
+  ss.ss_sp = reinterpret_cast<void*>(SIM_ALTSTACK);
+  ss.ss_size = SIM_ALTSTACK_SIZE;
+  if (sigaltstack(&ss, nullptr) != 0) _exit(125);
+
+  KernelSigaction sys{GuestAddressOf(hv_sim_sigsys), SA_SIGINFO | SA_NODEFER | kSaRestorer,
+                      GuestAddressOf(hv_sim_restorer), 0};
+  if (syscall(SYS_rt_sigaction, SIGSYS, &sys, nullptr, 8) != 0) _exit(125);
+  KernelSigaction crash{GuestAddressOf(hv_sim_crash),
+                        SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | kSaRestorer,
+                        GuestAddressOf(hv_sim_restorer), ~0ull};
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP}) {
+    if (syscall(SYS_rt_sigaction, sig, &crash, nullptr, 8) != 0) _exit(125);
+  }
+  uint64_t empty = 0;
+  if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, nullptr, 8) != 0) _exit(125);
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(125);
+  // From here on, any syscall outside the code page raises SIGSYS, so the
+  // next thing is the jump into that page.
+  if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, kCode, layout::kPageSize, 0) != 0) {
+    WriteStderr("hvrun: sim: Syscall User Dispatch is unavailable\n");
+    _exit(125);
+  }
+  using LaunchFn = void (*)(uint64_t, uint64_t, uint64_t, uint64_t);
+  reinterpret_cast<LaunchFn>(GuestAddressOf(hv_sim_launch))(start.entry, start.boot_info,
+                                                             start.stack_top, mem_size);
+  _exit(125);
+}
+
+long Futex(std::atomic_ref<uint32_t>& word, int op, uint32_t val, const timespec* timeout) {
+  return syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), op, val, timeout, nullptr, 0);
+}
+
+CrashReport ReportFromSimCrash(const SimCrash& c) {
+  static constexpr struct {
+    const char* name;
+    int index;
+  } kRegs[] = {{"rax", 13}, {"rbx", 11}, {"rcx", 14}, {"rdx", 12}, {"rsi", 9},  {"rdi", 8},
+               {"rbp", 10}, {"rsp", 15}, {"r8", 0},   {"r9", 1},   {"r10", 2},  {"r11", 3},
+               {"r12", 4},  {"r13", 5},  {"r14", 6},  {"r15", 7},  {"rip", 16}, {"rflags", 17},
+               {"trapno", 20}, {"err", 19}, {"cr2", 22}};
+  CrashReport r;
+  r.signo = c.signo;
+  r.what = SignalDescription(c.signo);
+  r.rip = c.gregs[16];
+  if (c.signo == SIGSEGV || c.signo == SIGBUS) r.fault_address = c.addr;
+  for (const auto& reg : kRegs) r.registers.emplace_back(reg.name, c.gregs[reg.index]);
+  return r;
+}
+
+class SimBackend final : public Backend {
+ public:
+  std::string_view name() const override { return "sim"; }
+  hv_backend_kind kind() const override { return HV_BACKEND_SIM; }
+
+  absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) override {
+    const size_t blob = static_cast<size_t>(hv_sim_blob_end - hv_sim_blob_start);
+    if (blob != SIM_PAGES_SIZE) {
+      return absl::InternalError(absl::StrCat("sim guest blob is ", blob, " bytes, expected ",
+                                              SIM_PAGES_SIZE));
+    }
+    HV_RETURN_IF_ERROR(memory.WriteBytes(
+        kCode, {reinterpret_cast<const uint8_t*>(hv_sim_blob_start), blob}));
+    HV_RETURN_IF_ERROR(memory.WriteBytes(
+        kFilter, {reinterpret_cast<const uint8_t*>(kFilterProgram), sizeof(kFilterProgram)}));
+    GuestFprog fprog{static_cast<uint16_t>(std::size(kFilterProgram)), {}, kFilter};
+    HV_RETURN_IF_ERROR(memory.Write(kMailbox + SIM_MB_FPROG, fprog));
+    return GuestAddressOf(hv_sim_hypercall);
+  }
+
+  absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,
+                                HypercallHandler& handler) override;
+};
+
+absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const GuestStart& start,
+                                          HypercallHandler& handler) {
+  HV_ASSIGN_OR_RETURN(std::span<uint8_t> mb, memory.Span(kMailbox, layout::kPageSize));
+  auto u32 = [&](int off) { return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(&mb[off])); };
+  auto u64 = [&](int off) { return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[off])); };
+  std::atomic_ref<uint32_t> state = u32(SIM_MB_STATE);
+
+  const pid_t parent = getpid();
+  const pid_t child = fork();
+  if (child < 0) return absl::ErrnoToStatus(errno, "sim: fork of the guest process");
+  if (child == 0) ChildMain(parent, memory.fd(), memory.start(), memory.size(), start);
+
+  // The waiter reaps the child and wakes the serve loop. Only it writes
+  // SIM_STATE_DEAD, after child_dead, which lives in hvrun's own memory so a
+  // guest cannot fake its own death.
+  std::atomic<bool> child_dead{false};
+  siginfo_t death{};
+  std::thread waiter([&] {
+    while (waitid(P_PID, child, &death, WEXITED) != 0 && errno == EINTR) {
+    }
+    child_dead.store(true);
+    state.store(SIM_STATE_DEAD);
+    Futex(state, FUTEX_WAKE, INT32_MAX, nullptr);
+  });
+  auto finish = [&](GuestExit exit) -> GuestExit {
+    if (!child_dead.load()) kill(child, SIGKILL);
+    waiter.join();
+    return exit;
+  };
+
+  const absl::Time deadline = start.timeout == absl::InfiniteDuration()
+                                  ? absl::InfiniteFuture()
+                                  : absl::Now() + start.timeout;
+  for (;;) {
+    // Wait for a request: spin a little, then sleep on the futex.
+    bool request = false;
+    for (int i = 0; i < kHostSpin && !child_dead.load(std::memory_order_relaxed); ++i) {
+      if (state.load(std::memory_order_acquire) == SIM_STATE_REQUEST) {
+        request = true;
+        break;
+      }
+      __builtin_ia32_pause();
+    }
+    while (!request && !child_dead.load()) {
+      u32(SIM_MB_HOST_SLEEPING).store(1);  // seq_cst: Dekker with the guest's xchg
+      const uint32_t seen = state.load();
+      if (seen == SIM_STATE_REQUEST) {
+        request = true;
+      } else if (deadline == absl::InfiniteFuture()) {
+        Futex(state, FUTEX_WAIT, seen, nullptr);
+      } else {
+        const absl::Duration left = deadline - absl::Now();
+        if (left <= absl::ZeroDuration()) {
+          u32(SIM_MB_HOST_SLEEPING).store(0);
+          GuestExit e;
+          e.kind = GuestExit::Kind::kTimedOut;
+          e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(start.timeout));
+          return finish(std::move(e));
+        }
+        timespec ts = absl::ToTimespec(left);
+        Futex(state, FUTEX_WAIT, seen, &ts);
+      }
+      u32(SIM_MB_HOST_SLEEPING).store(0);
+    }
+    if (child_dead.load()) break;
+
+    const uint64_t nr = u64(SIM_MB_NR).load(std::memory_order_relaxed);
+    const uint64_t arg = u64(SIM_MB_ARG).load(std::memory_order_relaxed);
+    HypercallOutcome out;
+    if (nr == HV_CALL_REGISTER) {
+      // Delivery, not a service: the SIGSYS stub calls the entry it reads here.
+      auto reg = memory.Read<hv_register>(arg);
+      if (reg.ok()) u64(SIM_MB_SYSCALL_ENTRY).store(reg->syscall_entry);
+      out = HypercallOutcome::Reply(reg.ok() ? 0 : -EFAULT);
+    } else {
+      out = handler.Handle(nr, arg);
+    }
+    if (out.kind == HypercallOutcome::Kind::kExit) {
+      GuestExit e;
+      e.info = out.exit;
+      e.status = out.exit.status;
+      e.kind = (out.exit.flags & HV_EXIT_SIGNALED) ? GuestExit::Kind::kSignaled
+                                                   : GuestExit::Kind::kExited;
+      return finish(std::move(e));
+    }
+    if (out.kind == HypercallOutcome::Kind::kFatal) {
+      finish(GuestExit{});
+      return out.fatal;
+    }
+    *reinterpret_cast<int64_t*>(&mb[SIM_MB_RESULT]) = out.result;
+    uint32_t expected = SIM_STATE_REQUEST;
+    if (!state.compare_exchange_strong(expected, SIM_STATE_REPLY)) continue;  // dead, or guest scribbled
+    if (u32(SIM_MB_GUEST_SLEEPING).load() != 0) Futex(state, FUTEX_WAKE, 1, nullptr);
+  }
+
+  // The child is gone without saying goodbye: crash, seccomp, or a signal.
+  waiter.join();
+  SimCrash crash;
+  std::memcpy(&crash, &mb[SIM_MB_CRASH], sizeof(crash));
+  GuestExit e;
+  if (crash.magic == SIM_CRASH_MAGIC) {
+    e.kind = GuestExit::Kind::kCrashed;
+    e.status = crash.signo;
+    e.crash = ReportFromSimCrash(crash);
+  } else if (death.si_code == CLD_KILLED || death.si_code == CLD_DUMPED) {
+    e.kind = GuestExit::Kind::kKilled;
+    e.status = death.si_status;
+    e.detail = death.si_status == SIGSYS
+                   ? "guest made a host system call the sim sandbox forbids (killed by seccomp)"
+                   : absl::StrCat("guest killed by ", SignalName(death.si_status));
+  } else {
+    e.kind = GuestExit::Kind::kKilled;
+    e.status = -1;
+    e.detail = absl::StrCat("sim guest process exited with status ", death.si_status,
+                            " before the runtime reported an exit");
+  }
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Backend>> CreateSimBackend() {
+  return std::unique_ptr<Backend>(std::make_unique<SimBackend>());
+}
+
+}  // namespace hvrun

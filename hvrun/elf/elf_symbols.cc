@@ -1,0 +1,103 @@
+// File: elf_symbols.cc
+#include "hvrun/elf/elf_symbols.h"
+
+#include <elf.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <span>
+
+namespace hvrun {
+namespace {
+
+using elf_internal::InBounds;
+using elf_internal::ReadAt;
+
+// Section header tables larger than this are treated as malformed.
+constexpr uint64_t kMaxSections = 1 << 16;
+// Longer names are cut (C++ symbols can be long, but not this long).
+constexpr size_t kMaxNameLength = 1024;
+
+// The bytes of section (sh) if they lie inside (file).
+std::optional<std::span<const uint8_t>> SectionBytes(std::span<const uint8_t> file,
+                                                     const Elf64_Shdr& sh) {
+  if (!InBounds(sh.sh_offset, sh.sh_size, file.size())) return std::nullopt;
+  return file.subspan(sh.sh_offset, sh.sh_size);
+}
+
+}  // namespace
+
+ElfSymbols ElfSymbols::FromImage(const ElfImage& image) {
+  const std::span<const uint8_t> file(image.bytes);
+  ElfSymbols out;
+  const std::optional<Elf64_Ehdr> eh = ReadAt<Elf64_Ehdr>(file, 0);
+  // e_shnum 0 with e_shoff set is the extended numbering of >= 0xff00
+  // sections: no program of ours has that many, so it is treated as none.
+  if (!eh.has_value() || eh->e_shoff == 0 || eh->e_shnum == 0 ||
+      eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shnum > kMaxSections) {
+    return out;
+  }
+  const auto section = [&](uint64_t i) {
+    return ReadAt<Elf64_Shdr>(file, eh->e_shoff + i * sizeof(Elf64_Shdr));
+  };
+  std::optional<Elf64_Shdr> symtab;
+  for (uint64_t i = 0; i < eh->e_shnum && !symtab.has_value(); ++i) {
+    std::optional<Elf64_Shdr> sh = section(i);
+    if (!sh.has_value()) return out;  // table runs past the file
+    if (sh->sh_type == SHT_SYMTAB) symtab = sh;
+  }
+  if (!symtab.has_value() || symtab->sh_link >= eh->e_shnum) return out;
+  const std::optional<Elf64_Shdr> strtab = section(symtab->sh_link);
+  if (!strtab.has_value() || strtab->sh_type != SHT_STRTAB) return out;
+  const auto syms = SectionBytes(file, *symtab);
+  const auto strs = SectionBytes(file, *strtab);
+  if (!syms.has_value() || !strs.has_value()) return out;
+
+  for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= syms->size(); off += sizeof(Elf64_Sym)) {
+    const Elf64_Sym sym = *ReadAt<Elf64_Sym>(*syms, off);
+    const uint8_t type = ELF64_ST_TYPE(sym.st_info);
+    if (type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC) continue;
+    if (sym.st_shndx == SHN_UNDEF || sym.st_size == 0 ||
+        sym.st_size > std::numeric_limits<uint64_t>::max() - sym.st_value ||
+        sym.st_name >= strs->size()) {
+      continue;
+    }
+    const char* name = reinterpret_cast<const char*>(strs->data()) + sym.st_name;
+    const size_t max_len = std::min<uint64_t>(strs->size() - sym.st_name, kMaxNameLength);
+    const size_t len = strnlen(name, max_len);
+    if (len == 0) continue;
+    out.symbols_.push_back(
+        {.start = sym.st_value, .end = sym.st_value + sym.st_size, .name = std::string(name, len)});
+  }
+  std::stable_sort(out.symbols_.begin(), out.symbols_.end(),
+                   [](const Symbol& a, const Symbol& b) { return a.start < b.start; });
+  out.max_end_.reserve(out.symbols_.size());
+  uint64_t max_end = 0;
+  for (const Symbol& s : out.symbols_) {
+    max_end = std::max(max_end, s.end);
+    out.max_end_.push_back(max_end);
+  }
+  return out;
+}
+
+std::optional<std::pair<std::string, uint64_t>> ElfSymbols::Lookup(uint64_t vaddr) const {
+  // The first symbol starting after (vaddr); candidates are before it.
+  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), vaddr,
+                             [](uint64_t v, const Symbol& s) { return v < s.start; });
+  size_t i = static_cast<size_t>(it - symbols_.begin());
+  std::optional<size_t> found;
+  while (i > 0 && max_end_[i - 1] > vaddr) {
+    --i;
+    // Walking back, the first match has the latest start and wins; only its
+    // aliases (equal start) are still looked at, so the first in .symtab
+    // order is the one reported.
+    if (found.has_value() && symbols_[i].start != symbols_[*found].start) break;
+    if (vaddr < symbols_[i].end) found = i;
+  }
+  if (!found.has_value()) return std::nullopt;
+  const Symbol& s = symbols_[*found];
+  return std::make_pair(s.name, vaddr - s.start);
+}
+
+}  // namespace hvrun

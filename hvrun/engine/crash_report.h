@@ -1,0 +1,25 @@
+// File: crash_report.h
+//
+// Formats a guest fault (CrashReport, from any backend) for the user:
+//   hvrun: guest crashed: SIGSEGV (segmentation fault) at rip 0x401b2d <main+13>, fault address 0x0
+//     rax 0x0000000000000000  rbx ...
+#ifndef HVRUN_ENGINE_CRASH_REPORT_H_
+#define HVRUN_ENGINE_CRASH_REPORT_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "hv-backends/backend.h"
+
+namespace hvrun {
+
+// Returns " <symbol+off>" for a guest address, or "" when unknown.
+using Symbolizer = std::function<std::string(uint64_t)>;
+
+// Returns the multi-line report, ending in a newline.
+std::string FormatCrashReport(const CrashReport& crash, const Symbolizer& symbolize);
+
+}  // namespace hvrun
+
+#endif  // HVRUN_ENGINE_CRASH_REPORT_H_

@@ -1,0 +1,44 @@
+// File: launch.h
+//
+// Launch() runs one app under hvrun, start to finish: the recipe in
+// launch.cc reads top to bottom like Firecracker's builder.
+//
+// Example:
+//   LaunchOptions opts{.app = "/bin/busybox", .args = {"/bin/busybox", "true"}};
+//   absl::StatusOr<int> status = Launch(opts);  // the guest's exit status
+#ifndef HVRUN_LAUNCH_H_
+#define HVRUN_LAUNCH_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "hvrun/layout.h"
+
+namespace hvrun {
+
+struct LaunchOptions {
+  std::string backend = "auto";         // auto | sim | kvm | xen
+  uint64_t memory = layout::kDefaultMemory;
+  std::vector<std::string> env;         // KEY=VALUE, what the guest's environ holds
+  bool verbose = false;
+  std::string runtime;                  // runtime image; empty: beside hvrun
+  absl::Duration timeout = absl::InfiniteDuration();
+  std::string app;                      // host path of the app
+  std::vector<std::string> args;        // argv, argv[0] included
+};
+
+// Runs the app. Returns the exit status hvrun should exit with (the guest's
+// status, 128+N for a guest killed by signal N, 124 on timeout), having
+// printed any report to stderr. Errors carry their exit code (exit_codes.h).
+absl::StatusOr<int> Launch(const LaunchOptions& options);
+
+// Returns where the runtime image is: beside the hvrun binary (build tree)
+// or in the installed tree's lib dir. NotFound names both places.
+absl::StatusOr<std::string> LocateRuntime();
+
+}  // namespace hvrun
+
+#endif  // HVRUN_LAUNCH_H_

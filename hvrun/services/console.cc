@@ -1,0 +1,77 @@
+// File: console.cc
+//
+// The guest's fds 0, 1 and 2 are hvrun's stdin, stdout and stderr.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "hvrun/services/services.h"
+
+namespace hvrun {
+namespace {
+
+// Largest single console transfer; longer writes come back short and the
+// runtime loops, like a pipe.
+constexpr uint64_t kMaxTransfer = 1 << 20;
+
+int HostFd(const ServiceContext& ctx, uint32_t fd) {
+  switch (fd) {
+    case 0: return ctx.options.stdin_fd;
+    case 1: return ctx.options.stdout_fd;
+    case 2: return ctx.options.stderr_fd;
+    default: return -1;
+  }
+}
+
+}  // namespace
+
+HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg) {
+  auto io = ctx.memory.Read<hv_console_io>(arg);
+  if (!io.ok()) return HypercallOutcome::Reply(-EFAULT);
+  if (io->fd != 1 && io->fd != 2) return HypercallOutcome::Reply(-EBADF);
+  const uint64_t len = std::min<uint64_t>(io->len, kMaxTransfer);
+  auto data = ctx.memory.Span(io->data, len);
+  if (!data.ok()) return HypercallOutcome::Reply(-EFAULT);
+  size_t done = 0;
+  while (done < data->size()) {
+    ssize_t n = write(HostFd(ctx, io->fd), data->data() + done, data->size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return HypercallOutcome::Reply(done > 0 ? static_cast<int64_t>(done) : -errno);
+    done += static_cast<size_t>(n);
+  }
+  return HypercallOutcome::Reply(static_cast<int64_t>(done));
+}
+
+HypercallOutcome ConsoleRead(const ServiceContext& ctx, uint64_t arg) {
+  auto io = ctx.memory.Read<hv_console_io>(arg);
+  if (!io.ok()) return HypercallOutcome::Reply(-EFAULT);
+  if (io->fd != 0) return HypercallOutcome::Reply(-EBADF);
+  const uint64_t len = std::min<uint64_t>(io->len, kMaxTransfer);
+  auto data = ctx.memory.Span(io->data, len);
+  if (!data.ok()) return HypercallOutcome::Reply(-EFAULT);
+  ssize_t n;
+  do {
+    n = read(HostFd(ctx, 0), data->data(), data->size());
+  } while (n < 0 && errno == EINTR);
+  return HypercallOutcome::Reply(n < 0 ? -errno : n);
+}
+
+HypercallOutcome ConsoleInfo(const ServiceContext& ctx, uint64_t arg) {
+  auto info = ctx.memory.Read<hv_console_info>(arg);
+  if (!info.ok()) return HypercallOutcome::Reply(-EFAULT);
+  const int fd = HostFd(ctx, info->fd);
+  if (fd < 0) return HypercallOutcome::Reply(-EBADF);
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return HypercallOutcome::Reply(-errno);
+  hv_console_info out = *info;
+  out.is_tty = isatty(fd) ? 1 : 0;
+  out.mode = st.st_mode;
+  out.rdev = st.st_rdev;
+  out.ino = st.st_ino;
+  if (!ctx.memory.Write(arg, out).ok()) return HypercallOutcome::Reply(-EFAULT);
+  return HypercallOutcome::Reply(0);
+}
+
+}  // namespace hvrun

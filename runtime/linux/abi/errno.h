@@ -1,0 +1,38 @@
+// File: runtime/linux/abi/errno.h
+//
+// Linux errno values (asm-generic/errno-base.h, errno.h) as the runtime
+// returns them: every handler returns -kEXXX, never sets a global errno.
+// Names carry a k prefix so they never collide with a host libc's macros in
+// host-compiled unit tests.
+#ifndef HVRT_LINUX_ABI_ERRNO_H_
+#define HVRT_LINUX_ABI_ERRNO_H_
+
+#include <stdint.h>
+
+namespace hvrt::abi {
+
+inline constexpr int64_t kEPERM = 1;
+inline constexpr int64_t kENOENT = 2;
+inline constexpr int64_t kESRCH = 3;
+inline constexpr int64_t kEINTR = 4;
+inline constexpr int64_t kEIO = 5;
+inline constexpr int64_t kEBADF = 9;
+inline constexpr int64_t kEAGAIN = 11;
+inline constexpr int64_t kENOMEM = 12;
+inline constexpr int64_t kEACCES = 13;
+inline constexpr int64_t kEFAULT = 14;
+inline constexpr int64_t kEEXIST = 17;
+inline constexpr int64_t kENODEV = 19;
+inline constexpr int64_t kEINVAL = 22;
+inline constexpr int64_t kEMFILE = 24;
+inline constexpr int64_t kENOTTY = 25;
+inline constexpr int64_t kESPIPE = 29;
+inline constexpr int64_t kERANGE = 34;
+inline constexpr int64_t kEDEADLK = 35;
+inline constexpr int64_t kENAMETOOLONG = 36;
+inline constexpr int64_t kENOSYS = 38;
+inline constexpr int64_t kETIMEDOUT = 110;
+
+}  // namespace hvrt::abi
+
+#endif  // HVRT_LINUX_ABI_ERRNO_H_

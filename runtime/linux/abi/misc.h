@@ -1,0 +1,57 @@
+// File: runtime/linux/abi/misc.h
+//
+// Small Linux ABI pieces with no better home: utsname, iovec, getrandom and
+// arch_prctl codes, futex operations, limits.
+#ifndef HVRT_LINUX_ABI_MISC_H_
+#define HVRT_LINUX_ABI_MISC_H_
+
+#include <stdint.h>
+
+namespace hvrt::abi {
+
+// uname(2): six 65-byte fields (__NEW_UTS_LEN + 1).
+struct Utsname {
+  char sysname[65];
+  char nodename[65];
+  char release[65];
+  char version[65];
+  char machine[65];
+  char domainname[65];
+};
+static_assert(sizeof(Utsname) == 390);
+
+struct Iovec {
+  uint64_t iov_base;
+  uint64_t iov_len;
+};
+static_assert(sizeof(Iovec) == 16);
+inline constexpr uint64_t kUIO_MAXIOV = 1024;
+
+// The most one read/write moves (MAX_RW_COUNT: INT_MAX rounded down to a page).
+inline constexpr uint64_t kMAX_RW_COUNT = 0x7ffff000;
+
+inline constexpr uint64_t kGRND_NONBLOCK = 1;
+inline constexpr uint64_t kGRND_RANDOM = 2;
+inline constexpr uint64_t kGRND_INSECURE = 4;
+
+inline constexpr uint64_t kARCH_SET_GS = 0x1001;
+inline constexpr uint64_t kARCH_SET_FS = 0x1002;
+inline constexpr uint64_t kARCH_GET_FS = 0x1003;
+inline constexpr uint64_t kARCH_GET_GS = 0x1004;
+// TASK_SIZE_MAX for 4-level paging: user addresses lie below it.
+inline constexpr uint64_t kTASK_SIZE_MAX = (1ull << 47) - 4096;
+
+inline constexpr uint64_t kFUTEX_WAIT = 0;
+inline constexpr uint64_t kFUTEX_WAKE = 1;
+inline constexpr uint64_t kFUTEX_WAIT_BITSET = 9;
+inline constexpr uint64_t kFUTEX_WAKE_BITSET = 10;
+inline constexpr uint64_t kFUTEX_PRIVATE_FLAG = 128;
+inline constexpr uint64_t kFUTEX_CLOCK_REALTIME = 256;
+inline constexpr uint64_t kFUTEX_CMD_MASK = ~(kFUTEX_PRIVATE_FLAG | kFUTEX_CLOCK_REALTIME);
+
+// struct robust_list_head: three words.
+inline constexpr uint64_t kROBUST_LIST_HEAD_SIZE = 24;
+
+}  // namespace hvrt::abi
+
+#endif  // HVRT_LINUX_ABI_MISC_H_

@@ -1,0 +1,70 @@
+// File: runtime/linux/abi/syscall_nr.h
+//
+// Linux x86-64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl) for
+// the calls the shim serves. nr::read mirrors <sys/syscall.h>'s SYS_read; a
+// unit test checks every number against the host's header.
+#ifndef HVRT_LINUX_ABI_SYSCALL_NR_H_
+#define HVRT_LINUX_ABI_SYSCALL_NR_H_
+
+#include <stdint.h>
+
+namespace hvrt::nr {
+
+inline constexpr uint32_t read = 0;
+inline constexpr uint32_t write = 1;
+inline constexpr uint32_t open = 2;
+inline constexpr uint32_t close = 3;
+inline constexpr uint32_t fstat = 5;
+inline constexpr uint32_t lseek = 8;
+inline constexpr uint32_t mmap = 9;
+inline constexpr uint32_t mprotect = 10;
+inline constexpr uint32_t munmap = 11;
+inline constexpr uint32_t brk = 12;
+inline constexpr uint32_t rt_sigaction = 13;
+inline constexpr uint32_t rt_sigprocmask = 14;
+inline constexpr uint32_t ioctl = 16;
+inline constexpr uint32_t pread64 = 17;
+inline constexpr uint32_t pwrite64 = 18;
+inline constexpr uint32_t readv = 19;
+inline constexpr uint32_t writev = 20;
+inline constexpr uint32_t sched_yield = 24;
+inline constexpr uint32_t mremap = 25;
+inline constexpr uint32_t madvise = 28;
+inline constexpr uint32_t getpid = 39;
+inline constexpr uint32_t exit = 60;
+inline constexpr uint32_t kill = 62;
+inline constexpr uint32_t uname = 63;
+inline constexpr uint32_t fcntl = 72;
+inline constexpr uint32_t getcwd = 79;
+inline constexpr uint32_t readlink = 89;
+inline constexpr uint32_t gettimeofday = 96;
+inline constexpr uint32_t getrlimit = 97;
+inline constexpr uint32_t getuid = 102;
+inline constexpr uint32_t getgid = 104;
+inline constexpr uint32_t geteuid = 107;
+inline constexpr uint32_t getegid = 108;
+inline constexpr uint32_t getppid = 110;
+inline constexpr uint32_t sigaltstack = 131;
+inline constexpr uint32_t arch_prctl = 158;
+inline constexpr uint32_t setrlimit = 160;
+inline constexpr uint32_t gettid = 186;
+inline constexpr uint32_t tkill = 200;
+inline constexpr uint32_t time = 201;
+inline constexpr uint32_t futex = 202;
+inline constexpr uint32_t sched_getaffinity = 204;
+inline constexpr uint32_t set_tid_address = 218;
+inline constexpr uint32_t clock_gettime = 228;
+inline constexpr uint32_t clock_getres = 229;
+inline constexpr uint32_t exit_group = 231;
+inline constexpr uint32_t tgkill = 234;
+inline constexpr uint32_t openat = 257;
+inline constexpr uint32_t newfstatat = 262;
+inline constexpr uint32_t readlinkat = 267;
+inline constexpr uint32_t set_robust_list = 273;
+inline constexpr uint32_t prlimit64 = 302;
+inline constexpr uint32_t getrandom = 318;
+inline constexpr uint32_t rseq = 334;
+
+}  // namespace hvrt::nr
+
+#endif  // HVRT_LINUX_ABI_SYSCALL_NR_H_

@@ -1,0 +1,43 @@
+// File: runtime/linux/abi/time.h
+//
+// Clock ids (linux/time.h) and the x86-64 time structs, sizes asserted.
+#ifndef HVRT_LINUX_ABI_TIME_H_
+#define HVRT_LINUX_ABI_TIME_H_
+
+#include <stdint.h>
+
+namespace hvrt::abi {
+
+inline constexpr int32_t kCLOCK_REALTIME = 0;
+inline constexpr int32_t kCLOCK_MONOTONIC = 1;
+inline constexpr int32_t kCLOCK_PROCESS_CPUTIME_ID = 2;
+inline constexpr int32_t kCLOCK_THREAD_CPUTIME_ID = 3;
+inline constexpr int32_t kCLOCK_MONOTONIC_RAW = 4;
+inline constexpr int32_t kCLOCK_REALTIME_COARSE = 5;
+inline constexpr int32_t kCLOCK_MONOTONIC_COARSE = 6;
+inline constexpr int32_t kCLOCK_BOOTTIME = 7;
+inline constexpr int32_t kCLOCK_REALTIME_ALARM = 8;
+inline constexpr int32_t kCLOCK_BOOTTIME_ALARM = 9;
+inline constexpr int32_t kCLOCK_TAI = 11;
+
+struct Timespec {
+  int64_t tv_sec;
+  int64_t tv_nsec;
+};
+static_assert(sizeof(Timespec) == 16);
+
+struct Timeval {
+  int64_t tv_sec;
+  int64_t tv_usec;
+};
+static_assert(sizeof(Timeval) == 16);
+
+struct Timezone {
+  int32_t tz_minuteswest;
+  int32_t tz_dsttime;
+};
+static_assert(sizeof(Timezone) == 8);
+
+}  // namespace hvrt::abi
+
+#endif  // HVRT_LINUX_ABI_TIME_H_

@@ -1,0 +1,187 @@
+// File: tests/e2e/differential_test.cc
+//
+// Differential e2e suite: every case runs a static program natively and under
+// `hvrun --backend=B`, and the two runs must agree on stdout and exit status
+// (and stderr, where the program's stderr is deterministic). The native run
+// must also end as the case expects, so a broken test program cannot make
+// both sides agree on a failure.
+//
+// Parametrized by backend (hvtest::BackendsUnderTest(), one line per backend)
+// and by case (kCases below: program, args, env, stdin).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "tests/e2e/hvrun_env.h"
+#include "tests/e2e/process.h"
+
+namespace hvtest {
+namespace {
+
+struct Case {
+  std::string name;     // test name suffix: letters, digits, '_'
+  std::string program;  // a tests/programs name, or "bin/NAME" for <build>/bin/NAME
+  std::vector<std::string> args;
+  std::vector<std::string> env;  // natively the whole environment; under hvrun, -e each
+  std::string stdin_data;
+  int expected_status = 0;         // the native shell status (128+signo for a signal)
+  std::string expect_out;          // the native stdout must contain this
+  bool compare_stderr = true;      // false where hvrun adds a report (crashes)
+  std::vector<std::string> flags;  // extra hvrun flags
+};
+
+// About 1.5 MiB of deterministic mixed-case text with newlines: more than any
+// pipe buffer, so stdin and stdout must both stream.
+std::string BigText() {
+  std::string s;
+  uint32_t x = 12345;
+  while (s.size() < 1536 * 1024) {
+    x = x * 1103515245u + 12345u;
+    char c = static_cast<char>('a' + (x >> 16) % 26);
+    if ((x >> 8) % 3 == 0) c = static_cast<char>(c - 'a' + 'A');
+    if ((x >> 4) % 61 == 0) c = '\n';
+    if ((x >> 4) % 67 == 0) c = ' ';
+    s.push_back(c);
+  }
+  return s;
+}
+
+const std::vector<Case>& Cases() {
+  static const std::vector<Case> kCases = {
+      {.name = "hello_c", .program = "hello_c", .expect_out = "hello from C: 42 str 3.142 0xbeef"},
+      {.name = "hello_c_status_7",
+       .program = "hello_c",
+       .args = {"7"},
+       .expected_status = 7,
+       .expect_out = "puts line"},
+      {.name = "hello_static_pie",
+       .program = "hello_pie",
+       .args = {"5"},
+       .expected_status = 5,
+       .expect_out = "hello from C: 42 str 3.142 0xbeef"},
+      {.name = "examples_hello", .program = "bin/hello", .compare_stderr = false},
+      {.name = "args_env",
+       .program = "args_env",
+       .args = {"one", "", "with space", "\xc3\xbcnic\xc3\xb6" "de", "--verbose", "-e", "X=Y",
+                "--backend=kvm", "--memory=1K", "--"},
+       .env = {"HV_TEST_A=alpha", "HV_TEST_B=b=c d", "HV_TEST_EMPTY="},
+       .expect_out = "HV_TEST_B=[b=c d]"},
+      {.name = "args_env_no_args", .program = "args_env", .expect_out = "HV_TEST_A is unset"},
+      {.name = "cxx_features", .program = "cxx_features", .expect_out = "cxx_features: all ok"},
+      {.name = "alloc", .program = "alloc", .expect_out = "alloc: all ok"},
+      {.name = "clock", .program = "clock", .expect_out = "clock: all ok"},
+      {.name = "random", .program = "random", .expect_out = "random: all ok"},
+      {.name = "stdin_echo_empty", .program = "stdin_echo"},
+      {.name = "stdin_echo_text",
+       .program = "stdin_echo",
+       .stdin_data = "hello, world\nsecond Line 123\nno newline at end",
+       .expect_out = "HELLO, WORLD\nSECOND LINE 123\nNO NEWLINE AT END"},
+      {.name = "stdin_echo_1_5_MiB", .program = "stdin_echo", .stdin_data = BigText()},
+      {.name = "exit_0", .program = "exit_codes", .args = {"exit", "0"}},
+      {.name = "exit_1", .program = "exit_codes", .args = {"exit", "1"}, .expected_status = 1},
+      {.name = "exit_42",
+       .program = "exit_codes",
+       .args = {"exit", "42"},
+       .expected_status = 42,
+       .expect_out = "exit(42) with unflushed output"},
+      {.name = "exit_255", .program = "exit_codes", .args = {"exit", "255"}, .expected_status = 255},
+      {.name = "exit_256_wraps_to_0", .program = "exit_codes", .args = {"exit", "256"}},
+      {.name = "return_3", .program = "exit_codes", .args = {"return", "3"}, .expected_status = 3},
+      {.name = "underscore_exit_9",
+       .program = "exit_codes",
+       .args = {"_exit", "9"},
+       .expected_status = 9,
+       .expect_out = "written with write(2)"},
+      {.name = "atexit_handlers",
+       .program = "exit_codes",
+       .args = {"atexit", "4"},
+       .expected_status = 4,
+       .expect_out = "atexit: second registered, runs first\natexit: first registered, runs last"},
+      {.name = "unsupported_syscall_1000",
+       .program = "unsupported_syscall",
+       .args = {"1000", "100000", "-1"},
+       .expect_out = "1000: ENOSYS"},
+      {.name = "abort",
+       .program = "abort_prog",
+       .expected_status = 134,
+       .expect_out = "abort_prog: before abort",
+       .compare_stderr = false},
+      {.name = "crash_null",
+       .program = "crash_null",
+       .expected_status = 139,
+       .compare_stderr = false},
+      {.name = "crash_ud2", .program = "crash_ud2", .expected_status = 132, .compare_stderr = false},
+      {.name = "crash_div0",
+       .program = "crash_div0",
+       .expected_status = 136,
+       .compare_stderr = false},
+  };
+  return kCases;
+}
+
+std::string PathOf(const Case& c) {
+  if (c.program.rfind("bin/", 0) == 0) return BinPath(c.program.substr(4));
+  return ProgramPath(c.program);
+}
+
+// The native baseline alone, no hvrun: the programs behave as the cases say.
+class Native : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Native, RunsAsExpected) {
+  const Case& c = GetParam();
+  const std::string path = PathOf(c);
+  ASSERT_TRUE(FileExists(path)) << path << " is not built";
+  RunResult native = RunNative(path, c.args, c.env, c.stdin_data);
+  ASSERT_TRUE(native.started && !native.timed_out) << native.Describe();
+  EXPECT_EQ(native.ShellStatus(), c.expected_status) << native.Describe();
+  EXPECT_NE(native.out.find(c.expect_out), std::string::npos)
+      << "native stdout lacks \"" << c.expect_out << "\"\n"
+      << native.Describe();
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, Native, ::testing::ValuesIn(Cases()),
+                         [](const auto& info) { return info.param.name; });
+
+// The same program under hvrun agrees with the native run.
+class Differential : public ::testing::TestWithParam<std::tuple<std::string, Case>> {};
+
+TEST_P(Differential, MatchesNative) {
+  const auto& [backend, c] = GetParam();
+  if (std::string why = MissingPrerequisite(backend); !why.empty()) GTEST_SKIP() << why;
+  const std::string path = PathOf(c);
+  ASSERT_TRUE(FileExists(path)) << path << " is not built";
+  ASSERT_EQ(MissingHvrunBuild(), "");
+
+  RunResult native = RunNative(path, c.args, c.env, c.stdin_data);
+  ASSERT_TRUE(native.started && !native.timed_out) << native.Describe();
+  ASSERT_EQ(native.ShellStatus(), c.expected_status) << "the native baseline itself is wrong\n"
+                                                     << native.Describe();
+
+  RunResult guest = RunHvrun(backend, c.flags, path, c.args, c.env, c.stdin_data);
+  ASSERT_TRUE(guest.started) << guest.Describe();
+  ASSERT_FALSE(guest.timed_out) << guest.Describe();
+  EXPECT_FALSE(guest.left_processes_behind) << guest.Describe();
+  ASSERT_FALSE(guest.signaled) << "hvrun itself died of a signal\n" << guest.Describe();
+  EXPECT_FALSE(HasSanitizerReport(guest.err)) << guest.Describe();
+  EXPECT_EQ(guest.exit_code, native.ShellStatus())
+      << "exit status differs from the native run\nnative: " << native.Describe()
+      << "\nhvrun:  " << guest.Describe();
+  EXPECT_EQ(FirstDifference(native.out, guest.out), "")
+      << "stdout differs from the native run\nhvrun: " << guest.Describe();
+  if (c.compare_stderr) {
+    EXPECT_EQ(FirstDifference(native.err, guest.err), "")
+        << "stderr differs from the native run\nhvrun: " << guest.Describe();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, Differential,
+                         ::testing::Combine(::testing::ValuesIn(BackendsUnderTest()),
+                                            ::testing::ValuesIn(Cases())),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) + "_" + std::get<1>(info.param).name;
+                         });
+
+}  // namespace
+}  // namespace hvtest

@@ -1,0 +1,173 @@
+// File: tests/e2e/guest_faults_test.cc
+//
+// Non-differential e2e checks under each backend: what hvrun itself must add
+// when the guest crashes, aborts, runs out of memory or makes a syscall the
+// runtime does not support.
+//
+// A guest killed by a signal ends hvrun with 128+signo (like a shell), hvrun
+// itself exits normally, and its stderr reports the signal, rip, the
+// registers and (for a page fault) the fault address.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+
+#include "tests/e2e/elf_util.h"
+#include "tests/e2e/hvrun_env.h"
+#include "tests/e2e/process.h"
+
+namespace hvtest {
+namespace {
+
+class GuestFaults : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (std::string why = MissingPrerequisite(GetParam()); !why.empty()) GTEST_SKIP() << why;
+    ASSERT_EQ(MissingHvrunBuild(), "");
+  }
+
+  RunResult Hvrun(const std::vector<std::string>& flags, const std::string& program,
+                  const std::vector<std::string>& args = {}) {
+    std::string path = ProgramPath(program);
+    EXPECT_TRUE(FileExists(path)) << path << " is not built";
+    return RunHvrun(GetParam(), flags, path, args);
+  }
+};
+
+// hvrun ran to the end by itself (it was not killed, did not hang, did not
+// trip a sanitizer).
+void ExpectHvrunEndedCleanly(const RunResult& r) {
+  ASSERT_TRUE(r.started) << r.Describe();
+  ASSERT_FALSE(r.timed_out) << r.Describe();
+  EXPECT_FALSE(r.left_processes_behind) << r.Describe();
+  ASSERT_TRUE(r.exited) << "hvrun itself died of a signal\n" << r.Describe();
+  EXPECT_FALSE(HasSanitizerReport(r.err)) << r.Describe();
+}
+
+bool ContainsIgnoreCase(const std::string& text, const std::string& word) {
+  return std::regex_search(text, std::regex(word, std::regex::icase));
+}
+
+// The crash report: the signal's name, rip with a value inside the app's
+// code, and the general registers.
+void ExpectCrashReport(const RunResult& r, const std::string& program, const std::string& signame,
+                       int status) {
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, status) << r.Describe();
+  EXPECT_NE(r.err.find(signame), std::string::npos)
+      << "the report does not name " << signame << "\n"
+      << r.Describe();
+  EXPECT_TRUE(ContainsIgnoreCase(r.err, "\\brax\\b") && ContainsIgnoreCase(r.err, "\\brsp\\b"))
+      << "the report does not show the registers (rax, rsp)\n"
+      << r.Describe();
+  std::smatch m;
+  std::regex rip_re("\\brip\\b\\s*[:=]?\\s*(0x)?([0-9a-f]+)", std::regex::icase);
+  if (!std::regex_search(r.err, m, rip_re)) {
+    ADD_FAILURE() << "the report does not give rip and its value\n" << r.Describe();
+    return;
+  }
+  uint64_t rip = std::stoull(m[2].str(), nullptr, 16);
+  EXPECT_TRUE(InExecutableSegment(ReadFile(ProgramPath(program)), rip))
+      << "rip 0x" << std::hex << rip << " is not in " << program << "'s code\n"
+      << r.Describe();
+}
+
+TEST_P(GuestFaults, NullWriteIsSigsegvWithFaultAddress) {
+  RunResult r = Hvrun({}, "crash_null");
+  ExpectCrashReport(r, "crash_null", "SIGSEGV", 139);
+  EXPECT_NE(r.out.find("crash_null: writing through a null pointer"), std::string::npos)
+      << "output written before the crash was lost\n"
+      << r.Describe();
+  EXPECT_EQ(r.out.find("still alive"), std::string::npos) << r.Describe();
+  // "fault address 0x0", "addr=0x0000000000000000", "cr2 0", ...
+  EXPECT_TRUE(ContainsIgnoreCase(r.err, "(fault address|fault addr|address|addr|cr2)\\s*[:=]?\\s*(0x)?0+\\b"))
+      << "the report does not give the fault address 0\n"
+      << r.Describe();
+}
+
+TEST_P(GuestFaults, Ud2IsSigill) {
+  RunResult r = Hvrun({}, "crash_ud2");
+  ExpectCrashReport(r, "crash_ud2", "SIGILL", 132);
+  EXPECT_NE(r.out.find("crash_ud2: executing ud2"), std::string::npos) << r.Describe();
+}
+
+TEST_P(GuestFaults, DivideByZeroIsSigfpe) {
+  RunResult r = Hvrun({}, "crash_div0");
+  ExpectCrashReport(r, "crash_div0", "SIGFPE", 136);
+  EXPECT_EQ(r.out.find("still alive"), std::string::npos) << r.Describe();
+}
+
+TEST_P(GuestFaults, AbortIs134WithReport) {
+  RunResult r = Hvrun({}, "abort_prog");
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, 134) << r.Describe();
+  EXPECT_NE(r.out.find("abort_prog: before abort"), std::string::npos) << r.Describe();
+  EXPECT_NE(r.err.find("abort_prog: calling abort()"), std::string::npos) << r.Describe();
+  EXPECT_NE(r.err.find("SIGABRT"), std::string::npos)
+      << "hvrun's report does not name SIGABRT\n"
+      << r.Describe();
+}
+
+// Under a small --memory, malloc fails in the guest (the guest is told, not
+// killed), and hvrun says the guest ran out of memory.
+TEST_P(GuestFaults, OutOfMemoryUnder64M) {
+  RunResult r = Hvrun({"--memory=64M"}, "oom", {"1024"});
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, 3) << r.Describe();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("oom after ([0-9]+) MiB"))) << r.Describe();
+  int mib = std::stoi(m[1].str());
+  EXPECT_GE(mib, 16) << "a 64 MiB guest should give the app at least 16 MiB\n" << r.Describe();
+  EXPECT_LT(mib, 64) << "--memory=64M did not bound the guest\n" << r.Describe();
+  EXPECT_TRUE(ContainsIgnoreCase(r.err, "out of memory"))
+      << "hvrun does not say the guest ran out of memory\n"
+      << r.Describe();
+}
+
+// --memory sizes the guest: with 256 MiB the same program gets much further.
+TEST_P(GuestFaults, MemoryFlagSetsGuestSize) {
+  RunResult r = Hvrun({"--memory=256M"}, "oom", {"1024"});
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, 3) << r.Describe();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("oom after ([0-9]+) MiB"))) << r.Describe();
+  int mib = std::stoi(m[1].str());
+  EXPECT_GE(mib, 160) << r.Describe();
+  EXPECT_LT(mib, 256) << r.Describe();
+}
+
+TEST_P(GuestFaults, VerboseNamesUnsupportedSyscall) {
+  RunResult r = Hvrun({"--verbose"}, "unsupported_syscall", {"getitimer"});
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.out, "getitimer: ENOSYS\n") << r.Describe();
+  EXPECT_NE(r.err.find("getitimer"), std::string::npos)
+      << "--verbose does not name the unsupported syscall\n"
+      << r.Describe();
+}
+
+TEST_P(GuestFaults, VerboseNamesUnknownSyscallNumber) {
+  RunResult r = Hvrun({"--verbose"}, "unsupported_syscall", {"1000"});
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.out, "1000: ENOSYS\n") << r.Describe();
+  EXPECT_NE(r.err.find("1000"), std::string::npos)
+      << "--verbose does not give the unknown syscall's number\n"
+      << r.Describe();
+}
+
+TEST_P(GuestFaults, QuietWithoutVerbose) {
+  RunResult r = Hvrun({}, "unsupported_syscall", {"getitimer"});
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.out, "getitimer: ENOSYS\n") << r.Describe();
+  EXPECT_EQ(r.err.find("getitimer"), std::string::npos)
+      << "unsupported syscalls are named without --verbose\n"
+      << r.Describe();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, GuestFaults, ::testing::ValuesIn(BackendsUnderTest()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace hvtest

@@ -1,0 +1,13 @@
+// crash_null: writes through a null pointer. Natively SIGSEGV (139); under
+// hvrun, exit 139 and a report naming the signal, rip and fault address 0.
+#include <stdio.h>
+
+int main(void) {
+  // volatile: the compiler must not see that p is null (it would emit ud2).
+  int* volatile p = NULL;
+  printf("crash_null: writing through a null pointer\n");
+  fflush(stdout);
+  *p = 42;
+  printf("crash_null: still alive?\n");
+  return 0;
+}

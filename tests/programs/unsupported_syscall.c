@@ -1,0 +1,37 @@
+// unsupported_syscall: makes syscalls the runtime does not support and prints
+// each result as an errno name, e.g. "1000: ENOSYS".
+//
+// Usage: unsupported_syscall CALL...
+// CALL is a number, or "getitimer" (supported natively, not by the runtime;
+// the e2e suite uses it only under hvrun).
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    long r;
+    errno = 0;
+    if (strcmp(argv[i], "getitimer") == 0) {
+      struct itimerval v;
+      r = syscall(SYS_getitimer, ITIMER_REAL, &v);
+    } else {
+      char* end;
+      long nr = strtol(argv[i], &end, 0);
+      if (*end) {
+        fprintf(stderr, "unsupported_syscall: bad call %s\n", argv[i]);
+        return 64;
+      }
+      r = syscall(nr, 0, 0, 0, 0, 0, 0);
+    }
+    if (r == -1)
+      printf("%s: %s\n", argv[i], strerrorname_np(errno));
+    else
+      printf("%s: ok\n", argv[i]);
+  }
+  return 0;
+}
