@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "hvrun/engine/unique_fd.h"
 #include "hvrun/layout.h"
 
@@ -26,11 +27,11 @@ using elf_internal::ReadAt;
 // Messages quote at most this much of an interpreter path.
 constexpr size_t kMaxInterpChars = 256;
 
-absl::Status Invalid(const std::string& path, std::string_view what) {
+absl::Status Invalid(const std::string& path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("ELF ", path, ": ", what));
 }
 
-std::string_view TypeName(uint16_t type) {
+absl::string_view TypeName(uint16_t type) {
   switch (type) {
     case ET_NONE:
       return "ET_NONE";
@@ -57,21 +58,24 @@ std::string InterpreterName(std::span<const uint8_t> file, const Elf64_Phdr& ph)
 
 // Walks the notes of PT_NOTE (ph), already known to lie inside (file), and
 // returns the first hvrun ABI note's descriptor, if any. Notes are padded to
-// 4 bytes, or to 8 where the segment is 8-aligned (.note.gnu.property).
+// 4 bytes, or to 8 where the segment is 8-aligned (.note.gnu.property, as
+// in glibc's static binaries).
 absl::StatusOr<std::optional<hv_runtime_note>> FindHvrunNote(const std::string& path,
                                                              std::span<const uint8_t> file,
                                                              const Elf64_Phdr& ph) {
   static constexpr char kName[] = HV_NOTE_NAME;  // compared with its NUL
   const std::span<const uint8_t> notes = file.subspan(ph.p_offset, ph.p_filesz);
+  // Name and descriptor each start at the next multiple of the alignment,
+  // counted from the start of the segment.
   const uint64_t align = ph.p_align == 8 ? 8 : 4;
-  const auto pad = [align](uint64_t n) { return (n + align - 1) & ~(align - 1); };
+  const auto up = [align](uint64_t n) { return (n + align - 1) & ~(align - 1); };
   uint64_t pos = 0;
   while (pos + sizeof(Elf64_Nhdr) <= notes.size()) {
     const Elf64_Nhdr nh = *ReadAt<Elf64_Nhdr>(notes, pos);
     const uint64_t name_at = pos + sizeof(Elf64_Nhdr);
     // namesz and descsz are 32-bit, so these sums cannot overflow.
-    const uint64_t desc_at = name_at + pad(nh.n_namesz);
-    const uint64_t next = desc_at + pad(nh.n_descsz);
+    const uint64_t desc_at = up(name_at + nh.n_namesz);
+    const uint64_t next = up(desc_at + nh.n_descsz);
     if (!InBounds(name_at, nh.n_namesz, notes.size()) ||
         !InBounds(desc_at, nh.n_descsz, notes.size())) {
       return Invalid(path, absl::StrFormat("note at file offset 0x%x runs past its PT_NOTE "
@@ -113,9 +117,8 @@ absl::Status CheckLoad(const std::string& path, int i, const Elf64_Phdr& ph, uin
   }
   if (ph.p_align > 1) {
     if ((ph.p_align & (ph.p_align - 1)) != 0) {
-      return Invalid(path,
-                     absl::StrFormat("PT_LOAD %d: p_align 0x%x is not a power of two", i,
-                                     ph.p_align));
+      return Invalid(
+          path, absl::StrFormat("PT_LOAD %d: p_align 0x%x is not a power of two", i, ph.p_align));
     }
     // Unsigned wrap-around keeps this right modulo a power of two.
     if (((ph.p_vaddr - ph.p_offset) & (ph.p_align - 1)) != 0) {
@@ -148,12 +151,12 @@ absl::StatusOr<ElfKind> CheckHeader(const std::string& path, const Elf64_Ehdr& e
   }
   const uint8_t osabi = eh.e_ident[EI_OSABI];
   if (osabi != ELFOSABI_SYSV && osabi != ELFOSABI_GNU) {
-    return Invalid(path, absl::StrFormat("EI_OSABI %d is not System V (0) or GNU/Linux (3)",
-                                         osabi));
+    return Invalid(path,
+                   absl::StrFormat("EI_OSABI %d is not System V (0) or GNU/Linux (3)", osabi));
   }
   if (eh.e_machine != EM_X86_64) {
-    return Invalid(path, absl::StrFormat("e_machine %d is not x86-64 (%d)", eh.e_machine,
-                                         EM_X86_64));
+    return Invalid(path,
+                   absl::StrFormat("e_machine %d is not x86-64 (%d)", eh.e_machine, EM_X86_64));
   }
   ElfKind kind;
   if (eh.e_type == ET_EXEC) {
@@ -229,9 +232,9 @@ absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes) 
       return Invalid(path, absl::StrFormat("PT_INTERP [0x%x, +0x%x) is outside the file",
                                            ph.p_offset, ph.p_filesz));
     }
-    return absl::UnimplementedError(absl::StrCat(
-        "ELF ", path, ": dynamically linked (interpreter ", InterpreterName(file, ph),
-        "); hvrun runs static executables only for now: link with -static"));
+    return absl::UnimplementedError(
+        absl::StrCat("ELF ", path, ": dynamically linked (interpreter ", InterpreterName(file, ph),
+                     "); hvrun runs static executables only for now: link with -static"));
   }
 
   ElfImage image;
@@ -248,9 +251,11 @@ absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes) 
         absl::Status status = CheckLoad(path, static_cast<int>(i), ph, file.size());
         if (!status.ok()) return status;
         if (ph.p_memsz == 0) break;  // maps nothing
-        image.segments.push_back(
-            {.vaddr = ph.p_vaddr, .memsz = ph.p_memsz, .filesz = ph.p_filesz,
-             .offset = ph.p_offset, .flags = ph.p_flags});
+        image.segments.push_back({.vaddr = ph.p_vaddr,
+                                  .memsz = ph.p_memsz,
+                                  .filesz = ph.p_filesz,
+                                  .offset = ph.p_offset,
+                                  .flags = ph.p_flags});
         break;
       }
       case PT_DYNAMIC:
@@ -300,8 +305,8 @@ absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes) 
     }
   }
   if (!entry_ok) {
-    return Invalid(path, absl::StrFormat("entry point 0x%x is not inside an executable PT_LOAD",
-                                         image.entry));
+    return Invalid(
+        path, absl::StrFormat("entry point 0x%x is not inside an executable PT_LOAD", image.entry));
   }
   absl::StatusOr<uint64_t> phdr_vaddr = FindPhdrVaddr(path, image, pt_phdr);
   if (!phdr_vaddr.ok()) return phdr_vaddr.status();
@@ -334,9 +339,9 @@ absl::StatusOr<ElfImage> ReadElfFile(const std::string& path) {
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (size > kMaxElfFileSize) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "ELF %s: file is %d bytes, more than the %d MiB hvrun reads", path, size,
-        kMaxElfFileSize >> 20));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("ELF %s: file is %d bytes, more than the %d MiB hvrun reads", path, size,
+                        kMaxElfFileSize >> 20));
   }
   std::vector<uint8_t> bytes(size);
   uint64_t done = 0;

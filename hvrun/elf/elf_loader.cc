@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "hvrun/layout.h"
 
 namespace hvrun {
@@ -67,7 +68,7 @@ class Relocations {
   absl::Status ForEach(Fn fn) const;
 
  private:
-  absl::Status Invalid(std::string_view what) const {
+  absl::Status Invalid(absl::string_view what) const {
     return absl::InvalidArgumentError(absl::StrCat("ELF ", image_.path, ": ", what));
   }
   // The file bytes behind unbiased [vaddr, vaddr+size), if one PT_LOAD's
@@ -75,7 +76,7 @@ class Relocations {
   std::optional<std::span<const uint8_t>> FileRange(uint64_t vaddr, uint64_t size) const;
   // Whether the 8 bytes at unbiased (place) are inside one loaded segment.
   bool InImage(uint64_t place) const;
-  absl::Status Table(std::string_view name, uint64_t vaddr, uint64_t size, uint64_t entsize,
+  absl::Status Table(absl::string_view name, uint64_t vaddr, uint64_t size, uint64_t entsize,
                      uint64_t want_entsize, std::span<const uint8_t>* out) const;
   template <typename Fn>
   absl::Status ForEachRela(std::span<const uint8_t> table, Fn& fn) const;
@@ -105,19 +106,20 @@ bool Relocations::InImage(uint64_t place) const {
   return false;
 }
 
-absl::Status Relocations::Table(std::string_view name, uint64_t vaddr, uint64_t size,
+absl::Status Relocations::Table(absl::string_view name, uint64_t vaddr, uint64_t size,
                                 uint64_t entsize, uint64_t want_entsize,
                                 std::span<const uint8_t>* out) const {
   if (size == 0) return absl::OkStatus();
   if (entsize != want_entsize || size % want_entsize != 0) {
-    return Invalid(absl::StrFormat("%s table of 0x%x bytes with entries of %d bytes, want %d",
-                                   name, size, entsize, want_entsize));
+    return Invalid(absl::StrFormat("%s table of 0x%x bytes with entries of %d bytes, want %d", name,
+                                   size, entsize, want_entsize));
   }
   std::optional<std::span<const uint8_t>> range = FileRange(vaddr, size);
   if (!range.has_value()) {
-    return Invalid(absl::StrFormat("%s table [0x%x, +0x%x) is not in the file-backed part of "
-                                   "any PT_LOAD",
-                                   name, vaddr, size));
+    return Invalid(
+        absl::StrFormat("%s table [0x%x, +0x%x) is not in the file-backed part of "
+                        "any PT_LOAD",
+                        name, vaddr, size));
   }
   *out = *range;
   return absl::OkStatus();
@@ -126,7 +128,8 @@ absl::Status Relocations::Table(std::string_view name, uint64_t vaddr, uint64_t 
 absl::Status Relocations::Parse() {
   std::optional<Elf64_Phdr> dynamic;
   for (uint64_t i = 0; i < image_.phnum; ++i) {
-    std::optional<Elf64_Phdr> ph = ReadAt<Elf64_Phdr>(image_.bytes, image_.phoff + i * sizeof(Elf64_Phdr));
+    std::optional<Elf64_Phdr> ph =
+        ReadAt<Elf64_Phdr>(image_.bytes, image_.phoff + i * sizeof(Elf64_Phdr));
     if (!ph.has_value()) return Invalid("program header table is outside the file");
     if (ph->p_type == PT_DYNAMIC) dynamic = ph;
   }
@@ -166,7 +169,8 @@ absl::Status Relocations::Parse() {
     return Invalid(absl::StrFormat("DT_PLTREL %d is not DT_RELA (%d)", pltrel, DT_RELA));
   }
   absl::Status s = Table("DT_RELA", rela, relasz, relaent, sizeof(Elf64_Rela), &rela_);
-  if (s.ok()) s = Table("DT_JMPREL", jmprel, pltrelsz, sizeof(Elf64_Rela), sizeof(Elf64_Rela), &jmprel_);
+  if (s.ok())
+    s = Table("DT_JMPREL", jmprel, pltrelsz, sizeof(Elf64_Rela), sizeof(Elf64_Rela), &jmprel_);
   if (s.ok()) s = Table("DT_RELR", relr, relrsz, relrent, sizeof(Elf64_Relr), &relr_);
   return s;
 }

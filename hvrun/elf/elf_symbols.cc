@@ -14,8 +14,6 @@ namespace {
 using elf_internal::InBounds;
 using elf_internal::ReadAt;
 
-// Section header tables larger than this are treated as malformed.
-constexpr uint64_t kMaxSections = 1 << 16;
 // Longer names are cut (C++ symbols can be long, but not this long).
 constexpr size_t kMaxNameLength = 1024;
 
@@ -35,7 +33,8 @@ ElfSymbols ElfSymbols::FromImage(const ElfImage& image) {
   // e_shnum 0 with e_shoff set is the extended numbering of >= 0xff00
   // sections: no program of ours has that many, so it is treated as none.
   if (!eh.has_value() || eh->e_shoff == 0 || eh->e_shnum == 0 ||
-      eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shnum > kMaxSections) {
+      eh->e_shentsize != sizeof(Elf64_Shdr) ||
+      !InBounds(eh->e_shoff, uint64_t{eh->e_shnum} * sizeof(Elf64_Shdr), file.size())) {
     return out;
   }
   const auto section = [&](uint64_t i) {
@@ -43,8 +42,7 @@ ElfSymbols ElfSymbols::FromImage(const ElfImage& image) {
   };
   std::optional<Elf64_Shdr> symtab;
   for (uint64_t i = 0; i < eh->e_shnum && !symtab.has_value(); ++i) {
-    std::optional<Elf64_Shdr> sh = section(i);
-    if (!sh.has_value()) return out;  // table runs past the file
+    std::optional<Elf64_Shdr> sh = section(i);  // inside the file, checked above
     if (sh->sh_type == SHT_SYMTAB) symtab = sh;
   }
   if (!symtab.has_value() || symtab->sh_link >= eh->e_shnum) return out;

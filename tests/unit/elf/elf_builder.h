@@ -23,12 +23,12 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "hv/abi.h"
 
@@ -39,7 +39,7 @@ inline constexpr uint64_t kHeaderBytes = 0x1000;  // ELF header + program header
 // Succeeds if (status) has (code) and its message contains (substr).
 // Use: EXPECT_TRUE(HasError(ParseElf(...).status(), kInvalidArgument, "magic"));
 inline ::testing::AssertionResult HasError(const absl::Status& status, absl::StatusCode code,
-                                           std::string_view substr) {
+                                           absl::string_view substr) {
   if (status.code() == code && absl::StrContains(status.message(), substr)) {
     return ::testing::AssertionSuccess();
   }
@@ -128,23 +128,31 @@ class ElfBuilder {
   // the first PT_LOAD, preceded by a PT_PHDR when (pt_phdr).
   ElfBuilder& Headers(uint64_t vaddr, bool pt_phdr = true) {
     if (pt_phdr) {
-      segments_.push_back({.phdr = {.p_type = PT_PHDR, .p_flags = PF_R,
+      segments_.push_back({.phdr = {.p_type = PT_PHDR,
+                                    .p_flags = PF_R,
                                     .p_offset = sizeof(Elf64_Ehdr),
-                                    .p_vaddr = vaddr + sizeof(Elf64_Ehdr), .p_align = 8},
+                                    .p_vaddr = vaddr + sizeof(Elf64_Ehdr),
+                                    .p_align = 8},
                            .is_phdr_table = true});
     }
-    segments_.push_back({.phdr = {.p_type = PT_LOAD, .p_flags = PF_R, .p_offset = 0,
-                                  .p_vaddr = vaddr, .p_filesz = kHeaderBytes,
-                                  .p_memsz = kHeaderBytes, .p_align = 0x1000},
+    segments_.push_back({.phdr = {.p_type = PT_LOAD,
+                                  .p_flags = PF_R,
+                                  .p_offset = 0,
+                                  .p_vaddr = vaddr,
+                                  .p_filesz = kHeaderBytes,
+                                  .p_memsz = kHeaderBytes,
+                                  .p_align = 0x1000},
                          .is_header_page = true});
     return *this;
   }
 
   // Adds a PT_LOAD at (vaddr) holding (contents), (memsz) bytes in memory.
-  ElfBuilder& Load(uint64_t vaddr, std::vector<uint8_t> contents, uint64_t memsz,
-                   uint32_t flags) {
-    segments_.push_back({.phdr = {.p_type = PT_LOAD, .p_flags = flags, .p_vaddr = vaddr,
-                                  .p_filesz = contents.size(), .p_memsz = memsz,
+  ElfBuilder& Load(uint64_t vaddr, std::vector<uint8_t> contents, uint64_t memsz, uint32_t flags) {
+    segments_.push_back({.phdr = {.p_type = PT_LOAD,
+                                  .p_flags = flags,
+                                  .p_vaddr = vaddr,
+                                  .p_filesz = contents.size(),
+                                  .p_memsz = memsz,
                                   .p_align = 0x1000},
                          .contents = std::move(contents)});
     return *this;
@@ -153,8 +161,11 @@ class ElfBuilder {
   // Adds a segment of another type (PT_NOTE, PT_INTERP, PT_DYNAMIC, ...)
   // whose (contents) are stored in the file.
   ElfBuilder& Segment(uint32_t type, std::vector<uint8_t> contents, uint64_t vaddr = 0) {
-    segments_.push_back({.phdr = {.p_type = type, .p_flags = PF_R, .p_vaddr = vaddr,
-                                  .p_filesz = contents.size(), .p_memsz = contents.size(),
+    segments_.push_back({.phdr = {.p_type = type,
+                                  .p_flags = PF_R,
+                                  .p_vaddr = vaddr,
+                                  .p_filesz = contents.size(),
+                                  .p_memsz = contents.size(),
                                   .p_align = type == PT_NOTE ? 4u : 8u},
                          .contents = std::move(contents)});
     return *this;
@@ -247,10 +258,14 @@ class ElfBuilder {
     const uint64_t sym_off = append(symtab);
     const Elf64_Shdr shdrs[3] = {
         {},
-        {.sh_type = SHT_SYMTAB, .sh_offset = sym_off, .sh_size = symtab.size(), .sh_link = 2,
-         .sh_info = 1, .sh_addralign = 8, .sh_entsize = sizeof(Elf64_Sym)},
-        {.sh_type = SHT_STRTAB, .sh_offset = str_off, .sh_size = strtab.size(),
-         .sh_addralign = 1},
+        {.sh_type = SHT_SYMTAB,
+         .sh_offset = sym_off,
+         .sh_size = symtab.size(),
+         .sh_link = 2,
+         .sh_info = 1,
+         .sh_addralign = 8,
+         .sh_entsize = sizeof(Elf64_Sym)},
+        {.sh_type = SHT_STRTAB, .sh_offset = str_off, .sh_size = strtab.size(), .sh_addralign = 1},
     };
     eh.e_shoff = append(std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(shdrs),
                                              reinterpret_cast<const uint8_t*>(shdrs + 3)));

@@ -198,8 +198,8 @@ INSTANTIATE_TEST_SUITE_P(
         Broken{"BigEndian",
                [] { return Ehdr([](Elf64_Ehdr& e) { e.e_ident[EI_DATA] = ELFDATA2MSB; }); },
                kInvalid, "EI_DATA 2 is not little-endian"},
-        Broken{"BadVersion", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_version = 2; }); },
-               kInvalid, "is not EV_CURRENT"},
+        Broken{"BadVersion", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_version = 2; }); }, kInvalid,
+               "is not EV_CURRENT"},
         Broken{"FreeBsdAbi",
                [] { return Ehdr([](Elf64_Ehdr& e) { e.e_ident[EI_OSABI] = ELFOSABI_FREEBSD; }); },
                kInvalid, "EI_OSABI 9"},
@@ -207,31 +207,34 @@ INSTANTIATE_TEST_SUITE_P(
                kInvalid, "ELF /tmp/x: e_machine 183 is not x86-64 (62)"},
         Broken{"EtRel", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_type = ET_REL; }); }, kInvalid,
                "e_type 1 (ET_REL, a relocatable object) is not an executable"},
-        Broken{"EtCore", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_type = ET_CORE; }); },
-               kInvalid, "e_type 4 (ET_CORE, a core dump)"},
+        Broken{"EtCore", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_type = ET_CORE; }); }, kInvalid,
+               "e_type 4 (ET_CORE, a core dump)"},
         Broken{"BadPhentsize", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_phentsize = 32; }); },
                kInvalid, "e_phentsize 32 is not sizeof(Elf64_Phdr) (56)"},
         Broken{"NoPhdrs", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_phnum = 0; }); }, kInvalid,
                "no program headers"},
         Broken{"TooManyPhdrs", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_phnum = 1000; }); },
                kInvalid, "e_phnum 1000 exceeds the limit of 256"},
-        Broken{"PhoffBeyondFile", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_phoff = 1ull << 40; }); },
-               kInvalid, "program header table [0x10000000000, +0xe0) is outside the file"},
+        Broken{"PhoffBeyondFile",
+               [] { return Ehdr([](Elf64_Ehdr& e) { e.e_phoff = 1ull << 40; }); }, kInvalid,
+               "program header table [0x10000000000, +0xe0) is outside the file"},
         Broken{"PhoffWraps", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_phoff = kMax - 8; }); },
                kInvalid, "is outside the file"},
-        Broken{"FileszAboveMemsz", [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_filesz = 0x3000; }); },
-               kInvalid, "PT_LOAD 3: p_filesz 0x3000 exceeds p_memsz 0x2000"},
+        Broken{"FileszAboveMemsz",
+               [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_filesz = 0x3000; }); }, kInvalid,
+               "PT_LOAD 3: p_filesz 0x3000 exceeds p_memsz 0x2000"},
         Broken{"OffsetBeyondFile",
                [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_offset = 0x100010; }); }, kInvalid,
                "PT_LOAD 3: file range [0x100010, +0x20) is outside the file"},
-        Broken{"OffsetWraps", [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_offset = kMax - 0xf; }); },
-               kInvalid, "is outside the file"},
+        Broken{"OffsetWraps",
+               [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_offset = kMax - 0xf; }); }, kInvalid,
+               "is outside the file"},
         Broken{"VaddrMemszOverflow",
                [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_vaddr = 0xfffffffffffff010; }); },
                kInvalid, "PT_LOAD 3: p_vaddr 0xfffffffffffff010 + p_memsz 0x2000 overflows"},
         Broken{"AboveUserSpace",
-               [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_vaddr = 0x7ffffffff010; }); },
-               kInvalid, "ends above the 47-bit user address space"},
+               [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_vaddr = 0x7ffffffff010; }); }, kInvalid,
+               "ends above the 47-bit user address space"},
         Broken{"AlignNotPowerOfTwo",
                [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_align = 0x3000; }); }, kInvalid,
                "p_align 0x3000 is not a power of two"},
@@ -241,9 +244,8 @@ INSTANTIATE_TEST_SUITE_P(
         Broken{"OverlappingLoads",
                [] { return Phdr(3, [](Elf64_Phdr& p) { p.p_vaddr = 0x401010; }); }, kInvalid,
                "PT_LOAD [0x401010, +0x2000) overlaps PT_LOAD [0x401000, +0x80)"},
-        Broken{"UnsortedLoads",
-               [] { return Phdr(2, [](Elf64_Phdr& p) { p.p_vaddr = 0x405000; }); }, kInvalid,
-               "not sorted by p_vaddr (0x403010 after 0x405000)"},
+        Broken{"UnsortedLoads", [] { return Phdr(2, [](Elf64_Phdr& p) { p.p_vaddr = 0x405000; }); },
+               kInvalid, "not sorted by p_vaddr (0x403010 after 0x405000)"},
         Broken{"EntryOutside", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_entry = 0x500000; }); },
                kInvalid, "entry point 0x500000 is not inside an executable PT_LOAD"},
         Broken{"EntryInData", [] { return Ehdr([](Elf64_Ehdr& e) { e.e_entry = 0x403010; }); },
@@ -251,7 +253,8 @@ INSTANTIATE_TEST_SUITE_P(
         Broken{"NoLoad",
                [] {
                  std::vector<uint8_t> elf = StaticExec();
-                 for (int i = 1; i <= 3; ++i) PatchPhdr(elf, i, [](Elf64_Phdr& p) { p.p_type = PT_NULL; });
+                 for (int i = 1; i <= 3; ++i)
+                   PatchPhdr(elf, i, [](Elf64_Phdr& p) { p.p_type = PT_NULL; });
                  return elf;
                },
                kInvalid, "no PT_LOAD segment"},
@@ -272,16 +275,16 @@ INSTANTIATE_TEST_SUITE_P(
                  return WithSegment(ET_EXEC, PT_NOTE, note);
                },
                kInvalid, "runs past its PT_NOTE"},
-        Broken{"HvrunNoteWrongSize",
-               [] { return WithSegment(ET_EXEC, PT_NOTE, Note("hvrun", HV_NOTE_TYPE_ABI, Bytes(4))); },
-               kInvalid, "hvrun note descriptor is 4 bytes, want 8"},
-        Broken{"Interp",
-               [] {
-                 return WithSegment(ET_EXEC, PT_INTERP, Interp("/lib64/ld-linux-x86-64.so.2"));
-               },
-               StatusCode::kUnimplemented,
-               "ELF /tmp/x: dynamically linked (interpreter /lib64/ld-linux-x86-64.so.2); hvrun "
-               "runs static executables only for now: link with -static"},
+        Broken{
+            "HvrunNoteWrongSize",
+            [] { return WithSegment(ET_EXEC, PT_NOTE, Note("hvrun", HV_NOTE_TYPE_ABI, Bytes(4))); },
+            kInvalid, "hvrun note descriptor is 4 bytes, want 8"},
+        Broken{
+            "Interp",
+            [] { return WithSegment(ET_EXEC, PT_INTERP, Interp("/lib64/ld-linux-x86-64.so.2")); },
+            StatusCode::kUnimplemented,
+            "ELF /tmp/x: dynamically linked (interpreter /lib64/ld-linux-x86-64.so.2); hvrun "
+            "runs static executables only for now: link with -static"},
         Broken{"PieWithInterp",
                [] { return WithSegment(ET_DYN, PT_INTERP, Interp("/lib/ld-musl-x86_64.so.1")); },
                StatusCode::kUnimplemented, "dynamically linked (interpreter /lib/ld-musl"},
@@ -371,7 +374,9 @@ TEST(ElfImageFileTest, BusyboxIsStatic) {
   EXPECT_LT(image->min_vaddr, image->max_vaddr);
   EXPECT_EQ(image->min_vaddr % 4096, 0u);
   EXPECT_FALSE(image->hvrun_note.has_value());
-  if (image->kind == ElfKind::kExec) EXPECT_GE(image->min_vaddr, 0x10000u);
+  if (image->kind == ElfKind::kExec) {
+    EXPECT_GE(image->min_vaddr, 0x10000u);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,70 @@
+// TSC clock: see clock.h.
+#include "runtime/hv/clock.h"
+
+#include "runtime/hv/cpu.h"
+#include "runtime/hv/hypercall.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/time.h"
+
+namespace hvrt::clock {
+namespace {
+
+constinit hv_clock_calibration g_cal = {};
+constinit uint64_t g_boot_ns = 0;
+
+// The slow path: ask the host (HV_CALL_CLOCK) for clock (id).
+int64_t HostClock(uint32_t id) {
+  hv_clock c = {id, 0, 0};
+  int64_t r = hv::Call(HV_CALL_CLOCK, &c);
+  return r < 0 ? 0 : c.ns;
+}
+
+}  // namespace
+
+uint64_t TscToNs(const hv_clock_calibration& c, uint64_t tsc) {
+  uint64_t delta = tsc > c.base_tsc ? tsc - c.base_tsc : 0;
+  unsigned __int128 scaled = static_cast<unsigned __int128>(delta) * c.mult;
+  return c.base_ns + static_cast<uint64_t>(scaled >> (c.shift & 127));
+}
+
+void Init(const hv_clock_calibration& c) {
+  g_cal = c;
+  g_boot_ns = MonotonicNs();
+}
+
+uint64_t MonotonicNs() {
+  if (g_cal.tsc_hz == 0) return static_cast<uint64_t>(HostClock(abi::kCLOCK_MONOTONIC));
+  return TscToNs(g_cal, cpu::Rdtsc());
+}
+
+int64_t Read(int32_t id, int64_t* ns) {
+  switch (id) {
+    case abi::kCLOCK_MONOTONIC:
+    case abi::kCLOCK_MONOTONIC_RAW:
+    case abi::kCLOCK_MONOTONIC_COARSE:
+    case abi::kCLOCK_BOOTTIME:  // the guest never suspends: boottime == monotonic
+    case abi::kCLOCK_BOOTTIME_ALARM:
+      *ns = static_cast<int64_t>(MonotonicNs());
+      return 0;
+    case abi::kCLOCK_REALTIME:
+    case abi::kCLOCK_REALTIME_COARSE:
+    case abi::kCLOCK_REALTIME_ALARM:
+    case abi::kCLOCK_TAI:  // Linux's TAI offset is 0 unless NTP sets it
+      if (g_cal.tsc_hz == 0) {
+        *ns = HostClock(abi::kCLOCK_REALTIME);
+      } else {
+        *ns = static_cast<int64_t>(MonotonicNs()) + g_cal.realtime_offset_ns;
+      }
+      return 0;
+    case abi::kCLOCK_PROCESS_CPUTIME_ID:
+    case abi::kCLOCK_THREAD_CPUTIME_ID: {
+      uint64_t now = MonotonicNs();
+      *ns = static_cast<int64_t>(now > g_boot_ns ? now - g_boot_ns : 0);
+      return 0;
+    }
+    default:
+      return -abi::kEINVAL;
+  }
+}
+
+}  // namespace hvrt::clock

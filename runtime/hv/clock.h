@@ -1,0 +1,40 @@
+// File: runtime/hv/clock.h
+//
+// Time without a hypercall: the TSC scaled by hvrun's calibration (hv/abi.h
+// struct hv_clock_calibration). When the host found no usable TSC
+// (tsc_hz == 0), every read is an HV_CALL_CLOCK instead.
+//
+// Example:
+//   hvrt::clock::Init(boot_info.clock);
+//   int64_t ns;
+//   if (hvrt::clock::Read(abi::kCLOCK_MONOTONIC, &ns) == 0) ...
+#ifndef HVRT_HV_CLOCK_H_
+#define HVRT_HV_CLOCK_H_
+
+#include <stdint.h>
+
+#include "hv/abi.h"
+
+namespace hvrt::clock {
+
+// ns(tsc) = base_ns + (((tsc - base_tsc) * mult) >> shift), the product in
+// 128 bits so that hours of uptime at GHz rates cannot overflow. A (tsc)
+// below base_tsc counts as base_tsc, so time never runs backwards.
+uint64_t TscToNs(const hv_clock_calibration& c, uint64_t tsc);
+
+// Remembers (c) and the boot time that CPU-time clocks count from.
+void Init(const hv_clock_calibration& c);
+
+// CLOCK_MONOTONIC in nanoseconds.
+uint64_t MonotonicNs();
+
+// Reads Linux clock (id) into (*ns). Returns 0, or -EINVAL for a clock this
+// runtime does not have. CLOCK_PROCESS/THREAD_CPUTIME_ID are approximated by
+// monotonic time since boot: the guest owns its vCPU, so for a
+// single-threaded app wall time since start is close to, and never below,
+// its CPU time.
+int64_t Read(int32_t id, int64_t* ns);
+
+}  // namespace hvrt::clock
+
+#endif  // HVRT_HV_CLOCK_H_

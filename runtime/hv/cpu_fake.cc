@@ -1,0 +1,29 @@
+// The fake CPU of cpu_fake.h, for host-compiled unit tests.
+#include "runtime/hv/cpu_fake.h"
+
+#include "runtime/hv/cpu.h"
+
+namespace hvrt::cpu {
+
+FakeCpu g_fake;
+
+uint64_t Rdtsc() {
+  uint64_t t = g_fake.tsc;
+  g_fake.tsc += g_fake.tsc_step;
+  return t;
+}
+
+uint64_t FsBase() { return g_fake.fs_base; }
+void SetFsBase(uint64_t base) { g_fake.fs_base = base; }
+uint64_t GsBase() { return g_fake.gs_base; }
+void SetGsBase(uint64_t base) { g_fake.gs_base = base; }
+
+CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
+  if (leaf == 0) return {g_fake.max_leaf, 0, 0, 0};
+  if (leaf == 0xd && subleaf == 0) return {0, g_fake.xsave_size, g_fake.xsave_size, 0};
+  return {0, 0, 0, 0};
+}
+
+void Pause() { g_fake.pauses++; }
+
+}  // namespace hvrt::cpu

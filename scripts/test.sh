@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds everything, and runs the whole test suite.
+# Usage: scripts/test.sh [default|asan]   (default: default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset=${1:-default}
+scripts/install-deps.sh
+cmake --preset "$preset"
+cmake --build --preset "$preset"
+if [[ -e /dev/kvm ]]; then echo "test: /dev/kvm present"; else echo "test: no /dev/kvm: KVM tests will skip"; fi
+ctest --preset "$preset" -j2

@@ -1,0 +1,30 @@
+#include "hvrun/memory_size.h"
+
+#include "gtest/gtest.h"
+
+namespace hvrun {
+namespace {
+
+TEST(MemorySize, ParsesSuffixes) {
+  EXPECT_EQ(*ParseMemorySize("512M"), 512ull << 20);
+  EXPECT_EQ(*ParseMemorySize("512m"), 512ull << 20);
+  EXPECT_EQ(*ParseMemorySize("1G"), 1ull << 30);
+  EXPECT_EQ(*ParseMemorySize("1GiB"), 1ull << 30);
+  EXPECT_EQ(*ParseMemorySize("65536K"), 64ull << 20);
+  EXPECT_EQ(*ParseMemorySize("16777216"), 16ull << 20);
+}
+
+TEST(MemorySize, RoundsUpToAPage) { EXPECT_EQ(*ParseMemorySize("16777217"), (16ull << 20) + 4096); }
+
+TEST(MemorySize, RejectsGarbageAndOutOfRange) {
+  for (const char* bad : {"", "M", "abc", "12Q", "-5M", "1.5G", "99999999999999999999G"}) {
+    auto r = ParseMemorySize(bad);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(r.status().message().find("--memory"), std::string::npos) << bad;
+  }
+  EXPECT_NE(ParseMemorySize("1K").status().message().find("out of range"), std::string::npos);
+  EXPECT_NE(ParseMemorySize("1T").status().message().find("out of range"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hvrun
