@@ -78,17 +78,18 @@ void PatchPhdr(std::vector<uint8_t>& bytes, int i, Fn fn) {
   Patch<Elf64_Phdr>(bytes, sizeof(Elf64_Ehdr) + i * sizeof(Elf64_Phdr), fn);
 }
 
-// One ELF note, padded to 4 bytes.
+// One ELF note, its name and descriptor each padded to (align) bytes (4, or
+// 8 in an 8-aligned PT_NOTE).
 inline std::vector<uint8_t> Note(const std::string& name, uint32_t type,
-                                 const std::vector<uint8_t>& desc) {
+                                 const std::vector<uint8_t>& desc, size_t align = 4) {
   Elf64_Nhdr nh{.n_namesz = static_cast<uint32_t>(name.size() + 1),
                 .n_descsz = static_cast<uint32_t>(desc.size()),
                 .n_type = type};
   std::vector<uint8_t> out = AsBytes(nh);
   out.insert(out.end(), name.begin(), name.end());
-  out.resize((out.size() + 1 + 3) & ~size_t{3});  // NUL, then padding
+  out.resize((out.size() + 1 + align - 1) & ~(align - 1));  // NUL, then padding
   out.insert(out.end(), desc.begin(), desc.end());
-  out.resize((out.size() + 3) & ~size_t{3});
+  out.resize((out.size() + align - 1) & ~(align - 1));
   return out;
 }
 

@@ -111,6 +111,25 @@ TEST(ElfImageTest, HvrunNoteAfterOtherNotes) {
   EXPECT_EQ(image->hvrun_note->flags, 0u);
 }
 
+TEST(ElfImageTest, HvrunNoteInEightAlignedSegment) {
+  // Like glibc's .note.gnu.property: 8-aligned, so the descriptor of a note
+  // with a 4-byte name starts 4 bytes after the name, not 0.
+  std::vector<uint8_t> notes = Note("GNU", NT_GNU_PROPERTY_TYPE_0, Bytes(16), 8);
+  const std::vector<uint8_t> ours =
+      Note(HV_NOTE_NAME, HV_NOTE_TYPE_ABI, testing::AsBytes(hv_runtime_note{7, 0}), 8);
+  notes.insert(notes.end(), ours.begin(), ours.end());
+  std::vector<uint8_t> elf = ElfBuilder(ET_EXEC)
+                                 .Load(0x401000, Bytes(16), 16, PF_R | PF_X)
+                                 .Segment(PT_NOTE, notes)
+                                 .Entry(0x401000)
+                                 .Build();
+  PatchPhdr(elf, 1, [](Elf64_Phdr& p) { p.p_align = 8; });
+  absl::StatusOr<ElfImage> image = Parse(elf);
+  ASSERT_TRUE(image.ok()) << image.status();
+  ASSERT_TRUE(image->hvrun_note.has_value());
+  EXPECT_EQ(image->hvrun_note->abi_version, 7u);
+}
+
 TEST(ElfImageTest, OtherNoteTypeOrNameIsIgnored) {
   std::vector<uint8_t> notes = Note("hvrun", 1, Bytes(8));
   const std::vector<uint8_t> other = Note("hvrunx", HV_NOTE_TYPE_ABI, Bytes(8));

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <random>
 
 #include "gtest/gtest.h"
+#include "hvrun/elf/elf_symbols.h"
 #include "tests/unit/elf/elf_builder.h"
 
 namespace hvrun {
@@ -240,6 +242,48 @@ TEST(ElfLoaderTest, BiasThatWrapsIsRejected) {
   GuestMemory memory = MustCreate();
   EXPECT_TRUE(HasError(LoadElf(image, ~uint64_t{0xfff}, memory, Relocate::kNo),
                        StatusCode::kOutOfRange, "does not fit in guest memory"));
+}
+
+// Hostile input in bulk: corrupt valid images at random (mostly in the
+// headers, where every byte matters) and run everything on them. Whatever
+// ParseElf accepts must load or fail cleanly; under HV_SANITIZE this also
+// proves no out-of-bounds access.
+TEST(ElfLoaderTest, RandomCorruptionIsHandled) {
+  const std::vector<uint8_t> seeds[] = {
+      StaticExec(),
+      PieWithRela(Concat(
+          {Rela(0x2000, R_X86_64_RELATIVE, 0x1010), Rela(0x2008, R_X86_64_RELATIVE, 0x2040)})),
+      ElfBuilder(ET_EXEC)
+          .Headers(0x400000)
+          .Load(0x401000, Bytes(0x80), 0x80, PF_R | PF_X)
+          .Segment(PT_NOTE, testing::HvrunNote(HV_ABI_VERSION))
+          .Entry(0x401000)
+          .Symbol("main", 0x401000, 0x40)
+          .Build(),
+  };
+  GuestMemory memory = MustCreate();
+  std::mt19937_64 rng(42);
+  int accepted = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<uint8_t> elf = seeds[round % 3];
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < flips; ++i) {
+      // Three times in four, hit the ELF header and program headers.
+      const uint64_t limit = rng() % 4 != 0 ? 0x200 : elf.size();
+      elf[rng() % limit] = static_cast<uint8_t>(rng());
+    }
+    if (rng() % 8 == 0) elf.resize(rng() % elf.size());
+    absl::StatusOr<ElfImage> image = ParseElf("/fuzz", std::move(elf));
+    if (!image.ok()) {
+      EXPECT_NE(image.status().code(), StatusCode::kUnknown) << image.status();
+      continue;
+    }
+    ++accepted;
+    const uint64_t bias = image->kind == ElfKind::kPie ? kBias : 0;
+    (void)LoadElf(*image, bias, memory, Relocate::kYes);
+    (void)ElfSymbols::FromImage(*image).Lookup(image->entry);
+  }
+  EXPECT_GT(accepted, 0);  // some corruptions hit bytes that do not matter
 }
 
 TEST(ElfLoaderTest, LoadsBusybox) {
