@@ -191,13 +191,15 @@ absl::StatusOr<uint64_t> FindPhdrVaddr(const std::string& path, const ElfImage& 
   const uint64_t table_size = uint64_t{image.phnum} * image.phentsize;
   if (pt_phdr != nullptr) {
     for (const ElfSegment& seg : image.segments) {
+      // filesz, not memsz: the table must be among the bytes copied in.
       if (pt_phdr->p_vaddr >= seg.vaddr &&
-          InBounds(pt_phdr->p_vaddr - seg.vaddr, table_size, seg.memsz)) {
+          InBounds(pt_phdr->p_vaddr - seg.vaddr, table_size, seg.filesz)) {
         return pt_phdr->p_vaddr;
       }
     }
-    return Invalid(path, absl::StrFormat("PT_PHDR [0x%x, +0x%x) is not inside any PT_LOAD",
-                                         pt_phdr->p_vaddr, table_size));
+    return Invalid(
+        path, absl::StrFormat("PT_PHDR [0x%x, +0x%x) is not inside the file bytes of any PT_LOAD",
+                              pt_phdr->p_vaddr, table_size));
   }
   for (const ElfSegment& seg : image.segments) {
     if (image.phoff >= seg.offset && InBounds(image.phoff - seg.offset, table_size, seg.filesz)) {

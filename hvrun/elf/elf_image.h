@@ -57,8 +57,9 @@ struct ElfImage {
   uint16_t phentsize = 0;  // sizeof(Elf64_Phdr)
   uint64_t phoff = 0;      // file offset of the program header table
   // Where the program header table is in memory (AT_PHDR before bias): from
-  // PT_PHDR, else from the PT_LOAD whose file bytes cover the table; 0 when
-  // no PT_LOAD covers it (the table is then not in guest memory at all).
+  // PT_PHDR (which must lie in a PT_LOAD's file bytes), else from the PT_LOAD
+  // whose file bytes cover the table; 0 when no PT_LOAD covers it (the table
+  // is then not in guest memory at all).
   uint64_t phdr_vaddr = 0;
 
   // Page-aligned extent of all PT_LOADs: the lowest vaddr rounded down and

@@ -32,6 +32,9 @@ struct Case {
   std::vector<std::string> flags;  // extra hvrun flags
 };
 
+// gtest prints a case by its name, not its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 // About 1.5 MiB of deterministic mixed-case text with newlines: more than any
 // pipe buffer, so stdin and stdout must both stream.
 std::string BigText() {
@@ -64,8 +67,10 @@ const std::vector<Case>& Cases() {
       {.name = "examples_hello", .program = "bin/hello", .compare_stderr = false},
       {.name = "args_env",
        .program = "args_env",
-       .args = {"one", "", "with space", "\xc3\xbcnic\xc3\xb6" "de", "--verbose", "-e", "X=Y",
-                "--backend=kvm", "--memory=1K", "--"},
+       .args = {"one", "", "with space",
+                "\xc3\xbcnic\xc3\xb6"
+                "de",
+                "--verbose", "-e", "X=Y", "--backend=kvm", "--memory=1K", "--"},
        .env = {"HV_TEST_A=alpha", "HV_TEST_B=b=c d", "HV_TEST_EMPTY="},
        .expect_out = "HV_TEST_B=[b=c d]"},
       {.name = "args_env_no_args", .program = "args_env", .expect_out = "HV_TEST_A is unset"},
@@ -86,7 +91,10 @@ const std::vector<Case>& Cases() {
        .args = {"exit", "42"},
        .expected_status = 42,
        .expect_out = "exit(42) with unflushed output"},
-      {.name = "exit_255", .program = "exit_codes", .args = {"exit", "255"}, .expected_status = 255},
+      {.name = "exit_255",
+       .program = "exit_codes",
+       .args = {"exit", "255"},
+       .expected_status = 255},
       {.name = "exit_256_wraps_to_0", .program = "exit_codes", .args = {"exit", "256"}},
       {.name = "return_3", .program = "exit_codes", .args = {"return", "3"}, .expected_status = 3},
       {.name = "underscore_exit_9",
@@ -112,7 +120,10 @@ const std::vector<Case>& Cases() {
        .program = "crash_null",
        .expected_status = 139,
        .compare_stderr = false},
-      {.name = "crash_ud2", .program = "crash_ud2", .expected_status = 132, .compare_stderr = false},
+      {.name = "crash_ud2",
+       .program = "crash_ud2",
+       .expected_status = 132,
+       .compare_stderr = false},
       {.name = "crash_div0",
        .program = "crash_div0",
        .expected_status = 136,

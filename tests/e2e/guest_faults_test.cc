@@ -80,7 +80,8 @@ TEST_P(GuestFaults, NullWriteIsSigsegvWithFaultAddress) {
       << r.Describe();
   EXPECT_EQ(r.out.find("still alive"), std::string::npos) << r.Describe();
   // "fault address 0x0", "addr=0x0000000000000000", "cr2 0", ...
-  EXPECT_TRUE(ContainsIgnoreCase(r.err, "(fault address|fault addr|address|addr|cr2)\\s*[:=]?\\s*(0x)?0+\\b"))
+  EXPECT_TRUE(ContainsIgnoreCase(
+      r.err, "(fault address|fault addr|address|addr|cr2)\\s*[:=]?\\s*(0x)?0+\\b"))
       << "the report does not give the fault address 0\n"
       << r.Describe();
 }
@@ -103,9 +104,8 @@ TEST_P(GuestFaults, AbortIs134WithReport) {
   EXPECT_EQ(r.exit_code, 134) << r.Describe();
   EXPECT_NE(r.out.find("abort_prog: before abort"), std::string::npos) << r.Describe();
   EXPECT_NE(r.err.find("abort_prog: calling abort()"), std::string::npos) << r.Describe();
-  EXPECT_NE(r.err.find("SIGABRT"), std::string::npos)
-      << "hvrun's report does not name SIGABRT\n"
-      << r.Describe();
+  EXPECT_NE(r.err.find("SIGABRT"), std::string::npos) << "hvrun's report does not name SIGABRT\n"
+                                                      << r.Describe();
 }
 
 // Under a small --memory, malloc fails in the guest (the guest is told, not

@@ -28,13 +28,13 @@ struct RunSpec {
 };
 
 struct RunResult {
-  bool started = false;   // fork/exec succeeded
-  std::string error;      // why not started, or what went wrong while running
-  bool exited = false;    // WIFEXITED
-  int exit_code = -1;     // WEXITSTATUS when exited
-  bool signaled = false;  // WIFSIGNALED
-  int signo = 0;          // WTERMSIG when signaled
-  bool timed_out = false; // killed by Run() after (timeout)
+  bool started = false;    // fork/exec succeeded
+  std::string error;       // why not started, or what went wrong while running
+  bool exited = false;     // WIFEXITED
+  int exit_code = -1;      // WEXITSTATUS when exited
+  bool signaled = false;   // WIFSIGNALED
+  int signo = 0;           // WTERMSIG when signaled
+  bool timed_out = false;  // killed by Run() after (timeout)
   // The child exited but something it started kept stdout/stderr open, so Run()
   // had to kill its process group.
   bool left_processes_behind = false;

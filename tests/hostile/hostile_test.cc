@@ -117,6 +117,14 @@ TEST_F(Hostile, TextFileAppIs126) {
   ExpectError(r, 126, "not an ELF");
 }
 
+// Larger than an ELF header, so only the magic can tell.
+TEST_F(Hostile, LongTextFileAppIs126) {
+  std::string path =
+      MakeFile("long_script.sh", "#!/bin/sh\n" + std::string(200, '#') + "\necho hi\n");
+  RunResult r = RunHvrunRaw({"--backend=sim", path});
+  ExpectError(r, 126, "not an ELF");
+}
+
 TEST_F(Hostile, EmptyFileAppIs126) {
   std::string path = MakeFile("empty", "");
   RunResult r = RunHvrunRaw({"--backend=sim", path});
@@ -148,7 +156,8 @@ TEST_F(Hostile, DynamicallyLinkedIs126) {
   ASSERT_TRUE(FileExists(dynamic));
   ASSERT_FALSE(ProgramHeaders(ReadFile(dynamic)).empty());
   bool has_interp = false;
-  for (const Elf64_Phdr& ph : ProgramHeaders(ReadFile(dynamic))) has_interp |= ph.p_type == PT_INTERP;
+  for (const Elf64_Phdr& ph : ProgramHeaders(ReadFile(dynamic)))
+    has_interp |= ph.p_type == PT_INTERP;
   ASSERT_TRUE(has_interp) << dynamic << " is not dynamically linked on this host";
   RunResult r = RunHvrunRaw({"--backend=sim", dynamic});
   ExpectError(r, 126, "dynamically linked");
@@ -251,6 +260,11 @@ TEST_F(Hostile, EnvFlagWithoutValueIs125) {
   ExpectNoCrash(r);
   EXPECT_EQ(r.exit_code, 125) << r.Describe();
   EXPECT_EQ(r.err.rfind("hvrun: ", 0), 0u) << r.Describe();
+}
+
+TEST_F(Hostile, ZeroTimeoutIs125) {
+  RunResult r = RunHvrunRaw({"--backend=sim", "--timeout=0s", Hello()});
+  ExpectError(r, 125, "timeout");
 }
 
 TEST_F(Hostile, NoAppPrintsUsage) {

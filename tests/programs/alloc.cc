@@ -44,9 +44,9 @@ bool IsPattern(const void* p, size_t n, unsigned seed) {
 int main() {
   // 1. malloc/free of many sizes, small to well past the mmap threshold,
   //    all live at once, then freed in an interleaved order.
-  static const size_t kSizes[] = {1,     7,      16,     24,     100,     255,     4096,
-                                  4097,  65536,  131071, 131072, 131073,  262144,  1 << 20,
-                                  3 << 20, 5000, 17,     8 << 20, 200000, 1000000, 64};
+  static const size_t kSizes[] = {1,       7,     16,     24,      100,    255,     4096,
+                                  4097,    65536, 131071, 131072,  131073, 262144,  1 << 20,
+                                  3 << 20, 5000,  17,     8 << 20, 200000, 1000000, 64};
   constexpr size_t kN = sizeof kSizes / sizeof kSizes[0];
   void* blocks[kN];
   uint64_t sum = 0;

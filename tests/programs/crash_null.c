@@ -3,8 +3,9 @@
 #include <stdio.h>
 
 int main(void) {
-  // volatile: the compiler must not see that p is null (it would emit ud2).
-  int* volatile p = NULL;
+  // Both volatile: the compiler must neither see that p is null (it would
+  // emit ud2) nor drop the store as unobservable.
+  volatile int* volatile p = NULL;
   printf("crash_null: writing through a null pointer\n");
   fflush(stdout);
   *p = 42;

@@ -113,7 +113,7 @@ int main() {
     caught_code = e.code;
     std::cout << "caught: " << e.what() << '\n';
   }
-  Check(caught_code == 40 && g_destroyed == 3, "exception across 3 frames, 3 destructors");
+  Check(caught_code == 30 && g_destroyed == 3, "exception across 3 frames, 3 destructors");
   bool rethrown = false;
   try {
     try {

@@ -4,6 +4,7 @@
 // Usage: unsupported_syscall CALL...
 // CALL is a number, or "getitimer" (supported natively, not by the runtime;
 // the e2e suite uses it only under hvrun).
+#define _GNU_SOURCE  // strerrorname_np
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -221,3 +221,4 @@ mailbox:
 filter_page:
   .zero 4096
 hv_sim_blob_end:
+  .section .note.GNU-stack, "", @progbits

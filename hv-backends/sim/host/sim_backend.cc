@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -120,6 +121,17 @@ void WriteStderr(const char* msg) {
   for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP}) {
     if (syscall(SYS_rt_sigaction, sig, &crash, nullptr, 8) != 0) _exit(125);
   }
+  // glibc registered this thread's rseq area in hvrun's TLS, which the launch
+  // stub unmaps; the kernel would then fail its rseq update on the next
+  // resume and kill the child with SIGSEGV. Unregister first.
+  if (__rseq_size > 0) {
+    void* area = static_cast<char*>(__builtin_thread_pointer()) + __rseq_offset;
+    if (syscall(SYS_rseq, area, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) != 0 &&
+        syscall(SYS_rseq, area, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) != 0) {
+      WriteStderr("hvrun: sim: cannot unregister rseq in the guest process\n");
+      _exit(125);
+    }
+  }
   uint64_t empty = 0;
   if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, nullptr, 8) != 0) _exit(125);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(125);
@@ -135,8 +147,10 @@ void WriteStderr(const char* msg) {
   _exit(125);
 }
 
-long Futex(std::atomic_ref<uint32_t>& word, int op, uint32_t val, const timespec* timeout) {
-  return syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), op, val, timeout, nullptr, 0);
+// (word) is the mailbox's state word in hvrun's mapping of the memfd: the
+// same futex as the guest's, because the mapping is shared (not private).
+long Futex(uint32_t* word, int op, uint32_t val, const timespec* timeout) {
+  return syscall(SYS_futex, word, op, val, timeout, nullptr, 0);
 }
 
 CrashReport ReportFromSimCrash(const SimCrash& c) {
@@ -185,7 +199,8 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
   HV_ASSIGN_OR_RETURN(std::span<uint8_t> mb, memory.Span(kMailbox, layout::kPageSize));
   auto u32 = [&](int off) { return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(&mb[off])); };
   auto u64 = [&](int off) { return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[off])); };
-  std::atomic_ref<uint32_t> state = u32(SIM_MB_STATE);
+  uint32_t* const state_word = reinterpret_cast<uint32_t*>(&mb[SIM_MB_STATE]);
+  std::atomic_ref<uint32_t> state(*state_word);
 
   const pid_t parent = getpid();
   const pid_t child = fork();
@@ -202,7 +217,7 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
     }
     child_dead.store(true);
     state.store(SIM_STATE_DEAD);
-    Futex(state, FUTEX_WAKE, INT32_MAX, nullptr);
+    Futex(state_word, FUTEX_WAKE, INT32_MAX, nullptr);
   });
   auto finish = [&](GuestExit exit) -> GuestExit {
     if (!child_dead.load()) kill(child, SIGKILL);
@@ -229,7 +244,7 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
       if (seen == SIM_STATE_REQUEST) {
         request = true;
       } else if (deadline == absl::InfiniteFuture()) {
-        Futex(state, FUTEX_WAIT, seen, nullptr);
+        Futex(state_word, FUTEX_WAIT, seen, nullptr);
       } else {
         const absl::Duration left = deadline - absl::Now();
         if (left <= absl::ZeroDuration()) {
@@ -240,7 +255,7 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
           return finish(std::move(e));
         }
         timespec ts = absl::ToTimespec(left);
-        Futex(state, FUTEX_WAIT, seen, &ts);
+        Futex(state_word, FUTEX_WAIT, seen, &ts);
       }
       u32(SIM_MB_HOST_SLEEPING).store(0);
     }
@@ -272,7 +287,7 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
     *reinterpret_cast<int64_t*>(&mb[SIM_MB_RESULT]) = out.result;
     uint32_t expected = SIM_STATE_REQUEST;
     if (!state.compare_exchange_strong(expected, SIM_STATE_REPLY)) continue;  // dead, or guest scribbled
-    if (u32(SIM_MB_GUEST_SLEEPING).load() != 0) Futex(state, FUTEX_WAKE, 1, nullptr);
+    if (u32(SIM_MB_GUEST_SLEEPING).load() != 0) Futex(state_word, FUTEX_WAKE, 1, nullptr);
   }
 
   // The child is gone without saying goodbye: crash, seccomp, or a signal.

@@ -279,7 +279,9 @@ INSTANTIATE_TEST_SUITE_P(
                kInvalid, "no PT_LOAD segment"},
         Broken{"PtPhdrOutsideLoads",
                [] { return Phdr(0, [](Elf64_Phdr& p) { p.p_vaddr = 0x900000; }); }, kInvalid,
-               "PT_PHDR [0x900000, +0xe0) is not inside any PT_LOAD"},
+               "PT_PHDR [0x900000, +0xe0) is not inside the file bytes of any PT_LOAD"},
+        Broken{"PtPhdrInBss", [] { return Phdr(0, [](Elf64_Phdr& p) { p.p_vaddr = 0x403100; }); },
+               kInvalid, "PT_PHDR [0x403100, +0xe0) is not inside the file bytes"},
         Broken{"DynamicOutsideFile",
                [] {
                  std::vector<uint8_t> elf = WithSegment(ET_DYN, PT_DYNAMIC, testing::Dynamic({}));

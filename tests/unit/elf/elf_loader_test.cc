@@ -64,7 +64,7 @@ std::vector<uint8_t> StaticExec(uint64_t data_memsz = 0x2000) {
 std::vector<uint8_t> Pie(const std::vector<uint64_t>& words, const std::vector<uint8_t>& table,
                          const std::vector<std::pair<int64_t, uint64_t>>& dynamic) {
   std::vector<uint8_t> data(0x200);
-  std::memcpy(data.data(), words.data(), words.size() * sizeof(uint64_t));
+  if (!words.empty()) std::memcpy(data.data(), words.data(), words.size() * sizeof(uint64_t));
   std::copy(table.begin(), table.end(), data.begin() + 0x100);
   return ElfBuilder(ET_DYN)
       .Headers(0)

@@ -1,0 +1,58 @@
+// The boot recipe: see boot.h.
+#include "runtime/boot/boot.h"
+
+#include "runtime/boot/boot_info.h"
+#include "runtime/boot/initial_stack.h"
+#include "runtime/boot/native.h"
+#include "runtime/hv/clock.h"
+#include "runtime/hv/cpu.h"
+#include "runtime/hv/hypercall.h"
+#include "runtime/hv/panic.h"
+#include "runtime/linux/process.h"
+#include "runtime/linux/signals.h"
+#include "runtime/mm/vm.h"
+#include "runtime/vfs/console.h"
+#include "syscall-shim/dispatch.h"
+
+namespace hvrt::boot {
+
+Launch Prepare(const hv_boot_info* bi) {
+  // Without a hypercall entry there is no way to say anything: stop here,
+  // with a fault the backend reports.
+  if (bi == nullptr || bi->hypercall_entry == 0) __builtin_trap();
+  hv::Init(bi->hypercall_entry);
+  char msg[160];
+  if (const char* why = Check(*bi, msg, sizeof msg)) Panic("%s", why);
+  SetInfo(*bi);
+  const hv_boot_info& info = Info();
+
+  clock::Init(info.clock);
+  if (!mm::Init(info.free, info.app))
+    Panic("hvrun boot info: free region [0x%lx, +0x%lx) is too small to manage",
+          static_cast<unsigned long>(info.free.start), static_cast<unsigned long>(info.free.size));
+  console::Reset();
+  process::Reset(info);
+  signals::Reset();
+  shim::Reset();
+  InitNative(info.backend);
+
+  // The app's main stack, from the top of free memory (as Linux puts the
+  // stack at the top of the address space).
+  uint64_t stack_lo = mm::AllocTopDown(info.stack_size);
+  if (stack_lo == 0)
+    Panic("no memory for the app's %lu-byte stack", static_cast<unsigned long>(info.stack_size));
+  uint64_t stack_hi = stack_lo + mm::PageUp(info.stack_size);
+  AuxExtras extras = {MinSigStackSize(), reinterpret_cast<uint64_t>(Native())};
+  uint64_t sp = BuildInitialStack(info, stack_lo, stack_hi, extras);
+  if (sp == 0)
+    Panic("argv and envp (%lu bytes) do not fit in the app's %lu-byte stack",
+          static_cast<unsigned long>(info.strings_size),
+          static_cast<unsigned long>(info.stack_size));
+
+  hv_register reg = {reinterpret_cast<uint64_t>(&hvrt_syscall)};
+  if (int64_t r = hv::Call(HV_CALL_REGISTER, &reg); r < 0)
+    Panic("HV_CALL_REGISTER failed: %ld", static_cast<long>(r));
+  return {info.app_entry, sp};
+}
+
+}  // namespace hvrt::boot

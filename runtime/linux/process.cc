@@ -1,0 +1,51 @@
+// Process-wide state and exit: see process.h.
+#include "runtime/linux/process.h"
+
+#include "runtime/hv/cpu.h"
+#include "runtime/hv/hypercall.h"
+#include "runtime/mm/vm.h"
+
+namespace hvrt::process {
+namespace {
+
+constexpr uint64_t kInf = abi::kRLIM_INFINITY;
+
+constinit abi::Rlimit g_limits[abi::kRLIM_NLIMITS] = {};
+constinit Thread g_main = {};
+
+}  // namespace
+
+void Reset(const hv_boot_info& bi) {
+  // Linux's defaults (INIT_RLIMITS) except where hvrun fixes the answer.
+  g_limits[abi::kRLIMIT_CPU] = {kInf, kInf};
+  g_limits[abi::kRLIMIT_FSIZE] = {kInf, kInf};
+  g_limits[abi::kRLIMIT_DATA] = {kInf, kInf};
+  g_limits[abi::kRLIMIT_STACK] = {bi.stack_size, bi.stack_size};  // it cannot grow
+  g_limits[abi::kRLIMIT_CORE] = {0, kInf};
+  g_limits[abi::kRLIMIT_RSS] = {kInf, kInf};
+  g_limits[abi::kRLIMIT_NPROC] = {1, 1};  // no fork
+  g_limits[abi::kRLIMIT_NOFILE] = {1024, 1024};
+  g_limits[abi::kRLIMIT_MEMLOCK] = {8 << 20, 8 << 20};
+  g_limits[abi::kRLIMIT_AS] = {kInf, kInf};
+  g_limits[abi::kRLIMIT_LOCKS] = {kInf, kInf};
+  g_limits[abi::kRLIMIT_SIGPENDING] = {64, 64};
+  g_limits[abi::kRLIMIT_MSGQUEUE] = {819200, 819200};
+  g_limits[abi::kRLIMIT_NICE] = {0, 0};
+  g_limits[abi::kRLIMIT_RTPRIO] = {0, 0};
+  g_limits[abi::kRLIMIT_RTTIME] = {kInf, kInf};
+  g_main = Thread{};
+}
+
+abi::Rlimit* Limit(uint32_t resource) {
+  return resource < abi::kRLIM_NLIMITS ? &g_limits[resource] : nullptr;
+}
+
+Thread& MainThread() { return g_main; }
+
+void Exit(int32_t status, uint32_t flags) {
+  hv_exit e = {status, flags, hv::Stats().unsupported_syscalls, mm::OutOfMemoryCount()};
+  hv::Call(HV_CALL_EXIT, &e);
+  for (;;) cpu::Pause();
+}
+
+}  // namespace hvrt::process

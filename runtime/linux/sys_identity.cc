@@ -1,0 +1,31 @@
+// Process and user ids. One process, one thread: pid == tid == 1 and the
+// parent is 0, like init. The user and group are the ones hvrun was told to
+// report (boot_info.uid/gid); real == effective.
+#include "runtime/boot/boot_info.h"
+#include "runtime/linux/process.h"
+#include "runtime/linux/syscalls.h"
+
+namespace hvrt {
+
+// Getpid implements Linux syscall getpid(2).
+int64_t sys_getpid(hv_syscall_frame&) { return process::kPid; }
+
+// Getppid implements Linux syscall getppid(2).
+int64_t sys_getppid(hv_syscall_frame&) { return process::kParentPid; }
+
+// Gettid implements Linux syscall gettid(2).
+int64_t sys_gettid(hv_syscall_frame&) { return process::kTid; }
+
+// Getuid implements Linux syscall getuid(2).
+int64_t sys_getuid(hv_syscall_frame&) { return boot::Info().uid; }
+
+// Geteuid implements Linux syscall geteuid(2).
+int64_t sys_geteuid(hv_syscall_frame&) { return boot::Info().uid; }
+
+// Getgid implements Linux syscall getgid(2).
+int64_t sys_getgid(hv_syscall_frame&) { return boot::Info().gid; }
+
+// Getegid implements Linux syscall getegid(2).
+int64_t sys_getegid(hv_syscall_frame&) { return boot::Info().gid; }
+
+}  // namespace hvrt

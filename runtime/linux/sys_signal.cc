@@ -1,0 +1,129 @@
+// Signals (runtime/linux/signals.h keeps the state). Actions, masks and the
+// alternate stack are stored and reported back like Linux; app handlers are
+// not run in this version: a signal sent to the process that is not ignored
+// ends the guest as if it had killed the process.
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/signal.h"
+#include "runtime/linux/process.h"
+#include "runtime/linux/signals.h"
+#include "runtime/linux/syscalls.h"
+#include "runtime/linux/user.h"
+
+namespace hvrt {
+namespace {
+
+constexpr uint64_t kSigsetSize = 8;  // the kernel's sigset_t: 64 signals
+
+// Generates (sig) (0 probes) for this process.
+int64_t SendToSelf(int32_t sig) {
+  if (sig == 0) return 0;
+  signals::Send(sig);
+  return 0;
+}
+
+}  // namespace
+
+// RtSigaction implements Linux syscall rt_sigaction(2) with the kernel's
+// struct k_sigaction.
+int64_t sys_rt_sigaction(hv_syscall_frame& f) {
+  int32_t sig = Int(f.args[0]);
+  uint64_t act_addr = f.args[1];
+  uint64_t old_addr = f.args[2];
+  if (f.args[3] != kSigsetSize || !signals::Valid(sig)) return -abi::kEINVAL;
+  if (act_addr != 0 && (sig == abi::kSIGKILL || sig == abi::kSIGSTOP)) return -abi::kEINVAL;
+  abi::KSigaction act;
+  if (act_addr != 0) {
+    if (int64_t r = user::CopyIn(&act, act_addr, sizeof act); r < 0) return r;
+  }
+  if (old_addr != 0) {
+    if (int64_t r = user::CopyOut(old_addr, &signals::Action(sig), sizeof act); r < 0) return r;
+  }
+  if (act_addr != 0) signals::SetAction(sig, act);
+  return 0;
+}
+
+// RtSigprocmask implements Linux syscall rt_sigprocmask(2). Unblocking a
+// pending signal delivers it (see signals.h).
+int64_t sys_rt_sigprocmask(hv_syscall_frame& f) {
+  uint64_t how = static_cast<uint32_t>(f.args[0]);
+  uint64_t set_addr = f.args[1];
+  uint64_t old_addr = f.args[2];
+  if (f.args[3] != kSigsetSize) return -abi::kEINVAL;
+  uint64_t old = signals::Blocked();
+  uint64_t next = old;
+  if (set_addr != 0) {
+    uint64_t set;
+    if (int64_t r = user::CopyIn(&set, set_addr, sizeof set); r < 0) return r;
+    switch (how) {
+      case abi::kSIG_BLOCK:
+        next = old | set;
+        break;
+      case abi::kSIG_UNBLOCK:
+        next = old & ~set;
+        break;
+      case abi::kSIG_SETMASK:
+        next = set;
+        break;
+      default:
+        return -abi::kEINVAL;
+    }
+  }
+  if (old_addr != 0) {
+    if (int64_t r = user::CopyOut(old_addr, &old, sizeof old); r < 0) return r;
+  }
+  if (set_addr != 0) signals::SetBlocked(next);
+  return 0;
+}
+
+// Sigaltstack implements Linux syscall sigaltstack(2): stored and reported;
+// nothing runs on it yet.
+int64_t sys_sigaltstack(hv_syscall_frame& f) {
+  abi::StackT old = signals::AltStack();
+  if (f.args[0] != 0) {
+    abi::StackT ss;
+    if (int64_t r = user::CopyIn(&ss, f.args[0], sizeof ss); r < 0) return r;
+    uint32_t flags = static_cast<uint32_t>(ss.ss_flags);
+    uint32_t mode = flags & ~abi::kSS_AUTODISARM;
+    if (mode != 0 && mode != abi::kSS_DISABLE && mode != abi::kSS_ONSTACK) return -abi::kEINVAL;
+    if (mode == abi::kSS_DISABLE) {
+      ss = {0, static_cast<int32_t>(abi::kSS_DISABLE), 0, 0};
+    } else {
+      if (ss.ss_size < abi::kMINSIGSTKSZ) return -abi::kENOMEM;
+      ss.ss_flags = static_cast<int32_t>(flags & abi::kSS_AUTODISARM);  // SS_ONSTACK means 0
+    }
+    signals::SetAltStack(ss);
+  }
+  if (f.args[1] != 0) return user::CopyOut(f.args[1], &old, sizeof old);
+  return 0;
+}
+
+// Kill implements Linux syscall kill(2) for this process (pid 0 or 1);
+// there is no other process (-ESRCH).
+int64_t sys_kill(hv_syscall_frame& f) {
+  int32_t pid = Int(f.args[0]);
+  int32_t sig = Int(f.args[1]);
+  if (sig != 0 && !signals::Valid(sig)) return -abi::kEINVAL;
+  if (!process::IsSelf(pid)) return -abi::kESRCH;
+  return SendToSelf(sig);
+}
+
+// Tkill implements Linux syscall tkill(2) for the one thread (tid 1).
+int64_t sys_tkill(hv_syscall_frame& f) {
+  int32_t tid = Int(f.args[0]);
+  int32_t sig = Int(f.args[1]);
+  if (tid <= 0 || (sig != 0 && !signals::Valid(sig))) return -abi::kEINVAL;
+  if (tid != process::kTid) return -abi::kESRCH;
+  return SendToSelf(sig);
+}
+
+// Tgkill implements Linux syscall tgkill(2) for the one thread (1, 1).
+int64_t sys_tgkill(hv_syscall_frame& f) {
+  int32_t tgid = Int(f.args[0]);
+  int32_t tid = Int(f.args[1]);
+  int32_t sig = Int(f.args[2]);
+  if (tgid <= 0 || tid <= 0 || (sig != 0 && !signals::Valid(sig))) return -abi::kEINVAL;
+  if (tgid != process::kPid || tid != process::kTid) return -abi::kESRCH;
+  return SendToSelf(sig);
+}
+
+}  // namespace hvrt

@@ -1,0 +1,72 @@
+// Clocks, from the calibrated TSC (runtime/hv/clock.h): no hypercall and no
+// vDSO (the app has no AT_SYSINFO_EHDR, so libc makes these syscalls).
+#include "runtime/hv/clock.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/time.h"
+#include "runtime/linux/syscalls.h"
+#include "runtime/linux/user.h"
+
+namespace hvrt {
+namespace {
+
+constexpr int64_t kNsPerSec = 1000000000;
+
+// Splits (ns) into seconds and nanoseconds, flooring for times before 1970.
+abi::Timespec ToTimespec(int64_t ns) {
+  abi::Timespec ts = {ns / kNsPerSec, ns % kNsPerSec};
+  if (ts.tv_nsec < 0) {
+    ts.tv_nsec += kNsPerSec;
+    ts.tv_sec--;
+  }
+  return ts;
+}
+
+}  // namespace
+
+// ClockGettime implements Linux syscall clock_gettime(2).
+int64_t sys_clock_gettime(hv_syscall_frame& f) {
+  int64_t ns;
+  if (int64_t r = clock::Read(Int(f.args[0]), &ns); r < 0) return r;
+  abi::Timespec ts = ToTimespec(ns);
+  return user::CopyOut(f.args[1], &ts, sizeof ts);
+}
+
+// ClockGetres implements Linux syscall clock_getres(2): 1 ns for every clock
+// (the TSC resolves better; the coarse clocks here are the precise ones).
+int64_t sys_clock_getres(hv_syscall_frame& f) {
+  int64_t ns;
+  if (int64_t r = clock::Read(Int(f.args[0]), &ns); r < 0) return r;
+  if (f.args[1] == 0) return 0;
+  abi::Timespec res = {0, 1};
+  return user::CopyOut(f.args[1], &res, sizeof res);
+}
+
+// Gettimeofday implements Linux syscall gettimeofday(2). The timezone, if
+// asked for, is UTC.
+int64_t sys_gettimeofday(hv_syscall_frame& f) {
+  if (f.args[0] != 0) {
+    int64_t ns;
+    clock::Read(abi::kCLOCK_REALTIME, &ns);
+    abi::Timespec ts = ToTimespec(ns);
+    abi::Timeval tv = {ts.tv_sec, ts.tv_nsec / 1000};
+    if (int64_t r = user::CopyOut(f.args[0], &tv, sizeof tv); r < 0) return r;
+  }
+  if (f.args[1] != 0) {
+    abi::Timezone tz = {0, 0};
+    if (int64_t r = user::CopyOut(f.args[1], &tz, sizeof tz); r < 0) return r;
+  }
+  return 0;
+}
+
+// Time implements Linux syscall time(2).
+int64_t sys_time(hv_syscall_frame& f) {
+  int64_t ns;
+  clock::Read(abi::kCLOCK_REALTIME, &ns);
+  int64_t sec = ToTimespec(ns).tv_sec;
+  if (f.args[0] != 0) {
+    if (int64_t r = user::CopyOut(f.args[0], &sec, sizeof sec); r < 0) return r;
+  }
+  return sec;
+}
+
+}  // namespace hvrt

@@ -1,0 +1,93 @@
+// File: runtime/linux/syscalls.h
+//
+// Every Linux syscall handler the shim's table (syscall-shim/table_x86_64.cc)
+// names. Each takes the frame the backend built (hv/abi.h struct
+// hv_syscall_frame: nr, args[6] = rdi, rsi, rdx, r10, r8, r9) and returns the
+// value for the app's rax: a result >= 0 or -errno. Handlers are grouped one
+// family per file, runtime/linux/sys_<family>.cc.
+#ifndef HVRT_LINUX_SYSCALLS_H_
+#define HVRT_LINUX_SYSCALLS_H_
+
+#include <stdint.h>
+
+#include "hv/abi.h"
+
+namespace hvrt {
+
+// Linux declares fds, pids, signals, clock ids and flags as C int: the upper
+// 32 bits of their registers are not part of the value.
+inline int32_t Int(uint64_t reg) { return static_cast<int32_t>(reg); }
+
+// sys_read_write.cc
+int64_t sys_read(hv_syscall_frame& f);
+int64_t sys_write(hv_syscall_frame& f);
+int64_t sys_readv(hv_syscall_frame& f);
+int64_t sys_writev(hv_syscall_frame& f);
+int64_t sys_pread64(hv_syscall_frame& f);
+int64_t sys_pwrite64(hv_syscall_frame& f);
+int64_t sys_lseek(hv_syscall_frame& f);
+// sys_stat.cc
+int64_t sys_fstat(hv_syscall_frame& f);
+int64_t sys_newfstatat(hv_syscall_frame& f);
+// sys_file.cc
+int64_t sys_open(hv_syscall_frame& f);
+int64_t sys_openat(hv_syscall_frame& f);
+int64_t sys_close(hv_syscall_frame& f);
+int64_t sys_fcntl(hv_syscall_frame& f);
+int64_t sys_readlink(hv_syscall_frame& f);
+int64_t sys_readlinkat(hv_syscall_frame& f);
+int64_t sys_getcwd(hv_syscall_frame& f);
+// sys_ioctl.cc
+int64_t sys_ioctl(hv_syscall_frame& f);
+// sys_mm.cc
+int64_t sys_brk(hv_syscall_frame& f);
+int64_t sys_mmap(hv_syscall_frame& f);
+int64_t sys_munmap(hv_syscall_frame& f);
+int64_t sys_mprotect(hv_syscall_frame& f);
+int64_t sys_madvise(hv_syscall_frame& f);
+int64_t sys_mremap(hv_syscall_frame& f);
+// sys_time.cc
+int64_t sys_clock_gettime(hv_syscall_frame& f);
+int64_t sys_clock_getres(hv_syscall_frame& f);
+int64_t sys_gettimeofday(hv_syscall_frame& f);
+int64_t sys_time(hv_syscall_frame& f);
+// sys_identity.cc
+int64_t sys_getpid(hv_syscall_frame& f);
+int64_t sys_getppid(hv_syscall_frame& f);
+int64_t sys_gettid(hv_syscall_frame& f);
+int64_t sys_getuid(hv_syscall_frame& f);
+int64_t sys_geteuid(hv_syscall_frame& f);
+int64_t sys_getgid(hv_syscall_frame& f);
+int64_t sys_getegid(hv_syscall_frame& f);
+// sys_exit.cc
+int64_t sys_exit(hv_syscall_frame& f);
+int64_t sys_exit_group(hv_syscall_frame& f);
+// sys_thread.cc
+int64_t sys_arch_prctl(hv_syscall_frame& f);
+int64_t sys_set_tid_address(hv_syscall_frame& f);
+int64_t sys_set_robust_list(hv_syscall_frame& f);
+int64_t sys_rseq(hv_syscall_frame& f);
+// sys_sched.cc
+int64_t sys_sched_yield(hv_syscall_frame& f);
+int64_t sys_sched_getaffinity(hv_syscall_frame& f);
+// sys_futex.cc
+int64_t sys_futex(hv_syscall_frame& f);
+// sys_rlimit.cc
+int64_t sys_prlimit64(hv_syscall_frame& f);
+int64_t sys_getrlimit(hv_syscall_frame& f);
+int64_t sys_setrlimit(hv_syscall_frame& f);
+// sys_signal.cc
+int64_t sys_rt_sigaction(hv_syscall_frame& f);
+int64_t sys_rt_sigprocmask(hv_syscall_frame& f);
+int64_t sys_sigaltstack(hv_syscall_frame& f);
+int64_t sys_kill(hv_syscall_frame& f);
+int64_t sys_tkill(hv_syscall_frame& f);
+int64_t sys_tgkill(hv_syscall_frame& f);
+// sys_random.cc
+int64_t sys_getrandom(hv_syscall_frame& f);
+// sys_uname.cc
+int64_t sys_uname(hv_syscall_frame& f);
+
+}  // namespace hvrt
+
+#endif  // HVRT_LINUX_SYSCALLS_H_

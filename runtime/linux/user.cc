@@ -1,0 +1,43 @@
+// Checked app memory access: see user.h.
+#include "runtime/linux/user.h"
+
+#include "runtime/boot/boot_info.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+
+namespace hvrt::user {
+namespace {
+
+constexpr uint64_t kNullPageEnd = 4096;  // page 0 is never mapped (layout.h)
+
+}  // namespace
+
+bool RangeOk(uint64_t addr, uint64_t len) {
+  const hv_mem_region& m = boot::Info().memory;
+  uint64_t lo = m.start > kNullPageEnd ? m.start : kNullPageEnd;
+  uint64_t hi = m.start + m.size;
+  return addr >= lo && addr <= hi && len <= hi - addr;
+}
+
+int64_t CopyOut(uint64_t dst, const void* src, size_t len) {
+  if (!RangeOk(dst, len)) return -abi::kEFAULT;
+  Copy(reinterpret_cast<void*>(dst), src, len);
+  return 0;
+}
+
+int64_t CopyIn(void* dst, uint64_t src, size_t len) {
+  if (!RangeOk(src, len)) return -abi::kEFAULT;
+  Copy(dst, reinterpret_cast<const void*>(src), len);
+  return 0;
+}
+
+int64_t CopyInString(char* dst, size_t cap, uint64_t src) {
+  for (size_t i = 0; i < cap; i++) {
+    if (!RangeOk(src + i, 1)) return -abi::kEFAULT;
+    dst[i] = *reinterpret_cast<const char*>(src + i);
+    if (dst[i] == '\0') return static_cast<int64_t>(i);
+  }
+  return -abi::kENAMETOOLONG;
+}
+
+}  // namespace hvrt::user

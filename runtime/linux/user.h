@@ -1,0 +1,36 @@
+// File: runtime/linux/user.h
+//
+// Checked access to app memory for syscall handlers. An app pointer is a
+// guest address the app chose; before the runtime reads or writes through it
+// the range must lie wholly in guest memory above the null page, else the
+// call returns -EFAULT (as Linux does) instead of faulting in the runtime.
+//
+// Example:
+//   abi::Timespec ts = {sec, nsec};
+//   return user::CopyOut(f.args[1], &ts, sizeof ts);   // 0 or -EFAULT
+#ifndef HVRT_LINUX_USER_H_
+#define HVRT_LINUX_USER_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace hvrt::user {
+
+// True if [addr, addr + len) is inside guest memory and above the null page.
+bool RangeOk(uint64_t addr, uint64_t len);
+
+// Copies (len) bytes from the runtime's (src) to app address (dst). Returns 0
+// or -EFAULT (nothing copied).
+int64_t CopyOut(uint64_t dst, const void* src, size_t len);
+
+// Copies (len) bytes from app address (src) to the runtime's (dst). Returns 0
+// or -EFAULT (nothing copied).
+int64_t CopyIn(void* dst, uint64_t src, size_t len);
+
+// Copies the NUL-terminated string at app address (src) into (dst) of (cap)
+// bytes. Returns its length, -EFAULT, or -ENAMETOOLONG if it does not fit.
+int64_t CopyInString(char* dst, size_t cap, uint64_t src);
+
+}  // namespace hvrt::user
+
+#endif  // HVRT_LINUX_USER_H_

@@ -1,0 +1,273 @@
+// brk, mmap and friends over one PageMap: see vm.h.
+#include "runtime/mm/vm.h"
+
+#include "runtime/hv/hypercall.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/mman.h"
+
+namespace hvrt::mm {
+namespace {
+
+struct Vm {
+  PageMap pages;
+  uint64_t brk_base = 0;
+  uint64_t brk = 0;
+  uint64_t app_lo = 0;  // the app image, page-rounded: mapped, but not ours to free
+  uint64_t app_hi = 0;
+  uint64_t out_of_memory = 0;
+};
+
+constinit Vm g;
+
+// Zeroes [addr, addr + len), page-aligned, keeping the invariant of vm.h.
+void ZeroPages(uint64_t addr, uint64_t len) {
+  if (len >= kDiscardMin) {
+    hv_buffer b = {addr, len};
+    if (hv::Call(HV_CALL_MEM_DISCARD, &b) >= 0) return;
+    // The host could not discard: fall through and clear it ourselves.
+  }
+  Fill(reinterpret_cast<void*>(addr), 0, len);
+}
+
+// Frees the pages of [addr, addr + len) (page-aligned, not wrapping) that
+// are in use, zeroing them. Pages outside the managed range are left alone.
+void Release(uint64_t addr, uint64_t len) {
+  uint64_t lo = addr < g.pages.Base() ? g.pages.Base() : addr;
+  uint64_t hi = addr + len > g.pages.End() ? g.pages.End() : addr + len;
+  uint64_t p = lo;
+  while (p < hi) {
+    if (!g.pages.IsUsed(p)) {
+      p += kPageSize;
+      continue;
+    }
+    uint64_t run = p;
+    while (p < hi && g.pages.IsUsed(p)) p += kPageSize;
+    ZeroPages(run, p - run);
+    g.pages.SetFree(run, (p - run) / kPageSize);
+  }
+}
+
+// Zeroes the in-use pages of [addr, addr + len) and keeps them in use.
+void Discard(uint64_t addr, uint64_t len) {
+  uint64_t p = addr;
+  uint64_t end = addr + len;
+  while (p < end) {
+    if (!g.pages.Contains(p, kPageSize) || !g.pages.IsUsed(p)) {
+      p += kPageSize;
+      continue;
+    }
+    uint64_t run = p;
+    while (p < end && g.pages.Contains(p, kPageSize) && g.pages.IsUsed(p)) p += kPageSize;
+    ZeroPages(run, p - run);
+  }
+}
+
+// Whether every page of [addr, addr + len) is mapped: in use, or part of the
+// app image (whose RELRO glibc mprotects at startup, and must succeed).
+bool Mapped(uint64_t addr, uint64_t len) {
+  for (uint64_t p = addr; p - addr < len; p += kPageSize) {
+    if (p >= g.app_lo && p < g.app_hi) continue;
+    if (!g.pages.Contains(p, kPageSize) || !g.pages.IsUsed(p)) return false;
+  }
+  return true;
+}
+
+// Takes (npages) top-down; 0 (counted) if there is no such run.
+uint64_t TakeTopDown(uint64_t npages) {
+  uint64_t a = g.pages.FindTopDown(npages);
+  if (a == 0) {
+    g.out_of_memory++;
+    return 0;
+  }
+  g.pages.SetUsed(a, npages);
+  return a;
+}
+
+// Whether (len) is small enough to round up to pages without overflow and
+// could ever fit.
+bool Plausible(uint64_t len) { return len <= g.pages.End(); }
+
+}  // namespace
+
+bool Init(const hv_mem_region& free, const hv_mem_region& app) {
+  g = Vm{};
+  uint64_t end = free.start + free.size;
+  if (end < free.start || !g.pages.Init(PageUp(free.start), PageDown(end))) return false;
+  g.app_lo = PageDown(app.start);
+  g.app_hi = PageUp(app.start + app.size);
+  // Linux starts brk at the page after the app's bss; ours can start no lower
+  // than the first managed page.
+  g.brk_base = g.app_hi > g.pages.Base() ? g.app_hi : g.pages.Base();
+  if (g.brk_base > g.pages.End()) g.brk_base = g.pages.End();
+  g.brk = g.brk_base;
+  return true;
+}
+
+uint64_t AllocTopDown(uint64_t bytes) {
+  if (bytes == 0 || !Plausible(bytes)) {
+    g.out_of_memory++;
+    return 0;
+  }
+  return TakeTopDown(PageUp(bytes) / kPageSize);
+}
+
+// Brk implements Linux syscall brk(2): returns the new break, or the old one
+// if it cannot move (glibc's sbrk sees that as failure). brk(0) queries.
+int64_t Brk(uint64_t addr) {
+  if (addr < g.brk_base) return static_cast<int64_t>(g.brk);
+  if (addr > g.pages.End()) {
+    g.out_of_memory++;
+    return static_cast<int64_t>(g.brk);
+  }
+  uint64_t old_top = PageUp(g.brk);
+  uint64_t new_top = PageUp(addr);
+  if (new_top > old_top) {
+    uint64_t n = (new_top - old_top) / kPageSize;
+    if (!g.pages.AllFree(old_top, n)) {  // mmap got there first
+      g.out_of_memory++;
+      return static_cast<int64_t>(g.brk);
+    }
+    g.pages.SetUsed(old_top, n);
+  } else if (new_top < old_top) {
+    Release(new_top, old_top - new_top);
+  }
+  g.brk = addr;
+  return static_cast<int64_t>(addr);
+}
+
+// Mmap implements Linux syscall mmap(2) for anonymous memory. File-backed
+// mappings need the VFS and return -ENODEV for now.
+int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t fd,
+             uint64_t off) {
+  if (len == 0 || (off & kPageMask) != 0) return -abi::kEINVAL;
+  uint64_t type = flags & abi::kMAP_TYPE;
+  if (type != abi::kMAP_SHARED && type != abi::kMAP_PRIVATE && type != abi::kMAP_SHARED_VALIDATE)
+    return -abi::kEINVAL;
+  if ((flags & abi::kMAP_ANONYMOUS) == 0) return -abi::kENODEV;
+  if ((flags & abi::kMAP_HUGETLB) != 0) return -abi::kEINVAL;  // no huge pages to give
+  if (!Plausible(len)) {
+    g.out_of_memory++;
+    return -abi::kENOMEM;
+  }
+  uint64_t bytes = PageUp(len);
+  uint64_t npages = bytes / kPageSize;
+
+  if ((flags & (abi::kMAP_FIXED | abi::kMAP_FIXED_NOREPLACE)) != 0) {
+    if ((addr & kPageMask) != 0) return -abi::kEINVAL;
+    if (!g.pages.Contains(addr, bytes)) return -abi::kENOMEM;  // not memory we manage
+    if ((flags & abi::kMAP_FIXED_NOREPLACE) != 0) {  // wins over MAP_FIXED, as in Linux
+      if (!g.pages.AllFree(addr, npages)) return -abi::kEEXIST;
+    } else {
+      Release(addr, bytes);  // the new mapping's pages must read as zero
+    }
+    g.pages.SetUsed(addr, npages);
+    return static_cast<int64_t>(addr);
+  }
+
+  // A hint is honoured if that range is free, as Linux does.
+  uint64_t hint = addr <= g.pages.End() ? PageUp(addr) : 0;
+  if (hint != 0 && g.pages.Contains(hint, bytes) && g.pages.AllFree(hint, npages)) {
+    g.pages.SetUsed(hint, npages);
+    return static_cast<int64_t>(hint);
+  }
+  uint64_t a = TakeTopDown(npages);
+  return a == 0 ? -abi::kENOMEM : static_cast<int64_t>(a);
+}
+
+// Munmap implements Linux syscall munmap(2). Any part of the range may be
+// unmapped already (that is no error); parts outside the managed memory (the
+// app image) are not unmapped.
+int64_t Munmap(uint64_t addr, uint64_t len) {
+  if ((addr & kPageMask) != 0 || len == 0 || !Plausible(len)) return -abi::kEINVAL;
+  uint64_t bytes = PageUp(len);
+  if (addr + bytes < addr) return -abi::kEINVAL;
+  Release(addr, bytes);
+  return 0;
+}
+
+// Mprotect implements Linux syscall mprotect(2) as bookkeeping: all guest
+// memory stays read/write/execute, so it only checks that the range is
+// mapped (-ENOMEM if not), as Linux does.
+int64_t Mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
+  constexpr uint64_t kKnown = abi::kPROT_READ | abi::kPROT_WRITE | abi::kPROT_EXEC |
+                              0x01000000 /* PROT_GROWSDOWN */ | 0x02000000 /* PROT_GROWSUP */;
+  if ((addr & kPageMask) != 0 || (prot & ~kKnown) != 0) return -abi::kEINVAL;
+  if (len == 0) return 0;
+  if (!Plausible(len) || addr + PageUp(len) < addr) return -abi::kENOMEM;
+  return Mapped(addr, PageUp(len)) ? 0 : -abi::kENOMEM;
+}
+
+// Madvise implements Linux syscall madvise(2). MADV_DONTNEED and MADV_FREE
+// leave the in-use pages of the range reading as zero (the app image is left
+// as it is); every other advice is accepted and ignored.
+int64_t Madvise(uint64_t addr, uint64_t len, uint64_t advice) {
+  if ((addr & kPageMask) != 0) return -abi::kEINVAL;
+  if (len == 0) return 0;
+  if (!Plausible(len) || addr + PageUp(len) < addr) return -abi::kENOMEM;
+  uint64_t bytes = PageUp(len);
+  if (advice != abi::kMADV_DONTNEED && advice != abi::kMADV_FREE) return 0;
+  if (!Mapped(addr, bytes)) return -abi::kENOMEM;
+  Discard(addr, bytes);
+  return 0;
+}
+
+// Mremap implements Linux syscall mremap(2): shrink in place, grow in place
+// when the pages above are free, else move (MREMAP_MAYMOVE) or place at
+// (new_addr) (MREMAP_FIXED). Not supported: MREMAP_DONTUNMAP and
+// old_len == 0 (duplicating a shared mapping): -EINVAL.
+int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
+               uint64_t new_addr) {
+  constexpr uint64_t kKnown = abi::kMREMAP_MAYMOVE | abi::kMREMAP_FIXED | abi::kMREMAP_DONTUNMAP;
+  if ((flags & ~kKnown) != 0 || (flags & abi::kMREMAP_DONTUNMAP) != 0) return -abi::kEINVAL;
+  if ((flags & abi::kMREMAP_FIXED) != 0 && (flags & abi::kMREMAP_MAYMOVE) == 0)
+    return -abi::kEINVAL;
+  if ((old_addr & kPageMask) != 0 || old_len == 0 || new_len == 0) return -abi::kEINVAL;
+  if (!Plausible(new_len)) {
+    g.out_of_memory++;
+    return -abi::kENOMEM;
+  }
+  if (!Plausible(old_len)) return -abi::kEFAULT;
+  uint64_t old_bytes = PageUp(old_len);
+  uint64_t new_bytes = PageUp(new_len);
+  if (!g.pages.Contains(old_addr, old_bytes) ||
+      !g.pages.AllUsed(old_addr, old_bytes / kPageSize))
+    return -abi::kEFAULT;
+
+  if ((flags & abi::kMREMAP_FIXED) != 0) {
+    if ((new_addr & kPageMask) != 0) return -abi::kEINVAL;
+    if (!g.pages.Contains(new_addr, new_bytes)) return -abi::kENOMEM;
+    if (new_addr < old_addr + old_bytes && old_addr < new_addr + new_bytes) return -abi::kEINVAL;
+    Release(new_addr, new_bytes);
+    g.pages.SetUsed(new_addr, new_bytes / kPageSize);
+    Copy(reinterpret_cast<void*>(new_addr), reinterpret_cast<const void*>(old_addr),
+         old_bytes < new_bytes ? old_bytes : new_bytes);
+    Release(old_addr, old_bytes);
+    return static_cast<int64_t>(new_addr);
+  }
+
+  if (new_bytes <= old_bytes) {
+    Release(old_addr + new_bytes, old_bytes - new_bytes);
+    return static_cast<int64_t>(old_addr);
+  }
+  uint64_t tail = old_addr + old_bytes;
+  uint64_t extra = new_bytes - old_bytes;
+  if (g.pages.Contains(tail, extra) && g.pages.AllFree(tail, extra / kPageSize)) {
+    g.pages.SetUsed(tail, extra / kPageSize);
+    return static_cast<int64_t>(old_addr);
+  }
+  // Cannot grow in place. Without MREMAP_MAYMOVE that is the app's answer,
+  // not an exhaustion, so it is not counted.
+  if ((flags & abi::kMREMAP_MAYMOVE) == 0) return -abi::kENOMEM;
+  uint64_t a = TakeTopDown(new_bytes / kPageSize);
+  if (a == 0) return -abi::kENOMEM;
+  Copy(reinterpret_cast<void*>(a), reinterpret_cast<const void*>(old_addr), old_bytes);
+  Release(old_addr, old_bytes);
+  return static_cast<int64_t>(a);
+}
+
+uint64_t OutOfMemoryCount() { return g.out_of_memory; }
+const PageMap& Pages() { return g.pages; }
+uint64_t BrkBase() { return g.brk_base; }
+
+}  // namespace hvrt::mm

@@ -1,0 +1,62 @@
+// File: runtime/mm/vm.h
+//
+// The app's address space inside boot_info.free: brk grows up from the bottom,
+// mmap allocates top-down, both from one PageMap. Guest memory is already
+// mapped read/write/execute (hvrun maps it all once), so "mapping" is only
+// bookkeeping: which pages are in use.
+//
+// Invariant: a free page is all zero. Fresh guest memory is zero, and every
+// page is zeroed when it is freed (munmap, brk shrink, MAP_FIXED over it) or
+// discarded (MADV_DONTNEED): with memset below 64 KiB, and with
+// HV_CALL_MEM_DISCARD (the host zeroes and frees the backing memory) for
+// larger ranges. So allocation never has to clear memory.
+//
+// Each function implements the Linux call of the same name and returns what
+// it returns (an address, or -errno). A request that cannot be satisfied for
+// lack of free pages is counted in OutOfMemoryCount(), which hvrun reports
+// at exit (hv_exit.out_of_memory).
+//
+// Example:
+//   hvrt::mm::Init(boot.free, boot.app);
+//   int64_t a = hvrt::mm::Mmap(0, 8192, PROT_READ | PROT_WRITE,
+//                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#ifndef HVRT_MM_VM_H_
+#define HVRT_MM_VM_H_
+
+#include <stdint.h>
+
+#include "hv/abi.h"
+#include "runtime/mm/page_map.h"
+
+namespace hvrt::mm {
+
+// Ranges of at least this many bytes are zeroed with HV_CALL_MEM_DISCARD.
+inline constexpr uint64_t kDiscardMin = 64 << 10;
+
+// Takes over (free) (rounded inward to pages). (app) is the app image: brk
+// starts above it, and mprotect/madvise accept it as mapped. Returns false
+// if (free) is too small to manage.
+bool Init(const hv_mem_region& free, const hv_mem_region& app);
+
+// Allocates (bytes) top-down for the runtime's own use (the app's main
+// stack). Returns the address or 0 (counted as out of memory).
+uint64_t AllocTopDown(uint64_t bytes);
+
+int64_t Brk(uint64_t addr);
+int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t fd, uint64_t off);
+int64_t Munmap(uint64_t addr, uint64_t len);
+int64_t Mprotect(uint64_t addr, uint64_t len, uint64_t prot);
+int64_t Madvise(uint64_t addr, uint64_t len, uint64_t advice);
+int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
+               uint64_t new_addr);
+
+// How many memory requests failed for lack of free pages.
+uint64_t OutOfMemoryCount();
+
+// For tests and diagnostics.
+const PageMap& Pages();
+uint64_t BrkBase();
+
+}  // namespace hvrt::mm
+
+#endif  // HVRT_MM_VM_H_

@@ -1,0 +1,80 @@
+// Console fds 0-2 over hypercalls: see console.h.
+#include "runtime/vfs/console.h"
+
+#include "runtime/hv/hypercall.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/abi/misc.h"
+#include "runtime/linux/abi/stat.h"
+#include "runtime/linux/user.h"
+
+namespace hvrt::console {
+namespace {
+
+struct Fd {
+  bool open = false;
+  bool info_known = false;
+  uint64_t fd_flags = 0;
+  hv_console_info info = {};
+};
+
+constinit Fd g_fds[3];
+
+// An hv_console_io call (HV_CALL_CONSOLE_READ or _WRITE) on (fd).
+int64_t Transfer(uint64_t call, int64_t fd, uint64_t buf, uint64_t len) {
+  if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
+  if (len == 0) return 0;
+  if (!user::RangeOk(buf, len)) return -abi::kEFAULT;
+  hv_console_io io = {static_cast<uint32_t>(fd), 0, buf, len};
+  return hv::Call(call, &io);
+}
+
+}  // namespace
+
+void Reset() {
+  for (Fd& f : g_fds) f = Fd{.open = true};
+}
+
+bool IsOpen(int64_t fd) { return fd >= 0 && fd < 3 && g_fds[fd].open; }
+
+int64_t Close(int64_t fd) {
+  if (!IsOpen(fd)) return -abi::kEBADF;
+  g_fds[fd].open = false;
+  return 0;
+}
+
+int64_t Write(int64_t fd, uint64_t buf, uint64_t len) {
+  if (!IsOpen(fd) || fd == 0) return -abi::kEBADF;
+  return Transfer(HV_CALL_CONSOLE_WRITE, fd, buf, len);
+}
+
+int64_t Read(int64_t fd, uint64_t buf, uint64_t len) {
+  if (!IsOpen(fd) || fd != 0) return -abi::kEBADF;
+  return Transfer(HV_CALL_CONSOLE_READ, fd, buf, len);
+}
+
+const hv_console_info& Info(int64_t fd) {
+  Fd& f = g_fds[fd];
+  if (!f.info_known) {
+    f.info = {};
+    f.info.fd = static_cast<uint32_t>(fd);
+    if (hv::Call(HV_CALL_CONSOLE_INFO, &f.info) < 0) {
+      f.info = {};
+      f.info.fd = static_cast<uint32_t>(fd);
+      f.info.mode = abi::kS_IFIFO | 0600;
+    }
+    f.info_known = true;
+  }
+  return f.info;
+}
+
+uint64_t StatusFlags(int64_t fd) {
+  if (Info(fd).is_tty != 0) return abi::kO_RDWR;
+  return fd == 0 ? abi::kO_RDONLY : abi::kO_WRONLY;
+}
+
+uint64_t FdFlags(int64_t fd) { return g_fds[fd].fd_flags; }
+
+void SetFdFlags(int64_t fd, uint64_t flags) { g_fds[fd].fd_flags = flags & abi::kFD_CLOEXEC; }
+
+}  // namespace hvrt::console

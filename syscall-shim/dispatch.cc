@@ -1,0 +1,46 @@
+// The syscall entry and the unknown-call counter: see dispatch.h.
+#include "syscall-shim/dispatch.h"
+
+#include "runtime/boot/boot_info.h"
+#include "runtime/hv/hypercall.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+#include "syscall-shim/table.h"
+
+namespace hvrt::shim {
+namespace {
+
+// Linux x86-64 numbers end below 512; the last slot counts the rest (x32
+// numbers, garbage).
+constexpr uint64_t kTracked = 512;
+constinit uint64_t g_unknown[kTracked + 1] = {};
+
+// An unknown syscall: -ENOSYS, counted; named to the host with --verbose.
+int64_t Unknown(const hv_syscall_frame& f) {
+  hv::Stats().unsupported_syscalls++;
+  uint64_t& count = g_unknown[f.nr < kTracked ? f.nr : kTracked];
+  count++;
+  if ((boot::Info().flags & HV_BOOT_VERBOSE) != 0) {
+    hv_unsupported u = {};
+    u.nr = f.nr;
+    Copy(u.args, f.args, sizeof u.args);
+    u.count = count;
+    hv::Call(HV_CALL_UNSUPPORTED, &u);
+  }
+  return -abi::kENOSYS;
+}
+
+}  // namespace
+
+void Reset() { Fill(g_unknown, 0, sizeof g_unknown); }
+
+uint64_t UnknownCount(uint64_t nr) { return g_unknown[nr < kTracked ? nr : kTracked]; }
+
+}  // namespace hvrt::shim
+
+extern "C" int64_t hvrt_syscall(hv_syscall_frame* f) {
+  hvrt::hv::Stats().syscalls++;
+  const hvrt::shim::Syscall* s = hvrt::shim::Lookup(f->nr);
+  if (s == nullptr) return hvrt::shim::Unknown(*f);
+  return s->handler(*f);
+}

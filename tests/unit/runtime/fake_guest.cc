@@ -1,0 +1,162 @@
+#include "tests/unit/runtime/fake_guest.h"
+
+#include <sys/mman.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "runtime/hv/cpu_fake.h"
+#include "syscall-shim/dispatch.h"
+
+namespace hvrt_test {
+namespace {
+
+FakeGuest* g_current = nullptr;
+
+size_t ArgSize(uint64_t nr) {
+  switch (nr) {
+    case HV_CALL_EXIT: return sizeof(hv_exit);
+    case HV_CALL_CONSOLE_WRITE:
+    case HV_CALL_CONSOLE_READ: return sizeof(hv_console_io);
+    case HV_CALL_CONSOLE_INFO: return sizeof(hv_console_info);
+    case HV_CALL_RANDOM:
+    case HV_CALL_MEM_DISCARD:
+    case HV_CALL_PANIC: return sizeof(hv_buffer);
+    case HV_CALL_REGISTER: return sizeof(hv_register);
+    case HV_CALL_UNSUPPORTED: return sizeof(hv_unsupported);
+    case HV_CALL_CLOCK: return sizeof(hv_clock);
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+FakeGuest::FakeGuest(GuestOptions o) : size_(o.memory_size) {
+  void* m = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                 -1, 0);
+  if (m == MAP_FAILED) throw std::runtime_error("mmap guest memory");
+  base_ = reinterpret_cast<uint64_t>(m);
+  g_current = this;
+  hvrt::cpu::g_fake = {};
+  hvrt::cpu::g_fake.tsc = kBaseTsc;
+
+  // argv then envp, NUL-terminated, back to back.
+  char* s = reinterpret_cast<char*>(base_ + kStrings);
+  uint64_t n = 0;
+  for (const auto* list : {&o.argv, &o.envp}) {
+    for (const std::string& str : *list) {
+      std::memcpy(s + n, str.c_str(), str.size() + 1);
+      n += str.size() + 1;
+    }
+  }
+
+  boot_.magic = HV_BOOT_MAGIC;
+  boot_.abi_version = HV_ABI_VERSION;
+  boot_.size = sizeof(hv_boot_info);
+  boot_.backend = HV_BACKEND_SIM;
+  boot_.flags = o.flags;
+  boot_.hypercall_entry = reinterpret_cast<uint64_t>(&FakeGuest::Entry);
+  boot_.memory = {base_, size_};
+  boot_.free = {base_ + kFree, size_ - kFree};
+  boot_.runtime = {base_ + 0x100000, 0x10000};
+  boot_.app = {base_ + kApp, kAppSize};
+  boot_.app_entry = base_ + kApp + 0x1000;
+  boot_.app_phdr = base_ + kApp + 0x40;
+  boot_.app_phnum = 4;
+  boot_.app_phent = 56;
+  boot_.strings = base_ + kStrings;
+  boot_.strings_size = n;
+  boot_.argc = static_cast<uint32_t>(o.argv.size());
+  boot_.envc = static_cast<uint32_t>(o.envp.size());
+  boot_.stack_size = o.stack_size;
+  boot_.clock = {kBaseTsc, kBaseNs, kRealtimeOffset, 1, 0, o.tsc_hz};
+  boot_.uid = 1000;
+  boot_.gid = 100;
+  boot_.hwcap = 0x178bfbff;
+  boot_.hwcap2 = 2;
+  for (int i = 0; i < 16; i++) boot_.random[i] = static_cast<uint8_t>(0xa0 + i);
+
+  for (uint32_t fd = 0; fd < 3; fd++) info[fd] = {fd, 0, 0010600, 0, 0, 1000 + fd};  // pipes
+}
+
+FakeGuest::~FakeGuest() {
+  munmap(reinterpret_cast<void*>(base_), size_);
+  if (g_current == this) g_current = nullptr;
+}
+
+hvrt::boot::Launch FakeGuest::Boot() { return hvrt::boot::Prepare(&boot_); }
+
+int64_t FakeGuest::Syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                           uint64_t a4, uint64_t a5) {
+  hv_syscall_frame f = {nr, {a0, a1, a2, a3, a4, a5}, 0, 0, 0x202};
+  return hvrt_syscall(&f);
+}
+
+int FakeGuest::Count(uint64_t nr) const {
+  int n = 0;
+  for (const Hypercall& c : calls) n += c.nr == nr;
+  return n;
+}
+
+const Hypercall* FakeGuest::Last(uint64_t nr) const {
+  for (auto it = calls.rbegin(); it != calls.rend(); ++it) {
+    if (it->nr == nr) return &*it;
+  }
+  return nullptr;
+}
+
+int64_t FakeGuest::Entry(uint64_t nr, uint64_t arg) {
+  if (g_current == nullptr) std::abort();
+  return g_current->Handle(nr, arg);
+}
+
+int64_t FakeGuest::Handle(uint64_t nr, uint64_t arg) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(arg);
+  calls.push_back({nr, std::vector<uint8_t>(p, p + ArgSize(nr))});
+  switch (nr) {
+    case HV_CALL_EXIT:
+      throw GuestExit{*reinterpret_cast<hv_exit*>(arg)};
+    case HV_CALL_PANIC: {
+      auto* b = reinterpret_cast<hv_buffer*>(arg);
+      throw GuestPanic{std::string(reinterpret_cast<const char*>(b->data), b->len)};
+    }
+    case HV_CALL_CONSOLE_WRITE: {
+      auto* io = reinterpret_cast<hv_console_io*>(arg);
+      out[io->fd].append(reinterpret_cast<const char*>(io->data), io->len);
+      return static_cast<int64_t>(io->len);
+    }
+    case HV_CALL_CONSOLE_READ: {
+      auto* io = reinterpret_cast<hv_console_io*>(arg);
+      size_t n = std::min<size_t>(io->len, in.size());
+      std::memcpy(reinterpret_cast<void*>(io->data), in.data(), n);
+      in.erase(0, n);
+      return static_cast<int64_t>(n);
+    }
+    case HV_CALL_CONSOLE_INFO: {
+      auto* ci = reinterpret_cast<hv_console_info*>(arg);
+      if (console_info_result < 0) return console_info_result;
+      *ci = info[ci->fd];
+      return 0;
+    }
+    case HV_CALL_RANDOM: {
+      auto* b = reinterpret_cast<hv_buffer*>(arg);
+      for (uint64_t i = 0; i < b->len; i++) reinterpret_cast<uint8_t*>(b->data)[i] = 0x5a;
+      return 0;
+    }
+    case HV_CALL_MEM_DISCARD: {
+      if (discard_result < 0) return discard_result;
+      auto* b = reinterpret_cast<hv_buffer*>(arg);
+      std::memset(reinterpret_cast<void*>(b->data), 0, b->len);
+      return 0;
+    }
+    case HV_CALL_CLOCK: {
+      auto* c = reinterpret_cast<hv_clock*>(arg);
+      c->ns = clock_ns[c->clock_id & 15];
+      return 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+}  // namespace hvrt_test

@@ -1,0 +1,113 @@
+// File: tests/unit/runtime/fake_guest.h
+//
+// FakeGuest: runs the runtime's portable code (hvrt_host) inside a unit test.
+// It maps zeroed "guest memory" laid out like hvrun/layout.h (strings at
+// +0x10000, the app image at +0x400000, free memory above it), fills a
+// struct hv_boot_info for it, and answers hypercalls with a host function
+// that records every call. HV_CALL_EXIT and HV_CALL_PANIC throw GuestExit /
+// GuestPanic (the real ones never return), so a test can catch the end of
+// the guest. Guest addresses are host addresses here (GVA == host VA).
+//
+// Example:
+//   FakeGuest g;
+//   g.Boot();
+//   EXPECT_EQ(g.Syscall(SYS_getpid), 1);
+#ifndef TESTS_UNIT_RUNTIME_FAKE_GUEST_H_
+#define TESTS_UNIT_RUNTIME_FAKE_GUEST_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "hv/abi.h"
+#include "runtime/boot/boot.h"
+
+namespace hvrt_test {
+
+struct GuestExit {
+  hv_exit exit;
+};
+struct GuestPanic {
+  std::string message;
+};
+
+struct Hypercall {
+  uint64_t nr;
+  std::vector<uint8_t> arg;  // the argument struct as it was at the call
+
+  template <typename T>
+  T As() const {
+    T t;
+    std::memcpy(&t, arg.data(), sizeof t);
+    return t;
+  }
+};
+
+struct GuestOptions {
+  uint64_t memory_size = 64ull << 20;
+  uint64_t stack_size = 1ull << 20;
+  std::vector<std::string> argv = {"/bin/app", "--flag"};
+  std::vector<std::string> envp = {"HOME=/", "LANG=C"};
+  uint32_t flags = 0;
+  uint64_t tsc_hz = 1000000000;  // 1 GHz: mult 1, shift 0
+};
+
+class FakeGuest {
+ public:
+  // Guest-relative offsets, as in hvrun/layout.h.
+  static constexpr uint64_t kStrings = 0x10000;
+  static constexpr uint64_t kApp = 0x400000;
+  static constexpr uint64_t kAppSize = 0x100000;
+  static constexpr uint64_t kFree = 0x500000;
+  // Clock calibration: ns = kBaseNs + (tsc - kBaseTsc) at 1 GHz.
+  static constexpr uint64_t kBaseTsc = 1000;
+  static constexpr uint64_t kBaseNs = 5000000000;
+  static constexpr int64_t kRealtimeOffset = 1700000000000000000;
+
+  explicit FakeGuest(GuestOptions o = {});
+  ~FakeGuest();
+  FakeGuest(const FakeGuest&) = delete;
+  FakeGuest& operator=(const FakeGuest&) = delete;
+
+  hv_boot_info& boot() { return boot_; }
+  uint64_t base() const { return base_; }
+  // The app-image area tests use for syscall arguments (app memory).
+  uint64_t scratch() const { return base_ + kApp + 0x10000; }
+  template <typename T>
+  T* At(uint64_t addr) {
+    return reinterpret_cast<T*>(addr);
+  }
+
+  // Runs boot::Prepare on boot() and returns where the app would start.
+  hvrt::boot::Launch Boot();
+
+  // Calls hvrt_syscall with a frame for (nr, args...).
+  int64_t Syscall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
+                  uint64_t a4 = 0, uint64_t a5 = 0);
+
+  // Hypercalls so far, and how many of number (nr).
+  std::vector<Hypercall> calls;
+  int Count(uint64_t nr) const;
+  const Hypercall* Last(uint64_t nr) const;
+
+  // Host behaviour.
+  std::string out[3];                 // what fds 1 and 2 received
+  std::string in;                     // what fd 0 reads
+  hv_console_info info[3] = {};       // HV_CALL_CONSOLE_INFO answers
+  int64_t discard_result = 0;         // HV_CALL_MEM_DISCARD's result
+  int64_t console_info_result = 0;    // HV_CALL_CONSOLE_INFO's result
+  int64_t clock_ns[16] = {};          // HV_CALL_CLOCK answers by clock id
+
+ private:
+  static int64_t Entry(uint64_t nr, uint64_t arg);
+  int64_t Handle(uint64_t nr, uint64_t arg);
+
+  uint64_t base_ = 0;
+  uint64_t size_ = 0;
+  hv_boot_info boot_ = {};
+};
+
+}  // namespace hvrt_test
+
+#endif  // TESTS_UNIT_RUNTIME_FAKE_GUEST_H_

@@ -1,0 +1,87 @@
+// The syscall table: well-formed, and its numbers are Linux's.
+#include "syscall-shim/table.h"
+
+#include <gtest/gtest.h>
+#include <sys/syscall.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace {
+
+// The host's <sys/syscall.h> number for each name the table uses. A row
+// added to the table must be added here too (the sizes are compared).
+const std::map<std::string, long>& HostNumbers() {
+#define N(name) {#name, SYS_##name}
+  static const std::map<std::string, long> m = {
+      N(read), N(write), N(open), N(close), N(fstat), N(lseek), N(mmap), N(mprotect),
+      N(munmap), N(brk), N(rt_sigaction), N(rt_sigprocmask), N(ioctl), N(pread64),
+      N(pwrite64), N(readv), N(writev), N(sched_yield), N(mremap), N(madvise), N(getpid),
+      N(exit), N(kill), N(uname), N(fcntl), N(getcwd), N(readlink), N(gettimeofday),
+      N(getrlimit), N(getuid), N(getgid), N(geteuid), N(getegid), N(getppid),
+      N(sigaltstack), N(arch_prctl), N(setrlimit), N(gettid), N(tkill), N(time), N(futex),
+      N(sched_getaffinity), N(set_tid_address), N(clock_gettime), N(clock_getres),
+      N(exit_group), N(tgkill), N(openat), N(newfstatat), N(readlinkat), N(set_robust_list),
+      N(prlimit64), N(getrandom), N(rseq),
+  };
+#undef N
+  return m;
+}
+
+TEST(TableTest, SortedUniqueAndComplete) {
+  hvrt::shim::Table t = hvrt::shim::AllSyscalls();
+  ASSERT_GT(t.count, 0u);
+  std::set<std::string> names;
+  for (size_t i = 0; i < t.count; i++) {
+    const hvrt::shim::Syscall& s = t.rows[i];
+    if (i > 0) {
+      EXPECT_LT(t.rows[i - 1].nr, s.nr) << s.name;
+    }
+    EXPECT_TRUE(names.insert(s.name).second) << "duplicate " << s.name;
+    EXPECT_NE(s.handler, nullptr) << s.name;
+    ASSERT_NE(s.note, nullptr) << s.name;
+    if (s.support == hvrt::shim::kPartial) {
+      EXPECT_STRNE(s.note, "") << s.name << " is partial: say how";
+    } else {
+      EXPECT_STREQ(s.note, "") << s.name;
+    }
+  }
+  EXPECT_EQ(t.count, HostNumbers().size());
+}
+
+TEST(TableTest, NumbersMatchTheHostHeaders) {
+  hvrt::shim::Table t = hvrt::shim::AllSyscalls();
+  for (size_t i = 0; i < t.count; i++) {
+    auto it = HostNumbers().find(t.rows[i].name);
+    ASSERT_NE(it, HostNumbers().end()) << t.rows[i].name << " is not a Linux syscall name";
+    EXPECT_EQ(static_cast<long>(t.rows[i].nr), it->second) << t.rows[i].name;
+  }
+}
+
+TEST(TableTest, LookupFindsEveryRowAndNothingElse) {
+  hvrt::shim::Table t = hvrt::shim::AllSyscalls();
+  std::set<uint64_t> known;
+  for (size_t i = 0; i < t.count; i++) {
+    EXPECT_EQ(hvrt::shim::Lookup(t.rows[i].nr), &t.rows[i]);
+    known.insert(t.rows[i].nr);
+  }
+  for (uint64_t nr = 0; nr < 600; nr++) {
+    if (!known.count(nr)) {
+      EXPECT_EQ(hvrt::shim::Lookup(nr), nullptr) << nr;
+    }
+  }
+  EXPECT_EQ(hvrt::shim::Lookup(~0ull), nullptr);
+  EXPECT_EQ(hvrt::shim::Lookup(1ull << 32), nullptr);
+}
+
+TEST(TableTest, TheStartupSetIsThere) {
+  // What a glibc -static program makes before main and at exit.
+  for (long nr : {SYS_brk, SYS_arch_prctl, SYS_set_tid_address, SYS_set_robust_list, SYS_rseq,
+                  SYS_prlimit64, SYS_readlinkat, SYS_getrandom, SYS_mprotect, SYS_newfstatat,
+                  SYS_write, SYS_exit_group, SYS_mmap, SYS_munmap, SYS_futex, SYS_clock_gettime}) {
+    EXPECT_NE(hvrt::shim::Lookup(nr), nullptr) << nr;
+  }
+}
+
+}  // namespace
