@@ -29,7 +29,8 @@ ABSL_FLAG(std::string, backend, "auto",
 ABSL_FLAG(std::string, memory, "512M", "Guest memory size: bytes or a K, M or G suffix");
 ABSL_FLAG(bool, verbose, false, "Report unsupported syscalls by name as they happen, and a summary");
 ABSL_FLAG(std::string, runtime, "",
-          "The runtime image (default: hvrun-runtime.elf beside hvrun, or its installed lib dir)");
+          "The runtime image; empty means hvrun-runtime.elf beside hvrun or in its installed "
+          "lib dir");
 ABSL_FLAG(absl::Duration, timeout, absl::InfiniteDuration(),
           "Stop the guest after this long, e.g. 30s or 5m (exit status 124)");
 
@@ -81,6 +82,8 @@ SplitArgs Split(int argc, char** argv) {
   static const std::set<std::string> kTakesValue = {"--backend", "--memory", "--runtime",
                                                     "--timeout", "-backend", "-memory",
                                                     "-runtime", "-timeout"};
+  static const std::set<std::string> kKnown = {"backend", "memory",  "verbose", "noverbose",
+                                               "runtime", "timeout"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
   int i = 1;
@@ -99,6 +102,11 @@ SplitArgs Split(int argc, char** argv) {
     } else if (absl::StartsWith(arg, "--env=")) {
       out.env.push_back(arg.substr(6));
     } else {
+      const std::string name = arg.substr(0, arg.find('=')).substr(arg[1] == '-' ? 2 : 1);
+      if (!kKnown.count(name)) {
+        Fail(absl::StrCat("unknown flag ", arg, " (hvrun --help lists the flags)"),
+             hvrun::kExitHvrunError);
+      }
       out.flags.push_back(argv[i]);
       if (kTakesValue.count(arg) && i + 1 < argc) out.flags.push_back(argv[++i]);
     }
