@@ -2,15 +2,18 @@
 #include "hv-backends/backend.h"
 
 #include "absl/strings/str_cat.h"
+#include "hv-backends/kvm/host/kvm_backend.h"
 #include "hv-backends/sim/host/sim_backend.h"
 
 namespace hvrun {
 
 absl::StatusOr<std::unique_ptr<Backend>> CreateBackend(std::string_view name) {
-  if (name == "sim" || name == "auto") return CreateSimBackend();
-  if (name == "kvm") {
-    return absl::UnimplementedError(
-        "the kvm backend is not built yet (it is planned); use --backend=sim");
+  if (name == "sim") return CreateSimBackend();
+  if (name == "kvm") return CreateKvmBackend();
+  if (name == "auto") {
+    // The fastest backend this machine can run: kvm when /dev/kvm is usable.
+    if (KvmUsable().ok()) return CreateKvmBackend();
+    return CreateSimBackend();
   }
   if (name == "xen") {
     return absl::UnimplementedError(

@@ -8,6 +8,7 @@
 //   0x0000_1000  boot info (struct hv_boot_info), one page
 //   0x0000_2000  backend pages: hypercall page, sim mailbox, CPU tables/stubs
 //   0x0001_0000  argv/envp strings
+//   0x0004_0000  kvm: page tables (PML4, PDPT, one PT, one PD per GiB)
 //   0x0008_0000  runtime boot stack (grows down from 0x10_0000)
 //   0x0010_0000  runtime image (static-pie, placed here by hvrun)
 //   0x0040_0000  app image (ET_EXEC links here; static-pie apps are placed here)
@@ -25,7 +26,9 @@ inline constexpr uint64_t kBootInfo = 0x1000;
 inline constexpr uint64_t kBackendPages = 0x2000;
 inline constexpr uint64_t kBackendPagesEnd = 0x10000;
 inline constexpr uint64_t kStrings = 0x10000;
-inline constexpr uint64_t kStringsEnd = 0x80000;
+inline constexpr uint64_t kStringsEnd = 0x40000;
+inline constexpr uint64_t kPageTables = 0x40000;
+inline constexpr uint64_t kPageTablesEnd = 0x80000;
 inline constexpr uint64_t kRuntimeStackTop = 0x100000;
 inline constexpr uint64_t kRuntimeBase = 0x100000;
 inline constexpr uint64_t kRuntimeEnd = 0x400000;  // the runtime image must end below
@@ -33,7 +36,10 @@ inline constexpr uint64_t kAppPieBase = 0x400000;
 inline constexpr uint64_t kAppStackSize = 8ull << 20;  // RLIMIT_STACK's usual 8 MiB
 
 inline constexpr uint64_t kMinMemory = 16ull << 20;
-inline constexpr uint64_t kMaxMemory = 64ull << 30;  // stays far below a host PIE's mappings
+// Stays far below a host PIE's mappings, and within what kPageTables maps.
+inline constexpr uint64_t kMaxMemory = 60ull << 30;
+// Guest memory comes in whole 2 MiB pages (the KVM page tables map 2 MiB pages).
+inline constexpr uint64_t kMemoryGranule = 2ull << 20;
 inline constexpr uint64_t kDefaultMemory = 512ull << 20;
 
 constexpr uint64_t PageDown(uint64_t x) { return x & ~(kPageSize - 1); }

@@ -38,7 +38,7 @@ absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text) {
     return bad();
   }
   if (n > (UINT64_MAX >> shift)) return bad();
-  const uint64_t bytes = layout::PageUp(n << shift);
+  const uint64_t bytes = ((n << shift) + layout::kMemoryGranule - 1) & ~(layout::kMemoryGranule - 1);
   if (bytes < layout::kMinMemory || bytes > layout::kMaxMemory) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--memory='", std::string(text), "' is out of range: guest memory must be between ",

@@ -12,7 +12,7 @@
 
 namespace hvrun {
 
-// Returns the size in bytes, rounded up to a page, or InvalidArgument for
+// Returns the size in bytes, rounded up to 2 MiB, or InvalidArgument for
 // text that is not a size or a size outside [kMinMemory, kMaxMemory].
 absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text);
 

@@ -1,6 +1,6 @@
 // Opening, closing and naming files. There is no filesystem yet (the VFS
 // comes later): open fails with -ENOENT, only fds 0-2 exist, the cwd is "/",
-// and /proc/self/exe is the one link, to the app's path.
+// and /proc/self/exe is the one link, to the app's path (made absolute).
 #include "runtime/boot/boot_info.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
@@ -19,13 +19,25 @@ int64_t OpenPath(uint64_t path_addr) {
   return -abi::kENOENT;
 }
 
+// The target of /proc/self/exe: the app path made absolute against the
+// guest's cwd "/" (Linux's link is always absolute, and glibc's static
+// startup asserts that it starts with '/'). Writes it to (out); returns its
+// length.
+size_t ExeLink(char* out, size_t cap) {
+  const char* app = boot::AppPath();
+  if (app[0] == '/') return StrCopy(out, cap, app);
+  while (app[0] == '.' && app[1] == '/') app += 2;  // "./bin/x" is "/bin/x"
+  out[0] = '/';
+  return 1 + StrCopy(out + 1, cap - 1, app);
+}
+
 int64_t ReadLink(uint64_t path_addr, uint64_t buf, int32_t bufsiz) {
   if (bufsiz <= 0) return -abi::kEINVAL;
   char path[boot::kPathMax];
   if (int64_t r = user::CopyInString(path, sizeof path, path_addr); r < 0) return r;
   if (!StrEq(path, "/proc/self/exe")) return -abi::kENOENT;
-  const char* target = boot::AppPath();
-  uint64_t n = StrLen(target);
+  char target[boot::kPathMax + 1];
+  uint64_t n = ExeLink(target, sizeof target);
   if (n > static_cast<uint64_t>(bufsiz)) n = static_cast<uint64_t>(bufsiz);  // truncated, no NUL
   if (int64_t r = user::CopyOut(buf, target, n); r < 0) return r;
   return static_cast<int64_t>(n);

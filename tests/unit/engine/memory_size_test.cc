@@ -14,7 +14,10 @@ TEST(MemorySize, ParsesSuffixes) {
   EXPECT_EQ(*ParseMemorySize("16777216"), 16ull << 20);
 }
 
-TEST(MemorySize, RoundsUpToAPage) { EXPECT_EQ(*ParseMemorySize("16777217"), (16ull << 20) + 4096); }
+TEST(MemorySize, RoundsUpTo2MiB) {
+  EXPECT_EQ(*ParseMemorySize("16777217"), 18ull << 20);
+  EXPECT_EQ(*ParseMemorySize("17M"), 18ull << 20);
+}
 
 TEST(MemorySize, RejectsGarbageAndOutOfRange) {
   for (const char* bad : {"", "M", "abc", "12Q", "-5M", "1.5G", "99999999999999999999G"}) {

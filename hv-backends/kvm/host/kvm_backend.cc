@@ -1,0 +1,302 @@
+// File: kvm_backend.cc
+#include "hv-backends/kvm/host/kvm_backend.h"
+
+#include <signal.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "hv-backends/kvm/host/cpu_setup.h"
+#include "hv-backends/kvm/host/kvm_vm.h"
+#include "hv-backends/kvm/kvm_layout.h"
+#include "hvrun/engine/signal_names.h"
+#include "hvrun/layout.h"
+#include "hvrun/status_macros.h"
+
+extern "C" {
+extern const char hv_kvm_blob_start[], hv_kvm_blob_end[];
+extern const char hv_kvm_hypercall[], hv_kvm_syscall_iret[], hv_kvm_syscall_sysret[],
+    hv_kvm_probe[];
+}
+
+namespace hvrun {
+namespace {
+
+uint64_t GuestAddressOf(const char* symbol) {
+  return KVM_CODE + static_cast<uint64_t>(symbol - hv_kvm_blob_start);
+}
+
+absl::Status CopyBlob(const GuestMemory& memory) {
+  const size_t blob = static_cast<size_t>(hv_kvm_blob_end - hv_kvm_blob_start);
+  if (blob > KVM_CODE_SIZE) {
+    return absl::InternalError(absl::StrCat("kvm guest blob is ", blob, " bytes, more than ",
+                                            KVM_CODE_SIZE));
+  }
+  return memory.WriteBytes(KVM_CODE, {reinterpret_cast<const uint8_t*>(hv_kvm_blob_start), blob});
+}
+
+// Does this host run guest CPL0 code natively? Runs the probe in a throwaway
+// VM: a CPL3 syscall through the four-instruction sysretq stub, then a port
+// write. A paravirtual KVM (kvm_pvm) does not emulate sysretq and shuts the
+// VM down instead, so the answer decides which stub LSTAR gets.
+bool SysretWorks() {
+  auto memory = GuestMemory::Create(layout::kMinMemory);
+  if (!memory.ok()) return false;
+  auto vm = KvmVm::Create();
+  if (!vm.ok() || !vm->MapMemory(memory->host_base(), memory->size()).ok()) return false;
+  if (!kvm::WriteCpuTables(*memory).ok() || !CopyBlob(*memory).ok()) return false;
+  auto vcpu = vm->CreateVcpu(0);
+  if (!vcpu.ok()) return false;
+  kvm::VcpuStart start{.rip = GuestAddressOf(hv_kvm_probe), .rsp = layout::kRuntimeStackTop,
+                       .syscall_stub = GuestAddressOf(hv_kvm_syscall_sysret)};
+  if (!kvm::SetupVcpu(*vm, *vcpu, start).ok()) return false;
+  for (int i = 0; i < 4; ++i) {
+    if (!vcpu->Run().ok()) return false;
+    const kvm_run* run = vcpu->run();
+    if (run->exit_reason == KVM_EXIT_IO && run->io.port == KVM_PORT_PROBE) return true;
+    if (run->exit_reason != KVM_EXIT_INTR) return false;
+  }
+  return false;
+}
+
+struct ExceptionInfo {
+  const char* name;
+  int signo;  // what Linux would deliver for it
+};
+ExceptionInfo DescribeVector(uint64_t v) {
+  switch (v) {
+    case 0: return {"#DE divide error", SIGFPE};
+    case 1: return {"#DB debug", SIGTRAP};
+    case 3: return {"#BP breakpoint", SIGTRAP};
+    case 4: return {"#OF overflow", SIGSEGV};
+    case 5: return {"#BR bound range", SIGSEGV};
+    case 6: return {"#UD invalid opcode", SIGILL};
+    case 7: return {"#NM device not available", SIGFPE};
+    case 8: return {"#DF double fault", SIGSEGV};
+    case 10: return {"#TS invalid TSS", SIGSEGV};
+    case 11: return {"#NP segment not present", SIGBUS};
+    case 12: return {"#SS stack fault", SIGBUS};
+    case 13: return {"#GP general protection", SIGSEGV};
+    case 14: return {"#PF page fault", SIGSEGV};
+    case 16: return {"#MF x87 floating point", SIGFPE};
+    case 17: return {"#AC alignment check", SIGBUS};
+    case 19: return {"#XM SIMD floating point", SIGFPE};
+    default: return {"exception", SIGSEGV};
+  }
+}
+
+void AddRegisters(CrashReport& r, const kvm_regs& regs) {
+  r.registers = {{"rax", regs.rax}, {"rbx", regs.rbx}, {"rcx", regs.rcx}, {"rdx", regs.rdx},
+                 {"rsi", regs.rsi}, {"rdi", regs.rdi}, {"rbp", regs.rbp}, {"rsp", regs.rsp},
+                 {"r8", regs.r8},   {"r9", regs.r9},   {"r10", regs.r10}, {"r11", regs.r11},
+                 {"r12", regs.r12}, {"r13", regs.r13}, {"r14", regs.r14}, {"r15", regs.r15},
+                 {"rip", regs.rip}, {"rflags", regs.rflags}};
+}
+
+// An exception stub reported: [vector, error, rip, cs, rflags, rsp, ss] on the CPL0 stack.
+absl::StatusOr<CrashReport> ExceptionReport(const GuestMemory& memory, const KvmVcpu& vcpu) {
+  kvm_regs regs = vcpu.run()->s.regs.regs;
+  struct Frame {
+    uint64_t vector, error, rip, cs, rflags, rsp, ss;
+  };
+  HV_ASSIGN_OR_RETURN(Frame f, memory.Read<Frame>(regs.rsp));
+  kvm_sregs sregs{};
+  HV_RETURN_IF_ERROR(vcpu.Ioctl(KVM_GET_SREGS, &sregs, "KVM_GET_SREGS"));
+  const ExceptionInfo info = DescribeVector(f.vector);
+  CrashReport r;
+  r.signo = info.signo;
+  r.what = absl::StrFormat("%s (vector %d, error code 0x%x) -> %s", info.name, f.vector, f.error,
+                           SignalName(info.signo));
+  r.rip = f.rip;
+  if (f.vector == 14) r.fault_address = sregs.cr2;
+  regs.rip = f.rip;
+  regs.rsp = f.rsp;
+  regs.rflags = f.rflags;
+  AddRegisters(r, regs);
+  r.registers.emplace_back("cr2", sregs.cr2);
+  r.registers.emplace_back("cs", f.cs);
+  return r;
+}
+
+// Set from signal handlers; the vCPU notices through kvm_run.immediate_exit.
+std::atomic<kvm_run*> g_run{nullptr};
+volatile sig_atomic_t g_signal = 0;
+
+void OnStopSignal(int sig) {
+  g_signal = sig;
+  if (kvm_run* run = g_run.load()) run->immediate_exit = 1;
+}
+
+// Routes SIGINT, SIGTERM and SIGALRM (--timeout) into immediate_exit while a
+// guest runs, and puts the old handlers back afterwards.
+class StopSignals {
+ public:
+  StopSignals(kvm_run* run, absl::Duration timeout) {
+    g_signal = 0;
+    g_run.store(run);
+    struct sigaction sa {};
+    sa.sa_handler = OnStopSignal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &sa, &old_[i]);
+    if (timeout != absl::InfiniteDuration()) {
+      itimerval t{};
+      t.it_value = absl::ToTimeval(timeout);
+      setitimer(ITIMER_REAL, &t, nullptr);
+    }
+  }
+  ~StopSignals() {
+    itimerval zero{};
+    setitimer(ITIMER_REAL, &zero, nullptr);
+    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old_[i], nullptr);
+    g_run.store(nullptr);
+  }
+
+ private:
+  static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGALRM};
+  struct sigaction old_[3];
+};
+
+class KvmBackend final : public Backend {
+ public:
+  explicit KvmBackend(bool sysret) : sysret_(sysret) {}
+  std::string_view name() const override { return "kvm"; }
+  hv_backend_kind kind() const override { return HV_BACKEND_KVM; }
+
+  absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) override {
+    HV_RETURN_IF_ERROR(CopyBlob(memory));
+    HV_RETURN_IF_ERROR(kvm::WriteCpuTables(memory));
+    return GuestAddressOf(hv_kvm_hypercall);
+  }
+
+  absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,
+                                HypercallHandler& handler) override;
+
+ private:
+  bool sysret_;
+};
+
+absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const GuestStart& start,
+                                          HypercallHandler& handler) {
+  HV_ASSIGN_OR_RETURN(KvmVm vm, KvmVm::Create());
+  HV_RETURN_IF_ERROR(vm.MapMemory(memory.host_base(), memory.size()));
+  HV_ASSIGN_OR_RETURN(KvmVcpu vcpu, vm.CreateVcpu(0));
+  const uint64_t stub = GuestAddressOf(sysret_ ? hv_kvm_syscall_sysret : hv_kvm_syscall_iret);
+  HV_RETURN_IF_ERROR(kvm::SetupVcpu(vm, vcpu, {.rip = start.entry, .rsp = start.stack_top,
+                                               .rdi = start.boot_info, .syscall_stub = stub,
+                                               .pvclock = KVM_DATA_PVCLOCK}));
+  kvm_run* run = vcpu.run();
+  run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+  StopSignals stop(run, start.timeout);
+
+  for (;;) {
+    absl::Status s = vcpu.Run();
+    if (absl::IsCancelled(s)) {
+      run->immediate_exit = 0;
+      if (g_signal == 0) continue;
+      GuestExit e;
+      if (g_signal == SIGALRM) {
+        e.kind = GuestExit::Kind::kTimedOut;
+        e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(start.timeout));
+      } else {
+        e.kind = GuestExit::Kind::kKilled;
+        e.status = g_signal;
+        e.detail = absl::StrCat("stopped the guest on ", SignalName(g_signal));
+      }
+      return e;
+    }
+    HV_RETURN_IF_ERROR(s);
+    switch (run->exit_reason) {
+      case KVM_EXIT_IO: {
+        kvm_regs& regs = run->s.regs.regs;
+        if (run->io.port == KVM_PORT_HYPERCALL && run->io.direction == KVM_EXIT_IO_OUT) {
+          HypercallOutcome out;
+          if (regs.rdi == HV_CALL_REGISTER) {
+            // Delivery, not a service: the syscall trampoline reads the entry here.
+            auto reg = memory.Read<hv_register>(regs.rsi);
+            if (reg.ok()) (void)memory.Write<uint64_t>(KVM_DATA_SYSCALL_ENTRY, reg->syscall_entry);
+            out = HypercallOutcome::Reply(reg.ok() ? 0 : -EFAULT);
+          } else {
+            out = handler.Handle(regs.rdi, regs.rsi);
+          }
+          if (out.kind == HypercallOutcome::Kind::kExit) {
+            GuestExit e;
+            e.info = out.exit;
+            e.status = out.exit.status;
+            e.kind = (out.exit.flags & HV_EXIT_SIGNALED) ? GuestExit::Kind::kSignaled
+                                                         : GuestExit::Kind::kExited;
+            return e;
+          }
+          if (out.kind == HypercallOutcome::Kind::kFatal) return out.fatal;
+          regs.rax = static_cast<uint64_t>(out.result);
+          run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+          continue;
+        }
+        if (run->io.port == KVM_PORT_EXCEPTION) {
+          HV_ASSIGN_OR_RETURN(CrashReport r, ExceptionReport(memory, vcpu));
+          GuestExit e;
+          e.kind = GuestExit::Kind::kCrashed;
+          e.status = r.signo;
+          e.crash = std::move(r);
+          return e;
+        }
+        GuestExit e;
+        e.kind = GuestExit::Kind::kKilled;
+        e.status = -1;
+        e.detail = absl::StrFormat("guest used I/O port 0x%x, where hvrun has no device",
+                                   run->io.port);
+        return e;
+      }
+      case KVM_EXIT_SHUTDOWN: {
+        // A triple fault: the CPU could not even deliver an exception.
+        kvm_regs regs{};
+        HV_RETURN_IF_ERROR(vcpu.Ioctl(KVM_GET_REGS, &regs, "KVM_GET_REGS"));
+        CrashReport r;
+        r.signo = SIGSEGV;
+        r.what = "triple fault (the VM shut down) -> SIGSEGV";
+        r.rip = regs.rip;
+        AddRegisters(r, regs);
+        GuestExit e;
+        e.kind = GuestExit::Kind::kCrashed;
+        e.status = SIGSEGV;
+        e.crash = std::move(r);
+        return e;
+      }
+      case KVM_EXIT_INTR:
+        continue;
+      case KVM_EXIT_HLT:
+        return GuestExit{.kind = GuestExit::Kind::kKilled, .status = -1,
+                         .detail = "guest halted the CPU"};
+      case KVM_EXIT_MMIO:
+        return GuestExit{.kind = GuestExit::Kind::kKilled, .status = -1,
+                         .detail = absl::StrFormat(
+                             "guest touched physical address 0x%x outside its memory",
+                             run->mmio.phys_addr)};
+      case KVM_EXIT_FAIL_ENTRY:
+        return absl::InternalError(absl::StrFormat(
+            "kvm: VM entry failed (hardware reason 0x%x)",
+            run->fail_entry.hardware_entry_failure_reason));
+      case KVM_EXIT_INTERNAL_ERROR:
+        return absl::InternalError(
+            absl::StrFormat("kvm: internal error (suberror %d)", run->internal.suberror));
+      default:
+        return absl::InternalError(
+            absl::StrFormat("kvm: unexpected exit reason %d", run->exit_reason));
+    }
+  }
+}
+
+}  // namespace
+
+absl::Status KvmUsable() { return KvmVm::Create().status(); }
+
+absl::StatusOr<std::unique_ptr<Backend>> CreateKvmBackend() {
+  HV_RETURN_IF_ERROR(KvmUsable());
+  return std::unique_ptr<Backend>(std::make_unique<KvmBackend>(SysretWorks()));
+}
+
+}  // namespace hvrun
