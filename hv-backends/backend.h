@@ -85,6 +85,8 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const = 0;
   virtual hv_backend_kind kind() const = 0;
+  // One line for --verbose: the backend and how syscalls reach the runtime.
+  virtual std::string Describe() const = 0;
   // Writes the backend's pages into guest memory at layout::kBackendPages
   // (the hypercall page and what it needs). Returns the hypercall entry.
   virtual absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) = 0;

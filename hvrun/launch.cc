@@ -153,6 +153,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   }
   HV_ASSIGN_OR_RETURN(ElfImage runtime, ReadRuntime(runtime_path));
   HV_ASSIGN_OR_RETURN(std::unique_ptr<Backend> backend, CreateBackend(options.backend));
+  if (options.verbose) std::cerr << "hvrun: backend " << backend->Describe() << "\n";
 
   // 2. Where everything goes.
   const uint64_t rt_bias = layout::kRuntimeBase - runtime.min_vaddr;

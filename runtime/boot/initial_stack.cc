@@ -20,15 +20,20 @@ uint64_t Push(uint64_t& p, const void* src, uint64_t n) {
 }  // namespace
 
 uint64_t MinSigStackSize() {
-  constexpr uint64_t kRtSigframe = 440;  // pretcode 8 + ucontext 304 + siginfo 128
-  constexpr uint64_t kFramePadding = 15;  // FRAME_ALIGNMENT - 1
-  constexpr uint64_t kXsavePadding = 63;  // the XSAVE area is 64-byte aligned
-  uint64_t fpstate = 512;                 // legacy FXSAVE area
+  // Linux's init_sigframe_size() as distribution kernels build it
+  // (CONFIG_IA32_EMULATION=y): the frame is sized for the larger ia32
+  // sigframe, and the FP state gets room for an fsave header too.
+  constexpr uint64_t kSigframeIa32 = 732;  // sizeof(struct sigframe_ia32)
+  constexpr uint64_t kFramePadding = 15;   // FRAME_ALIGNMENT - 1
+  constexpr uint64_t kFregsState = 112;    // sizeof(struct fregs_state)
+  constexpr uint64_t kXsavePadding = 63;   // the XSAVE area is 64-byte aligned
+  uint64_t fpstate = 512;                  // legacy FXSAVE area
   if (cpu::Cpuid(0, 0).eax >= 0xd) {
     uint32_t xsave = cpu::Cpuid(0xd, 0).ebx;
     if (xsave != 0) fpstate = xsave + 4;  // + FP_XSTATE_MAGIC2
   }
-  return (kRtSigframe + kFramePadding + fpstate + kXsavePadding + 15) & ~uint64_t{15};
+  uint64_t size = kSigframeIa32 + kFramePadding + fpstate + kFregsState + kXsavePadding;
+  return (size + 15) & ~uint64_t{15};
 }
 
 uint64_t BuildInitialStack(const hv_boot_info& bi, uint64_t lo, uint64_t hi, const AuxExtras& x) {
@@ -36,7 +41,8 @@ uint64_t BuildInitialStack(const hv_boot_info& bi, uint64_t lo, uint64_t hi, con
   uint64_t nstrings = static_cast<uint64_t>(bi.argc) + bi.envc;
   // The strings block: argc + envc NUL-terminated strings (checked at boot).
   uint64_t block = 0;
-  for (uint64_t i = 0; i < nstrings; i++) block += StrNLen(strings + block, bi.strings_size - block) + 1;
+  for (uint64_t i = 0; i < nstrings; i++)
+    block += StrNLen(strings + block, bi.strings_size - block) + 1;
   uint64_t path_len = StrLen(strings) + 1;
   // Everything below must fit, with a page left for the app.
   uint64_t words = 1 + bi.argc + 1 + bi.envc + 1 + 2 * kAuxvPairs + 1;

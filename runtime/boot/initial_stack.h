@@ -41,10 +41,12 @@ inline constexpr int kAuxvPairs = 21;
 uint64_t BuildInitialStack(const hv_boot_info& bi, uint64_t lo, uint64_t hi, const AuxExtras& x);
 
 // AT_MINSIGSTKSZ as Linux computes it (arch/x86/kernel/signal.c
-// init_sigframe_size): the XSAVE area for the enabled features, CPUID leaf
-// 0xD sub-leaf 0 EBX (+4 for the FP_XSTATE_MAGIC2 word), plus the rt_sigframe
-// (440 bytes) and the worst-case alignment padding (15 + 63), rounded up to
-// 16. Without XSAVE the FXSAVE area is 512 bytes.
+// init_sigframe_size, with CONFIG_IA32_EMULATION as distributions build it):
+// sizeof(struct sigframe_ia32) 732 + 15 alignment + the XSAVE area for the
+// enabled features (CPUID leaf 0xD sub-leaf 0 EBX; 512 for FXSAVE without
+// XSAVE) + 4 (FP_XSTATE_MAGIC2) + 112 (fsave header) + 63 (XSAVE alignment),
+// rounded up to 16. cpuid is allowed at CPL3 (it may exit to the hypervisor,
+// so it is asked once, at boot).
 uint64_t MinSigStackSize();
 
 }  // namespace hvrt::boot

@@ -20,7 +20,10 @@ struct AbiNote {
 static_assert(sizeof(AbiNote) == 12 + 8 + 8);
 
 [[gnu::section(".note.hvrun"), gnu::used, gnu::aligned(4)]] constexpr AbiNote kAbiNote = {
-    sizeof HV_NOTE_NAME, sizeof(hv_runtime_note), HV_NOTE_TYPE_ABI, HV_NOTE_NAME,
+    sizeof HV_NOTE_NAME,
+    sizeof(hv_runtime_note),
+    HV_NOTE_TYPE_ABI,
+    HV_NOTE_NAME,
     {HV_ABI_VERSION, 0}};
 
 }  // namespace

@@ -28,7 +28,9 @@ void SetGsBase(uint64_t base) { asm volatile("wrgsbase %0" : : "r"(base) : "memo
 
 CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
   CpuidResult r;
-  asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(subleaf));
+  asm volatile("cpuid"
+               : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+               : "a"(leaf), "c"(subleaf));
   return r;
 }
 

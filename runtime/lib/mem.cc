@@ -29,10 +29,7 @@ void* memmove(void* dst, const void* src, size_t n) {
   // which the SysV ABI requires at every call and return.
   void* last_d = reinterpret_cast<void*>(d + n - 1);
   const void* last_s = reinterpret_cast<const void*>(s + n - 1);
-  asm volatile("std\n\trep movsb\n\tcld"
-               : "+D"(last_d), "+S"(last_s), "+c"(n)
-               :
-               : "memory");
+  asm volatile("std\n\trep movsb\n\tcld" : "+D"(last_d), "+S"(last_s), "+c"(n) : : "memory");
   return dst;
 }
 

@@ -13,34 +13,31 @@ namespace hvrt {
 namespace {
 
 // open/openat: a readable path, then -ENOENT.
-int64_t OpenPath(uint64_t path_addr) {
-  char path[boot::kPathMax];
-  if (int64_t r = user::CopyInString(path, sizeof path, path_addr); r < 0) return r;
+int64_t OpenPath(uint64_t path) {
+  if (int64_t r = user::StringLength(path, boot::kPathMax); r < 0) return r;
   return -abi::kENOENT;
 }
 
-// The target of /proc/self/exe: the app path made absolute against the
+// readlink of "/proc/self/exe": the app path made absolute against the
 // guest's cwd "/" (Linux's link is always absolute, and glibc's static
-// startup asserts that it starts with '/'). Writes it to (out); returns its
-// length.
-size_t ExeLink(char* out, size_t cap) {
-  const char* app = boot::AppPath();
-  if (app[0] == '/') return StrCopy(out, cap, app);
-  while (app[0] == '.' && app[1] == '/') app += 2;  // "./bin/x" is "/bin/x"
-  out[0] = '/';
-  return 1 + StrCopy(out + 1, cap - 1, app);
-}
-
-int64_t ReadLink(uint64_t path_addr, uint64_t buf, int32_t bufsiz) {
+// startup asserts that it starts with '/'). Copied without a NUL, truncated
+// to (bufsiz), in two pieces so no path-sized buffer sits on the app stack.
+int64_t ReadLink(uint64_t path, uint64_t buf, int32_t bufsiz) {
   if (bufsiz <= 0) return -abi::kEINVAL;
-  char path[boot::kPathMax];
-  if (int64_t r = user::CopyInString(path, sizeof path, path_addr); r < 0) return r;
-  if (!StrEq(path, "/proc/self/exe")) return -abi::kENOENT;
-  char target[boot::kPathMax + 1];
-  uint64_t n = ExeLink(target, sizeof target);
-  if (n > static_cast<uint64_t>(bufsiz)) n = static_cast<uint64_t>(bufsiz);  // truncated, no NUL
-  if (int64_t r = user::CopyOut(buf, target, n); r < 0) return r;
-  return static_cast<int64_t>(n);
+  if (int64_t r = user::StringLength(path, boot::kPathMax); r < 0) return r;
+  if (!StrEq(reinterpret_cast<const char*>(path), "/proc/self/exe")) return -abi::kENOENT;
+  const char* app = boot::AppPath();
+  uint64_t cap = static_cast<uint64_t>(bufsiz);
+  uint64_t n = 0;
+  if (app[0] != '/') {
+    while (app[0] == '.' && app[1] == '/') app += 2;  // "./bin/x" is "/bin/x"
+    if (int64_t r = user::CopyOut(buf, "/", 1); r < 0) return r;
+    n = 1;
+  }
+  uint64_t len = StrLen(app);
+  if (len > cap - n) len = cap - n;
+  if (int64_t r = user::CopyOut(buf + n, app, len); r < 0) return r;
+  return static_cast<int64_t>(n + len);
 }
 
 }  // namespace

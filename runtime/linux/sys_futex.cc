@@ -23,17 +23,18 @@ int64_t Wait(uint64_t uaddr, uint32_t val, uint64_t timeout_addr, bool absolute,
   if (int64_t r = user::CopyIn(&cur, uaddr, sizeof cur); r < 0) return r;
   if (cur != val) return -abi::kEAGAIN;
   if (timeout_addr == 0) {
-    Panic("futex: FUTEX_WAIT on 0x%lx (value %u) would block forever: the guest has one thread, "
-          "so nothing can wake it",
-          static_cast<unsigned long>(uaddr), val);
+    Panic(
+        "futex: FUTEX_WAIT on 0x%lx (value %u) would block forever: the guest has one thread, "
+        "so nothing can wake it",
+        static_cast<unsigned long>(uaddr), val);
   }
   abi::Timespec ts;
   if (int64_t r = user::CopyIn(&ts, timeout_addr, sizeof ts); r < 0) return r;
   if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= kNsPerSec) return -abi::kEINVAL;
   int64_t now;
   clock::Read(clock_id, &now);
-  int64_t span = ts.tv_sec > (INT64_MAX / kNsPerSec) - 1 ? INT64_MAX / 2
-                                                         : ts.tv_sec * kNsPerSec + ts.tv_nsec;
+  int64_t span =
+      ts.tv_sec > (INT64_MAX / kNsPerSec) - 1 ? INT64_MAX / 2 : ts.tv_sec * kNsPerSec + ts.tv_nsec;
   int64_t deadline = absolute ? span : now + span;
   while (now < deadline) {
     cpu::Pause();

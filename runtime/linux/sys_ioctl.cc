@@ -12,8 +12,8 @@ namespace {
 // A freshly opened Linux tty: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD|HUPCL,
 // ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN, and INIT_C_CC.
 constexpr abi::Termios kTermios = {
-    0x0500, 0x0005, 0x04bf, 0x8a3b, 0,
-    {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0}};
+    0x0500, 0x0005, 0x04bf,
+    0x8a3b, 0,      {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0}};
 
 constexpr abi::Winsize kWinsize = {24, 80, 0, 0};
 

@@ -9,8 +9,8 @@ int64_t sys_brk(hv_syscall_frame& f) { return mm::Brk(f.args[0]); }
 
 // Mmap implements Linux syscall mmap(2) for anonymous mappings.
 int64_t sys_mmap(hv_syscall_frame& f) {
-  return mm::Mmap(f.args[0], f.args[1], f.args[2], static_cast<uint32_t>(f.args[3]),
-                  Int(f.args[4]), f.args[5]);
+  return mm::Mmap(f.args[0], f.args[1], f.args[2], static_cast<uint32_t>(f.args[3]), Int(f.args[4]),
+                  f.args[5]);
 }
 
 // Munmap implements Linux syscall munmap(2).

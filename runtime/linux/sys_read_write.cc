@@ -25,7 +25,8 @@ int64_t Vectored(Transfer transfer, int32_t fd, uint64_t iov_addr, int32_t iovcn
         return total > 0 ? static_cast<int64_t>(total) : r;
     }
     const abi::Iovec& v = iov[i % 16];
-    if (static_cast<int64_t>(v.iov_len) < 0) return total > 0 ? static_cast<int64_t>(total) : -abi::kEINVAL;
+    if (static_cast<int64_t>(v.iov_len) < 0)
+      return total > 0 ? static_cast<int64_t>(total) : -abi::kEINVAL;
     if (v.iov_len == 0) continue;
     int64_t r = transfer(fd, v.iov_base, v.iov_len);
     if (r < 0) return total > 0 ? static_cast<int64_t>(total) : r;
@@ -41,7 +42,9 @@ int64_t NoOffset(int32_t fd) { return console::IsOpen(fd) ? -abi::kESPIPE : -abi
 }  // namespace
 
 // Read implements Linux syscall read(2).
-int64_t sys_read(hv_syscall_frame& f) { return console::Read(Int(f.args[0]), f.args[1], f.args[2]); }
+int64_t sys_read(hv_syscall_frame& f) {
+  return console::Read(Int(f.args[0]), f.args[1], f.args[2]);
+}
 
 // Write implements Linux syscall write(2).
 int64_t sys_write(hv_syscall_frame& f) {

@@ -36,11 +36,12 @@ int64_t sys_fstat(hv_syscall_frame& f) { return StatConsole(Int(f.args[0]), f.ar
 int64_t sys_newfstatat(hv_syscall_frame& f) {
   int32_t dirfd = Int(f.args[0]);
   uint64_t flags = static_cast<uint32_t>(f.args[3]);
-  constexpr uint64_t kKnown = abi::kAT_SYMLINK_NOFOLLOW | abi::kAT_NO_AUTOMOUNT | abi::kAT_EMPTY_PATH;
+  constexpr uint64_t kKnown =
+      abi::kAT_SYMLINK_NOFOLLOW | abi::kAT_NO_AUTOMOUNT | abi::kAT_EMPTY_PATH;
   if ((flags & ~kKnown) != 0) return -abi::kEINVAL;
-  char path[boot::kPathMax];
-  if (int64_t r = user::CopyInString(path, sizeof path, f.args[1]); r < 0) return r;
-  if (path[0] == '\0' && (flags & abi::kAT_EMPTY_PATH) != 0 && dirfd != abi::kAT_FDCWD)
+  int64_t len = user::StringLength(f.args[1], boot::kPathMax);
+  if (len < 0) return len;
+  if (len == 0 && (flags & abi::kAT_EMPTY_PATH) != 0 && dirfd != abi::kAT_FDCWD)
     return StatConsole(dirfd, f.args[2]);
   return -abi::kENOENT;
 }

@@ -31,11 +31,10 @@ int64_t CopyIn(void* dst, uint64_t src, size_t len) {
   return 0;
 }
 
-int64_t CopyInString(char* dst, size_t cap, uint64_t src) {
-  for (size_t i = 0; i < cap; i++) {
+int64_t StringLength(uint64_t src, size_t max) {
+  for (size_t i = 0; i < max; i++) {
     if (!RangeOk(src + i, 1)) return -abi::kEFAULT;
-    dst[i] = *reinterpret_cast<const char*>(src + i);
-    if (dst[i] == '\0') return static_cast<int64_t>(i);
+    if (*reinterpret_cast<const char*>(src + i) == '\0') return static_cast<int64_t>(i);
   }
   return -abi::kENAMETOOLONG;
 }

@@ -27,9 +27,11 @@ int64_t CopyOut(uint64_t dst, const void* src, size_t len);
 // or -EFAULT (nothing copied).
 int64_t CopyIn(void* dst, uint64_t src, size_t len);
 
-// Copies the NUL-terminated string at app address (src) into (dst) of (cap)
-// bytes. Returns its length, -EFAULT, or -ENAMETOOLONG if it does not fit.
-int64_t CopyInString(char* dst, size_t cap, uint64_t src);
+// Checks the NUL-terminated string at app address (src) in place (handlers
+// run on the app's stack, so they avoid path-sized copies). Returns its
+// length, -EFAULT, or -ENAMETOOLONG if it has no NUL within (max) bytes.
+// After a success the string may be read at reinterpret_cast<const char*>(src).
+int64_t StringLength(uint64_t src, size_t max);
 
 }  // namespace hvrt::user
 

@@ -138,8 +138,7 @@ int64_t Brk(uint64_t addr) {
 
 // Mmap implements Linux syscall mmap(2) for anonymous memory. File-backed
 // mappings need the VFS and return -ENODEV for now.
-int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t fd,
-             uint64_t off) {
+int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t fd, uint64_t off) {
   if (len == 0 || (off & kPageMask) != 0) return -abi::kEINVAL;
   uint64_t type = flags & abi::kMAP_TYPE;
   if (type != abi::kMAP_SHARED && type != abi::kMAP_PRIVATE && type != abi::kMAP_SHARED_VALIDATE)
@@ -156,7 +155,7 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
   if ((flags & (abi::kMAP_FIXED | abi::kMAP_FIXED_NOREPLACE)) != 0) {
     if ((addr & kPageMask) != 0) return -abi::kEINVAL;
     if (!g.pages.Contains(addr, bytes)) return -abi::kENOMEM;  // not memory we manage
-    if ((flags & abi::kMAP_FIXED_NOREPLACE) != 0) {  // wins over MAP_FIXED, as in Linux
+    if ((flags & abi::kMAP_FIXED_NOREPLACE) != 0) {            // wins over MAP_FIXED, as in Linux
       if (!g.pages.AllFree(addr, npages)) return -abi::kEEXIST;
     } else {
       Release(addr, bytes);  // the new mapping's pages must read as zero
@@ -230,8 +229,7 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
   if (!Plausible(old_len)) return -abi::kEFAULT;
   uint64_t old_bytes = PageUp(old_len);
   uint64_t new_bytes = PageUp(new_len);
-  if (!g.pages.Contains(old_addr, old_bytes) ||
-      !g.pages.AllUsed(old_addr, old_bytes / kPageSize))
+  if (!g.pages.Contains(old_addr, old_bytes) || !g.pages.AllUsed(old_addr, old_bytes / kPageSize))
     return -abi::kEFAULT;
 
   if ((flags & abi::kMREMAP_FIXED) != 0) {

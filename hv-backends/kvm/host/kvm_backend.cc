@@ -166,6 +166,13 @@ class KvmBackend final : public Backend {
   explicit KvmBackend(bool sysret) : sysret_(sysret) {}
   std::string_view name() const override { return "kvm"; }
   hv_backend_kind kind() const override { return HV_BACKEND_KVM; }
+  std::string Describe() const override {
+    return sysret_ ? "kvm: guest at CPL3 in a VM; syscalls via the CPL0 sysretq stub (this host "
+                     "runs CPL0 natively); hypercalls via port I/O exits"
+                   : "kvm: guest at CPL3 in a VM; syscalls via the CPL0 iretq stub (the sysretq "
+                     "probe failed: this host emulates CPL0, e.g. kvm_pvm); hypercalls via port "
+                     "I/O exits";
+  }
 
   absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) override {
     HV_RETURN_IF_ERROR(CopyBlob(memory));

@@ -174,6 +174,10 @@ class SimBackend final : public Backend {
  public:
   std::string_view name() const override { return "sim"; }
   hv_backend_kind kind() const override { return HV_BACKEND_SIM; }
+  std::string Describe() const override {
+    return "sim: guest in a seccomp-confined child process; syscalls via Syscall User "
+           "Dispatch (SIGSYS); hypercalls via a shared-memory mailbox (spin, then futex)";
+  }
 
   absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) override {
     const size_t blob = static_cast<size_t>(hv_sim_blob_end - hv_sim_blob_start);

@@ -34,7 +34,7 @@ TEST(DispatchTest, UnknownIsENOSYSAndCountedQuietly) {
   g.Boot();
   EXPECT_EQ(g.Syscall(kUnknown, 1, 2, 3), -ENOSYS);
   EXPECT_EQ(g.Syscall(kUnknown), -ENOSYS);
-  EXPECT_EQ(g.Syscall(100000), -ENOSYS);   // far beyond the table
+  EXPECT_EQ(g.Syscall(100000), -ENOSYS);  // far beyond the table
   EXPECT_EQ(g.Syscall(~0ull), -ENOSYS);
   EXPECT_EQ(hvrt::shim::UnknownCount(kUnknown), 2u);
   EXPECT_EQ(hvrt::shim::UnknownCount(100000), 2u);  // shares the overflow slot with ~0

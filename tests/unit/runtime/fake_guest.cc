@@ -15,25 +15,33 @@ FakeGuest* g_current = nullptr;
 
 size_t ArgSize(uint64_t nr) {
   switch (nr) {
-    case HV_CALL_EXIT: return sizeof(hv_exit);
+    case HV_CALL_EXIT:
+      return sizeof(hv_exit);
     case HV_CALL_CONSOLE_WRITE:
-    case HV_CALL_CONSOLE_READ: return sizeof(hv_console_io);
-    case HV_CALL_CONSOLE_INFO: return sizeof(hv_console_info);
+    case HV_CALL_CONSOLE_READ:
+      return sizeof(hv_console_io);
+    case HV_CALL_CONSOLE_INFO:
+      return sizeof(hv_console_info);
     case HV_CALL_RANDOM:
     case HV_CALL_MEM_DISCARD:
-    case HV_CALL_PANIC: return sizeof(hv_buffer);
-    case HV_CALL_REGISTER: return sizeof(hv_register);
-    case HV_CALL_UNSUPPORTED: return sizeof(hv_unsupported);
-    case HV_CALL_CLOCK: return sizeof(hv_clock);
-    default: return 0;
+    case HV_CALL_PANIC:
+      return sizeof(hv_buffer);
+    case HV_CALL_REGISTER:
+      return sizeof(hv_register);
+    case HV_CALL_UNSUPPORTED:
+      return sizeof(hv_unsupported);
+    case HV_CALL_CLOCK:
+      return sizeof(hv_clock);
+    default:
+      return 0;
   }
 }
 
 }  // namespace
 
 FakeGuest::FakeGuest(GuestOptions o) : size_(o.memory_size) {
-  void* m = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
+  void* m = mmap(nullptr, size_, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (m == MAP_FAILED) throw std::runtime_error("mmap guest memory");
   base_ = reinterpret_cast<uint64_t>(m);
   g_current = this;

@@ -92,12 +92,12 @@ class FakeGuest {
   const Hypercall* Last(uint64_t nr) const;
 
   // Host behaviour.
-  std::string out[3];                 // what fds 1 and 2 received
-  std::string in;                     // what fd 0 reads
-  hv_console_info info[3] = {};       // HV_CALL_CONSOLE_INFO answers
-  int64_t discard_result = 0;         // HV_CALL_MEM_DISCARD's result
-  int64_t console_info_result = 0;    // HV_CALL_CONSOLE_INFO's result
-  int64_t clock_ns[16] = {};          // HV_CALL_CLOCK answers by clock id
+  std::string out[3];               // what fds 1 and 2 received
+  std::string in;                   // what fd 0 reads
+  hv_console_info info[3] = {};     // HV_CALL_CONSOLE_INFO answers
+  int64_t discard_result = 0;       // HV_CALL_MEM_DISCARD's result
+  int64_t console_info_result = 0;  // HV_CALL_CONSOLE_INFO's result
+  int64_t clock_ns[16] = {};        // HV_CALL_CLOCK answers by clock id
 
  private:
   static int64_t Entry(uint64_t nr, uint64_t arg);

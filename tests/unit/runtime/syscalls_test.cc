@@ -85,7 +85,7 @@ TEST_F(SyscallsTest, BadFdsAndPointers) {
   EXPECT_EQ(g_.Syscall(SYS_write, 3, Str("x"), 1), -EBADF);
   EXPECT_EQ(g_.Syscall(SYS_write, 1ull << 32 | 1, Str("x"), 1), 1);  // fd is an int
   EXPECT_EQ(g_.Syscall(SYS_read, 1, Buf(0), 1), -EBADF);
-  EXPECT_EQ(g_.Syscall(SYS_write, 1, 16, 1), -EFAULT);  // the null page
+  EXPECT_EQ(g_.Syscall(SYS_write, 1, 16, 1), -EFAULT);                          // the null page
   EXPECT_EQ(g_.Syscall(SYS_write, 1, g_.base() + (64 << 20) - 2, 3), -EFAULT);  // past the end
   EXPECT_EQ(g_.Syscall(SYS_fstat, 1, 8), -EFAULT);
   EXPECT_EQ(g_.Count(HV_CALL_CONSOLE_WRITE), 1);
@@ -184,6 +184,25 @@ TEST_F(SyscallsTest, FilesAndLinks) {
   EXPECT_EQ(g_.Syscall(SYS_getcwd, buf, 100), 2);
   EXPECT_STREQ(g_.At<char>(buf), "/");
   EXPECT_EQ(g_.Syscall(SYS_getcwd, buf, 1), -ERANGE);
+}
+
+// /proc/self/exe is absolute on Linux (glibc's static startup asserts it):
+// a relative app path is resolved against the guest's cwd "/".
+TEST(ReadlinkTest, RelativeAppPathBecomesAbsolute) {
+  for (const auto& [app, link] :
+       {std::pair<std::string, std::string>{"bin/x", "/bin/x"}, {"./tests/prog", "/tests/prog"}}) {
+    hvrt_test::GuestOptions o;
+    o.argv = {app};
+    FakeGuest g(o);
+    g.Boot();
+    uint64_t path = g.scratch();
+    std::memcpy(reinterpret_cast<void*>(path), "/proc/self/exe", 15);
+    uint64_t buf = g.scratch() + 0x100;
+    EXPECT_EQ(g.Syscall(SYS_readlink, path, buf, 100), static_cast<int64_t>(link.size()));
+    EXPECT_EQ(std::string(g.At<char>(buf), link.size()), link);
+    EXPECT_EQ(g.Syscall(SYS_readlink, path, buf, 3), 3);  // truncated, "/" included
+    EXPECT_EQ(std::string(g.At<char>(buf), 3), link.substr(0, 3));
+  }
 }
 
 TEST_F(SyscallsTest, Uname) {

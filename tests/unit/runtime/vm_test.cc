@@ -80,7 +80,8 @@ TEST_F(VmTest, BrkGrowsUpAndShrinkZeroes) {
 
 TEST_F(VmTest, BrkFailsWhenMmapIsInTheWay) {
   int64_t base = g_.Syscall(SYS_brk, 0);
-  ASSERT_EQ(Mmap(base + 4 * kPage, kPage, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED), base + 4 * kPage);
+  ASSERT_EQ(Mmap(base + 4 * kPage, kPage, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED),
+            base + 4 * kPage);
   EXPECT_EQ(g_.Syscall(SYS_brk, base + 8 * kPage), base);  // unchanged: failure
   EXPECT_EQ(hvrt::mm::OutOfMemoryCount(), oom0_ + 1);
   EXPECT_EQ(g_.Syscall(SYS_brk, base + 4 * kPage), base + 4 * kPage);
