@@ -214,6 +214,11 @@ absl::StatusOr<uint64_t> FindPhdrVaddr(const std::string& path, const ElfImage& 
 absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes) {
   const std::span<const uint8_t> file(bytes);
   const std::optional<Elf64_Ehdr> eh = ReadAt<Elf64_Ehdr>(file, 0);
+  // A short file that does not even start like an ELF is "not an ELF";
+  // only a short one that does is a truncated ELF.
+  if (file.size() < SELFMAG || std::memcmp(file.data(), ELFMAG, SELFMAG) != 0) {
+    return Invalid(path, "not an ELF file (bad magic)");
+  }
   if (!eh.has_value()) {
     return Invalid(path, absl::StrFormat("file is %d bytes, too small for an ELF header (%d)",
                                          file.size(), sizeof(Elf64_Ehdr)));

@@ -26,7 +26,7 @@ Launch Prepare(const hv_boot_info* bi) {
   SetInfo(*bi);
   const hv_boot_info& info = Info();
 
-  clock::Init(info.clock);
+  clock::Init(info.clock, info.pvclock, info.pvclock_offset_ns);
   if (!mm::Init(info.free, info.app))
     Panic("hvrun boot info: free region [0x%lx, +0x%lx) is too small to manage",
           static_cast<unsigned long>(info.free.start), static_cast<unsigned long>(info.free.size));

@@ -22,8 +22,14 @@ namespace hvrt::clock {
 // below base_tsc counts as base_tsc, so time never runs backwards.
 uint64_t TscToNs(const hv_clock_calibration& c, uint64_t tsc);
 
-// Remembers (c) and the boot time that CPU-time clocks count from.
-void Init(const hv_clock_calibration& c);
+// ns from a kvmclock page read at (tsc): system_time plus the scaled TSC
+// delta, the way Linux's pvclock_scale_delta does it.
+uint64_t PvclockToNs(const hv_pvclock& p, uint64_t tsc);
+
+// Remembers (c) and the boot time that CPU-time clocks count from. With a
+// kvmclock page (pvclock != 0), monotonic time comes from it instead, plus
+// (pvclock_offset_ns); realtime is still monotonic + c.realtime_offset_ns.
+void Init(const hv_clock_calibration& c, uint64_t pvclock = 0, int64_t pvclock_offset_ns = 0);
 
 // CLOCK_MONOTONIC in nanoseconds.
 uint64_t MonotonicNs();

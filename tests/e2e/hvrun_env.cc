@@ -64,6 +64,20 @@ std::string XenPrerequisite() {
 
 }  // namespace
 
+std::vector<std::string> BackendsUnderTest() {
+  std::vector<std::string> out;
+  const char* env = std::getenv("HV_E2E_BACKENDS");
+  if (env && *env) {
+    std::stringstream list(env);
+    for (std::string name; std::getline(list, name, ',');) {
+      if (!name.empty()) out.push_back(name);
+    }
+    return out;
+  }
+  for (const char* name : kDefaultBackends) out.push_back(name);
+  return out;
+}
+
 std::string MissingPrerequisite(const std::string& backend) {
   static std::map<std::string, std::string> cache;
   auto it = cache.find(backend);

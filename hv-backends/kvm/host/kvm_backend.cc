@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstddef>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -123,6 +124,21 @@ absl::StatusOr<CrashReport> ExceptionReport(const GuestMemory& memory, const Kvm
   return r;
 }
 
+// Tells the runtime where kvmclock is and how it relates to the host's
+// CLOCK_MONOTONIC (kvmclock counts from about when the VM was created).
+absl::Status PublishKvmClock(const KvmVm& vm, const GuestMemory& memory, uint64_t boot_info) {
+  timespec t0{}, t1{};
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  HV_ASSIGN_OR_RETURN(uint64_t kvmclock, vm.KvmClockNs());
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  const int64_t mono = (static_cast<int64_t>(t0.tv_sec) * 1000000000 + t0.tv_nsec +
+                        static_cast<int64_t>(t1.tv_sec) * 1000000000 + t1.tv_nsec) / 2;
+  HV_RETURN_IF_ERROR(memory.Write<uint64_t>(boot_info + offsetof(hv_boot_info, pvclock),
+                                            KVM_DATA_PVCLOCK));
+  return memory.Write<int64_t>(boot_info + offsetof(hv_boot_info, pvclock_offset_ns),
+                               mono - static_cast<int64_t>(kvmclock));
+}
+
 // Set from signal handlers; the vCPU notices through kvm_run.immediate_exit.
 std::atomic<kvm_run*> g_run{nullptr};
 volatile sig_atomic_t g_signal = 0;
@@ -192,6 +208,7 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
   HV_ASSIGN_OR_RETURN(KvmVm vm, KvmVm::Create());
   HV_RETURN_IF_ERROR(vm.MapMemory(memory.host_base(), memory.size()));
   HV_ASSIGN_OR_RETURN(KvmVcpu vcpu, vm.CreateVcpu(0));
+  HV_RETURN_IF_ERROR(PublishKvmClock(vm, memory, start.boot_info));
   const uint64_t stub = GuestAddressOf(sysret_ ? hv_kvm_syscall_sysret : hv_kvm_syscall_iret);
   HV_RETURN_IF_ERROR(kvm::SetupVcpu(vm, vcpu, {.rip = start.entry, .rsp = start.stack_top,
                                                .rdi = start.boot_info, .syscall_stub = stub,

@@ -39,7 +39,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 1
+#define HV_ABI_VERSION 2
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -198,6 +198,28 @@ HV_CHECK_OFFSET(struct hv_clock_calibration, mult, 24);
 HV_CHECK_OFFSET(struct hv_clock_calibration, shift, 28);
 HV_CHECK_OFFSET(struct hv_clock_calibration, tsc_hz, 32);
 
+/*
+ * The KVM paravirtual clock page (kvmclock), as KVM writes it once the guest's
+ * MSR_KVM_SYSTEM_TIME_NEW points at it: the layout of Linux's
+ * struct pvclock_vcpu_time_info. An odd version means an update is under way:
+ *   ns = system_time + (((tsc - tsc_timestamp) <<>> tsc_shift) * mul >> 32)
+ */
+struct hv_pvclock {
+  uint32_t version;
+  uint32_t pad0;
+  uint64_t tsc_timestamp;
+  uint64_t system_time;
+  uint32_t tsc_to_system_mul;
+  int8_t tsc_shift;
+  uint8_t flags;
+  uint8_t pad[2];
+};
+HV_CHECK_SIZE(struct hv_pvclock, 32);
+HV_CHECK_OFFSET(struct hv_pvclock, tsc_timestamp, 8);
+HV_CHECK_OFFSET(struct hv_pvclock, system_time, 16);
+HV_CHECK_OFFSET(struct hv_pvclock, tsc_to_system_mul, 24);
+HV_CHECK_OFFSET(struct hv_pvclock, tsc_shift, 28);
+
 /* A range of guest memory. GVA == GPA: one address space mapped once. */
 struct hv_mem_region {
   uint64_t start;
@@ -213,6 +235,9 @@ HV_CHECK_SIZE(struct hv_mem_region, 16);
  * fills before the first guest instruction. The runtime entry gets its
  * address in rdi. Strings (argv then envp) are NUL-terminated, back to back,
  * at (strings); the first is the app path as the guest sees it.
+ *
+ * Fields up to and including hypercall_entry never move across ABI versions,
+ * so a runtime can always report a version mismatch through the host.
  */
 struct hv_boot_info {
   uint64_t magic;                     /* HV_BOOT_MAGIC */
@@ -240,7 +265,9 @@ struct hv_boot_info {
   uint64_t hwcap;                     /* AT_HWCAP */
   uint64_t hwcap2;                    /* AT_HWCAP2 */
   uint8_t random[16];                 /* AT_RANDOM bytes */
-  uint64_t reserved[8];               /* 0 */
+  HV_GUEST_PTR(struct hv_pvclock) pvclock; /* kvmclock page, or 0: use (clock) */
+  int64_t pvclock_offset_ns;          /* CLOCK_MONOTONIC - kvmclock */
+  uint64_t reserved[6];               /* 0 */
 };
 HV_CHECK_SIZE(struct hv_boot_info, 304);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
@@ -269,7 +296,9 @@ HV_CHECK_OFFSET(struct hv_boot_info, gid, 204);
 HV_CHECK_OFFSET(struct hv_boot_info, hwcap, 208);
 HV_CHECK_OFFSET(struct hv_boot_info, hwcap2, 216);
 HV_CHECK_OFFSET(struct hv_boot_info, random, 224);
-HV_CHECK_OFFSET(struct hv_boot_info, reserved, 240);
+HV_CHECK_OFFSET(struct hv_boot_info, pvclock, 240);
+HV_CHECK_OFFSET(struct hv_boot_info, pvclock_offset_ns, 248);
+HV_CHECK_OFFSET(struct hv_boot_info, reserved, 256);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the

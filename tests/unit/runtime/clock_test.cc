@@ -111,4 +111,38 @@ TEST(ClockTest, NoTscUsesTheHostClock) {
   EXPECT_EQ(g.Last(HV_CALL_CLOCK)->As<hv_clock>().clock_id, static_cast<uint32_t>(CLOCK_REALTIME));
 }
 
+TEST(ClockMathTest, PvclockScalesLikeLinux) {
+  hv_pvclock p{};
+  p.tsc_timestamp = 1000;
+  p.system_time = 5000;
+  p.tsc_to_system_mul = 0x80000000u;  // 0.5 ns per (shifted) tick
+  p.tsc_shift = 1;                     // ... of a tick doubled: 1 ns per TSC tick
+  EXPECT_EQ(hvrt::clock::PvclockToNs(p, 1000), 5000u);
+  EXPECT_EQ(hvrt::clock::PvclockToNs(p, 3000), 7000u);
+  p.tsc_shift = -1;  // halved: 0.25 ns per TSC tick
+  EXPECT_EQ(hvrt::clock::PvclockToNs(p, 5000), 6000u);
+  EXPECT_EQ(hvrt::clock::PvclockToNs(p, 999), 5000u) << "never before tsc_timestamp";
+}
+
+TEST(ClockTest, KvmclockPageDrivesMonotonic) {
+  GuestOptions o;
+  FakeGuest g(o);
+  static hv_pvclock page{};
+  page.version = 2;
+  page.tsc_timestamp = 0;
+  page.system_time = 1000000000;  // kvmclock says 1 s
+  page.tsc_to_system_mul = 0x80000000u;
+  page.tsc_shift = 1;  // 1 ns per tick
+  g.boot().pvclock = reinterpret_cast<uint64_t>(&page);
+  g.boot().pvclock_offset_ns = 41000000000;  // the host's CLOCK_MONOTONIC is 41 s ahead
+  g.Boot();
+  hvrt::cpu::g_fake.tsc = 7;
+  hvrt::cpu::g_fake.tsc_step = 0;
+  uint64_t ts = g.scratch();
+  ASSERT_EQ(g.Syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts), 0);
+  EXPECT_EQ(g.At<timespec>(ts)->tv_sec, 42);
+  EXPECT_EQ(g.At<timespec>(ts)->tv_nsec, 7);
+  EXPECT_EQ(g.Last(HV_CALL_CLOCK), nullptr) << "kvmclock needs no hypercall";
+}
+
 }  // namespace
