@@ -45,6 +45,9 @@ mv "$STAGE" "$PREFIX"
 for f in include/hv/hv.h include/hv/abi.h; do
   [[ -f $PREFIX/$f ]] || fail "install lacks $f"
 done
+# The consumer prints the ABI version it was compiled against: the installed header's.
+ABI=$(sed -n 's/^#define HV_ABI_VERSION \([0-9][0-9]*\).*/\1/p' "$PREFIX/include/hv/abi.h")
+[[ -n $ABI ]] || fail "installed abi.h has no HV_ABI_VERSION"
 [[ -n $(find "$PREFIX" -name libhvsdk.a -print -quit) ]] || fail "install lacks libhvsdk.a"
 CONFIG=$(find "$PREFIX" -path '*/cmake/hvsdk/hvsdkConfig.cmake' -print -quit)
 [[ -n $CONFIG ]] || fail "install lacks lib/cmake/hvsdk/hvsdkConfig.cmake"
@@ -83,7 +86,7 @@ check_output() {
 step "run natively"
 "$APP" one two >"$WORK/native.out" 2>"$WORK/native.err" ||
   fail "native run exited $? (stderr: $(cat "$WORK/native.err"))"
-check_output "native run" "consumer: abi 1
+check_output "native run" "consumer: abi $ABI
 consumer: backend=native
 consumer: in_guest=0
 consumer: console_write
@@ -105,7 +108,7 @@ if [[ $status -ne 0 ]]; then
   cat "$WORK/sim.out"
   fail "hvrun --backend=sim exited $status (stderr: $(cat "$WORK/sim.err"))"
 fi
-check_output "hvrun --backend=sim" "consumer: abi 1
+check_output "hvrun --backend=sim" "consumer: abi $ABI
 consumer: backend=sim
 consumer: in_guest=1
 consumer: console_write
