@@ -9,6 +9,10 @@
 // registers and (for a page fault) the fault address.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <regex>
 #include <string>
 
@@ -70,6 +74,54 @@ void ExpectCrashReport(const RunResult& r, const std::string& program, const std
   EXPECT_TRUE(InExecutableSegment(ReadFile(ProgramPath(program)), rip))
       << "rip 0x" << std::hex << rip << " is not in " << program << "'s code\n"
       << r.Describe();
+}
+
+// A guest that spins without a syscall is stopped by --timeout: exit 124,
+// like timeout(1), with a one-line reason, and promptly.
+TEST_P(GuestFaults, SpinIsStoppedByTimeout) {
+  RunResult r = Hvrun({"--timeout=1s"}, "spin_forever");
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, 124) << r.Describe();
+  EXPECT_NE(r.out.find("spin_forever: spinning"), std::string::npos) << r.Describe();
+  EXPECT_NE(r.err.find("timed out after 1s"), std::string::npos) << r.Describe();
+}
+
+// SIGINT to hvrun (Ctrl-C) ends the guest cleanly: hvrun exits 130 itself,
+// with a report, and leaves no process behind.
+TEST_P(GuestFaults, SigintStopsTheGuestCleanly) {
+  int out[2], err[2];
+  ASSERT_EQ(pipe(out), 0);
+  ASSERT_EQ(pipe(err), 0);
+  const std::string hvrun = HvrunPath(), program = ProgramPath("spin_forever");
+  const std::string backend = "--backend=" + GetParam();
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), program.c_str(), nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  char buf[256] = {};
+  ASSERT_GT(read(out[0], buf, sizeof(buf) - 1), 0) << "the guest never started";
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  int status = 0;
+  for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; ++i) usleep(50000);
+  if (kill(pid, 0) == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    FAIL() << "hvrun did not end within 10 s of SIGINT";
+  }
+  std::string errors;
+  ssize_t n;
+  while ((n = read(err[0], buf, sizeof(buf))) > 0) errors.append(buf, n);
+  close(out[0]);
+  close(err[0]);
+  ASSERT_TRUE(WIFEXITED(status)) << "hvrun died of a signal instead of reporting\n" << errors;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << errors;
+  EXPECT_NE(errors.find("SIGINT"), std::string::npos) << errors;
 }
 
 TEST_P(GuestFaults, NullWriteIsSigsegvWithFaultAddress) {

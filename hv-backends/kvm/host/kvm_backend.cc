@@ -16,6 +16,7 @@
 #include "hv-backends/kvm/host/kvm_vm.h"
 #include "hv-backends/kvm/kvm_layout.h"
 #include "hvrun/engine/signal_names.h"
+#include "hvrun/engine/stop_signals.h"
 #include "hvrun/layout.h"
 #include "hvrun/status_macros.h"
 
@@ -139,44 +140,6 @@ absl::Status PublishKvmClock(const KvmVm& vm, const GuestMemory& memory, uint64_
                                mono - static_cast<int64_t>(kvmclock));
 }
 
-// Set from signal handlers; the vCPU notices through kvm_run.immediate_exit.
-std::atomic<kvm_run*> g_run{nullptr};
-volatile sig_atomic_t g_signal = 0;
-
-void OnStopSignal(int sig) {
-  g_signal = sig;
-  if (kvm_run* run = g_run.load()) run->immediate_exit = 1;
-}
-
-// Routes SIGINT, SIGTERM and SIGALRM (--timeout) into immediate_exit while a
-// guest runs, and puts the old handlers back afterwards.
-class StopSignals {
- public:
-  StopSignals(kvm_run* run, absl::Duration timeout) {
-    g_signal = 0;
-    g_run.store(run);
-    struct sigaction sa {};
-    sa.sa_handler = OnStopSignal;
-    sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &sa, &old_[i]);
-    if (timeout != absl::InfiniteDuration()) {
-      itimerval t{};
-      t.it_value = absl::ToTimeval(timeout);
-      setitimer(ITIMER_REAL, &t, nullptr);
-    }
-  }
-  ~StopSignals() {
-    itimerval zero{};
-    setitimer(ITIMER_REAL, &zero, nullptr);
-    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old_[i], nullptr);
-    g_run.store(nullptr);
-  }
-
- private:
-  static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGALRM};
-  struct sigaction old_[3];
-};
-
 class KvmBackend final : public Backend {
  public:
   explicit KvmBackend(bool sysret) : sysret_(sysret) {}
@@ -215,21 +178,22 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
                                                .pvclock = KVM_DATA_PVCLOCK}));
   kvm_run* run = vcpu.run();
   run->kvm_valid_regs = KVM_SYNC_X86_REGS;
-  StopSignals stop(run, start.timeout);
+  StopSignals stop(&run->immediate_exit, start.timeout);
 
   for (;;) {
     absl::Status s = vcpu.Run();
     if (absl::IsCancelled(s)) {
       run->immediate_exit = 0;
-      if (g_signal == 0) continue;
+      const int sig = StopSignals::Pending();
+      if (sig == 0) continue;
       GuestExit e;
-      if (g_signal == SIGALRM) {
+      if (sig == SIGALRM) {
         e.kind = GuestExit::Kind::kTimedOut;
         e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(start.timeout));
       } else {
         e.kind = GuestExit::Kind::kKilled;
-        e.status = g_signal;
-        e.detail = absl::StrCat("stopped the guest on ", SignalName(g_signal));
+        e.status = sig;
+        e.detail = absl::StrCat("stopped the guest on ", SignalName(sig));
       }
       return e;
     }

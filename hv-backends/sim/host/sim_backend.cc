@@ -22,6 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "hv-backends/sim/sim_mailbox.h"
 #include "hvrun/engine/signal_names.h"
+#include "hvrun/engine/stop_signals.h"
 #include "hvrun/layout.h"
 #include "hvrun/status_macros.h"
 
@@ -216,7 +217,9 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
   // guest cannot fake its own death.
   std::atomic<bool> child_dead{false};
   siginfo_t death{};
+  StopSignals stop(nullptr, start.timeout);
   std::thread waiter([&] {
+    StopSignals::BlockInThisThread();
     while (waitid(P_PID, child, &death, WEXITED) != 0 && errno == EINTR) {
     }
     child_dead.store(true);
@@ -229,9 +232,6 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
     return exit;
   };
 
-  const absl::Time deadline = start.timeout == absl::InfiniteDuration()
-                                  ? absl::InfiniteFuture()
-                                  : absl::Now() + start.timeout;
   for (;;) {
     // Wait for a request: spin a little, then sleep on the futex.
     bool request = false;
@@ -242,26 +242,27 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
       }
       __builtin_ia32_pause();
     }
-    while (!request && !child_dead.load()) {
+    while (!request && !child_dead.load() && StopSignals::Pending() == 0) {
       u32(SIM_MB_HOST_SLEEPING).store(1);  // seq_cst: Dekker with the guest's xchg
       const uint32_t seen = state.load();
       if (seen == SIM_STATE_REQUEST) {
         request = true;
-      } else if (deadline == absl::InfiniteFuture()) {
-        Futex(state_word, FUTEX_WAIT, seen, nullptr);
       } else {
-        const absl::Duration left = deadline - absl::Now();
-        if (left <= absl::ZeroDuration()) {
-          u32(SIM_MB_HOST_SLEEPING).store(0);
-          GuestExit e;
-          e.kind = GuestExit::Kind::kTimedOut;
-          e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(start.timeout));
-          return finish(std::move(e));
-        }
-        timespec ts = absl::ToTimespec(left);
-        Futex(state_word, FUTEX_WAIT, seen, &ts);
+        Futex(state_word, FUTEX_WAIT, seen, nullptr);  // a stop signal makes it EINTR
       }
       u32(SIM_MB_HOST_SLEEPING).store(0);
+    }
+    if (const int sig = StopSignals::Pending(); sig != 0 && !child_dead.load()) {
+      GuestExit e;
+      if (sig == SIGALRM) {
+        e.kind = GuestExit::Kind::kTimedOut;
+        e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(start.timeout));
+      } else {
+        e.kind = GuestExit::Kind::kKilled;
+        e.status = sig;
+        e.detail = absl::StrCat("stopped the guest on ", SignalName(sig));
+      }
+      return finish(std::move(e));
     }
     if (child_dead.load()) break;
 

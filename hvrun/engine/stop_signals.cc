@@ -1,0 +1,53 @@
+// File: stop_signals.cc
+#include "hvrun/engine/stop_signals.h"
+
+#include <pthread.h>
+#include <sys/time.h>
+
+#include <atomic>
+
+namespace hvrun {
+namespace {
+
+volatile sig_atomic_t g_signal = 0;
+std::atomic<volatile uint8_t*> g_kick{nullptr};
+
+void OnStop(int sig) {
+  if (g_signal == 0) g_signal = sig;
+  if (volatile uint8_t* kick = g_kick.load()) *kick = 1;
+}
+
+}  // namespace
+
+StopSignals::StopSignals(volatile uint8_t* kick, absl::Duration timeout) {
+  g_signal = 0;
+  g_kick.store(kick);
+  struct sigaction sa {};
+  sa.sa_handler = OnStop;  // no SA_RESTART: blocking calls return EINTR
+  sigemptyset(&sa.sa_mask);
+  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &sa, &old_[i]);
+  if (timeout != absl::InfiniteDuration()) {
+    itimerval t{};
+    t.it_value = absl::ToTimeval(timeout);
+    if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &t, nullptr);
+  }
+}
+
+StopSignals::~StopSignals() {
+  itimerval zero{};
+  setitimer(ITIMER_REAL, &zero, nullptr);
+  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old_[i], nullptr);
+  g_kick.store(nullptr);
+}
+
+int StopSignals::Pending() { return g_signal; }
+
+void StopSignals::BlockInThisThread() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kSignals) sigaddset(&set, sig);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace hvrun

@@ -1,0 +1,46 @@
+// File: stop_signals.h
+//
+// StopSignals turns SIGINT, SIGTERM and the --timeout alarm (SIGALRM) into a
+// request to stop the guest, while a backend runs it. The handlers only
+// record the signal and poke (kick), a byte the backend's blocking call
+// watches (KVM's kvm_run.immediate_exit); any blocking syscall in the
+// backend's thread also returns EINTR. The old handlers come back when the
+// StopSignals goes out of scope.
+//
+// Example:
+//   StopSignals stop(&run->immediate_exit, start.timeout);
+//   ... if (int sig = StopSignals::Pending()) { /* SIGALRM: timed out */ }
+#ifndef HVRUN_ENGINE_STOP_SIGNALS_H_
+#define HVRUN_ENGINE_STOP_SIGNALS_H_
+
+#include <signal.h>
+
+#include <cstdint>
+
+#include "absl/time/time.h"
+
+namespace hvrun {
+
+class StopSignals {
+ public:
+  // (kick) may be null. (timeout) may be absl::InfiniteDuration().
+  StopSignals(volatile uint8_t* kick, absl::Duration timeout);
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+  // The first stop signal received (SIGALRM means the timeout ran out), or 0.
+  static int Pending();
+
+  // Blocks the stop signals in the calling thread, so that they go to the
+  // thread running the guest (call it in helper threads).
+  static void BlockInThisThread();
+
+ private:
+  static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGALRM};
+  struct sigaction old_[3];
+};
+
+}  // namespace hvrun
+
+#endif  // HVRUN_ENGINE_STOP_SIGNALS_H_
