@@ -24,9 +24,9 @@ void BM_KvmRawExit(benchmark::State& state) {
   // out %al, $0xE0 ; jmp back to the out
   const uint8_t code[] = {0xe6, 0xe0, 0xeb, 0xfc};
   std::memcpy(memory->host_base() + 0x1000, code, sizeof(code));
-  auto vcpu = vm->MapMemory(memory->host_base(), memory->size()).ok() ? vm->CreateVcpu(0)
-                                                                       : absl::StatusOr<hvrun::KvmVcpu>(
-                                                                             absl::InternalError("map"));
+  auto vcpu = vm->MapMemory(memory->host_base(), memory->size()).ok()
+                  ? vm->CreateVcpu(0)
+                  : absl::StatusOr<hvrun::KvmVcpu>(absl::InternalError("map"));
   if (!vcpu.ok()) {
     state.SkipWithError(std::string(vcpu.status().message()).c_str());
     return;

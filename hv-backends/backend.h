@@ -31,9 +31,9 @@ namespace hvrun {
 struct HypercallOutcome {
   enum class Kind { kReply, kExit, kFatal };
   Kind kind = Kind::kReply;
-  int64_t result = 0;     // kReply: the guest's return value (or -errno)
-  hv_exit exit{};         // kExit: what the guest reported
-  absl::Status fatal;     // kFatal: why the guest must stop (runtime panic, ...)
+  int64_t result = 0;  // kReply: the guest's return value (or -errno)
+  hv_exit exit{};      // kExit: what the guest reported
+  absl::Status fatal;  // kFatal: why the guest must stop (runtime panic, ...)
 
   static HypercallOutcome Reply(int64_t r) { return {Kind::kReply, r, {}, {}}; }
   static HypercallOutcome Exit(const hv_exit& e) { return {Kind::kExit, 0, e, {}}; }
@@ -50,8 +50,8 @@ class HypercallHandler {
 
 // A guest fault, as the backend saw it. Formatting and symbols: crash_report.h.
 struct CrashReport {
-  std::string what;          // "SIGSEGV (segmentation fault)", "#PF page fault", ...
-  int signo = 0;             // the Linux signal a native run would die of
+  std::string what;  // "SIGSEGV (segmentation fault)", "#PF page fault", ...
+  int signo = 0;     // the Linux signal a native run would die of
   uint64_t rip = 0;
   std::optional<uint64_t> fault_address;
   std::vector<std::pair<std::string, uint64_t>> registers;  // in display order
@@ -68,15 +68,15 @@ struct GuestExit {
   };
   Kind kind = Kind::kExited;
   int status = 0;
-  hv_exit info{};            // the guest's own exit report, when it made one
+  hv_exit info{};  // the guest's own exit report, when it made one
   std::optional<CrashReport> crash;
-  std::string detail;        // one line for kKilled and kTimedOut
+  std::string detail;  // one line for kKilled and kTimedOut
 };
 
 struct GuestStart {
-  uint64_t entry = 0;        // runtime entry point (guest address)
-  uint64_t boot_info = 0;    // passed in rdi
-  uint64_t stack_top = 0;    // initial rsp
+  uint64_t entry = 0;      // runtime entry point (guest address)
+  uint64_t boot_info = 0;  // passed in rdi
+  uint64_t stack_top = 0;  // initial rsp
   absl::Duration timeout = absl::InfiniteDuration();
 };
 

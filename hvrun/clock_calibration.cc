@@ -1,6 +1,7 @@
 // File: clock_calibration.cc
 #include "hvrun/clock_calibration.h"
 
+#include <cpuid.h>
 #include <linux/perf_event.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -8,7 +9,6 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
-#include <cpuid.h>
 #include <cstdint>
 
 #include "hvrun/engine/unique_fd.h"
@@ -35,7 +35,8 @@ bool KernelScaling(uint32_t* mult, uint32_t* shift) {
   attr.type = PERF_TYPE_SOFTWARE;
   attr.config = PERF_COUNT_SW_DUMMY;
   attr.exclude_kernel = 1;
-  UniqueFd fd(static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC)));
+  UniqueFd fd(
+      static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC)));
   if (!fd.valid()) return false;
   void* page = mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd.get(), 0);
   if (page == MAP_FAILED) return false;

@@ -47,8 +47,7 @@ absl::StatusOr<ElfImage> ReadApp(const std::string& path) {
 absl::StatusOr<ElfImage> ReadRuntime(const std::string& path) {
   auto rt = ReadElfFile(path);
   if (!rt.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("runtime image: ", rt.status().message()));
+    return absl::FailedPreconditionError(absl::StrCat("runtime image: ", rt.status().message()));
   }
   if (!rt->hvrun_note.has_value()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -75,9 +74,9 @@ absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
   for (const auto& s : args) blob.append(s).push_back('\0');
   for (const auto& s : env) blob.append(s).push_back('\0');
   if (blob.size() > layout::kStringsEnd - layout::kStrings) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "arguments and environment take ", blob.size(), " bytes; the guest takes at most ",
-        layout::kStringsEnd - layout::kStrings));
+    return absl::InvalidArgumentError(absl::StrCat("arguments and environment take ", blob.size(),
+                                                   " bytes; the guest takes at most ",
+                                                   layout::kStringsEnd - layout::kStrings));
   }
   HV_RETURN_IF_ERROR(memory.WriteBytes(
       layout::kStrings, {reinterpret_cast<const uint8_t*>(blob.data()), blob.size()}));
@@ -158,22 +157,27 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   // 2. Where everything goes.
   const uint64_t rt_bias = layout::kRuntimeBase - runtime.min_vaddr;
   if (rt_bias + runtime.max_vaddr > layout::kRuntimeEnd) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "runtime image %s is %s, more than the %s hvrun reserves for it", runtime_path,
-        MiB(runtime.max_vaddr - runtime.min_vaddr), MiB(layout::kRuntimeEnd - layout::kRuntimeBase)));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("runtime image %s is %s, more than the %s hvrun reserves for it",
+                        runtime_path, MiB(runtime.max_vaddr - runtime.min_vaddr),
+                        MiB(layout::kRuntimeEnd - layout::kRuntimeBase)));
   }
   const uint64_t app_bias = app.kind == ElfKind::kPie ? layout::kAppPieBase - app.min_vaddr : 0;
   if (app.kind == ElfKind::kExec && app.min_vaddr < layout::kRuntimeEnd) {
-    return WithExitCode(absl::FailedPreconditionError(absl::StrFormat(
-        "ELF %s is linked at 0x%x, below 0x%x, which hvrun reserves; link it at the default "
-        "address", options.app, app.min_vaddr, layout::kRuntimeEnd)), kExitAppNotRunnable);
+    return WithExitCode(
+        absl::FailedPreconditionError(absl::StrFormat(
+            "ELF %s is linked at 0x%x, below 0x%x, which hvrun reserves; link it at the default "
+            "address",
+            options.app, app.min_vaddr, layout::kRuntimeEnd)),
+        kExitAppNotRunnable);
   }
   const uint64_t app_end = app_bias + app.max_vaddr;
   const uint64_t needed = app_end + layout::kAppStackSize + (1 << 20);
   if (app_end < app_bias || needed > options.memory) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "ELF %s needs %s of guest memory to load with its stack, larger than guest memory "
-        "(--memory=%s)", options.app, MiB(needed), MiB(options.memory)));
+        "(--memory=%s)",
+        options.app, MiB(needed), MiB(options.memory)));
   }
 
   // 3. Guest memory, the two images, the strings, the backend's pages.
@@ -216,14 +220,17 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   }
   if (app.phdr_vaddr == 0) {
     return WithExitCode(absl::InvalidArgumentError(absl::StrCat(
-        "ELF ", options.app, ": program headers are not in a loaded segment")), kExitAppNotRunnable);
+                            "ELF ", options.app, ": program headers are not in a loaded segment")),
+                        kExitAppNotRunnable);
   }
   HV_RETURN_IF_ERROR(memory.Write(layout::kBootInfo, boot));
 
   // 5. Run until the guest ends.
   ServiceEngine engine(memory, ServiceOptions{.verbose = options.verbose});
-  GuestStart start{.entry = rt_bias + runtime.entry, .boot_info = layout::kBootInfo,
-                   .stack_top = layout::kRuntimeStackTop, .timeout = options.timeout};
+  GuestStart start{.entry = rt_bias + runtime.entry,
+                   .boot_info = layout::kBootInfo,
+                   .stack_top = layout::kRuntimeStackTop,
+                   .timeout = options.timeout};
   HV_ASSIGN_OR_RETURN(GuestExit exit, backend->Run(memory, start, engine));
   return ReportExit(exit, options, app, app_bias, runtime);
 }

@@ -20,14 +20,14 @@
 namespace hvrun {
 
 struct LaunchOptions {
-  std::string backend = "auto";         // auto | sim | kvm | xen
+  std::string backend = "auto";  // auto | sim | kvm | xen
   uint64_t memory = layout::kDefaultMemory;
-  std::vector<std::string> env;         // KEY=VALUE, what the guest's environ holds
+  std::vector<std::string> env;  // KEY=VALUE, what the guest's environ holds
   bool verbose = false;
-  std::string runtime;                  // runtime image; empty: beside hvrun
+  std::string runtime;  // runtime image; empty: beside hvrun
   absl::Duration timeout = absl::InfiniteDuration();
-  std::string app;                      // host path of the app
-  std::vector<std::string> args;        // argv, argv[0] included
+  std::string app;                // host path of the app
+  std::vector<std::string> args;  // argv, argv[0] included
 };
 
 // Runs the app. Returns the exit status hvrun should exit with (the guest's

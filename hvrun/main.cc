@@ -27,7 +27,8 @@ ABSL_FLAG(std::string, backend, "auto",
           "How the guest runs: auto (kvm when /dev/kvm is usable and built, else sim), sim "
           "(a sandboxed Linux process), kvm or xen");
 ABSL_FLAG(std::string, memory, "512M", "Guest memory size: bytes or a K, M or G suffix");
-ABSL_FLAG(bool, verbose, false, "Report unsupported syscalls by name as they happen, and a summary");
+ABSL_FLAG(bool, verbose, false,
+          "Report unsupported syscalls by name as they happen, and a summary");
 ABSL_FLAG(std::string, runtime, "",
           "The runtime image; empty means hvrun-runtime.elf beside hvrun or in its installed "
           "lib dir");
@@ -58,8 +59,9 @@ void PrintHelp() {
   for (const char* name : kFlagNames) {
     const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     if (flag == nullptr) continue;
-    std::cout << "  --" << name << "\n      " << flag->Help() << " (default: "
-              << (flag->DefaultValue().empty() ? "\"\"" : flag->DefaultValue()) << ")\n";
+    std::cout << "  --" << name << "\n      " << flag->Help()
+              << " (default: " << (flag->DefaultValue().empty() ? "\"\"" : flag->DefaultValue())
+              << ")\n";
   }
   std::cout << "  --help\n      Show this help\n";
 }
@@ -81,9 +83,9 @@ struct SplitArgs {
 SplitArgs Split(int argc, char** argv) {
   static const std::set<std::string> kTakesValue = {"--backend", "--memory", "--runtime",
                                                     "--timeout", "-backend", "-memory",
-                                                    "-runtime", "-timeout"};
-  static const std::set<std::string> kKnown = {"backend", "memory",  "verbose", "noverbose",
-                                               "runtime", "timeout"};
+                                                    "-runtime",  "-timeout"};
+  static const std::set<std::string> kKnown = {"backend",   "memory",  "verbose",
+                                               "noverbose", "runtime", "timeout"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
   int i = 1;

@@ -13,12 +13,14 @@ namespace hvrun {
 
 absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text) {
   auto bad = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--memory='", std::string(text), "' is not a size: use bytes or a K, M or G suffix, e.g. 512M"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--memory='", std::string(text),
+                     "' is not a size: use bytes or a K, M or G suffix, e.g. 512M"));
   };
   std::string s = absl::AsciiStrToUpper(std::string(text));
   for (const char* suffix : {"IB", "B"}) {
-    if (s.size() > 1 && s.ends_with(suffix) && std::isalpha(static_cast<unsigned char>(s[s.size() - strlen(suffix) - 1]))) {
+    if (s.size() > 1 && s.ends_with(suffix) &&
+        std::isalpha(static_cast<unsigned char>(s[s.size() - strlen(suffix) - 1]))) {
       s.resize(s.size() - strlen(suffix));
       break;
     }
@@ -26,10 +28,18 @@ absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text) {
   uint64_t shift = 0;
   if (!s.empty()) {
     switch (s.back()) {
-      case 'K': shift = 10; break;
-      case 'M': shift = 20; break;
-      case 'G': shift = 30; break;
-      case 'T': shift = 40; break;
+      case 'K':
+        shift = 10;
+        break;
+      case 'M':
+        shift = 20;
+        break;
+      case 'G':
+        shift = 30;
+        break;
+      case 'T':
+        shift = 40;
+        break;
     }
     if (shift != 0) s.pop_back();
   }
@@ -38,7 +48,8 @@ absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text) {
     return bad();
   }
   if (n > (UINT64_MAX >> shift)) return bad();
-  const uint64_t bytes = ((n << shift) + layout::kMemoryGranule - 1) & ~(layout::kMemoryGranule - 1);
+  const uint64_t bytes =
+      ((n << shift) + layout::kMemoryGranule - 1) & ~(layout::kMemoryGranule - 1);
   if (bytes < layout::kMinMemory || bytes > layout::kMaxMemory) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--memory='", std::string(text), "' is out of range: guest memory must be between ",

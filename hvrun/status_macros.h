@@ -16,10 +16,10 @@
 #define HV_STATUS_CONCAT_(a, b) HV_STATUS_CONCAT_INNER_(a, b)
 
 // Returns (expr)'s status from the enclosing function unless it is OK.
-#define HV_RETURN_IF_ERROR(expr)                \
-  do {                                          \
-    const ::absl::Status hv_status_ = (expr);   \
-    if (!hv_status_.ok()) return hv_status_;    \
+#define HV_RETURN_IF_ERROR(expr)              \
+  do {                                        \
+    const ::absl::Status hv_status_ = (expr); \
+    if (!hv_status_.ok()) return hv_status_;  \
   } while (0)
 
 // Evaluates (rexpr), a StatusOr<T>; returns its status on error, else moves

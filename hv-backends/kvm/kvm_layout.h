@@ -40,10 +40,10 @@
 /* I/O ports the guest reaches hvrun through. */
 /* Below 0x100 so `out` takes an 8-bit immediate and the TSS I/O bitmap that
  * opens it to CPL3 stays 33 bytes. */
-#define KVM_PORT_HYPERCALL 0xE0 /* CPL3 out: rdi = nr, rsi = arg, result in rax */
-#define KVM_PORT_EXCEPTION 0xF1 /* CPL0 out from an exception stub */
-#define KVM_PORT_PROBE 0xF2     /* the start-up probe's "sysret worked" */
-#define KVM_TSS_IOMAP 0x68      /* I/O bitmap offset in the TSS */
+#define KVM_PORT_HYPERCALL 0xE0            /* CPL3 out: rdi = nr, rsi = arg, result in rax */
+#define KVM_PORT_EXCEPTION 0xF1            /* CPL0 out from an exception stub */
+#define KVM_PORT_PROBE 0xF2                /* the start-up probe's "sysret worked" */
+#define KVM_TSS_IOMAP 0x68                 /* I/O bitmap offset in the TSS */
 #define KVM_TSS_LIMIT (KVM_TSS_IOMAP + 32) /* bitmap for ports 0..0xFF + 0xFF terminator */
 
 #endif /* HV_BACKENDS_KVM_KVM_LAYOUT_H_ */

@@ -26,15 +26,15 @@
 #define SIM_ALTSTACK_SIZE 0x8000
 
 /* Mailbox fields (byte offsets in the mailbox page). */
-#define SIM_MB_STATE 0           /* u32 futex word: SIM_STATE_* */
-#define SIM_MB_HOST_SLEEPING 4   /* u32: host is (about to be) in FUTEX_WAIT */
-#define SIM_MB_GUEST_SLEEPING 8  /* u32: guest is (about to be) in FUTEX_WAIT */
-#define SIM_MB_NR 16             /* u64 */
-#define SIM_MB_ARG 24            /* u64 */
-#define SIM_MB_RESULT 32         /* i64 */
-#define SIM_MB_SYSCALL_ENTRY 40  /* u64: runtime's hvrt_syscall, from HV_CALL_REGISTER */
-#define SIM_MB_CRASH 64          /* struct SimCrash */
-#define SIM_MB_FPROG 512         /* struct sock_fprog pointing at the filter page */
+#define SIM_MB_STATE 0          /* u32 futex word: SIM_STATE_* */
+#define SIM_MB_HOST_SLEEPING 4  /* u32: host is (about to be) in FUTEX_WAIT */
+#define SIM_MB_GUEST_SLEEPING 8 /* u32: guest is (about to be) in FUTEX_WAIT */
+#define SIM_MB_NR 16            /* u64 */
+#define SIM_MB_ARG 24           /* u64 */
+#define SIM_MB_RESULT 32        /* i64 */
+#define SIM_MB_SYSCALL_ENTRY 40 /* u64: runtime's hvrt_syscall, from HV_CALL_REGISTER */
+#define SIM_MB_CRASH 64         /* struct SimCrash */
+#define SIM_MB_FPROG 512        /* struct sock_fprog pointing at the filter page */
 
 #define SIM_STATE_IDLE 0
 #define SIM_STATE_REQUEST 1

@@ -7,8 +7,8 @@
 namespace hvrun {
 
 std::string FormatCrashReport(const CrashReport& crash, const Symbolizer& symbolize) {
-  std::string out = absl::StrFormat("hvrun: guest crashed: %s at rip 0x%x%s", crash.what,
-                                    crash.rip, symbolize ? symbolize(crash.rip) : "");
+  std::string out = absl::StrFormat("hvrun: guest crashed: %s at rip 0x%x%s", crash.what, crash.rip,
+                                    symbolize ? symbolize(crash.rip) : "");
   if (crash.fault_address.has_value()) {
     absl::StrAppendFormat(&out, ", fault address 0x%x", *crash.fault_address);
   }

@@ -40,9 +40,9 @@ bool GuestMemory::Contains(uint64_t gva, uint64_t len) const {
 
 absl::StatusOr<std::span<uint8_t>> GuestMemory::Span(uint64_t gva, uint64_t len) const {
   if (!Contains(gva, len)) {
-    return absl::OutOfRangeError(absl::StrFormat(
-        "guest range [0x%x, +0x%x) is not inside guest memory [0x%x, 0x%x)", gva, len, start_,
-        size_));
+    return absl::OutOfRangeError(
+        absl::StrFormat("guest range [0x%x, +0x%x) is not inside guest memory [0x%x, 0x%x)", gva,
+                        len, start_, size_));
   }
   return std::span<uint8_t>(host_base() + gva, len);
 }

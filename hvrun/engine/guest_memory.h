@@ -67,8 +67,8 @@ class GuestMemory {
   template <typename T>
   absl::Status Write(uint64_t gva, const T& value) const {
     static_assert(std::is_trivially_copyable_v<T>);
-    return WriteBytes(gva, std::span<const uint8_t>(
-                               reinterpret_cast<const uint8_t*>(&value), sizeof(T)));
+    return WriteBytes(
+        gva, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&value), sizeof(T)));
   }
   absl::Status WriteBytes(uint64_t gva, std::span<const uint8_t> bytes) const;
 

@@ -14,8 +14,12 @@ HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg) {
   auto c = ctx.memory.Read<hv_clock>(arg);
   if (!c.ok()) return HypercallOutcome::Reply(-EFAULT);
   switch (c->clock_id) {
-    case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW:
-    case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
+    case CLOCK_REALTIME:
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
       break;
     default:
       return HypercallOutcome::Reply(-EINVAL);

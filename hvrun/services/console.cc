@@ -18,10 +18,14 @@ constexpr uint64_t kMaxTransfer = 1 << 20;
 
 int HostFd(const ServiceContext& ctx, uint32_t fd) {
   switch (fd) {
-    case 0: return ctx.options.stdin_fd;
-    case 1: return ctx.options.stdout_fd;
-    case 2: return ctx.options.stderr_fd;
-    default: return -1;
+    case 0:
+      return ctx.options.stdin_fd;
+    case 1:
+      return ctx.options.stdout_fd;
+    case 2:
+      return ctx.options.stderr_fd;
+    default:
+      return -1;
   }
 }
 

@@ -8,7 +8,6 @@
 // itself exits normally, and its stderr reports the signal, rip, the
 // registers and (for a page fault) the fault address.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

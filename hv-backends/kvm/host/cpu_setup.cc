@@ -26,8 +26,8 @@ constexpr uint64_t kPdpt = kPml4 + 0x1000;
 constexpr uint64_t kPt0 = kPml4 + 0x2000;  // the first 2 MiB, in 4 KiB pages
 constexpr uint64_t kPd0 = kPml4 + 0x3000;  // one page directory per GiB from here
 
-constexpr uint64_t kCr0Pe = 1ull << 0, kCr0Mp = 1ull << 1, kCr0Et = 1ull << 4,
-                   kCr0Ne = 1ull << 5, kCr0Wp = 1ull << 16, kCr0Pg = 1ull << 31;
+constexpr uint64_t kCr0Pe = 1ull << 0, kCr0Mp = 1ull << 1, kCr0Et = 1ull << 4, kCr0Ne = 1ull << 5,
+                   kCr0Wp = 1ull << 16, kCr0Pg = 1ull << 31;
 constexpr uint64_t kCr4Pae = 1ull << 5, kCr4Osfxsr = 1ull << 9, kCr4Osxmmexcpt = 1ull << 10,
                    kCr4Fsgsbase = 1ull << 16, kCr4Osxsave = 1ull << 18;
 constexpr uint64_t kEferSce = 1ull << 0, kEferLme = 1ull << 8, kEferLma = 1ull << 10;
@@ -71,8 +71,8 @@ uint64_t HostXcr0() {
 absl::Status WriteCpuTables(const GuestMemory& memory) {
   const uint64_t gib = (memory.size() + (1ull << 30) - 1) >> 30;
   if (kPd0 + gib * 0x1000 > layout::kPageTablesEnd) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "kvm: %d GiB of guest memory is more than the page tables map", gib));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("kvm: %d GiB of guest memory is more than the page tables map", gib));
   }
   HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPml4, kPdpt | kPresent | kWritable | kUser));
   for (uint64_t g = 0; g < gib; ++g) {
@@ -99,7 +99,8 @@ absl::Status WriteCpuTables(const GuestMemory& memory) {
       Descriptor(0xc0f3),  // 0x20 user data, DPL3
       Descriptor(0xa0fb),  // 0x28 user code64, DPL3, L
   };
-  HV_RETURN_IF_ERROR(memory.WriteBytes(KVM_GDT, {reinterpret_cast<const uint8_t*>(gdt), sizeof(gdt)}));
+  HV_RETURN_IF_ERROR(
+      memory.WriteBytes(KVM_GDT, {reinterpret_cast<const uint8_t*>(gdt), sizeof(gdt)}));
   // 64-bit TSS descriptor (16 bytes) at 0x30: base KVM_TSS, limit 0x67, type 9.
   const uint64_t tss_lo = KVM_TSS_LIMIT | ((KVM_TSS & 0xffffffull) << 16) | (0x89ull << 40) |
                           ((static_cast<uint64_t>(KVM_TSS) >> 24 & 0xff) << 56);
@@ -185,8 +186,9 @@ absl::Status SetupVcpu(const KvmVm& vm, const KvmVcpu& vcpu, const VcpuStart& st
   KvmMsrList* msrs = &list;
   uint32_t n = 0;
   // STAR: syscall enters CPL0 with CS 0x08/SS 0x10; sysret leaves with CS 0x2b/SS 0x23.
-  msrs->entries[n++] = {kMsrStar, 0, (static_cast<uint64_t>(KVM_SEL_UCODE32 | 3) << 48) |
-                                        (static_cast<uint64_t>(KVM_SEL_KCODE) << 32)};
+  msrs->entries[n++] = {kMsrStar, 0,
+                        (static_cast<uint64_t>(KVM_SEL_UCODE32 | 3) << 48) |
+                            (static_cast<uint64_t>(KVM_SEL_KCODE) << 32)};
   msrs->entries[n++] = {kMsrLstar, 0, start.syscall_stub};
   // SFMASK: clear IF, TF, DF and AC on entry, as Linux does.
   msrs->entries[n++] = {kMsrSfmask, 0, 0x47700};

@@ -36,8 +36,8 @@ uint64_t GuestAddressOf(const char* symbol) {
 absl::Status CopyBlob(const GuestMemory& memory) {
   const size_t blob = static_cast<size_t>(hv_kvm_blob_end - hv_kvm_blob_start);
   if (blob > KVM_CODE_SIZE) {
-    return absl::InternalError(absl::StrCat("kvm guest blob is ", blob, " bytes, more than ",
-                                            KVM_CODE_SIZE));
+    return absl::InternalError(
+        absl::StrCat("kvm guest blob is ", blob, " bytes, more than ", KVM_CODE_SIZE));
   }
   return memory.WriteBytes(KVM_CODE, {reinterpret_cast<const uint8_t*>(hv_kvm_blob_start), blob});
 }
@@ -54,7 +54,8 @@ bool SysretWorks() {
   if (!kvm::WriteCpuTables(*memory).ok() || !CopyBlob(*memory).ok()) return false;
   auto vcpu = vm->CreateVcpu(0);
   if (!vcpu.ok()) return false;
-  kvm::VcpuStart start{.rip = GuestAddressOf(hv_kvm_probe), .rsp = layout::kRuntimeStackTop,
+  kvm::VcpuStart start{.rip = GuestAddressOf(hv_kvm_probe),
+                       .rsp = layout::kRuntimeStackTop,
                        .syscall_stub = GuestAddressOf(hv_kvm_syscall_sysret)};
   if (!kvm::SetupVcpu(*vm, *vcpu, start).ok()) return false;
   for (int i = 0; i < 4; ++i) {
@@ -72,31 +73,48 @@ struct ExceptionInfo {
 };
 ExceptionInfo DescribeVector(uint64_t v) {
   switch (v) {
-    case 0: return {"#DE divide error", SIGFPE};
-    case 1: return {"#DB debug", SIGTRAP};
-    case 3: return {"#BP breakpoint", SIGTRAP};
-    case 4: return {"#OF overflow", SIGSEGV};
-    case 5: return {"#BR bound range", SIGSEGV};
-    case 6: return {"#UD invalid opcode", SIGILL};
-    case 7: return {"#NM device not available", SIGFPE};
-    case 8: return {"#DF double fault", SIGSEGV};
-    case 10: return {"#TS invalid TSS", SIGSEGV};
-    case 11: return {"#NP segment not present", SIGBUS};
-    case 12: return {"#SS stack fault", SIGBUS};
-    case 13: return {"#GP general protection", SIGSEGV};
-    case 14: return {"#PF page fault", SIGSEGV};
-    case 16: return {"#MF x87 floating point", SIGFPE};
-    case 17: return {"#AC alignment check", SIGBUS};
-    case 19: return {"#XM SIMD floating point", SIGFPE};
-    default: return {"exception", SIGSEGV};
+    case 0:
+      return {"#DE divide error", SIGFPE};
+    case 1:
+      return {"#DB debug", SIGTRAP};
+    case 3:
+      return {"#BP breakpoint", SIGTRAP};
+    case 4:
+      return {"#OF overflow", SIGSEGV};
+    case 5:
+      return {"#BR bound range", SIGSEGV};
+    case 6:
+      return {"#UD invalid opcode", SIGILL};
+    case 7:
+      return {"#NM device not available", SIGFPE};
+    case 8:
+      return {"#DF double fault", SIGSEGV};
+    case 10:
+      return {"#TS invalid TSS", SIGSEGV};
+    case 11:
+      return {"#NP segment not present", SIGBUS};
+    case 12:
+      return {"#SS stack fault", SIGBUS};
+    case 13:
+      return {"#GP general protection", SIGSEGV};
+    case 14:
+      return {"#PF page fault", SIGSEGV};
+    case 16:
+      return {"#MF x87 floating point", SIGFPE};
+    case 17:
+      return {"#AC alignment check", SIGBUS};
+    case 19:
+      return {"#XM SIMD floating point", SIGFPE};
+    default:
+      return {"exception", SIGSEGV};
   }
 }
 
 void AddRegisters(CrashReport& r, const kvm_regs& regs) {
-  r.registers = {{"rax", regs.rax}, {"rbx", regs.rbx}, {"rcx", regs.rcx}, {"rdx", regs.rdx},
-                 {"rsi", regs.rsi}, {"rdi", regs.rdi}, {"rbp", regs.rbp}, {"rsp", regs.rsp},
-                 {"r8", regs.r8},   {"r9", regs.r9},   {"r10", regs.r10}, {"r11", regs.r11},
-                 {"r12", regs.r12}, {"r13", regs.r13}, {"r14", regs.r14}, {"r15", regs.r15},
+  r.registers = {{"rax", regs.rax}, {"rbx", regs.rbx},      {"rcx", regs.rcx}, {"rdx", regs.rdx},
+                 {"rsi", regs.rsi}, {"rdi", regs.rdi},      {"rbp", regs.rbp}, {"rsp", regs.rsp},
+                 {"r8", regs.r8},   {"r9", regs.r9},        {"r10", regs.r10}, {"r11", regs.r11},
+                 {"r12", regs.r12}, {"r13", regs.r13},      {"r14", regs.r14}, {"r15", regs.r15},
                  {"rip", regs.rip}, {"rflags", regs.rflags}};
 }
 
@@ -133,9 +151,10 @@ absl::Status PublishKvmClock(const KvmVm& vm, const GuestMemory& memory, uint64_
   HV_ASSIGN_OR_RETURN(uint64_t kvmclock, vm.KvmClockNs());
   clock_gettime(CLOCK_MONOTONIC, &t1);
   const int64_t mono = (static_cast<int64_t>(t0.tv_sec) * 1000000000 + t0.tv_nsec +
-                        static_cast<int64_t>(t1.tv_sec) * 1000000000 + t1.tv_nsec) / 2;
-  HV_RETURN_IF_ERROR(memory.Write<uint64_t>(boot_info + offsetof(hv_boot_info, pvclock),
-                                            KVM_DATA_PVCLOCK));
+                        static_cast<int64_t>(t1.tv_sec) * 1000000000 + t1.tv_nsec) /
+                       2;
+  HV_RETURN_IF_ERROR(
+      memory.Write<uint64_t>(boot_info + offsetof(hv_boot_info, pvclock), KVM_DATA_PVCLOCK));
   return memory.Write<int64_t>(boot_info + offsetof(hv_boot_info, pvclock_offset_ns),
                                mono - static_cast<int64_t>(kvmclock));
 }
@@ -173,9 +192,12 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
   HV_ASSIGN_OR_RETURN(KvmVcpu vcpu, vm.CreateVcpu(0));
   HV_RETURN_IF_ERROR(PublishKvmClock(vm, memory, start.boot_info));
   const uint64_t stub = GuestAddressOf(sysret_ ? hv_kvm_syscall_sysret : hv_kvm_syscall_iret);
-  HV_RETURN_IF_ERROR(kvm::SetupVcpu(vm, vcpu, {.rip = start.entry, .rsp = start.stack_top,
-                                               .rdi = start.boot_info, .syscall_stub = stub,
-                                               .pvclock = KVM_DATA_PVCLOCK}));
+  HV_RETURN_IF_ERROR(kvm::SetupVcpu(vm, vcpu,
+                                    {.rip = start.entry,
+                                     .rsp = start.stack_top,
+                                     .rdi = start.boot_info,
+                                     .syscall_stub = stub,
+                                     .pvclock = KVM_DATA_PVCLOCK}));
   kvm_run* run = vcpu.run();
   run->kvm_valid_regs = KVM_SYNC_X86_REGS;
   StopSignals stop(&run->immediate_exit, start.timeout);
@@ -235,8 +257,8 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
         GuestExit e;
         e.kind = GuestExit::Kind::kKilled;
         e.status = -1;
-        e.detail = absl::StrFormat("guest used I/O port 0x%x, where hvrun has no device",
-                                   run->io.port);
+        e.detail =
+            absl::StrFormat("guest used I/O port 0x%x, where hvrun has no device", run->io.port);
         return e;
       }
       case KVM_EXIT_SHUTDOWN: {
@@ -257,17 +279,17 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
       case KVM_EXIT_INTR:
         continue;
       case KVM_EXIT_HLT:
-        return GuestExit{.kind = GuestExit::Kind::kKilled, .status = -1,
-                         .detail = "guest halted the CPU"};
+        return GuestExit{
+            .kind = GuestExit::Kind::kKilled, .status = -1, .detail = "guest halted the CPU"};
       case KVM_EXIT_MMIO:
-        return GuestExit{.kind = GuestExit::Kind::kKilled, .status = -1,
-                         .detail = absl::StrFormat(
-                             "guest touched physical address 0x%x outside its memory",
-                             run->mmio.phys_addr)};
+        return GuestExit{
+            .kind = GuestExit::Kind::kKilled,
+            .status = -1,
+            .detail = absl::StrFormat("guest touched physical address 0x%x outside its memory",
+                                      run->mmio.phys_addr)};
       case KVM_EXIT_FAIL_ENTRY:
-        return absl::InternalError(absl::StrFormat(
-            "kvm: VM entry failed (hardware reason 0x%x)",
-            run->fail_entry.hardware_entry_failure_reason));
+        return absl::InternalError(absl::StrFormat("kvm: VM entry failed (hardware reason 0x%x)",
+                                                   run->fail_entry.hardware_entry_failure_reason));
       case KVM_EXIT_INTERNAL_ERROR:
         return absl::InternalError(
             absl::StrFormat("kvm: internal error (suberror %d)", run->internal.suberror));

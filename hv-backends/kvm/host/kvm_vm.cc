@@ -27,8 +27,7 @@ absl::Status KvmVcpu::Ioctl(unsigned long request, void* arg, const char* what) 
 absl::StatusOr<KvmVm> KvmVm::Create() {
   UniqueFd kvm(open("/dev/kvm", O_RDWR | O_CLOEXEC));
   if (!kvm.valid()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("/dev/kvm is not usable: ", strerror(errno)));
+    return absl::FailedPreconditionError(absl::StrCat("/dev/kvm is not usable: ", strerror(errno)));
   }
   if (ioctl(kvm.get(), KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
     return absl::FailedPreconditionError("/dev/kvm speaks an unexpected KVM API version");
@@ -78,7 +77,8 @@ absl::StatusOr<std::vector<kvm_cpuid_entry2>> KvmVm::SupportedCpuid() const {
 
 absl::StatusOr<uint64_t> KvmVm::KvmClockNs() const {
   kvm_clock_data data{};
-  if (ioctl(vm_.get(), KVM_GET_CLOCK, &data) < 0) return absl::ErrnoToStatus(errno, "KVM_GET_CLOCK");
+  if (ioctl(vm_.get(), KVM_GET_CLOCK, &data) < 0)
+    return absl::ErrnoToStatus(errno, "KVM_GET_CLOCK");
   return data.clock;
 }
 

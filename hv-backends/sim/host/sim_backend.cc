@@ -104,8 +104,9 @@ void WriteStderr(const char* msg) {
   void* got = mmap(want, mem_size - mem_start, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_SHARED | MAP_FIXED_NOREPLACE, memfd, static_cast<off_t>(mem_start));
   if (got != want) {
-    WriteStderr("hvrun: sim: cannot map guest memory at its guest addresses in the child "
-                "(is the range in use, or vm.mmap_min_addr above 4096 without CAP_SYS_RAWIO?)\n");
+    WriteStderr(
+        "hvrun: sim: cannot map guest memory at its guest addresses in the child "
+        "(is the range in use, or vm.mmap_min_addr above 4096 without CAP_SYS_RAWIO?)\n");
     _exit(125);
   }
   stack_t ss{};
@@ -144,7 +145,7 @@ void WriteStderr(const char* msg) {
   }
   using LaunchFn = void (*)(uint64_t, uint64_t, uint64_t, uint64_t);
   reinterpret_cast<LaunchFn>(GuestAddressOf(hv_sim_launch))(start.entry, start.boot_info,
-                                                             start.stack_top, mem_size);
+                                                            start.stack_top, mem_size);
   _exit(125);
 }
 
@@ -158,9 +159,9 @@ CrashReport ReportFromSimCrash(const SimCrash& c) {
   static constexpr struct {
     const char* name;
     int index;
-  } kRegs[] = {{"rax", 13}, {"rbx", 11}, {"rcx", 14}, {"rdx", 12}, {"rsi", 9},  {"rdi", 8},
-               {"rbp", 10}, {"rsp", 15}, {"r8", 0},   {"r9", 1},   {"r10", 2},  {"r11", 3},
-               {"r12", 4},  {"r13", 5},  {"r14", 6},  {"r15", 7},  {"rip", 16}, {"rflags", 17},
+  } kRegs[] = {{"rax", 13},    {"rbx", 11}, {"rcx", 14}, {"rdx", 12}, {"rsi", 9},  {"rdi", 8},
+               {"rbp", 10},    {"rsp", 15}, {"r8", 0},   {"r9", 1},   {"r10", 2},  {"r11", 3},
+               {"r12", 4},     {"r13", 5},  {"r14", 6},  {"r15", 7},  {"rip", 16}, {"rflags", 17},
                {"trapno", 20}, {"err", 19}, {"cr2", 22}};
   CrashReport r;
   r.signo = c.signo;
@@ -183,11 +184,11 @@ class SimBackend final : public Backend {
   absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) override {
     const size_t blob = static_cast<size_t>(hv_sim_blob_end - hv_sim_blob_start);
     if (blob != SIM_PAGES_SIZE) {
-      return absl::InternalError(absl::StrCat("sim guest blob is ", blob, " bytes, expected ",
-                                              SIM_PAGES_SIZE));
+      return absl::InternalError(
+          absl::StrCat("sim guest blob is ", blob, " bytes, expected ", SIM_PAGES_SIZE));
     }
-    HV_RETURN_IF_ERROR(memory.WriteBytes(
-        kCode, {reinterpret_cast<const uint8_t*>(hv_sim_blob_start), blob}));
+    HV_RETURN_IF_ERROR(
+        memory.WriteBytes(kCode, {reinterpret_cast<const uint8_t*>(hv_sim_blob_start), blob}));
     HV_RETURN_IF_ERROR(memory.WriteBytes(
         kFilter, {reinterpret_cast<const uint8_t*>(kFilterProgram), sizeof(kFilterProgram)}));
     GuestFprog fprog{static_cast<uint16_t>(std::size(kFilterProgram)), {}, kFilter};
@@ -202,8 +203,12 @@ class SimBackend final : public Backend {
 absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const GuestStart& start,
                                           HypercallHandler& handler) {
   HV_ASSIGN_OR_RETURN(std::span<uint8_t> mb, memory.Span(kMailbox, layout::kPageSize));
-  auto u32 = [&](int off) { return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(&mb[off])); };
-  auto u64 = [&](int off) { return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[off])); };
+  auto u32 = [&](int off) {
+    return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(&mb[off]));
+  };
+  auto u64 = [&](int off) {
+    return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[off]));
+  };
   uint32_t* const state_word = reinterpret_cast<uint32_t*>(&mb[SIM_MB_STATE]);
   std::atomic_ref<uint32_t> state(*state_word);
 
@@ -291,7 +296,8 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
     }
     *reinterpret_cast<int64_t*>(&mb[SIM_MB_RESULT]) = out.result;
     uint32_t expected = SIM_STATE_REQUEST;
-    if (!state.compare_exchange_strong(expected, SIM_STATE_REPLY)) continue;  // dead, or guest scribbled
+    if (!state.compare_exchange_strong(expected, SIM_STATE_REPLY))
+      continue;  // dead, or guest scribbled
     if (u32(SIM_MB_GUEST_SLEEPING).load() != 0) Futex(state_word, FUTEX_WAKE, 1, nullptr);
   }
 

@@ -46,8 +46,9 @@ class ServiceEngineTest : public ::testing::Test {
 
 TEST_F(ServiceEngineTest, ConsoleWriteCopiesGuestBytes) {
   const std::string text = "hello guest\n";
-  ASSERT_TRUE(memory_->WriteBytes(kData, {reinterpret_cast<const uint8_t*>(text.data()),
-                                          text.size()}).ok());
+  ASSERT_TRUE(
+      memory_->WriteBytes(kData, {reinterpret_cast<const uint8_t*>(text.data()), text.size()})
+          .ok());
   ASSERT_TRUE(memory_->Write(kArg, hv_console_io{1, 0, kData, text.size()}).ok());
   HypercallOutcome out = engine_->Handle(HV_CALL_CONSOLE_WRITE, kArg);
   EXPECT_EQ(out.kind, HypercallOutcome::Kind::kReply);
@@ -61,8 +62,10 @@ TEST_F(ServiceEngineTest, HostileArgumentsGetErrnos) {
   EXPECT_EQ(engine_->Handle(HV_CALL_CONSOLE_WRITE, kSize - 8).result, -EFAULT);
   EXPECT_EQ(engine_->Handle(HV_CALL_CONSOLE_WRITE, 0).result, -EFAULT);
   // Data ranges that run off the end, wrap around, or start in the null page.
-  for (auto [data, len] : {std::pair<uint64_t, uint64_t>{kSize - 4, 8}, {kData, ~0ull - 16},
-                           {~0ull - 4, 8}, {16, 32}}) {
+  for (auto [data, len] : {std::pair<uint64_t, uint64_t>{kSize - 4, 8},
+                           {kData, ~0ull - 16},
+                           {~0ull - 4, 8},
+                           {16, 32}}) {
     ASSERT_TRUE(memory_->Write(kArg, hv_console_io{1, 0, data, len}).ok());
     EXPECT_EQ(engine_->Handle(HV_CALL_CONSOLE_WRITE, kArg).result, -EFAULT) << data;
   }
@@ -100,8 +103,8 @@ TEST_F(ServiceEngineTest, ExitAndPanicEndTheGuest) {
   EXPECT_EQ(out.exit.status, 42);
   EXPECT_EQ(out.exit.unsupported, 3u);
   const std::string msg = "bad boot info";
-  ASSERT_TRUE(memory_->WriteBytes(kData, {reinterpret_cast<const uint8_t*>(msg.data()),
-                                          msg.size()}).ok());
+  ASSERT_TRUE(
+      memory_->WriteBytes(kData, {reinterpret_cast<const uint8_t*>(msg.data()), msg.size()}).ok());
   ASSERT_TRUE(memory_->Write(kArg, hv_buffer{kData, msg.size()}).ok());
   out = engine_->Handle(HV_CALL_PANIC, kArg);
   ASSERT_EQ(out.kind, HypercallOutcome::Kind::kFatal);

@@ -116,7 +116,7 @@ TEST(ClockMathTest, PvclockScalesLikeLinux) {
   p.tsc_timestamp = 1000;
   p.system_time = 5000;
   p.tsc_to_system_mul = 0x80000000u;  // 0.5 ns per (shifted) tick
-  p.tsc_shift = 1;                     // ... of a tick doubled: 1 ns per TSC tick
+  p.tsc_shift = 1;                    // ... of a tick doubled: 1 ns per TSC tick
   EXPECT_EQ(hvrt::clock::PvclockToNs(p, 1000), 5000u);
   EXPECT_EQ(hvrt::clock::PvclockToNs(p, 3000), 7000u);
   p.tsc_shift = -1;  // halved: 0.25 ns per TSC tick
