@@ -208,16 +208,7 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
       run->immediate_exit = 0;
       const int sig = StopSignals::Pending();
       if (sig == 0) continue;
-      GuestExit e;
-      if (sig == SIGALRM) {
-        e.kind = GuestExit::Kind::kTimedOut;
-        e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(start.timeout));
-      } else {
-        e.kind = GuestExit::Kind::kKilled;
-        e.status = sig;
-        e.detail = absl::StrCat("stopped the guest on ", SignalName(sig));
-      }
-      return e;
+      return GuestExit::FromStopSignal(sig, start.timeout);
     }
     HV_RETURN_IF_ERROR(s);
     switch (run->exit_reason) {
@@ -233,14 +224,7 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
           } else {
             out = handler.Handle(regs.rdi, regs.rsi);
           }
-          if (out.kind == HypercallOutcome::Kind::kExit) {
-            GuestExit e;
-            e.info = out.exit;
-            e.status = out.exit.status;
-            e.kind = (out.exit.flags & HV_EXIT_SIGNALED) ? GuestExit::Kind::kSignaled
-                                                         : GuestExit::Kind::kExited;
-            return e;
-          }
+          if (out.kind == HypercallOutcome::Kind::kExit) return GuestExit::FromGuest(out.exit);
           if (out.kind == HypercallOutcome::Kind::kFatal) return out.fatal;
           regs.rax = static_cast<uint64_t>(out.result);
           run->kvm_dirty_regs = KVM_SYNC_X86_REGS;

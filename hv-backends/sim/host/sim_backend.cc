@@ -258,16 +258,7 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
       u32(SIM_MB_HOST_SLEEPING).store(0);
     }
     if (const int sig = StopSignals::Pending(); sig != 0 && !child_dead.load()) {
-      GuestExit e;
-      if (sig == SIGALRM) {
-        e.kind = GuestExit::Kind::kTimedOut;
-        e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(start.timeout));
-      } else {
-        e.kind = GuestExit::Kind::kKilled;
-        e.status = sig;
-        e.detail = absl::StrCat("stopped the guest on ", SignalName(sig));
-      }
-      return finish(std::move(e));
+      return finish(GuestExit::FromStopSignal(sig, start.timeout));
     }
     if (child_dead.load()) break;
 
@@ -282,14 +273,7 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
     } else {
       out = handler.Handle(nr, arg);
     }
-    if (out.kind == HypercallOutcome::Kind::kExit) {
-      GuestExit e;
-      e.info = out.exit;
-      e.status = out.exit.status;
-      e.kind = (out.exit.flags & HV_EXIT_SIGNALED) ? GuestExit::Kind::kSignaled
-                                                   : GuestExit::Kind::kExited;
-      return finish(std::move(e));
-    }
+    if (out.kind == HypercallOutcome::Kind::kExit) return finish(GuestExit::FromGuest(out.exit));
     if (out.kind == HypercallOutcome::Kind::kFatal) {
       finish(GuestExit{});
       return out.fatal;

@@ -1,0 +1,33 @@
+// File: guest_exit.cc
+//
+// The ways every backend ends a run the same way (hv-backends/backend.h).
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+#include "hv-backends/backend.h"
+#include "hvrun/engine/signal_names.h"
+
+namespace hvrun {
+
+GuestExit GuestExit::FromGuest(const hv_exit& info) {
+  GuestExit e;
+  e.info = info;
+  e.status = info.status;
+  e.kind = (info.flags & HV_EXIT_SIGNALED) ? Kind::kSignaled : Kind::kExited;
+  return e;
+}
+
+GuestExit GuestExit::FromStopSignal(int sig, absl::Duration timeout) {
+  GuestExit e;
+  if (sig == SIGALRM) {
+    e.kind = Kind::kTimedOut;
+    e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(timeout));
+  } else {
+    e.kind = Kind::kKilled;
+    e.status = sig;
+    e.detail = absl::StrCat("stopped the guest on ", SignalName(sig));
+  }
+  return e;
+}
+
+}  // namespace hvrun
