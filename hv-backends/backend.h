@@ -71,6 +71,11 @@ struct GuestExit {
   hv_exit info{};  // the guest's own exit report, when it made one
   std::optional<CrashReport> crash;
   std::string detail;  // one line for kKilled and kTimedOut
+
+  // The guest reported its own end (HV_CALL_EXIT).
+  static GuestExit FromGuest(const hv_exit& info);
+  // hvrun stopped the guest on stop signal (sig): SIGALRM means (timeout) ran out.
+  static GuestExit FromStopSignal(int sig, absl::Duration timeout);
 };
 
 struct GuestStart {

@@ -2,13 +2,19 @@
 #include "hv-backends/kvm/host/kvm_backend.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -65,6 +71,46 @@ bool SysretWorks() {
     if (run->exit_reason != KVM_EXIT_INTR) return false;
   }
   return false;
+}
+
+// The probe's answer depends only on the host kernel and CPU, and costs ~5 ms
+// on kvm_pvm (the shutdown it provokes is slow), so it is kept per boot in a
+// private per-user directory: "<boot_id> <0|1>". Anything odd means probe again.
+std::string ProbeCachePath() {
+  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+  const std::string dir = (runtime_dir && *runtime_dir) ? std::string(runtime_dir) + "/hvrun"
+                                                        : absl::StrCat("/tmp/hvrun-", getuid());
+  mkdir(dir.c_str(), 0700);
+  struct stat st {};
+  if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+      (st.st_mode & 077) != 0) {
+    return "";  // not ours alone: do not trust (or write) it
+  }
+  return dir + "/kvm-sysret-probe";
+}
+
+std::string BootId() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+bool CachedSysretWorks() {
+  const std::string path = ProbeCachePath(), boot = BootId();
+  if (!path.empty() && !boot.empty()) {
+    std::ifstream in(path);
+    std::string id;
+    int answer = -1;
+    if (in >> id >> answer && id == boot && (answer == 0 || answer == 1)) return answer == 1;
+  }
+  const bool works = SysretWorks();
+  if (!path.empty() && !boot.empty()) {
+    const std::string tmp = path + ".tmp";
+    std::ofstream(tmp) << boot << " " << (works ? 1 : 0) << "\n";
+    std::rename(tmp.c_str(), path.c_str());
+  }
+  return works;
 }
 
 struct ExceptionInfo {
@@ -290,7 +336,7 @@ absl::Status KvmUsable() { return KvmVm::Create().status(); }
 
 absl::StatusOr<std::unique_ptr<Backend>> CreateKvmBackend() {
   HV_RETURN_IF_ERROR(KvmUsable());
-  return std::unique_ptr<Backend>(std::make_unique<KvmBackend>(SysretWorks()));
+  return std::unique_ptr<Backend>(std::make_unique<KvmBackend>(CachedSysretWorks()));
 }
 
 }  // namespace hvrun
