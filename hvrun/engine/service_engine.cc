@@ -22,6 +22,14 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_UNSUPPORTED] = Unsupported;
   t[HV_CALL_PANIC] = Panic;
   t[HV_CALL_CLOCK] = Clock;
+  t[HV_CALL_FILE_OPEN] = FileOpen;
+  t[HV_CALL_FILE_CLOSE] = FileClose;
+  t[HV_CALL_FILE_READ] = FileRead;
+  t[HV_CALL_FILE_WRITE] = FileWrite;
+  t[HV_CALL_FILE_STAT] = FileStat;
+  t[HV_CALL_FILE_GETDENTS] = FileGetdents;
+  t[HV_CALL_FILE_PATHOP] = FilePathop;
+  t[HV_CALL_FILE_FDOP] = FileFdop;
   return t;
 }();
 
@@ -30,7 +38,7 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
 HypercallOutcome ServiceEngine::Handle(uint64_t nr, uint64_t arg) {
   if (nr >= HV_CALL_MAX || kServices[nr] == nullptr) return HypercallOutcome::Reply(-ENOSYS);
   ++counts_[nr];
-  const ServiceContext ctx{memory_, options_};
+  const ServiceContext ctx{memory_, options_, files_};
   return kServices[nr](ctx, arg);
 }
 

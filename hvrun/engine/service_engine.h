@@ -22,8 +22,8 @@ namespace hvrun {
 class ServiceEngine final : public HypercallHandler {
  public:
   // (memory) must outlive the engine.
-  ServiceEngine(const GuestMemory& memory, ServiceOptions options)
-      : memory_(memory), options_(options) {}
+  ServiceEngine(const GuestMemory& memory, ServiceOptions options, HostFiles files = {})
+      : memory_(memory), options_(options), files_(std::move(files)) {}
 
   // Unknown or reserved numbers get -ENOSYS; the guest keeps running.
   HypercallOutcome Handle(uint64_t nr, uint64_t arg) override;
@@ -34,6 +34,7 @@ class ServiceEngine final : public HypercallHandler {
  private:
   const GuestMemory& memory_;
   ServiceOptions options_;
+  HostFiles files_;
   std::array<uint64_t, HV_CALL_MAX> counts_{};
 };
 

@@ -11,6 +11,7 @@
 
 #include "hv-backends/backend.h"
 #include "hvrun/engine/guest_memory.h"
+#include "hvrun/services/host_files.h"
 
 namespace hvrun {
 
@@ -24,6 +25,7 @@ struct ServiceOptions {
 struct ServiceContext {
   const GuestMemory& memory;
   const ServiceOptions& options;
+  HostFiles& files;  // the mounts and the guest's open host files
 };
 
 using ServiceFn = HypercallOutcome (*)(const ServiceContext& ctx, uint64_t arg);
@@ -37,6 +39,14 @@ HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg);         // hv_c
 HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg);   // hv_unsupported
 HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg);         // hv_buffer
 HypercallOutcome Exit(const ServiceContext& ctx, uint64_t arg);          // hv_exit
+HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg);      // hv_file_open
+HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg);     // hv_file_io
+HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg);      // hv_file_io
+HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg);     // hv_file_io
+HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg);  // hv_file_io
+HypercallOutcome FileStat(const ServiceContext& ctx, uint64_t arg);      // hv_file_stat
+HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg);    // hv_file_pathop
+HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg);      // hv_file_fdop
 
 // Returns the name of Linux x86-64 syscall (nr), or "" if unknown.
 const char* SyscallName(uint64_t nr);

@@ -39,7 +39,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 2
+#define HV_ABI_VERSION 3
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -78,6 +78,15 @@ enum hv_call {
   HV_CALL_UNSUPPORTED = 9,   /* struct hv_unsupported: a syscall got ENOSYS */
   HV_CALL_PANIC = 10,        /* struct hv_buffer: message; never returns */
   HV_CALL_CLOCK = 11,        /* struct hv_clock: host clock, the slow path */
+  /* Host files, beneath the mounts hvrun was given (-v HOST:GUEST[:ro]). */
+  HV_CALL_FILE_OPEN = 12,    /* struct hv_file_open; returns a handle */
+  HV_CALL_FILE_CLOSE = 13,   /* struct hv_file_io (handle) */
+  HV_CALL_FILE_READ = 14,    /* struct hv_file_io: pread; returns bytes */
+  HV_CALL_FILE_WRITE = 15,   /* struct hv_file_io: pwrite; returns bytes */
+  HV_CALL_FILE_STAT = 16,    /* struct hv_file_stat */
+  HV_CALL_FILE_GETDENTS = 17,/* struct hv_file_io: getdents64 into data; returns bytes */
+  HV_CALL_FILE_PATHOP = 18,  /* struct hv_file_pathop: mkdir, unlink, rename, ... */
+  HV_CALL_FILE_FDOP = 19,    /* struct hv_file_fdop: ftruncate, fsync, fchmod, ... */
   HV_CALL_MAX
 };
 
@@ -158,6 +167,119 @@ struct hv_clock {
 };
 HV_CHECK_SIZE(struct hv_clock, 16);
 HV_CHECK_OFFSET(struct hv_clock, ns, 8);
+
+/* A path inside one mount: (mount) indexes hv_boot_info.mounts; (path) is
+ * relative to the mount's root, never absolute, at most HV_PATH_MAX bytes
+ * (no NUL needed). The host resolves it beneath the mount and never follows
+ * a symlink or ".." out of it. */
+#define HV_PATH_MAX 4096
+struct hv_mount_path {
+  uint32_t mount;
+  uint32_t len;
+  HV_GUEST_PTR(char) path;
+};
+HV_CHECK_SIZE(struct hv_mount_path, 16);
+HV_CHECK_OFFSET(struct hv_mount_path, path, 8);
+
+/* HV_CALL_FILE_OPEN: openat2 beneath the mount. Linux O_* flags and mode;
+ * O_CREAT/O_TRUNC/write access on a read-only mount fail with -EROFS. */
+struct hv_file_open {
+  struct hv_mount_path at;  /* IN */
+  uint32_t flags;           /* IN: Linux open flags */
+  uint32_t mode;            /* IN */
+};
+HV_CHECK_SIZE(struct hv_file_open, 24);
+HV_CHECK_OFFSET(struct hv_file_open, flags, 16);
+
+/* HV_CALL_FILE_CLOSE/READ/WRITE/GETDENTS on a handle from HV_CALL_FILE_OPEN. */
+struct hv_file_io {
+  uint32_t handle;          /* IN */
+  uint32_t pad0;
+  HV_GUEST_PTR(void) data;  /* IN */
+  uint64_t len;             /* IN */
+  int64_t offset;           /* IN: file offset (READ/WRITE) */
+};
+HV_CHECK_SIZE(struct hv_file_io, 32);
+HV_CHECK_OFFSET(struct hv_file_io, data, 8);
+HV_CHECK_OFFSET(struct hv_file_io, len, 16);
+HV_CHECK_OFFSET(struct hv_file_io, offset, 24);
+
+/* HV_CALL_FILE_STAT: of an open handle (by_path 0) or of a path (by_path 1,
+ * nofollow 1 for lstat). (st) receives a Linux x86-64 struct stat (144 bytes). */
+struct hv_file_stat {
+  uint32_t handle;          /* IN */
+  uint32_t by_path;         /* IN */
+  struct hv_mount_path at;  /* IN, when by_path */
+  uint32_t nofollow;        /* IN */
+  uint32_t pad0;
+  HV_GUEST_PTR(void) st;    /* IN: 144 bytes, OUT: the stat */
+};
+HV_CHECK_SIZE(struct hv_file_stat, 40);
+HV_CHECK_OFFSET(struct hv_file_stat, at, 8);
+HV_CHECK_OFFSET(struct hv_file_stat, nofollow, 24);
+HV_CHECK_OFFSET(struct hv_file_stat, st, 32);
+
+/* HV_CALL_FILE_PATHOP: one operation on one or two paths. */
+enum hv_pathop {
+  HV_PATHOP_MKDIR = 1,      /* at, mode */
+  HV_PATHOP_UNLINK = 2,     /* at */
+  HV_PATHOP_RMDIR = 3,      /* at */
+  HV_PATHOP_RENAME = 4,     /* at -> to, flags: RENAME_NOREPLACE/EXCHANGE */
+  HV_PATHOP_LINK = 5,       /* at -> to (hard link, same mount only) */
+  HV_PATHOP_SYMLINK = 6,    /* to = a new link at (to) whose text is (at.path) */
+  HV_PATHOP_READLINK = 7,   /* at; result text into (buf, buf_len); returns length */
+  HV_PATHOP_CHMOD = 8,      /* at, mode */
+  HV_PATHOP_TRUNCATE = 9,   /* at, size */
+  HV_PATHOP_ACCESS = 10,    /* at, mode = R_OK|W_OK|X_OK */
+  HV_PATHOP_UTIMENS = 11,   /* at, buf = 2 struct timespec (or 0: now), flags nofollow */
+};
+struct hv_file_pathop {
+  uint32_t op;              /* IN: enum hv_pathop */
+  uint32_t flags;           /* IN */
+  struct hv_mount_path at;  /* IN */
+  struct hv_mount_path to;  /* IN */
+  uint32_t mode;            /* IN */
+  uint32_t pad0;
+  uint64_t size;            /* IN */
+  HV_GUEST_PTR(void) buf;   /* IN/OUT */
+  uint64_t buf_len;         /* IN */
+};
+HV_CHECK_SIZE(struct hv_file_pathop, 72);
+HV_CHECK_OFFSET(struct hv_file_pathop, at, 8);
+HV_CHECK_OFFSET(struct hv_file_pathop, to, 24);
+HV_CHECK_OFFSET(struct hv_file_pathop, mode, 40);
+HV_CHECK_OFFSET(struct hv_file_pathop, size, 48);
+HV_CHECK_OFFSET(struct hv_file_pathop, buf, 56);
+HV_CHECK_OFFSET(struct hv_file_pathop, buf_len, 64);
+
+/* HV_CALL_FILE_FDOP: one operation on an open handle. */
+enum hv_fdop {
+  HV_FDOP_TRUNCATE = 1,     /* arg0 = size */
+  HV_FDOP_FSYNC = 2,
+  HV_FDOP_FDATASYNC = 3,
+  HV_FDOP_FALLOCATE = 4,    /* arg0 = offset, arg1 = len, flags = mode */
+  HV_FDOP_CHMOD = 5,        /* arg0 = mode */
+  HV_FDOP_UTIMENS = 6,      /* arg0 = guest pointer to 2 struct timespec, or 0 */
+};
+struct hv_file_fdop {
+  uint32_t op;              /* IN: enum hv_fdop */
+  uint32_t handle;          /* IN */
+  uint32_t flags;           /* IN */
+  uint32_t pad0;
+  uint64_t arg0;            /* IN */
+  uint64_t arg1;            /* IN */
+};
+HV_CHECK_SIZE(struct hv_file_fdop, 32);
+HV_CHECK_OFFSET(struct hv_file_fdop, arg0, 16);
+
+/* A host directory mounted into the guest (boot info lists them). */
+#define HV_MOUNT_READ_ONLY 1u
+struct hv_mount {
+  HV_GUEST_PTR(char) guest_path; /* absolute, NUL-terminated */
+  uint32_t flags;                /* HV_MOUNT_* */
+  uint32_t pad0;
+};
+HV_CHECK_SIZE(struct hv_mount, 16);
 
 /*
  * The syscall frame. Every way a Linux syscall can arrive (SUD SIGSYS in sim,
@@ -267,7 +389,10 @@ struct hv_boot_info {
   uint8_t random[16];                 /* AT_RANDOM bytes */
   HV_GUEST_PTR(struct hv_pvclock) pvclock; /* kvmclock page, or 0: use (clock) */
   int64_t pvclock_offset_ns;          /* CLOCK_MONOTONIC - kvmclock */
-  uint64_t reserved[6];               /* 0 */
+  HV_GUEST_PTR(struct hv_mount) mounts; /* host directory mounts, by index */
+  uint32_t mount_count;
+  uint32_t pad1;
+  uint64_t reserved[4];               /* 0 */
 };
 HV_CHECK_SIZE(struct hv_boot_info, 304);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
@@ -298,7 +423,9 @@ HV_CHECK_OFFSET(struct hv_boot_info, hwcap2, 216);
 HV_CHECK_OFFSET(struct hv_boot_info, random, 224);
 HV_CHECK_OFFSET(struct hv_boot_info, pvclock, 240);
 HV_CHECK_OFFSET(struct hv_boot_info, pvclock_offset_ns, 248);
-HV_CHECK_OFFSET(struct hv_boot_info, reserved, 256);
+HV_CHECK_OFFSET(struct hv_boot_info, mounts, 256);
+HV_CHECK_OFFSET(struct hv_boot_info, mount_count, 264);
+HV_CHECK_OFFSET(struct hv_boot_info, reserved, 272);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the

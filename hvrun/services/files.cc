@@ -1,0 +1,325 @@
+// File: files.cc
+//
+// Host files for the guest, beneath its mounts (host_files.h). Every path is
+// resolved by openat2 with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS from the
+// mount's root; operations on a path's last component go through its
+// parent, opened the same way, so no step ever leaves the mount. Where Linux
+// offers no *at() call that refuses to follow a final symlink (chmod,
+// truncate, access, utimens), the target is opened beneath first and the
+// operation applied to that fd through /proc/self/fd, which is hvrun's own
+// /proc, never the guest's.
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "hvrun/services/host_files.h"
+#include "hvrun/services/services.h"
+
+namespace hvrun {
+namespace {
+
+constexpr uint64_t kMaxTransfer = 1 << 20;  // short reads and writes beyond this
+constexpr uint32_t kResolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+
+HypercallOutcome Reply(int64_t r) { return HypercallOutcome::Reply(r); }
+int64_t Errno() { return -errno; }
+
+// An escape attempt (EXDEV from RESOLVE_BENEATH) looks to the guest like a
+// path it may not use.
+int64_t ResolveErrno() { return errno == EXDEV ? -EACCES : -errno; }
+
+int OpenBeneath(int root, const std::string& rel, uint64_t flags, uint64_t mode) {
+  open_how how{};
+  // openat2 is strict where open is lenient: with O_PATH only O_DIRECTORY
+  // and O_NOFOLLOW may come along, and a mode without O_CREAT/O_TMPFILE is
+  // EINVAL (O_TMPFILE's mask contains O_DIRECTORY, hence the == test).
+  how.flags = (flags & O_PATH) ? (flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW)) | O_CLOEXEC
+                               : flags | O_CLOEXEC | O_NOCTTY;
+  const bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+  how.mode = creates && !(flags & O_PATH) ? mode : 0;
+  how.resolve = kResolve;
+  return static_cast<int>(syscall(SYS_openat2, root, rel.c_str(), &how, sizeof(how)));
+}
+
+// Copies the guest's path out and checks it: a relative path of at most
+// HV_PATH_MAX bytes without NULs; "" means the mount's root.
+int64_t ReadPath(const ServiceContext& ctx, const hv_mount_path& at, const HostMount** mount,
+                 std::string* rel) {
+  *mount = ctx.files.mount(at.mount);
+  if (*mount == nullptr) return -ENOENT;
+  if (at.len > HV_PATH_MAX) return -ENAMETOOLONG;
+  auto bytes = ctx.memory.Span(at.path, at.len);
+  if (!bytes.ok()) return -EFAULT;
+  rel->assign(bytes->begin(), bytes->end());
+  if (rel->find('\0') != std::string::npos) return -EINVAL;
+  if (!rel->empty() && (*rel)[0] == '/') return -EINVAL;
+  if (rel->empty()) *rel = ".";
+  return 0;
+}
+
+// Splits (rel) into its parent, opened beneath the mount, and its last
+// component, which must be a real name (not "", "." or "..").
+int64_t OpenParent(const HostMount& mount, const std::string& rel, UniqueFd* parent,
+                   std::string* name) {
+  std::string path = rel;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  *name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name->empty() || *name == "." || *name == "..") return -EINVAL;
+  parent->Reset(OpenBeneath(mount.root.get(), dir.empty() ? "/" : dir, O_PATH | O_DIRECTORY, 0));
+  if (!parent->valid()) return ResolveErrno();
+  return 0;
+}
+
+std::string ProcFd(int fd) { return absl::StrCat("/proc/self/fd/", fd); }
+
+bool ServedType(mode_t mode) { return S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode); }
+
+}  // namespace
+
+HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
+  auto req = ctx.memory.Read<hv_file_open>(arg);
+  if (!req.ok()) return Reply(-EFAULT);
+  const HostMount* mount;
+  std::string rel;
+  if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return Reply(r);
+  constexpr uint32_t kAllowed = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_NONBLOCK |
+                                O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_LARGEFILE | O_DSYNC |
+                                O_SYNC | O_NOATIME | O_PATH;
+  if ((req->flags & ~kAllowed) != 0) return Reply(-EINVAL);
+  const bool writes = (req->flags & O_ACCMODE) != O_RDONLY || (req->flags & (O_CREAT | O_TRUNC));
+  if (mount->read_only && writes && !(req->flags & O_PATH)) return Reply(-EROFS);
+  // O_NONBLOCK on the host side too: opening a FIFO must not block hvrun.
+  UniqueFd fd(OpenBeneath(mount->root.get(), rel, req->flags | O_NONBLOCK, req->mode & 07777));
+  if (!fd.valid()) return Reply(ResolveErrno());
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0) return Reply(Errno());
+  if (!ServedType(st.st_mode)) return Reply(-EACCES);
+  if (!(req->flags & O_NONBLOCK) && !(req->flags & O_PATH)) {
+    fcntl(fd.get(), F_SETFL, fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+  }
+  return Reply(ctx.files.AddHandle(std::move(fd)));
+}
+
+HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg) {
+  auto io = ctx.memory.Read<hv_file_io>(arg);
+  if (!io.ok()) return Reply(-EFAULT);
+  return Reply(ctx.files.Close(io->handle));
+}
+
+HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg) {
+  auto io = ctx.memory.Read<hv_file_io>(arg);
+  if (!io.ok()) return Reply(-EFAULT);
+  const int fd = ctx.files.fd(io->handle);
+  if (fd < 0) return Reply(-EBADF);
+  if (io->offset < 0) return Reply(-EINVAL);
+  auto data = ctx.memory.Span(io->data, std::min(io->len, kMaxTransfer));
+  if (!data.ok()) return Reply(-EFAULT);
+  const ssize_t n = pread(fd, data->data(), data->size(), io->offset);
+  return Reply(n < 0 ? Errno() : n);
+}
+
+HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg) {
+  auto io = ctx.memory.Read<hv_file_io>(arg);
+  if (!io.ok()) return Reply(-EFAULT);
+  const int fd = ctx.files.fd(io->handle);
+  if (fd < 0) return Reply(-EBADF);
+  if (io->offset < 0) return Reply(-EINVAL);
+  auto data = ctx.memory.Span(io->data, std::min(io->len, kMaxTransfer));
+  if (!data.ok()) return Reply(-EFAULT);
+  // On an O_APPEND handle Linux's pwrite appends, whatever the offset.
+  const ssize_t n = pwrite(fd, data->data(), data->size(), io->offset);
+  return Reply(n < 0 ? Errno() : n);
+}
+
+HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg) {
+  auto io = ctx.memory.Read<hv_file_io>(arg);
+  if (!io.ok()) return Reply(-EFAULT);
+  const int fd = ctx.files.fd(io->handle);
+  if (fd < 0) return Reply(-EBADF);
+  auto data = ctx.memory.Span(io->data, std::min(io->len, kMaxTransfer));
+  if (!data.ok()) return Reply(-EFAULT);
+  // The host's struct linux_dirent64 is the guest's: both are x86-64 Linux.
+  const long n = syscall(SYS_getdents64, fd, data->data(), data->size());
+  return Reply(n < 0 ? Errno() : n);
+}
+
+HypercallOutcome FileStat(const ServiceContext& ctx, uint64_t arg) {
+  auto req = ctx.memory.Read<hv_file_stat>(arg);
+  if (!req.ok()) return Reply(-EFAULT);
+  struct stat st {};
+  static_assert(sizeof(st) == 144, "the guest's struct stat is x86-64 Linux's");
+  if (req->by_path) {
+    const HostMount* mount;
+    std::string rel;
+    if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return Reply(r);
+    UniqueFd fd(OpenBeneath(mount->root.get(), rel, O_PATH | (req->nofollow ? O_NOFOLLOW : 0), 0));
+    if (!fd.valid()) return Reply(ResolveErrno());
+    if (fstat(fd.get(), &st) != 0) return Reply(Errno());
+  } else {
+    const int fd = ctx.files.fd(req->handle);
+    if (fd < 0) return Reply(-EBADF);
+    if (fstat(fd, &st) != 0) return Reply(Errno());
+  }
+  if (!ctx.memory.Write(req->st, st).ok()) return Reply(-EFAULT);
+  return Reply(0);
+}
+
+HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
+  auto req = ctx.memory.Read<hv_file_pathop>(arg);
+  if (!req.ok()) return Reply(-EFAULT);
+  const HostMount* mount;
+  std::string rel;
+  if (req->op == HV_PATHOP_SYMLINK) {
+    // (at) is only the link's text; it is resolved beneath whenever it is used.
+    if (req->at.len > HV_PATH_MAX) return Reply(-ENAMETOOLONG);
+    auto text = ctx.memory.Span(req->at.path, req->at.len);
+    if (!text.ok()) return Reply(-EFAULT);
+    const std::string target(text->begin(), text->end());
+    if (target.empty() || target.find('\0') != std::string::npos) return Reply(-EINVAL);
+    std::string to_rel;
+    if (int64_t r = ReadPath(ctx, req->to, &mount, &to_rel); r < 0) return Reply(r);
+    if (mount->read_only) return Reply(-EROFS);
+    UniqueFd parent;
+    std::string name;
+    if (int64_t r = OpenParent(*mount, to_rel, &parent, &name); r < 0) return Reply(r);
+    return Reply(symlinkat(target.c_str(), parent.get(), name.c_str()) < 0 ? Errno() : 0);
+  }
+  if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return Reply(r);
+  const bool mutates = req->op != HV_PATHOP_READLINK && req->op != HV_PATHOP_ACCESS;
+  if (mount->read_only && mutates) return Reply(-EROFS);
+
+  switch (req->op) {
+    case HV_PATHOP_MKDIR:
+    case HV_PATHOP_UNLINK:
+    case HV_PATHOP_RMDIR:
+    case HV_PATHOP_READLINK: {
+      UniqueFd parent;
+      std::string name;
+      if (int64_t r = OpenParent(*mount, rel, &parent, &name); r < 0) return Reply(r);
+      if (req->op == HV_PATHOP_MKDIR) {
+        return Reply(mkdirat(parent.get(), name.c_str(), req->mode & 07777) < 0 ? Errno() : 0);
+      }
+      if (req->op != HV_PATHOP_READLINK) {
+        const int flags = req->op == HV_PATHOP_RMDIR ? AT_REMOVEDIR : 0;
+        return Reply(unlinkat(parent.get(), name.c_str(), flags) < 0 ? Errno() : 0);
+      }
+      auto buf = ctx.memory.Span(req->buf, std::min<uint64_t>(req->buf_len, HV_PATH_MAX));
+      if (!buf.ok()) return Reply(-EFAULT);
+      const ssize_t n =
+          readlinkat(parent.get(), name.c_str(), reinterpret_cast<char*>(buf->data()), buf->size());
+      return Reply(n < 0 ? Errno() : n);
+    }
+    case HV_PATHOP_RENAME:
+    case HV_PATHOP_LINK: {
+      const HostMount* to_mount;
+      std::string to_rel;
+      if (int64_t r = ReadPath(ctx, req->to, &to_mount, &to_rel); r < 0) return Reply(r);
+      if (to_mount != mount) return Reply(-EXDEV);
+      UniqueFd from_parent, to_parent;
+      std::string from_name, to_name;
+      if (int64_t r = OpenParent(*mount, rel, &from_parent, &from_name); r < 0) return Reply(r);
+      if (int64_t r = OpenParent(*mount, to_rel, &to_parent, &to_name); r < 0) return Reply(r);
+      if (req->op == HV_PATHOP_LINK) {
+        // Never AT_SYMLINK_FOLLOW: that would link whatever a symlink names.
+        return Reply(
+            linkat(from_parent.get(), from_name.c_str(), to_parent.get(), to_name.c_str(), 0) < 0
+                ? Errno()
+                : 0);
+      }
+      const unsigned flags = req->flags & (RENAME_NOREPLACE | RENAME_EXCHANGE);
+      if (flags != req->flags) return Reply(-EINVAL);
+      return Reply(syscall(SYS_renameat2, from_parent.get(), from_name.c_str(), to_parent.get(),
+                           to_name.c_str(), flags) < 0
+                       ? Errno()
+                       : 0);
+    }
+    case HV_PATHOP_CHMOD:
+    case HV_PATHOP_ACCESS:
+    case HV_PATHOP_UTIMENS: {
+      const bool nofollow = req->op == HV_PATHOP_UTIMENS && (req->flags & AT_SYMLINK_NOFOLLOW);
+      UniqueFd target(OpenBeneath(mount->root.get(), rel, O_PATH | (nofollow ? O_NOFOLLOW : 0), 0));
+      if (!target.valid()) return Reply(ResolveErrno());
+      const std::string proc = ProcFd(target.get());
+      if (req->op == HV_PATHOP_CHMOD) {
+        return Reply(fchmodat(AT_FDCWD, proc.c_str(), req->mode & 07777, 0) < 0 ? Errno() : 0);
+      }
+      if (req->op == HV_PATHOP_ACCESS) {
+        if (mount->read_only && (req->mode & W_OK)) return Reply(-EROFS);
+        return Reply(faccessat(AT_FDCWD, proc.c_str(), req->mode & 7, 0) < 0 ? Errno() : 0);
+      }
+      timespec times[2];
+      const timespec* tp = nullptr;
+      if (req->buf != 0) {
+        auto t = ctx.memory.Span(req->buf, sizeof(times));
+        if (!t.ok()) return Reply(-EFAULT);
+        std::copy(t->begin(), t->end(), reinterpret_cast<uint8_t*>(times));
+        tp = times;
+      }
+      if (nofollow) {
+        return Reply(utimensat(target.get(), "", tp, AT_EMPTY_PATH) < 0 ? Errno() : 0);
+      }
+      return Reply(utimensat(AT_FDCWD, proc.c_str(), tp, 0) < 0 ? Errno() : 0);
+    }
+    case HV_PATHOP_TRUNCATE: {
+      UniqueFd fd(OpenBeneath(mount->root.get(), rel, O_WRONLY | O_NONBLOCK, 0));
+      if (!fd.valid()) return Reply(ResolveErrno());
+      struct stat st {};
+      if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Reply(-EINVAL);
+      return Reply(ftruncate(fd.get(), static_cast<off_t>(req->size)) < 0 ? Errno() : 0);
+    }
+    default:
+      return Reply(-EINVAL);
+  }
+}
+
+HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
+  auto req = ctx.memory.Read<hv_file_fdop>(arg);
+  if (!req.ok()) return Reply(-EFAULT);
+  const int fd = ctx.files.fd(req->handle);
+  if (fd < 0) return Reply(-EBADF);
+  int r;
+  switch (req->op) {
+    case HV_FDOP_TRUNCATE:
+      r = ftruncate(fd, static_cast<off_t>(req->arg0));
+      break;
+    case HV_FDOP_FSYNC:
+      r = fsync(fd);
+      break;
+    case HV_FDOP_FDATASYNC:
+      r = fdatasync(fd);
+      break;
+    case HV_FDOP_FALLOCATE:
+      r = fallocate(fd, static_cast<int>(req->flags), static_cast<off_t>(req->arg0),
+                    static_cast<off_t>(req->arg1));
+      break;
+    case HV_FDOP_CHMOD:
+      r = fchmod(fd, static_cast<mode_t>(req->arg0 & 07777));
+      break;
+    case HV_FDOP_UTIMENS: {
+      timespec times[2];
+      const timespec* tp = nullptr;
+      if (req->arg0 != 0) {
+        auto t = ctx.memory.Span(req->arg0, sizeof(times));
+        if (!t.ok()) return Reply(-EFAULT);
+        std::copy(t->begin(), t->end(), reinterpret_cast<uint8_t*>(times));
+        tp = times;
+      }
+      r = futimens(fd, tp);
+      break;
+    }
+    default:
+      return Reply(-EINVAL);
+  }
+  return Reply(r < 0 ? Errno() : 0);
+}
+
+}  // namespace hvrun

@@ -1,0 +1,72 @@
+// File: host_files.cc
+#include "hvrun/services/host_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace hvrun {
+
+absl::StatusOr<HostMount> HostMount::Parse(std::string_view spec) {
+  std::vector<std::string> parts = absl::StrSplit(absl::string_view(spec.data(), spec.size()), ':');
+  auto bad = [&](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("-v '", std::string(spec),
+                                                   "': ", std::string(why),
+                                                   " (expected HOST:GUEST or HOST:GUEST:ro)"));
+  };
+  if (parts.size() < 2 || parts.size() > 3) return bad("wrong number of ':' fields");
+  HostMount m;
+  m.host_path = parts[0];
+  m.guest_path = parts[1];
+  if (parts.size() == 3) {
+    if (parts[2] == "ro") {
+      m.read_only = true;
+    } else if (parts[2] != "rw") {
+      return bad(absl::StrCat("unknown option '", parts[2], "'"));
+    }
+  }
+  if (m.host_path.empty()) return bad("HOST is empty");
+  if (m.guest_path.empty() || m.guest_path[0] != '/') return bad("GUEST must be an absolute path");
+  while (m.guest_path.size() > 1 && m.guest_path.back() == '/') m.guest_path.pop_back();
+  if (m.guest_path == "/") return bad("GUEST cannot be / (the guest's root is its own)");
+  for (absl::string_view part : absl::StrSplit(m.guest_path.substr(1), '/')) {
+    if (part.empty() || part == "." || part == "..") return bad("GUEST must be a normalized path");
+  }
+  m.root.Reset(open(m.host_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!m.root.valid()) {
+    if (errno == ENOENT) {
+      return absl::NotFoundError(
+          absl::StrCat("-v: host directory ", m.host_path, " does not exist"));
+    }
+    return absl::ErrnoToStatus(errno, absl::StrCat("-v: cannot open host directory ", m.host_path));
+  }
+  return m;
+}
+
+int64_t HostFiles::AddHandle(UniqueFd fd) {
+  for (uint32_t i = 0; i < handles_.size(); ++i) {
+    if (!handles_[i].valid()) {
+      handles_[i] = std::move(fd);
+      return i;
+    }
+  }
+  if (handles_.size() >= kMaxHandles) return -EMFILE;
+  handles_.push_back(std::move(fd));
+  return static_cast<int64_t>(handles_.size() - 1);
+}
+
+int HostFiles::fd(uint32_t handle) const {
+  return handle < handles_.size() ? handles_[handle].get() : -1;
+}
+
+int64_t HostFiles::Close(uint32_t handle) {
+  if (fd(handle) < 0) return -EBADF;
+  handles_[handle].Reset();
+  return 0;
+}
+
+}  // namespace hvrun

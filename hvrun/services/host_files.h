@@ -1,0 +1,69 @@
+// File: host_files.h
+//
+// HostFiles holds what the guest may reach of the host's file system: the
+// directories mounted with -v HOST:GUEST[:ro], each opened once as an O_PATH
+// root, and a bounded table of the files the guest has open. Every path the
+// guest names is relative to one mount and is resolved with openat2
+// RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, so "..", absolute symlinks,
+// symlinks that point outside and /proc magic links cannot leave the mount;
+// ":ro" is enforced here, never trusted to the guest. Only regular files,
+// directories and symlinks are served: a FIFO or device inside a mount could
+// block hvrun or reach hardware.
+//
+// Example:
+//   HV_ASSIGN_OR_RETURN(HostMount m, HostMount::Parse("/srv/data:/data:ro"));
+//   HostFiles files;
+//   files.AddMount(std::move(m));
+#ifndef HVRUN_SERVICES_HOST_FILES_H_
+#define HVRUN_SERVICES_HOST_FILES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hvrun/engine/unique_fd.h"
+
+namespace hvrun {
+
+struct HostMount {
+  std::string host_path;
+  std::string guest_path;  // absolute, normalized, not "/"
+  bool read_only = false;
+  UniqueFd root;  // O_PATH | O_DIRECTORY
+
+  // Parses "HOST:GUEST[:ro|:rw]" and opens HOST. InvalidArgument for a bad
+  // spec (GUEST not absolute, GUEST "/", unknown option), NotFound or the
+  // errno status when HOST is not a directory we can open.
+  static absl::StatusOr<HostMount> Parse(std::string_view spec);
+};
+
+class HostFiles {
+ public:
+  static constexpr uint32_t kMaxHandles = 4096;
+
+  void AddMount(HostMount mount) { mounts_.push_back(std::move(mount)); }
+  const std::vector<HostMount>& mounts() const { return mounts_; }
+
+  // Returns the mount (index) or null.
+  const HostMount* mount(uint32_t index) const {
+    return index < mounts_.size() ? &mounts_[index] : nullptr;
+  }
+
+  // Takes (fd) into the handle table. Returns the handle or -EMFILE.
+  int64_t AddHandle(UniqueFd fd);
+  // Returns the host fd behind (handle), or -1.
+  int fd(uint32_t handle) const;
+  // Closes (handle). Returns 0 or -EBADF.
+  int64_t Close(uint32_t handle);
+
+ private:
+  std::vector<HostMount> mounts_;
+  std::vector<UniqueFd> handles_;
+};
+
+}  // namespace hvrun
+
+#endif  // HVRUN_SERVICES_HOST_FILES_H_
