@@ -24,6 +24,7 @@
 #include "hvrun/engine/service_engine.h"
 #include "hvrun/engine/signal_names.h"
 #include "hvrun/exit_codes.h"
+#include "hvrun/services/host_files.h"
 #include "hvrun/status_macros.h"
 
 namespace hvrun {
@@ -66,13 +67,44 @@ absl::StatusOr<ElfImage> ReadRuntime(const std::string& path) {
   return rt;
 }
 
-// Writes argv then envp, NUL-terminated, at layout::kStrings.
+// Opens every -v mount; a bad spec or a missing host directory is hvrun's
+// error (125), before anything runs.
+absl::StatusOr<HostFiles> OpenMounts(const std::vector<std::string>& volumes) {
+  HostFiles files;
+  for (const std::string& spec : volumes) {
+    HV_ASSIGN_OR_RETURN(HostMount mount, HostMount::Parse(spec));
+    for (const HostMount& other : files.mounts()) {
+      if (other.guest_path == mount.guest_path) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("-v: ", mount.guest_path, " is mounted twice"));
+      }
+    }
+    files.AddMount(std::move(mount));
+  }
+  return files;
+}
+
+// Writes argv then envp, NUL-terminated, at layout::kStrings, then the mount
+// table (struct hv_mount[], 8-aligned) and its guest paths. Returns the
+// strings' size and sets (*mounts) to the table's guest address.
 absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
                                       const std::vector<std::string>& args,
-                                      const std::vector<std::string>& env) {
+                                      const std::vector<std::string>& env, const HostFiles& files,
+                                      uint64_t* mounts) {
   std::string blob;
   for (const auto& s : args) blob.append(s).push_back('\0');
   for (const auto& s : env) blob.append(s).push_back('\0');
+  const uint64_t strings_size = blob.size();
+  blob.resize((blob.size() + 7) & ~size_t{7});
+  *mounts = layout::kStrings + blob.size();
+  std::string paths;
+  const uint64_t paths_at = *mounts + files.mounts().size() * sizeof(hv_mount);
+  for (const HostMount& m : files.mounts()) {
+    hv_mount entry{paths_at + paths.size(), m.read_only ? HV_MOUNT_READ_ONLY : 0, 0};
+    blob.append(reinterpret_cast<const char*>(&entry), sizeof(entry));
+    paths.append(m.guest_path).push_back('\0');
+  }
+  blob += paths;
   if (blob.size() > layout::kStringsEnd - layout::kStrings) {
     return absl::InvalidArgumentError(absl::StrCat("arguments and environment take ", blob.size(),
                                                    " bytes; the guest takes at most ",
@@ -80,7 +112,7 @@ absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
   }
   HV_RETURN_IF_ERROR(memory.WriteBytes(
       layout::kStrings, {reinterpret_cast<const uint8_t*>(blob.data()), blob.size()}));
-  return blob.size();
+  return strings_size;
 }
 
 // Turns how the guest ended into hvrun's exit status, telling the user why.
@@ -151,6 +183,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
     HV_ASSIGN_OR_RETURN(runtime_path, LocateRuntime());
   }
   HV_ASSIGN_OR_RETURN(ElfImage runtime, ReadRuntime(runtime_path));
+  HV_ASSIGN_OR_RETURN(HostFiles files, OpenMounts(options.volumes));
   HV_ASSIGN_OR_RETURN(std::unique_ptr<Backend> backend, CreateBackend(options.backend));
   if (options.verbose) std::cerr << "hvrun: backend " << backend->Describe() << "\n";
 
@@ -185,7 +218,9 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   HV_RETURN_IF_ERROR(LoadElf(runtime, rt_bias, memory, Relocate::kYes));
   HV_RETURN_IF_ERROR(LoadElf(app, app_bias, memory, Relocate::kNo));
   std::vector<std::string> env = options.env;
-  HV_ASSIGN_OR_RETURN(uint64_t strings_size, WriteStrings(memory, options.args, env));
+  uint64_t mounts = 0;
+  HV_ASSIGN_OR_RETURN(uint64_t strings_size,
+                      WriteStrings(memory, options.args, env, files, &mounts));
   HV_ASSIGN_OR_RETURN(uint64_t hypercall_entry, backend->InstallGuestPages(memory));
 
   // 4. The boot info: everything the runtime needs, in one page.
@@ -210,6 +245,8 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.argc = static_cast<uint32_t>(options.args.size());
   boot.envc = static_cast<uint32_t>(env.size());
   boot.stack_size = layout::kAppStackSize;
+  boot.mounts = mounts;
+  boot.mount_count = static_cast<uint32_t>(files.mounts().size());
   boot.clock = CalibrateClock();
   boot.uid = getuid();
   boot.gid = getgid();
@@ -226,7 +263,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   HV_RETURN_IF_ERROR(memory.Write(layout::kBootInfo, boot));
 
   // 5. Run until the guest ends.
-  ServiceEngine engine(memory, ServiceOptions{.verbose = options.verbose});
+  ServiceEngine engine(memory, ServiceOptions{.verbose = options.verbose}, std::move(files));
   GuestStart start{.entry = rt_bias + runtime.entry,
                    .boot_info = layout::kBootInfo,
                    .stack_top = layout::kRuntimeStackTop,

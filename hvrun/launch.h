@@ -22,7 +22,8 @@ namespace hvrun {
 struct LaunchOptions {
   std::string backend = "auto";  // auto | sim | kvm | xen
   uint64_t memory = layout::kDefaultMemory;
-  std::vector<std::string> env;  // KEY=VALUE, what the guest's environ holds
+  std::vector<std::string> env;      // KEY=VALUE, what the guest's environ holds
+  std::vector<std::string> volumes;  // -v HOST:GUEST[:ro]: host directories to mount
   bool verbose = false;
   std::string runtime;  // runtime image; empty: beside hvrun
   absl::Duration timeout = absl::InfiniteDuration();
