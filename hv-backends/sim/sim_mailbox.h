@@ -25,21 +25,12 @@
 #define SIM_ALTSTACK 0x8000
 #define SIM_ALTSTACK_SIZE 0x8000
 
-/* Mailbox fields (byte offsets in the mailbox page). */
-#define SIM_MB_STATE 0          /* u32 futex word: SIM_STATE_* */
-#define SIM_MB_HOST_SLEEPING 4  /* u32: host is (about to be) in FUTEX_WAIT */
-#define SIM_MB_GUEST_SLEEPING 8 /* u32: guest is (about to be) in FUTEX_WAIT */
-#define SIM_MB_NR 16            /* u64 */
-#define SIM_MB_ARG 24           /* u64 */
-#define SIM_MB_RESULT 32        /* i64 */
-#define SIM_MB_SYSCALL_ENTRY 40 /* u64: runtime's hvrt_syscall, from HV_CALL_REGISTER */
-#define SIM_MB_CRASH 64         /* struct SimCrash */
+/* Mailbox fields (byte offsets in the mailbox page): the shared hypercall
+ * mailbox (MB_*, mailbox_abi.h) first, then the sim's own. */
+#include "hv-backends/mailbox/mailbox_abi.h"
+#define SIM_MB_SYSCALL_ENTRY MB_SIZE /* u64: runtime's hvrt_syscall, from HV_CALL_REGISTER */
+#define SIM_MB_CRASH 128         /* struct SimCrash */
 #define SIM_MB_FPROG 512        /* struct sock_fprog pointing at the filter page */
-
-#define SIM_STATE_IDLE 0
-#define SIM_STATE_REQUEST 1
-#define SIM_STATE_REPLY 2
-#define SIM_STATE_DEAD 3 /* written by hvrun once the child is gone */
 
 /* Crash report: written by the guest's crash handler, read by hvrun after the
  * child died. gregs are the kernel's ucontext gregs (REG_R8 .. REG_CR2). */
@@ -51,7 +42,6 @@
 #define SIM_CRASH_GREGS_OFF 24
 #define SIM_CRASH_NGREGS 23
 
-#define SIM_SPIN_GUEST 4000 /* pause iterations before the guest sleeps */
 
 #ifdef __cplusplus
 #include <cstdint>

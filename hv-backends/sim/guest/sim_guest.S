@@ -50,44 +50,44 @@ hv_sim_blob_start:
  */
 hv_sim_hypercall:
   leaq mailbox(%rip), %r8
-  movq %rdi, SIM_MB_NR(%r8)
-  movq %rsi, SIM_MB_ARG(%r8)
-  movl $SIM_STATE_REQUEST, %eax
-  xchgl %eax, SIM_MB_STATE(%r8)       /* publish; xchg is a full barrier */
-  cmpl $0, SIM_MB_HOST_SLEEPING(%r8)  /* Dekker with hvrun's host_sleeping store */
+  movq %rdi, MB_NR(%r8)
+  movq %rsi, MB_ARG(%r8)
+  movl $MB_STATE_REQUEST, %eax
+  xchgl %eax, MB_STATE(%r8)       /* publish; xchg is a full barrier */
+  cmpl $0, MB_HOST_SLEEPING(%r8)  /* Dekker with hvrun's host_sleeping store */
   je 2f
   movl $SYS_futex, %eax
-  leaq SIM_MB_STATE(%r8), %rdi
+  leaq MB_STATE(%r8), %rdi
   movl $FUTEX_WAKE, %esi
   movl $1, %edx
   xorl %r10d, %r10d
   syscall                             /* preserves r8 */
 2:
-  movl $SIM_SPIN_GUEST, %ecx
+  movl $MB_GUEST_SPIN, %ecx
 3:
-  cmpl $SIM_STATE_REPLY, SIM_MB_STATE(%r8)
+  cmpl $MB_STATE_REPLY, MB_STATE(%r8)
   je 5f
   pause
   decl %ecx
   jnz 3b
 4:                                    /* sleep until the reply */
-  movl $1, SIM_MB_GUEST_SLEEPING(%r8)
+  movl $1, MB_GUEST_SLEEPING(%r8)
   mfence
-  cmpl $SIM_STATE_REPLY, SIM_MB_STATE(%r8)
+  cmpl $MB_STATE_REPLY, MB_STATE(%r8)
   je 6f
   movl $SYS_futex, %eax
-  leaq SIM_MB_STATE(%r8), %rdi
+  leaq MB_STATE(%r8), %rdi
   movl $FUTEX_WAIT, %esi
-  movl $SIM_STATE_REQUEST, %edx
+  movl $MB_STATE_REQUEST, %edx
   xorl %r10d, %r10d
   syscall
-  movl $0, SIM_MB_GUEST_SLEEPING(%r8)
+  movl $0, MB_GUEST_SLEEPING(%r8)
   jmp 4b
 6:
-  movl $0, SIM_MB_GUEST_SLEEPING(%r8)
+  movl $0, MB_GUEST_SLEEPING(%r8)
 5:
-  movq SIM_MB_RESULT(%r8), %rax
-  movl $SIM_STATE_IDLE, SIM_MB_STATE(%r8)
+  movq MB_RESULT(%r8), %rax
+  movl $MB_STATE_IDLE, MB_STATE(%r8)
   ret
 
 /*

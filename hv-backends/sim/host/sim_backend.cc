@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "hv-backends/mailbox/mailbox_server.h"
 #include "hv-backends/sim/sim_mailbox.h"
 #include "hvrun/engine/signal_names.h"
 #include "hvrun/engine/stop_signals.h"
@@ -51,10 +52,6 @@ constexpr uint64_t kMailbox = layout::kBackendPages + SIM_MAILBOX_OFFSET;
 constexpr uint64_t kFilter = layout::kBackendPages + SIM_FILTER_OFFSET;
 static_assert(layout::kBackendPages + SIM_PAGES_SIZE <= SIM_ALTSTACK);
 static_assert(SIM_ALTSTACK + SIM_ALTSTACK_SIZE <= layout::kBackendPagesEnd);
-
-// Pause iterations hvrun spins for the next request before it sleeps: long
-// enough to catch a guest that makes hypercalls back to back (~tens of us).
-constexpr int kHostSpin = 20000;
 
 uint64_t GuestAddressOf(const char* symbol) {
   return kCode + static_cast<uint64_t>(symbol - hv_sim_blob_start);
@@ -149,12 +146,6 @@ void WriteStderr(const char* msg) {
   _exit(125);
 }
 
-// (word) is the mailbox's state word in hvrun's mapping of the memfd: the
-// same futex as the guest's, because the mapping is shared (not private).
-long Futex(uint32_t* word, int op, uint32_t val, const timespec* timeout) {
-  return syscall(SYS_futex, word, op, val, timeout, nullptr, 0);
-}
-
 CrashReport ReportFromSimCrash(const SimCrash& c) {
   static constexpr struct {
     const char* name;
@@ -203,23 +194,18 @@ class SimBackend final : public Backend {
 absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const GuestStart& start,
                                           HypercallHandler& handler) {
   HV_ASSIGN_OR_RETURN(std::span<uint8_t> mb, memory.Span(kMailbox, layout::kPageSize));
-  auto u32 = [&](int off) {
-    return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(&mb[off]));
-  };
-  auto u64 = [&](int off) {
-    return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[off]));
-  };
-  uint32_t* const state_word = reinterpret_cast<uint32_t*>(&mb[SIM_MB_STATE]);
-  std::atomic_ref<uint32_t> state(*state_word);
+  MailboxServer server(mb.first(MB_SIZE), memory, handler, [&](uint64_t entry) {
+    // The SIGSYS stub calls the entry it reads here.
+    std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[SIM_MB_SYSCALL_ENTRY])).store(entry);
+  });
 
   const pid_t parent = getpid();
   const pid_t child = fork();
   if (child < 0) return absl::ErrnoToStatus(errno, "sim: fork of the guest process");
   if (child == 0) ChildMain(parent, memory.fd(), memory.start(), memory.size(), start);
 
-  // The waiter reaps the child and wakes the serve loop. Only it writes
-  // SIM_STATE_DEAD, after child_dead, which lives in hvrun's own memory so a
-  // guest cannot fake its own death.
+  // The waiter reaps the child and wakes the server. child_dead lives in
+  // hvrun's own memory, so a guest cannot fake its own death.
   std::atomic<bool> child_dead{false};
   siginfo_t death{};
   StopSignals stop(nullptr, start.timeout);
@@ -228,8 +214,7 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
     while (waitid(P_PID, child, &death, WEXITED) != 0 && errno == EINTR) {
     }
     child_dead.store(true);
-    state.store(SIM_STATE_DEAD);
-    Futex(state_word, FUTEX_WAKE, INT32_MAX, nullptr);
+    server.Shutdown();
   });
   auto finish = [&](GuestExit exit) -> GuestExit {
     if (!child_dead.load()) kill(child, SIGKILL);
@@ -237,52 +222,17 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
     return exit;
   };
 
-  for (;;) {
-    // Wait for a request: spin a little, then sleep on the futex.
-    bool request = false;
-    for (int i = 0; i < kHostSpin && !child_dead.load(std::memory_order_relaxed); ++i) {
-      if (state.load(std::memory_order_acquire) == SIM_STATE_REQUEST) {
-        request = true;
-        break;
-      }
-      __builtin_ia32_pause();
-    }
-    while (!request && !child_dead.load() && StopSignals::Pending() == 0) {
-      u32(SIM_MB_HOST_SLEEPING).store(1);  // seq_cst: Dekker with the guest's xchg
-      const uint32_t seen = state.load();
-      if (seen == SIM_STATE_REQUEST) {
-        request = true;
-      } else {
-        Futex(state_word, FUTEX_WAIT, seen, nullptr);  // a stop signal makes it EINTR
-      }
-      u32(SIM_MB_HOST_SLEEPING).store(0);
-    }
-    if (const int sig = StopSignals::Pending(); sig != 0 && !child_dead.load()) {
-      return finish(GuestExit::FromStopSignal(sig, start.timeout));
-    }
-    if (child_dead.load()) break;
-
-    const uint64_t nr = u64(SIM_MB_NR).load(std::memory_order_relaxed);
-    const uint64_t arg = u64(SIM_MB_ARG).load(std::memory_order_relaxed);
-    HypercallOutcome out;
-    if (nr == HV_CALL_REGISTER) {
-      // Delivery, not a service: the SIGSYS stub calls the entry it reads here.
-      auto reg = memory.Read<hv_register>(arg);
-      if (reg.ok()) u64(SIM_MB_SYSCALL_ENTRY).store(reg->syscall_entry);
-      out = HypercallOutcome::Reply(reg.ok() ? 0 : -EFAULT);
-    } else {
-      out = handler.Handle(nr, arg);
-    }
-    if (out.kind == HypercallOutcome::Kind::kExit) return finish(GuestExit::FromGuest(out.exit));
-    if (out.kind == HypercallOutcome::Kind::kFatal) {
-      finish(GuestExit{});
-      return out.fatal;
-    }
-    *reinterpret_cast<int64_t*>(&mb[SIM_MB_RESULT]) = out.result;
-    uint32_t expected = SIM_STATE_REQUEST;
-    if (!state.compare_exchange_strong(expected, SIM_STATE_REPLY))
-      continue;  // dead, or guest scribbled
-    if (u32(SIM_MB_GUEST_SLEEPING).load() != 0) Futex(state_word, FUTEX_WAKE, 1, nullptr);
+  std::optional<HypercallOutcome> end =
+      server.Serve([&] { return child_dead.load() || StopSignals::Pending() != 0; });
+  if (end.has_value() && end->kind == HypercallOutcome::Kind::kExit) {
+    return finish(GuestExit::FromGuest(end->exit));
+  }
+  if (end.has_value()) {
+    finish(GuestExit{});
+    return end->fatal;
+  }
+  if (const int sig = StopSignals::Pending(); sig != 0 && !child_dead.load()) {
+    return finish(GuestExit::FromStopSignal(sig, start.timeout));
   }
 
   // The child is gone without saying goodbye: crash, seccomp, or a signal.

@@ -1,0 +1,103 @@
+// File: mailbox_server.cc
+#include "hv-backends/mailbox/mailbox_server.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+#include "hv-backends/mailbox/mailbox_abi.h"
+
+namespace hvrun {
+namespace {
+
+// Pause iterations hvrun spins for the next request before it sleeps: long
+// enough to catch a guest that makes hypercalls back to back (~tens of us).
+constexpr int kHostSpin = 20000;
+// How often the spin asks should_stop.
+constexpr int kStopCheckEvery = 256;
+
+// (word) is in hvrun's shared mapping of the guest memfd: the same futex as
+// the guest's (sim) or the one the vCPU thread waits on (kvm). Never private.
+long Futex(uint32_t* word, int op, uint32_t val) {
+  return syscall(SYS_futex, word, op, val, nullptr, nullptr, 0);
+}
+
+}  // namespace
+
+MailboxServer::MailboxServer(std::span<uint8_t> mailbox, const GuestMemory& memory,
+                             HypercallHandler& handler, std::function<void(uint64_t)> on_register)
+    : state_word_(reinterpret_cast<uint32_t*>(&mailbox[MB_STATE])),
+      mailbox_(mailbox),
+      memory_(memory),
+      handler_(handler),
+      on_register_(std::move(on_register)) {}
+
+std::atomic_ref<uint32_t> MailboxServer::Word(int offset) {
+  return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(&mailbox_[offset]));
+}
+
+void MailboxServer::Kick() { Futex(state_word_, FUTEX_WAKE, INT32_MAX); }
+
+void MailboxServer::Shutdown() {
+  std::atomic_ref<uint32_t>(*state_word_).store(MB_STATE_DEAD);
+  Futex(state_word_, FUTEX_WAKE, INT32_MAX);
+}
+
+void MailboxServer::WaitForReply(const std::function<bool()>& stop) {
+  std::atomic_ref<uint32_t> state(*state_word_);
+  Word(MB_GUEST_SLEEPING).store(1);  // seq_cst: Dekker with the server's CAS
+  while (state.load() == MB_STATE_REQUEST && !stop()) {
+    Futex(state_word_, FUTEX_WAIT, MB_STATE_REQUEST);  // EINTR on a stop signal
+  }
+  Word(MB_GUEST_SLEEPING).store(0);
+}
+
+std::optional<HypercallOutcome> MailboxServer::Serve(const std::function<bool()>& should_stop) {
+  std::atomic_ref<uint32_t> state(*state_word_);
+  for (;;) {
+    // Wait for a request: spin a little, then sleep on the futex.
+    bool request = false;
+    for (int i = 0; i < kHostSpin; ++i) {
+      if (state.load(std::memory_order_acquire) == MB_STATE_REQUEST) {
+        request = true;
+        break;
+      }
+      if (i % kStopCheckEvery == 0 && should_stop()) return std::nullopt;
+      __builtin_ia32_pause();
+    }
+    while (!request) {
+      if (should_stop()) return std::nullopt;
+      Word(MB_HOST_SLEEPING).store(1);  // seq_cst: Dekker with the guest's xchg
+      const uint32_t seen = state.load();
+      if (seen == MB_STATE_REQUEST) {
+        request = true;
+      } else {
+        Futex(state_word_, FUTEX_WAIT, seen);
+      }
+      Word(MB_HOST_SLEEPING).store(0);
+    }
+
+    const uint64_t nr = std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mailbox_[MB_NR]))
+                            .load(std::memory_order_relaxed);
+    const uint64_t arg = std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mailbox_[MB_ARG]))
+                             .load(std::memory_order_relaxed);
+    HypercallOutcome out;
+    if (nr == HV_CALL_REGISTER) {
+      auto reg = memory_.Read<hv_register>(arg);
+      if (reg.ok()) on_register_(reg->syscall_entry);
+      out = HypercallOutcome::Reply(reg.ok() ? 0 : -EFAULT);
+    } else {
+      out = handler_.Handle(nr, arg);
+    }
+    if (out.kind != HypercallOutcome::Kind::kReply) return out;
+    std::atomic_ref<int64_t>(*reinterpret_cast<int64_t*>(&mailbox_[MB_RESULT])).store(out.result);
+    uint32_t expected = MB_STATE_REQUEST;
+    if (!state.compare_exchange_strong(expected, MB_STATE_REPLY)) continue;  // dead, or scribbled
+    if (Word(MB_GUEST_SLEEPING).load() != 0) Futex(state_word_, FUTEX_WAKE, INT32_MAX);
+  }
+}
+
+}  // namespace hvrun

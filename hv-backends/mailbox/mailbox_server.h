@@ -1,0 +1,59 @@
+// File: mailbox_server.h
+//
+// MailboxServer is hvrun's side of the hypercall mailbox (mailbox_abi.h),
+// shared by the backends that use one: it waits for a request (spinning a
+// little, then asleep on the state word's futex), hands it to the service
+// engine, and publishes the reply, waking the guest only if it sleeps.
+//
+// Example (a backend's serve thread):
+//   MailboxServer server(mailbox_span, memory, engine, [&](uint64_t entry) {...});
+//   std::optional<HypercallOutcome> end = server.Serve([&] { return stopped; });
+#ifndef HV_BACKENDS_MAILBOX_MAILBOX_SERVER_H_
+#define HV_BACKENDS_MAILBOX_MAILBOX_SERVER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+
+#include "hv-backends/backend.h"
+#include "hvrun/engine/guest_memory.h"
+
+namespace hvrun {
+
+class MailboxServer {
+ public:
+  // (mailbox) is hvrun's view of the guest's mailbox (MB_SIZE bytes, 8-aligned).
+  // HV_CALL_REGISTER is delivery, not a service: (on_register) gets the
+  // runtime's syscall entry and puts it where the backend's stub reads it.
+  MailboxServer(std::span<uint8_t> mailbox, const GuestMemory& memory, HypercallHandler& handler,
+                std::function<void(uint64_t)> on_register);
+
+  // Serves requests until (should_stop)() is true (asked whenever the server
+  // wakes up) or a hypercall ends the guest; returns that hypercall's
+  // outcome (kExit or kFatal), or nullopt when stopped.
+  std::optional<HypercallOutcome> Serve(const std::function<bool()>& should_stop);
+
+  // Wakes a sleeping Serve() (safe from any thread).
+  void Kick();
+  // Marks the mailbox dead (MB_STATE_DEAD) and wakes every sleeper: for when
+  // the guest is gone. Serve() then returns once (should_stop)() says so.
+  void Shutdown();
+
+  // The state word, for a backend that blocks its guest until the reply
+  // (the kvm vCPU thread): returns once the state is not REQUEST, or (stop)().
+  void WaitForReply(const std::function<bool()>& stop);
+
+ private:
+  std::atomic_ref<uint32_t> Word(int offset);
+  uint32_t* state_word_;
+  std::span<uint8_t> mailbox_;
+  const GuestMemory& memory_;
+  HypercallHandler& handler_;
+  std::function<void(uint64_t)> on_register_;
+};
+
+}  // namespace hvrun
+
+#endif  // HV_BACKENDS_MAILBOX_MAILBOX_SERVER_H_
