@@ -10,7 +10,8 @@
  *           syscall trampoline (CPL3), exception stubs (CPL0)
  *   0x4000  GDT, and the 64-bit TSS at +0x100
  *   0x5000  IDT (256 gates)
- *   0x6000  data page: the registered syscall entry, the kvmclock page
+ *   0x6000  data page: the registered syscall entry, the kvmclock page at
+ *           +0x40, the hypercall mailbox (mailbox_abi.h) at +0x100
  *   0x8000  CPL0 stacks: #DF on IST1 (0x8000..0xC000), everything else on
  *           RSP0 (0xC000..0x10000)
  *   0x40000 page tables (hvrun/layout.h kPageTables)
@@ -26,6 +27,7 @@
 #define KVM_DATA 0x6000
 #define KVM_DATA_SYSCALL_ENTRY 0x6000 /* u64: runtime's hvrt_syscall */
 #define KVM_DATA_PVCLOCK 0x6040       /* struct pvclock_vcpu_time_info, 32 bytes */
+#define KVM_MAILBOX 0x6100            /* the hypercall mailbox, MB_SIZE bytes */
 #define KVM_IST1_TOP 0xC000
 #define KVM_RSP0_TOP 0x10000
 
@@ -39,8 +41,9 @@
 
 /* I/O ports the guest reaches hvrun through. */
 /* Below 0x100 so `out` takes an 8-bit immediate and the TSS I/O bitmap that
- * opens it to CPL3 stays 33 bytes. */
-#define KVM_PORT_HYPERCALL 0xE0            /* CPL3 out: rdi = nr, rsi = arg, result in rax */
+ * opens them to CPL3 stays 33 bytes. */
+#define KVM_PORT_KICK 0xE0 /* CPL3 out: hvrun's mailbox server sleeps; wake it */
+#define KVM_PORT_WAIT 0xE1 /* CPL3 out: block this vCPU until the mailbox has a reply */
 #define KVM_PORT_EXCEPTION 0xF1            /* CPL0 out from an exception stub */
 #define KVM_PORT_PROBE 0xF2                /* the start-up probe's "sysret worked" */
 #define KVM_TSS_IOMAP 0x68                 /* I/O bitmap offset in the TSS */

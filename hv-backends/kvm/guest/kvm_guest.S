@@ -11,6 +11,7 @@
  * CPL0 instruction is emulated (~600 ns) and `sysretq` is not emulated at all.
  */
 #include "hv-backends/kvm/kvm_layout.h"
+#include "hv-backends/mailbox/mailbox_abi.h"
 
 #define ABS(label) (KVM_CODE + ((label) - hv_kvm_blob_start))
 
@@ -22,12 +23,35 @@
 hv_kvm_blob_start:
 
 /*
- * int64_t hv_kvm_hypercall(uint64_t nr, uint64_t arg), CPL3.
- * One port write exits to hvrun, which reads rdi/rsi from the synced
- * registers (KVM_CAP_SYNC_REGS) and writes the result into rax.
+ * int64_t hv_kvm_hypercall(uint64_t nr, uint64_t arg), CPL3, through the
+ * shared mailbox (mailbox_abi.h) that a host thread in hvrun serves: while
+ * that thread is awake a hypercall causes no VM exit at all. A port write
+ * exits only to wake it (KICK, when it said it sleeps) or to block this
+ * vCPU in hvrun until the reply (WAIT, after spinning MB_GUEST_SPIN times).
+ * The ports are opened to CPL3 by the TSS I/O bitmap.
  */
+#define MB(field) (KVM_MAILBOX + MB_##field)
 hv_kvm_hypercall:
-  outb %al, $KVM_PORT_HYPERCALL
+  movq %rdi, MB(NR)
+  movq %rsi, MB(ARG)
+  movl $MB_STATE_REQUEST, %eax
+  xchgl %eax, MB(STATE)               /* publish; xchg is a full barrier */
+  cmpl $0, MB(HOST_SLEEPING)          /* Dekker with hvrun's host_sleeping store */
+  je 2f
+  outb %al, $KVM_PORT_KICK
+2:
+  movl $MB_GUEST_SPIN, %ecx
+3:
+  cmpl $MB_STATE_REPLY, MB(STATE)
+  je 4f
+  pause
+  decl %ecx
+  jnz 3b
+  outb %al, $KVM_PORT_WAIT
+  jmp 2b
+4:
+  movq MB(RESULT), %rax
+  movl $MB_STATE_IDLE, MB(STATE)
   ret
 
 /*

@@ -114,7 +114,9 @@ absl::Status WriteCpuTables(const GuestMemory& memory) {
   HV_RETURN_IF_ERROR(memory.Write<uint16_t>(KVM_TSS + 102, KVM_TSS_IOMAP));
   uint8_t iomap[33];
   std::memset(iomap, 0xff, sizeof(iomap));  // 1 = closed; the last byte terminates
-  iomap[KVM_PORT_HYPERCALL / 8] &= static_cast<uint8_t>(~(1u << (KVM_PORT_HYPERCALL % 8)));
+  for (int port : {KVM_PORT_KICK, KVM_PORT_WAIT}) {
+    iomap[port / 8] &= static_cast<uint8_t>(~(1u << (port % 8)));
+  }
   HV_RETURN_IF_ERROR(memory.WriteBytes(KVM_TSS + KVM_TSS_IOMAP, {iomap, sizeof(iomap)}));
 
   // IDT: vectors 0..31 are DPL0 interrupt gates to the exception stubs.

@@ -14,13 +14,18 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
+#include <span>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "hv-backends/kvm/host/cpu_setup.h"
 #include "hv-backends/kvm/host/kvm_vm.h"
 #include "hv-backends/kvm/kvm_layout.h"
+#include "hv-backends/mailbox/mailbox_abi.h"
+#include "hv-backends/mailbox/mailbox_server.h"
 #include "hvrun/engine/signal_names.h"
 #include "hvrun/engine/stop_signals.h"
 #include "hvrun/layout.h"
@@ -212,10 +217,12 @@ class KvmBackend final : public Backend {
   hv_backend_kind kind() const override { return HV_BACKEND_KVM; }
   std::string Describe() const override {
     return sysret_ ? "kvm: guest at CPL3 in a VM; syscalls via the CPL0 sysretq stub (this host "
-                     "runs CPL0 natively); hypercalls via port I/O exits"
+                     "runs CPL0 natively); hypercalls via a shared-memory mailbox served by a host "
+                     "thread (port exits only to wake it or to wait)"
                    : "kvm: guest at CPL3 in a VM; syscalls via the CPL0 iretq stub (the sysretq "
-                     "probe failed: this host emulates CPL0, e.g. kvm_pvm); hypercalls via port "
-                     "I/O exits";
+                     "probe failed: this host emulates CPL0, e.g. kvm_pvm); hypercalls via a "
+                     "shared-memory "
+                     "mailbox served by a host thread (port exits only to wake it or to wait)";
   }
 
   absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) override {
@@ -228,6 +235,11 @@ class KvmBackend final : public Backend {
                                 HypercallHandler& handler) override;
 
  private:
+  // Runs the vCPU until it stops: a fault, a stop signal, or (server_done) the
+  // mailbox server ended the guest (its outcome is the server's to report).
+  absl::StatusOr<GuestExit> RunVcpu(const GuestMemory& memory, KvmVcpu& vcpu,
+                                    const GuestStart& start, MailboxServer& server,
+                                    const std::atomic<bool>& server_done);
   bool sysret_;
 };
 
@@ -244,10 +256,41 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
                                      .rdi = start.boot_info,
                                      .syscall_stub = stub,
                                      .pvclock = KVM_DATA_PVCLOCK}));
+  HV_ASSIGN_OR_RETURN(std::span<uint8_t> mailbox, memory.Span(KVM_MAILBOX, MB_SIZE));
+  MailboxServer server(mailbox, memory, handler, [&](uint64_t entry) {
+    // The syscall trampoline reads the runtime's entry here.
+    (void)memory.Write<uint64_t>(KVM_DATA_SYSCALL_ENTRY, entry);
+  });
   kvm_run* run = vcpu.run();
   run->kvm_valid_regs = KVM_SYNC_X86_REGS;
   StopSignals stop(&run->immediate_exit, start.timeout);
 
+  // Hypercalls are served on their own thread, so a guest that makes them
+  // back to back never exits; the vCPU runs on this one, where the stop
+  // signals land.
+  std::atomic<bool> vcpu_done{false}, server_done{false};
+  std::optional<HypercallOutcome> end;
+  std::thread serving([&] {
+    StopSignals::BlockInThisThread();
+    end = server.Serve([&] { return vcpu_done.load(); });
+    server_done.store(true);
+    server.Kick();  // a vCPU blocked in WAIT wakes up and sees server_done
+  });
+  absl::StatusOr<GuestExit> exit = RunVcpu(memory, vcpu, start, server, server_done);
+  vcpu_done.store(true);
+  server.Shutdown();
+  serving.join();
+  if (end.has_value() && end->kind == HypercallOutcome::Kind::kExit) {
+    return GuestExit::FromGuest(end->exit);
+  }
+  if (end.has_value()) return end->fatal;
+  return exit;
+}
+
+absl::StatusOr<GuestExit> KvmBackend::RunVcpu(const GuestMemory& memory, KvmVcpu& vcpu,
+                                              const GuestStart& start, MailboxServer& server,
+                                              const std::atomic<bool>& server_done) {
+  kvm_run* run = vcpu.run();
   for (;;) {
     absl::Status s = vcpu.Run();
     if (absl::IsCancelled(s)) {
@@ -259,22 +302,14 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
     HV_RETURN_IF_ERROR(s);
     switch (run->exit_reason) {
       case KVM_EXIT_IO: {
-        kvm_regs& regs = run->s.regs.regs;
-        if (run->io.port == KVM_PORT_HYPERCALL && run->io.direction == KVM_EXIT_IO_OUT) {
-          HypercallOutcome out;
-          if (regs.rdi == HV_CALL_REGISTER) {
-            // Delivery, not a service: the syscall trampoline reads the entry here.
-            auto reg = memory.Read<hv_register>(regs.rsi);
-            if (reg.ok()) (void)memory.Write<uint64_t>(KVM_DATA_SYSCALL_ENTRY, reg->syscall_entry);
-            out = HypercallOutcome::Reply(reg.ok() ? 0 : -EFAULT);
-          } else {
-            out = handler.Handle(regs.rdi, regs.rsi);
-          }
-          if (out.kind == HypercallOutcome::Kind::kExit) return GuestExit::FromGuest(out.exit);
-          if (out.kind == HypercallOutcome::Kind::kFatal) return out.fatal;
-          regs.rax = static_cast<uint64_t>(out.result);
-          run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+        if (run->io.port == KVM_PORT_KICK) {
+          server.Kick();
           continue;
+        }
+        if (run->io.port == KVM_PORT_WAIT) {
+          server.WaitForReply([&] { return server_done.load() || StopSignals::Pending() != 0; });
+          if (server_done.load()) return GuestExit{};  // Run() reports the server's outcome
+          continue;  // a stop signal also set immediate_exit: the next KVM_RUN returns
         }
         if (run->io.port == KVM_PORT_EXCEPTION) {
           HV_ASSIGN_OR_RETURN(CrashReport r, ExceptionReport(memory, vcpu));
