@@ -3,9 +3,12 @@
 // hvrun's command line, and nothing else: flags in, Launch(), exit status out.
 //
 //   hvrun [--backend=auto|sim|kvm|xen] [--memory=SIZE] [-e KEY=VAL]...
-//         [--verbose] [--runtime=PATH] [--timeout=DURATION] APP [ARGS...]
+//         [--verbose] [--runtime=PATH] [--timeout=DURATION]
+//         [--manifest=FILE] [--print-manifest] APP [ARGS...]
 //
-// Flags come before APP; everything from APP on belongs to the guest.
+// Flags come before APP; everything from APP on belongs to the guest. A
+// manifest (manifest.h) sets the same things; flags given override it.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -21,7 +24,7 @@
 #include "absl/time/time.h"
 #include "hvrun/exit_codes.h"
 #include "hvrun/launch.h"
-#include "hvrun/memory_size.h"
+#include "hvrun/manifest.h"
 
 ABSL_FLAG(std::string, backend, "auto",
           "How the guest runs: auto (kvm when /dev/kvm is usable and built, else sim), sim "
@@ -34,6 +37,12 @@ ABSL_FLAG(std::string, runtime, "",
           "lib dir");
 ABSL_FLAG(absl::Duration, timeout, absl::InfiniteDuration(),
           "Stop the guest after this long, e.g. 30s or 5m (exit status 124)");
+ABSL_FLAG(std::string, manifest, "",
+          "A run manifest (text proto, hvrun.v1.RunManifest): APP, ARGS, env and flags in a "
+          "file; flags and APP given on the command line override it");
+ABSL_FLAG(bool, print_manifest, false,
+          "Print the effective manifest (the manifest, defaults and flags merged) and exit "
+          "without running anything");
 
 namespace {
 
@@ -49,8 +58,9 @@ constexpr char kUsage[] =
     "the guest died of signal N; 124 on --timeout; 125 when hvrun itself failed; 126 when APP\n"
     "cannot be run (not a static x86-64 ELF); 127 when APP does not exist.\n";
 
-constexpr const char* kFlagNames[] = {"backend", "memory", "verbose", "runtime", "timeout"};
-constexpr char kDefaultPath[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+// Abseil's names; --help and the command line spell '_' as '-'.
+constexpr const char* kFlagNames[] = {"backend", "memory",   "verbose",       "runtime",
+                                      "timeout", "manifest", "print_manifest"};
 
 void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
@@ -59,7 +69,9 @@ void PrintHelp() {
   for (const char* name : kFlagNames) {
     const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     if (flag == nullptr) continue;
-    std::cout << "  --" << name << "\n      " << flag->Help()
+    std::string spelled = name;
+    std::replace(spelled.begin(), spelled.end(), '_', '-');
+    std::cout << "  --" << spelled << "\n      " << flag->Help()
               << " (default: " << (flag->DefaultValue().empty() ? "\"\"" : flag->DefaultValue())
               << ")\n";
   }
@@ -74,18 +86,17 @@ void PrintHelp() {
 // Splits hvrun's own flags from APP and its arguments, and takes -e/--env
 // (which Abseil's flags cannot repeat) out by hand.
 struct SplitArgs {
-  std::vector<char*> flags;  // argv[0] and hvrun's flags, for absl::ParseCommandLine
+  std::vector<std::string> flags;  // argv[0] and hvrun's flags, for absl::ParseCommandLine
+  std::set<std::string> given;     // the Abseil names of the flags in (flags)
   std::vector<std::string> env;
   std::vector<std::string> app_args;
   bool help = false;
 };
 
 SplitArgs Split(int argc, char** argv) {
-  static const std::set<std::string> kTakesValue = {"--backend", "--memory", "--runtime",
-                                                    "--timeout", "-backend", "-memory",
-                                                    "-runtime",  "-timeout"};
-  static const std::set<std::string> kKnown = {"backend",   "memory",  "verbose",
-                                               "noverbose", "runtime", "timeout"};
+  static const std::set<std::string> kTakesValue = {"backend", "memory", "runtime", "timeout",
+                                                    "manifest"};
+  static const std::set<std::string> kBool = {"verbose", "print_manifest"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
   int i = 1;
@@ -104,13 +115,20 @@ SplitArgs Split(int argc, char** argv) {
     } else if (absl::StartsWith(arg, "--env=")) {
       out.env.push_back(arg.substr(6));
     } else {
-      const std::string name = arg.substr(0, arg.find('=')).substr(arg[1] == '-' ? 2 : 1);
-      if (!kKnown.count(name)) {
+      const size_t eq = arg.find('=');
+      std::string name = arg.substr(0, eq).substr(arg[1] == '-' ? 2 : 1);
+      std::replace(name.begin(), name.end(), '-', '_');  // --print-manifest
+      std::string base = name;
+      if (absl::StartsWith(name, "no") && kBool.count(name.substr(2))) base = name.substr(2);
+      if (!kTakesValue.count(base) && !kBool.count(base)) {
         Fail(absl::StrCat("unknown flag ", arg, " (hvrun --help lists the flags)"),
              hvrun::kExitHvrunError);
       }
-      out.flags.push_back(argv[i]);
-      if (kTakesValue.count(arg) && i + 1 < argc) out.flags.push_back(argv[++i]);
+      out.given.insert(base);
+      out.flags.push_back(absl::StrCat("--", name, eq == std::string::npos ? "" : arg.substr(eq)));
+      if (kTakesValue.count(name) && eq == std::string::npos && i + 1 < argc) {
+        out.flags.push_back(argv[++i]);
+      }
     }
   }
   for (; i < argc; ++i) out.app_args.push_back(argv[i]);
@@ -126,36 +144,46 @@ int main(int argc, char** argv) {
     PrintHelp();
     return 0;
   }
-  absl::ParseCommandLine(static_cast<int>(split.flags.size()), split.flags.data());
+  std::vector<char*> flag_argv;
+  for (std::string& flag : split.flags) flag_argv.push_back(flag.data());
+  absl::ParseCommandLine(static_cast<int>(flag_argv.size()), flag_argv.data());
 
-  hvrun::LaunchOptions options;
-  options.backend = absl::GetFlag(FLAGS_backend);
-  options.verbose = absl::GetFlag(FLAGS_verbose);
-  options.runtime = absl::GetFlag(FLAGS_runtime);
-  options.timeout = absl::GetFlag(FLAGS_timeout);
-  if (options.timeout <= absl::ZeroDuration()) {
-    Fail("--timeout must be positive, e.g. --timeout=30s", hvrun::kExitHvrunError);
+  hvrun::v1::RunManifest manifest;
+  if (const std::string path = absl::GetFlag(FLAGS_manifest); !path.empty()) {
+    absl::StatusOr<hvrun::v1::RunManifest> read = hvrun::ReadManifest(path);
+    if (!read.ok()) Fail(std::string(read.status().message()), hvrun::kExitHvrunError);
+    manifest = *std::move(read);
   }
-  auto memory = hvrun::ParseMemorySize(absl::GetFlag(FLAGS_memory));
-  if (!memory.ok()) Fail(std::string(memory.status().message()), hvrun::kExitHvrunError);
-  options.memory = *memory;
-  for (const std::string& kv : split.env) {
-    if (kv.find('=') == std::string::npos || kv[0] == '=') {
-      Fail(absl::StrCat("-e '", kv, "' is not KEY=VAL"), hvrun::kExitHvrunError);
-    }
+  // Flags on the command line override the manifest; the others' defaults
+  // fill only what it leaves empty.
+  hvrun::ManifestFlags given, defaults;
+  auto from = [&](const char* name) -> hvrun::ManifestFlags& {
+    return split.given.count(name) ? given : defaults;
+  };
+  from("backend").backend = absl::GetFlag(FLAGS_backend);
+  from("memory").memory = absl::GetFlag(FLAGS_memory);
+  from("verbose").verbose = absl::GetFlag(FLAGS_verbose);
+  from("runtime").runtime = absl::GetFlag(FLAGS_runtime);
+  from("timeout").timeout = absl::GetFlag(FLAGS_timeout);
+  given.env = split.env;
+  given.app_args = split.app_args;
+  if (absl::Status merged = hvrun::ApplyFlags(given, defaults, &manifest); !merged.ok()) {
+    Fail(std::string(merged.message()), hvrun::kExitHvrunError);
   }
-  bool has_path = false;
-  for (const std::string& kv : split.env) has_path |= absl::StartsWith(kv, "PATH=");
-  if (!has_path) options.env.push_back(kDefaultPath);
-  options.env.insert(options.env.end(), split.env.begin(), split.env.end());
-  if (split.app_args.empty()) {
+  if (absl::GetFlag(FLAGS_print_manifest)) {
+    std::cout << hvrun::PrintManifest(manifest);
+    return 0;
+  }
+  if (manifest.image().empty()) {
     std::cerr << "hvrun: no APP given\nUsage: hvrun [FLAGS] APP [ARGS...]   (hvrun --help)\n";
     return hvrun::kExitHvrunError;
   }
-  options.app = split.app_args[0];
-  options.args = split.app_args;
+  absl::StatusOr<hvrun::LaunchOptions> options = hvrun::ToLaunchOptions(manifest);
+  if (!options.ok()) {
+    Fail(std::string(options.status().message()), hvrun::ExitCodeOf(options.status()));
+  }
 
-  absl::StatusOr<int> status = hvrun::Launch(options);
+  absl::StatusOr<int> status = hvrun::Launch(*options);
   if (!status.ok()) {
     std::cerr << "hvrun: " << status.status().message() << "\n";
     return hvrun::ExitCodeOf(status.status());

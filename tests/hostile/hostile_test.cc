@@ -300,6 +300,119 @@ TEST_F(Hostile, HelpExitsZeroAndNamesFlags) {
   }
 }
 
+// ---- Manifests (--manifest, --print-manifest) -------------------------------
+
+TEST_F(Hostile, ManifestMissingIs125) {
+  RunResult r = RunHvrunRaw({"--manifest=" + Scratch("no_such.textproto")});
+  ExpectError(r, 125, "no such file");
+  EXPECT_NE(r.err.find("no_such.textproto"), std::string::npos) << r.Describe();
+}
+
+TEST_F(Hostile, ManifestDirectoryIs125) {
+  RunResult r = RunHvrunRaw({"--manifest=" + dir_});
+  ExpectError(r, 125, "directory");
+}
+
+// The message names the file, the line and the column of the first error.
+TEST_F(Hostile, ManifestMalformedNamesTheLine) {
+  std::string path =
+      MakeFile("bad.textproto", "image: \"" + Hello() + "\"\nargs: \"1\"\nmemory \"64M\"\n");
+  RunResult r = RunHvrunRaw({"--backend=sim", "--manifest=" + path});
+  ExpectError(r, 125, "manifest .*bad\\.textproto:3:[0-9]+: ");
+}
+
+TEST_F(Hostile, ManifestUnknownFieldIs125) {
+  std::string path = MakeFile("typo.textproto", "image: \"" + Hello() + "\"\nmemroy: \"64M\"\n");
+  RunResult r = RunHvrunRaw({"--manifest=" + path});
+  ExpectError(r, 125, ":2:[0-9]+: .*memroy");
+}
+
+TEST_F(Hostile, ManifestBadValuesNameTheLine) {
+  for (const char* bad : {"memory: \"lots\"", "limits { timeout: \"soon\" }",
+                          "backend: BACKEND_QEMU", "env: \"NOEQUALS\""}) {
+    SCOPED_TRACE(bad);
+    std::string path = MakeFile("value.textproto", "image: \"" + Hello() + "\"\n" + bad + "\n");
+    RunResult r = RunHvrunRaw({"--manifest=" + path});
+    ExpectError(r, 125, "value\\.textproto:2:[0-9]+: ");
+  }
+}
+
+// Mounts are in the schema but not implemented: refused, never ignored.
+TEST_F(Hostile, ManifestWithMountIs125) {
+  std::string path =
+      MakeFile("mount.textproto", "image: \"" + Hello() + "\"\nmounts { host_path: \"" + dir_ +
+                                      "\" guest_path: \"/data\" }\n");
+  RunResult r = RunHvrunRaw({"--backend=sim", "--manifest=" + path});
+  ExpectError(r, 125, "mounts .*not supported yet");
+}
+
+TEST_F(Hostile, ManifestRunsLikeTheCommandLine) {
+  std::string path = MakeFile("hello.textproto", "# hello_c, exit status 3\nimage: \"" + Hello() +
+                                                     "\"\nargs: \"3\"\nbackend: BACKEND_SIM\n"
+                                                     "memory: \"64M\"\nlimits { timeout: "
+                                                     "\"60s\" }\n");
+  RunResult r = RunHvrunRaw({"--manifest=" + path});
+  RunResult direct = RunHvrunRaw({"--backend=sim", "--memory=64M", Hello(), "3"});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 3) << r.Describe();
+  EXPECT_NE(r.out.find("hello from C"), std::string::npos) << r.Describe();
+  EXPECT_EQ(r.out, direct.out) << r.Describe();
+  EXPECT_EQ(r.err, direct.err) << r.Describe();
+}
+
+// APP ARGS on the command line replace the manifest's image and args.
+TEST_F(Hostile, ManifestAppOnTheCommandLineWins) {
+  std::string path = MakeFile("other.textproto", "image: \"" + Scratch("no_such_program") +
+                                                     "\"\nargs: \"9\"\nbackend: BACKEND_SIM\n");
+  RunResult r = RunHvrunRaw({"--manifest=" + path, Hello(), "4"});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 4) << r.Describe();
+  EXPECT_NE(r.out.find("hello from C"), std::string::npos) << r.Describe();
+}
+
+// --print-manifest prints the merged manifest (flags over manifest over
+// defaults) and runs nothing; what it prints runs the same.
+TEST_F(Hostile, PrintManifestShowsFlagsOverTheManifest) {
+  std::string path = MakeFile("print.textproto", "image: \"" + Hello() +
+                                                     "\"\nargs: \"3\"\nmemory: \"256M\"\n"
+                                                     "env: \"A=1\"\nenv: \"B=2\"\n"
+                                                     "backend: BACKEND_SIM\n");
+  RunResult r = RunHvrunRaw(
+      {"--manifest=" + path, "--print-manifest", "--memory=64M", "--timeout=30s", "-e", "B=3"});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_TRUE(r.err.empty()) << r.Describe();
+  EXPECT_EQ(r.out.find("hello from C"), std::string::npos) << "it ran the app\n" << r.Describe();
+  for (std::string want :
+       {"image: \"" + Hello() + "\"", std::string("args: \"3\""), std::string("memory: \"64M\""),
+        std::string("env: \"A=1\""), std::string("env: \"B=3\""),
+        std::string("backend: BACKEND_SIM"), std::string("timeout: \"30s\"")}) {
+    EXPECT_NE(r.out.find(want), std::string::npos) << "no " << want << "\n" << r.Describe();
+  }
+  EXPECT_EQ(r.out.find("256M"), std::string::npos) << r.Describe();
+  EXPECT_EQ(r.out.find("B=2"), std::string::npos) << r.Describe();
+
+  std::string printed = MakeFile("printed.textproto", r.out);
+  RunResult run = RunHvrunRaw({"--manifest=" + printed});
+  ExpectNoCrash(run);
+  EXPECT_EQ(run.exit_code, 3) << run.Describe();
+}
+
+TEST_F(Hostile, PrintManifestWithBadFlagIs125) {
+  RunResult r = RunHvrunRaw({"--print-manifest", "--memory=garbage", Hello()});
+  ExpectError(r, 125, "memory.*garbage");
+}
+
+TEST_F(Hostile, HelpNamesManifestFlags) {
+  RunResult r = RunHvrunRaw({"--help"});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  for (const char* flag : {"--manifest", "--print-manifest"}) {
+    EXPECT_NE(r.out.find(flag), std::string::npos) << "--help does not mention " << flag << "\n"
+                                                   << r.Describe();
+  }
+}
+
 // ---- The runtime image -----------------------------------------------------
 
 // A copy of the runtime image with its ABI note's version bumped.
