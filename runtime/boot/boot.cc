@@ -11,7 +11,7 @@
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
 #include "runtime/mm/vm.h"
-#include "runtime/vfs/console.h"
+#include "runtime/vfs/vfs.h"
 #include "syscall-shim/dispatch.h"
 
 namespace hvrt::boot {
@@ -30,7 +30,6 @@ Launch Prepare(const hv_boot_info* bi) {
   if (!mm::Init(info.free, info.app))
     Panic("hvrun boot info: free region [0x%lx, +0x%lx) is too small to manage",
           static_cast<unsigned long>(info.free.start), static_cast<unsigned long>(info.free.size));
-  console::Reset();
   process::Reset(info);
   signals::Reset();
   shim::Reset();
@@ -42,6 +41,9 @@ Launch Prepare(const hv_boot_info* bi) {
   if (stack_lo == 0)
     Panic("no memory for the app's %lu-byte stack", static_cast<unsigned long>(info.stack_size));
   uint64_t stack_hi = stack_lo + mm::PageUp(info.stack_size);
+  // The in-guest filesystem's first pages go below the stack, so the stack
+  // stays at the very top of memory, as on Linux.
+  vfs::Reset();
   AuxExtras extras = {MinSigStackSize(), reinterpret_cast<uint64_t>(Native())};
   uint64_t sp = BuildInitialStack(info, stack_lo, stack_hi, extras);
   if (sp == 0)

@@ -1,89 +1,134 @@
-// Opening, closing and naming files. There is no filesystem yet (the VFS
-// comes later): open fails with -ENOENT, only fds 0-2 exist, the cwd is "/",
-// and /proc/self/exe is the one link, to the app's path (made absolute).
-#include "runtime/boot/boot_info.h"
-#include "runtime/lib/string.h"
+// Opening and closing files and fds: open, openat, creat, close, dup,
+// dup2, dup3, fcntl, flock, pipe and pipe2, over runtime/vfs/vfs.h.
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/console.h"
+#include "runtime/vfs/vfs.h"
 
 namespace hvrt {
 namespace {
 
-// open/openat: a readable path, then -ENOENT.
-int64_t OpenPath(uint64_t path) {
-  if (int64_t r = user::StringLength(path, boot::kPathMax); r < 0) return r;
-  return -abi::kENOENT;
+int64_t OpenAt(int32_t dirfd, uint64_t path_addr, uint64_t flags, uint64_t mode) {
+  const char* path;
+  if (int64_t r = user::Path(path_addr, &path); r < 0) return r;
+  return vfs::Open(dirfd, path, flags, static_cast<uint32_t>(mode));
 }
 
-// readlink of "/proc/self/exe": the app path made absolute against the
-// guest's cwd "/" (Linux's link is always absolute, and glibc's static
-// startup asserts that it starts with '/'). Copied without a NUL, truncated
-// to (bufsiz), in two pieces so no path-sized buffer sits on the app stack.
-int64_t ReadLink(uint64_t path, uint64_t buf, int32_t bufsiz) {
-  if (bufsiz <= 0) return -abi::kEINVAL;
-  if (int64_t r = user::StringLength(path, boot::kPathMax); r < 0) return r;
-  if (!StrEq(reinterpret_cast<const char*>(path), "/proc/self/exe")) return -abi::kENOENT;
-  const char* app = boot::AppPath();
-  uint64_t cap = static_cast<uint64_t>(bufsiz);
-  uint64_t n = 0;
-  if (app[0] != '/') {
-    while (app[0] == '.' && app[1] == '/') app += 2;  // "./bin/x" is "/bin/x"
-    if (int64_t r = user::CopyOut(buf, "/", 1); r < 0) return r;
-    n = 1;
-  }
-  uint64_t len = StrLen(app);
-  if (len > cap - n) len = cap - n;
-  if (int64_t r = user::CopyOut(buf + n, app, len); r < 0) return r;
-  return static_cast<int64_t>(n + len);
+int64_t PipeTo(uint64_t addr, uint64_t flags) {
+  if ((flags & ~(abi::kO_CLOEXEC | abi::kO_NONBLOCK | abi::kO_DIRECT)) != 0) return -abi::kEINVAL;
+  if (!user::RangeOk(addr, 8)) return -abi::kEFAULT;
+  int32_t fds[2];
+  if (int64_t r = vfs::Pipe(flags, fds); r < 0) return r;
+  return user::CopyOut(addr, fds, sizeof fds);
 }
 
 }  // namespace
 
-// Open implements Linux syscall open(2): -ENOENT until the VFS exists.
-int64_t sys_open(hv_syscall_frame& f) { return OpenPath(f.args[0]); }
+// Open implements Linux syscall open(2).
+int64_t sys_open(hv_syscall_frame& f) {
+  return OpenAt(abi::kAT_FDCWD, f.args[0], static_cast<uint32_t>(f.args[1]), f.args[2]);
+}
 
-// Openat implements Linux syscall openat(2): -ENOENT until the VFS exists.
-int64_t sys_openat(hv_syscall_frame& f) { return OpenPath(f.args[1]); }
+// Openat implements Linux syscall openat(2).
+int64_t sys_openat(hv_syscall_frame& f) {
+  return OpenAt(Int(f.args[0]), f.args[1], static_cast<uint32_t>(f.args[2]), f.args[3]);
+}
+
+// Creat implements Linux syscall creat(2): open(O_CREAT|O_WRONLY|O_TRUNC).
+int64_t sys_creat(hv_syscall_frame& f) {
+  return OpenAt(abi::kAT_FDCWD, f.args[0], abi::kO_CREAT | abi::kO_WRONLY | abi::kO_TRUNC,
+                f.args[1]);
+}
 
 // Close implements Linux syscall close(2).
-int64_t sys_close(hv_syscall_frame& f) { return console::Close(Int(f.args[0])); }
+int64_t sys_close(hv_syscall_frame& f) { return vfs::Close(Int(f.args[0])); }
 
-// Fcntl implements Linux syscall fcntl(2): F_GETFD, F_SETFD and F_GETFL on
-// the console fds; other commands are -EINVAL.
+// Dup implements Linux syscall dup(2).
+int64_t sys_dup(hv_syscall_frame& f) { return vfs::Dup(Int(f.args[0]), 0, false); }
+
+// Dup2 implements Linux syscall dup2(2).
+int64_t sys_dup2(hv_syscall_frame& f) { return vfs::DupTo(Int(f.args[0]), Int(f.args[1]), false); }
+
+// Dup3 implements Linux syscall dup3(2): flags O_CLOEXEC only, and oldfd ==
+// newfd is -EINVAL.
+int64_t sys_dup3(hv_syscall_frame& f) {
+  uint64_t flags = static_cast<uint32_t>(f.args[2]);
+  if ((flags & ~abi::kO_CLOEXEC) != 0) return -abi::kEINVAL;
+  if (Int(f.args[0]) == Int(f.args[1])) return -abi::kEINVAL;
+  return vfs::DupTo(Int(f.args[0]), Int(f.args[1]), flags != 0);
+}
+
+// Fcntl implements Linux syscall fcntl(2): F_DUPFD(_CLOEXEC), F_GETFD/SETFD,
+// F_GETFL/SETFL (O_APPEND and O_NONBLOCK change; the rest is ignored, as
+// Linux ignores it). Locks: one process, so F_SETLK(W) always succeeds and
+// F_GETLK answers F_UNLCK. Other commands are -EINVAL.
 int64_t sys_fcntl(hv_syscall_frame& f) {
   int32_t fd = Int(f.args[0]);
-  if (!console::IsOpen(fd)) return -abi::kEBADF;
+  vfs::File* file = vfs::FileOf(fd);
+  if (file == nullptr) return -abi::kEBADF;
+  uint64_t arg = f.args[2];
   switch (static_cast<uint32_t>(f.args[1])) {
+    case abi::kF_DUPFD:
+      return vfs::Dup(fd, Int(arg), false);
+    case abi::kF_DUPFD_CLOEXEC:
+      return vfs::Dup(fd, Int(arg), true);
     case abi::kF_GETFD:
-      return static_cast<int64_t>(console::FdFlags(fd));
+      return vfs::CloExec(fd) ? abi::kFD_CLOEXEC : 0;
     case abi::kF_SETFD:
-      console::SetFdFlags(fd, f.args[2]);
+      vfs::SetCloExec(fd, (arg & abi::kFD_CLOEXEC) != 0);
       return 0;
-    case abi::kF_GETFL:
-      return static_cast<int64_t>(console::StatusFlags(fd));
+    case abi::kF_GETFL: {
+      uint64_t fl = file->flags;
+      tmpfs::Inode* n = vfs::InodeOf(*file);
+      if (n != nullptr && n->kind == tmpfs::Kind::kConsole)
+        fl = (fl & ~abi::kO_ACCMODE) | console::StatusFlags(n->stream);
+      return static_cast<int64_t>(fl);
+    }
+    case abi::kF_SETFL: {
+      constexpr uint64_t kSettable =
+          abi::kO_APPEND | abi::kO_NONBLOCK | abi::kO_NOATIME | abi::kO_DIRECT;
+      file->flags = (file->flags & ~kSettable) | (static_cast<uint32_t>(arg) & kSettable);
+      return 0;
+    }
+    case abi::kF_GETLK:
+    case abi::kF_OFD_GETLK: {
+      abi::Flock lk;
+      if (int64_t r = user::CopyIn(&lk, arg, sizeof lk); r < 0) return r;
+      lk.l_type = abi::kF_UNLCK;
+      return user::CopyOut(arg, &lk, sizeof lk);
+    }
+    case abi::kF_SETLK:
+    case abi::kF_SETLKW:
+    case abi::kF_OFD_SETLK:
+    case abi::kF_OFD_SETLKW: {
+      abi::Flock lk;
+      return user::CopyIn(&lk, arg, sizeof lk);
+    }
     default:
       return -abi::kEINVAL;
   }
 }
 
-// Readlink implements Linux syscall readlink(2).
-int64_t sys_readlink(hv_syscall_frame& f) { return ReadLink(f.args[0], f.args[1], Int(f.args[2])); }
-
-// Readlinkat implements Linux syscall readlinkat(2). (dirfd) only matters for
-// relative paths, and no relative path exists.
-int64_t sys_readlinkat(hv_syscall_frame& f) {
-  return ReadLink(f.args[1], f.args[2], Int(f.args[3]));
+// Flock implements Linux syscall flock(2): one process holds every lock, so
+// it always succeeds on an open fd.
+int64_t sys_flock(hv_syscall_frame& f) {
+  if (vfs::FileOf(Int(f.args[0])) == nullptr) return -abi::kEBADF;
+  uint64_t op = static_cast<uint32_t>(f.args[1]) & ~abi::kLOCK_NB;
+  if (op != abi::kLOCK_SH && op != abi::kLOCK_EX && op != abi::kLOCK_UN) return -abi::kEINVAL;
+  return 0;
 }
 
-// Getcwd implements Linux syscall getcwd(2): the cwd is "/". Returns the
-// length including the NUL, as the syscall (not the libc wrapper) does.
-int64_t sys_getcwd(hv_syscall_frame& f) {
-  if (f.args[1] < 2) return -abi::kERANGE;
-  if (int64_t r = user::CopyOut(f.args[0], "/", 2); r < 0) return r;
-  return 2;
+// Pipe implements Linux syscall pipe(2).
+int64_t sys_pipe(hv_syscall_frame& f) { return PipeTo(f.args[0], 0); }
+
+// Pipe2 implements Linux syscall pipe2(2): O_CLOEXEC, O_NONBLOCK (O_DIRECT
+// accepted and ignored). Single-threaded, a read of an empty pipe whose
+// writer is open returns -EAGAIN even without O_NONBLOCK (it could never
+// end), and a write to a full one likewise.
+int64_t sys_pipe2(hv_syscall_frame& f) {
+  return PipeTo(f.args[0], static_cast<uint32_t>(f.args[1]));
 }
 
 }  // namespace hvrt

@@ -5,6 +5,7 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/console.h"
+#include "runtime/vfs/vfs.h"
 
 namespace hvrt {
 namespace {
@@ -20,11 +21,14 @@ constexpr abi::Winsize kWinsize = {24, 80, 0, 0};
 }  // namespace
 
 // Ioctl implements Linux syscall ioctl(2): TCGETS and TIOCGWINSZ on a console
-// fd that is a tty (a fixed 24x80 window); every other request is -ENOTTY.
+// fd that is a tty (a fixed 24x80 window); every other request, and every
+// other file, is -ENOTTY.
 int64_t sys_ioctl(hv_syscall_frame& f) {
-  int32_t fd = Int(f.args[0]);
-  if (!console::IsOpen(fd)) return -abi::kEBADF;
-  if (console::Info(fd).is_tty == 0) return -abi::kENOTTY;
+  vfs::File* file = vfs::FileOf(Int(f.args[0]));
+  if (file == nullptr) return -abi::kEBADF;
+  tmpfs::Inode* n = vfs::InodeOf(*file);
+  if (n == nullptr || n->kind != tmpfs::Kind::kConsole) return -abi::kENOTTY;
+  if (console::Info(n->stream).is_tty == 0) return -abi::kENOTTY;
   switch (static_cast<uint32_t>(f.args[1])) {
     case abi::kTCGETS:
       return user::CopyOut(f.args[2], &kTermios, sizeof kTermios);

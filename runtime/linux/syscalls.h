@@ -26,17 +26,65 @@ int64_t sys_writev(hv_syscall_frame& f);
 int64_t sys_pread64(hv_syscall_frame& f);
 int64_t sys_pwrite64(hv_syscall_frame& f);
 int64_t sys_lseek(hv_syscall_frame& f);
+int64_t sys_preadv(hv_syscall_frame& f);
+int64_t sys_pwritev(hv_syscall_frame& f);
+int64_t sys_sendfile(hv_syscall_frame& f);
+int64_t sys_copy_file_range(hv_syscall_frame& f);
 // sys_stat.cc
 int64_t sys_fstat(hv_syscall_frame& f);
+int64_t sys_stat(hv_syscall_frame& f);
+int64_t sys_lstat(hv_syscall_frame& f);
 int64_t sys_newfstatat(hv_syscall_frame& f);
+int64_t sys_statx(hv_syscall_frame& f);
+int64_t sys_access(hv_syscall_frame& f);
+int64_t sys_faccessat(hv_syscall_frame& f);
+int64_t sys_faccessat2(hv_syscall_frame& f);
 // sys_file.cc
 int64_t sys_open(hv_syscall_frame& f);
 int64_t sys_openat(hv_syscall_frame& f);
+int64_t sys_creat(hv_syscall_frame& f);
 int64_t sys_close(hv_syscall_frame& f);
+int64_t sys_dup(hv_syscall_frame& f);
+int64_t sys_dup2(hv_syscall_frame& f);
+int64_t sys_dup3(hv_syscall_frame& f);
 int64_t sys_fcntl(hv_syscall_frame& f);
+int64_t sys_flock(hv_syscall_frame& f);
+int64_t sys_pipe(hv_syscall_frame& f);
+int64_t sys_pipe2(hv_syscall_frame& f);
+// sys_dir.cc
+int64_t sys_mkdir(hv_syscall_frame& f);
+int64_t sys_mkdirat(hv_syscall_frame& f);
+int64_t sys_rmdir(hv_syscall_frame& f);
+int64_t sys_unlink(hv_syscall_frame& f);
+int64_t sys_unlinkat(hv_syscall_frame& f);
+int64_t sys_rename(hv_syscall_frame& f);
+int64_t sys_renameat(hv_syscall_frame& f);
+int64_t sys_renameat2(hv_syscall_frame& f);
+int64_t sys_link(hv_syscall_frame& f);
+int64_t sys_linkat(hv_syscall_frame& f);
+int64_t sys_symlink(hv_syscall_frame& f);
+int64_t sys_symlinkat(hv_syscall_frame& f);
 int64_t sys_readlink(hv_syscall_frame& f);
 int64_t sys_readlinkat(hv_syscall_frame& f);
+int64_t sys_getdents64(hv_syscall_frame& f);
 int64_t sys_getcwd(hv_syscall_frame& f);
+int64_t sys_chdir(hv_syscall_frame& f);
+int64_t sys_fchdir(hv_syscall_frame& f);
+// sys_attr.cc
+int64_t sys_umask(hv_syscall_frame& f);
+int64_t sys_chmod(hv_syscall_frame& f);
+int64_t sys_fchmod(hv_syscall_frame& f);
+int64_t sys_fchmodat(hv_syscall_frame& f);
+int64_t sys_chown(hv_syscall_frame& f);
+int64_t sys_fchown(hv_syscall_frame& f);
+int64_t sys_lchown(hv_syscall_frame& f);
+int64_t sys_fchownat(hv_syscall_frame& f);
+int64_t sys_utimensat(hv_syscall_frame& f);
+int64_t sys_truncate(hv_syscall_frame& f);
+int64_t sys_ftruncate(hv_syscall_frame& f);
+int64_t sys_fallocate(hv_syscall_frame& f);
+int64_t sys_fsync(hv_syscall_frame& f);
+int64_t sys_fdatasync(hv_syscall_frame& f);
 // sys_ioctl.cc
 int64_t sys_ioctl(hv_syscall_frame& f);
 // sys_mm.cc

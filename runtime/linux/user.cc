@@ -39,4 +39,11 @@ int64_t StringLength(uint64_t src, size_t max) {
   return -abi::kENAMETOOLONG;
 }
 
+int64_t Path(uint64_t src, const char** out) {
+  int64_t r = StringLength(src, boot::kPathMax);
+  if (r < 0) return r;
+  *out = reinterpret_cast<const char*>(src);
+  return 0;
+}
+
 }  // namespace hvrt::user

@@ -33,6 +33,10 @@ int64_t CopyIn(void* dst, uint64_t src, size_t len);
 // After a success the string may be read at reinterpret_cast<const char*>(src).
 int64_t StringLength(uint64_t src, size_t max);
 
+// A path argument: checks it as StringLength does with PATH_MAX and points
+// (*out) at it in place. Returns 0 or -EFAULT/-ENAMETOOLONG.
+int64_t Path(uint64_t src, const char** out);
+
 }  // namespace hvrt::user
 
 #endif  // HVRT_LINUX_USER_H_

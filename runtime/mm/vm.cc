@@ -137,7 +137,8 @@ int64_t Brk(uint64_t addr) {
 }
 
 // Mmap implements Linux syscall mmap(2) for anonymous memory. File-backed
-// mappings need the VFS and return -ENODEV for now.
+// mappings are -ENODEV here: sys_mmap maps in-guest files itself (anonymous
+// pages holding a copy) before it gets here.
 int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t fd, uint64_t off) {
   if (len == 0 || (off & kPageMask) != 0) return -abi::kEINVAL;
   uint64_t type = flags & abi::kMAP_TYPE;

@@ -1,4 +1,4 @@
-// Console fds 0-2 over hypercalls: see console.h.
+// The console streams over hypercalls: see console.h.
 #include "runtime/vfs/console.h"
 
 #include "runtime/hv/hypercall.h"
@@ -11,14 +11,12 @@
 namespace hvrt::console {
 namespace {
 
-struct Fd {
-  bool open = false;
+struct Stream {
   bool info_known = false;
-  uint64_t fd_flags = 0;
   hv_console_info info = {};
 };
 
-constinit Fd g_fds[3];
+constinit Stream g_streams[3];
 
 // An hv_console_io call (HV_CALL_CONSOLE_READ or _WRITE) on (fd).
 int64_t Transfer(uint64_t call, int64_t fd, uint64_t buf, uint64_t len) {
@@ -32,29 +30,21 @@ int64_t Transfer(uint64_t call, int64_t fd, uint64_t buf, uint64_t len) {
 }  // namespace
 
 void Reset() {
-  for (Fd& f : g_fds) f = Fd{.open = true};
-}
-
-bool IsOpen(int64_t fd) { return fd >= 0 && fd < 3 && g_fds[fd].open; }
-
-int64_t Close(int64_t fd) {
-  if (!IsOpen(fd)) return -abi::kEBADF;
-  g_fds[fd].open = false;
-  return 0;
+  for (Stream& s : g_streams) s = Stream{};
 }
 
 int64_t Write(int64_t fd, uint64_t buf, uint64_t len) {
-  if (!IsOpen(fd) || fd == 0) return -abi::kEBADF;
+  if (fd != 1 && fd != 2) return -abi::kEBADF;
   return Transfer(HV_CALL_CONSOLE_WRITE, fd, buf, len);
 }
 
 int64_t Read(int64_t fd, uint64_t buf, uint64_t len) {
-  if (!IsOpen(fd) || fd != 0) return -abi::kEBADF;
+  if (fd != 0) return -abi::kEBADF;
   return Transfer(HV_CALL_CONSOLE_READ, fd, buf, len);
 }
 
 const hv_console_info& Info(int64_t fd) {
-  Fd& f = g_fds[fd];
+  Stream& f = g_streams[fd];
   if (!f.info_known) {
     f.info = {};
     f.info.fd = static_cast<uint32_t>(fd);
@@ -72,9 +62,5 @@ uint64_t StatusFlags(int64_t fd) {
   if (Info(fd).is_tty != 0) return abi::kO_RDWR;
   return fd == 0 ? abi::kO_RDONLY : abi::kO_WRONLY;
 }
-
-uint64_t FdFlags(int64_t fd) { return g_fds[fd].fd_flags; }
-
-void SetFdFlags(int64_t fd, uint64_t flags) { g_fds[fd].fd_flags = flags & abi::kFD_CLOEXEC; }
 
 }  // namespace hvrt::console

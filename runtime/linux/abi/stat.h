@@ -15,7 +15,14 @@ namespace hvrt::abi {
 inline constexpr uint32_t kS_IFMT = 0170000;
 inline constexpr uint32_t kS_IFIFO = 0010000;
 inline constexpr uint32_t kS_IFCHR = 0020000;
+inline constexpr uint32_t kS_IFDIR = 0040000;
 inline constexpr uint32_t kS_IFREG = 0100000;
+inline constexpr uint32_t kS_IFLNK = 0120000;
+inline constexpr uint32_t kS_ISVTX = 01000;
+
+constexpr bool IsDir(uint32_t mode) { return (mode & kS_IFMT) == kS_IFDIR; }
+constexpr bool IsReg(uint32_t mode) { return (mode & kS_IFMT) == kS_IFREG; }
+constexpr bool IsLnk(uint32_t mode) { return (mode & kS_IFMT) == kS_IFLNK; }
 
 struct Stat {
   uint64_t st_dev;
@@ -39,6 +46,41 @@ static_assert(offsetof(Stat, st_mode) == 24);
 static_assert(offsetof(Stat, st_rdev) == 40);
 static_assert(offsetof(Stat, st_blksize) == 56);
 static_assert(offsetof(Stat, st_atim) == 72);
+
+// struct statx (include/uapi/linux/stat.h).
+struct StatxTimestamp {
+  int64_t tv_sec;
+  uint32_t tv_nsec;
+  int32_t reserved;
+};
+struct Statx {
+  uint32_t stx_mask;
+  uint32_t stx_blksize;
+  uint64_t stx_attributes;
+  uint32_t stx_nlink;
+  uint32_t stx_uid;
+  uint32_t stx_gid;
+  uint16_t stx_mode;
+  uint16_t pad0;
+  uint64_t stx_ino;
+  uint64_t stx_size;
+  uint64_t stx_blocks;
+  uint64_t stx_attributes_mask;
+  StatxTimestamp stx_atime;
+  StatxTimestamp stx_btime;
+  StatxTimestamp stx_ctime;
+  StatxTimestamp stx_mtime;
+  uint32_t stx_rdev_major;
+  uint32_t stx_rdev_minor;
+  uint32_t stx_dev_major;
+  uint32_t stx_dev_minor;
+  uint64_t spare[14];
+};
+static_assert(sizeof(Statx) == 256);
+static_assert(offsetof(Statx, stx_ino) == 32);
+static_assert(offsetof(Statx, stx_atime) == 64);
+static_assert(offsetof(Statx, stx_rdev_major) == 128);
+inline constexpr uint32_t kSTATX_BASIC_STATS = 0x7ff;
 
 }  // namespace hvrt::abi
 

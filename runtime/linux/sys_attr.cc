@@ -1,0 +1,224 @@
+// File attributes and sizes: umask, chmod/fchmod/fchmodat, the chown
+// family, utimensat, truncate/ftruncate, fallocate, fsync/fdatasync.
+#include "runtime/boot/boot_info.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/abi/stat.h"
+#include "runtime/linux/syscalls.h"
+#include "runtime/linux/user.h"
+#include "runtime/vfs/vfs.h"
+
+namespace hvrt {
+namespace {
+
+using tmpfs::Inode;
+
+// An existing inode by path (follow or not) or, with AT_EMPTY_PATH and "",
+// by (dirfd).
+int64_t InodeAt(int32_t dirfd, uint64_t path_addr, bool follow, bool empty_ok, Inode** out) {
+  const char* path;
+  if (int64_t r = user::Path(path_addr, &path); r < 0) return r;
+  uint32_t ino;
+  if (int64_t r = vfs::ResolveExisting(dirfd, path, follow, empty_ok, &ino); r < 0) return r;
+  *out = tmpfs::Get(ino);
+  return 0;
+}
+
+int64_t InodeOfFd(int32_t fd, Inode** out) {
+  vfs::File* f = vfs::FileOf(fd);
+  if (f == nullptr || (f->flags & abi::kO_PATH) != 0) return -abi::kEBADF;
+  *out = vfs::InodeOf(*f);
+  return 0;
+}
+
+// Only the owner (or root) may change the mode or times of a file.
+bool Owns(const Inode& n) {
+  uint32_t uid = boot::Info().uid;
+  return uid == 0 || n.uid == uid;
+}
+
+int64_t Chmod(Inode* n, uint64_t mode) {
+  if (n->kind == tmpfs::Kind::kConsole) return 0;  // the host's stream: not ours to change
+  if (!Owns(*n)) return -abi::kEPERM;
+  if (n->dev == vfs::kDevProc) return -abi::kEPERM;  // proc refuses chmod like this
+  n->mode = (n->mode & abi::kS_IFMT) | (static_cast<uint32_t>(mode) & 07777);
+  n->ctime = tmpfs::Now();
+  return 0;
+}
+
+// chown: the guest is one user; it may "change" ownership to itself only
+// (uid/gid -1 leave a field alone). root may set anything.
+int64_t Chown(Inode* n, uint32_t uid, uint32_t gid) {
+  const hv_boot_info& bi = boot::Info();
+  if (bi.uid != 0) {
+    if (uid != 0xffffffffu && (uid != bi.uid || n->uid != bi.uid)) return -abi::kEPERM;
+    if (gid != 0xffffffffu && (gid != bi.gid || n->uid != bi.uid)) return -abi::kEPERM;
+  }
+  if (n->kind == tmpfs::Kind::kConsole) return 0;
+  if (uid != 0xffffffffu) n->uid = uid;
+  if (gid != 0xffffffffu) n->gid = gid;
+  n->ctime = tmpfs::Now();
+  return 0;
+}
+
+int64_t Truncate(Inode* n, int64_t length) {
+  if (length < 0) return -abi::kEINVAL;
+  if (abi::IsDir(n->mode)) return -abi::kEISDIR;
+  if (n->kind != tmpfs::Kind::kTmpfs || !abi::IsReg(n->mode)) return -abi::kEINVAL;
+  if (n->dev == vfs::kDevProc) return -abi::kEACCES;
+  if (int64_t r = tmpfs::SetSize(*n, static_cast<uint64_t>(length)); r < 0) return r;
+  n->mtime = n->ctime = tmpfs::Now();
+  return 0;
+}
+
+}  // namespace
+
+// Umask implements Linux syscall umask(2).
+int64_t sys_umask(hv_syscall_frame& f) {
+  uint32_t old = vfs::Umask();
+  vfs::SetUmask(static_cast<uint32_t>(f.args[0]));
+  return old;
+}
+
+// Chmod implements Linux syscall chmod(2).
+int64_t sys_chmod(hv_syscall_frame& f) {
+  Inode* n;
+  if (int64_t r = InodeAt(abi::kAT_FDCWD, f.args[0], true, false, &n); r < 0) return r;
+  return Chmod(n, f.args[1]);
+}
+
+// Fchmod implements Linux syscall fchmod(2).
+int64_t sys_fchmod(hv_syscall_frame& f) {
+  Inode* n;
+  if (int64_t r = InodeOfFd(Int(f.args[0]), &n); r < 0) return r;
+  return Chmod(n, f.args[1]);
+}
+
+// Fchmodat implements Linux syscall fchmodat(2) (no flags argument: it
+// always follows links).
+int64_t sys_fchmodat(hv_syscall_frame& f) {
+  Inode* n;
+  if (int64_t r = InodeAt(Int(f.args[0]), f.args[1], true, false, &n); r < 0) return r;
+  return Chmod(n, f.args[2]);
+}
+
+// Chown implements Linux syscall chown(2).
+int64_t sys_chown(hv_syscall_frame& f) {
+  Inode* n;
+  if (int64_t r = InodeAt(abi::kAT_FDCWD, f.args[0], true, false, &n); r < 0) return r;
+  return Chown(n, static_cast<uint32_t>(f.args[1]), static_cast<uint32_t>(f.args[2]));
+}
+
+// Fchown implements Linux syscall fchown(2).
+int64_t sys_fchown(hv_syscall_frame& f) {
+  Inode* n;
+  if (int64_t r = InodeOfFd(Int(f.args[0]), &n); r < 0) return r;
+  return Chown(n, static_cast<uint32_t>(f.args[1]), static_cast<uint32_t>(f.args[2]));
+}
+
+// Lchown implements Linux syscall lchown(2).
+int64_t sys_lchown(hv_syscall_frame& f) {
+  Inode* n;
+  if (int64_t r = InodeAt(abi::kAT_FDCWD, f.args[0], false, false, &n); r < 0) return r;
+  return Chown(n, static_cast<uint32_t>(f.args[1]), static_cast<uint32_t>(f.args[2]));
+}
+
+// Fchownat implements Linux syscall fchownat(2).
+int64_t sys_fchownat(hv_syscall_frame& f) {
+  uint64_t flags = static_cast<uint32_t>(f.args[4]);
+  if ((flags & ~(abi::kAT_SYMLINK_NOFOLLOW | abi::kAT_EMPTY_PATH)) != 0) return -abi::kEINVAL;
+  Inode* n;
+  if (int64_t r = InodeAt(Int(f.args[0]), f.args[1], (flags & abi::kAT_SYMLINK_NOFOLLOW) == 0,
+                          (flags & abi::kAT_EMPTY_PATH) != 0, &n);
+      r < 0)
+    return r;
+  return Chown(n, static_cast<uint32_t>(f.args[2]), static_cast<uint32_t>(f.args[3]));
+}
+
+// Utimensat implements Linux syscall utimensat(2): times[2] (NULL: now),
+// UTIME_NOW and UTIME_OMIT; a NULL path means (dirfd) itself (futimens).
+int64_t sys_utimensat(hv_syscall_frame& f) {
+  uint64_t flags = static_cast<uint32_t>(f.args[3]);
+  if ((flags & ~(abi::kAT_SYMLINK_NOFOLLOW | abi::kAT_EMPTY_PATH)) != 0) return -abi::kEINVAL;
+  abi::Timespec ts[2];
+  abi::Timespec now = tmpfs::Now();
+  if (f.args[2] == 0) {
+    ts[0] = ts[1] = now;
+  } else {
+    if (int64_t r = user::CopyIn(ts, f.args[2], sizeof ts); r < 0) return r;
+    for (abi::Timespec& t : ts) {
+      uint64_t ns = static_cast<uint64_t>(t.tv_nsec);
+      if (ns == abi::kUTIME_NOW) {
+        t = now;
+      } else if (ns != abi::kUTIME_OMIT && ns >= 1000000000) {
+        return -abi::kEINVAL;
+      }
+    }
+  }
+  Inode* n;
+  if (f.args[1] == 0) {
+    int32_t fd = Int(f.args[0]);
+    if (fd == abi::kAT_FDCWD) return -abi::kEFAULT;
+    if (int64_t r = InodeOfFd(fd, &n); r < 0) return r;
+  } else if (int64_t r =
+                 InodeAt(Int(f.args[0]), f.args[1], (flags & abi::kAT_SYMLINK_NOFOLLOW) == 0,
+                         (flags & abi::kAT_EMPTY_PATH) != 0, &n);
+             r < 0) {
+    return r;
+  }
+  if (!Owns(*n)) return -abi::kEPERM;
+  if (n->kind == tmpfs::Kind::kConsole) return 0;
+  if (static_cast<uint64_t>(ts[0].tv_nsec) != abi::kUTIME_OMIT) n->atime = ts[0];
+  if (static_cast<uint64_t>(ts[1].tv_nsec) != abi::kUTIME_OMIT) n->mtime = ts[1];
+  n->ctime = now;
+  return 0;
+}
+
+// Truncate implements Linux syscall truncate(2).
+int64_t sys_truncate(hv_syscall_frame& f) {
+  Inode* n;
+  if (int64_t r = InodeAt(abi::kAT_FDCWD, f.args[0], true, false, &n); r < 0) return r;
+  return Truncate(n, static_cast<int64_t>(f.args[1]));
+}
+
+// Ftruncate implements Linux syscall ftruncate(2): the fd must be open for
+// writing (-EINVAL otherwise, as Linux says for a read-only fd).
+int64_t sys_ftruncate(hv_syscall_frame& f) {
+  vfs::File* file = vfs::FileOf(Int(f.args[0]));
+  if (file == nullptr || (file->flags & abi::kO_PATH) != 0) return -abi::kEBADF;
+  if ((file->flags & abi::kO_ACCMODE) == abi::kO_RDONLY) return -abi::kEINVAL;
+  return Truncate(vfs::InodeOf(*file), static_cast<int64_t>(f.args[1]));
+}
+
+// Fallocate implements Linux syscall fallocate(2), mode 0 only (other modes
+// -EOPNOTSUPP): grows the file to offset + len, reserving the pages.
+int64_t sys_fallocate(hv_syscall_frame& f) {
+  vfs::File* file = vfs::FileOf(Int(f.args[0]));
+  if (file == nullptr) return -abi::kEBADF;
+  int64_t off = static_cast<int64_t>(f.args[2]);
+  int64_t len = static_cast<int64_t>(f.args[3]);
+  if (off < 0 || len <= 0) return -abi::kEINVAL;
+  if ((file->flags & abi::kO_ACCMODE) == abi::kO_RDONLY) return -abi::kEBADF;
+  if (static_cast<uint32_t>(f.args[1]) != 0) return -abi::kEOPNOTSUPP;
+  Inode* n = vfs::InodeOf(*file);
+  if (abi::IsDir(n->mode)) return -abi::kEISDIR;
+  if (n->kind != tmpfs::Kind::kTmpfs || !abi::IsReg(n->mode)) return -abi::kENODEV;
+  int64_t end;
+  if (__builtin_add_overflow(off, len, &end)) return -abi::kEFBIG;
+  if (static_cast<uint64_t>(end) <= n->size) return 0;
+  if (int64_t r = tmpfs::SetSize(*n, static_cast<uint64_t>(end)); r < 0) return r;
+  n->ctime = tmpfs::Now();
+  return 0;
+}
+
+// Fsync implements Linux syscall fsync(2): everything is in memory already.
+int64_t sys_fsync(hv_syscall_frame& f) {
+  return vfs::FileOf(Int(f.args[0])) == nullptr ? -abi::kEBADF : 0;
+}
+
+// Fdatasync implements Linux syscall fdatasync(2), like fsync.
+int64_t sys_fdatasync(hv_syscall_frame& f) {
+  return vfs::FileOf(Int(f.args[0])) == nullptr ? -abi::kEBADF : 0;
+}
+
+}  // namespace hvrt

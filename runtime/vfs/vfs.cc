@@ -1,0 +1,583 @@
+// fds, open file descriptions, mounts and path resolution: see vfs.h.
+#include "runtime/vfs/vfs.h"
+
+#include "runtime/boot/boot_info.h"
+#include "runtime/hv/hypercall.h"
+#include "runtime/lib/format.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/abi/misc.h"
+#include "runtime/linux/abi/stat.h"
+#include "runtime/vfs/console.h"
+
+namespace hvrt::vfs {
+namespace {
+
+using tmpfs::Inode;
+using tmpfs::Kind;
+
+struct FdSlot {
+  uint16_t file;  // index into g_files + 1; 0: the fd is closed
+  bool cloexec;
+};
+
+constinit FdSlot g_fds[kMaxFds] = {};
+constinit File g_files[kMaxFiles] = {};
+constinit uint32_t g_root = 0;
+constinit uint32_t g_cwd = 0;
+constinit uint32_t g_umask = 022;
+// getcwd's scratch: static, not on the app's stack (it can be PATH_MAX).
+constinit char g_path[boot::kPathMax] = {};
+
+// Makes (name) in directory (dir) a new inode; returns it or 0 (boot only:
+// the table and memory are fresh, so a failure is a runtime bug).
+uint32_t Make(uint32_t dir, const char* name, Kind kind, uint32_t mode, uint32_t dev) {
+  uint32_t ino = tmpfs::NewInode(kind, mode, dev);
+  Inode* n = tmpfs::Get(ino);
+  Inode* d = tmpfs::Get(dir);
+  if (n == nullptr || d == nullptr) return 0;
+  n->uid = n->gid = 0;  // the system's files belong to root, as on Linux
+  if (abi::IsDir(mode)) {
+    n->parent = dir;
+    d->nlink++;
+  }
+  tmpfs::DirAdd(*d, name, StrLen(name), ino);
+  return ino;
+}
+
+// A file with fixed contents (/proc text, symlink targets).
+void SetText(uint32_t ino, const char* text, uint64_t len) {
+  if (Inode* n = tmpfs::Get(ino)) tmpfs::Write(*n, text, len, 0);
+}
+
+void BuildTree() {
+  g_root = tmpfs::NewInode(Kind::kTmpfs, abi::kS_IFDIR | 0755, kDevRoot);
+  Inode* root = tmpfs::Get(g_root);
+  root->parent = g_root;  // ".." of "/" is "/"
+  root->uid = root->gid = 0;
+  root->mountpoint = true;
+  root->opens = 1;  // pinned as the cwd (SetCwd)
+  g_cwd = g_root;
+
+  uint32_t tmp = Make(g_root, "tmp", Kind::kTmpfs, abi::kS_IFDIR | abi::kS_ISVTX | 0777, kDevTmp);
+  uint32_t dev = Make(g_root, "dev", Kind::kTmpfs, abi::kS_IFDIR | 0755, kDevDev);
+  uint32_t proc = Make(g_root, "proc", Kind::kTmpfs, abi::kS_IFDIR | 0555, kDevProc);
+  const uint32_t mounts[] = {tmp, dev, proc};
+  for (uint32_t m : mounts) {
+    if (Inode* n = tmpfs::Get(m)) n->mountpoint = true;
+  }
+
+  struct Device {
+    const char* name;
+    Kind kind;
+    uint64_t rdev;  // makedev(1, minor): the mem devices
+  };
+  constexpr Device kDevices[] = {{"null", Kind::kNull, 0x103},
+                                 {"zero", Kind::kZero, 0x105},
+                                 {"random", Kind::kRandom, 0x108},
+                                 {"urandom", Kind::kRandom, 0x109}};
+  for (const Device& d : kDevices) {
+    if (Inode* n = tmpfs::Get(Make(dev, d.name, d.kind, abi::kS_IFCHR | 0666, kDevDev)))
+      n->rdev = d.rdev;
+  }
+
+  // /dev/stdin etc. are links to /proc/self/fd/N on Linux, magic links that
+  // reach whatever fd N is. Here the link text is the same (readlink shows
+  // it) and path walks jump straight to fd N's file (see Walk).
+  const char* const kStd[] = {"stdin", "stdout", "stderr"};
+  for (uint8_t fd = 0; fd < 3; fd++) {
+    uint32_t ino = Make(dev, kStd[fd], Kind::kFdAlias, abi::kS_IFLNK | 0777, kDevDev);
+    char target[] = "/proc/self/fd/0";
+    target[sizeof target - 2] = static_cast<char>('0' + fd);
+    SetText(ino, target, sizeof target - 1);
+    if (Inode* n = tmpfs::Get(ino)) n->stream = fd;
+  }
+
+  uint32_t self = Make(proc, "self", Kind::kTmpfs, abi::kS_IFDIR | 0555, kDevProc);
+  // /proc/self/exe: the app path made absolute against the boot cwd "/"
+  // (Linux's link is always absolute; glibc's static startup asserts a '/').
+  uint32_t exe = Make(self, "exe", Kind::kTmpfs, abi::kS_IFLNK | 0777, kDevProc);
+  const char* app = boot::AppPath();
+  if (app[0] != '/') {
+    while (app[0] == '.' && app[1] == '/') app += 2;  // "./bin/x" is "/bin/x"
+    SetText(exe, "/", 1);
+  }
+  if (Inode* n = tmpfs::Get(exe)) tmpfs::Write(*n, app, StrLen(app), n->size);
+
+  // Minimal but plausible text: what programs grep for.
+  char text[512];
+  uint64_t len = Format(text, sizeof text,
+                        "processor\t: 0\nvendor_id\t: hvrun\nmodel name\t: hvrun virtual CPU\n"
+                        "cpu cores\t: 1\nflags\t\t: fpu tsc sse sse2\n\n");
+  SetText(Make(proc, "cpuinfo", Kind::kTmpfs, abi::kS_IFREG | 0444, kDevProc), text, len);
+  const hv_boot_info& bi = boot::Info();
+  unsigned long total_kb = static_cast<unsigned long>(bi.memory.size >> 10);
+  unsigned long free_kb = static_cast<unsigned long>(bi.free.size >> 10);
+  len = Format(text, sizeof text,
+               "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+               "Buffers:               0 kB\nCached:                0 kB\n"
+               "SwapTotal:             0 kB\nSwapFree:              0 kB\n",
+               total_kb, free_kb, free_kb);
+  SetText(Make(proc, "meminfo", Kind::kTmpfs, abi::kS_IFREG | 0444, kDevProc), text, len);
+}
+
+// The lowest closed fd >= (min), or -EMFILE.
+int32_t FreeFd(int32_t min) {
+  for (int32_t fd = min < 0 ? 0 : min; fd < kMaxFds; fd++) {
+    if (g_fds[fd].file == 0) return fd;
+  }
+  return -static_cast<int32_t>(abi::kEMFILE);
+}
+
+// Drops one reference to description (i) (0-based); the last one closes
+// pipe ends and lets an unlinked inode go.
+void Unref(uint32_t i) {
+  File& f = g_files[i];
+  if (--f.refs > 0) return;
+  if (Inode* n = tmpfs::Get(f.ino)) {
+    if (n->kind == Kind::kPipe && (f.flags & abi::kO_PATH) == 0) {
+      uint64_t acc = f.flags & abi::kO_ACCMODE;
+      if (acc != abi::kO_WRONLY) n->readers--;
+      if (acc != abi::kO_RDONLY) n->writers--;
+      if (n->readers == 0 && n->writers == 0) n->nlink = 0;  // pipes have no name
+    }
+    n->opens--;
+    tmpfs::MaybeRelease(f.ino);
+  }
+  f = File{};
+}
+
+int64_t DirOf(int32_t dirfd, uint32_t* ino) {
+  if (dirfd == abi::kAT_FDCWD) {
+    *ino = g_cwd;
+    return 0;
+  }
+  File* f = FileOf(dirfd);
+  if (f == nullptr) return -abi::kEBADF;
+  Inode* n = tmpfs::Get(f->ino);
+  if (n == nullptr || !abi::IsDir(n->mode)) return -abi::kENOTDIR;
+  *ino = f->ino;
+  return 0;
+}
+
+// Walks (p) from directory (cur); see Resolve. (links) counts symlinks
+// followed so far across the whole resolution. Recursive only through
+// symlinks (at most kMaxSymlinks deep), each frame small.
+int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) {
+  if (*p == '/') cur = g_root;
+  for (;;) {
+    while (*p == '/') p++;
+    Inode* dir = tmpfs::Get(cur);
+    if (dir == nullptr) return -abi::kENOENT;
+    if (*p == '\0') {  // "/" or a path of only slashes: the directory itself
+      *out = Lookup{dir->parent, cur, p, 0, true};
+      return 0;
+    }
+    const char* name = p;
+    while (*p != '\0' && *p != '/') p++;
+    uint64_t len = static_cast<uint64_t>(p - name);
+    if (len > tmpfs::kNameMax) return -abi::kENAMETOOLONG;
+    const char* rest = p;
+    while (*rest == '/') rest++;
+    bool last = *rest == '\0';
+    if (!abi::IsDir(dir->mode)) return -abi::kENOTDIR;
+
+    uint32_t next;
+    if (len == 1 && name[0] == '.') {
+      next = cur;
+    } else if (len == 2 && name[0] == '.' && name[1] == '.') {
+      next = dir->parent;  // the root's parent is itself: no escaping "/"
+    } else {
+      next = tmpfs::DirLookup(*dir, name, len);
+    }
+    Inode* n = tmpfs::Get(next);
+    bool slash = rest != p;
+    if (n != nullptr && abi::IsLnk(n->mode) && (!last || follow || slash)) {
+      if (++*links > kMaxSymlinks) return -abi::kELOOP;
+      if (n->kind == Kind::kFdAlias) {  // a magic link: to fd (stream)'s file
+        File* f = FileOf(n->stream);
+        if (f == nullptr) return -abi::kENOENT;
+        if (last) {
+          Inode* target = tmpfs::Get(f->ino);
+          if (slash && !abi::IsDir(target->mode)) return -abi::kENOTDIR;
+          *out = Lookup{cur, f->ino, name, len, slash};
+          return 0;
+        }
+        cur = f->ino;
+        p = rest;
+        continue;
+      }
+      // The target lives in the link's data pages: walk it in place. It is
+      // stored without a NUL, but the extent reads zero past (size) and a
+      // target (< PATH_MAX) is always shorter than its extent, so it ends.
+      if (n->size == 0 || n->size >= n->cap) return -abi::kENOENT;
+      Lookup sub;
+      if (int64_t r = Walk(cur, reinterpret_cast<const char*>(n->data), true, links, &sub); r < 0)
+        return r;
+      if (last) {
+        sub.trailing_slash = sub.trailing_slash || slash;
+        *out = sub;
+        if (slash && sub.ino != 0 && !abi::IsDir(tmpfs::Get(sub.ino)->mode)) return -abi::kENOTDIR;
+        return 0;
+      }
+      next = sub.ino;
+      n = tmpfs::Get(next);
+    }
+    if (last) {
+      if (slash && n != nullptr && !abi::IsDir(n->mode)) return -abi::kENOTDIR;
+      *out = Lookup{cur, next, name, len, slash};
+      return 0;
+    }
+    if (n == nullptr) return -abi::kENOENT;
+    cur = next;
+    p = rest;
+  }
+}
+
+}  // namespace
+
+void Reset() {
+  Fill(g_fds, 0, sizeof g_fds);
+  Fill(g_files, 0, sizeof g_files);
+  g_umask = 022;
+  tmpfs::Reset();
+  console::Reset();
+  BuildTree();
+  for (int32_t fd = 0; fd < 3; fd++) {
+    uint32_t ino = tmpfs::NewInode(Kind::kConsole, abi::kS_IFCHR | 0620, kDevConsole);
+    Inode* n = tmpfs::Get(ino);
+    n->stream = static_cast<uint8_t>(fd);
+    n->nlink = 0;  // unnamed: freed when the last fd on it closes
+    // The access mode is what console::StatusFlags says; this is only for
+    // the read/write checks, which let the console itself decide.
+    Install(ino, abi::kO_RDWR);
+  }
+}
+
+File* FileOf(int32_t fd) {
+  if (fd < 0 || fd >= kMaxFds || g_fds[fd].file == 0) return nullptr;
+  return &g_files[g_fds[fd].file - 1];
+}
+
+Inode* InodeOf(const File& f) { return tmpfs::Get(f.ino); }
+
+int64_t Resolve(int32_t dirfd, const char* path, bool follow, Lookup* out) {
+  if (*path == '\0') return -abi::kENOENT;
+  uint32_t start = g_root;
+  if (*path != '/') {
+    if (int64_t r = DirOf(dirfd, &start); r < 0) return r;
+  }
+  int links = 0;
+  return Walk(start, path, follow, &links, out);
+}
+
+int64_t ResolveExisting(int32_t dirfd, const char* path, bool follow, bool empty_ok,
+                        uint32_t* ino) {
+  if (*path == '\0' && empty_ok) {
+    if (dirfd == abi::kAT_FDCWD) {
+      *ino = g_cwd;
+      return 0;
+    }
+    File* f = FileOf(dirfd);
+    if (f == nullptr) return -abi::kEBADF;
+    *ino = f->ino;
+    return 0;
+  }
+  Lookup l;
+  if (int64_t r = Resolve(dirfd, path, follow, &l); r < 0) return r;
+  if (l.ino == 0) return -abi::kENOENT;
+  *ino = l.ino;
+  return 0;
+}
+
+int64_t CanCreateIn(const Inode& dir) {
+  if (dir.nlink == 0) return -abi::kENOENT;
+  if (dir.dev == kDevDev || dir.dev == kDevProc) return -abi::kEACCES;
+  return 0;
+}
+
+int64_t Open(int32_t dirfd, const char* path, uint64_t flags, uint32_t mode) {
+  if ((flags & abi::kO_TMPFILE) != 0) return -abi::kEOPNOTSUPP;
+  uint64_t acc = flags & abi::kO_ACCMODE;
+  if ((flags & abi::kO_PATH) != 0) {
+    flags &= abi::kO_PATH | abi::kO_DIRECTORY | abi::kO_NOFOLLOW | abi::kO_CLOEXEC;
+    acc = 0;
+  }
+  bool create = (flags & abi::kO_CREAT) != 0;
+  bool excl = create && (flags & abi::kO_EXCL) != 0;
+  Lookup l;
+  bool follow = (flags & abi::kO_NOFOLLOW) == 0 && !excl;
+  if (int64_t r = Resolve(dirfd, path, follow, &l); r < 0) return r;
+  uint32_t ino = l.ino;
+  if (ino == 0) {
+    if (!create) return -abi::kENOENT;
+    if (l.trailing_slash) return -abi::kEISDIR;
+    Inode* dir = tmpfs::Get(l.parent);
+    if (int64_t r = CanCreateIn(*dir); r < 0) return r;
+    ino = tmpfs::NewInode(Kind::kTmpfs, abi::kS_IFREG | (mode & 07777 & ~g_umask), dir->dev);
+    if (ino == 0) return -abi::kENOSPC;
+    if (int64_t r = tmpfs::DirAdd(*dir, l.name, l.len, ino); r < 0) {
+      tmpfs::Get(ino)->nlink = 0;
+      tmpfs::MaybeRelease(ino);
+      return r;
+    }
+  } else {
+    Inode* n = tmpfs::Get(ino);
+    if (excl) return -abi::kEEXIST;
+    if (abi::IsLnk(n->mode) && (flags & abi::kO_PATH) == 0) return -abi::kELOOP;  // O_NOFOLLOW
+    if (abi::IsDir(n->mode)) {
+      if (acc != abi::kO_RDONLY || create) return -abi::kEISDIR;
+    } else if ((flags & abi::kO_DIRECTORY) != 0) {
+      return -abi::kENOTDIR;
+    }
+    if (n->dev == kDevProc && acc != abi::kO_RDONLY) return -abi::kEACCES;
+    if ((flags & abi::kO_TRUNC) != 0 && acc != abi::kO_RDONLY && abi::IsReg(n->mode)) {
+      if (int64_t r = tmpfs::SetSize(*n, 0); r < 0) return r;
+      n->mtime = n->ctime = tmpfs::Now();
+    }
+  }
+  // A 64-bit kernel forces O_LARGEFILE on every open (fcntl F_GETFL shows it).
+  int64_t fd =
+      Install(ino, (flags & ~(abi::kO_CREAT | abi::kO_EXCL | abi::kO_TRUNC | abi::kO_NOCTTY)) |
+                       abi::kO_LARGEFILE);
+  if (fd < 0) {
+    tmpfs::MaybeRelease(ino);
+    return fd;
+  }
+  Inode* opened = tmpfs::Get(ino);
+  if (opened->kind == Kind::kPipe &&
+      (flags & abi::kO_PATH) == 0) {  // reopened through /dev/stdin etc.: one more end
+    if (acc != abi::kO_WRONLY) opened->readers++;
+    if (acc != abi::kO_RDONLY) opened->writers++;
+  }
+  return fd;
+}
+
+int64_t Install(uint32_t ino, uint64_t flags) {
+  int32_t fd = FreeFd(0);
+  if (fd < 0) return fd;
+  for (uint32_t i = 0; i < kMaxFiles; i++) {
+    if (g_files[i].ino != 0) continue;
+    g_files[i] = File{ino, 1, flags & ~abi::kO_CLOEXEC, 0};
+    g_fds[fd] = FdSlot{static_cast<uint16_t>(i + 1), (flags & abi::kO_CLOEXEC) != 0};
+    tmpfs::Get(ino)->opens++;
+    return fd;
+  }
+  return -abi::kENFILE;
+}
+
+int64_t Close(int32_t fd) {
+  if (FileOf(fd) == nullptr) return -abi::kEBADF;
+  uint32_t i = g_fds[fd].file - 1u;
+  g_fds[fd] = FdSlot{};
+  Unref(i);
+  return 0;
+}
+
+int64_t Dup(int32_t fd, int32_t min, bool cloexec) {
+  if (FileOf(fd) == nullptr) return -abi::kEBADF;
+  if (min < 0 || min >= kMaxFds) return -abi::kEINVAL;
+  int32_t nfd = FreeFd(min);
+  if (nfd < 0) return nfd;
+  g_fds[nfd] = FdSlot{g_fds[fd].file, cloexec};
+  g_files[g_fds[fd].file - 1].refs++;
+  return nfd;
+}
+
+int64_t DupTo(int32_t fd, int32_t newfd, bool cloexec) {
+  if (FileOf(fd) == nullptr || newfd < 0 || newfd >= kMaxFds) return -abi::kEBADF;
+  if (fd == newfd) return newfd;       // dup2(fd, fd): nothing changes, not even FD_CLOEXEC
+  g_files[g_fds[fd].file - 1].refs++;  // before closing newfd: they may share it
+  if (FileOf(newfd) != nullptr) Close(newfd);
+  g_fds[newfd] = FdSlot{g_fds[fd].file, cloexec};
+  return newfd;
+}
+
+bool CloExec(int32_t fd) { return g_fds[fd].cloexec; }
+void SetCloExec(int32_t fd, bool on) { g_fds[fd].cloexec = on; }
+
+bool Seekable(const File& f) {
+  const Inode* n = tmpfs::Get(f.ino);
+  return n != nullptr && n->kind != Kind::kPipe && n->kind != Kind::kConsole;
+}
+
+int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
+  Inode* n = tmpfs::Get(f.ino);
+  if (n == nullptr || (f.flags & abi::kO_PATH) != 0) return -abi::kEBADF;
+  if ((f.flags & abi::kO_ACCMODE) == abi::kO_WRONLY) return -abi::kEBADF;
+  if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
+  void* dst = reinterpret_cast<void*>(buf);
+  switch (n->kind) {
+    case Kind::kConsole:
+      return console::Read(n->stream, buf, len);
+    case Kind::kNull:
+      return 0;
+    case Kind::kZero:
+      Fill(dst, 0, len);
+      return static_cast<int64_t>(len);
+    case Kind::kRandom: {
+      if (len == 0) return 0;
+      hv_buffer b = {buf, len};
+      int64_t r = hv::Call(HV_CALL_RANDOM, &b);
+      if (r < 0) return r;
+      return r > 0 && static_cast<uint64_t>(r) < len ? r : static_cast<int64_t>(len);
+    }
+    case Kind::kPipe: {
+      if (len == 0) return 0;
+      if (n->size == 0) {
+        // Single-threaded: with a writer still open, nobody else can ever
+        // fill the pipe, so a blocking read would hang forever. -EAGAIN
+        // instead (what O_NONBLOCK gives); with no writer, end of file.
+        return n->writers == 0 ? 0 : -abi::kEAGAIN;
+      }
+      uint64_t done = 0;
+      while (done < len && n->size > 0) {
+        uint64_t chunk = tmpfs::kPipeBytes - n->pipe_head;
+        if (chunk > n->size) chunk = n->size;
+        if (chunk > len - done) chunk = len - done;
+        Copy(static_cast<char*>(dst) + done, reinterpret_cast<const void*>(n->data + n->pipe_head),
+             chunk);
+        n->pipe_head = (n->pipe_head + chunk) % tmpfs::kPipeBytes;
+        n->size -= chunk;
+        done += chunk;
+      }
+      return static_cast<int64_t>(done);
+    }
+    case Kind::kTmpfs: {
+      if (abi::IsDir(n->mode)) return -abi::kEISDIR;
+      uint64_t r = tmpfs::Read(*n, dst, len, *off);
+      *off += r;
+      return static_cast<int64_t>(r);
+    }
+    case Kind::kFree:
+    case Kind::kFdAlias:  // only reachable as an O_PATH fd, refused above
+      break;
+  }
+  return -abi::kEBADF;
+}
+
+int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
+  Inode* n = tmpfs::Get(f.ino);
+  if (n == nullptr || (f.flags & abi::kO_PATH) != 0) return -abi::kEBADF;
+  if ((f.flags & abi::kO_ACCMODE) == abi::kO_RDONLY) return -abi::kEBADF;
+  if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
+  const void* src = reinterpret_cast<const void*>(buf);
+  switch (n->kind) {
+    case Kind::kConsole:
+      return console::Write(n->stream, buf, len);
+    case Kind::kNull:
+    case Kind::kZero:
+    case Kind::kRandom:  // Linux mixes it into the pool; we drop it
+      return static_cast<int64_t>(len);
+    case Kind::kPipe: {
+      // No reader: Linux sends SIGPIPE and returns -EPIPE; with signal
+      // delivery not there yet, only the -EPIPE.
+      if (n->readers == 0) return -abi::kEPIPE;
+      if (len == 0) return 0;
+      uint64_t room = tmpfs::kPipeBytes - n->size;
+      if (room == 0) return -abi::kEAGAIN;  // full: see the read side
+      uint64_t done = 0;
+      while (done < len && n->size < tmpfs::kPipeBytes) {
+        uint64_t tail = (n->pipe_head + n->size) % tmpfs::kPipeBytes;
+        uint64_t chunk = tmpfs::kPipeBytes - tail;
+        if (chunk > tmpfs::kPipeBytes - n->size) chunk = tmpfs::kPipeBytes - n->size;
+        if (chunk > len - done) chunk = len - done;
+        Copy(reinterpret_cast<void*>(n->data + tail), static_cast<const char*>(src) + done, chunk);
+        n->size += chunk;
+        done += chunk;
+      }
+      return static_cast<int64_t>(done);
+    }
+    case Kind::kTmpfs: {
+      if (abi::IsDir(n->mode)) return -abi::kEISDIR;
+      if (len == 0) return 0;
+      uint64_t at = (f.flags & abi::kO_APPEND) != 0 ? n->size : *off;
+      int64_t r = tmpfs::Write(*n, src, len, at);
+      if (r < 0) return r;
+      n->mtime = n->ctime = tmpfs::Now();
+      *off = at + static_cast<uint64_t>(r);
+      return r;
+    }
+    case Kind::kFree:
+    case Kind::kFdAlias:  // only reachable as an O_PATH fd, refused above
+      break;
+  }
+  return -abi::kEBADF;
+}
+
+int64_t Pipe(uint64_t flags, int32_t fds[2]) {
+  uint32_t ino = tmpfs::NewInode(Kind::kPipe, abi::kS_IFIFO | 0600, kDevPipe);
+  if (ino == 0) return -abi::kENFILE;
+  Inode* n = tmpfs::Get(ino);
+  n->nlink = 0;
+  if (tmpfs::Reserve(*n, tmpfs::kPipeBytes) < 0) {
+    tmpfs::MaybeRelease(ino);
+    return -abi::kENOMEM;
+  }
+  n->size = 0;
+  uint64_t common = flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC);
+  int64_t r = Install(ino, abi::kO_RDONLY | common);
+  if (r < 0) {
+    tmpfs::MaybeRelease(ino);
+    return r;
+  }
+  n->readers = 1;
+  int64_t w = Install(ino, abi::kO_WRONLY | common);
+  if (w < 0) {
+    Close(static_cast<int32_t>(r));
+    return w;
+  }
+  n->writers = 1;
+  fds[0] = static_cast<int32_t>(r);
+  fds[1] = static_cast<int32_t>(w);
+  return 0;
+}
+
+uint32_t Cwd() { return g_cwd; }
+void SetCwd(uint32_t ino) {
+  // The cwd pins its inode like an open fd, so a removed cwd's slot is not
+  // reused while the process still stands in it.
+  tmpfs::Get(ino)->opens++;
+  uint32_t old = g_cwd;
+  g_cwd = ino;
+  if (Inode* n = tmpfs::Get(old)) {
+    n->opens--;
+    tmpfs::MaybeRelease(old);
+  }
+}
+uint32_t Umask() { return g_umask; }
+void SetUmask(uint32_t mask) { g_umask = mask & 0777; }
+
+int64_t PathOf(uint32_t ino, char* buf, uint64_t cap) {
+  // Build from the end of g_path: "/name" for each ancestor's entry.
+  uint64_t pos = sizeof g_path;
+  uint32_t cur = ino;
+  while (cur != g_root) {
+    Inode* n = tmpfs::Get(cur);
+    if (n == nullptr || n->nlink == 0) return -abi::kENOENT;
+    Inode* parent = tmpfs::Get(n->parent);
+    if (parent == nullptr) return -abi::kENOENT;
+    const tmpfs::DirRec* rec = nullptr;
+    for (uint64_t i = 0; i < parent->size; i++) {
+      if (tmpfs::DirAt(*parent, i).ino == cur) {
+        rec = &tmpfs::DirAt(*parent, i);
+        break;
+      }
+    }
+    if (rec == nullptr) return -abi::kENOENT;
+    if (pos < rec->len + 1u) return -abi::kENAMETOOLONG;
+    pos -= rec->len;
+    Copy(g_path + pos, rec->name, rec->len);
+    g_path[--pos] = '/';
+    cur = n->parent;
+  }
+  if (pos == sizeof g_path) g_path[--pos] = '/';
+  uint64_t len = sizeof g_path - pos;
+  if (len + 1 > cap) return -abi::kERANGE;
+  Copy(buf, g_path + pos, len);
+  buf[len] = '\0';
+  return static_cast<int64_t>(len);
+}
+
+}  // namespace hvrt::vfs

@@ -1,0 +1,123 @@
+// File: runtime/vfs/vfs.h
+//
+// The guest's files: the fd table, open file descriptions, the mount table
+// and path resolution, over the inodes of runtime/vfs/tmpfs.h. All state is
+// static (no hidden allocation); file data lives in pages from runtime/mm.
+//
+// Mounts (fixed at boot; host directory mounts come later):
+//   /      tmpfs (dev 1): the root, writable, so mkdir /x works
+//   /tmp   tmpfs (dev 2), mode 1777
+//   /dev   dev 3: null, zero, random, urandom (created files: -EACCES)
+//   /proc  dev 4: self/exe (link to the app path), cpuinfo, meminfo
+// Pipes are dev 5, the console fds dev 6. A rename or link across mounts is
+// -EXDEV, removing a mount point -EBUSY, as on Linux.
+//
+// fds 0-2 start as the console (runtime/vfs/console.h). Every open() makes an
+// open file description (offset, status flags) that dup() shares; the fd
+// holds only FD_CLOEXEC. Limits: kMaxFds fds, kMaxFiles descriptions (-EMFILE
+// / -ENFILE beyond). There are no permission checks beyond what access()
+// reports: the guest owns every file it creates.
+//
+// Paths are app strings already checked with user::StringLength; they are
+// read in place, never copied to the app's stack.
+//
+// Example:
+//   int64_t fd = hvrt::vfs::Open(abi::kAT_FDCWD, "/tmp/x", O_CREAT | O_RDWR, 0644);
+//   hvrt::vfs::File* f = hvrt::vfs::FileOf(fd);
+#ifndef HVRT_VFS_VFS_H_
+#define HVRT_VFS_VFS_H_
+
+#include <stdint.h>
+
+#include "runtime/vfs/tmpfs.h"
+
+namespace hvrt::vfs {
+
+// fds: RLIMIT_NOFILE's default (runtime/linux/process.cc), so the limit the
+// app reads is the one it meets (a lowered limit is not enforced).
+inline constexpr int32_t kMaxFds = 1024;
+inline constexpr uint32_t kMaxFiles = 1024;
+inline constexpr int kMaxSymlinks = 40;  // Linux's MAXSYMLINKS: more is -ELOOP
+
+enum Dev : uint32_t { kDevRoot = 1, kDevTmp, kDevDev, kDevProc, kDevPipe, kDevConsole };
+
+// An open file description.
+struct File {
+  uint32_t ino;     // 0: free slot
+  uint32_t refs;    // fds sharing it
+  uint64_t flags;   // O_ACCMODE | O_APPEND | O_NONBLOCK | ... as opened
+  uint64_t offset;  // files: bytes; directories: the getdents position
+};
+
+// The outcome of resolving a path: the directory holding the last component
+// (parent), that component (name, len; len 0 for "/"), and what it names
+// (ino, 0 if nothing).
+struct Lookup {
+  uint32_t parent;
+  uint32_t ino;
+  const char* name;
+  uint64_t len;
+  bool trailing_slash;  // the path ended in '/': the target must be a directory
+};
+
+// Builds the tree and the console fds 0-2. Call after mm::Init.
+void Reset();
+
+// Open fd (fd)'s description, or nullptr (-EBADF for the caller).
+File* FileOf(int32_t fd);
+tmpfs::Inode* InodeOf(const File& f);
+
+// Resolves (path) (relative ones against (dirfd): AT_FDCWD or a directory
+// fd), following symlinks in the middle, and at the end if (follow). An
+// empty path is -ENOENT. Returns 0 or -errno (ENOENT for a missing
+// directory on the way, ENOTDIR, ELOOP, ENAMETOOLONG, EBADF).
+int64_t Resolve(int32_t dirfd, const char* path, bool follow, Lookup* out);
+
+// Resolves to an existing inode: 0 or -errno; sets (*ino). With
+// AT_EMPTY_PATH semantics when (empty_ok) and (path) is "": (dirfd)'s inode.
+int64_t ResolveExisting(int32_t dirfd, const char* path, bool follow, bool empty_ok, uint32_t* ino);
+
+// open(2) semantics: returns the new fd or -errno.
+int64_t Open(int32_t dirfd, const char* path, uint64_t flags, uint32_t mode);
+
+// A new description for (ino) with (flags) at the lowest free fd; -EMFILE,
+// -ENFILE.
+int64_t Install(uint32_t ino, uint64_t flags);
+
+int64_t Close(int32_t fd);
+// dup/F_DUPFD: the lowest free fd >= (min) sharing (fd)'s description.
+int64_t Dup(int32_t fd, int32_t min, bool cloexec);
+// dup2/dup3: (newfd) closed first if open.
+int64_t DupTo(int32_t fd, int32_t newfd, bool cloexec);
+bool CloExec(int32_t fd);
+void SetCloExec(int32_t fd, bool on);
+
+// Reads/writes the description at (*off) between it and app memory at
+// (buf) (already range-checked). (off) is f.offset for read/write, a
+// caller's value for pread/pwrite. Return bytes or -errno.
+int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off);
+int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off);
+// Whether the description has a file offset (pread, lseek): not pipes or the
+// console (-ESPIPE).
+bool Seekable(const File& f);
+
+// Creates a pipe: fds[0] reads, fds[1] writes. 0 or -errno.
+int64_t Pipe(uint64_t flags, int32_t fds[2]);
+
+// The cwd and umask.
+uint32_t Cwd();
+void SetCwd(uint32_t ino);
+uint32_t Umask();
+void SetUmask(uint32_t mask);
+
+// The absolute path of directory (ino) into (buf) of (cap): the length
+// without NUL, -ERANGE if it does not fit, -ENOENT if it was removed.
+int64_t PathOf(uint32_t ino, char* buf, uint64_t cap);
+
+// Whether new names may be made in directory (n): -EACCES in /dev and /proc,
+// -ENOENT in a removed directory.
+int64_t CanCreateIn(const tmpfs::Inode& dir);
+
+}  // namespace hvrt::vfs
+
+#endif  // HVRT_VFS_VFS_H_
