@@ -91,7 +91,7 @@ hv_kvm_syscall_trampoline:
   pushq %rbp
   movq %rsp, %rbp                     /* rbp = app rsp - 144 */
   andq $-16, %rsp
-  subq $80, %rsp
+  subq $128, %rsp
   movq %rax, 0(%rsp)
   movq %rdi, 8(%rsp)
   movq %rsi, 16(%rsp)
@@ -104,6 +104,13 @@ hv_kvm_syscall_trampoline:
   leaq 144(%rbp), %rax                /* the app's rsp */
   movq %rax, 64(%rsp)
   movq %r11, 72(%rsp)
+  movq %rbx, 80(%rsp)
+  movq 0(%rbp), %rax                  /* the app's rbp, pushed on entry */
+  movq %rax, 88(%rsp)
+  movq %r12, 96(%rsp)
+  movq %r13, 104(%rsp)
+  movq %r14, 112(%rsp)
+  movq %r15, 120(%rsp)
   movq $-38, %rax                     /* -ENOSYS until the runtime registers */
   movq KVM_DATA_SYSCALL_ENTRY, %rcx
   testq %rcx, %rcx

@@ -29,6 +29,12 @@
 #define REG_R8 0
 #define REG_R9 1
 #define REG_R10 2
+#define REG_R12 4
+#define REG_R13 5
+#define REG_R14 6
+#define REG_R15 7
+#define REG_RBP 10
+#define REG_RBX 11
 #define REG_RDI 8
 #define REG_RSI 9
 #define REG_RDX 12
@@ -100,7 +106,7 @@ hv_sim_hypercall:
 hv_sim_sigsys:
   pushq %rbx                          /* rsp is now 16-byte aligned */
   movq %rdx, %rbx
-  subq $80, %rsp                      /* struct hv_syscall_frame */
+  subq $128, %rsp                     /* struct hv_syscall_frame */
   movq UC_GREG(REG_RAX)(%rbx), %rax
   movq %rax, 0(%rsp)
   movq UC_GREG(REG_RDI)(%rbx), %rax
@@ -121,6 +127,18 @@ hv_sim_sigsys:
   movq %rax, 64(%rsp)
   movq UC_GREG(REG_EFL)(%rbx), %rax
   movq %rax, 72(%rsp)
+  movq UC_GREG(REG_RBX)(%rbx), %rax
+  movq %rax, 80(%rsp)
+  movq UC_GREG(REG_RBP)(%rbx), %rax
+  movq %rax, 88(%rsp)
+  movq UC_GREG(REG_R12)(%rbx), %rax
+  movq %rax, 96(%rsp)
+  movq UC_GREG(REG_R13)(%rbx), %rax
+  movq %rax, 104(%rsp)
+  movq UC_GREG(REG_R14)(%rbx), %rax
+  movq %rax, 112(%rsp)
+  movq UC_GREG(REG_R15)(%rbx), %rax
+  movq %rax, 120(%rsp)
   movq $-ENOSYS, %rax
   movq mailbox+SIM_MB_SYSCALL_ENTRY(%rip), %rcx
   testq %rcx, %rcx
@@ -130,7 +148,7 @@ hv_sim_sigsys:
   call *%rcx
 1:
   movq %rax, UC_GREG(REG_RAX)(%rbx)
-  addq $80, %rsp
+  addq $128, %rsp
   popq %rbx
   ret                                 /* to hv_sim_restorer */
 

@@ -39,7 +39,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 3
+#define HV_ABI_VERSION 4
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -292,13 +292,21 @@ struct hv_syscall_frame {
   uint64_t rip;      /* address after the syscall instruction */
   uint64_t rsp;      /* the app's stack pointer */
   uint64_t rflags;
+  /* The app's callee-saved registers at the syscall, so that the runtime can
+   * start a clone()d thread with its parent's registers (glibc's clone
+   * wrappers rely on them). Read-only: returning restores the originals. */
+  uint64_t rbx, rbp, r12, r13, r14, r15;
 };
-HV_CHECK_SIZE(struct hv_syscall_frame, 80);
+HV_CHECK_SIZE(struct hv_syscall_frame, 128);
 HV_CHECK_OFFSET(struct hv_syscall_frame, nr, 0);
 HV_CHECK_OFFSET(struct hv_syscall_frame, args, 8);
 HV_CHECK_OFFSET(struct hv_syscall_frame, rip, 56);
 HV_CHECK_OFFSET(struct hv_syscall_frame, rsp, 64);
 HV_CHECK_OFFSET(struct hv_syscall_frame, rflags, 72);
+HV_CHECK_OFFSET(struct hv_syscall_frame, rbx, 80);
+HV_CHECK_OFFSET(struct hv_syscall_frame, rbp, 88);
+HV_CHECK_OFFSET(struct hv_syscall_frame, r12, 96);
+HV_CHECK_OFFSET(struct hv_syscall_frame, r15, 120);
 
 /*
  * Clock calibration: the runtime reads time without a hypercall as
