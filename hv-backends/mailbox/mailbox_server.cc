@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <ctime>
 
 #include "hv-backends/mailbox/mailbox_abi.h"
 
@@ -37,6 +38,22 @@ MailboxServer::MailboxServer(std::span<uint8_t> mailbox, const GuestMemory& memo
 
 std::atomic_ref<uint32_t> MailboxServer::Word(int offset) {
   return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(&mailbox_[offset]));
+}
+
+bool MailboxServer::SleepUntil(int64_t deadline_ns, const std::function<bool()>& should_stop) {
+  // On the state word (still REQUEST while the guest waits), so Shutdown()
+  // and stop signals end the sleep at once.
+  for (;;) {
+    if (should_stop()) return false;
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const int64_t left =
+        deadline_ns - (static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec);
+    if (left <= 0) return true;
+    const timespec ts{static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
+    syscall(SYS_futex, state_word_, FUTEX_WAIT, MB_STATE_REQUEST, &ts, nullptr, 0);
+    if (std::atomic_ref<uint32_t>(*state_word_).load() != MB_STATE_REQUEST) return false;
+  }
 }
 
 void MailboxServer::Kick() { Futex(state_word_, FUTEX_WAKE, INT32_MAX); }
@@ -91,6 +108,10 @@ std::optional<HypercallOutcome> MailboxServer::Serve(const std::function<bool()>
       out = HypercallOutcome::Reply(reg.ok() ? 0 : -EFAULT);
     } else {
       out = handler_.Handle(nr, arg);
+    }
+    if (out.kind == HypercallOutcome::Kind::kSleep) {
+      if (!SleepUntil(out.sleep_until_ns, should_stop)) return std::nullopt;
+      out = HypercallOutcome::Reply(0);
     }
     if (out.kind != HypercallOutcome::Kind::kReply) return out;
     std::atomic_ref<int64_t>(*reinterpret_cast<int64_t*>(&mailbox_[MB_RESULT])).store(out.result);

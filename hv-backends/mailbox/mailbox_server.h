@@ -47,6 +47,9 @@ class MailboxServer {
 
  private:
   std::atomic_ref<uint32_t> Word(int offset);
+  // HV_CALL_WAIT: sleeps until CLOCK_MONOTONIC reaches (deadline_ns). Returns
+  // false when stopped (or the mailbox died) first.
+  bool SleepUntil(int64_t deadline_ns, const std::function<bool()>& should_stop);
   uint32_t* state_word_;
   std::span<uint8_t> mailbox_;
   const GuestMemory& memory_;

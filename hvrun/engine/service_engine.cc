@@ -30,6 +30,7 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_FILE_GETDENTS] = FileGetdents;
   t[HV_CALL_FILE_PATHOP] = FilePathop;
   t[HV_CALL_FILE_FDOP] = FileFdop;
+  t[HV_CALL_WAIT] = Wait;
   return t;
 }();
 

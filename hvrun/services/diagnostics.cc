@@ -34,6 +34,12 @@ HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg) {
   return HypercallOutcome::Fatal(absl::InternalError(absl::StrCat("runtime panic: ", msg)));
 }
 
+HypercallOutcome Wait(const ServiceContext& ctx, uint64_t arg) {
+  auto w = ctx.memory.Read<hv_wait>(arg);
+  if (!w.ok()) return HypercallOutcome::Reply(-EFAULT);
+  return HypercallOutcome::SleepUntil(w->deadline_ns);
+}
+
 HypercallOutcome Exit(const ServiceContext& ctx, uint64_t arg) {
   auto e = ctx.memory.Read<hv_exit>(arg);
   if (!e.ok()) {

@@ -38,7 +38,8 @@ HypercallOutcome MemDiscard(const ServiceContext& ctx, uint64_t arg);    // hv_b
 HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg);         // hv_clock
 HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg);   // hv_unsupported
 HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg);         // hv_buffer
-HypercallOutcome Exit(const ServiceContext& ctx, uint64_t arg);          // hv_exit
+HypercallOutcome Exit(const ServiceContext& ctx, uint64_t arg);
+HypercallOutcome Wait(const ServiceContext& ctx, uint64_t arg);          // hv_exit
 HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg);      // hv_file_open
 HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg);     // hv_file_io
 HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg);      // hv_file_io

@@ -39,7 +39,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 4
+#define HV_ABI_VERSION 5
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -87,6 +87,7 @@ enum hv_call {
   HV_CALL_FILE_GETDENTS = 17,/* struct hv_file_io: getdents64 into data; returns bytes */
   HV_CALL_FILE_PATHOP = 18,  /* struct hv_file_pathop: mkdir, unlink, rename, ... */
   HV_CALL_FILE_FDOP = 19,    /* struct hv_file_fdop: ftruncate, fsync, fchmod, ... */
+  HV_CALL_WAIT = 20,         /* struct hv_wait: nothing to run; sleep in hvrun */
   HV_CALL_MAX
 };
 
@@ -167,6 +168,15 @@ struct hv_clock {
 };
 HV_CHECK_SIZE(struct hv_clock, 16);
 HV_CHECK_OFFSET(struct hv_clock, ns, 8);
+
+/* HV_CALL_WAIT: the guest has nothing runnable until (deadline_ns), in
+ * CLOCK_MONOTONIC (the runtime's monotonic clock). hvrun sleeps instead of
+ * the guest spinning; returns 0 at the deadline (INT64_MAX: until hvrun
+ * ends the run). */
+struct hv_wait {
+  int64_t deadline_ns;  /* IN */
+};
+HV_CHECK_SIZE(struct hv_wait, 8);
 
 /* A path inside one mount: (mount) indexes hv_boot_info.mounts; (path) is
  * relative to the mount's root, never absolute, at most HV_PATH_MAX bytes

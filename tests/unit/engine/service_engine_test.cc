@@ -126,6 +126,14 @@ TEST_F(ServiceEngineTest, UnsupportedIsNamedOnlyWhenVerbose) {
   EXPECT_NE(std::string(buf).find("unsupported syscall fork (57)"), std::string::npos) << buf;
 }
 
+TEST_F(ServiceEngineTest, WaitAsksTheBackendToSleep) {
+  ASSERT_TRUE(memory_->Write(kArg, hv_wait{123456789}).ok());
+  HypercallOutcome out = engine_->Handle(HV_CALL_WAIT, kArg);
+  EXPECT_EQ(out.kind, HypercallOutcome::Kind::kSleep);
+  EXPECT_EQ(out.sleep_until_ns, 123456789);
+  EXPECT_EQ(engine_->Handle(HV_CALL_WAIT, kSize - 4).result, -EFAULT);
+}
+
 TEST(SyscallNames, FromTheKernelHeader) {
   EXPECT_STREQ(SyscallName(0), "read");
   EXPECT_STREQ(SyscallName(57), "fork");
