@@ -2,7 +2,7 @@
 //
 // hvrun's command line, and nothing else: flags in, Launch(), exit status out.
 //
-//   hvrun [--backend=auto|sim|kvm|xen] [--memory=SIZE] [-e KEY=VAL]...
+//   hvrun [--backend=auto|sim|kvm|xen] [--memory=SIZE] [-e KEY=VAL]... [-v HOST:GUEST[:ro]]...
 //         [--verbose] [--runtime=PATH] [--timeout=DURATION]
 //         [--manifest=FILE] [--print-manifest] APP [ARGS...]
 //
@@ -54,9 +54,10 @@ constexpr char kUsage[] =
     "Usage: hvrun [FLAGS] APP [ARGS...]\n"
     "\n"
     "The guest sees only the environment given with -e (and PATH), fds 0-2 as hvrun's\n"
-    "stdin/stdout/stderr, and no host files. hvrun exits with the guest's status; 128+N when\n"
-    "the guest died of signal N; 124 on --timeout; 125 when hvrun itself failed; 126 when APP\n"
-    "cannot be run (not a static x86-64 ELF); 127 when APP does not exist.\n";
+    "stdin/stdout/stderr, and no host files but the directories mounted with -v. hvrun exits\n"
+    "with the guest's status; 128+N when the guest died of signal N; 124 on --timeout; 125\n"
+    "when hvrun itself failed; 126 when APP cannot be run (not a static x86-64 ELF); 127 when\n"
+    "APP does not exist.\n";
 
 // Abseil's names; --help and the command line spell '_' as '-'.
 constexpr const char* kFlagNames[] = {"backend", "memory",   "verbose",       "runtime",
@@ -66,6 +67,8 @@ void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
   std::cout << "  -e KEY=VAL, --env=KEY=VAL\n      Set an environment variable in the guest "
                "(repeatable)\n";
+  std::cout << "  -v HOST:GUEST[:ro], --volume=HOST:GUEST[:ro]\n      Mount host directory HOST "
+               "at GUEST in the guest, read-only with :ro (repeatable)\n";
   for (const char* name : kFlagNames) {
     const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     if (flag == nullptr) continue;
@@ -84,11 +87,12 @@ void PrintHelp() {
 }
 
 // Splits hvrun's own flags from APP and its arguments, and takes -e/--env
-// (which Abseil's flags cannot repeat) out by hand.
+// and -v/--volume (which Abseil's flags cannot repeat) out by hand.
 struct SplitArgs {
   std::vector<std::string> flags;  // argv[0] and hvrun's flags, for absl::ParseCommandLine
   std::set<std::string> given;     // the Abseil names of the flags in (flags)
   std::vector<std::string> env;
+  std::vector<std::string> volumes;
   std::vector<std::string> app_args;
   bool help = false;
 };
@@ -114,6 +118,11 @@ SplitArgs Split(int argc, char** argv) {
       out.env.push_back(argv[++i]);
     } else if (absl::StartsWith(arg, "--env=")) {
       out.env.push_back(arg.substr(6));
+    } else if (arg == "-v" || arg == "--volume") {
+      if (i + 1 >= argc) Fail(absl::StrCat(arg, " needs HOST:GUEST[:ro]"), hvrun::kExitHvrunError);
+      out.volumes.push_back(argv[++i]);
+    } else if (absl::StartsWith(arg, "--volume=")) {
+      out.volumes.push_back(arg.substr(9));
     } else {
       const size_t eq = arg.find('=');
       std::string name = arg.substr(0, eq).substr(arg[1] == '-' ? 2 : 1);
@@ -166,6 +175,7 @@ int main(int argc, char** argv) {
   from("runtime").runtime = absl::GetFlag(FLAGS_runtime);
   from("timeout").timeout = absl::GetFlag(FLAGS_timeout);
   given.env = split.env;
+  given.volumes = split.volumes;
   given.app_args = split.app_args;
   if (absl::Status merged = hvrun::ApplyFlags(given, defaults, &manifest); !merged.ok()) {
     Fail(std::string(merged.message()), hvrun::kExitHvrunError);

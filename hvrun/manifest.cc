@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "hvrun/memory_size.h"
@@ -223,6 +224,20 @@ absl::Status Merge(const ManifestFlags& flags, bool replace, RunManifest* m) {
     }
     if (!replaced) m->add_env(kv);
   }
+  // -v HOST:GUEST[:ro]: appended as mounts. Only the shape is checked here;
+  // Launch (HostMount::Parse) checks the paths and opens the directories.
+  for (const std::string& spec : flags.volumes) {
+    std::vector<std::string> parts = absl::StrSplit(spec, ':');
+    if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[1].empty() ||
+        (parts.size() == 3 && parts[2] != "ro" && parts[2] != "rw")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("-v '", spec, "' is not HOST:GUEST or HOST:GUEST:ro"));
+    }
+    RunManifest::Mount* mount = m->add_mounts();
+    mount->set_host_path(parts[0]);
+    mount->set_guest_path(parts[1]);
+    mount->set_read_only(parts.size() == 3 && parts[2] == "ro");
+  }
   if (!flags.app_args.empty()) {
     m->set_image(flags.app_args[0]);
     m->clear_args();
@@ -308,12 +323,6 @@ absl::StatusOr<LaunchOptions> ToLaunchOptions(const RunManifest& manifest) {
   if (manifest.image().empty()) {
     return absl::InvalidArgumentError("no APP given: name it on the command line or as image");
   }
-  if (manifest.mounts_size() > 0) {
-    const RunManifest::Mount& mount = manifest.mounts(0);
-    return absl::UnimplementedError(
-        absl::StrCat("mounts (-v) are not supported yet: the manifest mounts ", mount.host_path(),
-                     " at ", mount.guest_path(), "; remove its mounts"));
-  }
   if (absl::Status valid = Validate(manifest, "", nullptr); !valid.ok()) return valid;
   LaunchOptions options;
   if (manifest.backend() != RunManifest::BACKEND_UNSPECIFIED) {
@@ -329,6 +338,12 @@ absl::StatusOr<LaunchOptions> ToLaunchOptions(const RunManifest& manifest) {
   for (const std::string& kv : manifest.env()) has_path |= KeyOf(kv) == "PATH";
   if (!has_path) options.env.push_back(kDefaultPath);
   options.env.insert(options.env.end(), manifest.env().begin(), manifest.env().end());
+  // Mounts become -v specs; Launch parses and opens them (a missing host
+  // directory or a bad guest path fails there, exit 125).
+  for (const RunManifest::Mount& mount : manifest.mounts()) {
+    options.volumes.push_back(
+        absl::StrCat(mount.host_path(), ":", mount.guest_path(), mount.read_only() ? ":ro" : ""));
+  }
   options.app = manifest.image();
   options.args.push_back(manifest.image());
   options.args.insert(options.args.end(), manifest.args().begin(), manifest.args().end());
@@ -353,6 +368,14 @@ absl::StatusOr<RunManifest> ToManifest(const LaunchOptions& options) {
   manifest.set_verbose(options.verbose);
   manifest.set_runtime(options.runtime);
   for (const std::string& kv : options.env) manifest.add_env(kv);
+  for (const std::string& spec : options.volumes) {
+    std::vector<std::string> parts = absl::StrSplit(spec, ':');
+    if (parts.size() < 2) continue;  // Launch refuses it; nothing to print
+    RunManifest::Mount* mount = manifest.add_mounts();
+    mount->set_host_path(parts[0]);
+    mount->set_guest_path(parts[1]);
+    mount->set_read_only(parts.size() > 2 && parts[2] == "ro");
+  }
   manifest.set_image(options.app);
   for (size_t i = 1; i < options.args.size(); ++i) manifest.add_args(options.args[i]);
   return manifest;

@@ -51,6 +51,7 @@ struct ManifestFlags {
   std::optional<std::string> runtime;     // --runtime
   std::optional<absl::Duration> timeout;  // --timeout; InfiniteDuration() is no limit
   std::vector<std::string> env;           // -e KEY=VAL, in order
+  std::vector<std::string> volumes;       // -v HOST:GUEST[:ro], in order: appended to mounts
   std::vector<std::string> app_args;      // APP ARGS...; empty keeps the manifest's
 };
 
@@ -66,8 +67,7 @@ absl::Status ApplyFlags(const ManifestFlags& given, const ManifestFlags& default
 
 // Returns what Launch() needs to run (manifest): argv is image then args; env
 // gains a default PATH when it sets none. InvalidArgument for an empty image
-// ("no APP given") or a bad value; Unimplemented "mounts (-v) are not
-// supported yet" when it has any mount.
+// ("no APP given") or a bad value. Mounts become volumes ("HOST:GUEST[:ro]").
 absl::StatusOr<LaunchOptions> ToLaunchOptions(const v1::RunManifest& manifest);
 
 // Returns the manifest that ToLaunchOptions() turns back into (options):

@@ -5,6 +5,7 @@
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
+#include "runtime/sched/sched.h"
 #include "syscall-shim/table.h"
 
 namespace hvrt::shim {
@@ -32,6 +33,8 @@ int64_t Unknown(const hv_syscall_frame& f) {
 
 }  // namespace
 
+int64_t ReportUnsupported(const hv_syscall_frame& f) { return Unknown(f); }
+
 void Reset() { Fill(g_unknown, 0, sizeof g_unknown); }
 
 uint64_t UnknownCount(uint64_t nr) { return g_unknown[nr < kTracked ? nr : kTracked]; }
@@ -40,6 +43,7 @@ uint64_t UnknownCount(uint64_t nr) { return g_unknown[nr < kTracked ? nr : kTrac
 
 extern "C" int64_t hvrt_syscall(hv_syscall_frame* f) {
   hvrt::hv::Stats().syscalls++;
+  hvrt::sched::Tick();  // fairness: may run other threads first
   const hvrt::shim::Syscall* s = hvrt::shim::Lookup(f->nr);
   if (s == nullptr) return hvrt::shim::Unknown(*f);
   return s->handler(*f);

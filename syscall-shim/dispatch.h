@@ -6,8 +6,9 @@
 // app's stack; its result becomes the app's rax. hvrt registers the entry
 // with HV_CALL_REGISTER before the app starts.
 //
-// hvrt_syscall is single-threaded: it must not be entered again before it
-// returns (the runtime itself never makes a syscall, so it is not).
+// hvrt_syscall is entered by one thread at a time, but with green threads
+// (runtime/sched/) several threads may be suspended inside it at once, each
+// on its own stack; only the scheduler switches between them.
 //
 // Example (a backend stub, after saving the app's registers):
 //   hv_syscall_frame f = {rax, {rdi, rsi, rdx, r10, r8, r9}, rip, rsp, rflags};
@@ -25,6 +26,11 @@ namespace hvrt::shim {
 
 // Forgets the unknown-syscall counts (at boot).
 void Reset();
+
+// Counts (f) as unsupported and, with --verbose, names it to the host
+// (HV_CALL_UNSUPPORTED), like an unknown syscall; returns -ENOSYS. For rows
+// that decline on purpose (fork, execve) so that --verbose still says so.
+int64_t ReportUnsupported(const hv_syscall_frame& f);
 
 // How many times unknown syscall (nr) was made. Numbers from 512 up share
 // one count.

@@ -11,6 +11,7 @@
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
 #include "runtime/mm/vm.h"
+#include "runtime/sched/sched.h"
 #include "runtime/vfs/vfs.h"
 #include "syscall-shim/dispatch.h"
 
@@ -32,6 +33,7 @@ Launch Prepare(const hv_boot_info* bi) {
           static_cast<unsigned long>(info.free.start), static_cast<unsigned long>(info.free.size));
   process::Reset(info);
   signals::Reset();
+  sched::Reset();  // the app's main thread is tid 1
   shim::Reset();
   InitNative(info.backend);
 

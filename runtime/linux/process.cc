@@ -4,6 +4,7 @@
 #include "runtime/hv/cpu.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/mm/vm.h"
+#include "runtime/sched/sched.h"
 
 namespace hvrt::process {
 namespace {
@@ -11,7 +12,6 @@ namespace {
 constexpr uint64_t kInf = abi::kRLIM_INFINITY;
 
 constinit abi::Rlimit g_limits[abi::kRLIM_NLIMITS] = {};
-constinit Thread g_main = {};
 
 }  // namespace
 
@@ -23,7 +23,8 @@ void Reset(const hv_boot_info& bi) {
   g_limits[abi::kRLIMIT_STACK] = {bi.stack_size, bi.stack_size};  // it cannot grow
   g_limits[abi::kRLIMIT_CORE] = {0, kInf};
   g_limits[abi::kRLIMIT_RSS] = {kInf, kInf};
-  g_limits[abi::kRLIMIT_NPROC] = {1, 1};  // no fork
+  // Linux counts threads against RLIMIT_NPROC: the thread table's size.
+  g_limits[abi::kRLIMIT_NPROC] = {sched::kMaxThreads, sched::kMaxThreads};
   g_limits[abi::kRLIMIT_NOFILE] = {1024, 1024};
   g_limits[abi::kRLIMIT_MEMLOCK] = {8 << 20, 8 << 20};
   g_limits[abi::kRLIMIT_AS] = {kInf, kInf};
@@ -33,14 +34,11 @@ void Reset(const hv_boot_info& bi) {
   g_limits[abi::kRLIMIT_NICE] = {0, 0};
   g_limits[abi::kRLIMIT_RTPRIO] = {0, 0};
   g_limits[abi::kRLIMIT_RTTIME] = {kInf, kInf};
-  g_main = Thread{};
 }
 
 abi::Rlimit* Limit(uint32_t resource) {
   return resource < abi::kRLIM_NLIMITS ? &g_limits[resource] : nullptr;
 }
-
-Thread& MainThread() { return g_main; }
 
 void Exit(int32_t status, uint32_t flags) {
   hv_exit e = {status, flags, hv::Stats().unsupported_syscalls, mm::OutOfMemoryCount()};

@@ -1,8 +1,9 @@
 // File: runtime/linux/process.h
 //
-// The one process the guest runs: its ids, resource limits, the main
-// thread's set_tid_address/set_robust_list registrations, and how it ends.
-// Single-threaded in this version: pid == tid == 1, parent 0 (like init).
+// The one process the guest runs: its ids, resource limits, and how it
+// ends. pid 1 (the main thread's tid), parent 0 (like init). Its threads,
+// and their set_tid_address/set_robust_list registrations, are
+// runtime/sched/'s.
 //
 // Example:
 //   hvrt::process::Reset(boot_info);
@@ -19,23 +20,15 @@ namespace hvrt::process {
 
 inline constexpr int64_t kPid = 1;
 inline constexpr int64_t kParentPid = 0;
-inline constexpr int64_t kTid = 1;
+inline constexpr int64_t kMainTid = 1;
 
-struct Thread {
-  uint64_t clear_child_tid = 0;  // set_tid_address(2); used once threads exist
-  uint64_t robust_list = 0;      // set_robust_list(2) head
-};
-
-// Sets the limits from (bi) (RLIMIT_STACK is the stack hvrun gave the app)
-// and forgets the thread registrations.
+// Sets the limits from (bi) (RLIMIT_STACK is the stack hvrun gave the app).
 void Reset(const hv_boot_info& bi);
 
 // The current limit for (resource), or nullptr if it is not a Linux resource.
 // Limits can be lowered and are reported back; the runtime does not enforce
 // them (the stack and memory are bounded by what hvrun gave the guest).
 abi::Rlimit* Limit(uint32_t resource);
-
-Thread& MainThread();
 
 // Whether (pid) names this process: 0 (the caller) or its pid.
 inline bool IsSelf(int64_t pid) { return pid == 0 || pid == kPid; }

@@ -8,6 +8,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -47,6 +48,10 @@ void DropLink(uint32_t ino) {
 int64_t MkdirAt(int32_t dirfd, uint64_t path, uint64_t mode) {
   vfs::Lookup l;
   if (int64_t r = LookupArg(dirfd, path, false, &l); r < 0) return r;
+  if (l.host) {
+    uint32_t m = static_cast<uint32_t>(mode) & 07777 & ~vfs::Umask();
+    return hostfs::PathOp(HV_PATHOP_MKDIR, l, nullptr, m, 0, 0, 0, 0);
+  }
   if (int64_t r = CheckNewName(l); r < 0) return r;
   Inode* dir = tmpfs::Get(l.parent);
   uint32_t ino = tmpfs::NewInode(
@@ -68,6 +73,10 @@ int64_t Rmdir(int32_t dirfd, uint64_t path) {
   if (int64_t r = LookupArg(dirfd, path, false, &l); r < 0) return r;
   if (IsDot(l)) return -abi::kEINVAL;
   if (IsDotDot(l)) return -abi::kENOTEMPTY;
+  if (l.host) {
+    if (l.hlen == 0) return -abi::kEBUSY;  // the mount's root
+    return hostfs::PathOp(HV_PATHOP_RMDIR, l, nullptr, 0, 0, 0, 0, 0);
+  }
   Inode* n = tmpfs::Get(l.ino);
   if (n == nullptr) return -abi::kENOENT;
   if (!abi::IsDir(n->mode)) return -abi::kENOTDIR;
@@ -82,6 +91,10 @@ int64_t Rmdir(int32_t dirfd, uint64_t path) {
 int64_t Unlink(int32_t dirfd, uint64_t path) {
   vfs::Lookup l;
   if (int64_t r = LookupArg(dirfd, path, false, &l); r < 0) return r;
+  if (l.host) {
+    if (l.hlen == 0) return -abi::kEISDIR;  // the mount's root
+    return hostfs::PathOp(HV_PATHOP_UNLINK, l, nullptr, 0, 0, 0, 0, 0);
+  }
   Inode* n = tmpfs::Get(l.ino);
   if (n == nullptr) return -abi::kENOENT;
   if (abi::IsDir(n->mode)) return -abi::kEISDIR;
@@ -110,6 +123,14 @@ int64_t Rename(int32_t olddirfd, uint64_t oldpath, int32_t newdirfd, uint64_t ne
   vfs::Lookup to;
   if (int64_t r = LookupArg(olddirfd, oldpath, false, &from); r < 0) return r;
   if (int64_t r = LookupArg(newdirfd, newpath, false, &to); r < 0) return r;
+  if (from.host || to.host) {
+    if (!from.host || !to.host || from.mount != to.mount) return -abi::kEXDEV;
+    // A mount's root, or a path ending in "." or "..": Linux's EBUSY.
+    if (from.hlen == 0 || to.hlen == 0 || IsDot(from) || IsDotDot(from) || IsDot(to) ||
+        IsDotDot(to))
+      return -abi::kEBUSY;
+    return hostfs::PathOp(HV_PATHOP_RENAME, from, &to, 0, 0, 0, 0, static_cast<uint32_t>(flags));
+  }
   if (from.len == 0 || IsDot(from) || IsDotDot(from)) return -abi::kEBUSY;
   if ((flags & abi::kRENAME_NOREPLACE) != 0 && to.ino != 0) return -abi::kEEXIST;
   if (to.len == 0 || IsDot(to) || IsDotDot(to)) return -abi::kEBUSY;
@@ -157,14 +178,30 @@ int64_t LinkAt(int32_t olddirfd, uint64_t oldpath, int32_t newdirfd, uint64_t ne
   const char* path;
   if (int64_t r = user::Path(oldpath, &path); r < 0) return r;
   uint32_t ino;
-  if (int64_t r = vfs::ResolveExisting(olddirfd, path, (flags & abi::kAT_SYMLINK_FOLLOW) != 0,
-                                       (flags & abi::kAT_EMPTY_PATH) != 0, &ino);
-      r < 0)
-    return r;
+  vfs::Lookup from;
+  int64_t found = vfs::ResolveExisting(olddirfd, path, (flags & abi::kAT_SYMLINK_FOLLOW) != 0,
+                                       (flags & abi::kAT_EMPTY_PATH) != 0, &ino, &from);
+  if (found < 0) return found;
   vfs::Lookup to;
   if (int64_t r = LookupArg(newdirfd, newpath, false, &to); r < 0) return r;
-  if (to.ino != 0) return -abi::kEEXIST;
   Inode* n = tmpfs::Get(ino);
+  if (found == vfs::kOnHost || to.host || (n != nullptr && hostfs::IsHost(*n))) {
+    // AT_EMPTY_PATH of a host fd is not supported (the host has no linkat
+    // of a handle): -EXDEV, as for any other pair that is not one mount.
+    if (found != vfs::kOnHost) return -abi::kEXDEV;
+    if ((flags & abi::kAT_SYMLINK_FOLLOW) != 0) {
+      // The host's link never follows the old path's final symlink, and the
+      // guest must not follow it (hostfs.h). So: the target must resolve
+      // beneath the mount (else its error, e.g. -EACCES for an escape), and
+      // a symlink there is -EXDEV (not linked through); anything else links.
+      abi::Stat st;
+      if (int64_t r = hostfs::Stat(from, false, &st); r < 0) return r;
+      if (int64_t r = hostfs::Stat(from, true, &st); r < 0) return r;
+      if (abi::IsLnk(st.st_mode)) return -abi::kEXDEV;
+    }
+    return hostfs::PathOp(HV_PATHOP_LINK, from, &to, 0, 0, 0, 0, 0);
+  }
+  if (to.ino != 0) return -abi::kEEXIST;
   Inode* to_dir = tmpfs::Get(to.parent);
   if (n->dev != to_dir->dev) return -abi::kEXDEV;
   if (abi::IsDir(n->mode)) return -abi::kEPERM;
@@ -184,6 +221,9 @@ int64_t SymlinkAt(uint64_t target_addr, int32_t newdirfd, uint64_t newpath) {
   if (int64_t r = LookupArg(newdirfd, newpath, false, &l); r < 0) return r;
   uint64_t len = StrLen(target);
   if (len == 0) return -abi::kENOENT;
+  // On a host mount the link text is stored as given; the host resolves it
+  // (beneath the mount) whenever a path goes through it.
+  if (l.host) return hostfs::Symlink(target, len, l);
   if (int64_t r = CheckNewName(l); r < 0) return r;
   Inode* dir = tmpfs::Get(l.parent);
   uint32_t ino = tmpfs::NewInode(tmpfs::Kind::kTmpfs, abi::kS_IFLNK | 0777, dir->dev);
@@ -204,9 +244,16 @@ int64_t ReadLinkAt(int32_t dirfd, uint64_t path_addr, uint64_t buf, int32_t bufs
   if (int64_t r = user::Path(path_addr, &path); r < 0) return r;
   if (bufsiz <= 0) return -abi::kEINVAL;
   uint32_t ino;
-  if (int64_t r = vfs::ResolveExisting(dirfd, path, false, false, &ino); r < 0) return r;
+  vfs::Lookup host;
+  int64_t r = vfs::ResolveExisting(dirfd, path, false, false, &ino, &host);
+  if (r < 0) return r;
+  if (r == vfs::kOnHost) {
+    if (!user::RangeOk(buf, static_cast<uint64_t>(bufsiz))) return -abi::kEFAULT;
+    return hostfs::PathOp(HV_PATHOP_READLINK, host, nullptr, 0, 0, buf,
+                          static_cast<uint64_t>(bufsiz), 0);
+  }
   Inode* n = tmpfs::Get(ino);
-  if (!abi::IsLnk(n->mode)) return -abi::kEINVAL;
+  if (hostfs::IsHost(*n) || !abi::IsLnk(n->mode)) return -abi::kEINVAL;
   uint64_t len = n->size < static_cast<uint64_t>(bufsiz) ? n->size : static_cast<uint64_t>(bufsiz);
   if (int64_t r = user::CopyOut(buf, reinterpret_cast<const void*>(n->data), len); r < 0) return r;
   return static_cast<int64_t>(len);
@@ -306,6 +353,9 @@ int64_t sys_getdents64(hv_syscall_frame& f) {
   uint64_t buf = f.args[1];
   uint64_t cap = static_cast<uint32_t>(f.args[2]);
   if (!user::RangeOk(buf, cap)) return -abi::kEFAULT;
+  // A host directory: the host's records (Linux's format) from its handle's
+  // own position (hostfs.h).
+  if (hostfs::IsHost(*dir)) return hostfs::Getdents(*dir, buf, cap);
   if (dir->nlink == 0) return 0;  // removed: Linux lists nothing
   uint64_t used = 0;
   for (uint64_t pos = file->offset; pos < dir->size + 2; pos++) {
@@ -369,7 +419,12 @@ int64_t sys_chdir(hv_syscall_frame& f) {
   const char* path;
   if (int64_t r = user::Path(f.args[0], &path); r < 0) return r;
   uint32_t ino;
-  if (int64_t r = vfs::ResolveExisting(abi::kAT_FDCWD, path, true, false, &ino); r < 0) return r;
+  vfs::Lookup host;
+  int64_t r = vfs::ResolveExisting(abi::kAT_FDCWD, path, true, false, &ino, &host);
+  if (r < 0) return r;
+  if (r == vfs::kOnHost) {
+    if (int64_t d = hostfs::DirInode(host, &ino); d < 0) return d;
+  }
   if (!abi::IsDir(tmpfs::Get(ino)->mode)) return -abi::kENOTDIR;
   vfs::SetCwd(ino);
   return 0;

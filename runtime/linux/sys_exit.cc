@@ -1,14 +1,16 @@
-// Ending the app: the guest ends with it (HV_CALL_EXIT).
+// Ending a thread, or the app: the guest ends with the app (HV_CALL_EXIT).
 #include "runtime/linux/process.h"
 #include "runtime/linux/syscalls.h"
+#include "runtime/sched/sched.h"
 
 namespace hvrt {
 
-// Exit implements Linux syscall exit(2). With one thread, ending the thread
-// ends the process, as exit_group does.
-int64_t sys_exit(hv_syscall_frame& f) { process::Exit(Int(f.args[0]) & 0xff, 0); }
+// Exit implements Linux syscall exit(2): ends the calling thread only
+// (clearing and waking its CLONE_CHILD_CLEARTID word, for pthread_join).
+// When the last thread exits the process ends with its status, as on Linux.
+int64_t sys_exit(hv_syscall_frame& f) { sched::ExitThread(Int(f.args[0]) & 0xff); }
 
-// ExitGroup implements Linux syscall exit_group(2).
+// ExitGroup implements Linux syscall exit_group(2): every thread ends.
 int64_t sys_exit_group(hv_syscall_frame& f) { process::Exit(Int(f.args[0]) & 0xff, 0); }
 
 }  // namespace hvrt

@@ -1,9 +1,11 @@
-// Process and user ids. One process, one thread: pid == tid == 1 and the
-// parent is 0, like init. The user and group are the ones hvrun was told to
-// report (boot_info.uid/gid); real == effective.
+// Process and user ids. One process: pid 1, the main thread's tid, and the
+// parent is 0, like init; other threads have tids from 2 up. The user and
+// group are the ones hvrun was told to report (boot_info.uid/gid); real ==
+// effective.
 #include "runtime/boot/boot_info.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/syscalls.h"
+#include "runtime/sched/sched.h"
 
 namespace hvrt {
 
@@ -14,7 +16,7 @@ int64_t sys_getpid(hv_syscall_frame&) { return process::kPid; }
 int64_t sys_getppid(hv_syscall_frame&) { return process::kParentPid; }
 
 // Gettid implements Linux syscall gettid(2).
-int64_t sys_gettid(hv_syscall_frame&) { return process::kTid; }
+int64_t sys_gettid(hv_syscall_frame&) { return sched::CurrentTid(); }
 
 // Getuid implements Linux syscall getuid(2).
 int64_t sys_getuid(hv_syscall_frame&) { return boot::Info().uid; }

@@ -7,6 +7,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/mm/vm.h"
+#include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -22,13 +23,29 @@ int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int3
   vfs::File* file = vfs::FileOf(fd);
   if (file == nullptr) return -abi::kEBADF;
   tmpfs::Inode* n = vfs::InodeOf(*file);
-  if (n == nullptr || n->kind != tmpfs::Kind::kTmpfs || !abi::IsReg(n->mode)) return -abi::kENODEV;
+  bool host = n != nullptr && hostfs::IsHost(*n) && abi::IsReg(n->mode);
+  if (!host && (n == nullptr || n->kind != tmpfs::Kind::kTmpfs || !abi::IsReg(n->mode)))
+    return -abi::kENODEV;
   if ((file->flags & abi::kO_ACCMODE) == abi::kO_WRONLY) return -abi::kEACCES;
   bool shared = (flags & abi::kMAP_TYPE) != abi::kMAP_PRIVATE;
   if (shared && (prot & abi::kPROT_WRITE) != 0) return -abi::kENODEV;
   int64_t a = mm::Mmap(addr, len, prot, flags | abi::kMAP_ANONYMOUS, -1, off);
   if (a < 0) return a;
-  tmpfs::Read(*n, reinterpret_cast<void*>(a), len, off);
+  if (!host) {
+    tmpfs::Read(*n, reinterpret_cast<void*>(a), len, off);
+    return static_cast<int64_t>(a);
+  }
+  // A host file: read into the fresh pages until the end of the file (the
+  // host may return fewer bytes per call). Past the end stays zero.
+  for (uint64_t done = 0; done < len;) {
+    int64_t r = hostfs::Read(*n, static_cast<uint64_t>(a) + done, len - done, off + done);
+    if (r < 0) {
+      mm::Munmap(static_cast<uint64_t>(a), len);
+      return r;
+    }
+    if (r == 0) break;
+    done += static_cast<uint64_t>(r);
+  }
   return a;
 }
 

@@ -8,6 +8,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -76,6 +77,28 @@ int64_t Vectored(Transfer t, int32_t fd, uint64_t iov_addr, int32_t iovcnt, int6
   return static_cast<int64_t>(total);
 }
 
+// sendfile/copy_file_range from a host file: its bytes are not in guest
+// memory, so they go through a small static buffer, read then write
+// (runtime memory is guest memory, so the host fills it directly).
+int64_t CopyLoop(vfs::File& in, uint64_t* in_off, vfs::File& out, uint64_t* out_off, uint64_t len) {
+  static constinit char buf[16384] = {};
+  if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
+  uint64_t done = 0;
+  while (done < len) {
+    uint64_t n = len - done < sizeof buf ? len - done : sizeof buf;
+    uint64_t at = *in_off;
+    int64_t got = vfs::Read(in, reinterpret_cast<uint64_t>(buf), n, &at);
+    if (got <= 0) return done > 0 ? static_cast<int64_t>(done) : got;
+    int64_t r =
+        vfs::Write(out, reinterpret_cast<uint64_t>(buf), static_cast<uint64_t>(got), out_off);
+    if (r < 0) return done > 0 ? static_cast<int64_t>(done) : r;
+    *in_off += static_cast<uint64_t>(r);
+    done += static_cast<uint64_t>(r);
+    if (r < got) break;
+  }
+  return static_cast<int64_t>(done);
+}
+
 // sendfile/copy_file_range: file data goes straight from the source's pages
 // through vfs::Write (runtime memory is guest memory, so no bounce buffer).
 // Only tmpfs regular files can be sources. (*in_off) is advanced.
@@ -83,6 +106,8 @@ int64_t Splice(vfs::File& in, uint64_t* in_off, vfs::File& out, uint64_t* out_of
   tmpfs::Inode* src = vfs::InodeOf(in);
   if ((in.flags & abi::kO_ACCMODE) == abi::kO_WRONLY) return -abi::kEBADF;
   if ((out.flags & abi::kO_ACCMODE) == abi::kO_RDONLY) return -abi::kEBADF;
+  if (src != nullptr && src->kind == tmpfs::Kind::kHost && abi::IsReg(src->mode))
+    return CopyLoop(in, in_off, out, out_off, len);
   if (src == nullptr || src->kind != tmpfs::Kind::kTmpfs || !abi::IsReg(src->mode))
     return -abi::kEINVAL;
   if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
@@ -178,7 +203,8 @@ int64_t sys_lseek(hv_syscall_frame& f) {
   tmpfs::Inode* n = vfs::InodeOf(*file);
   int64_t off = static_cast<int64_t>(f.args[1]);
   int32_t whence = Int(f.args[2]);
-  if (n->kind != tmpfs::Kind::kTmpfs) {  // /dev/null, zero, random: always 0
+  if (n->kind != tmpfs::Kind::kTmpfs &&
+      n->kind != tmpfs::Kind::kHost) {  // /dev/null, zero, random: always 0
     if (whence < abi::kSEEK_SET || whence > abi::kSEEK_END) return -abi::kEINVAL;
     file->offset = 0;
     return 0;
@@ -192,12 +218,24 @@ int64_t sys_lseek(hv_syscall_frame& f) {
       base = static_cast<int64_t>(file->offset);
       break;
     case abi::kSEEK_END:
+      if (n->kind == tmpfs::Kind::kHost) {  // the host file's size now
+        abi::Stat st;
+        if (int64_t r = hostfs::Stat(*n, &st); r < 0) return r;
+        base = st.st_size;
+        break;
+      }
       base = static_cast<int64_t>(n->size);
       break;
     default:
       return -abi::kEINVAL;
   }
   if (abi::IsDir(n->mode) && whence != abi::kSEEK_SET) return -abi::kEINVAL;
+  if (abi::IsDir(n->mode) && n->kind == tmpfs::Kind::kHost) {  // see hostfs.h
+    if (off != 0) return -abi::kEINVAL;
+    if (int64_t r = hostfs::Rewind(*n); r < 0) return r;
+    file->offset = 0;
+    return 0;
+  }
   int64_t pos;
   if (__builtin_add_overflow(base, off, &pos)) return -abi::kEOVERFLOW;
   if (pos < 0) return -abi::kEINVAL;
@@ -234,7 +272,8 @@ int64_t sys_copy_file_range(hv_syscall_frame& f) {
   if (f.args[5] != 0) return -abi::kEINVAL;
   if ((out->flags & abi::kO_APPEND) != 0) return -abi::kEBADF;
   tmpfs::Inode* dst = vfs::InodeOf(*out);
-  if (dst == nullptr || dst->kind != tmpfs::Kind::kTmpfs || !abi::IsReg(dst->mode))
+  if (dst == nullptr || (dst->kind != tmpfs::Kind::kTmpfs && dst->kind != tmpfs::Kind::kHost) ||
+      !abi::IsReg(dst->mode))
     return abi::IsDir(dst != nullptr ? dst->mode : 0) ? -abi::kEISDIR : -abi::kEINVAL;
   uint64_t in_pos = 0;
   uint64_t out_pos = 0;

@@ -8,6 +8,7 @@
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/sched/sched.h"
 
 namespace hvrt {
 namespace {
@@ -107,22 +108,26 @@ int64_t sys_kill(hv_syscall_frame& f) {
   return SendToSelf(sig);
 }
 
-// Tkill implements Linux syscall tkill(2) for the one thread (tid 1).
+// Tkill implements Linux syscall tkill(2) for any live thread. Signals are
+// process-wide here (one mask, one action table), and a delivered one ends
+// the whole process, which is also what its default action does on Linux;
+// so a thread-directed signal is a process-directed one.
 int64_t sys_tkill(hv_syscall_frame& f) {
   int32_t tid = Int(f.args[0]);
   int32_t sig = Int(f.args[1]);
   if (tid <= 0 || (sig != 0 && !signals::Valid(sig))) return -abi::kEINVAL;
-  if (tid != process::kTid) return -abi::kESRCH;
+  if (!sched::Alive(tid)) return -abi::kESRCH;
   return SendToSelf(sig);
 }
 
-// Tgkill implements Linux syscall tgkill(2) for the one thread (1, 1).
+// Tgkill implements Linux syscall tgkill(2) for any live thread of this
+// process (see Tkill).
 int64_t sys_tgkill(hv_syscall_frame& f) {
   int32_t tgid = Int(f.args[0]);
   int32_t tid = Int(f.args[1]);
   int32_t sig = Int(f.args[2]);
   if (tgid <= 0 || tid <= 0 || (sig != 0 && !signals::Valid(sig))) return -abi::kEINVAL;
-  if (tgid != process::kPid || tid != process::kTid) return -abi::kESRCH;
+  if (tgid != process::kPid || !sched::Alive(tid)) return -abi::kESRCH;
   return SendToSelf(sig);
 }
 

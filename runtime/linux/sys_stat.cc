@@ -9,14 +9,17 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/console.h"
+#include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
 namespace {
 
-void FillStat(uint32_t ino, abi::Stat* st) {
+// 0 or -errno (host files: whatever the host's fstat says).
+int64_t FillStat(uint32_t ino, abi::Stat* st) {
   const tmpfs::Inode& n = *tmpfs::Get(ino);
   *st = abi::Stat{};
+  if (hostfs::IsHost(n)) return hostfs::Stat(n, st);
   if (n.kind == tmpfs::Kind::kConsole) {
     const hv_console_info& info = console::Info(n.stream);
     st->st_ino = info.ino;
@@ -26,7 +29,7 @@ void FillStat(uint32_t ino, abi::Stat* st) {
     st->st_gid = boot::Info().gid;
     st->st_rdev = info.rdev;
     st->st_blksize = info.is_tty != 0 ? 1024 : 4096;  // what Linux reports for a pty / a pipe
-    return;
+    return 0;
   }
   st->st_dev = n.dev;  // makedev(0, dev): anonymous devices, like tmpfs and proc
   st->st_ino = ino;
@@ -43,24 +46,37 @@ void FillStat(uint32_t ino, abi::Stat* st) {
   st->st_atim = n.atime;
   st->st_mtim = n.mtime;
   st->st_ctim = n.ctime;
+  return 0;
 }
 
 int64_t StatOut(uint32_t ino, uint64_t addr) {
   abi::Stat st;
-  FillStat(ino, &st);
+  if (int64_t r = FillStat(ino, &st); r < 0) return r;
   return user::CopyOut(addr, &st, sizeof st);
 }
 
-// fstatat's resolution: (flags) AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH,
-// AT_NO_AUTOMOUNT (nothing automounts).
-int64_t StatAt(int32_t dirfd, uint64_t path_addr, uint64_t flags, uint32_t* ino) {
+// fstatat: (flags) AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH, AT_NO_AUTOMOUNT
+// (nothing automounts). A host path is the host's stat (lstat for nofollow).
+int64_t StatAt(int32_t dirfd, uint64_t path_addr, uint64_t flags, abi::Stat* st) {
   constexpr uint64_t kKnown =
       abi::kAT_SYMLINK_NOFOLLOW | abi::kAT_NO_AUTOMOUNT | abi::kAT_EMPTY_PATH;
   if ((flags & ~kKnown) != 0) return -abi::kEINVAL;
   const char* path;
   if (int64_t r = user::Path(path_addr, &path); r < 0) return r;
-  return vfs::ResolveExisting(dirfd, path, (flags & abi::kAT_SYMLINK_NOFOLLOW) == 0,
-                              (flags & abi::kAT_EMPTY_PATH) != 0, ino);
+  uint32_t ino;
+  vfs::Lookup host;
+  bool nofollow = (flags & abi::kAT_SYMLINK_NOFOLLOW) != 0;
+  int64_t r =
+      vfs::ResolveExisting(dirfd, path, !nofollow, (flags & abi::kAT_EMPTY_PATH) != 0, &ino, &host);
+  if (r < 0) return r;
+  if (r == vfs::kOnHost) return hostfs::Stat(host, nofollow, st);
+  return FillStat(ino, st);
+}
+
+int64_t StatAtOut(int32_t dirfd, uint64_t path_addr, uint64_t flags, uint64_t addr) {
+  abi::Stat st;
+  if (int64_t r = StatAt(dirfd, path_addr, flags, &st); r < 0) return r;
+  return user::CopyOut(addr, &st, sizeof st);
 }
 
 // access/faccessat: (mode) F_OK or R_OK|W_OK|X_OK against the owner or
@@ -73,11 +89,17 @@ int64_t Access(int32_t dirfd, uint64_t path_addr, uint64_t mode, uint64_t flags)
   const char* path;
   if (int64_t r = user::Path(path_addr, &path); r < 0) return r;
   uint32_t ino;
-  if (int64_t r = vfs::ResolveExisting(dirfd, path, (flags & abi::kAT_SYMLINK_NOFOLLOW) == 0,
-                                       (flags & abi::kAT_EMPTY_PATH) != 0, &ino);
-      r < 0)
-    return r;
+  vfs::Lookup host;
+  int64_t r = vfs::ResolveExisting(dirfd, path, (flags & abi::kAT_SYMLINK_NOFOLLOW) == 0,
+                                   (flags & abi::kAT_EMPTY_PATH) != 0, &ino, &host);
+  if (r < 0) return r;
+  // Host files: the host's access(2) (hvrun's own uid, EROFS on :ro).
+  if (r == vfs::kOnHost)
+    return hostfs::PathOp(HV_PATHOP_ACCESS, host, nullptr, static_cast<uint32_t>(mode), 0, 0, 0, 0);
   const tmpfs::Inode& n = *tmpfs::Get(ino);
+  if (hostfs::IsHost(n)) {  // AT_EMPTY_PATH on a host fd: what it is, not its rights
+    return mode == abi::kF_OK ? 0 : -abi::kEACCES;
+  }
   if (mode == abi::kF_OK) return 0;
   if ((mode & abi::kW_OK) != 0 && n.dev == vfs::kDevProc && !abi::IsDir(n.mode))
     return -abi::kEACCES;
@@ -103,26 +125,16 @@ int64_t sys_fstat(hv_syscall_frame& f) {
 }
 
 // Stat implements Linux syscall stat(2).
-int64_t sys_stat(hv_syscall_frame& f) {
-  uint32_t ino;
-  if (int64_t r = StatAt(abi::kAT_FDCWD, f.args[0], 0, &ino); r < 0) return r;
-  return StatOut(ino, f.args[1]);
-}
+int64_t sys_stat(hv_syscall_frame& f) { return StatAtOut(abi::kAT_FDCWD, f.args[0], 0, f.args[1]); }
 
 // Lstat implements Linux syscall lstat(2).
 int64_t sys_lstat(hv_syscall_frame& f) {
-  uint32_t ino;
-  if (int64_t r = StatAt(abi::kAT_FDCWD, f.args[0], abi::kAT_SYMLINK_NOFOLLOW, &ino); r < 0)
-    return r;
-  return StatOut(ino, f.args[1]);
+  return StatAtOut(abi::kAT_FDCWD, f.args[0], abi::kAT_SYMLINK_NOFOLLOW, f.args[1]);
 }
 
 // Newfstatat implements Linux syscall newfstatat(2) (fstatat).
 int64_t sys_newfstatat(hv_syscall_frame& f) {
-  uint32_t ino;
-  if (int64_t r = StatAt(Int(f.args[0]), f.args[1], static_cast<uint32_t>(f.args[3]), &ino); r < 0)
-    return r;
-  return StatOut(ino, f.args[2]);
+  return StatAtOut(Int(f.args[0]), f.args[1], static_cast<uint32_t>(f.args[3]), f.args[2]);
 }
 
 // Statx implements Linux syscall statx(2): the basic fields, whatever
@@ -133,10 +145,8 @@ int64_t sys_statx(hv_syscall_frame& f) {
   constexpr uint64_t kSyncType = 0x6000;  // AT_STATX_FORCE_SYNC | DONT_SYNC
   if ((flags & kSyncType) == kSyncType) return -abi::kEINVAL;
   if ((static_cast<uint32_t>(f.args[3]) & 0x80000000u) != 0) return -abi::kEINVAL;  // reserved
-  uint32_t ino;
-  if (int64_t r = StatAt(Int(f.args[0]), f.args[1], flags & ~kSyncType, &ino); r < 0) return r;
   abi::Stat st;
-  FillStat(ino, &st);
+  if (int64_t r = StatAt(Int(f.args[0]), f.args[1], flags & ~kSyncType, &st); r < 0) return r;
   abi::Statx sx = {};
   sx.stx_mask = abi::kSTATX_BASIC_STATS;
   sx.stx_blksize = static_cast<uint32_t>(st.st_blksize);

@@ -1,11 +1,14 @@
-// Thread setup calls a libc makes at start: TLS base, tid address, robust
-// futex list, rseq.
+// Threads: creating them (clone, clone3: threads only, no fork), and the
+// setup calls a libc makes per thread: TLS base, tid address, robust futex
+// list, rseq. Scheduling is runtime/sched/.
 #include "runtime/hv/cpu.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/sched/sched.h"
+#include "syscall-shim/dispatch.h"
 
 namespace hvrt {
 
@@ -39,21 +42,82 @@ int64_t sys_arch_prctl(hv_syscall_frame& f) {
 // SetTidAddress implements Linux syscall set_tid_address(2): remembers the
 // address and returns the tid.
 int64_t sys_set_tid_address(hv_syscall_frame& f) {
-  process::MainThread().clear_child_tid = f.args[0];
-  return process::kTid;
+  sched::SetClearChildTid(f.args[0]);
+  return sched::CurrentTid();
 }
 
 // SetRobustList implements Linux syscall set_robust_list(2): remembers the
-// head. (It only matters when a thread dies holding a lock; with one thread
-// the whole guest ends then.)
+// head for the calling thread. It is not walked when a thread exits (robust
+// mutexes held by a dying thread are not marked FUTEX_OWNER_DIED).
 int64_t sys_set_robust_list(hv_syscall_frame& f) {
   if (f.args[1] != abi::kROBUST_LIST_HEAD_SIZE) return -abi::kEINVAL;
-  process::MainThread().robust_list = f.args[0];
+  sched::SetRobustList(f.args[0]);
   return 0;
 }
 
 // Rseq implements Linux syscall rseq(2) by declining it: -ENOSYS, on
 // purpose. glibc then runs without restartable sequences (its fallback).
 int64_t sys_rseq(hv_syscall_frame&) { return -abi::kENOSYS; }
+
+namespace {
+
+// The flags a thread may be created with (glibc's pthread_create uses all
+// but CLONE_CHILD_SETTID and CLONE_DETACHED, which Linux ignores).
+constexpr uint64_t kThreadFlags =
+    abi::kCLONE_VM | abi::kCLONE_FS | abi::kCLONE_FILES | abi::kCLONE_SIGHAND | abi::kCLONE_THREAD |
+    abi::kCLONE_SYSVSEM | abi::kCLONE_SETTLS | abi::kCLONE_PARENT_SETTID |
+    abi::kCLONE_CHILD_CLEARTID | abi::kCLONE_CHILD_SETTID | abi::kCLONE_DETACHED;
+
+int64_t CloneThread(hv_syscall_frame& f, const sched::CloneRequest& r) {
+  // A new process (fork, vfork, posix_spawn's CLONE_VM|CLONE_VFORK) cannot
+  // exist in one guest: -ENOSYS, reported like an unknown syscall so that
+  // `hvrun --verbose` names it.
+  // Linux's own rules first: CLONE_THREAD needs CLONE_SIGHAND, which needs
+  // CLONE_VM.
+  bool thread = (r.flags & abi::kCLONE_THREAD) != 0;
+  if (thread && (r.flags & abi::kCLONE_SIGHAND) == 0) return -abi::kEINVAL;
+  if ((r.flags & abi::kCLONE_SIGHAND) != 0 && (r.flags & abi::kCLONE_VM) == 0) return -abi::kEINVAL;
+  if (!thread) return shim::ReportUnsupported(f);
+  if ((r.flags & ~(kThreadFlags | abi::kCSIGNAL)) != 0) return -abi::kEINVAL;
+  // The child needs its own stack: the parent's is in use below f.rsp.
+  if (r.stack_top == 0) return -abi::kEINVAL;
+  return sched::Clone(f, r);
+}
+
+}  // namespace
+
+// Clone implements Linux syscall clone(2) for threads (x86-64 argument
+// order: flags, stack, parent_tid, child_tid, tls). See CloneThread.
+int64_t sys_clone(hv_syscall_frame& f) {
+  sched::CloneRequest r = {f.args[0], f.args[1], f.args[2], f.args[3], f.args[4]};
+  return CloneThread(f, r);
+}
+
+// Clone3 implements Linux syscall clone3(2) for threads: struct clone_args
+// with the stack as (stack, stack_size). set_tid, cgroup: -EINVAL.
+int64_t sys_clone3(hv_syscall_frame& f) {
+  uint64_t size = f.args[1];
+  if (size < abi::kCLONE_ARGS_SIZE_VER0) return -abi::kEINVAL;
+  if (size > 4096) return -abi::kE2BIG;
+  abi::CloneArgs a = {};
+  uint64_t n = size < sizeof a ? size : sizeof a;
+  if (int64_t r = user::CopyIn(&a, f.args[0], n); r < 0) return r;
+  // pidfd matters only with CLONE_PIDFD (refused below), as on Linux: glibc
+  // leaves a stale value there.
+  if (a.set_tid != 0 || a.set_tid_size != 0 || a.cgroup != 0) return -abi::kEINVAL;
+  if ((a.stack == 0) != (a.stack_size == 0)) return -abi::kEINVAL;
+  if ((a.flags & abi::kCSIGNAL) != 0 || a.exit_signal > abi::kCSIGNAL) return -abi::kEINVAL;
+  sched::CloneRequest r = {a.flags | a.exit_signal, a.stack + a.stack_size, a.parent_tid,
+                           a.child_tid, a.tls};
+  return CloneThread(f, r);
+}
+
+// Fork, Vfork, Execve and Execveat implement Linux syscalls fork(2),
+// vfork(2), execve(2) and execveat(2) by declining them: the guest is one
+// process (issue 4). -ENOSYS, reported as unsupported under --verbose.
+int64_t sys_fork(hv_syscall_frame& f) { return shim::ReportUnsupported(f); }
+int64_t sys_vfork(hv_syscall_frame& f) { return shim::ReportUnsupported(f); }
+int64_t sys_execve(hv_syscall_frame& f) { return shim::ReportUnsupported(f); }
+int64_t sys_execveat(hv_syscall_frame& f) { return shim::ReportUnsupported(f); }
 
 }  // namespace hvrt

@@ -2,9 +2,11 @@
 // vDSO (the app has no AT_SYSINFO_EHDR, so libc makes these syscalls).
 #include "runtime/hv/clock.h"
 #include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/time.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/sched/sched.h"
 
 namespace hvrt {
 namespace {
@@ -21,7 +23,45 @@ abi::Timespec ToTimespec(int64_t ns) {
   return ts;
 }
 
+// Sleeps the calling thread (others run; with none runnable the guest waits
+// in hvrun) until the timespec at (req) has passed on (clock_id): relative,
+// or (absolute) a time on that clock. Returns 0, -EINVAL, -EFAULT. Nothing
+// interrupts a sleep (no signal handlers run), so rem is never written.
+int64_t Sleep(int32_t clock_id, bool absolute, uint64_t req) {
+  abi::Timespec ts;
+  if (int64_t r = user::CopyIn(&ts, req, sizeof ts); r < 0) return r;
+  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= kNsPerSec) return -abi::kEINVAL;
+  int64_t now;
+  if (int64_t r = clock::Read(clock_id, &now); r < 0) return r;
+  int64_t span =
+      ts.tv_sec > (INT64_MAX / kNsPerSec) - 1 ? INT64_MAX / 2 : ts.tv_sec * kNsPerSec + ts.tv_nsec;
+  if (absolute) span -= now;  // the distance to that time, measured on its clock
+  if (span <= 0) return 0;
+  int64_t mono = static_cast<int64_t>(clock::MonotonicNs());
+  sched::Block(0, 0, mono + span);
+  return 0;
+}
+
 }  // namespace
+
+// Nanosleep implements Linux syscall nanosleep(2) on CLOCK_MONOTONIC.
+int64_t sys_nanosleep(hv_syscall_frame& f) {
+  return Sleep(abi::kCLOCK_MONOTONIC, false, f.args[0]);
+}
+
+// ClockNanosleep implements Linux syscall clock_nanosleep(2), TIMER_ABSTIME
+// included, on CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME and
+// CLOCK_TAI; other clocks are -EINVAL (CPU-time clocks: Linux too, mostly).
+int64_t sys_clock_nanosleep(hv_syscall_frame& f) {
+  int32_t id = Int(f.args[0]);
+  if (id != abi::kCLOCK_REALTIME && id != abi::kCLOCK_MONOTONIC && id != abi::kCLOCK_BOOTTIME &&
+      id != abi::kCLOCK_TAI) {
+    return -abi::kEINVAL;
+  }
+  int32_t flags = Int(f.args[1]);
+  if ((flags & ~abi::kTIMER_ABSTIME) != 0) return -abi::kEINVAL;
+  return Sleep(id, (flags & abi::kTIMER_ABSTIME) != 0, f.args[2]);
+}
 
 // ClockGettime implements Linux syscall clock_gettime(2).
 int64_t sys_clock_gettime(hv_syscall_frame& f) {

@@ -51,6 +51,9 @@ int64_t sys_fcntl(hv_syscall_frame& f);
 int64_t sys_flock(hv_syscall_frame& f);
 int64_t sys_pipe(hv_syscall_frame& f);
 int64_t sys_pipe2(hv_syscall_frame& f);
+// sys_poll.cc
+int64_t sys_poll(hv_syscall_frame& f);
+int64_t sys_ppoll(hv_syscall_frame& f);
 // sys_dir.cc
 int64_t sys_mkdir(hv_syscall_frame& f);
 int64_t sys_mkdirat(hv_syscall_frame& f);
@@ -99,6 +102,8 @@ int64_t sys_clock_gettime(hv_syscall_frame& f);
 int64_t sys_clock_getres(hv_syscall_frame& f);
 int64_t sys_gettimeofday(hv_syscall_frame& f);
 int64_t sys_time(hv_syscall_frame& f);
+int64_t sys_nanosleep(hv_syscall_frame& f);
+int64_t sys_clock_nanosleep(hv_syscall_frame& f);
 // sys_identity.cc
 int64_t sys_getpid(hv_syscall_frame& f);
 int64_t sys_getppid(hv_syscall_frame& f);
@@ -115,6 +120,12 @@ int64_t sys_arch_prctl(hv_syscall_frame& f);
 int64_t sys_set_tid_address(hv_syscall_frame& f);
 int64_t sys_set_robust_list(hv_syscall_frame& f);
 int64_t sys_rseq(hv_syscall_frame& f);
+int64_t sys_clone(hv_syscall_frame& f);
+int64_t sys_clone3(hv_syscall_frame& f);
+int64_t sys_fork(hv_syscall_frame& f);
+int64_t sys_vfork(hv_syscall_frame& f);
+int64_t sys_execve(hv_syscall_frame& f);
+int64_t sys_execveat(hv_syscall_frame& f);
 // sys_sched.cc
 int64_t sys_sched_yield(hv_syscall_frame& f);
 int64_t sys_sched_getaffinity(hv_syscall_frame& f);

@@ -8,6 +8,7 @@
 #include "runtime/linux/abi/mman.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/mm/vm.h"
+#include "runtime/vfs/hostfs.h"
 
 namespace hvrt::tmpfs {
 namespace {
@@ -58,6 +59,7 @@ uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev) {
 void MaybeRelease(uint32_t ino) {
   Inode* n = Get(ino);
   if (n == nullptr || n->nlink > 0 || n->opens > 0) return;
+  if (n->kind == Kind::kHost) hostfs::Release(*n);  // its host handle, if any
   // Console and device inodes are never named by a directory that can drop
   // them, so only tmpfs files and pipes get here.
   if (n->data != 0) mm::Munmap(n->data, n->cap);  // zeroes and frees the pages

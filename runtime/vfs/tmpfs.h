@@ -49,6 +49,7 @@ enum class Kind : uint8_t {
   kConsole,  // hvrun's stdin/stdout/stderr (stream): runtime/vfs/console.h
   kPipe,     // pipe2(): a ring in the data extent
   kFdAlias,  // /dev/stdin, stdout, stderr: a link to whatever fd (stream) is
+  kHost,     // a host mount's directory or an open host file: runtime/vfs/hostfs.h
 };
 
 struct Inode {

@@ -10,6 +10,7 @@
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/vfs/console.h"
+#include "runtime/vfs/hostfs.h"
 
 namespace hvrt::vfs {
 namespace {
@@ -29,6 +30,13 @@ constinit uint32_t g_cwd = 0;
 constinit uint32_t g_umask = 022;
 // getcwd's scratch: static, not on the app's stack (it can be PATH_MAX).
 constinit char g_path[boot::kPathMax] = {};
+// Host mounts: each one's root inode, by boot mount index (hostfs.h).
+constexpr uint32_t kMaxMounts = 256;  // the index is kept in Inode::stream
+constinit uint32_t g_mount_root[kMaxMounts] = {};
+// Lookup::hpath's buffers: two, used in turn, so that rename and link can
+// hold a lookup of each path at once.
+constinit char g_hpath[2][HV_PATH_MAX + 1] = {};
+constinit uint32_t g_hslot = 0;
 
 // Makes (name) in directory (dir) a new inode; returns it or 0 (boot only:
 // the table and memory are fresh, so a failure is a runtime bug).
@@ -122,6 +130,62 @@ void BuildTree() {
   SetText(Make(proc, "meminfo", Kind::kTmpfs, abi::kS_IFREG | 0444, kDevProc), text, len);
 }
 
+// Mounts each boot mount at its guest path, making the directories on the
+// way in the guest tree (with the mode mkdir -p gives). The mount point
+// becomes a kHost inode; whatever was below it is hidden, as on Linux. A
+// path that runs through another host mount cannot be made in the guest
+// tree: that mount is skipped (its parent mount's host directory shows).
+void MountHosts() {
+  const hv_boot_info& bi = boot::Info();
+  const hv_mount* mounts = reinterpret_cast<const hv_mount*>(bi.mounts);
+  uint32_t count = bi.mount_count < kMaxMounts ? bi.mount_count : kMaxMounts;
+  for (uint32_t i = 0; i < count; i++) {
+    const char* p = reinterpret_cast<const char*>(mounts[i].guest_path);
+    uint32_t cur = g_root;
+    bool ok = true;
+    while (ok) {
+      while (*p == '/') p++;
+      if (*p == '\0') break;
+      const char* name = p;
+      while (*p != '\0' && *p != '/') p++;
+      uint64_t len = static_cast<uint64_t>(p - name);
+      Inode* dir = tmpfs::Get(cur);
+      if (dir == nullptr || dir->kind != Kind::kTmpfs || !abi::IsDir(dir->mode) ||
+          len > tmpfs::kNameMax) {
+        ok = false;
+        break;
+      }
+      uint32_t next;
+      if (len == 1 && name[0] == '.') {
+        next = cur;
+      } else if (len == 2 && name[0] == '.' && name[1] == '.') {
+        next = dir->parent;
+      } else {
+        next = tmpfs::DirLookup(*dir, name, len);
+        if (next == 0) {
+          next = tmpfs::NewInode(Kind::kTmpfs, abi::kS_IFDIR | 0755, dir->dev);
+          Inode* n = tmpfs::Get(next);
+          if (n == nullptr || tmpfs::DirAdd(*dir, name, len, next) < 0) {
+            ok = false;
+            break;
+          }
+          n->uid = n->gid = 0;
+          n->parent = cur;
+          dir->nlink++;
+        }
+      }
+      cur = next;
+    }
+    Inode* n = tmpfs::Get(cur);
+    if (!ok || n == nullptr || cur == g_root || n->kind != Kind::kTmpfs || !abi::IsDir(n->mode))
+      continue;
+    n->kind = Kind::kHost;
+    n->mountpoint = true;
+    n->stream = static_cast<uint8_t>(i);
+    g_mount_root[i] = cur;
+  }
+}
+
 // The lowest closed fd >= (min), or -EMFILE.
 int32_t FreeFd(int32_t min) {
   for (int32_t fd = min < 0 ? 0 : min; fd < kMaxFds; fd++) {
@@ -161,6 +225,80 @@ int64_t DirOf(int32_t dirfd, uint32_t* ino) {
   return 0;
 }
 
+int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out);
+
+// Walks the rest (p) of a path from kHost directory (cur) (a mount root or
+// a host directory fd/cwd): only lexically, since the host resolves the
+// result beneath the mount root (hostfs.h). "." is dropped and ".." removes
+// the previous component; ".." at the mount root leaves the mount for the
+// guest directory holding it, as on Linux.
+// (base, n) is where the walk starts, relative to mount (mount)'s root.
+int64_t HostWalkFrom(uint32_t mount, const char* base, uint64_t n, const char* p, bool follow,
+                     int* links, Lookup* out) {
+  char* buf = g_hpath[g_hslot];
+  g_hslot ^= 1;  // (base) may be the other buffer: a lookup from a symlink
+  if (n > HV_PATH_MAX) return -abi::kENAMETOOLONG;
+  if (n > 0) Copy(buf, base, n);
+  while (n > 0 && buf[n - 1] == '/') n--;
+  bool slash = false;
+  // The path's own last component when it is "." or "..": rmdir and rename
+  // refuse those (Lookup::name), whatever they normalize to.
+  const char* dot = nullptr;
+  uint64_t dot_len = 0;
+  for (;;) {
+    while (*p == '/') {
+      p++;
+      slash = true;
+    }
+    if (*p == '\0') break;
+    slash = false;
+    const char* name = p;
+    while (*p != '\0' && *p != '/') p++;
+    uint64_t len = static_cast<uint64_t>(p - name);
+    if (len > tmpfs::kNameMax) return -abi::kENAMETOOLONG;
+    bool is_dot = len == 1 && name[0] == '.';
+    bool is_dotdot = len == 2 && name[0] == '.' && name[1] == '.';
+    dot = is_dot || is_dotdot ? name : nullptr;
+    dot_len = len;
+    if (is_dot) continue;
+    if (is_dotdot) {
+      if (n == 0) {  // above the mount's root: back in the guest tree
+        while (*p == '/') p++;
+        const Inode* root = tmpfs::Get(g_mount_root[mount]);
+        if (root == nullptr) return -abi::kENOENT;
+        return Walk(root->parent, p, follow, links, out);
+      }
+      while (n > 0 && buf[n - 1] != '/') n--;
+      if (n > 0) n--;
+      continue;
+    }
+    if (n + 1 + len + 1 > HV_PATH_MAX) return -abi::kENAMETOOLONG;
+    if (n > 0) buf[n++] = '/';
+    Copy(buf + n, name, len);
+    n += len;
+  }
+  uint64_t last = n;  // the normalized path's last component: buf[last, n)
+  while (last > 0 && buf[last - 1] != '/') last--;
+  const char* final_name = dot != nullptr ? dot : buf + last;
+  uint64_t final_len = dot != nullptr ? dot_len : n - last;
+  // A trailing slash goes to the host too: it then requires a directory.
+  if (slash && n > 0) buf[n++] = '/';
+  buf[n] = '\0';
+  *out = Lookup{0, 0, final_name, final_len, slash};
+  out->host = true;
+  out->mount = mount;
+  out->hpath = buf;
+  out->hlen = static_cast<uint32_t>(n);
+  return 0;
+}
+
+int64_t HostWalk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) {
+  const Inode* d = tmpfs::Get(cur);
+  // The inode's own path (hostfs.h); none for the mount root.
+  return HostWalkFrom(d->stream, reinterpret_cast<const char*>(d->data), d->size, p, follow, links,
+                      out);
+}
+
 // Walks (p) from directory (cur); see Resolve. (links) counts symlinks
 // followed so far across the whole resolution. Recursive only through
 // symlinks (at most kMaxSymlinks deep), each frame small.
@@ -170,6 +308,7 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
     while (*p == '/') p++;
     Inode* dir = tmpfs::Get(cur);
     if (dir == nullptr) return -abi::kENOENT;
+    if (dir->kind == Kind::kHost) return HostWalk(cur, p, follow, links, out);
     if (*p == '\0') {  // "/" or a path of only slashes: the directory itself
       *out = Lookup{dir->parent, cur, p, 0, true};
       return 0;
@@ -221,10 +360,15 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
         if (slash && sub.ino != 0 && !abi::IsDir(tmpfs::Get(sub.ino)->mode)) return -abi::kENOTDIR;
         return 0;
       }
+      // A guest link into a host mount: the rest of the path is the host's.
+      if (sub.host) return HostWalkFrom(sub.mount, sub.hpath, sub.hlen, rest, follow, links, out);
       next = sub.ino;
       n = tmpfs::Get(next);
     }
     if (last) {
+      // A mount's root: the host's directory, not the guest's mount point.
+      if (n != nullptr && n->kind == Kind::kHost && n->mountpoint)
+        return HostWalk(next, rest, follow, links, out);
       if (slash && n != nullptr && !abi::IsDir(n->mode)) return -abi::kENOTDIR;
       *out = Lookup{cur, next, name, len, slash};
       return 0;
@@ -241,9 +385,11 @@ void Reset() {
   Fill(g_fds, 0, sizeof g_fds);
   Fill(g_files, 0, sizeof g_files);
   g_umask = 022;
+  Fill(g_mount_root, 0, sizeof g_mount_root);
   tmpfs::Reset();
   console::Reset();
   BuildTree();
+  MountHosts();
   for (int32_t fd = 0; fd < 3; fd++) {
     uint32_t ino = tmpfs::NewInode(Kind::kConsole, abi::kS_IFCHR | 0620, kDevConsole);
     Inode* n = tmpfs::Get(ino);
@@ -272,8 +418,8 @@ int64_t Resolve(int32_t dirfd, const char* path, bool follow, Lookup* out) {
   return Walk(start, path, follow, &links, out);
 }
 
-int64_t ResolveExisting(int32_t dirfd, const char* path, bool follow, bool empty_ok,
-                        uint32_t* ino) {
+int64_t ResolveExisting(int32_t dirfd, const char* path, bool follow, bool empty_ok, uint32_t* ino,
+                        Lookup* host) {
   if (*path == '\0' && empty_ok) {
     if (dirfd == abi::kAT_FDCWD) {
       *ino = g_cwd;
@@ -286,6 +432,11 @@ int64_t ResolveExisting(int32_t dirfd, const char* path, bool follow, bool empty
   }
   Lookup l;
   if (int64_t r = Resolve(dirfd, path, follow, &l); r < 0) return r;
+  if (l.host) {
+    *ino = 0;
+    *host = l;
+    return kOnHost;
+  }
   if (l.ino == 0) return -abi::kENOENT;
   *ino = l.ino;
   return 0;
@@ -309,6 +460,7 @@ int64_t Open(int32_t dirfd, const char* path, uint64_t flags, uint32_t mode) {
   Lookup l;
   bool follow = (flags & abi::kO_NOFOLLOW) == 0 && !excl;
   if (int64_t r = Resolve(dirfd, path, follow, &l); r < 0) return r;
+  if (l.host) return hostfs::Open(l, flags, mode);
   uint32_t ino = l.ino;
   if (ino == 0) {
     if (!create) return -abi::kENOENT;
@@ -450,6 +602,11 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       *off += r;
       return static_cast<int64_t>(r);
     }
+    case Kind::kHost: {
+      int64_t r = hostfs::Read(*n, buf, len, *off);
+      if (r > 0) *off += static_cast<uint64_t>(r);
+      return r;
+    }
     case Kind::kFree:
     case Kind::kFdAlias:  // only reachable as an O_PATH fd, refused above
       break;
@@ -497,6 +654,19 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       if (r < 0) return r;
       n->mtime = n->ctime = tmpfs::Now();
       *off = at + static_cast<uint64_t>(r);
+      return r;
+    }
+    case Kind::kHost: {
+      // O_APPEND: the host fd appends whatever the offset (hostfs.h); the
+      // offset then moves to the end, as Linux's does.
+      int64_t r = hostfs::Write(*n, buf, len, *off);
+      if (r < 0) return r;
+      abi::Stat st;
+      if ((f.flags & abi::kO_APPEND) != 0 && hostfs::Stat(*n, &st) >= 0) {
+        *off = static_cast<uint64_t>(st.st_size);
+      } else {
+        *off += static_cast<uint64_t>(r);
+      }
       return r;
     }
     case Kind::kFree:
@@ -553,6 +723,31 @@ int64_t PathOf(uint32_t ino, char* buf, uint64_t cap) {
   // Build from the end of g_path: "/name" for each ancestor's entry.
   uint64_t pos = sizeof g_path;
   uint32_t cur = ino;
+  if (const Inode* h = tmpfs::Get(ino); h != nullptr && h->kind == Kind::kHost) {
+    // A host directory: "/" + its path below the mount, then the mount
+    // root's own path in the guest tree.
+    if (h->size + 1 >= pos) return -abi::kENAMETOOLONG;
+    if (h->size > 0) {
+      pos -= h->size;
+      Copy(g_path + pos, reinterpret_cast<const void*>(h->data), h->size);
+      g_path[--pos] = '/';
+    }
+    cur = h->mountpoint ? ino : g_mount_root[h->stream];
+    const Inode* root = tmpfs::Get(cur);
+    if (root == nullptr) return -abi::kENOENT;
+    // The mount root's name in its parent, then the guest path above it.
+    const Inode* parent = tmpfs::Get(root->parent);
+    const tmpfs::DirRec* rec = nullptr;
+    for (uint64_t i = 0; parent != nullptr && i < parent->size; i++) {
+      if (tmpfs::DirAt(*parent, i).ino == cur) rec = &tmpfs::DirAt(*parent, i);
+    }
+    if (rec == nullptr) return -abi::kENOENT;
+    if (pos < rec->len + 1u) return -abi::kENAMETOOLONG;
+    pos -= rec->len;
+    Copy(g_path + pos, rec->name, rec->len);
+    g_path[--pos] = '/';
+    cur = root->parent;
+  }
   while (cur != g_root) {
     Inode* n = tmpfs::Get(cur);
     if (n == nullptr || n->nlink == 0) return -abi::kENOENT;

@@ -9,6 +9,7 @@
 //   /tmp   tmpfs (dev 2), mode 1777
 //   /dev   dev 3: null, zero, random, urandom (created files: -EACCES)
 //   /proc  dev 4: self/exe (link to the app path), cpuinfo, meminfo
+//   hvrun's -v mounts at their guest paths (runtime/vfs/hostfs.h)
 // Pipes are dev 5, the console fds dev 6. A rename or link across mounts is
 // -EXDEV, removing a mount point -EBUSY, as on Linux.
 //
@@ -51,13 +52,21 @@ struct File {
 
 // The outcome of resolving a path: the directory holding the last component
 // (parent), that component (name, len; len 0 for "/"), and what it names
-// (ino, 0 if nothing).
+// (ino, 0 if nothing). A path that ends inside a host mount (hostfs.h) has
+// (host) set instead: (mount) and the path relative to its root (hpath,
+// hlen; "" is the root), normalized lexically; parent and ino are 0 then.
+// (hpath) lives in a static buffer that the next-but-one Resolve reuses, so
+// rename and link can hold two lookups at once.
 struct Lookup {
   uint32_t parent;
   uint32_t ino;
   const char* name;
   uint64_t len;
   bool trailing_slash;  // the path ended in '/': the target must be a directory
+  bool host = false;
+  uint32_t mount = 0;
+  const char* hpath = nullptr;
+  uint32_t hlen = 0;
 };
 
 // Builds the tree and the console fds 0-2. Call after mm::Init.
@@ -74,8 +83,12 @@ tmpfs::Inode* InodeOf(const File& f);
 int64_t Resolve(int32_t dirfd, const char* path, bool follow, Lookup* out);
 
 // Resolves to an existing inode: 0 or -errno; sets (*ino). With
-// AT_EMPTY_PATH semantics when (empty_ok) and (path) is "": (dirfd)'s inode.
-int64_t ResolveExisting(int32_t dirfd, const char* path, bool follow, bool empty_ok, uint32_t* ino);
+// AT_EMPTY_PATH semantics when (empty_ok) and (path) is "": (dirfd)'s inode
+// (a kHost inode for a host fd). A path inside a host mount returns
+// kOnHost with the lookup in (*host): the host decides whether it exists.
+inline constexpr int64_t kOnHost = 1;
+int64_t ResolveExisting(int32_t dirfd, const char* path, bool follow, bool empty_ok, uint32_t* ino,
+                        Lookup* host);
 
 // open(2) semantics: returns the new fd or -errno.
 int64_t Open(int32_t dirfd, const char* path, uint64_t flags, uint32_t mode);

@@ -9,8 +9,11 @@
 // Parametrized by backend (hvtest::BackendsUnderTest(), one line per backend)
 // and by case (kCases below: program, args, env, stdin).
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <tuple>
 #include <vector>
 
@@ -30,7 +33,35 @@ struct Case {
   std::string expect_out;          // the native stdout must contain this
   bool compare_stderr = true;      // false where hvrun adds a report (crashes)
   std::vector<std::string> flags;  // extra hvrun flags
+  // Each run gets a fresh empty temp dir: natively "@DATA@" in args is its
+  // path; under hvrun it is mounted with -v DIR:/data and "@DATA@" is /data.
+  bool data_dir = false;
 };
+
+// A fresh empty directory, removed with everything in it when this goes.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = ::testing::TempDir() + "hv_data_XXXXXX";
+    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// (args) with "@DATA@" replaced by (dir).
+std::vector<std::string> WithDataDir(std::vector<std::string> args, const std::string& dir) {
+  for (std::string& a : args) {
+    if (a == "@DATA@") a = dir;
+  }
+  return args;
+}
 
 // gtest prints a case by its name, not its bytes.
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
@@ -115,6 +146,16 @@ const std::vector<Case>& Cases() {
       {.name = "dirs", .program = "dirs", .expect_out = "dirs: all ok"},
       {.name = "fds", .program = "fds", .expect_out = "fds: all ok"},
       {.name = "devs", .program = "devs", .expect_out = "devs: all ok"},
+      {.name = "mounted_files",
+       .program = "mounted_files",
+       .args = {"@DATA@"},
+       .expect_out = "mounted_files: done",
+       .data_dir = true},
+      {.name = "threads_basic", .program = "threads_basic", .expect_out = "threads_basic: all ok"},
+      {.name = "condvar", .program = "condvar", .expect_out = "condvar: all ok"},
+      {.name = "threads64", .program = "threads64", .expect_out = "threads64: all ok"},
+      {.name = "futex_timeout", .program = "futex_timeout", .expect_out = "futex_timeout: all ok"},
+      {.name = "threads_fpu", .program = "threads_fpu", .expect_out = "threads_fpu: all ok"},
       {.name = "abort",
        .program = "abort_prog",
        .expected_status = 134,
@@ -148,7 +189,8 @@ TEST_P(Native, RunsAsExpected) {
   const Case& c = GetParam();
   const std::string path = PathOf(c);
   ASSERT_TRUE(FileExists(path)) << path << " is not built";
-  RunResult native = RunNative(path, c.args, c.env, c.stdin_data);
+  TempDir data;
+  RunResult native = RunNative(path, WithDataDir(c.args, data.path()), c.env, c.stdin_data);
   ASSERT_TRUE(native.started && !native.timed_out) << native.Describe();
   EXPECT_EQ(native.ShellStatus(), c.expected_status) << native.Describe();
   EXPECT_NE(native.out.find(c.expect_out), std::string::npos)
@@ -169,12 +211,17 @@ TEST_P(Differential, MatchesNative) {
   ASSERT_TRUE(FileExists(path)) << path << " is not built";
   ASSERT_EQ(MissingHvrunBuild(), "");
 
-  RunResult native = RunNative(path, c.args, c.env, c.stdin_data);
+  TempDir native_data;
+  RunResult native = RunNative(path, WithDataDir(c.args, native_data.path()), c.env, c.stdin_data);
   ASSERT_TRUE(native.started && !native.timed_out) << native.Describe();
   ASSERT_EQ(native.ShellStatus(), c.expected_status) << "the native baseline itself is wrong\n"
                                                      << native.Describe();
 
-  RunResult guest = RunHvrun(backend, c.flags, path, c.args, c.env, c.stdin_data);
+  TempDir guest_data;
+  std::vector<std::string> flags = c.flags;
+  if (c.data_dir) flags.push_back("--volume=" + guest_data.path() + ":/data");
+  RunResult guest =
+      RunHvrun(backend, flags, path, WithDataDir(c.args, "/data"), c.env, c.stdin_data);
   ASSERT_TRUE(guest.started) << guest.Describe();
   ASSERT_FALSE(guest.timed_out) << guest.Describe();
   EXPECT_FALSE(guest.left_processes_behind) << guest.Describe();

@@ -294,7 +294,7 @@ TEST_F(Hostile, HelpExitsZeroAndNamesFlags) {
   ExpectNoCrash(r);
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
   std::string all = r.out + r.err;
-  for (const char* flag : {"--backend", "--memory", "-e", "--verbose"}) {
+  for (const char* flag : {"--backend", "--memory", "-e", "--verbose", "--volume"}) {
     EXPECT_NE(all.find(flag), std::string::npos) << "--help does not mention " << flag << "\n"
                                                  << r.Describe();
   }
@@ -337,13 +337,37 @@ TEST_F(Hostile, ManifestBadValuesNameTheLine) {
   }
 }
 
-// Mounts are in the schema but not implemented: refused, never ignored.
-TEST_F(Hostile, ManifestWithMountIs125) {
+// A manifest's mounts work like -v: the guest reads the mounted directory
+// (read-only here: writes are EROFS).
+TEST_F(Hostile, ManifestMountsWork) {
+  ASSERT_TRUE(WriteFile(Scratch("in.txt"), "from the host\n"));
   std::string path =
-      MakeFile("mount.textproto", "image: \"" + Hello() + "\"\nmounts { host_path: \"" + dir_ +
-                                      "\" guest_path: \"/data\" }\n");
-  RunResult r = RunHvrunRaw({"--backend=sim", "--manifest=" + path});
-  ExpectError(r, 125, "mounts .*not supported yet");
+      MakeFile("mount.textproto",
+               "image: \"" + ProgramPath("escape") + "\"\nargs: \"ro\"\nargs: \"/data\"\n" +
+                   "mounts { host_path: \"" + dir_ +
+                   "\" guest_path: \"/data\" read_only: true }\nbackend: BACKEND_SIM\n");
+  RunResult r = RunHvrunRaw({"--manifest=" + path});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("read in.txt: ok read 14 [from the host\n]"), std::string::npos)
+      << r.Describe();
+  EXPECT_NE(r.out.find("create new.txt: EROFS"), std::string::npos) << r.Describe();
+  EXPECT_FALSE(FileExists(Scratch("new.txt")));
+}
+
+TEST_F(Hostile, VolumeWithMissingHostDirIs125) {
+  RunResult r = RunHvrunRaw({"--backend=sim", "-v", Scratch("nonexistent") + ":/data", Hello()});
+  ExpectError(r, 125, "nonexistent");
+}
+
+TEST_F(Hostile, VolumeWithoutGuestPathIs125) {
+  RunResult r = RunHvrunRaw({"--backend=sim", "-v", dir_, Hello()});
+  ExpectError(r, 125, "-v");
+}
+
+TEST_F(Hostile, VolumeFlagWithoutValueIs125) {
+  RunResult r = RunHvrunRaw({"-v"});
+  ExpectError(r, 125, "-v needs HOST:GUEST");
 }
 
 TEST_F(Hostile, ManifestRunsLikeTheCommandLine) {

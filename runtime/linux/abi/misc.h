@@ -45,9 +45,35 @@ inline constexpr uint64_t kFUTEX_WAIT = 0;
 inline constexpr uint64_t kFUTEX_WAKE = 1;
 inline constexpr uint64_t kFUTEX_WAIT_BITSET = 9;
 inline constexpr uint64_t kFUTEX_WAKE_BITSET = 10;
+inline constexpr uint64_t kFUTEX_REQUEUE = 3;
+inline constexpr uint64_t kFUTEX_CMP_REQUEUE = 4;
 inline constexpr uint64_t kFUTEX_PRIVATE_FLAG = 128;
 inline constexpr uint64_t kFUTEX_CLOCK_REALTIME = 256;
 inline constexpr uint64_t kFUTEX_CMD_MASK = ~(kFUTEX_PRIVATE_FLAG | kFUTEX_CLOCK_REALTIME);
+
+// clone(2) flags (<linux/sched.h>).
+inline constexpr uint64_t kCSIGNAL = 0xff;
+inline constexpr uint64_t kCLONE_VM = 0x100;
+inline constexpr uint64_t kCLONE_FS = 0x200;
+inline constexpr uint64_t kCLONE_FILES = 0x400;
+inline constexpr uint64_t kCLONE_SIGHAND = 0x800;
+inline constexpr uint64_t kCLONE_VFORK = 0x4000;
+inline constexpr uint64_t kCLONE_THREAD = 0x10000;
+inline constexpr uint64_t kCLONE_SYSVSEM = 0x40000;
+inline constexpr uint64_t kCLONE_SETTLS = 0x80000;
+inline constexpr uint64_t kCLONE_PARENT_SETTID = 0x100000;
+inline constexpr uint64_t kCLONE_CHILD_CLEARTID = 0x200000;
+inline constexpr uint64_t kCLONE_DETACHED = 0x400000;
+inline constexpr uint64_t kCLONE_CHILD_SETTID = 0x1000000;
+// struct clone_args (clone3): the first version is 64 bytes.
+struct CloneArgs {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+  uint64_t set_tid, set_tid_size, cgroup;
+};
+inline constexpr uint64_t kCLONE_ARGS_SIZE_VER0 = 64;
+
+// clock_nanosleep(2) flags.
+inline constexpr int32_t kTIMER_ABSTIME = 1;
 
 // struct robust_list_head: three words.
 inline constexpr uint64_t kROBUST_LIST_HEAD_SIZE = 24;

@@ -247,12 +247,38 @@ TEST(Manifest, ToLaunchOptionsDefaults) {
   EXPECT_EQ(o->env, (std::vector<std::string>{"PATH=/bin"}));  // no second PATH
 }
 
-TEST(Manifest, MountsAreRefusedAtLaunch) {
+TEST(Manifest, MountsBecomeVolumes) {
   absl::StatusOr<RunManifest> m = ParseManifest(kGood, "good.textproto");
   ASSERT_TRUE(m.ok()) << m.status();
   absl::StatusOr<LaunchOptions> o = ToLaunchOptions(*m);
-  EXPECT_EQ(o.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(std::string(o.status().message()), HasSubstr("mounts (-v) are not supported yet"));
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->volumes, (std::vector<std::string>{"/data:/mnt:ro"}));
+}
+
+TEST(Manifest, VolumeFlagsAppendMounts) {
+  absl::StatusOr<RunManifest> m = ParseManifest(kGood, "good.textproto");
+  ASSERT_TRUE(m.ok()) << m.status();
+  ManifestFlags given;
+  given.volumes = {"/srv:/srv", "/in:/in:ro"};
+  ASSERT_TRUE(ApplyFlags(given, ManifestFlags(), &*m).ok());
+  absl::StatusOr<LaunchOptions> o = ToLaunchOptions(*m);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->volumes, (std::vector<std::string>{"/data:/mnt:ro", "/srv:/srv", "/in:/in:ro"}));
+  absl::StatusOr<RunManifest> back = ToManifest(*o);
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->mounts_size(), 3);
+  EXPECT_TRUE(back->mounts(2).read_only());
+  EXPECT_FALSE(back->mounts(1).read_only());
+}
+
+TEST(Manifest, BadVolumeIsRefused) {
+  RunManifest m;
+  for (const char* bad : {"/only-host", "/a:/b:rx", ":/b", "/a:/b:ro:x"}) {
+    ManifestFlags given;
+    given.volumes = {bad};
+    EXPECT_EQ(ApplyFlags(given, ManifestFlags(), &m).code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
 }
 
 TEST(Manifest, NoImageIsRefusedAtLaunch) {

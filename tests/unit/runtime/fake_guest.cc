@@ -32,9 +32,18 @@ size_t ArgSize(uint64_t nr) {
       return sizeof(hv_unsupported);
     case HV_CALL_CLOCK:
       return sizeof(hv_clock);
+    case HV_CALL_WAIT:
+      return sizeof(hv_wait);
+    case HV_CALL_FILE_OPEN:
+      return sizeof(hv_file_open);
     default:
       return 0;
   }
+}
+
+std::string PathOf(const hv_mount_path& at) {
+  return std::to_string(at.mount) + ":" +
+         std::string(reinterpret_cast<const char*>(at.path), at.len);
 }
 
 }  // namespace
@@ -74,6 +83,17 @@ FakeGuest::FakeGuest(GuestOptions o) : size_(o.memory_size) {
   boot_.app_phent = 56;
   boot_.strings = base_ + kStrings;
   boot_.strings_size = n;
+  // The mount table after the strings, then its paths (as hvrun/launch.cc).
+  uint64_t table = (base_ + kStrings + n + 7) & ~7ull;
+  uint64_t path = table + o.mounts.size() * sizeof(hv_mount);
+  for (size_t i = 0; i < o.mounts.size(); i++) {
+    hv_mount m = {path, 0, 0};
+    std::memcpy(reinterpret_cast<void*>(table + i * sizeof m), &m, sizeof m);
+    std::memcpy(reinterpret_cast<void*>(path), o.mounts[i].c_str(), o.mounts[i].size() + 1);
+    path += o.mounts[i].size() + 1;
+  }
+  boot_.mounts = table;
+  boot_.mount_count = static_cast<uint32_t>(o.mounts.size());
   boot_.argc = static_cast<uint32_t>(o.argv.size());
   boot_.envc = static_cast<uint32_t>(o.envp.size());
   boot_.stack_size = o.stack_size;
@@ -161,6 +181,21 @@ int64_t FakeGuest::Handle(uint64_t nr, uint64_t arg) {
       auto* c = reinterpret_cast<hv_clock*>(arg);
       c->ns = clock_ns[c->clock_id & 15];
       return 0;
+    }
+    case HV_CALL_FILE_OPEN:
+      host_paths.push_back(PathOf(reinterpret_cast<hv_file_open*>(arg)->at));
+      return file_result;
+    case HV_CALL_FILE_STAT: {
+      auto* st = reinterpret_cast<hv_file_stat*>(arg);
+      if (st->by_path != 0) host_paths.push_back(PathOf(st->at));
+      return file_result;
+    }
+    case HV_CALL_FILE_PATHOP: {
+      auto* op = reinterpret_cast<hv_file_pathop*>(arg);
+      std::string s = PathOf(op->at);
+      if (op->to.path != 0) s += " -> " + PathOf(op->to);
+      host_paths.push_back(s);
+      return file_result;
     }
     default:
       return 0;

@@ -50,7 +50,8 @@ struct GuestOptions {
   std::vector<std::string> argv = {"/bin/app", "--flag"};
   std::vector<std::string> envp = {"HOME=/", "LANG=C"};
   uint32_t flags = 0;
-  uint64_t tsc_hz = 1000000000;  // 1 GHz: mult 1, shift 0
+  uint64_t tsc_hz = 1000000000;     // 1 GHz: mult 1, shift 0
+  std::vector<std::string> mounts;  // guest paths of host mounts (boot info), by index
 };
 
 class FakeGuest {
@@ -98,6 +99,11 @@ class FakeGuest {
   int64_t discard_result = 0;       // HV_CALL_MEM_DISCARD's result
   int64_t console_info_result = 0;  // HV_CALL_CONSOLE_INFO's result
   int64_t clock_ns[16] = {};        // HV_CALL_CLOCK answers by clock id
+  // HV_CALL_FILE_{OPEN,STAT,PATHOP}: every path the guest sent, as
+  // "MOUNT:PATH" (and " -> MOUNT:PATH" for a second path); they answer
+  // (file_result).
+  std::vector<std::string> host_paths;
+  int64_t file_result = -2;  // -ENOENT
 
  private:
   static int64_t Entry(uint64_t nr, uint64_t arg);

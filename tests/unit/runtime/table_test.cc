@@ -34,6 +34,15 @@ const std::map<std::string, long>& HostNumbers() {
       N(readv),
       N(writev),
       N(sched_yield),
+      // Threads and (declined) process creation.
+      N(nanosleep),
+      N(clone),
+      N(fork),
+      N(vfork),
+      N(execve),
+      N(clock_nanosleep),
+      N(execveat),
+      N(clone3),
       N(mremap),
       N(madvise),
       N(getpid),
@@ -116,6 +125,8 @@ const std::map<std::string, long>& HostNumbers() {
       N(copy_file_range),
       N(statx),
       N(faccessat2),
+      N(poll),
+      N(ppoll),
   };
 #undef N
   return m;

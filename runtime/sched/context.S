@@ -1,0 +1,148 @@
+/*
+ * File: runtime/sched/context.S
+ *
+ * The scheduler's machine-level pieces (runtime/sched/sched.h): switching
+ * between two threads suspended inside hvrt_syscall, entering a new thread's
+ * app code, and saving/restoring the app's extended (x87/SSE/AVX) state.
+ *
+ * Why asm: a switch must control exactly which registers are saved and which
+ * stack it runs on; and the runtime is compiled -mgeneral-regs-only (the image
+ * check rejects vector/x87 instructions in compiled code), so xsave/xrstor
+ * live here, in the only functions check_image.sh allows them in
+ * (hvrt_xstate_save, hvrt_xstate_restore).
+ *
+ * Every routine runs at CPL3 on both backends (kvm: the trampoline's CPL3
+ * side; sim: an ordinary user process).
+ */
+  .text
+
+/*
+ * void hvrt_ctx_switch(uint64_t* save_rsp, uint64_t next_rsp)
+ * Saves the callee-saved registers and rflags on this stack, stores rsp in
+ * *save_rsp, loads next_rsp (a value stored by an earlier switch or enter)
+ * and pops the other thread's registers: it "returns" from that thread's own
+ * earlier call. Caller-saved registers need no saving (SysV ABI); the app's
+ * registers live in its backend stub frame, further up each stack.
+ */
+  .globl hvrt_ctx_switch
+  .type hvrt_ctx_switch, @function
+  .hidden hvrt_ctx_switch
+hvrt_ctx_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  pushfq
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  popfq
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size hvrt_ctx_switch, . - hvrt_ctx_switch
+
+/*
+ * [[noreturn]] void hvrt_ctx_enter(uint64_t* save_rsp, const hvrt_app_regs* r)
+ * Like hvrt_ctx_switch for the saving half (a later switch to *save_rsp
+ * returns from this call), then starts a thread that has never run: loads
+ * every general register from (r) and jumps to r->rip with r->rflags, on
+ * r->rsp. Layout of hvrt_app_regs (sched.h, checked there):
+ *   0 rax, 8 rbx, 16 rcx, 24 rdx, 32 rsi, 40 rdi, 48 rbp, 56 rsp,
+ *   64 r8 .. 120 r15, 128 rip, 136 rflags.
+ * The new thread's stack gets two words written just below its rsp (rip and
+ * rflags for popfq; ret), which is free stack by the ABI (the child has not
+ * run, and a fresh clone stack holds nothing below its top).
+ */
+  .globl hvrt_ctx_enter
+  .type hvrt_ctx_enter, @function
+  .hidden hvrt_ctx_enter
+hvrt_ctx_enter:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  pushfq
+  movq %rsp, (%rdi)
+  movq 56(%rsi), %rsp                 /* the new thread's stack */
+  pushq 128(%rsi)                     /* rip, for ret */
+  pushq 136(%rsi)                     /* rflags, for popfq */
+  movq 0(%rsi), %rax
+  movq 8(%rsi), %rbx
+  movq 16(%rsi), %rcx
+  movq 24(%rsi), %rdx
+  movq 40(%rsi), %rdi
+  movq 48(%rsi), %rbp
+  movq 64(%rsi), %r8
+  movq 72(%rsi), %r9
+  movq 80(%rsi), %r10
+  movq 88(%rsi), %r11
+  movq 96(%rsi), %r12
+  movq 104(%rsi), %r13
+  movq 112(%rsi), %r14
+  movq 120(%rsi), %r15
+  movq 32(%rsi), %rsi
+  popfq
+  ret                                 /* to rip; rsp back to r->rsp */
+  .size hvrt_ctx_enter, . - hvrt_ctx_enter
+
+/*
+ * void hvrt_xstate_save(void* area, uint64_t mask)
+ * void hvrt_xstate_restore(const void* area, uint64_t mask)
+ * (area) is 64-byte aligned. mask != 0: xsave64/xrstor64 of the components
+ * in (mask) (a subset of XCR0); mask == 0: the CPU or OS has no XSAVE, so
+ * fxsave64/fxrstor64 (x87 + SSE, 512 bytes, 16-byte aligned).
+ */
+  .globl hvrt_xstate_save
+  .type hvrt_xstate_save, @function
+  .hidden hvrt_xstate_save
+hvrt_xstate_save:
+  testq %rsi, %rsi
+  jz 1f
+  movl %esi, %eax
+  shrq $32, %rsi
+  movl %esi, %edx
+  xsave64 (%rdi)
+  ret
+1:
+  fxsave64 (%rdi)
+  ret
+  .size hvrt_xstate_save, . - hvrt_xstate_save
+
+  .globl hvrt_xstate_restore
+  .type hvrt_xstate_restore, @function
+  .hidden hvrt_xstate_restore
+hvrt_xstate_restore:
+  testq %rsi, %rsi
+  jz 1f
+  movl %esi, %eax
+  shrq $32, %rsi
+  movl %esi, %edx
+  xrstor64 (%rdi)
+  ret
+1:
+  fxrstor64 (%rdi)
+  ret
+  .size hvrt_xstate_restore, . - hvrt_xstate_restore
+
+/* uint64_t hvrt_xgetbv0(void): XCR0 (only called when CPUID says OSXSAVE). */
+  .globl hvrt_xgetbv0
+  .type hvrt_xgetbv0, @function
+  .hidden hvrt_xgetbv0
+hvrt_xgetbv0:
+  xorl %ecx, %ecx
+  xgetbv
+  shlq $32, %rdx
+  movl %eax, %eax
+  orq %rdx, %rax
+  ret
+  .size hvrt_xgetbv0, . - hvrt_xgetbv0
+
+  .section .note.GNU-stack, "", @progbits

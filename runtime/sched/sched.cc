@@ -1,0 +1,343 @@
+// Green threads: see sched.h.
+#include "runtime/sched/sched.h"
+
+#include "runtime/hv/clock.h"
+#include "runtime/hv/cpu.h"
+#include "runtime/hv/hypercall.h"
+#include "runtime/hv/panic.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/misc.h"
+#include "runtime/linux/process.h"
+#include "runtime/linux/user.h"
+
+namespace hvrt::sched {
+namespace {
+
+// Room for x87, SSE, AVX and AVX-512 state in the standard XSAVE format
+// (2696 bytes with PKRU). AMX tile state is never saved (see InitXstate).
+constexpr uint32_t kXstateSize = 3072;
+
+enum State : uint8_t { kFree, kRunnable, kRunning, kBlocked };
+
+struct Thread {
+  // First, so that the 64-byte alignment XSAVE needs holds for every slot.
+  alignas(64) uint8_t xstate[kXstateSize];
+  int32_t tid;
+  State state;
+  bool fresh;                // never ran: start with hvrt_ctx_enter(start)
+  uint32_t ticks;            // syscalls since it last gave way (Tick)
+  uint64_t rsp;              // runtime rsp saved by the last switch away
+  uint64_t fs, gs;           // the app's segment bases while not running
+  uint64_t clear_child_tid;  // CLONE_CHILD_CLEARTID / set_tid_address
+  uint64_t robust_list;      // set_robust_list (stored; not walked at exit)
+  // While blocked:
+  uint64_t uaddr;  // futex word, or 0 for a sleep
+  uint32_t bitset;
+  int64_t deadline;     // CLOCK_MONOTONIC ns, or kForever
+  uint64_t seq;         // wait order: FIFO wakeups
+  int64_t result;       // what Block returns
+  hvrt_app_regs start;  // for a fresh thread
+};
+
+constinit Thread g_threads[kMaxThreads] = {};
+constinit Thread* g_current = nullptr;
+constinit int g_live = 0;
+constinit int g_high = 0;  // slots [0, g_high) have ever been used
+constinit int32_t g_next_tid = 2;
+constinit uint64_t g_seq = 0;
+constinit uint64_t g_dead_rsp = 0;  // where a dying thread's switch saves its rsp
+
+// Run queue: a ring of slot indices; a thread is in it at most once.
+constinit int16_t g_queue[kMaxThreads] = {};
+constinit int g_qhead = 0;
+constinit int g_qcount = 0;
+
+constinit bool g_xinit = false;
+constinit uint64_t g_xmask = 0;  // 0: fxsave (no XSAVE)
+
+void Enqueue(Thread* t) {
+  t->state = kRunnable;
+  g_queue[(g_qhead + g_qcount) % kMaxThreads] = static_cast<int16_t>(t - g_threads);
+  g_qcount++;
+}
+
+Thread* Dequeue() {
+  if (g_qcount == 0) return nullptr;
+  Thread* t = &g_threads[g_queue[g_qhead]];
+  g_qhead = (g_qhead + 1) % kMaxThreads;
+  g_qcount--;
+  return t;
+}
+
+// Which extended state a switch saves: XCR0's user components except AMX
+// tile config/data (bits 17, 18: Linux arms XFD for them, so touching them
+// without a permission request faults; no static app here uses AMX). Panics
+// if they do not fit kXstateSize, rather than silently dropping app state.
+void InitXstate() {
+  g_xinit = true;
+  g_xmask = 0;
+  if ((cpu::Cpuid(1, 0).ecx & (1u << 27)) == 0) return;  // no OSXSAVE: fxsave
+  uint64_t mask = hvrt_xgetbv0() & ~((1ull << 17) | (1ull << 18));
+  uint32_t size = 576;  // legacy area + XSAVE header
+  for (uint32_t i = 2; i < 63; i++) {
+    if ((mask & (1ull << i)) == 0) continue;
+    cpu::CpuidResult c = cpu::Cpuid(0xd, i);
+    if (c.ebx + c.eax > size) size = c.ebx + c.eax;
+  }
+  if (size > kXstateSize) {
+    Panic("threads: the XSAVE area for XCR0 0x%lx needs %u bytes; the runtime has %u",
+          static_cast<unsigned long>(mask), size, kXstateSize);
+  }
+  g_xmask = mask;
+}
+
+// Makes (next) the running thread. Returns when someone switches back to the
+// caller's thread (or at once if next is the caller).
+void SwitchTo(Thread* next) {
+  Thread* prev = g_current;
+  next->state = kRunning;
+  next->ticks = 0;
+  if (next == prev) return;
+  bool prev_dead = prev->state == kFree;
+  if (!prev_dead) {
+    prev->fs = cpu::FsBase();
+    prev->gs = cpu::GsBase();
+    hvrt_xstate_save(prev->xstate, g_xmask);
+  }
+  // The runtime itself never uses fs, gs or vector registers, so the next
+  // thread's may be loaded before its code runs.
+  hvrt_xstate_restore(next->xstate, g_xmask);
+  cpu::SetFsBase(next->fs);
+  cpu::SetGsBase(next->gs);
+  g_current = next;
+  uint64_t* save = prev_dead ? &g_dead_rsp : &prev->rsp;
+  if (next->fresh) {
+    next->fresh = false;
+    hvrt_ctx_enter(save, &next->start);
+  } else {
+    hvrt_ctx_switch(save, next->rsp);
+  }
+  // Back on prev's stack: whoever switched to us set g_current = prev.
+}
+
+[[noreturn]] void Deadlock() {
+  const Thread* first = nullptr;
+  for (int i = 0; i < g_high; i++) {
+    if (g_threads[i].state == kBlocked) {
+      first = &g_threads[i];
+      break;
+    }
+  }
+  Panic(
+      "deadlock: all %d live threads would block forever (nothing can wake them); "
+      "e.g. tid %d waits on futex 0x%lx",
+      g_live, first ? first->tid : 0, first ? static_cast<unsigned long>(first->uaddr) : 0ul);
+}
+
+// Runs the next runnable thread; the current one has already blocked, died,
+// or (requeue) goes to the back of the queue. The idle loop runs here, on
+// the current thread's stack: no app code runs until something is runnable.
+void Schedule(bool requeue) {
+  for (;;) {
+    int64_t now = static_cast<int64_t>(clock::MonotonicNs());
+    int64_t earliest = kForever;
+    for (int i = 0; i < g_high; i++) {
+      Thread& t = g_threads[i];
+      if (t.state != kBlocked || t.deadline == kForever) continue;
+      if (t.deadline <= now) {
+        t.result = -abi::kETIMEDOUT;
+        t.uaddr = 0;
+        Enqueue(&t);
+      } else if (t.deadline < earliest) {
+        earliest = t.deadline;
+      }
+    }
+    if (requeue) {
+      Enqueue(g_current);
+      requeue = false;
+    }
+    if (Thread* next = Dequeue()) {
+      SwitchTo(next);
+      return;
+    }
+    if (earliest == kForever) Deadlock();
+    hv_wait w = {earliest};
+    hv::Call(HV_CALL_WAIT, &w);
+  }
+}
+
+// The waiter on (uaddr) matching (bitset) that waited longest, or nullptr.
+Thread* OldestWaiter(uint64_t uaddr, uint32_t bitset) {
+  Thread* best = nullptr;
+  for (int i = 0; i < g_high; i++) {
+    Thread& t = g_threads[i];
+    if (t.state == kBlocked && t.uaddr == uaddr && uaddr != 0 && (t.bitset & bitset) != 0 &&
+        (best == nullptr || t.seq < best->seq)) {
+      best = &t;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+void Reset() {
+  for (Thread& t : g_threads) {
+    t.state = kFree;
+    t.tid = 0;
+  }
+  g_threads[0].tid = process::kMainTid;
+  g_threads[0].state = kRunning;
+  g_threads[0].fresh = false;
+  g_threads[0].clear_child_tid = 0;
+  g_threads[0].robust_list = 0;
+  g_threads[0].ticks = 0;
+  g_current = &g_threads[0];
+  g_live = 1;
+  g_high = 1;
+  g_next_tid = 2;
+  g_seq = 0;
+  g_qhead = 0;
+  g_qcount = 0;
+}
+
+int32_t CurrentTid() { return g_current->tid; }
+int LiveCount() { return g_live; }
+
+bool Alive(int32_t tid) {
+  for (int i = 0; i < g_high; i++) {
+    if (g_threads[i].state != kFree && g_threads[i].tid == tid) return true;
+  }
+  return false;
+}
+
+void SetClearChildTid(uint64_t addr) { g_current->clear_child_tid = addr; }
+void SetRobustList(uint64_t head) { g_current->robust_list = head; }
+
+int64_t Clone(const hv_syscall_frame& f, const CloneRequest& r) {
+  if (!g_xinit) InitXstate();
+  Thread* c = nullptr;
+  for (Thread& t : g_threads) {
+    if (t.state == kFree) {
+      c = &t;
+      break;
+    }
+  }
+  if (c == nullptr) return -abi::kEAGAIN;  // Linux: over RLIMIT_NPROC / threads-max
+  int32_t tid = g_next_tid;
+  uint32_t tid32 = static_cast<uint32_t>(tid);
+  if ((r.flags & abi::kCLONE_PARENT_SETTID) != 0) {
+    if (int64_t e = user::CopyOut(r.parent_tid, &tid32, sizeof tid32); e < 0) return e;
+  }
+  if ((r.flags & abi::kCLONE_CHILD_SETTID) != 0) {
+    if (int64_t e = user::CopyOut(r.child_tid, &tid32, sizeof tid32); e < 0) return e;
+  }
+  g_next_tid++;
+  c->tid = tid;
+  c->fresh = true;
+  c->ticks = 0;
+  c->rsp = 0;
+  c->fs = (r.flags & abi::kCLONE_SETTLS) != 0 ? r.tls : cpu::FsBase();
+  c->gs = cpu::GsBase();
+  c->clear_child_tid = (r.flags & abi::kCLONE_CHILD_CLEARTID) != 0 ? r.child_tid : 0;
+  c->robust_list = 0;  // Linux: a new thread has none until it registers
+  c->uaddr = 0;
+  c->deadline = kForever;
+  c->result = 0;
+  // As if returning from this syscall: rax = 0, rcx/r11 as `syscall` leaves
+  // them, the rest the parent's (glibc's clone wrappers depend on rbx etc.).
+  c->start = hvrt_app_regs{
+      .rax = 0,
+      .rbx = f.rbx,
+      .rcx = f.rip,
+      .rdx = f.args[2],
+      .rsi = f.args[1],
+      .rdi = f.args[0],
+      .rbp = f.rbp,
+      .rsp = r.stack_top,
+      .r8 = f.args[4],
+      .r9 = f.args[5],
+      .r10 = f.args[3],
+      .r11 = f.rflags,
+      .r12 = f.r12,
+      .r13 = f.r13,
+      .r14 = f.r14,
+      .r15 = f.r15,
+      .rip = f.rip,
+      .rflags = f.rflags,
+  };
+  // The child inherits the parent's extended state (MXCSR, x87 control...).
+  hvrt_xstate_save(c->xstate, g_xmask);
+  int idx = static_cast<int>(c - g_threads);
+  if (idx + 1 > g_high) g_high = idx + 1;
+  g_live++;
+  Enqueue(c);
+  return tid;
+}
+
+void ExitThread(int32_t status) {
+  if (g_live == 1) process::Exit(status, 0);  // the last thread: the process ends
+  Thread* t = g_current;
+  if (t->clear_child_tid != 0) {
+    // What pthread_join waits for: the tid word cleared, then a wake.
+    uint32_t zero = 0;
+    if (user::CopyOut(t->clear_child_tid, &zero, sizeof zero) == 0) {
+      Wake(t->clear_child_tid, ~0u, 1);
+    }
+  }
+  // The slot is free from here on, but nothing can reuse it before the
+  // switch below leaves this stack (only app code calls clone). The stack is
+  // the app's (glibc frees it after the join).
+  t->state = kFree;
+  g_live--;
+  Schedule(false);
+  Panic("threads: a dead thread was resumed");
+}
+
+int64_t Block(uint64_t uaddr, uint32_t bitset, int64_t deadline_ns) {
+  Thread* t = g_current;
+  t->state = kBlocked;
+  t->uaddr = uaddr;
+  t->bitset = bitset;
+  t->deadline = deadline_ns;
+  t->seq = ++g_seq;
+  t->result = 0;
+  Schedule(false);
+  return t->result;
+}
+
+int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n) {
+  int64_t woken = 0;
+  while (woken < n) {
+    Thread* t = OldestWaiter(uaddr, bitset);
+    if (t == nullptr) break;
+    t->uaddr = 0;
+    t->result = 0;
+    Enqueue(t);
+    woken++;
+  }
+  return woken;
+}
+
+int64_t Requeue(uint64_t from, uint64_t to, int64_t n_wake, int64_t n_requeue) {
+  int64_t done = Wake(from, ~0u, n_wake);
+  int64_t moved = 0;
+  while (moved < n_requeue && from != to) {
+    Thread* t = OldestWaiter(from, ~0u);
+    if (t == nullptr) break;
+    t->uaddr = to;  // keeps its seq: still ordered by when it began waiting
+    moved++;
+  }
+  return done + moved;
+}
+
+void Yield() { Schedule(true); }
+
+void Tick() {
+  if (g_live <= 1) return;  // (0: before Reset, in host unit tests)
+  if (++g_current->ticks < kPreemptEvery) return;
+  Schedule(true);  // resets ticks when it runs this thread again
+}
+
+}  // namespace hvrt::sched

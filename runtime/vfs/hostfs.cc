@@ -1,0 +1,198 @@
+// Host mounts over HV_CALL_FILE_*: see hostfs.h.
+#include "runtime/vfs/hostfs.h"
+
+#include "runtime/hv/hypercall.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/fcntl.h"
+
+namespace hvrt::hostfs {
+namespace {
+
+using tmpfs::Inode;
+
+hv_mount_path At(const vfs::Lookup& l) {
+  return hv_mount_path{l.mount, l.hlen, reinterpret_cast<uint64_t>(l.hpath)};
+}
+
+// The path a kHost inode keeps (see hostfs.h).
+hv_mount_path At(const Inode& n) {
+  return hv_mount_path{n.stream, static_cast<uint32_t>(n.size), n.data};
+}
+
+// A new unnamed kHost inode for (l) with (mode) and (handle) (+1; 0: none).
+// Returns its number or -errno.
+int64_t NewInode(const vfs::Lookup& l, uint32_t mode, uint64_t handle) {
+  uint32_t ino = tmpfs::NewInode(tmpfs::Kind::kHost, mode, 0);
+  Inode* n = tmpfs::Get(ino);
+  if (n == nullptr) return -abi::kENFILE;
+  n->nlink = 0;
+  n->stream = static_cast<uint8_t>(l.mount);
+  if (l.hlen > 0) {
+    // The path's copy lives in the inode's data pages (tmpfs.h's extent).
+    if (int64_t r = tmpfs::Write(*n, l.hpath, l.hlen, 0); r < 0) {
+      tmpfs::MaybeRelease(ino);
+      return r;
+    }
+  }
+  n->pipe_head = handle;  // only now: MaybeRelease above must not close it
+  return ino;
+}
+
+int64_t StatHandle(uint64_t handle, abi::Stat* st) {
+  hv_file_stat s = {};
+  s.handle = static_cast<uint32_t>(handle - 1);
+  s.st = reinterpret_cast<uint64_t>(st);
+  return hv::Call(HV_CALL_FILE_STAT, &s);
+}
+
+}  // namespace
+
+int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode) {
+  if ((flags & abi::kO_TMPFILE) == abi::kO_TMPFILE) return -abi::kEOPNOTSUPP;
+  hv_file_open o = {};
+  o.at = At(l);
+  // O_CLOEXEC is the guest fd's; the host adds its own to its fd.
+  o.flags = static_cast<uint32_t>(flags & ~abi::kO_CLOEXEC);
+  o.mode = mode & 07777 & ~vfs::Umask();
+  int64_t h = hv::Call(HV_CALL_FILE_OPEN, &o);
+  if (h < 0) return h;
+  uint64_t handle = static_cast<uint64_t>(h) + 1;
+  abi::Stat st;
+  int64_t r = StatHandle(handle, &st);
+  if (r >= 0) r = NewInode(l, st.st_mode, 0);
+  if (r < 0) {
+    hv_file_io io = {};
+    io.handle = static_cast<uint32_t>(h);
+    hv::Call(HV_CALL_FILE_CLOSE, &io);
+    return r;
+  }
+  uint32_t ino = static_cast<uint32_t>(r);
+  tmpfs::Get(ino)->pipe_head = handle;
+  // As vfs::Open: O_LARGEFILE always, the create-time flags dropped.
+  int64_t fd =
+      vfs::Install(ino, (flags & ~(abi::kO_CREAT | abi::kO_EXCL | abi::kO_TRUNC | abi::kO_NOCTTY)) |
+                            abi::kO_LARGEFILE);
+  if (fd < 0) tmpfs::MaybeRelease(ino);  // closes the handle
+  return fd;
+}
+
+int64_t DirInode(const vfs::Lookup& l, uint32_t* ino) {
+  abi::Stat st;
+  if (int64_t r = Stat(l, false, &st); r < 0) return r;
+  if (!abi::IsDir(st.st_mode)) return -abi::kENOTDIR;
+  int64_t r = NewInode(l, st.st_mode, 0);
+  if (r < 0) return r;
+  *ino = static_cast<uint32_t>(r);
+  return 0;
+}
+
+void Release(Inode& n) {
+  if (n.pipe_head == 0) return;
+  hv_file_io io = {};
+  io.handle = static_cast<uint32_t>(n.pipe_head - 1);
+  n.pipe_head = 0;
+  hv::Call(HV_CALL_FILE_CLOSE, &io);
+}
+
+int64_t Stat(const vfs::Lookup& l, bool nofollow, abi::Stat* st) {
+  hv_file_stat s = {};
+  s.by_path = 1;
+  s.at = At(l);
+  s.nofollow = nofollow ? 1 : 0;
+  s.st = reinterpret_cast<uint64_t>(st);
+  return hv::Call(HV_CALL_FILE_STAT, &s);
+}
+
+int64_t Stat(const Inode& n, abi::Stat* st) {
+  if (n.pipe_head != 0) return StatHandle(n.pipe_head, st);
+  hv_file_stat s = {};
+  s.by_path = 1;
+  s.at = At(n);
+  s.st = reinterpret_cast<uint64_t>(st);
+  return hv::Call(HV_CALL_FILE_STAT, &s);
+}
+
+int64_t Read(const Inode& n, uint64_t buf, uint64_t len, uint64_t off) {
+  if (n.pipe_head == 0) return -abi::kEBADF;
+  hv_file_io io = {};
+  io.handle = static_cast<uint32_t>(n.pipe_head - 1);
+  io.data = buf;
+  io.len = len;
+  io.offset = static_cast<int64_t>(off);
+  return hv::Call(HV_CALL_FILE_READ, &io);
+}
+
+int64_t Write(const Inode& n, uint64_t buf, uint64_t len, uint64_t off) {
+  if (n.pipe_head == 0) return -abi::kEBADF;
+  hv_file_io io = {};
+  io.handle = static_cast<uint32_t>(n.pipe_head - 1);
+  io.data = buf;
+  io.len = len;
+  io.offset = static_cast<int64_t>(off);
+  return hv::Call(HV_CALL_FILE_WRITE, &io);
+}
+
+int64_t Getdents(const Inode& n, uint64_t buf, uint64_t len) {
+  if (n.pipe_head == 0) return -abi::kEBADF;
+  hv_file_io io = {};
+  io.handle = static_cast<uint32_t>(n.pipe_head - 1);
+  io.data = buf;
+  io.len = len;
+  return hv::Call(HV_CALL_FILE_GETDENTS, &io);
+}
+
+int64_t Rewind(Inode& n) {
+  if (n.pipe_head == 0) return -abi::kEBADF;
+  hv_file_open o = {};
+  o.at = At(n);
+  o.flags = static_cast<uint32_t>(abi::kO_RDONLY | abi::kO_DIRECTORY);
+  int64_t h = hv::Call(HV_CALL_FILE_OPEN, &o);
+  if (h < 0) return h;
+  Release(n);
+  n.pipe_head = static_cast<uint64_t>(h) + 1;
+  return 0;
+}
+
+int64_t PathOp(uint32_t op, const vfs::Lookup& at, const vfs::Lookup* to, uint32_t mode,
+               uint64_t size, uint64_t buf, uint64_t buf_len, uint32_t flags) {
+  hv_file_pathop p = {};
+  p.op = op;
+  p.flags = flags;
+  p.at = At(at);
+  if (to != nullptr) {
+    // Linux: a rename or link between two mounts is EXDEV, whatever else
+    // is wrong.
+    if (!to->host || to->mount != at.mount) return -abi::kEXDEV;
+    p.to = At(*to);
+  }
+  p.mode = mode;
+  p.size = size;
+  p.buf = buf;
+  p.buf_len = buf_len;
+  return hv::Call(HV_CALL_FILE_PATHOP, &p);
+}
+
+int64_t Symlink(const char* target, uint64_t target_len, const vfs::Lookup& to) {
+  if (target_len > HV_PATH_MAX) return -abi::kENAMETOOLONG;
+  hv_file_pathop p = {};
+  p.op = HV_PATHOP_SYMLINK;
+  // The link text travels as (at.path) (abi.h); its mount is (to)'s.
+  p.at = hv_mount_path{to.mount, static_cast<uint32_t>(target_len),
+                       reinterpret_cast<uint64_t>(target)};
+  p.to = At(to);
+  return hv::Call(HV_CALL_FILE_PATHOP, &p);
+}
+
+int64_t FdOp(const Inode& n, uint32_t op, uint32_t flags, uint64_t arg0, uint64_t arg1) {
+  if (n.pipe_head == 0) return -abi::kEBADF;
+  hv_file_fdop o = {};
+  o.op = op;
+  o.handle = static_cast<uint32_t>(n.pipe_head - 1);
+  o.flags = flags;
+  o.arg0 = arg0;
+  o.arg1 = arg1;
+  return hv::Call(HV_CALL_FILE_FDOP, &o);
+}
+
+}  // namespace hvrt::hostfs

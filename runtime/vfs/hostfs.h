@@ -1,0 +1,82 @@
+// File: runtime/vfs/hostfs.h
+//
+// Host directory mounts (hvrun -v HOST:GUEST[:ro]): the guest side of
+// HV_CALL_FILE_*. hvrun resolves every path beneath the mount's root itself
+// (openat2 RESOLVE_BENEATH), so the guest never follows a symlink inside a
+// host mount: it only normalizes the path lexically (vfs.cc's HostWalk) and
+// hands the rest to the host. Read-only mounts are enforced by hvrun (EROFS).
+//
+// Inodes. A kHost inode (tmpfs.h) is one of:
+//   - a mount's root in the guest tree (mountpoint, made at boot): a path
+//     walk that reaches it continues on the host;
+//   - an open host file or directory, unnamed (nlink 0), freed with its last
+//     open description (or the cwd leaving it);
+//   - a host directory that chdir() made the cwd (no handle).
+// Fields: (stream) the mount index, (pipe_head) the host handle + 1 (0: no
+// handle), (data, size) the path relative to the mount root (to resolve
+// paths relative to a host directory fd or cwd, and for getcwd), (mode) the
+// host's st_mode when opened.
+//
+// Offsets are the guest's: the open description's offset goes to the host
+// as pread/pwrite's. O_APPEND is the host fd's (it was opened with it, and
+// Linux's pwrite on an O_APPEND fd appends); the guest then sets its offset
+// to the new size. F_SETFL O_APPEND after open changes only the guest's flag,
+// not the host fd's. A host directory's getdents position is the host
+// handle's: lseek to 0 reopens the directory by its path (Rewind); other
+// positions are -EINVAL. A host directory fd or cwd resolves relative paths
+// by the path it was opened with (renaming it meanwhile is not followed).
+//
+// Ownership: chown family on host files is a no-op success when it asks for
+// the guest's own uid/gid or -1, else -EPERM (hvrun never changes owners).
+//
+// Example:
+//   vfs::Lookup l;  // from vfs::Resolve, l.host set
+//   int64_t fd = hostfs::Open(l, O_RDONLY, 0);
+#ifndef HVRT_VFS_HOSTFS_H_
+#define HVRT_VFS_HOSTFS_H_
+
+#include <stdint.h>
+
+#include "runtime/linux/abi/stat.h"
+#include "runtime/vfs/tmpfs.h"
+#include "runtime/vfs/vfs.h"
+
+namespace hvrt::hostfs {
+
+// Whether (n) is a kHost inode, and its handle (host handle + 1, 0: none).
+inline bool IsHost(const tmpfs::Inode& n) { return n.kind == tmpfs::Kind::kHost; }
+inline uint64_t HandleOf(const tmpfs::Inode& n) { return n.pipe_head; }
+
+// open(2) of host lookup (l): a new fd or -errno.
+int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode);
+// A handle-less kHost inode for directory (l) (chdir): its number or -errno.
+int64_t DirInode(const vfs::Lookup& l, uint32_t* ino);
+// Closes (n)'s host handle, if any (tmpfs::MaybeRelease, on the last use).
+void Release(tmpfs::Inode& n);
+
+// stat of (l) (lstat if (nofollow)) or of kHost inode (n).
+int64_t Stat(const vfs::Lookup& l, bool nofollow, abi::Stat* st);
+int64_t Stat(const tmpfs::Inode& n, abi::Stat* st);
+
+// pread/pwrite at (off) between app memory (buf, len) and (n): bytes or
+// -errno. Write sets (*end) to the file size after an O_APPEND write.
+int64_t Read(const tmpfs::Inode& n, uint64_t buf, uint64_t len, uint64_t off);
+int64_t Write(const tmpfs::Inode& n, uint64_t buf, uint64_t len, uint64_t off);
+// getdents64 into app memory from the handle's own position.
+int64_t Getdents(const tmpfs::Inode& n, uint64_t buf, uint64_t len);
+// Back to a directory's first entry (lseek to 0, rewinddir): the host
+// handle keeps the position, so (n) gets a fresh handle on its path.
+int64_t Rewind(tmpfs::Inode& n);
+
+// HV_CALL_FILE_PATHOP (op) on (at) and, for rename/link/symlink, (to).
+// (-EXDEV when they are on different mounts.)
+int64_t PathOp(uint32_t op, const vfs::Lookup& at, const vfs::Lookup* to, uint32_t mode,
+               uint64_t size, uint64_t buf, uint64_t buf_len, uint32_t flags);
+// symlink(2): a link at (to) holding (target).
+int64_t Symlink(const char* target, uint64_t target_len, const vfs::Lookup& to);
+// HV_CALL_FILE_FDOP (op) on (n)'s handle: -EBADF without one.
+int64_t FdOp(const tmpfs::Inode& n, uint32_t op, uint32_t flags, uint64_t arg0, uint64_t arg1);
+
+}  // namespace hvrt::hostfs
+
+#endif  // HVRT_VFS_HOSTFS_H_
