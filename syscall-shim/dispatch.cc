@@ -16,8 +16,9 @@ namespace {
 constexpr uint64_t kTracked = 512;
 constinit uint64_t g_unknown[kTracked + 1] = {};
 
-// An unknown syscall: -ENOSYS, counted; named to the host with --verbose.
-int64_t Unknown(const hv_syscall_frame& f) {
+// An unknown syscall: -ENOSYS, counted; named to the host with --verbose,
+// with (note) saying why when the runtime refuses the call on purpose.
+int64_t Unknown(const hv_syscall_frame& f, const char* note = "") {
   hv::Stats().unsupported_syscalls++;
   uint64_t& count = g_unknown[f.nr < kTracked ? f.nr : kTracked];
   count++;
@@ -26,6 +27,8 @@ int64_t Unknown(const hv_syscall_frame& f) {
     u.nr = f.nr;
     Copy(u.args, f.args, sizeof u.args);
     u.count = count;
+    u.note = reinterpret_cast<uint64_t>(note);
+    u.note_len = StrLen(note);
     hv::Call(HV_CALL_UNSUPPORTED, &u);
   }
   return -abi::kENOSYS;
@@ -33,7 +36,10 @@ int64_t Unknown(const hv_syscall_frame& f) {
 
 }  // namespace
 
-int64_t ReportUnsupported(const hv_syscall_frame& f) { return Unknown(f); }
+int64_t ReportUnsupported(const hv_syscall_frame& f) {
+  const Syscall* s = Lookup(f.nr);
+  return Unknown(f, s != nullptr ? s->note : "");
+}
 
 void Reset() { Fill(g_unknown, 0, sizeof g_unknown); }
 

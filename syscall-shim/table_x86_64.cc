@@ -45,11 +45,17 @@ constexpr Syscall kRows[] = {
     {nr::sendfile, "sendfile", sys_sendfile, kPartial,
      "from regular files only (tmpfs or host mounts)"},
     {nr::clone, "clone", sys_clone, kPartial,
-     "threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND) as green threads; fork-like: -ENOSYS"},
-    {nr::fork, "fork", sys_fork, kPartial, "fork/vfork/execve: not supported (issue 4 says so)"},
-    {nr::vfork, "vfork", sys_vfork, kPartial, "fork/vfork/execve: not supported (issue 4 says so)"},
+     "threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND) run as green threads; a new process "
+     "(fork) is not supported: hvrun runs one process"},
+    {nr::fork, "fork", sys_fork, kPartial,
+     "processes are not supported yet: hvrun runs one process, so fork, vfork and execve "
+     "fail with ENOSYS"},
+    {nr::vfork, "vfork", sys_vfork, kPartial,
+     "processes are not supported yet: hvrun runs one process, so fork, vfork and execve "
+     "fail with ENOSYS"},
     {nr::execve, "execve", sys_execve, kPartial,
-     "fork/vfork/execve: not supported (issue 4 says so)"},
+     "processes are not supported yet: hvrun runs one process, so fork, vfork and execve "
+     "fail with ENOSYS"},
     {nr::exit, "exit", sys_exit, kSupported, ""},
     {nr::kill, "kill", sys_kill, kPartial, "self only; a delivered signal ends the guest"},
     {nr::uname, "uname", sys_uname, kSupported, ""},
@@ -132,7 +138,8 @@ constexpr Syscall kRows[] = {
      "RENAME_NOREPLACE; EXCHANGE/WHITEOUT -EINVAL"},
     {nr::getrandom, "getrandom", sys_getrandom, kSupported, ""},
     {nr::execveat, "execveat", sys_execveat, kPartial,
-     "fork/vfork/execve: not supported (issue 4 says so)"},
+     "processes are not supported yet: hvrun runs one process, so fork, vfork and execve "
+     "fail with ENOSYS"},
     {nr::copy_file_range, "copy_file_range", sys_copy_file_range, kPartial,
      "between regular files (tmpfs or host mounts)"},
     {nr::statx, "statx", sys_statx, kPartial, "basic stats; no birth time"},

@@ -17,9 +17,14 @@ HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg) {
   if (!u.ok()) return HypercallOutcome::Reply(-EFAULT);
   if (ctx.options.verbose) {
     const char* name = SyscallName(u->nr);
+    std::string why;
+    if (u->note_len > 0) {
+      auto note = ctx.memory.Span(u->note, std::min<uint64_t>(u->note_len, 256));
+      if (note.ok()) why = absl::StrCat(": ", std::string(note->begin(), note->end()));
+    }
     std::string line = absl::StrFormat(
-        "hvrun: unsupported syscall %s (%d) -> ENOSYS [args 0x%x 0x%x 0x%x] (%d so far)\n",
-        *name ? name : "?", u->nr, u->args[0], u->args[1], u->args[2], u->count);
+        "hvrun: unsupported syscall %s (%d) -> ENOSYS%s [args 0x%x 0x%x 0x%x] (%d so far)\n",
+        *name ? name : "?", u->nr, why, u->args[0], u->args[1], u->args[2], u->count);
     ssize_t unused = write(ctx.options.stderr_fd, line.data(), line.size());
     (void)unused;
   }

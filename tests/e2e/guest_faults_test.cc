@@ -123,6 +123,15 @@ TEST_P(GuestFaults, SigintStopsTheGuestCleanly) {
   EXPECT_NE(errors.find("SIGINT"), std::string::npos) << errors;
 }
 
+// fork is refused (hvrun runs one process) with ENOSYS, and --verbose says why.
+TEST_P(GuestFaults, ForkFailsAndVerboseSaysWhy) {
+  RunResult r = Hvrun({"--verbose"}, "fork_fails");
+  ExpectHvrunEndedCleanly(r);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.out, "fork: ENOSYS\n") << r.Describe();
+  EXPECT_NE(r.err.find("hvrun runs one process"), std::string::npos) << r.Describe();
+}
+
 TEST_P(GuestFaults, NullWriteIsSigsegvWithFaultAddress) {
   RunResult r = Hvrun({}, "crash_null");
   ExpectCrashReport(r, "crash_null", "SIGSEGV", 139);

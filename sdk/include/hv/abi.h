@@ -39,7 +39,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 5
+#define HV_ABI_VERSION 6
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -155,10 +155,13 @@ struct hv_unsupported {
   uint64_t nr;       /* IN: Linux x86-64 syscall number */
   uint64_t args[6];  /* IN */
   uint64_t count;    /* IN: how many times so far */
+  HV_GUEST_PTR(char) note; /* IN: why, for a call the runtime refuses on purpose; or 0 */
+  uint64_t note_len; /* IN */
 };
-HV_CHECK_SIZE(struct hv_unsupported, 64);
+HV_CHECK_SIZE(struct hv_unsupported, 80);
 HV_CHECK_OFFSET(struct hv_unsupported, args, 8);
 HV_CHECK_OFFSET(struct hv_unsupported, count, 56);
+HV_CHECK_OFFSET(struct hv_unsupported, note, 64);
 
 /* HV_CALL_CLOCK: the host's clock_gettime, for when the TSC is unusable. */
 struct hv_clock {
