@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <span>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -83,6 +84,25 @@ std::string ProcFd(int fd) { return absl::StrCat("/proc/self/fd/", fd); }
 
 bool ServedType(mode_t mode) { return S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode); }
 
+// A read, write or getdents on a handle: the checks they share.
+struct Transfer {
+  int fd = -1;
+  std::span<uint8_t> data;  // the guest's buffer, at most kMaxTransfer bytes
+  int64_t offset = 0;
+};
+int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, Transfer* t) {
+  auto io = ctx.memory.Read<hv_file_io>(arg);
+  if (!io.ok()) return -EFAULT;
+  t->fd = ctx.files.fd(io->handle);
+  if (t->fd < 0) return -EBADF;
+  if (positioned && io->offset < 0) return -EINVAL;
+  t->offset = io->offset;
+  auto data = ctx.memory.Span(io->data, std::min(io->len, kMaxTransfer));
+  if (!data.ok()) return -EFAULT;
+  t->data = *data;
+  return 0;
+}
+
 }  // namespace
 
 HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
@@ -116,39 +136,25 @@ HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg) {
 }
 
 HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg) {
-  auto io = ctx.memory.Read<hv_file_io>(arg);
-  if (!io.ok()) return Reply(-EFAULT);
-  const int fd = ctx.files.fd(io->handle);
-  if (fd < 0) return Reply(-EBADF);
-  if (io->offset < 0) return Reply(-EINVAL);
-  auto data = ctx.memory.Span(io->data, std::min(io->len, kMaxTransfer));
-  if (!data.ok()) return Reply(-EFAULT);
-  const ssize_t n = pread(fd, data->data(), data->size(), io->offset);
+  Transfer t;
+  if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/true, &t); r < 0) return Reply(r);
+  const ssize_t n = pread(t.fd, t.data.data(), t.data.size(), t.offset);
   return Reply(n < 0 ? Errno() : n);
 }
 
 HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg) {
-  auto io = ctx.memory.Read<hv_file_io>(arg);
-  if (!io.ok()) return Reply(-EFAULT);
-  const int fd = ctx.files.fd(io->handle);
-  if (fd < 0) return Reply(-EBADF);
-  if (io->offset < 0) return Reply(-EINVAL);
-  auto data = ctx.memory.Span(io->data, std::min(io->len, kMaxTransfer));
-  if (!data.ok()) return Reply(-EFAULT);
+  Transfer t;
+  if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/true, &t); r < 0) return Reply(r);
   // On an O_APPEND handle Linux's pwrite appends, whatever the offset.
-  const ssize_t n = pwrite(fd, data->data(), data->size(), io->offset);
+  const ssize_t n = pwrite(t.fd, t.data.data(), t.data.size(), t.offset);
   return Reply(n < 0 ? Errno() : n);
 }
 
 HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg) {
-  auto io = ctx.memory.Read<hv_file_io>(arg);
-  if (!io.ok()) return Reply(-EFAULT);
-  const int fd = ctx.files.fd(io->handle);
-  if (fd < 0) return Reply(-EBADF);
-  auto data = ctx.memory.Span(io->data, std::min(io->len, kMaxTransfer));
-  if (!data.ok()) return Reply(-EFAULT);
+  Transfer t;
+  if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/false, &t); r < 0) return Reply(r);
   // The host's struct linux_dirent64 is the guest's: both are x86-64 Linux.
-  const long n = syscall(SYS_getdents64, fd, data->data(), data->size());
+  const long n = syscall(SYS_getdents64, t.fd, t.data.data(), t.data.size());
   return Reply(n < 0 ? Errno() : n);
 }
 
