@@ -113,33 +113,29 @@ int64_t Stat(const Inode& n, abi::Stat* st) {
   return hv::Call(HV_CALL_FILE_STAT, &s);
 }
 
-int64_t Read(const Inode& n, uint64_t buf, uint64_t len, uint64_t off) {
+namespace {
+// One transfer on the inode's open host handle (pipe_head holds handle + 1).
+int64_t HandleIo(const Inode& n, uint64_t call, uint64_t buf, uint64_t len, uint64_t off) {
   if (n.pipe_head == 0) return -abi::kEBADF;
   hv_file_io io = {};
   io.handle = static_cast<uint32_t>(n.pipe_head - 1);
   io.data = buf;
   io.len = len;
   io.offset = static_cast<int64_t>(off);
-  return hv::Call(HV_CALL_FILE_READ, &io);
+  return hv::Call(call, &io);
+}
+}  // namespace
+
+int64_t Read(const Inode& n, uint64_t buf, uint64_t len, uint64_t off) {
+  return HandleIo(n, HV_CALL_FILE_READ, buf, len, off);
 }
 
 int64_t Write(const Inode& n, uint64_t buf, uint64_t len, uint64_t off) {
-  if (n.pipe_head == 0) return -abi::kEBADF;
-  hv_file_io io = {};
-  io.handle = static_cast<uint32_t>(n.pipe_head - 1);
-  io.data = buf;
-  io.len = len;
-  io.offset = static_cast<int64_t>(off);
-  return hv::Call(HV_CALL_FILE_WRITE, &io);
+  return HandleIo(n, HV_CALL_FILE_WRITE, buf, len, off);
 }
 
 int64_t Getdents(const Inode& n, uint64_t buf, uint64_t len) {
-  if (n.pipe_head == 0) return -abi::kEBADF;
-  hv_file_io io = {};
-  io.handle = static_cast<uint32_t>(n.pipe_head - 1);
-  io.data = buf;
-  io.len = len;
-  return hv::Call(HV_CALL_FILE_GETDENTS, &io);
+  return HandleIo(n, HV_CALL_FILE_GETDENTS, buf, len, 0);
 }
 
 int64_t Rewind(Inode& n) {
