@@ -8,8 +8,8 @@ namespace hvrt::shim {
 namespace {
 
 constexpr Syscall kRows[] = {
-    {nr::read, "read", sys_read, kPartial, "empty pipe with a writer open: -EAGAIN (one thread)"},
-    {nr::write, "write", sys_write, kPartial, "full pipe: -EAGAIN (one thread); no SIGPIPE"},
+    {nr::read, "read", sys_read, kSupported, ""},
+    {nr::write, "write", sys_write, kPartial, "no reader: -EPIPE without SIGPIPE"},
     {nr::open, "open", sys_open, kPartial, "in-guest files and -v host mounts; no O_TMPFILE"},
     {nr::close, "close", sys_close, kSupported, ""},
     {nr::stat, "stat", sys_stat, kSupported, ""},
@@ -34,7 +34,7 @@ constexpr Syscall kRows[] = {
     {nr::writev, "writev", sys_writev, kSupported, ""},
     {nr::access, "access", sys_access, kPartial, "mode bits of the owner/group/other; no ACLs"},
     {nr::pipe, "pipe", sys_pipe, kPartial,
-     "one thread: empty pipe with a writer, or full pipe, is -EAGAIN; no SIGPIPE"},
+     "pipes block across threads (a deadlock is reported); no SIGPIPE"},
     {nr::sched_yield, "sched_yield", sys_sched_yield, kSupported, ""},
     {nr::mremap, "mremap", sys_mremap, kPartial, "no MREMAP_DONTUNMAP, no old_size 0"},
     {nr::madvise, "madvise", sys_madvise, kPartial, "DONTNEED/FREE zero pages; others ignored"},
@@ -130,7 +130,7 @@ constexpr Syscall kRows[] = {
     {nr::fallocate, "fallocate", sys_fallocate, kPartial, "mode 0 only; other modes -EOPNOTSUPP"},
     {nr::dup3, "dup3", sys_dup3, kSupported, ""},
     {nr::pipe2, "pipe2", sys_pipe2, kPartial,
-     "one thread: empty pipe with a writer, or full pipe, is -EAGAIN; no SIGPIPE"},
+     "pipes block across threads (a deadlock is reported); no SIGPIPE"},
     {nr::preadv, "preadv", sys_preadv, kSupported, ""},
     {nr::pwritev, "pwritev", sys_pwritev, kSupported, ""},
     {nr::prlimit64, "prlimit64", sys_prlimit64, kPartial, "self only; lowering only; not enforced"},

@@ -9,6 +9,7 @@
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/sched/sched.h"
 #include "runtime/vfs/console.h"
 #include "runtime/vfs/hostfs.h"
 
@@ -194,6 +195,12 @@ int32_t FreeFd(int32_t min) {
   return -static_cast<int32_t>(abi::kEMFILE);
 }
 
+// Threads blocked on a pipe wait on these keys: runtime addresses (the inode
+// table), so they never meet an app futex word.
+uint64_t PipeReadable(const Inode* n) { return reinterpret_cast<uint64_t>(n); }
+uint64_t PipeWritable(const Inode* n) { return reinterpret_cast<uint64_t>(n) + 1; }
+constexpr uint32_t kAnyWaiter = ~0u;
+
 // Drops one reference to description (i) (0-based); the last one closes
 // pipe ends and lets an unlinked inode go.
 void Unref(uint32_t i) {
@@ -202,8 +209,12 @@ void Unref(uint32_t i) {
   if (Inode* n = tmpfs::Get(f.ino)) {
     if (n->kind == Kind::kPipe && (f.flags & abi::kO_PATH) == 0) {
       uint64_t acc = f.flags & abi::kO_ACCMODE;
-      if (acc != abi::kO_WRONLY) n->readers--;
-      if (acc != abi::kO_RDONLY) n->writers--;
+      if (acc != abi::kO_WRONLY && --n->readers == 0) {
+        sched::Wake(PipeWritable(n), kAnyWaiter, INT64_MAX);  // writers get EPIPE
+      }
+      if (acc != abi::kO_RDONLY && --n->writers == 0) {
+        sched::Wake(PipeReadable(n), kAnyWaiter, INT64_MAX);  // readers get end of file
+      }
       if (n->readers == 0 && n->writers == 0) n->nlink = 0;  // pipes have no name
     }
     n->opens--;
@@ -577,11 +588,13 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
     }
     case Kind::kPipe: {
       if (len == 0) return 0;
-      if (n->size == 0) {
-        // Single-threaded: with a writer still open, nobody else can ever
-        // fill the pipe, so a blocking read would hang forever. -EAGAIN
-        // instead (what O_NONBLOCK gives); with no writer, end of file.
-        return n->writers == 0 ? 0 : -abi::kEAGAIN;
+      // Empty: end of file once no writer is left; else wait for one (another
+      // green thread). If every thread waits, the scheduler reports the
+      // deadlock instead of hanging.
+      while (n->size == 0) {
+        if (n->writers == 0) return 0;
+        if ((f.flags & abi::kO_NONBLOCK) != 0) return -abi::kEAGAIN;
+        sched::Block(PipeReadable(n), kAnyWaiter, sched::kForever);
       }
       uint64_t done = 0;
       while (done < len && n->size > 0) {
@@ -594,6 +607,7 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
         n->size -= chunk;
         done += chunk;
       }
+      sched::Wake(PipeWritable(n), kAnyWaiter, INT64_MAX);
       return static_cast<int64_t>(done);
     }
     case Kind::kTmpfs: {
@@ -632,10 +646,18 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       // delivery not there yet, only the -EPIPE.
       if (n->readers == 0) return -abi::kEPIPE;
       if (len == 0) return 0;
-      uint64_t room = tmpfs::kPipeBytes - n->size;
-      if (room == 0) return -abi::kEAGAIN;  // full: see the read side
+      // A blocking write puts all of (buf) in, waiting for readers to make
+      // room; O_NONBLOCK writes what fits, or -EAGAIN.
       uint64_t done = 0;
-      while (done < len && n->size < tmpfs::kPipeBytes) {
+      while (done < len) {
+        if (n->readers == 0) return done > 0 ? static_cast<int64_t>(done) : -abi::kEPIPE;
+        if (n->size == tmpfs::kPipeBytes) {
+          if ((f.flags & abi::kO_NONBLOCK) != 0) {
+            return done > 0 ? static_cast<int64_t>(done) : -abi::kEAGAIN;
+          }
+          sched::Block(PipeWritable(n), kAnyWaiter, sched::kForever);
+          continue;
+        }
         uint64_t tail = (n->pipe_head + n->size) % tmpfs::kPipeBytes;
         uint64_t chunk = tmpfs::kPipeBytes - tail;
         if (chunk > tmpfs::kPipeBytes - n->size) chunk = tmpfs::kPipeBytes - n->size;
@@ -643,6 +665,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
         Copy(reinterpret_cast<void*>(n->data + tail), static_cast<const char*>(src) + done, chunk);
         n->size += chunk;
         done += chunk;
+        sched::Wake(PipeReadable(n), kAnyWaiter, INT64_MAX);
       }
       return static_cast<int64_t>(done);
     }

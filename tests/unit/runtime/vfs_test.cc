@@ -240,11 +240,11 @@ TEST_F(VfsTest, InodeTableExhaustionIsENOSPC) {
 
 TEST_F(VfsTest, PipeSemantics) {
   uint64_t fds = Buf() + 0x2000;
-  ASSERT_EQ(g_.Syscall(SYS_pipe2, fds, O_CLOEXEC), 0);
+  ASSERT_EQ(g_.Syscall(SYS_pipe2, fds, O_CLOEXEC | O_NONBLOCK), 0);
   int32_t r = g_.At<int32_t>(fds)[0];
   int32_t w = g_.At<int32_t>(fds)[1];
   EXPECT_EQ(g_.Syscall(SYS_fcntl, w, F_GETFD), FD_CLOEXEC);
-  EXPECT_EQ(g_.Syscall(SYS_read, r, Buf(), 10), -EAGAIN);  // empty, writer open: never blocks
+  EXPECT_EQ(g_.Syscall(SYS_read, r, Buf(), 10), -EAGAIN);  // empty, writer open, O_NONBLOCK
   EXPECT_EQ(Write(w, "abc"), 3);
   EXPECT_EQ(g_.Syscall(SYS_read, r, Buf(), 10), 3);
   EXPECT_EQ(g_.Syscall(SYS_pread64, r, Buf(), 10, 0), -ESPIPE);
@@ -261,6 +261,15 @@ TEST_F(VfsTest, PipeSemantics) {
   EXPECT_EQ(g_.Syscall(SYS_close, r), 0);
   EXPECT_EQ(Write(w, "z"), -EPIPE);
   EXPECT_EQ(g_.Syscall(SYS_pipe2, fds, O_RDWR), -EINVAL);
+}
+
+// A blocking read of an empty pipe waits for another thread; with none, every
+// thread would wait forever, and the runtime says so instead of hanging.
+TEST_F(VfsTest, BlockingPipeReadWithNoOtherThreadIsADeadlock) {
+  uint64_t fds = Buf() + 0x2000;
+  ASSERT_EQ(g_.Syscall(SYS_pipe2, fds, 0), 0);
+  int32_t r = g_.At<int32_t>(fds)[0];
+  EXPECT_THROW(g_.Syscall(SYS_read, r, Buf(), 10), hvrt_test::GuestPanic);
 }
 
 TEST_F(VfsTest, MmapOfATmpfsFileIsACopy) {
