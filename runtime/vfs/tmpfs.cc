@@ -15,14 +15,19 @@ namespace {
 
 constinit Inode g_inodes[kMaxInodes] = {};
 constinit uint32_t g_next = 0;  // where the search for a free slot starts
+// Slots [0, g_high) have ever been used. Reset() clears only those: at boot
+// the table (.bss) is already zero, and touching all of it would cost a page
+// fault per page, which is expensive under nested virtualization.
+constinit uint32_t g_high = 0;
 
 DirRec* Recs(const Inode& dir) { return reinterpret_cast<DirRec*>(dir.data); }
 
 }  // namespace
 
 void Reset() {
-  Fill(g_inodes, 0, sizeof g_inodes);
+  Fill(g_inodes, 0, g_high * sizeof(Inode));
   g_next = 0;
+  g_high = 0;
 }
 
 Inode* Get(uint32_t ino) {
@@ -42,6 +47,7 @@ uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev) {
     uint32_t i = (g_next + k) % kMaxInodes;
     Inode& n = g_inodes[i];
     if (n.kind != Kind::kFree) continue;
+    if (i + 1 > g_high) g_high = i + 1;
     n = Inode{};
     n.kind = kind;
     n.mode = mode;
