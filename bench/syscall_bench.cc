@@ -13,117 +13,26 @@
 // manual time, so process start-up is not counted; StartToExit counts
 // everything, in real time.
 //
+// The other families (files_bench.cc, threads_bench.cc) register from main()
+// below; shared helpers live in bench_util.h.
+//
 // Run: <build>/bin/hv_bench --benchmark_format=json --benchmark_out=bench.json
 #include <benchmark/benchmark.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
-#ifndef HV_BIN_DIR
-#error "HV_BIN_DIR must be defined by the build"
-#endif
-
-extern char** environ;
+#include "bench_util.h"
 
 namespace {
 
-// The backends measured under hvrun: {benchmark name suffix, --backend value}.
-// Adding one is one line. A backend the host cannot run reports an error
-// for its benchmarks and the others still run.
-struct GuestBackend {
-  const char* suffix;
-  const char* name;
-};
-constexpr GuestBackend kGuestBackends[] = {
-    {"Sim", "sim"},
-    {"Kvm", "kvm"},
-};
-
-std::string BinPath(const std::string& name) { return std::string(HV_BIN_DIR) + "/" + name; }
-
-std::string HvrunPath() {
-  const char* env = std::getenv("HVRUN");
-  return env && *env ? env : BinPath("hvrun");
-}
-
-struct SpawnResult {
-  std::string error;  // empty on success
-  int status = 0;     // waitpid status
-  std::string out;
-};
-
-// Runs (argv) with stdout captured (or discarded) and stderr inherited.
-SpawnResult Spawn(const std::vector<std::string>& argv, bool capture) {
-  SpawnResult r;
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  int fds[2] = {-1, -1};
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (capture) {
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-      r.error = std::string("pipe2: ") + std::strerror(errno);
-      return r;
-    }
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-  } else {
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  }
-  pid_t pid;
-  int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (capture) close(fds[1]);
-  if (rc != 0) {
-    if (capture) close(fds[0]);
-    r.error = "spawn " + argv[0] + ": " + std::strerror(rc);
-    return r;
-  }
-  if (capture) {
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
-      if (n > 0) r.out.append(buf, static_cast<size_t>(n));
-    }
-    close(fds[0]);
-  }
-  while (waitpid(pid, &r.status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
-    r.error = argv[0] + " " + (argv.size() > 1 ? argv[1] : "") + "...: " +
-              (WIFEXITED(r.status) ? "exit status " + std::to_string(WEXITSTATUS(r.status))
-                                   : "killed by signal " + std::to_string(WTERMSIG(r.status)));
-  }
-  return r;
-}
-
-// Runs a loop program (prefix..., program, N) with N = state.max_iterations and
-// reports its own measurement ("total_ns=T") as manual time per iteration.
-void RunLoop(benchmark::State& state, std::vector<std::string> argv, const std::string& label) {
-  const uint64_t n = state.max_iterations;
-  argv.push_back(std::to_string(n));
-  SpawnResult r = Spawn(argv, /*capture=*/true);
-  size_t at = r.out.find("total_ns=");
-  if (r.error.empty() && at == std::string::npos) r.error = "no total_ns in: " + r.out;
-  if (!r.error.empty()) {
-    state.SkipWithError(r.error.c_str());
-    for (auto _ : state) {
-    }
-    return;
-  }
-  double total_ns = std::strtod(r.out.c_str() + at + 9, nullptr);
-  double per_iteration_s = total_ns / 1e9 / static_cast<double>(n);
-  for (auto _ : state) state.SetIterationTime(per_iteration_s);
-  state.counters["ns_per_call"] = total_ns / static_cast<double>(n);
-  state.SetLabel(label);
-}
+using hvbench::BinPath;
+using hvbench::HvrunPath;
+using hvbench::RunLoop;
+using hvbench::Spawn;
+using hvbench::SpawnResult;
 
 void BM_Syscall_Native(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(syscall(SYS_getppid));
@@ -175,7 +84,7 @@ BENCHMARK(BM_StartToExit_Native)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // One set of guest benchmarks per backend in kGuestBackends.
 void RegisterGuestBenchmarks() {
-  for (const GuestBackend& b : kGuestBackends) {
+  for (const hvbench::GuestBackend& b : hvbench::kGuestBackends) {
     std::string suffix = b.suffix;
     benchmark::RegisterBenchmark(("BM_Syscall_" + suffix).c_str(), BM_Syscall_Guest, b.name)
         ->UseManualTime();
@@ -191,6 +100,8 @@ void RegisterGuestBenchmarks() {
 
 int main(int argc, char** argv) {
   RegisterGuestBenchmarks();
+  hvbench::RegisterFileBenchmarks();
+  hvbench::RegisterThreadBenchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
