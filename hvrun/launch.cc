@@ -132,7 +132,7 @@ int ReportExit(const GuestExit& exit, const LaunchOptions& options, const ElfIma
       return exit.status & 0xff;
     case GuestExit::Kind::kSignaled:
       std::cerr << "hvrun: guest terminated by " << SignalName(exit.status) << "\n";
-      return 128 + exit.status;
+      return 128 + (exit.status & 0x7f);  // the guest chose it: keep it a byte
     case GuestExit::Kind::kCrashed: {
       const ElfSymbols app_syms = ElfSymbols::FromImage(app);
       const ElfSymbols rt_syms = ElfSymbols::FromImage(runtime);
@@ -147,14 +147,14 @@ int ReportExit(const GuestExit& exit, const LaunchOptions& options, const ElfIma
         return "";
       };
       std::cerr << FormatCrashReport(*exit.crash, symbolize);
-      return 128 + exit.status;
+      return 128 + (exit.status & 0x7f);
     }
     case GuestExit::Kind::kTimedOut:
       std::cerr << "hvrun: " << exit.detail << "\n";
       return kExitTimeout;
     case GuestExit::Kind::kKilled:
       std::cerr << "hvrun: " << exit.detail << "\n";
-      return exit.status > 0 ? 128 + exit.status : kExitHvrunError;
+      return exit.status > 0 ? 128 + (exit.status & 0x7f) : kExitHvrunError;
   }
   return kExitHvrunError;
 }

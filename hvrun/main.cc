@@ -9,6 +9,7 @@
 // Flags come before APP; everything from APP on belongs to the guest. A
 // manifest (manifest.h) sets the same things; flags given override it.
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -147,6 +148,8 @@ SplitArgs Split(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A guest writing to a closed stdout pipe gets -EPIPE; hvrun must not die of it.
+  signal(SIGPIPE, SIG_IGN);
   absl::SetProgramUsageMessage(kUsage);
   SplitArgs split = Split(argc, argv);
   if (split.help) {

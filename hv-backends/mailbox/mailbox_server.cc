@@ -19,6 +19,22 @@ namespace {
 constexpr int kHostSpin = 20000;
 // How often the spin asks should_stop.
 constexpr int kStopCheckEvery = 256;
+// Every futex sleep is bounded, so a stop that lands between the last check
+// and the sleep (the handler only sets a flag; nothing wakes the futex) is
+// seen within this long.
+constexpr int64_t kMaxSleepNs = 100 * 1000 * 1000;
+
+int64_t NowNs() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+// FUTEX_WAIT on (word) while it holds (val), for at most (ns) (<= kMaxSleepNs).
+void BoundedWait(uint32_t* word, uint32_t val, int64_t ns) {
+  const timespec ts{0, static_cast<long>(ns < kMaxSleepNs ? ns : kMaxSleepNs)};
+  syscall(SYS_futex, word, FUTEX_WAIT, val, &ts, nullptr, 0);
+}
 
 // (word) is in hvrun's shared mapping of the guest memfd: the same futex as
 // the guest's (sim) or the one the vCPU thread waits on (kvm). Never private.
@@ -42,17 +58,16 @@ std::atomic_ref<uint32_t> MailboxServer::Word(int offset) {
 
 bool MailboxServer::SleepUntil(int64_t deadline_ns, const std::function<bool()>& should_stop) {
   // On the state word (still REQUEST while the guest waits), so Shutdown()
-  // and stop signals end the sleep at once.
+  // ends the sleep at once; in bounded steps, so stop signals do too. The
+  // guest may change the word itself: that only ends this sleep early, never
+  // the server (only should_stop and DEAD do).
+  std::atomic_ref<uint32_t> state(*state_word_);
   for (;;) {
-    if (should_stop()) return false;
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    const int64_t left =
-        deadline_ns - (static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec);
-    if (left <= 0) return true;
-    const timespec ts{static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
-    syscall(SYS_futex, state_word_, FUTEX_WAIT, MB_STATE_REQUEST, &ts, nullptr, 0);
-    if (std::atomic_ref<uint32_t>(*state_word_).load() != MB_STATE_REQUEST) return false;
+    if (should_stop() || state.load() == MB_STATE_DEAD) return false;
+    if (state.load() != MB_STATE_REQUEST) return true;
+    const int64_t now = NowNs();
+    if (deadline_ns <= now) return true;  // compared, not subtracted: no overflow
+    BoundedWait(state_word_, MB_STATE_REQUEST, deadline_ns - now);
   }
 }
 
@@ -67,7 +82,7 @@ void MailboxServer::WaitForReply(const std::function<bool()>& stop) {
   std::atomic_ref<uint32_t> state(*state_word_);
   Word(MB_GUEST_SLEEPING).store(1);  // seq_cst: Dekker with the server's CAS
   while (state.load() == MB_STATE_REQUEST && !stop()) {
-    Futex(state_word_, FUTEX_WAIT, MB_STATE_REQUEST);  // EINTR on a stop signal
+    BoundedWait(state_word_, MB_STATE_REQUEST, kMaxSleepNs);
   }
   Word(MB_GUEST_SLEEPING).store(0);
 }
@@ -92,7 +107,7 @@ std::optional<HypercallOutcome> MailboxServer::Serve(const std::function<bool()>
       if (seen == MB_STATE_REQUEST) {
         request = true;
       } else {
-        Futex(state_word_, FUTEX_WAIT, seen);
+        BoundedWait(state_word_, seen, kMaxSleepNs);
       }
       Word(MB_HOST_SLEEPING).store(0);
     }

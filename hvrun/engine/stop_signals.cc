@@ -11,6 +11,7 @@ namespace {
 
 volatile sig_atomic_t g_signal = 0;
 std::atomic<volatile uint8_t*> g_kick{nullptr};
+std::atomic<bool> g_ending{false};
 
 void OnStop(int sig) {
   if (g_signal == 0) g_signal = sig;
@@ -21,6 +22,7 @@ void OnStop(int sig) {
 
 StopSignals::StopSignals(volatile uint8_t* kick, absl::Duration timeout) {
   g_signal = 0;
+  g_ending.store(false);
   g_kick.store(kick);
   struct sigaction sa {};
   sa.sa_handler = OnStop;  // no SA_RESTART: blocking calls return EINTR
@@ -43,11 +45,12 @@ StopSignals::~StopSignals() {
 
 int StopSignals::Pending() { return g_signal; }
 
-void StopSignals::BlockInThisThread() {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int sig : kSignals) sigaddset(&set, sig);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+void StopSignals::SignalSet(sigset_t* set) {
+  sigemptyset(set);
+  for (int sig : kSignals) sigaddset(set, sig);
 }
+
+bool StopSignals::Stopping() { return g_signal != 0 || g_ending.load(); }
+void StopSignals::MarkEnding() { g_ending.store(true); }
 
 }  // namespace hvrun

@@ -13,9 +13,12 @@
 #ifndef HVRUN_ENGINE_STOP_SIGNALS_H_
 #define HVRUN_ENGINE_STOP_SIGNALS_H_
 
+#include <pthread.h>
 #include <signal.h>
 
 #include <cstdint>
+#include <thread>
+#include <utility>
 
 #include "absl/time/time.h"
 
@@ -32,11 +35,26 @@ class StopSignals {
   // The first stop signal received (SIGALRM means the timeout ran out), or 0.
   static int Pending();
 
-  // Blocks the stop signals in the calling thread, so that they go to the
-  // thread running the guest (call it in helper threads).
-  static void BlockInThisThread();
+  // Starts a helper thread with the stop signals blocked from its first
+  // instruction, so they always go to the thread running the guest (blocking
+  // them inside the new thread would leave a window).
+  template <typename F>
+  static std::thread StartThread(F&& f) {
+    sigset_t set, old;
+    SignalSet(&set);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    std::thread t(std::forward<F>(f));
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return t;
+  }
+
+  // True once a stop signal came or the run is being torn down (MarkEnding):
+  // services that block on host I/O check it and give up.
+  static bool Stopping();
+  static void MarkEnding();
 
  private:
+  static void SignalSet(sigset_t* set);
   static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGALRM};
   struct sigaction old_[3];
 };

@@ -1,12 +1,14 @@
 // File: console.cc
 //
 // The guest's fds 0, 1 and 2 are hvrun's stdin, stdout and stderr.
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 
+#include "hvrun/engine/stop_signals.h"
 #include "hvrun/services/services.h"
 
 namespace hvrun {
@@ -29,6 +31,19 @@ int HostFd(const ServiceContext& ctx, uint32_t fd) {
   }
 }
 
+// Waits until (fd) is ready for (events). Returns 0, or -EINTR once hvrun is
+// stopping (a stop signal, or the run being torn down): a guest blocked on
+// an idle terminal or a full pipe must not keep hvrun from ending.
+int64_t WaitReady(int fd, short events) {
+  for (;;) {
+    pollfd p{fd, events, 0};
+    const int r = poll(&p, 1, 100);
+    if (r > 0) return 0;
+    if (r < 0 && errno != EINTR) return -errno;
+    if (StopSignals::Stopping()) return -EINTR;
+  }
+}
+
 }  // namespace
 
 HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg) {
@@ -40,8 +55,11 @@ HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg) {
   if (!data.ok()) return HypercallOutcome::Reply(-EFAULT);
   size_t done = 0;
   while (done < data->size()) {
+    if (int64_t r = WaitReady(HostFd(ctx, io->fd), POLLOUT); r < 0) {
+      return HypercallOutcome::Reply(done > 0 ? static_cast<int64_t>(done) : r);
+    }
     ssize_t n = write(HostFd(ctx, io->fd), data->data() + done, data->size() - done);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) return HypercallOutcome::Reply(done > 0 ? static_cast<int64_t>(done) : -errno);
     done += static_cast<size_t>(n);
   }
@@ -55,10 +73,11 @@ HypercallOutcome ConsoleRead(const ServiceContext& ctx, uint64_t arg) {
   const uint64_t len = std::min<uint64_t>(io->len, kMaxTransfer);
   auto data = ctx.memory.Span(io->data, len);
   if (!data.ok()) return HypercallOutcome::Reply(-EFAULT);
+  if (int64_t r = WaitReady(HostFd(ctx, 0), POLLIN); r < 0) return HypercallOutcome::Reply(r);
   ssize_t n;
   do {
     n = read(HostFd(ctx, 0), data->data(), data->size());
-  } while (n < 0 && errno == EINTR);
+  } while (n < 0 && errno == EINTR && !StopSignals::Stopping());
   return HypercallOutcome::Reply(n < 0 ? -errno : n);
 }
 

@@ -126,7 +126,7 @@ HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
   if (!(req->flags & O_NONBLOCK) && !(req->flags & O_PATH)) {
     fcntl(fd.get(), F_SETFL, fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   }
-  return Reply(ctx.files.AddHandle(std::move(fd)));
+  return Reply(ctx.files.AddHandle(std::move(fd), mount->read_only));
 }
 
 HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg) {
@@ -292,6 +292,10 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
   if (!req.ok()) return Reply(-EFAULT);
   const int fd = ctx.files.fd(req->handle);
   if (fd < 0) return Reply(-EBADF);
+  // fchmod and futimens work on a read-only fd (the kernel checks the file's
+  // owner, not the fd's mode): on a ":ro" mount hvrun refuses every change.
+  const bool changes = req->op != HV_FDOP_FSYNC && req->op != HV_FDOP_FDATASYNC;
+  if (changes && ctx.files.read_only(req->handle)) return Reply(-EROFS);
   int r;
   switch (req->op) {
     case HV_FDOP_TRUNCATE:

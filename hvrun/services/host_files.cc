@@ -47,25 +47,25 @@ absl::StatusOr<HostMount> HostMount::Parse(std::string_view spec) {
   return m;
 }
 
-int64_t HostFiles::AddHandle(UniqueFd fd) {
+int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only) {
   for (uint32_t i = 0; i < handles_.size(); ++i) {
-    if (!handles_[i].valid()) {
-      handles_[i] = std::move(fd);
+    if (!handles_[i].fd.valid()) {
+      handles_[i] = Handle{std::move(fd), read_only};
       return i;
     }
   }
   if (handles_.size() >= kMaxHandles) return -EMFILE;
-  handles_.push_back(std::move(fd));
+  handles_.push_back(Handle{std::move(fd), read_only});
   return static_cast<int64_t>(handles_.size() - 1);
 }
 
 int HostFiles::fd(uint32_t handle) const {
-  return handle < handles_.size() ? handles_[handle].get() : -1;
+  return handle < handles_.size() ? handles_[handle].fd.get() : -1;
 }
 
 int64_t HostFiles::Close(uint32_t handle) {
   if (fd(handle) < 0) return -EBADF;
-  handles_[handle].Reset();
+  handles_[handle] = Handle{};
   return 0;
 }
 

@@ -52,8 +52,14 @@ class HostFiles {
     return index < mounts_.size() ? &mounts_[index] : nullptr;
   }
 
-  // Takes (fd) into the handle table. Returns the handle or -EMFILE.
-  int64_t AddHandle(UniqueFd fd);
+  // Takes (fd) into the handle table; (read_only): it came from a ":ro"
+  // mount. Returns the handle or -EMFILE.
+  int64_t AddHandle(UniqueFd fd, bool read_only = false);
+  // Whether (handle) came from a read-only mount (changes through it are
+  // refused even where the host kernel would allow them, e.g. fchmod).
+  bool read_only(uint32_t handle) const {
+    return handle < handles_.size() && handles_[handle].read_only;
+  }
   // Returns the host fd behind (handle), or -1.
   int fd(uint32_t handle) const;
   // Closes (handle). Returns 0 or -EBADF.
@@ -61,7 +67,11 @@ class HostFiles {
 
  private:
   std::vector<HostMount> mounts_;
-  std::vector<UniqueFd> handles_;
+  struct Handle {
+    UniqueFd fd;
+    bool read_only = false;
+  };
+  std::vector<Handle> handles_;
 };
 
 }  // namespace hvrun

@@ -87,6 +87,45 @@ TEST_P(GuestFaults, SpinIsStoppedByTimeout) {
 
 // SIGINT to hvrun (Ctrl-C) ends the guest cleanly: hvrun exits 130 itself,
 // with a report, and leaves no process behind.
+// SIGINT ends the run even while the guest waits for input that never comes
+// (stdin is a pipe whose writer stays open): hvrun must not sit in read().
+TEST_P(GuestFaults, SigintStopsAGuestBlockedOnStdin) {
+  int in[2], err[2];
+  ASSERT_EQ(pipe(in), 0);
+  ASSERT_EQ(pipe(err), 0);
+  const std::string hvrun = HvrunPath(), program = ProgramPath("stdin_echo");
+  const std::string backend = "--backend=" + GetParam();
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(err[1], 2);
+    close(in[1]);
+    execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), program.c_str(), nullptr);
+    _exit(127);
+  }
+  close(in[0]);
+  close(err[1]);
+  usleep(1500 * 1000);  // the guest is up and waiting in read(0)
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  int status = 0;
+  for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; ++i) usleep(50000);
+  const bool ended = kill(pid, 0) != 0;
+  if (!ended) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  close(in[1]);
+  std::string errors;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(err[0], buf, sizeof(buf))) > 0) errors.append(buf, n);
+  close(err[0]);
+  ASSERT_TRUE(ended) << "hvrun did not end within 10 s of SIGINT\n" << errors;
+  ASSERT_TRUE(WIFEXITED(status)) << errors;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << errors;
+}
+
 TEST_P(GuestFaults, SigintStopsTheGuestCleanly) {
   int out[2], err[2];
   ASSERT_EQ(pipe(out), 0);

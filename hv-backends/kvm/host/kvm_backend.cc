@@ -270,14 +270,14 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
   // signals land.
   std::atomic<bool> vcpu_done{false}, server_done{false};
   std::optional<HypercallOutcome> end;
-  std::thread serving([&] {
-    StopSignals::BlockInThisThread();
+  std::thread serving = StopSignals::StartThread([&] {
     end = server.Serve([&] { return vcpu_done.load(); });
     server_done.store(true);
-    server.Kick();  // a vCPU blocked in WAIT wakes up and sees server_done
+    server.Shutdown();  // DEAD: a vCPU blocked in WAIT wakes up whatever it last saw
   });
   absl::StatusOr<GuestExit> exit = RunVcpu(memory, vcpu, start, server, server_done);
   vcpu_done.store(true);
+  StopSignals::MarkEnding();  // a service blocked on console I/O gives up
   server.Shutdown();
   serving.join();
   if (end.has_value() && end->kind == HypercallOutcome::Kind::kExit) {

@@ -80,12 +80,18 @@ constexpr sock_filter kFilterProgram[] = {
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 3, 0),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 2, 0),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 1, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 6, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 5, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 1, 0),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    // futex: plain WAIT and WAKE only. REQUEUE or the PI operations on the
+    // shared mailbox word could move hvrun's own waiter elsewhere.
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
+    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 1),
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
+static_assert(FUTEX_WAIT == 0 && FUTEX_WAKE == 1, "the filter allows futex ops 0 and 1");
 
 void WriteStderr(const char* msg) {
   ssize_t unused = write(STDERR_FILENO, msg, strlen(msg));
@@ -106,6 +112,9 @@ void WriteStderr(const char* msg) {
         "(is the range in use, or vm.mmap_min_addr above 4096 without CAP_SYS_RAWIO?)\n");
     _exit(125);
   }
+  // hvrun's other fds (the memfd, mount roots) are no use to the guest:
+  // seccomp would refuse them anyway, but they need not be there at all.
+  syscall(SYS_close_range, 3, ~0U, 0);
   stack_t ss{};
   ss.ss_sp = reinterpret_cast<void*>(SIM_ALTSTACK);
   ss.ss_size = SIM_ALTSTACK_SIZE;
@@ -204,21 +213,26 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
   if (child < 0) return absl::ErrnoToStatus(errno, "sim: fork of the guest process");
   if (child == 0) ChildMain(parent, memory.fd(), memory.start(), memory.size(), start);
 
-  // The waiter reaps the child and wakes the server. child_dead lives in
-  // hvrun's own memory, so a guest cannot fake its own death.
+  // The waiter notices the child's death (WNOWAIT: it stays a zombie, so its
+  // pid cannot be reused before we kill or reap it) and wakes the server.
+  // child_dead lives in hvrun's own memory, so a guest cannot fake its death.
   std::atomic<bool> child_dead{false};
   siginfo_t death{};
   StopSignals stop(nullptr, start.timeout);
-  std::thread waiter([&] {
-    StopSignals::BlockInThisThread();
-    while (waitid(P_PID, child, &death, WEXITED) != 0 && errno == EINTR) {
+  std::thread waiter = StopSignals::StartThread([&] {
+    while (waitid(P_PID, child, &death, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
     }
     child_dead.store(true);
     server.Shutdown();
   });
+  // Every way out goes through here: the child is killed before anything
+  // waits for it, then reaped.
   auto finish = [&](GuestExit exit) -> GuestExit {
-    if (!child_dead.load()) kill(child, SIGKILL);
+    kill(child, SIGKILL);
     waiter.join();
+    siginfo_t reaped{};
+    while (waitid(P_PID, child, &reaped, WEXITED) != 0 && errno == EINTR) {
+    }
     return exit;
   };
 
@@ -231,12 +245,18 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
     finish(GuestExit{});
     return end->fatal;
   }
-  if (const int sig = StopSignals::Pending(); sig != 0 && !child_dead.load()) {
-    return finish(GuestExit::FromStopSignal(sig, start.timeout));
+  if (!child_dead.load()) {
+    // A stop signal; or, from a hostile guest, a server that stopped with the
+    // child alive: either way the guest ends here.
+    const int sig = StopSignals::Pending();
+    return finish(sig != 0 ? GuestExit::FromStopSignal(sig, start.timeout)
+                           : GuestExit{.kind = GuestExit::Kind::kKilled,
+                                       .status = -1,
+                                       .detail = "the guest broke the hypercall protocol"});
   }
 
   // The child is gone without saying goodbye: crash, seccomp, or a signal.
-  waiter.join();
+  finish(GuestExit{});  // reaps the zombie; the kill is harmless now
   SimCrash crash;
   std::memcpy(&crash, &mb[SIM_MB_CRASH], sizeof(crash));
   GuestExit e;

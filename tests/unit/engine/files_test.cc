@@ -158,6 +158,21 @@ TEST_F(FilesTest, ReadOnlyIsEnforcedByHvrun) {
   EXPECT_EQ(engine_->Handle(HV_CALL_FILE_PATHOP, kArg).result, -EXDEV);
 }
 
+TEST_F(FilesTest, ReadOnlyHandleRefusesChangesTheKernelWouldAllow) {
+  const int64_t h = Open(1, "file", O_RDONLY);
+  ASSERT_GE(h, 0);
+  const auto before = fs::status(top_ / "ro/file").permissions();
+  for (uint32_t op : {HV_FDOP_CHMOD, HV_FDOP_UTIMENS, HV_FDOP_TRUNCATE, HV_FDOP_FALLOCATE}) {
+    ASSERT_TRUE(
+        memory_->Write(kArg, hv_file_fdop{op, static_cast<uint32_t>(h), 0, 0, 0777, 1}).ok());
+    EXPECT_EQ(engine_->Handle(HV_CALL_FILE_FDOP, kArg).result, -EROFS) << op;
+  }
+  ASSERT_TRUE(
+      memory_->Write(kArg, hv_file_fdop{HV_FDOP_FSYNC, static_cast<uint32_t>(h), 0, 0, 0, 0}).ok());
+  EXPECT_EQ(engine_->Handle(HV_CALL_FILE_FDOP, kArg).result, 0) << "fsync changes nothing";
+  EXPECT_EQ(fs::status(top_ / "ro/file").permissions(), before);
+}
+
 TEST_F(FilesTest, FifoIsRefusedWithoutBlocking) { EXPECT_EQ(Open(0, "fifo", O_RDONLY), -EACCES); }
 
 TEST_F(FilesTest, PathOpsStatAndDirectoryListing) {
