@@ -75,6 +75,18 @@ class FakeGuest {
   uint64_t base() const { return base_; }
   // The app-image area tests use for syscall arguments (app memory).
   uint64_t scratch() const { return base_ + kApp + 0x10000; }
+  // Copies (s) and its NUL into app memory below Buffer(), each call into a
+  // fresh 16-byte-aligned slot; returns its address.
+  uint64_t String(const std::string& s) {
+    const uint64_t a = scratch() + strings_used_;
+    strings_used_ += (s.size() + 1 + 15) & ~15ull;
+    std::memcpy(reinterpret_cast<void*>(a), s.c_str(), s.size() + 1);
+    return a;
+  }
+  // Lets String() reuse its area from the start.
+  void ResetStrings() { strings_used_ = 0; }
+  // A 64 KiB-plus buffer in app memory, above the strings.
+  uint64_t Buffer() const { return scratch() + 0x80000; }
   template <typename T>
   T* At(uint64_t addr) {
     return reinterpret_cast<T*>(addr);
@@ -106,6 +118,7 @@ class FakeGuest {
   int64_t file_result = -2;  // -ENOENT
 
  private:
+  uint64_t strings_used_ = 0;
   static int64_t Entry(uint64_t nr, uint64_t arg);
   int64_t Handle(uint64_t nr, uint64_t arg);
 

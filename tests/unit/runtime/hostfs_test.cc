@@ -30,13 +30,8 @@ class HostfsTest : public ::testing::Test {
  protected:
   void SetUp() override { g_.Boot(); }
 
-  uint64_t Str(const std::string& s) {
-    uint64_t a = g_.scratch() + next_;
-    next_ += (s.size() + 1 + 15) & ~15ull;
-    std::memcpy(reinterpret_cast<void*>(a), s.c_str(), s.size() + 1);
-    return a;
-  }
-  uint64_t Buf() { return g_.scratch() + 0x80000; }
+  uint64_t Str(const std::string& s) { return g_.String(s); }
+  uint64_t Buf() { return g_.Buffer(); }
   int64_t Stat(const std::string& path, uint64_t flags = 0) {
     return g_.Syscall(SYS_newfstatat, AT_FDCWD, Str(path), Buf(), flags);
   }
@@ -49,7 +44,6 @@ class HostfsTest : public ::testing::Test {
   }
 
   FakeGuest g_{WithMounts()};
-  uint64_t next_ = 0;
 };
 
 using V = std::vector<std::string>;

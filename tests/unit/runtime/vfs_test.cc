@@ -27,14 +27,8 @@ class VfsTest : public ::testing::Test {
  protected:
   void SetUp() override { g_.Boot(); }
 
-  // (s) with its NUL in app memory; each call gets a fresh slot.
-  uint64_t Str(const std::string& s) {
-    uint64_t a = g_.scratch() + next_;
-    next_ += (s.size() + 1 + 15) & ~15ull;
-    std::memcpy(reinterpret_cast<void*>(a), s.c_str(), s.size() + 1);
-    return a;
-  }
-  uint64_t Buf() { return g_.scratch() + 0x80000; }
+  uint64_t Str(const std::string& s) { return g_.String(s); }
+  uint64_t Buf() { return g_.Buffer(); }
   int64_t Open(const std::string& path, uint64_t flags, uint64_t mode = 0644) {
     return g_.Syscall(SYS_openat, AT_FDCWD, Str(path), flags, mode);
   }
@@ -56,7 +50,6 @@ class VfsTest : public ::testing::Test {
   }
 
   FakeGuest g_;
-  uint64_t next_ = 0;
 };
 
 TEST_F(VfsTest, TheBootTree) {
@@ -227,7 +220,7 @@ TEST_F(VfsTest, InodeTableExhaustionIsENOSPC) {
   int made = 0;
   for (int i = 0; i < static_cast<int>(hvrt::tmpfs::kMaxInodes) + 1; i++) {
     r = g_.Syscall(SYS_mkdir, Str("/tmp/d" + std::to_string(i)), 0755);
-    next_ = 0;  // reuse the string area
+    g_.ResetStrings();  // reuse the string area
     if (r < 0) break;
     made++;
   }
