@@ -42,11 +42,11 @@
 /* I/O ports the guest reaches hvrun through. */
 /* Below 0x100 so `out` takes an 8-bit immediate and the TSS I/O bitmap that
  * opens them to CPL3 stays 33 bytes. */
-#define KVM_PORT_KICK 0xE0 /* CPL3 out: hvrun's mailbox server sleeps; wake it */
-#define KVM_PORT_WAIT 0xE1 /* CPL3 out: block this vCPU until the mailbox has a reply */
-#define KVM_PORT_EXCEPTION 0xF1            /* CPL0 out from an exception stub */
-#define KVM_PORT_PROBE 0xF2                /* the start-up probe's "sysret worked" */
-#define KVM_TSS_IOMAP 0x68                 /* I/O bitmap offset in the TSS */
+#define KVM_PORT_KICK 0xE0      /* CPL3 out: hvrun's mailbox server sleeps; wake it */
+#define KVM_PORT_WAIT 0xE1      /* CPL3 out: block this vCPU until the mailbox has a reply */
+#define KVM_PORT_EXCEPTION 0xF1 /* CPL0 out from an exception stub */
+#define KVM_PORT_PROBE 0xF2     /* the start-up probe's "sysret worked" */
+#define KVM_TSS_IOMAP 0x68      /* I/O bitmap offset in the TSS */
 #define KVM_TSS_LIMIT (KVM_TSS_IOMAP + 32) /* bitmap for ports 0..0xFF + 0xFF terminator */
 
 #endif /* HV_BACKENDS_KVM_KVM_LAYOUT_H_ */

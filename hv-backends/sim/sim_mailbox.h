@@ -29,8 +29,8 @@
  * mailbox (MB_*, mailbox_abi.h) first, then the sim's own. */
 #include "hv-backends/mailbox/mailbox_abi.h"
 #define SIM_MB_SYSCALL_ENTRY MB_SIZE /* u64: runtime's hvrt_syscall, from HV_CALL_REGISTER */
-#define SIM_MB_CRASH 128         /* struct SimCrash */
-#define SIM_MB_FPROG 512        /* struct sock_fprog pointing at the filter page */
+#define SIM_MB_CRASH 128             /* struct SimCrash */
+#define SIM_MB_FPROG 512             /* struct sock_fprog pointing at the filter page */
 
 /* Crash report: written by the guest's crash handler, read by hvrun after the
  * child died. gregs are the kernel's ucontext gregs (REG_R8 .. REG_CR2). */
@@ -41,7 +41,6 @@
 #define SIM_CRASH_ADDR_OFF 16
 #define SIM_CRASH_GREGS_OFF 24
 #define SIM_CRASH_NGREGS 23
-
 
 #ifdef __cplusplus
 #include <cstdint>
