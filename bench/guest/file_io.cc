@@ -22,18 +22,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/guest/now_ns.h"
+
 namespace {
 
 constexpr size_t kBig = 1 << 20;         // 1 MiB
 constexpr size_t kSmall = 4096;          // 4 KiB
 constexpr size_t kFileSize = 64 * kBig;  // 64 MiB
-
-unsigned long long NowNs() {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<unsigned long long>(t.tv_sec) * 1000000000ull +
-         static_cast<unsigned long long>(t.tv_nsec);
-}
 
 [[noreturn]] void Die(const char* what) {
   std::fprintf(stderr, "file_io: %s: %s\n", what, std::strerror(errno));

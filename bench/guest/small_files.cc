@@ -17,14 +17,9 @@
 #include <string>
 #include <vector>
 
-namespace {
+#include "bench/guest/now_ns.h"
 
-unsigned long long NowNs() {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<unsigned long long>(t.tv_sec) * 1000000000ull +
-         static_cast<unsigned long long>(t.tv_nsec);
-}
+namespace {
 
 [[noreturn]] void Die(const char* what, const std::string& path) {
   std::fprintf(stderr, "small_files: %s %s: %s\n", what, path.c_str(), std::strerror(errno));

@@ -10,16 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace {
-
-unsigned long long NowNs() {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<unsigned long long>(t.tv_sec) * 1000000000ull +
-         static_cast<unsigned long long>(t.tv_nsec);
-}
-
-}  // namespace
+#include "bench/guest/now_ns.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

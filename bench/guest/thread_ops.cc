@@ -15,14 +15,9 @@
 #include <mutex>
 #include <thread>
 
-namespace {
+#include "bench/guest/now_ns.h"
 
-unsigned long long NowNs() {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<unsigned long long>(t.tv_sec) * 1000000000ull +
-         static_cast<unsigned long long>(t.tv_nsec);
-}
+namespace {
 
 void Spawn(unsigned long long n) {
   for (unsigned long long i = 0; i < n; ++i) {
