@@ -16,6 +16,20 @@
  */
   .text
 
+/* The saving half both entries share: the callee-saved registers and rflags
+ * go on the current stack, and that stack pointer into *(%rdi), where a
+ * later hvrt_ctx_switch to it pops them again. */
+.macro SAVE_AND_LEAVE
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  pushfq
+  movq %rsp, (%rdi)
+.endm
+
 /*
  * void hvrt_ctx_switch(uint64_t* save_rsp, uint64_t next_rsp)
  * Saves the callee-saved registers and rflags on this stack, stores rsp in
@@ -28,14 +42,7 @@
   .type hvrt_ctx_switch, @function
   .hidden hvrt_ctx_switch
 hvrt_ctx_switch:
-  pushq %rbp
-  pushq %rbx
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
-  pushfq
-  movq %rsp, (%rdi)
+  SAVE_AND_LEAVE
   movq %rsi, %rsp
   popfq
   popq %r15
@@ -63,14 +70,7 @@ hvrt_ctx_switch:
   .type hvrt_ctx_enter, @function
   .hidden hvrt_ctx_enter
 hvrt_ctx_enter:
-  pushq %rbp
-  pushq %rbx
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
-  pushfq
-  movq %rsp, (%rdi)
+  SAVE_AND_LEAVE
   movq 56(%rsi), %rsp                 /* the new thread's stack */
   pushq 128(%rsi)                     /* rip, for ret */
   pushq 136(%rsi)                     /* rflags, for popfq */
