@@ -9,6 +9,7 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/hostfs.h"
+#include "runtime/vfs/procfs.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -343,8 +344,9 @@ int64_t sys_readlinkat(hv_syscall_frame& f) {
 }
 
 // Getdents64 implements Linux syscall getdents64(2): ".", "..", then the
-// entries in slot order. The description's offset is the next position
-// (0 ".", 1 "..", 2 + slot), which is also each record's d_off.
+// entries in slot order (/proc/self/fd: the open fds). The description's
+// offset is the next position (0 ".", 1 "..", 2 + slot or fd), which is also
+// each record's d_off.
 int64_t sys_getdents64(hv_syscall_frame& f) {
   vfs::File* file = vfs::FileOf(Int(f.args[0]));
   if (file == nullptr) return -abi::kEBADF;
@@ -357,8 +359,12 @@ int64_t sys_getdents64(hv_syscall_frame& f) {
   // own position (hostfs.h).
   if (hostfs::IsHost(*dir)) return hostfs::Getdents(*dir, buf, cap);
   if (dir->nlink == 0) return 0;  // removed: Linux lists nothing
+  // /proc/self/fd lists the open fds, not slots (procfs.h): position 2 + fd.
+  bool fds = procfs::IsFdDir(file->ino);
+  uint64_t end = (fds ? procfs::FdEntryEnd() : dir->size) + 2;
+  char fd_name[8];
   uint64_t used = 0;
-  for (uint64_t pos = file->offset; pos < dir->size + 2; pos++) {
+  for (uint64_t pos = file->offset; pos < end; pos++) {
     const char* name;
     uint64_t len;
     uint32_t ino;
@@ -366,6 +372,12 @@ int64_t sys_getdents64(hv_syscall_frame& f) {
       name = "..";
       len = pos + 1;
       ino = pos == 0 ? file->ino : dir->parent;
+    } else if (fds) {
+      if (!procfs::FdEntry(pos - 2, fd_name, &len, &ino)) {
+        file->offset = pos + 1;
+        continue;
+      }
+      name = fd_name;
     } else {
       const tmpfs::DirRec& rec = tmpfs::DirAt(*dir, pos - 2);
       if (rec.ino == 0) {

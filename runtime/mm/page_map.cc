@@ -43,6 +43,19 @@ bool PageMap::All(uint64_t addr, uint64_t npages, bool used) const {
   return true;
 }
 
+uint64_t PageMap::Next(uint64_t addr, bool used) const {
+  for (uint64_t i = Index(addr); i < npages_;) {
+    // The word's bits from (i) up, inverted when looking for a free page.
+    uint64_t w = (used ? bits_[i / 64] : ~bits_[i / 64]) >> (i % 64);
+    if (w != 0) {
+      i += static_cast<uint64_t>(__builtin_ctzll(w));
+      return i < npages_ ? base_ + i * kPageSize : End();
+    }
+    i = (i / 64 + 1) * 64;
+  }
+  return End();
+}
+
 void PageMap::Set(uint64_t addr, uint64_t npages, bool used) {
   for (uint64_t i = Index(addr); npages > 0;) {
     uint64_t b = i % 64;

@@ -48,6 +48,11 @@ class PageMap {
   bool AllFree(uint64_t addr, uint64_t npages) const { return All(addr, npages, false); }
   bool AllUsed(uint64_t addr, uint64_t npages) const { return All(addr, npages, true); }
 
+  // The first page at or above (addr) that is in use / free, or End() if
+  // none is; (addr) must be page-aligned and in [Base(), End()].
+  uint64_t NextUsed(uint64_t addr) const { return Next(addr, true); }
+  uint64_t NextFree(uint64_t addr) const { return Next(addr, false); }
+
   // Marks (npages) pages from (addr) in use / free; the range must be inside.
   void SetUsed(uint64_t addr, uint64_t npages) { Set(addr, npages, true); }
   void SetFree(uint64_t addr, uint64_t npages) { Set(addr, npages, false); }
@@ -58,6 +63,7 @@ class PageMap {
 
  private:
   bool All(uint64_t addr, uint64_t npages, bool used) const;
+  uint64_t Next(uint64_t addr, bool used) const;
   void Set(uint64_t addr, uint64_t npages, bool used);
   uint64_t Index(uint64_t addr) const { return (addr - base_) / kPageSize; }
 

@@ -268,5 +268,6 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
 uint64_t OutOfMemoryCount() { return g.out_of_memory; }
 const PageMap& Pages() { return g.pages; }
 uint64_t BrkBase() { return g.brk_base; }
+uint64_t BrkEnd() { return g.brk; }
 
 }  // namespace hvrt::mm

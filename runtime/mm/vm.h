@@ -56,6 +56,8 @@ uint64_t OutOfMemoryCount();
 // For tests and diagnostics.
 const PageMap& Pages();
 uint64_t BrkBase();
+// The current break (brk(0)'s answer), for /proc/self/maps.
+uint64_t BrkEnd();
 
 }  // namespace hvrt::mm
 

@@ -48,15 +48,16 @@ enum class Kind : uint8_t {
   kRandom,   // /dev/random, /dev/urandom: HV_CALL_RANDOM
   kConsole,  // hvrun's stdin/stdout/stderr (stream): runtime/vfs/console.h
   kPipe,     // pipe2(): a ring in the data extent
-  kFdAlias,  // /dev/stdin, stdout, stderr: a link to whatever fd (stream) is
+  kFdAlias,  // /dev/stdin etc., /proc/self/fd/N: a link to whatever fd (stream) is
   kHost,     // a host mount's directory or an open host file: runtime/vfs/hostfs.h
 };
 
 struct Inode {
   Kind kind;
-  uint8_t stream;   // kConsole: 0, 1 or 2
   bool mountpoint;  // the root of a mount: cannot be removed or renamed
-  uint8_t pad;
+  // kConsole: 0, 1 or 2; kFdAlias: the fd (up to vfs::kMaxFds); kHost: the
+  // mount index.
+  uint16_t stream;
   uint32_t mode;  // S_IF* | permission bits
   uint32_t nlink;
   uint32_t uid;

@@ -12,6 +12,7 @@
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/console.h"
 #include "runtime/vfs/hostfs.h"
+#include "runtime/vfs/procfs.h"
 
 namespace hvrt::vfs {
 namespace {
@@ -93,7 +94,8 @@ void BuildTree() {
 
   // /dev/stdin etc. are links to /proc/self/fd/N on Linux, magic links that
   // reach whatever fd N is. Here the link text is the same (readlink shows
-  // it) and path walks jump straight to fd N's file (see Walk).
+  // it), and path walks jump straight to fd N's file (see Walk), as they do
+  // through /proc/self/fd/N itself (procfs.h).
   const char* const kStd[] = {"stdin", "stdout", "stderr"};
   for (uint8_t fd = 0; fd < 3; fd++) {
     uint32_t ino = Make(dev, kStd[fd], Kind::kFdAlias, abi::kS_IFLNK | 0777, kDevDev);
@@ -103,16 +105,8 @@ void BuildTree() {
     if (Inode* n = tmpfs::Get(ino)) n->stream = fd;
   }
 
-  uint32_t self = Make(proc, "self", Kind::kTmpfs, abi::kS_IFDIR | 0555, kDevProc);
-  // /proc/self/exe: the app path made absolute against the boot cwd "/"
-  // (Linux's link is always absolute; glibc's static startup asserts a '/').
-  uint32_t exe = Make(self, "exe", Kind::kTmpfs, abi::kS_IFLNK | 0777, kDevProc);
-  const char* app = boot::AppPath();
-  if (app[0] != '/') {
-    while (app[0] == '.' && app[1] == '/') app += 2;  // "./bin/x" is "/bin/x"
-    SetText(exe, "/", 1);
-  }
-  if (Inode* n = tmpfs::Get(exe)) tmpfs::Write(*n, app, StrLen(app), n->size);
+  // exe, maps and fd/: runtime/vfs/procfs.h.
+  procfs::Build(Make(proc, "self", Kind::kTmpfs, abi::kS_IFDIR | 0555, kDevProc));
 
   // Minimal but plausible text: what programs grep for.
   char text[512];
@@ -338,6 +332,8 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
       next = cur;
     } else if (len == 2 && name[0] == '.' && name[1] == '.') {
       next = dir->parent;  // the root's parent is itself: no escaping "/"
+    } else if (procfs::IsFdDir(cur)) {
+      next = procfs::FdLookup(name, len);  // a magic link made for this walk
     } else {
       next = tmpfs::DirLookup(*dir, name, len);
     }
@@ -495,6 +491,7 @@ int64_t Open(int32_t dirfd, const char* path, uint64_t flags, uint32_t mode) {
       return -abi::kENOTDIR;
     }
     if (n->dev == kDevProc && acc != abi::kO_RDONLY) return -abi::kEACCES;
+    if (int64_t r = procfs::BeforeOpen(ino); r < 0) return r;  // /proc/self/maps: a snapshot
     if ((flags & abi::kO_TRUNC) != 0 && acc != abi::kO_RDONLY && abi::IsReg(n->mode)) {
       if (int64_t r = tmpfs::SetSize(*n, 0); r < 0) return r;
       n->mtime = n->ctime = tmpfs::Now();

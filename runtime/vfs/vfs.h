@@ -8,7 +8,8 @@
 //   /      tmpfs (dev 1): the root, writable, so mkdir /x works
 //   /tmp   tmpfs (dev 2), mode 1777
 //   /dev   dev 3: null, zero, random, urandom (created files: -EACCES)
-//   /proc  dev 4: self/exe (link to the app path), cpuinfo, meminfo
+//   /proc  dev 4: cpuinfo, meminfo; self/exe (link to the app path),
+//          self/maps and self/fd/ (generated: runtime/vfs/procfs.h)
 //   hvrun's -v mounts at their guest paths (runtime/vfs/hostfs.h)
 // Pipes are dev 5, the console fds dev 6. A rename or link across mounts is
 // -EXDEV, removing a mount point -EBUSY, as on Linux.

@@ -1,0 +1,67 @@
+// File: runtime/vfs/procfs.h
+//
+// The generated parts of /proc/self: the files whose contents depend on the
+// process's state at the time they are read, over the fixed /proc tree that
+// vfs.cc builds.
+//
+//   /proc/self/maps  Linux's format, regenerated on every open (a snapshot):
+//                    the app image's PT_LOAD segments (the app path, perms
+//                    from the program headers), [heap] once brk has grown,
+//                    the anonymous pages the app has mapped (rw-p: guest
+//                    memory keeps no protections, see mm/vm.h), and the main
+//                    thread's [stack]. The runtime's own pages (file data,
+//                    pipe rings) are left out. At most kMapsBytes of text:
+//                    lines past that are dropped whole.
+//   /proc/self/fd/   one entry per open fd, named in decimal. Each is a
+//                    magic link like /dev/stdin: readlink says what the fd
+//                    is (an absolute path, "pipe:[INO]", ...), a path walk
+//                    through it reaches the fd's own file (vfs.cc Walk).
+//
+// The fd links are two inodes used in turn (like Lookup::hpath), rewritten
+// by each lookup, so a lookup's link inode is valid until the next-but-one.
+//
+// Example:
+//   procfs::Build(self_dir_ino);                 // boot, from vfs::Reset
+//   uint32_t link = procfs::FdLookup("3", 1);    // in a walk of /proc/self/fd
+#ifndef HVRT_VFS_PROCFS_H_
+#define HVRT_VFS_PROCFS_H_
+
+#include <stdint.h>
+
+namespace hvrt::procfs {
+
+inline constexpr uint64_t kMapsBytes = 16384;
+
+// Makes exe, maps and fd/ in directory (self) (/proc/self). Boot only.
+void Build(uint32_t self);
+
+// Whether (ino) is /proc/self/fd, whose entries are not in its slots: path
+// walks ask FdLookup and getdents asks FdEntry instead.
+bool IsFdDir(uint32_t ino);
+
+// The link inode for entry (name, len) of /proc/self/fd, filled in for that
+// fd, or 0 if the name is no open fd (-ENOENT for the caller).
+uint32_t FdLookup(const char* name, uint64_t len);
+
+// The getdents entry of /proc/self/fd at index (i) (= the fd number): false
+// if fd (i) is closed. Else the decimal name into (name) (at least 8 bytes)
+// with its length in (*len), and the d_ino to report in (*ino).
+bool FdEntry(uint64_t i, char* name, uint64_t* len, uint32_t* ino);
+// Indexes past this are past the end of the directory.
+uint64_t FdEntryEnd();
+
+// Called by open before it opens (ino): regenerates /proc/self/maps when
+// that is what is being opened. 0 or -errno (-ENOSPC: no memory for it).
+int64_t BeforeOpen(uint32_t ino);
+
+// One line of /proc/self/maps as Linux prints it:
+//   "start-end perms offset 00:00 0 " then, with a path (path, path_len;
+//   path_len 0: none), spaces to column 73 and the path; then '\n'. (perms)
+//   is 4 chars ("r-xp"). Into (buf) of (cap); returns the length, or 0 if the
+//   line does not fit (nothing partial is kept).
+uint64_t FormatMapsLine(char* buf, uint64_t cap, uint64_t start, uint64_t end, const char* perms,
+                        uint64_t offset, const char* path, uint64_t path_len);
+
+}  // namespace hvrt::procfs
+
+#endif  // HVRT_VFS_PROCFS_H_
