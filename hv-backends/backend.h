@@ -29,19 +29,25 @@ namespace hvrun {
 
 // What the service engine decided about one hypercall.
 struct HypercallOutcome {
-  // kSleep: reply 0 once CLOCK_MONOTONIC reaches (sleep_until_ns), sleeping
-  // in a way the backend's delivery can interrupt (HV_CALL_WAIT).
+  // kSleep: reply 0 once CLOCK_MONOTONIC reaches (sleep_until_ns), or once
+  // the guest word at (wake_word) (hvrun's view of it; may be null) no
+  // longer holds (wake_seen), sleeping in a way the backend's delivery can
+  // interrupt (HV_CALL_WAIT).
   enum class Kind { kReply, kExit, kFatal, kSleep };
   Kind kind = Kind::kReply;
   int64_t result = 0;          // kReply: the guest's return value (or -errno)
   hv_exit exit{};              // kExit: what the guest reported
   absl::Status fatal;          // kFatal: why the guest must stop (runtime panic, ...)
   int64_t sleep_until_ns = 0;  // kSleep
+  uint32_t* wake_word = nullptr;
+  uint32_t wake_seen = 0;
 
   static HypercallOutcome Reply(int64_t r) { return {Kind::kReply, r, {}, {}}; }
   static HypercallOutcome Exit(const hv_exit& e) { return {Kind::kExit, 0, e, {}}; }
   static HypercallOutcome Fatal(absl::Status s) { return {Kind::kFatal, 0, {}, std::move(s)}; }
-  static HypercallOutcome SleepUntil(int64_t ns) { return {Kind::kSleep, 0, {}, {}, ns}; }
+  static HypercallOutcome SleepUntil(int64_t ns, uint32_t* word = nullptr, uint32_t seen = 0) {
+    return {Kind::kSleep, 0, {}, {}, ns, word, seen};
+  }
 };
 
 // Serves hypercalls. Implemented once (hvrun/engine/service_engine.h).

@@ -9,6 +9,7 @@
 #include <climits>
 #include <ctime>
 
+#include "absl/cleanup/cleanup.h"
 #include "hv-backends/mailbox/mailbox_abi.h"
 
 namespace hvrun {
@@ -56,26 +57,39 @@ std::atomic_ref<uint32_t> MailboxServer::Word(int offset) {
   return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(&mailbox_[offset]));
 }
 
-bool MailboxServer::SleepUntil(int64_t deadline_ns, const std::function<bool()>& should_stop) {
-  // On the state word (still REQUEST while the guest waits), so Shutdown()
-  // ends the sleep at once; in bounded steps, so stop signals do too. The
-  // guest may change the word itself: that only ends this sleep early, never
-  // the server (only should_stop and DEAD do).
+bool MailboxServer::SleepUntil(const HypercallOutcome& sleep,
+                               const std::function<bool()>& should_stop) {
+  // On the guest's wake word if it named one (a completion bumps it and
+  // wakes its futex: compared by the kernel, so never lost), else on the
+  // state word (still REQUEST while the guest waits). Kick() and Shutdown()
+  // wake both, so they end the sleep at once; the steps are bounded, so
+  // stop signals do too. The guest may change either word itself: that only
+  // ends this sleep early, never the server (only should_stop and DEAD do).
   std::atomic_ref<uint32_t> state(*state_word_);
+  uint32_t* word = sleep.wake_word != nullptr ? sleep.wake_word : state_word_;
+  const uint32_t expect = sleep.wake_word != nullptr ? sleep.wake_seen : MB_STATE_REQUEST;
+  sleep_word_.store(word);
+  absl::Cleanup clear = [this] { sleep_word_.store(nullptr); };
   for (;;) {
     if (should_stop() || state.load() == MB_STATE_DEAD) return false;
     if (state.load() != MB_STATE_REQUEST) return true;
+    if (std::atomic_ref<uint32_t>(*word).load() != expect) return true;
     const int64_t now = NowNs();
-    if (deadline_ns <= now) return true;  // compared, not subtracted: no overflow
-    BoundedWait(state_word_, MB_STATE_REQUEST, deadline_ns - now);
+    if (sleep.sleep_until_ns <= now) return true;  // compared, not subtracted: no overflow
+    BoundedWait(word, expect, sleep.sleep_until_ns - now);
   }
 }
 
-void MailboxServer::Kick() { Futex(state_word_, FUTEX_WAKE, INT32_MAX); }
+void MailboxServer::WakeAll() {
+  Futex(state_word_, FUTEX_WAKE, INT32_MAX);
+  if (uint32_t* w = sleep_word_.load(); w != nullptr) Futex(w, FUTEX_WAKE, INT32_MAX);
+}
+
+void MailboxServer::Kick() { WakeAll(); }
 
 void MailboxServer::Shutdown() {
   std::atomic_ref<uint32_t>(*state_word_).store(MB_STATE_DEAD);
-  Futex(state_word_, FUTEX_WAKE, INT32_MAX);
+  WakeAll();
 }
 
 void MailboxServer::WaitForReply(const std::function<bool()>& stop) {
@@ -125,7 +139,7 @@ std::optional<HypercallOutcome> MailboxServer::Serve(const std::function<bool()>
       out = handler_.Handle(nr, arg);
     }
     if (out.kind == HypercallOutcome::Kind::kSleep) {
-      if (!SleepUntil(out.sleep_until_ns, should_stop)) return std::nullopt;
+      if (!SleepUntil(out, should_stop)) return std::nullopt;
       out = HypercallOutcome::Reply(0);
     }
     if (out.kind != HypercallOutcome::Kind::kReply) return out;

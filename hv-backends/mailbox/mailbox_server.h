@@ -47,10 +47,14 @@ class MailboxServer {
 
  private:
   std::atomic_ref<uint32_t> Word(int offset);
-  // HV_CALL_WAIT: sleeps until CLOCK_MONOTONIC reaches (deadline_ns). Returns
-  // false when stopped (or the mailbox died) first.
-  bool SleepUntil(int64_t deadline_ns, const std::function<bool()>& should_stop);
+  // HV_CALL_WAIT: sleeps until CLOCK_MONOTONIC reaches (sleep).sleep_until_ns
+  // or its wake word changes. Returns false when stopped (or the mailbox
+  // died) first.
+  bool SleepUntil(const HypercallOutcome& sleep, const std::function<bool()>& should_stop);
+  // Wakes the state word's futex and the word SleepUntil sleeps on.
+  void WakeAll();
   uint32_t* state_word_;
+  std::atomic<uint32_t*> sleep_word_{nullptr};
   std::span<uint8_t> mailbox_;
   const GuestMemory& memory_;
   HypercallHandler& handler_;

@@ -2,6 +2,9 @@
 #include "hvrun/engine/service_engine.h"
 
 #include <cerrno>
+#include <cstdio>
+
+#include "absl/strings/str_format.h"
 
 namespace hvrun {
 namespace {
@@ -34,9 +37,88 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   return t;
 }();
 
+// Calls that end in a plain reply, so that they can be submitted.
+bool Submittable(uint64_t nr) {
+  return nr < HV_CALL_MAX && kServices[nr] != nullptr && nr != HV_CALL_EXIT &&
+         nr != HV_CALL_PANIC && nr != HV_CALL_WAIT;
+}
+
 }  // namespace
 
+bool ServiceEngine::StartAsync(const HostIo& io, const AsyncIo::Completion& where) {
+  if (async_ == nullptr && !async_unavailable_) {
+    auto created = AsyncIo::Create(memory_);
+    if (created.ok()) {
+      async_ = *std::move(created);
+    } else {
+      async_unavailable_ = true;
+      if (options_.verbose) {
+        absl::FPrintF(stderr,
+                      "hvrun: %s; a blocking console or file transfer now holds up every guest "
+                      "thread until it completes\n",
+                      created.status().message());
+      }
+    }
+  }
+  return async_ != nullptr && async_->Start(io, where);
+}
+
+HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
+  auto req = memory_.Read<hv_async>(arg);
+  if (!req.ok()) return HypercallOutcome::Reply(-EFAULT);
+  if (!Submittable(req->nr)) return HypercallOutcome::Reply(-EINVAL);
+  if (req->counter % 4 != 0) return HypercallOutcome::Reply(-EINVAL);
+  if (!memory_.Contains(req->counter, sizeof(uint32_t))) return HypercallOutcome::Reply(-EFAULT);
+  if (!memory_.Contains(arg, sizeof(hv_async))) return HypercallOutcome::Reply(-EFAULT);
+  int64_t result;
+  if (IsHostIo(req->nr)) {
+    ++counts_[req->nr];
+    const ServiceContext ctx{memory_, options_, files_};
+    HostIo io;
+    result = PrepareHostIo(ctx, req->nr, req->arg, &io);
+    if (result == 0) result = TryHostIo(io);
+    int64_t before = 0;  // what a file transfer moved before it would block
+    if (!io.stream && result > 0 && static_cast<uint64_t>(result) < io.data.size()) {
+      // A short read of a regular file would look like its end to the
+      // guest, so the rest is tried too (a stream's short transfer is what
+      // a pipe gives anyway).
+      before = result;
+      io.data = io.data.subspan(static_cast<size_t>(before));
+      io.offset += before;
+      result = TryHostIo(io);
+      if (result != -EAGAIN && result != -EOPNOTSUPP) {
+        result = result >= 0 ? before + result : before;
+        before = 0;
+      }
+    }
+    // Would block: on io_uring. A file type that cannot say (EOPNOTSUPP)
+    // goes there too if it is a stream (a terminal can wait forever); a
+    // host file's transfer is bounded disk time and runs in line.
+    if (result == -EAGAIN || (result == -EOPNOTSUPP && io.stream)) {
+      if (StartAsync(io, {.request = arg, .counter = req->counter, .done_before = before})) {
+        ++queued_;
+        return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
+      }
+    }
+    if (result == -EAGAIN || result == -EOPNOTSUPP) {
+      // In line after all, blocking: a stream through its service's
+      // stop-aware path, the rest of a file transfer with pread/pwrite.
+      result = io.stream ? kServices[req->nr](ctx, req->arg).result : RunFileIo(io);
+      if (before > 0) result = result >= 0 ? before + result : before;
+    }
+  } else {
+    result = Handle(req->nr, req->arg).result;
+  }
+  (void)memory_.Write(arg + offsetof(hv_async, result), result);
+  (void)memory_.Write(arg + offsetof(hv_async, done), uint32_t{1});
+  return HypercallOutcome::Reply(HV_SUBMIT_DONE);
+}
+
 HypercallOutcome ServiceEngine::Handle(uint64_t nr, uint64_t arg) {
+  if (nr == HV_CALL_SUBMIT) {
+    ++counts_[nr];
+    return Submit(arg);
+  }
   if (nr >= HV_CALL_MAX || kServices[nr] == nullptr) return HypercallOutcome::Reply(-ENOSYS);
   ++counts_[nr];
   const ServiceContext ctx{memory_, options_, files_};

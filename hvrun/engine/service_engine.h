@@ -4,6 +4,11 @@
 // number to its service (hvrun/services/) and counts calls. Backends deliver;
 // the engine decides.
 //
+// HV_CALL_SUBMIT is the engine's own: a transfer that can block (HostIo) is
+// first tried without blocking; if it would block, it goes to io_uring
+// (AsyncIo, set up on first need) and the guest is told it is queued, so
+// its other threads run meanwhile. Everything else is served in line.
+//
 // Example:
 //   ServiceEngine engine(memory, {.verbose = true});
 //   HypercallOutcome out = engine.Handle(HV_CALL_CONSOLE_WRITE, arg_gva);
@@ -12,8 +17,10 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 
 #include "hv-backends/backend.h"
+#include "hvrun/engine/async_io.h"
 #include "hvrun/engine/guest_memory.h"
 #include "hvrun/services/services.h"
 
@@ -28,14 +35,26 @@ class ServiceEngine final : public HypercallHandler {
   // Unknown or reserved numbers get -ENOSYS; the guest keeps running.
   HypercallOutcome Handle(uint64_t nr, uint64_t arg) override;
 
-  // How many hypercalls (nr) hvrun served.
+  // How many hypercalls (nr) hvrun served (a submitted call counts as
+  // SUBMIT and as itself).
   uint64_t count(uint64_t nr) const { return nr < HV_CALL_MAX ? counts_[nr] : 0; }
+  // How many submitted transfers went to io_uring.
+  uint64_t queued() const { return queued_; }
 
  private:
+  HypercallOutcome Submit(uint64_t arg);
+  // Starts (io) on io_uring. False if it cannot (no io_uring here, or full).
+  bool StartAsync(const HostIo& io, const AsyncIo::Completion& where);
+
   const GuestMemory& memory_;
   ServiceOptions options_;
   HostFiles files_;
   std::array<uint64_t, HV_CALL_MAX> counts_{};
+  uint64_t queued_ = 0;
+  bool async_unavailable_ = false;
+  // Last: destroyed first, so in-flight transfers end while files_ and the
+  // guest memory still stand.
+  std::unique_ptr<AsyncIo> async_;
 };
 
 }  // namespace hvrun

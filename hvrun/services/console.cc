@@ -46,19 +46,27 @@ int64_t WaitReady(int fd, short events) {
 
 }  // namespace
 
-HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg) {
+int64_t PrepareConsoleIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* out) {
   auto io = ctx.memory.Read<hv_console_io>(arg);
-  if (!io.ok()) return HypercallOutcome::Reply(-EFAULT);
-  if (io->fd != 1 && io->fd != 2) return HypercallOutcome::Reply(-EBADF);
-  const uint64_t len = std::min<uint64_t>(io->len, kMaxTransfer);
-  auto data = ctx.memory.Span(io->data, len);
-  if (!data.ok()) return HypercallOutcome::Reply(-EFAULT);
+  if (!io.ok()) return -EFAULT;
+  if (write ? io->fd != 1 && io->fd != 2 : io->fd != 0) return -EBADF;
+  auto data = ctx.memory.Span(io->data, std::min<uint64_t>(io->len, kMaxTransfer));
+  if (!data.ok()) return -EFAULT;
+  *out = HostIo{.write = write, .fd = HostFd(ctx, io->fd), .data = *data, .stream = true};
+  return 0;
+}
+
+HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg) {
+  HostIo io;
+  if (int64_t r = PrepareConsoleIo(ctx, arg, /*write=*/true, &io); r < 0) {
+    return HypercallOutcome::Reply(r);
+  }
   size_t done = 0;
-  while (done < data->size()) {
-    if (int64_t r = WaitReady(HostFd(ctx, io->fd), POLLOUT); r < 0) {
+  while (done < io.data.size()) {
+    if (int64_t r = WaitReady(io.fd, POLLOUT); r < 0) {
       return HypercallOutcome::Reply(done > 0 ? static_cast<int64_t>(done) : r);
     }
-    ssize_t n = write(HostFd(ctx, io->fd), data->data() + done, data->size() - done);
+    ssize_t n = write(io.fd, io.data.data() + done, io.data.size() - done);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) return HypercallOutcome::Reply(done > 0 ? static_cast<int64_t>(done) : -errno);
     done += static_cast<size_t>(n);
@@ -67,16 +75,14 @@ HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg) {
 }
 
 HypercallOutcome ConsoleRead(const ServiceContext& ctx, uint64_t arg) {
-  auto io = ctx.memory.Read<hv_console_io>(arg);
-  if (!io.ok()) return HypercallOutcome::Reply(-EFAULT);
-  if (io->fd != 0) return HypercallOutcome::Reply(-EBADF);
-  const uint64_t len = std::min<uint64_t>(io->len, kMaxTransfer);
-  auto data = ctx.memory.Span(io->data, len);
-  if (!data.ok()) return HypercallOutcome::Reply(-EFAULT);
-  if (int64_t r = WaitReady(HostFd(ctx, 0), POLLIN); r < 0) return HypercallOutcome::Reply(r);
+  HostIo io;
+  if (int64_t r = PrepareConsoleIo(ctx, arg, /*write=*/false, &io); r < 0) {
+    return HypercallOutcome::Reply(r);
+  }
+  if (int64_t r = WaitReady(io.fd, POLLIN); r < 0) return HypercallOutcome::Reply(r);
   ssize_t n;
   do {
-    n = read(HostFd(ctx, 0), data->data(), data->size());
+    n = read(io.fd, io.data.data(), io.data.size());
   } while (n < 0 && errno == EINTR && !StopSignals::Stopping());
   return HypercallOutcome::Reply(n < 0 ? -errno : n);
 }

@@ -42,7 +42,12 @@ HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg) {
 HypercallOutcome Wait(const ServiceContext& ctx, uint64_t arg) {
   auto w = ctx.memory.Read<hv_wait>(arg);
   if (!w.ok()) return HypercallOutcome::Reply(-EFAULT);
-  return HypercallOutcome::SleepUntil(w->deadline_ns);
+  if (w->word == 0) return HypercallOutcome::SleepUntil(w->deadline_ns);
+  if (w->word % 4 != 0) return HypercallOutcome::Reply(-EINVAL);
+  auto word = ctx.memory.Span(w->word, sizeof(uint32_t));
+  if (!word.ok()) return HypercallOutcome::Reply(-EFAULT);
+  return HypercallOutcome::SleepUntil(w->deadline_ns, reinterpret_cast<uint32_t*>(word->data()),
+                                      w->seen);
 }
 
 HypercallOutcome Exit(const ServiceContext& ctx, uint64_t arg) {

@@ -105,6 +105,13 @@ int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, 
 
 }  // namespace
 
+int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* out) {
+  Transfer t;
+  if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/true, &t); r < 0) return r;
+  *out = HostIo{.write = write, .fd = t.fd, .data = t.data, .offset = t.offset};
+  return 0;
+}
+
 HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
   auto req = ctx.memory.Read<hv_file_open>(arg);
   if (!req.ok()) return Reply(-EFAULT);
@@ -136,18 +143,15 @@ HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg) {
 }
 
 HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg) {
-  Transfer t;
-  if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/true, &t); r < 0) return Reply(r);
-  const ssize_t n = pread(t.fd, t.data.data(), t.data.size(), t.offset);
-  return Reply(n < 0 ? Errno() : n);
+  HostIo io;
+  if (int64_t r = PrepareFileIo(ctx, arg, /*write=*/false, &io); r < 0) return Reply(r);
+  return Reply(RunFileIo(io));
 }
 
 HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg) {
-  Transfer t;
-  if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/true, &t); r < 0) return Reply(r);
-  // On an O_APPEND handle Linux's pwrite appends, whatever the offset.
-  const ssize_t n = pwrite(t.fd, t.data.data(), t.data.size(), t.offset);
-  return Reply(n < 0 ? Errno() : n);
+  HostIo io;
+  if (int64_t r = PrepareFileIo(ctx, arg, /*write=*/true, &io); r < 0) return Reply(r);
+  return Reply(RunFileIo(io));
 }
 
 HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg) {

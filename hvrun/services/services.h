@@ -8,6 +8,7 @@
 #define HVRUN_SERVICES_SERVICES_H_
 
 #include <cstdint>
+#include <span>
 
 #include "hv-backends/backend.h"
 #include "hvrun/engine/guest_memory.h"
@@ -29,6 +30,34 @@ struct ServiceContext {
 };
 
 using ServiceFn = HypercallOutcome (*)(const ServiceContext& ctx, uint64_t arg);
+
+// One transfer on a host fd that can block hvrun for long (the console, host
+// files): what HV_CALL_SUBMIT starts without holding the guest up
+// (engine/async_io.h).
+struct HostIo {
+  bool write = false;
+  int fd = -1;
+  std::span<uint8_t> data;  // in guest memory, already checked
+  int64_t offset = -1;      // -1: the fd's own position (the console)
+  // Whether waiting is unbounded (a console stream) rather than disk time.
+  bool stream = false;
+};
+
+// Whether hypercall (nr) is a HostIo transfer (CONSOLE_READ/WRITE,
+// FILE_READ/WRITE).
+bool IsHostIo(uint64_t nr);
+// Checks hypercall (nr)'s argument at (arg) exactly as its service would and
+// says which transfer it asks for. Returns 0, or the -errno the service
+// would have replied.
+int64_t PrepareHostIo(const ServiceContext& ctx, uint64_t nr, uint64_t arg, HostIo* io);
+// The per-service halves of PrepareHostIo.
+int64_t PrepareConsoleIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* io);
+int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* io);
+// Does a file (not stream) transfer, blocking: pread or pwrite.
+int64_t RunFileIo(const HostIo& io);
+// Tries (io) without blocking (RWF_NOWAIT). Returns its result, or -EAGAIN
+// when it would block, or -EOPNOTSUPP when the fd cannot say.
+int64_t TryHostIo(const HostIo& io);
 
 HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg);  // hv_console_io
 HypercallOutcome ConsoleRead(const ServiceContext& ctx, uint64_t arg);   // hv_console_io

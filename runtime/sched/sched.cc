@@ -32,7 +32,8 @@ struct Thread {
   uint64_t clear_child_tid;  // CLONE_CHILD_CLEARTID / set_tid_address
   uint64_t robust_list;      // set_robust_list (stored; not walked at exit)
   // While blocked:
-  uint64_t uaddr;  // futex word, or 0 for a sleep
+  const uint32_t* host_done;  // a queued hv_async's done word, or null
+  uint64_t uaddr;             // futex word, or 0 for a sleep
   uint32_t bitset;
   int64_t deadline;     // CLOCK_MONOTONIC ns, or kForever
   uint64_t seq;         // wait order: FIFO wakeups
@@ -47,6 +48,8 @@ constinit int g_high = 0;  // slots [0, g_high) have ever been used
 constinit int32_t g_next_tid = 2;
 constinit uint64_t g_seq = 0;
 constinit uint64_t g_dead_rsp = 0;  // where a dying thread's switch saves its rsp
+// hvrun adds 1 here whenever a queued request completes (hv_async.counter).
+constinit uint32_t g_completions = 0;
 
 // Run queue: a ring of slot indices; a thread is in it at most once.
 constinit int16_t g_queue[kMaxThreads] = {};
@@ -121,6 +124,10 @@ void SwitchTo(Thread* next) {
   // Back on prev's stack: whoever switched to us set g_current = prev.
 }
 
+// Whether hvrun has finished (t)'s queued request. Acquire: hvrun wrote the
+// result before done.
+bool HostDone(const Thread& t) { return __atomic_load_n(t.host_done, __ATOMIC_ACQUIRE) != 0; }
+
 [[noreturn]] void Deadlock() {
   const Thread* first = nullptr;
   for (int i = 0; i < g_high; i++) {
@@ -140,11 +147,25 @@ void SwitchTo(Thread* next) {
 // the current thread's stack: no app code runs until something is runnable.
 void Schedule(bool requeue) {
   for (;;) {
+    // Read before the done words: a completion after this read changes the
+    // count, so the HV_CALL_WAIT below returns at once instead of missing it.
+    const uint32_t completions = __atomic_load_n(&g_completions, __ATOMIC_ACQUIRE);
     int64_t now = static_cast<int64_t>(clock::MonotonicNs());
     int64_t earliest = kForever;
+    bool host_waits = false;
     for (int i = 0; i < g_high; i++) {
       Thread& t = g_threads[i];
-      if (t.state != kBlocked || t.deadline == kForever) continue;
+      if (t.state != kBlocked) continue;
+      if (t.host_done != nullptr) {
+        if (HostDone(t)) {
+          t.host_done = nullptr;
+          Enqueue(&t);
+        } else {
+          host_waits = true;
+        }
+        continue;
+      }
+      if (t.deadline == kForever) continue;
       if (t.deadline <= now) {
         t.result = -abi::kETIMEDOUT;
         t.uaddr = 0;
@@ -161,8 +182,11 @@ void Schedule(bool requeue) {
       SwitchTo(next);
       return;
     }
-    if (earliest == kForever) Deadlock();
-    hv_wait w = {earliest};
+    if (earliest == kForever && !host_waits) Deadlock();
+    hv_wait w = {.deadline_ns = earliest,
+                 .word = host_waits ? reinterpret_cast<uint64_t>(&g_completions) : 0,
+                 .seen = completions,
+                 .pad0 = 0};
     hv::Call(HV_CALL_WAIT, &w);
   }
 }
@@ -196,6 +220,7 @@ void Reset() {
   g_threads[0].clear_child_tid = 0;
   g_threads[0].robust_list = 0;
   g_threads[0].ticks = 0;
+  g_threads[0].host_done = nullptr;
   g_current = &g_threads[0];
   g_live = 1;
   g_high = 1;
@@ -245,6 +270,7 @@ int64_t Clone(const hv_syscall_frame& f, const CloneRequest& r) {
   c->gs = cpu::GsBase();
   c->clear_child_tid = (r.flags & abi::kCLONE_CHILD_CLEARTID) != 0 ? r.child_tid : 0;
   c->robust_list = 0;  // Linux: a new thread has none until it registers
+  c->host_done = nullptr;
   c->uaddr = 0;
   c->deadline = kForever;
   c->result = 0;
@@ -309,6 +335,31 @@ int64_t Block(uint64_t uaddr, uint32_t bitset, int64_t deadline_ns) {
   Schedule(false);
   return t->result;
 }
+
+void BlockOnHost(const uint32_t* done) {
+  if (g_current == nullptr) {
+    // Before the scheduler is up (early boot) there is nothing else to run:
+    // wait in hvrun for the completion.
+    for (;;) {
+      const uint32_t seen = __atomic_load_n(&g_completions, __ATOMIC_ACQUIRE);
+      if (__atomic_load_n(done, __ATOMIC_ACQUIRE) != 0) return;
+      hv_wait w = {.deadline_ns = kForever,
+                   .word = reinterpret_cast<uint64_t>(&g_completions),
+                   .seen = seen,
+                   .pad0 = 0};
+      hv::Call(HV_CALL_WAIT, &w);
+    }
+  }
+  Thread* t = g_current;
+  t->state = kBlocked;
+  t->host_done = done;
+  t->uaddr = 0;
+  t->deadline = kForever;
+  t->result = 0;
+  Schedule(false);
+}
+
+uint32_t* CompletionCounter() { return &g_completions; }
 
 int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n) {
   int64_t woken = 0;

@@ -16,10 +16,15 @@
 // its own stub. A thread that has never run has no runtime frame: it starts
 // with hvrt_ctx_enter, which loads all its app registers and jumps.
 //
+// A thread can also block on hvrun: a transfer it submitted (HostCall,
+// host_call.h) that hvrun queued; it runs again once hvrun marks the
+// request done.
+//
 // When nothing is runnable the current thread's stack runs the idle loop:
-// expire timeouts, else HV_CALL_WAIT until the earliest deadline. No
-// deadline at all means every thread is blocked forever: a deadlock, which
-// panics naming the blocked threads (Linux would hang).
+// expire timeouts, else HV_CALL_WAIT until the earliest deadline or the
+// next completion of a queued request. No deadline and nothing queued means
+// every thread is blocked forever: a deadlock, which panics naming the
+// blocked threads (Linux would hang).
 //
 // Example:
 //   int64_t r = hvrt::sched::Block(uaddr, bitset, deadline_ns);  // 0 or -ETIMEDOUT
@@ -85,6 +90,13 @@ int64_t Clone(const hv_syscall_frame& f, const CloneRequest& r);
 // CLOCK_MONOTONIC (deadline_ns) (kForever: none). uaddr 0 = a plain sleep.
 // Returns 0 when woken, -ETIMEDOUT at the deadline.
 int64_t Block(uint64_t uaddr, uint32_t bitset, int64_t deadline_ns);
+
+// Blocks the calling thread until hvrun sets (*done) to non-zero (the done
+// word of a queued hv_async).
+void BlockOnHost(const uint32_t* done);
+
+// The word hvrun counts completions of queued requests on (hv_async.counter).
+uint32_t* CompletionCounter();
 
 // Wakes up to (n) threads blocked on (uaddr) whose bitset meets (bitset),
 // oldest first. Returns how many.

@@ -7,6 +7,7 @@
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/user.h"
+#include "runtime/sched/host_call.h"
 
 namespace hvrt::console {
 namespace {
@@ -24,7 +25,7 @@ int64_t Transfer(uint64_t call, int64_t fd, uint64_t buf, uint64_t len) {
   if (len == 0) return 0;
   if (!user::RangeOk(buf, len)) return -abi::kEFAULT;
   hv_console_io io = {static_cast<uint32_t>(fd), 0, buf, len};
-  return hv::Call(call, &io);
+  return sched::HostCall(call, &io);  // blocks only this thread
 }
 
 }  // namespace

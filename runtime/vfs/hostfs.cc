@@ -5,6 +5,7 @@
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
+#include "runtime/sched/host_call.h"
 
 namespace hvrt::hostfs {
 namespace {
@@ -115,6 +116,7 @@ int64_t Stat(const Inode& n, abi::Stat* st) {
 
 namespace {
 // One transfer on the inode's open host handle (pipe_head holds handle + 1).
+// Reads and writes can wait on the disk: they block only this thread.
 int64_t HandleIo(const Inode& n, uint64_t call, uint64_t buf, uint64_t len, uint64_t off) {
   if (n.pipe_head == 0) return -abi::kEBADF;
   hv_file_io io = {};
@@ -122,6 +124,7 @@ int64_t HandleIo(const Inode& n, uint64_t call, uint64_t buf, uint64_t len, uint
   io.data = buf;
   io.len = len;
   io.offset = static_cast<int64_t>(off);
+  if (call == HV_CALL_FILE_READ || call == HV_CALL_FILE_WRITE) return sched::HostCall(call, &io);
   return hv::Call(call, &io);
 }
 }  // namespace

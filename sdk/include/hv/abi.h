@@ -25,6 +25,9 @@
 #ifndef HV_ABI_H_
 #define HV_ABI_H_
 
+/* Hand-aligned tables and comments: clang-format would reflow them. */
+/* clang-format off */
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -39,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 6
+#define HV_ABI_VERSION 7
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -88,6 +91,7 @@ enum hv_call {
   HV_CALL_FILE_PATHOP = 18,  /* struct hv_file_pathop: mkdir, unlink, rename, ... */
   HV_CALL_FILE_FDOP = 19,    /* struct hv_file_fdop: ftruncate, fsync, fchmod, ... */
   HV_CALL_WAIT = 20,         /* struct hv_wait: nothing to run; sleep in hvrun */
+  HV_CALL_SUBMIT = 21,       /* struct hv_async: a call that must not hold the guest up */
   HV_CALL_MAX
 };
 
@@ -173,13 +177,48 @@ HV_CHECK_SIZE(struct hv_clock, 16);
 HV_CHECK_OFFSET(struct hv_clock, ns, 8);
 
 /* HV_CALL_WAIT: the guest has nothing runnable until (deadline_ns), in
- * CLOCK_MONOTONIC (the runtime's monotonic clock). hvrun sleeps instead of
- * the guest spinning; returns 0 at the deadline (INT64_MAX: until hvrun
- * ends the run). */
+ * CLOCK_MONOTONIC (the runtime's monotonic clock), or until the u32 at
+ * (word) no longer holds (seen) (word 0: no such condition). hvrun sleeps
+ * instead of the guest spinning; returns 0 at the deadline or once the word
+ * changed (INT64_MAX and no word: until hvrun ends the run). The word is
+ * what HV_CALL_SUBMIT completions count up (struct hv_async.counter), so a
+ * guest reads it, checks its requests, then waits with the value it read:
+ * a completion in between ends the wait at once, never lost. */
 struct hv_wait {
-  int64_t deadline_ns;  /* IN */
+  int64_t deadline_ns;         /* IN */
+  HV_GUEST_PTR(uint32_t) word; /* IN: 4-aligned, or 0 */
+  uint32_t seen;               /* IN */
+  uint32_t pad0;
 };
-HV_CHECK_SIZE(struct hv_wait, 8);
+HV_CHECK_SIZE(struct hv_wait, 24);
+HV_CHECK_OFFSET(struct hv_wait, word, 8);
+HV_CHECK_OFFSET(struct hv_wait, seen, 16);
+
+/* HV_CALL_SUBMIT: starts hypercall (nr) on (arg) so that it cannot hold the
+ * guest up while it blocks in hvrun (a console read with no input yet, a
+ * write to a full pipe, a file read from a cold disk). Returns
+ * HV_SUBMIT_DONE if the call completed at once ((result) and (done) are
+ * set), HV_SUBMIT_QUEUED if it is in flight, or -errno if it was not
+ * started. When a queued call completes, hvrun writes (result), then sets
+ * (done) to 1, then adds 1 to the u32 at (counter) and ends an HV_CALL_WAIT
+ * on that word. This struct and what (arg) points at must stay put until
+ * (done). Calls that do not return a value (EXIT, PANIC, WAIT, REGISTER,
+ * SUBMIT) are refused with -EINVAL. */
+#define HV_SUBMIT_DONE 0
+#define HV_SUBMIT_QUEUED 1
+struct hv_async {
+  uint64_t nr;                    /* IN: the hypercall */
+  HV_GUEST_PTR(void) arg;         /* IN: its argument */
+  HV_GUEST_PTR(uint32_t) counter; /* IN: 4-aligned completion counter */
+  int64_t result;                 /* OUT: the call's result, once (done) */
+  uint32_t done;                  /* OUT: 1 once (result) is final */
+  uint32_t pad0;
+};
+HV_CHECK_SIZE(struct hv_async, 40);
+HV_CHECK_OFFSET(struct hv_async, arg, 8);
+HV_CHECK_OFFSET(struct hv_async, counter, 16);
+HV_CHECK_OFFSET(struct hv_async, result, 24);
+HV_CHECK_OFFSET(struct hv_async, done, 32);
 
 /* A path inside one mount: (mount) indexes hv_boot_info.mounts; (path) is
  * relative to the mount's root, never absolute, at most HV_PATH_MAX bytes
@@ -480,5 +519,7 @@ HV_CHECK_SIZE(struct hv_native, 40);
 HV_CHECK_OFFSET(struct hv_native, hypercall, 16);
 HV_CHECK_OFFSET(struct hv_native, monotonic_ns, 24);
 HV_CHECK_OFFSET(struct hv_native, get_stats, 32);
+
+/* clang-format on */
 
 #endif /* HV_ABI_H_ */

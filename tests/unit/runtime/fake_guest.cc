@@ -34,6 +34,8 @@ size_t ArgSize(uint64_t nr) {
       return sizeof(hv_clock);
     case HV_CALL_WAIT:
       return sizeof(hv_wait);
+    case HV_CALL_SUBMIT:
+      return sizeof(hv_async);
     case HV_CALL_FILE_OPEN:
       return sizeof(hv_file_open);
     default:
@@ -138,6 +140,27 @@ int64_t FakeGuest::Entry(uint64_t nr, uint64_t arg) {
   return g_current->Handle(nr, arg);
 }
 
+int64_t FakeGuest::Submit(uint64_t arg) {
+  auto* a = reinterpret_cast<hv_async*>(arg);
+  if (queue_reads && a->nr == HV_CALL_CONSOLE_READ) {
+    queued.push_back(arg);
+    return HV_SUBMIT_QUEUED;
+  }
+  a->result = Handle(a->nr, a->arg);
+  a->done = 1;
+  return HV_SUBMIT_DONE;
+}
+
+void FakeGuest::CompleteQueued() {
+  for (uint64_t arg : queued) {
+    auto* a = reinterpret_cast<hv_async*>(arg);
+    a->result = Handle(a->nr, a->arg);
+    __atomic_store_n(&a->done, 1u, __ATOMIC_RELEASE);
+    __atomic_fetch_add(reinterpret_cast<uint32_t*>(a->counter), 1u, __ATOMIC_SEQ_CST);
+  }
+  queued.clear();
+}
+
 int64_t FakeGuest::Handle(uint64_t nr, uint64_t arg) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(arg);
   calls.push_back({nr, std::vector<uint8_t>(p, p + ArgSize(nr))});
@@ -182,6 +205,11 @@ int64_t FakeGuest::Handle(uint64_t nr, uint64_t arg) {
       c->ns = clock_ns[c->clock_id & 15];
       return 0;
     }
+    case HV_CALL_SUBMIT:
+      return Submit(arg);
+    case HV_CALL_WAIT:
+      if (reinterpret_cast<hv_wait*>(arg)->word != 0) CompleteQueued();
+      return 0;
     case HV_CALL_FILE_OPEN:
       host_paths.push_back(PathOf(reinterpret_cast<hv_file_open*>(arg)->at));
       return file_result;

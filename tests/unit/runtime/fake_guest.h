@@ -116,11 +116,19 @@ class FakeGuest {
   // (file_result).
   std::vector<std::string> host_paths;
   int64_t file_result = -2;  // -ENOENT
+  // HV_CALL_SUBMIT: calls are served in line (HV_SUBMIT_DONE), except a
+  // console read while (queue_reads): that is queued (HV_SUBMIT_QUEUED), and
+  // completes at the next HV_CALL_WAIT on a word, as hvrun's completion
+  // thread would complete it while the guest waits.
+  bool queue_reads = false;
+  std::vector<uint64_t> queued;  // the hv_async addresses in flight
 
  private:
   uint64_t strings_used_ = 0;
   static int64_t Entry(uint64_t nr, uint64_t arg);
   int64_t Handle(uint64_t nr, uint64_t arg);
+  int64_t Submit(uint64_t arg);
+  void CompleteQueued();
 
   uint64_t base_ = 0;
   uint64_t size_ = 0;

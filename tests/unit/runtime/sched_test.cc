@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <ctime>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -134,6 +135,65 @@ TEST_F(SchedTest, ThreadsRunWakeInOrderRequeueAndJoin) {
   EXPECT_EQ(log_, (std::vector<int64_t>{2, 3, 4, 102, 104, 103}));  // in wake order
   EXPECT_EQ(Sys(SYS_tgkill, 1, 3, 0), -ESRCH);                      // gone
   EXPECT_EQ(Sys(SYS_tgkill, 1, 1, 0), 0);
+}
+
+// A child that reads stdin (queued in hvrun by the fake), logs tid, the
+// byte count and the first byte, and exits.
+uint8_t* g_read_buf;
+[[noreturn]] void ReadingChild() {
+  int64_t tid = Sys(SYS_gettid);
+  g_log->push_back(tid);
+  int64_t n = Sys(SYS_read, 0, A(g_read_buf), 16);
+  g_log->push_back(1000 + n);
+  g_log->push_back(n > 0 ? g_read_buf[0] : -1);
+  Sys(SYS_exit, 0);
+  __builtin_trap();
+}
+
+TEST_F(SchedTest, QueuedHostReadWaitsInHvrunOnTheCompletionCounter) {
+  g_.in = "typed";
+  g_.queue_reads = true;
+  uint8_t* buf = g_.At<uint8_t>(g_.Buffer());
+  EXPECT_EQ(Sys(SYS_read, 0, A(buf), 16), 5);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(buf), 5), "typed");
+  EXPECT_EQ(g_.Count(HV_CALL_SUBMIT), 1);
+  // Nothing else to run: the thread waited in hvrun, on the counter word
+  // named in its request, with the count it saw before its check.
+  const Hypercall* sub = g_.Last(HV_CALL_SUBMIT);
+  const Hypercall* w = g_.Last(HV_CALL_WAIT);
+  ASSERT_NE(sub, nullptr);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(sub->As<hv_async>().nr, uint64_t{HV_CALL_CONSOLE_READ});
+  EXPECT_EQ(w->As<hv_wait>().word, sub->As<hv_async>().counter);
+  EXPECT_EQ(w->As<hv_wait>().deadline_ns, INT64_MAX);
+  const uint32_t count_after = *reinterpret_cast<uint32_t*>(sub->As<hv_async>().counter);
+  EXPECT_EQ(w->As<hv_wait>().seen + 1, count_after);
+  // Served in line when hvrun can (not queued): no wait at all.
+  g_.queue_reads = false;
+  g_.in = "x";
+  const int waits = g_.Count(HV_CALL_WAIT);
+  EXPECT_EQ(Sys(SYS_read, 0, A(buf), 16), 1);
+  EXPECT_EQ(g_.Count(HV_CALL_WAIT), waits);
+  EXPECT_EQ(g_.Count(HV_CALL_SUBMIT), 2);
+}
+
+TEST_F(SchedTest, AThreadBlockedInHvrunDoesNotStallTheOthers) {
+  if (kAsan) GTEST_SKIP() << "stack switching under ASan";
+  g_.in = "Q";
+  g_.queue_reads = true;
+  g_read_buf = g_.At<uint8_t>(g_.Buffer());
+  ASSERT_EQ(Spawn(0, ReadingChild), 2);
+  EXPECT_EQ(Sys(SYS_sched_yield), 0);
+  // The child ran, submitted its read and blocked; main runs on meanwhile.
+  EXPECT_EQ(log_, (std::vector<int64_t>{2}));
+  EXPECT_EQ(g_.queued.size(), 1u);
+  log_.push_back(-7);  // main's own work, while the read is in flight
+  EXPECT_EQ(Sys(SYS_sched_yield), 0);
+  EXPECT_EQ(log_.back(), -7);  // still in flight: the child stays blocked
+  // Joining leaves nothing runnable: main waits in hvrun, the read
+  // completes, the child logs and exits, and the join returns.
+  Join(0);
+  EXPECT_EQ(log_, (std::vector<int64_t>{2, -7, 1001, 'Q'}));
 }
 
 TEST_F(SchedTest, SleepAndTimedWaitUseTheIdleHypercall) {

@@ -1,0 +1,137 @@
+// File: async_io.cc
+#include "hvrun/engine/async_io.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "absl/memory/memory.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace hvrun {
+namespace {
+
+// user_data of the cancel request the destructor sends; slot indices are
+// below it.
+constexpr uint64_t kCancelToken = UINT64_MAX;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AsyncIo>> AsyncIo::Create(const GuestMemory& memory,
+                                                         unsigned depth) {
+  auto aio = absl::WrapUnique(new AsyncIo(memory, depth));
+  // Plain flags: completions of poll-driven transfers (a pipe, a terminal)
+  // run as task work in the submitting thread (hvrun's serve thread), which
+  // the kernel interrupts out of its futex sleep for them.
+  if (int r = io_uring_queue_init(depth, &aio->ring_, 0); r < 0) {
+    return absl::UnavailableError(absl::StrCat("io_uring_queue_init: ", strerror(-r)));
+  }
+  aio->reaper_ = std::thread([p = aio.get()] { p->Reap(); });
+  return aio;
+}
+
+AsyncIo::AsyncIo(const GuestMemory& memory, unsigned depth) : memory_(memory), slots_(depth) {
+  free_.reserve(depth);
+  for (uint32_t i = depth; i > 0; --i) free_.push_back(i - 1);
+}
+
+AsyncIo::~AsyncIo() {
+  if (!reaper_.joinable()) return;  // the ring never came up
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    // Cancel everything in flight. The cancel's own completion always
+    // arrives, so the reaper wakes even with nothing in flight; it ends once
+    // stopping_ and nothing is left.
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (sqe != nullptr) {
+      io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+      io_uring_sqe_set_data64(sqe, kCancelToken);
+      io_uring_submit(&ring_);
+    }
+  }
+  reaper_.join();
+  io_uring_queue_exit(&ring_);
+}
+
+int AsyncIo::in_flight() const {
+  absl::MutexLock lock(&mu_);
+  return in_flight_;
+}
+
+bool AsyncIo::Start(const HostIo& io, const Completion& where) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_ || free_.empty()) return false;
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  if (sqe == nullptr) return false;
+  const uint32_t slot = free_.back();
+  // An offset of -1 (all ones) makes io_uring use and move the fd's own
+  // position, as read(2)/write(2) do.
+  const uint64_t offset = static_cast<uint64_t>(io.offset);
+  const auto len = static_cast<unsigned>(io.data.size());  // <= 1 MiB (kMaxTransfer)
+  if (io.write) {
+    io_uring_prep_write(sqe, io.fd, io.data.data(), len, offset);
+  } else {
+    io_uring_prep_read(sqe, io.fd, io.data.data(), len, offset);
+  }
+  io_uring_sqe_set_data64(sqe, slot);
+  // The kernel takes its reference on the fd here, in this call: a close of
+  // the guest's handle right after cannot pull the file out from under it.
+  if (io_uring_submit(&ring_) != 1) {
+    // Not taken: turn the sqe into a no-op we ignore, so it cannot run later.
+    io_uring_prep_nop(sqe);
+    io_uring_sqe_set_data64(sqe, kCancelToken);
+    return false;
+  }
+  free_.pop_back();
+  slots_[slot] = where;
+  ++in_flight_;
+  return true;
+}
+
+void AsyncIo::Complete(const Completion& c, int32_t res) {
+  int64_t result = res;
+  if (c.done_before > 0) result = res >= 0 ? c.done_before + res : c.done_before;
+  // The request was checked when it was started, but the guest may have
+  // been told nothing about moving it; every write is checked again.
+  if (!memory_.Write(c.request + offsetof(hv_async, result), result).ok()) return;
+  auto done = memory_.Span(c.request + offsetof(hv_async, done), sizeof(uint32_t));
+  if (!done.ok()) return;
+  // result, then done (release), then the counter: a guest that sees the new
+  // count and then reads done sees the result.
+  std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(done->data()))
+      .store(1, std::memory_order_release);
+  auto counter = memory_.Span(c.counter, sizeof(uint32_t));
+  if (!counter.ok()) return;
+  auto* word = reinterpret_cast<uint32_t*>(counter->data());
+  std::atomic_ref<uint32_t>(*word).fetch_add(1);
+  // Shared, not private: the word is in a MAP_SHARED memfd mapping.
+  syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+}
+
+void AsyncIo::Reap() {
+  for (;;) {
+    io_uring_cqe* cqe = nullptr;
+    const int r = io_uring_wait_cqe(&ring_, &cqe);
+    if (r == -EINTR) continue;
+    if (r < 0) return;  // the ring is broken; nothing more will complete
+    const uint64_t data = io_uring_cqe_get_data64(cqe);
+    const int32_t res = cqe->res;
+    io_uring_cqe_seen(&ring_, cqe);
+    absl::MutexLock lock(&mu_);
+    if (data != kCancelToken && data < slots_.size()) {
+      Complete(slots_[data], res);
+      free_.push_back(static_cast<uint32_t>(data));
+      --in_flight_;
+    }
+    if (stopping_ && in_flight_ == 0) return;
+  }
+}
+
+}  // namespace hvrun
