@@ -91,10 +91,9 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
         before = 0;
       }
     }
-    // Would block: on io_uring. A file type that cannot say (EOPNOTSUPP)
-    // goes there too if it is a stream (a terminal can wait forever); a
-    // host file's transfer is bounded disk time and runs in line.
-    if (result == -EAGAIN || (result == -EOPNOTSUPP && io.stream)) {
+    // Would block: on io_uring. A host file whose file system cannot say
+    // (EOPNOTSUPP: ext4's buffered writes) runs in line: disk time, bounded.
+    if (result == -EAGAIN) {
       if (StartAsync(io, {.request = arg, .counter = req->counter, .done_before = before})) {
         ++queued_;
         return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);

@@ -2,6 +2,7 @@
 //
 // The transfers that can block hvrun for long, as one type (HostIo) that
 // the engine can start on io_uring instead of serving them in line.
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -50,6 +51,17 @@ int64_t TryHostIo(const HostIo& io) {
                  : preadv2(io.fd, &iov, 1, io.offset, RWF_NOWAIT);
   } while (n < 0 && errno == EINTR);
   if (n < 0 && errno == EWOULDBLOCK) return -EAGAIN;
+  if (n < 0 && errno == EOPNOTSUPP && io.stream) {
+    // The fd cannot say (a terminal, /dev/null): ask poll. Ready now means
+    // the transfer starts without waiting (a terminal that is ready for
+    // output takes it at its own speed); not ready is EAGAIN.
+    pollfd p{io.fd, static_cast<short>(io.write ? POLLOUT : POLLIN), 0};
+    if (poll(&p, 1, 0) != 1 || (p.revents & POLLNVAL) != 0) return -EAGAIN;
+    do {
+      n = io.write ? write(io.fd, io.data.data(), io.data.size())
+                   : read(io.fd, io.data.data(), io.data.size());
+    } while (n < 0 && errno == EINTR);
+  }
   return n < 0 ? -errno : n;
 }
 

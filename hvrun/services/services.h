@@ -55,8 +55,9 @@ int64_t PrepareConsoleIo(const ServiceContext& ctx, uint64_t arg, bool write, Ho
 int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* io);
 // Does a file (not stream) transfer, blocking: pread or pwrite.
 int64_t RunFileIo(const HostIo& io);
-// Tries (io) without blocking (RWF_NOWAIT). Returns its result, or -EAGAIN
-// when it would block, or -EOPNOTSUPP when the fd cannot say.
+// Tries (io) without blocking (RWF_NOWAIT; for a stream that cannot say,
+// such as a terminal or /dev/null, poll). Returns its result, or -EAGAIN
+// when it would block, or -EOPNOTSUPP when a file's fd cannot say.
 int64_t TryHostIo(const HostIo& io);
 
 HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg);  // hv_console_io

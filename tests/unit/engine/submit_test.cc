@@ -102,6 +102,20 @@ TEST_F(SubmitTest, ATransferThatCanGoAtOnceIsServedInLine) {
   EXPECT_EQ(engine_->count(HV_CALL_SUBMIT), 2u);
 }
 
+TEST_F(SubmitTest, AStreamThatCannotSayIsAskedWithPoll) {
+  // /dev/null refuses RWF_NOWAIT (EOPNOTSUPP) but is always ready: served in
+  // line, never queued.
+  const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(null_fd, 0);
+  options_.stdout_fd = null_fd;
+  engine_.emplace(*memory_, options_);
+  EXPECT_EQ(Submit(HV_CALL_CONSOLE_WRITE, 1, 4096), HV_SUBMIT_DONE);
+  EXPECT_EQ(Request().result, 4096);
+  EXPECT_EQ(engine_->queued(), 0u);
+  engine_.reset();
+  close(null_fd);
+}
+
 TEST_F(SubmitTest, AReadWithoutInputIsQueuedAndCompletesWhenInputArrives) {
   EXPECT_EQ(Submit(HV_CALL_CONSOLE_READ, 0, 64), HV_SUBMIT_QUEUED);
   EXPECT_EQ(engine_->queued(), 1u);
