@@ -350,7 +350,7 @@ uint64_t FormatMapsLine(char* buf, uint64_t cap, uint64_t start, uint64_t end, c
   if (total > cap) return 0;
   Copy(buf, head, n);
   Fill(buf + n, ' ', pad);
-  Copy(buf + n + pad, path, path_len);
+  if (path_len > 0) Copy(buf + n + pad, path, path_len);  // (path may be null when 0)
   buf[total - 1] = '\n';
   return total;
 }
