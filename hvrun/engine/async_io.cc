@@ -2,6 +2,8 @@
 #include "hvrun/engine/async_io.h"
 
 #include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,9 +19,11 @@
 namespace hvrun {
 namespace {
 
-// user_data of the cancel request the destructor sends; slot indices are
-// below it.
+// user_data of the cancel requests the destructor sends and of a no-op left
+// in the queue; slot indices are below it.
 constexpr uint64_t kCancelToken = UINT64_MAX;
+// How long the reaper waits for a completion before it looks at stopping_.
+constexpr __kernel_timespec kReapTimeout{0, 100 * 1000 * 1000};
 
 }  // namespace
 
@@ -32,7 +36,13 @@ absl::StatusOr<std::unique_ptr<AsyncIo>> AsyncIo::Create(const GuestMemory& memo
   if (int r = io_uring_queue_init(depth, &aio->ring_, 0); r < 0) {
     return absl::UnavailableError(absl::StrCat("io_uring_queue_init: ", strerror(-r)));
   }
+  // With every signal blocked, so that hvrun's stop signals (SIGINT,
+  // SIGTERM, the --timeout alarm) go to the threads that act on them.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
   aio->reaper_ = std::thread([p = aio.get()] { p->Reap(); });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return aio;
 }
 
@@ -46,15 +56,26 @@ AsyncIo::~AsyncIo() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
-    // Cancel everything in flight. The cancel's own completion always
-    // arrives, so the reaper wakes even with nothing in flight; it ends once
-    // stopping_ and nothing is left.
-    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    if (sqe != nullptr) {
-      io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+    // Cancel each transfer in flight by its slot (IORING_ASYNC_CANCEL_ANY
+    // would do it in one, but only from Linux 5.19). A poll-driven transfer
+    // (a pipe, a terminal) ends at once with -ECANCELED; one already running
+    // in an io-wq worker is interrupted, and a disk read finishes. The
+    // reaper wakes at least every kReapTimeout and ends once stopping_ and
+    // nothing is in flight.
+    std::vector<bool> busy(slots_.size(), true);
+    for (uint32_t f : free_) busy[f] = false;
+    for (uint32_t slot = 0; slot < busy.size(); ++slot) {
+      if (!busy[slot]) continue;
+      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+      if (sqe == nullptr) {
+        io_uring_submit(&ring_);
+        sqe = io_uring_get_sqe(&ring_);
+        if (sqe == nullptr) break;
+      }
+      io_uring_prep_cancel64(sqe, slot, 0);
       io_uring_sqe_set_data64(sqe, kCancelToken);
-      io_uring_submit(&ring_);
     }
+    io_uring_submit(&ring_);
   }
   reaper_.join();
   io_uring_queue_exit(&ring_);
@@ -67,7 +88,7 @@ int AsyncIo::in_flight() const {
 
 bool AsyncIo::Start(const HostIo& io, const Completion& where) {
   absl::MutexLock lock(&mu_);
-  if (stopping_ || free_.empty()) return false;
+  if (stopping_ || broken_ || free_.empty()) return false;
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   if (sqe == nullptr) return false;
   const uint32_t slot = free_.back();
@@ -83,8 +104,13 @@ bool AsyncIo::Start(const HostIo& io, const Completion& where) {
   io_uring_sqe_set_data64(sqe, slot);
   // The kernel takes its reference on the fd here, in this call: a close of
   // the guest's handle right after cannot pull the file out from under it.
-  if (io_uring_submit(&ring_) != 1) {
-    // Not taken: turn the sqe into a no-op we ignore, so it cannot run later.
+  // Ours is the last sqe queued (earlier ones are no-ops a failed call left),
+  // so it was taken only if everything queued was.
+  const unsigned queued = io_uring_sq_ready(&ring_);
+  const int taken = io_uring_submit(&ring_);
+  if (taken < 0 || static_cast<unsigned>(taken) < queued) {
+    // Not taken: turn the sqe into a no-op we ignore, so that it cannot run
+    // later, when the next call submits what is left in the queue.
     io_uring_prep_nop(sqe);
     io_uring_sqe_set_data64(sqe, kCancelToken);
     return false;
@@ -118,9 +144,20 @@ void AsyncIo::Complete(const Completion& c, int32_t res) {
 void AsyncIo::Reap() {
   for (;;) {
     io_uring_cqe* cqe = nullptr;
-    const int r = io_uring_wait_cqe(&ring_, &cqe);
-    if (r == -EINTR) continue;
-    if (r < 0) return;  // the ring is broken; nothing more will complete
+    __kernel_timespec timeout = kReapTimeout;
+    const int r = io_uring_wait_cqe_timeout(&ring_, &cqe, &timeout);
+    if (r == -EINTR || r == -ETIME) {
+      absl::MutexLock lock(&mu_);
+      if (stopping_ && in_flight_ == 0) return;
+      continue;
+    }
+    if (r < 0) {
+      // The ring is broken: nothing more will complete. Refuse new transfers
+      // (they are done in line instead).
+      absl::MutexLock lock(&mu_);
+      broken_ = true;
+      return;
+    }
     const uint64_t data = io_uring_cqe_get_data64(cqe);
     const int32_t res = cqe->res;
     io_uring_cqe_seen(&ring_, cqe);

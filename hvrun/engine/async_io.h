@@ -73,6 +73,7 @@ class AsyncIo {
   std::vector<uint32_t> free_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;  // the reaper lost the ring
   std::thread reaper_;
 };
 

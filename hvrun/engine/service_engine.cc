@@ -1,6 +1,8 @@
 // File: service_engine.cc
 #include "hvrun/engine/service_engine.h"
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstdio>
 
@@ -78,22 +80,26 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
     result = PrepareHostIo(ctx, req->nr, req->arg, &io);
     if (result == 0) result = TryHostIo(io);
     int64_t before = 0;  // what a file transfer moved before it would block
-    if (!io.stream && result > 0 && static_cast<uint64_t>(result) < io.data.size()) {
-      // A short read of a regular file would look like its end to the
-      // guest, so the rest is tried too (a stream's short transfer is what
-      // a pipe gives anyway).
-      before = result;
-      io.data = io.data.subspan(static_cast<size_t>(before));
-      io.offset += before;
+    // A short read of a regular file would look like its end to the guest,
+    // so the rest is tried too, until it is all there, the end of the file,
+    // an error, or it would block (a stream's short transfer is what a pipe
+    // gives anyway; the runtime goes on with a console write itself).
+    while (!io.stream && result > 0 && static_cast<uint64_t>(result) < io.data.size()) {
+      before += result;
+      io.data = io.data.subspan(static_cast<size_t>(result));
+      io.offset += result;
       result = TryHostIo(io);
-      if (result != -EAGAIN && result != -EOPNOTSUPP) {
-        result = result >= 0 ? before + result : before;
-        before = 0;
-      }
+    }
+    if (before > 0 && result != -EAGAIN && result != -EOPNOTSUPP) {
+      result = result >= 0 ? before + result : before;
+      before = 0;
     }
     // Would block: on io_uring. A host file whose file system cannot say
     // (EOPNOTSUPP: ext4's buffered writes) runs in line: disk time, bounded.
-    if (result == -EAGAIN) {
+    // A host stdio stream in O_NONBLOCK mode (shared with whoever started
+    // hvrun) would make io_uring answer EAGAIN at once: it is waited for in
+    // line instead, by the console service's stop-aware poll.
+    if (result == -EAGAIN && !(io.stream && (fcntl(io.fd, F_GETFL) & O_NONBLOCK) != 0)) {
       if (StartAsync(io, {.request = arg, .counter = req->counter, .done_before = before})) {
         ++queued_;
         return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);

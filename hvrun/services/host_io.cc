@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "hvrun/engine/stop_signals.h"
 #include "hvrun/services/services.h"
 
 namespace hvrun {
@@ -60,7 +61,7 @@ int64_t TryHostIo(const HostIo& io) {
     do {
       n = io.write ? write(io.fd, io.data.data(), io.data.size())
                    : read(io.fd, io.data.data(), io.data.size());
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && errno == EINTR && !StopSignals::Stopping());
   }
   return n < 0 ? -errno : n;
 }

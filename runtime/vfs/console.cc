@@ -36,7 +36,18 @@ void Reset() {
 
 int64_t Write(int64_t fd, uint64_t buf, uint64_t len) {
   if (fd != 1 && fd != 2) return -abi::kEBADF;
-  return Transfer(HV_CALL_CONSOLE_WRITE, fd, buf, len);
+  // A blocking write to a pipe or terminal takes everything before it
+  // returns; hvrun may hand back part (what fit in the pipe before it would
+  // have blocked), so go on for the rest, as the kernel would. An error
+  // after some progress reports the progress.
+  if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
+  uint64_t done = 0;
+  while (done < len) {
+    int64_t r = Transfer(HV_CALL_CONSOLE_WRITE, fd, buf + done, len - done);
+    if (r <= 0) return done > 0 ? static_cast<int64_t>(done) : r;
+    done += static_cast<uint64_t>(r);
+  }
+  return static_cast<int64_t>(done);
 }
 
 int64_t Read(int64_t fd, uint64_t buf, uint64_t len) {

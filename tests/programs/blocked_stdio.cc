@@ -2,9 +2,9 @@
 //   blocked_stdio read:  a reader thread waits on stdin while main ticks on
 //                        stdout; the harness sends input only after main's
 //                        "main done", so a stalled main never gets there.
-//   blocked_stdio write: a writer thread writes 1 MiB to stdout, which the
-//                        harness does not read until main's "main done" on
-//                        stderr.
+//   blocked_stdio write: a writer thread writes 1 MiB to stdout in one call,
+//                        which the harness does not read until main's "main
+//                        done" on stderr; the call must return 1 MiB.
 #include <unistd.h>
 
 #include <chrono>
@@ -43,12 +43,11 @@ int Write() {
   constexpr size_t kTotal = 1 << 20;
   size_t done = 0;
   std::thread writer([&] {
+    // One call: a blocking write to a pipe returns only once all of it is
+    // written, however slowly the reader drains it.
     std::vector<char> buf(kTotal, 'w');
-    while (done < kTotal) {
-      ssize_t n = write(1, buf.data() + done, kTotal - done);
-      if (n <= 0) return;
-      done += static_cast<size_t>(n);
-    }
+    ssize_t n = write(1, buf.data(), kTotal);
+    done = n > 0 ? static_cast<size_t>(n) : 0;
   });
   Tick(stderr);
   writer.join();
