@@ -8,6 +8,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/sched/sched.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
 
@@ -80,7 +81,8 @@ int64_t Vectored(Transfer t, int32_t fd, uint64_t iov_addr, int32_t iovcnt, int6
 // sendfile/copy_file_range from a host file: its bytes are not in guest
 // memory, so they go through a small static buffer, read then write
 // (runtime memory is guest memory, so the host fills it directly).
-int64_t CopyLoop(vfs::File& in, uint64_t* in_off, vfs::File& out, uint64_t* out_off, uint64_t len) {
+int64_t CopyLoopLocked(vfs::File& in, uint64_t* in_off, vfs::File& out, uint64_t* out_off,
+                       uint64_t len) {
   static constinit char buf[16384] = {};
   if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
   uint64_t done = 0;
@@ -97,6 +99,16 @@ int64_t CopyLoop(vfs::File& in, uint64_t* in_off, vfs::File& out, uint64_t* out_
     if (r < got) break;
   }
   return static_cast<int64_t>(done);
+}
+
+// The buffer is shared: a thread keeps it while its host transfers block
+// (only that thread), so others wait their turn.
+int64_t CopyLoop(vfs::File& in, uint64_t* in_off, vfs::File& out, uint64_t* out_off, uint64_t len) {
+  static constinit uint32_t lock = 0;
+  sched::Lock(&lock);
+  int64_t r = CopyLoopLocked(in, in_off, out, out_off, len);
+  sched::Unlock(&lock);
+  return r;
 }
 
 // sendfile/copy_file_range: file data goes straight from the source's pages

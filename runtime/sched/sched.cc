@@ -386,6 +386,16 @@ int64_t Requeue(uint64_t from, uint64_t to, int64_t n_wake, int64_t n_requeue) {
   return done + moved;
 }
 
+void Lock(uint32_t* word) {
+  while (*word != 0) Block(reinterpret_cast<uint64_t>(word), ~0u, kForever);
+  *word = 1;
+}
+
+void Unlock(uint32_t* word) {
+  *word = 0;
+  Wake(reinterpret_cast<uint64_t>(word), ~0u, 1);
+}
+
 void Yield() { Schedule(true); }
 
 void Tick() {

@@ -106,6 +106,13 @@ int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n);
 // (n_requeue) more to (to). Returns woken + moved.
 int64_t Requeue(uint64_t from, uint64_t to, int64_t n_wake, int64_t n_requeue);
 
+// A lock between green threads, for runtime state that a thread keeps
+// while it blocks (a host transfer in flight): (*word) is 0 when free.
+// Lock blocks the calling thread until it holds it; Unlock lets the oldest
+// waiter have it.
+void Lock(uint32_t* word);
+void Unlock(uint32_t* word);
+
 // sched_yield(2): the others that can run go first.
 void Yield();
 

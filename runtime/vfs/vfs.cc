@@ -197,6 +197,30 @@ constexpr uint32_t kAnyWaiter = ~0u;
 
 // Drops one reference to description (i) (0-based); the last one closes
 // pipe ends and lets an unlinked inode go.
+void Unref(uint32_t i);
+
+// Held around a host-file transfer, which blocks only its own thread while
+// hvrun completes it (sched/host_call.h): the description stays (a close by
+// another thread cannot free it or let its slot be reused under the
+// transfer's offset), and transfers on it run one at a time, as Linux's
+// f_pos_lock makes read/write on a regular file.
+class HostTransfer {
+ public:
+  explicit HostTransfer(File& f) : index_(static_cast<uint32_t>(&f - g_files)) {
+    f.refs++;
+    sched::Lock(&f.busy);
+  }
+  ~HostTransfer() {
+    sched::Unlock(&g_files[index_].busy);
+    Unref(index_);
+  }
+  HostTransfer(const HostTransfer&) = delete;
+  HostTransfer& operator=(const HostTransfer&) = delete;
+
+ private:
+  uint32_t index_;
+};
+
 void Unref(uint32_t i) {
   File& f = g_files[i];
   if (--f.refs > 0) return;
@@ -614,6 +638,7 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       return static_cast<int64_t>(r);
     }
     case Kind::kHost: {
+      HostTransfer pinned(f);
       int64_t r = hostfs::Read(*n, buf, len, *off);
       if (r > 0) *off += static_cast<uint64_t>(r);
       return r;
@@ -679,6 +704,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
     case Kind::kHost: {
       // O_APPEND: the host fd appends whatever the offset (hostfs.h); the
       // offset then moves to the end, as Linux's does.
+      HostTransfer pinned(f);
       int64_t r = hostfs::Write(*n, buf, len, *off);
       if (r < 0) return r;
       abi::Stat st;

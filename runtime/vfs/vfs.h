@@ -49,6 +49,8 @@ struct File {
   uint32_t refs;    // fds sharing it
   uint64_t flags;   // O_ACCMODE | O_APPEND | O_NONBLOCK | ... as opened
   uint64_t offset;  // files: bytes; directories: the getdents position
+  uint32_t busy;    // sched::Lock word: a host transfer on it is in flight
+  uint32_t pad;
 };
 
 // The outcome of resolving a path: the directory holding the last component
