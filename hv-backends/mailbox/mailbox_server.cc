@@ -80,16 +80,14 @@ bool MailboxServer::SleepUntil(const HypercallOutcome& sleep,
   }
 }
 
-void MailboxServer::WakeAll() {
+void MailboxServer::Kick() {
   Futex(state_word_, FUTEX_WAKE, INT32_MAX);
   if (uint32_t* w = sleep_word_.load(); w != nullptr) Futex(w, FUTEX_WAKE, INT32_MAX);
 }
 
-void MailboxServer::Kick() { WakeAll(); }
-
 void MailboxServer::Shutdown() {
   std::atomic_ref<uint32_t>(*state_word_).store(MB_STATE_DEAD);
-  WakeAll();
+  Kick();
 }
 
 void MailboxServer::WaitForReply(const std::function<bool()>& stop) {

@@ -35,7 +35,8 @@ class MailboxServer {
   // outcome (kExit or kFatal), or nullopt when stopped.
   std::optional<HypercallOutcome> Serve(const std::function<bool()>& should_stop);
 
-  // Wakes a sleeping Serve() (safe from any thread).
+  // Wakes a sleeping Serve(), and an HV_CALL_WAIT sleep on the guest's wake
+  // word (safe from any thread).
   void Kick();
   // Marks the mailbox dead (MB_STATE_DEAD) and wakes every sleeper: for when
   // the guest is gone. Serve() then returns once (should_stop)() says so.
@@ -51,8 +52,6 @@ class MailboxServer {
   // or its wake word changes. Returns false when stopped (or the mailbox
   // died) first.
   bool SleepUntil(const HypercallOutcome& sleep, const std::function<bool()>& should_stop);
-  // Wakes the state word's futex and the word SleepUntil sleeps on.
-  void WakeAll();
   uint32_t* state_word_;
   std::atomic<uint32_t*> sleep_word_{nullptr};
   std::span<uint8_t> mailbox_;

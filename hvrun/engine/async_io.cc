@@ -81,11 +81,6 @@ AsyncIo::~AsyncIo() {
   io_uring_queue_exit(&ring_);
 }
 
-int AsyncIo::in_flight() const {
-  absl::MutexLock lock(&mu_);
-  return in_flight_;
-}
-
 bool AsyncIo::Start(const HostIo& io, const Completion& where) {
   absl::MutexLock lock(&mu_);
   if (stopping_ || broken_ || free_.empty()) return false;
@@ -122,8 +117,7 @@ bool AsyncIo::Start(const HostIo& io, const Completion& where) {
 }
 
 void AsyncIo::Complete(const Completion& c, int32_t res) {
-  int64_t result = res;
-  if (c.done_before > 0) result = res >= 0 ? c.done_before + res : c.done_before;
+  const int64_t result = WithProgress(c.done_before, res);
   // The request was checked when it was started, but the guest may have
   // been told nothing about moving it; every write is checked again.
   if (!memory_.Write(c.request + offsetof(hv_async, result), result).ok()) return;

@@ -58,9 +58,6 @@ class AsyncIo {
   // start (every slot busy): the caller then does the transfer in line.
   bool Start(const HostIo& io, const Completion& where);
 
-  // Transfers started and not yet completed.
-  int in_flight() const;
-
  private:
   explicit AsyncIo(const GuestMemory& memory, unsigned depth);
   void Reap();

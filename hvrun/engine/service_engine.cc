@@ -71,7 +71,6 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
   if (!Submittable(req->nr)) return HypercallOutcome::Reply(-EINVAL);
   if (req->counter % 4 != 0) return HypercallOutcome::Reply(-EINVAL);
   if (!memory_.Contains(req->counter, sizeof(uint32_t))) return HypercallOutcome::Reply(-EFAULT);
-  if (!memory_.Contains(arg, sizeof(hv_async))) return HypercallOutcome::Reply(-EFAULT);
   int64_t result;
   if (IsHostIo(req->nr)) {
     ++counts_[req->nr];
@@ -91,7 +90,7 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
       result = TryHostIo(io);
     }
     if (before > 0 && result != -EAGAIN && result != -EOPNOTSUPP) {
-      result = result >= 0 ? before + result : before;
+      result = WithProgress(before, result);
       before = 0;
     }
     // Would block: on io_uring. A host file whose file system cannot say
@@ -108,8 +107,8 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
     if (result == -EAGAIN || result == -EOPNOTSUPP) {
       // In line after all, blocking: a stream through its service's
       // stop-aware path, the rest of a file transfer with pread/pwrite.
-      result = io.stream ? kServices[req->nr](ctx, req->arg).result : RunFileIo(io);
-      if (before > 0) result = result >= 0 ? before + result : before;
+      result = WithProgress(before,
+                            io.stream ? kServices[req->nr](ctx, req->arg).result : RunFileIo(io));
     }
   } else {
     result = Handle(req->nr, req->arg).result;

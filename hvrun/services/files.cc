@@ -84,13 +84,9 @@ std::string ProcFd(int fd) { return absl::StrCat("/proc/self/fd/", fd); }
 
 bool ServedType(mode_t mode) { return S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode); }
 
-// A read, write or getdents on a handle: the checks they share.
-struct Transfer {
-  int fd = -1;
-  std::span<uint8_t> data;  // the guest's buffer, at most kMaxTransfer bytes
-  int64_t offset = 0;
-};
-int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, Transfer* t) {
+// A read, write or getdents on a handle: the checks they share. (data) is
+// the guest's buffer, at most kMaxTransfer bytes.
+int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, HostIo* t) {
   auto io = ctx.memory.Read<hv_file_io>(arg);
   if (!io.ok()) return -EFAULT;
   t->fd = ctx.files.fd(io->handle);
@@ -106,10 +102,8 @@ int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, 
 }  // namespace
 
 int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* out) {
-  Transfer t;
-  if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/true, &t); r < 0) return r;
-  *out = HostIo{.write = write, .fd = t.fd, .data = t.data, .offset = t.offset};
-  return 0;
+  *out = HostIo{.write = write};
+  return CheckTransfer(ctx, arg, /*positioned=*/true, out);
 }
 
 HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
@@ -155,7 +149,7 @@ HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg) {
 }
 
 HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg) {
-  Transfer t;
+  HostIo t;
   if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/false, &t); r < 0) return Reply(r);
   // The host's struct linux_dirent64 is the guest's: both are x86-64 Linux.
   const long n = syscall(SYS_getdents64, t.fd, t.data.data(), t.data.size());

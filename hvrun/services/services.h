@@ -53,6 +53,12 @@ int64_t PrepareHostIo(const ServiceContext& ctx, uint64_t nr, uint64_t arg, Host
 // The per-service halves of PrepareHostIo.
 int64_t PrepareConsoleIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* io);
 int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* io);
+// The result of a transfer that had moved (before) bytes when it went on
+// and then got (r): the total, or, like read(2) after partial progress, the
+// bytes moved when (r) is an error.
+inline int64_t WithProgress(int64_t before, int64_t r) {
+  return before > 0 && r < 0 ? before : before + r;
+}
 // Does a file (not stream) transfer, blocking: pread or pwrite.
 int64_t RunFileIo(const HostIo& io);
 // Tries (io) without blocking (RWF_NOWAIT; for a stream that cannot say,
