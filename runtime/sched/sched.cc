@@ -124,6 +124,16 @@ void SwitchTo(Thread* next) {
   // Back on prev's stack: whoever switched to us set g_current = prev.
 }
 
+// HV_CALL_WAIT until (deadline_ns), or, with (on_completions), until the
+// completion counter no longer holds (seen).
+void WaitInHvrun(int64_t deadline_ns, bool on_completions, uint32_t seen) {
+  hv_wait w = {.deadline_ns = deadline_ns,
+               .word = on_completions ? reinterpret_cast<uint64_t>(&g_completions) : 0,
+               .seen = seen,
+               .pad0 = 0};
+  hv::Call(HV_CALL_WAIT, &w);
+}
+
 // Whether hvrun has finished (t)'s queued request. Acquire: hvrun wrote the
 // result before done.
 bool HostDone(const Thread& t) { return __atomic_load_n(t.host_done, __ATOMIC_ACQUIRE) != 0; }
@@ -183,11 +193,7 @@ void Schedule(bool requeue) {
       return;
     }
     if (earliest == kForever && !host_waits) Deadlock();
-    hv_wait w = {.deadline_ns = earliest,
-                 .word = host_waits ? reinterpret_cast<uint64_t>(&g_completions) : 0,
-                 .seen = completions,
-                 .pad0 = 0};
-    hv::Call(HV_CALL_WAIT, &w);
+    WaitInHvrun(earliest, host_waits, completions);
   }
 }
 
@@ -343,11 +349,7 @@ void BlockOnHost(const uint32_t* done) {
     for (;;) {
       const uint32_t seen = __atomic_load_n(&g_completions, __ATOMIC_ACQUIRE);
       if (__atomic_load_n(done, __ATOMIC_ACQUIRE) != 0) return;
-      hv_wait w = {.deadline_ns = kForever,
-                   .word = reinterpret_cast<uint64_t>(&g_completions),
-                   .seen = seen,
-                   .pad0 = 0};
-      hv::Call(HV_CALL_WAIT, &w);
+      WaitInHvrun(kForever, /*on_completions=*/true, seen);
     }
   }
   Thread* t = g_current;

@@ -43,19 +43,10 @@ constinit uint32_t g_link_slot = 0;
 constinit char g_text[kMapsBytes] = {};
 constinit char g_target[boot::kPathMax + 32] = {};
 
+// Owned by the guest's uid/gid (NewEntry's default): /proc/self/* belongs to
+// the process on Linux.
 uint32_t Make(uint32_t dir, const char* name, Kind kind, uint32_t mode) {
-  uint32_t ino = tmpfs::NewInode(kind, mode, vfs::kDevProc);
-  Inode* n = tmpfs::Get(ino);
-  Inode* d = tmpfs::Get(dir);
-  if (n == nullptr || d == nullptr) return 0;
-  // Owned by the guest's uid/gid (NewInode's default): /proc/self/* belongs
-  // to the process on Linux.
-  if (abi::IsDir(mode)) {
-    n->parent = dir;
-    d->nlink++;
-  }
-  tmpfs::DirAdd(*d, name, StrLen(name), ino);
-  return ino;
+  return tmpfs::NewEntry(dir, name, kind, mode, vfs::kDevProc);
 }
 
 // The text being built: (len) bytes of g_text so far; (full) once a line

@@ -62,6 +62,19 @@ uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev) {
   return 0;
 }
 
+uint32_t NewEntry(uint32_t dir, const char* name, Kind kind, uint32_t mode, uint32_t dev) {
+  uint32_t ino = NewInode(kind, mode, dev);
+  Inode* n = Get(ino);
+  Inode* d = Get(dir);
+  if (n == nullptr || d == nullptr) return 0;
+  if (abi::IsDir(mode)) {
+    n->parent = dir;
+    d->nlink++;
+  }
+  DirAdd(*d, name, StrLen(name), ino);
+  return ino;
+}
+
 void MaybeRelease(uint32_t ino) {
   Inode* n = Get(ino);
   if (n == nullptr || n->nlink > 0 || n->opens > 0) return;

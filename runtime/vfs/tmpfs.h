@@ -98,6 +98,11 @@ Inode* Get(uint32_t ino);
 // if the table is full.
 uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev);
 
+// NewInode, named (name) (NUL-terminated) in directory (dir): for the trees
+// the runtime builds itself (/dev, /proc). A directory gets (dir) as its
+// parent. Returns its number, or 0 if the table is full or (dir) is none.
+uint32_t NewEntry(uint32_t dir, const char* name, Kind kind, uint32_t mode, uint32_t dev);
+
 // Frees (ino)'s data and slot if no name and no open file refers to it.
 void MaybeRelease(uint32_t ino);
 

@@ -43,16 +43,8 @@ constinit uint32_t g_hslot = 0;
 // Makes (name) in directory (dir) a new inode; returns it or 0 (boot only:
 // the table and memory are fresh, so a failure is a runtime bug).
 uint32_t Make(uint32_t dir, const char* name, Kind kind, uint32_t mode, uint32_t dev) {
-  uint32_t ino = tmpfs::NewInode(kind, mode, dev);
-  Inode* n = tmpfs::Get(ino);
-  Inode* d = tmpfs::Get(dir);
-  if (n == nullptr || d == nullptr) return 0;
-  n->uid = n->gid = 0;  // the system's files belong to root, as on Linux
-  if (abi::IsDir(mode)) {
-    n->parent = dir;
-    d->nlink++;
-  }
-  tmpfs::DirAdd(*d, name, StrLen(name), ino);
+  uint32_t ino = tmpfs::NewEntry(dir, name, kind, mode, dev);
+  if (Inode* n = tmpfs::Get(ino)) n->uid = n->gid = 0;  // the system's files are root's
   return ino;
 }
 
