@@ -7,7 +7,7 @@
 //
 // Example:
 //   HV_ASSIGN_OR_RETURN(std::unique_ptr<Backend> b, CreateBackend("auto"));
-//   HV_ASSIGN_OR_RETURN(uint64_t entry, b->InstallGuestPages(memory));
+//   HV_ASSIGN_OR_RETURN(GuestEntries entries, b->InstallGuestPages(memory));
 //   HV_ASSIGN_OR_RETURN(GuestExit exit, b->Run(start, engine));
 #ifndef HV_BACKENDS_BACKEND_H_
 #define HV_BACKENDS_BACKEND_H_
@@ -88,6 +88,12 @@ struct GuestExit {
   static GuestExit FromStopSignal(int sig, absl::Duration timeout);
 };
 
+// Where the runtime calls the backend's guest pages (hv_boot_info).
+struct GuestEntries {
+  uint64_t hypercall = 0;     // hypercall_entry
+  uint64_t segment_base = 0;  // segment_base_entry, or 0 where wr{fs,gs}base work
+};
+
 struct GuestStart {
   uint64_t entry = 0;      // runtime entry point (guest address)
   uint64_t boot_info = 0;  // passed in rdi
@@ -103,8 +109,8 @@ class Backend {
   // One line for --verbose: the backend and how syscalls reach the runtime.
   virtual std::string Describe() const = 0;
   // Writes the backend's pages into guest memory at layout::kBackendPages
-  // (the hypercall page and what it needs). Returns the hypercall entry.
-  virtual absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) = 0;
+  // (the hypercall page and what it needs). Returns their entry points.
+  virtual absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) = 0;
   // Runs the guest from (start) until it exits, crashes or times out,
   // passing each hypercall to (handler). Errors are hvrun's own failures.
   virtual absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,

@@ -21,6 +21,7 @@
 #include "hvrun/elf/elf_loader.h"
 #include "hvrun/elf/elf_symbols.h"
 #include "hvrun/engine/crash_report.h"
+#include "hvrun/engine/host_limits.h"
 #include "hvrun/engine/service_engine.h"
 #include "hvrun/engine/signal_names.h"
 #include "hvrun/exit_codes.h"
@@ -176,6 +177,13 @@ absl::StatusOr<std::string> LocateRuntime() {
 }
 
 absl::StatusOr<int> Launch(const LaunchOptions& options) {
+  // 0. hvrun's own fd limit, before anything is opened: the guest's open
+  // host files are hvrun's fds, and HostFiles leaves hvrun a reserve below
+  // this limit. Not fatal: the handle table shrinks to a lower limit.
+  if (absl::Status raised = RaiseOpenFileLimit(); !raised.ok() && options.verbose) {
+    std::cerr << "hvrun: " << raised.message() << "\n";
+  }
+
   // 1. The app and the runtime image, checked before anything is created.
   HV_ASSIGN_OR_RETURN(ElfImage app, ReadApp(options.app));
   std::string runtime_path = options.runtime;
@@ -221,7 +229,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   uint64_t mounts = 0;
   HV_ASSIGN_OR_RETURN(uint64_t strings_size,
                       WriteStrings(memory, options.args, env, files, &mounts));
-  HV_ASSIGN_OR_RETURN(uint64_t hypercall_entry, backend->InstallGuestPages(memory));
+  HV_ASSIGN_OR_RETURN(GuestEntries entries, backend->InstallGuestPages(memory));
 
   // 4. The boot info: everything the runtime needs, in one page.
   hv_boot_info boot{};
@@ -230,7 +238,8 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.size = sizeof(boot);
   boot.backend = backend->kind();
   boot.flags = options.verbose ? HV_BOOT_VERBOSE : 0;
-  boot.hypercall_entry = hypercall_entry;
+  boot.hypercall_entry = entries.hypercall;
+  boot.segment_base_entry = entries.segment_base;
   boot.memory = {memory.start(), memory.size() - memory.start()};
   boot.free = {PageUp(app_end), memory.size() - PageUp(app_end)};
   boot.runtime = {rt_bias + runtime.min_vaddr, runtime.max_vaddr - runtime.min_vaddr};

@@ -23,6 +23,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "hvrun/engine/host_signals.h"
 #include "hvrun/exit_codes.h"
 #include "hvrun/launch.h"
 #include "hvrun/manifest.h"
@@ -148,8 +149,8 @@ SplitArgs Split(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A guest writing to a closed stdout pipe gets -EPIPE; hvrun must not die of it.
-  signal(SIGPIPE, SIG_IGN);
+  // No guest action may kill hvrun through a signal (EPIPE, EFBIG, ...).
+  hvrun::ShieldFromGuestSignals();
   absl::SetProgramUsageMessage(kUsage);
   SplitArgs split = Split(argc, argv);
   if (split.help) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include <cerrno>
 
@@ -11,8 +12,38 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "hvrun/layout.h"
+#include "hvrun/status_macros.h"
 
 namespace hvrun {
+namespace {
+
+// Sizes (fd) to (size) bytes. The memfd is a file to the kernel, so the
+// user's RLIMIT_FSIZE (`ulimit -f`, meant for the guest's file writes)
+// applies to it too: hvrun lifts the soft limit to the hard one for this
+// one call and puts it back, so that the limit still holds for the guest.
+absl::Status SizeMemfd(int fd, uint64_t size) {
+  if (ftruncate(fd, static_cast<off_t>(size)) == 0) return absl::OkStatus();
+  if (errno != EFBIG) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("sizing guest memory to ", size, " bytes"));
+  }
+  rlimit lim{};
+  if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    const rlimit raised{lim.rlim_max, lim.rlim_max};
+    if (setrlimit(RLIMIT_FSIZE, &raised) == 0) {
+      const int r = ftruncate(fd, static_cast<off_t>(size));
+      const int saved = errno;
+      setrlimit(RLIMIT_FSIZE, &lim);
+      if (r == 0) return absl::OkStatus();
+      errno = saved;
+    }
+  }
+  return absl::ResourceExhaustedError(
+      absl::StrCat("guest memory is a ", size,
+                   "-byte memfd, more than the file size limit (ulimit -f, "
+                   "RLIMIT_FSIZE hard limit) allows: raise the limit or lower --memory"));
+}
+
+}  // namespace
 
 absl::StatusOr<GuestMemory> GuestMemory::Create(uint64_t size) {
   if (size == 0 || size % layout::kPageSize != 0) {
@@ -23,9 +54,7 @@ absl::StatusOr<GuestMemory> GuestMemory::Create(uint64_t size) {
   if (!fd.valid()) {
     return absl::ErrnoToStatus(errno, "memfd_create for guest memory");
   }
-  if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("sizing guest memory to ", size, " bytes"));
-  }
+  HV_RETURN_IF_ERROR(SizeMemfd(fd.get(), size));
   void* addr = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
   if (addr == MAP_FAILED) {
     return absl::ErrnoToStatus(errno, absl::StrCat("mapping ", size, " bytes of guest memory"));

@@ -27,7 +27,7 @@ StopSignals::StopSignals(volatile uint8_t* kick, absl::Duration timeout) {
   struct sigaction sa {};
   sa.sa_handler = OnStop;  // no SA_RESTART: blocking calls return EINTR
   sigemptyset(&sa.sa_mask);
-  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &sa, &old_[i]);
+  for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &sa, &old_[i]);
   if (timeout != absl::InfiniteDuration()) {
     itimerval t{};
     t.it_value = absl::ToTimeval(timeout);
@@ -39,7 +39,7 @@ StopSignals::StopSignals(volatile uint8_t* kick, absl::Duration timeout) {
 StopSignals::~StopSignals() {
   itimerval zero{};
   setitimer(ITIMER_REAL, &zero, nullptr);
-  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old_[i], nullptr);
+  for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &old_[i], nullptr);
   g_kick.store(nullptr);
 }
 

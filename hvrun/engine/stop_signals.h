@@ -1,7 +1,8 @@
 // File: stop_signals.h
 //
-// StopSignals turns SIGINT, SIGTERM and the --timeout alarm (SIGALRM) into a
-// request to stop the guest, while a backend runs it. The handlers only
+// StopSignals turns SIGINT, SIGTERM, the --timeout alarm (SIGALRM) and
+// SIGXCPU (the CPU time limit, `ulimit -t`: on kvm the guest's CPU time is
+// hvrun's own) into a request to stop the guest, while a backend runs it. The handlers only
 // record the signal and poke (kick), a byte the backend's blocking call
 // watches (KVM's kvm_run.immediate_exit); any blocking syscall in the
 // backend's thread also returns EINTR. The old handlers come back when the
@@ -17,6 +18,7 @@
 #include <signal.h>
 
 #include <cstdint>
+#include <iterator>
 #include <thread>
 #include <utility>
 
@@ -55,8 +57,8 @@ class StopSignals {
 
  private:
   static void SignalSet(sigset_t* set);
-  static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGALRM};
-  struct sigaction old_[3];
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGALRM, SIGXCPU};
+  struct sigaction old_[std::size(kSignals)];
 };
 
 }  // namespace hvrun

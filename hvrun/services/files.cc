@@ -8,6 +8,14 @@
 // truncate, access, utimens), the target is opened beneath first and the
 // operation applied to that fd through /proc/self/fd, which is hvrun's own
 // /proc, never the guest's.
+//
+// Nothing is opened for real before its type is known: a file is first
+// opened O_PATH (which opens nothing), checked to be a regular file or a
+// directory, and only then reopened through /proc/self/fd, so the inode
+// checked is the inode opened. Opening a FIFO would let a host process
+// waiting on the other end through, and opening a device can act on the
+// hardware (rewind a tape). Every mode that reaches the host passes
+// HostMode() first: no setuid or setgid file is ever made.
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -16,6 +24,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <span>
 #include <string>
 
@@ -36,6 +45,22 @@ int64_t Errno() { return -errno; }
 // path it may not use.
 int64_t ResolveErrno() { return errno == EXDEV ? -EACCES : -errno; }
 
+// The permission bits a guest may give a host file, from the (mode) it asked
+// for; (directory): the file is (or becomes) a directory. hvrun often runs
+// as root (CI does), so a guest-made setuid or setgid file would be a
+// setuid-root program on the host, and a setgid directory would pass its
+// group to everything made in it later: S_ISUID and S_ISGID never reach the
+// host. S_ISVTX means restricted deletion on a directory (as /tmp) and
+// nothing useful on a file, so only directories keep it. The bits are
+// dropped silently, the way Linux drops S_ISGID for a caller outside the
+// file's group: the call succeeds and a later stat shows the stripped mode.
+// Every create and mode change goes through here: open O_CREAT (in
+// OpenBeneath), O_TMPFILE (in OpenBeneath and Reopen), mkdir, chmod and
+// fchmod.
+mode_t HostMode(uint64_t mode, bool directory) {
+  return static_cast<mode_t>(mode & (directory ? (0777 | S_ISVTX) : 0777));
+}
+
 int OpenBeneath(int root, const std::string& rel, uint64_t flags, uint64_t mode) {
   open_how how{};
   // openat2 is strict where open is lenient: with O_PATH only O_DIRECTORY
@@ -44,7 +69,8 @@ int OpenBeneath(int root, const std::string& rel, uint64_t flags, uint64_t mode)
   how.flags = (flags & O_PATH) ? (flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW)) | O_CLOEXEC
                                : flags | O_CLOEXEC | O_NOCTTY;
   const bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
-  how.mode = creates && !(flags & O_PATH) ? mode : 0;
+  // O_CREAT and O_TMPFILE both make a regular file.
+  how.mode = creates && !(flags & O_PATH) ? HostMode(mode, /*directory=*/false) : 0;
   how.resolve = kResolve;
   return static_cast<int>(syscall(SYS_openat2, root, rel.c_str(), &how, sizeof(how)));
 }
@@ -84,6 +110,74 @@ std::string ProcFd(int fd) { return absl::StrCat("/proc/self/fd/", fd); }
 
 bool ServedType(mode_t mode) { return S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode); }
 
+// Opens the file behind (path), an O_PATH fd from beneath the mount, with
+// the guest's (flags) into (*out), through hvrun's /proc/self/fd: the same
+// inode, whatever its name leads to by now. Only a regular file or a
+// directory is opened at all (anything else is EACCES; a symlink, found
+// with O_NOFOLLOW, is ELOOP and a directory with O_CREAT is EISDIR, as for
+// open(2)). (mode) only matters to O_TMPFILE, whose (path) is the directory
+// to make the file in. The reopen adds O_NONBLOCK: an open that breaks
+// another process's lease would wait for it.
+int64_t Reopen(const UniqueFd& path, uint64_t flags, uint64_t mode, UniqueFd* out) {
+  struct stat st {};
+  if (fstat(path.get(), &st) != 0) return Errno();
+  if (S_ISLNK(st.st_mode)) return -ELOOP;
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return -EACCES;
+  if ((flags & O_CREAT) && S_ISDIR(st.st_mode)) return -EISDIR;
+  // The name was resolved already: O_NOFOLLOW would refuse the magic link
+  // itself, and O_CREAT/O_EXCL have nothing left to do.
+  const uint64_t reopen =
+      (flags & ~uint64_t{O_CREAT | O_EXCL | O_NOFOLLOW}) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+  out->Reset(open(ProcFd(path.get()).c_str(), static_cast<int>(reopen),
+                  HostMode(mode, /*directory=*/false)));
+  if (!out->valid()) return Errno();
+  if (!(flags & O_NONBLOCK)) fcntl(out->get(), F_SETFL, fcntl(out->get(), F_GETFL) & ~O_NONBLOCK);
+  return 0;
+}
+
+// Opens (rel) beneath (root) for the guest's (flags), which hold no O_PATH,
+// into (*out). An existing file goes through Reopen. With O_CREAT, a missing
+// one is made with O_CREAT | O_EXCL, which never opens an existing file and
+// never follows a final symlink, so what it opens is the new regular file.
+// Where that finds the name taken, either a symlink names a missing file
+// (open(2) creates that file: the link's text is followed here, beneath the
+// mount like any path, at most kMaxSymlinks times) or someone made the name
+// in between (look again, at most kMaxCreateRaces times, then EAGAIN).
+int64_t OpenForGuest(int root, std::string rel, uint64_t flags, uint64_t mode, UniqueFd* out) {
+  constexpr int kMaxSymlinks = 40;  // Linux's MAXSYMLINKS
+  constexpr int kMaxCreateRaces = 8;
+  const bool creates = flags & O_CREAT;
+  const bool exclusive = creates && (flags & O_EXCL);
+  int links = 0;
+  int races = 0;
+  for (;;) {
+    if (!exclusive) {
+      UniqueFd path(OpenBeneath(root, rel, O_PATH | (flags & (O_DIRECTORY | O_NOFOLLOW)), 0));
+      if (path.valid()) return Reopen(path, flags, mode, out);
+      if (errno != ENOENT || !creates) return ResolveErrno();
+    }
+    out->Reset(OpenBeneath(root, rel, flags | O_CREAT | O_EXCL, mode));
+    if (out->valid()) return 0;
+    if (errno != EEXIST || exclusive) return ResolveErrno();
+    UniqueFd link(OpenBeneath(root, rel, O_PATH | O_NOFOLLOW, 0));
+    struct stat st {};
+    if (!link.valid() || fstat(link.get(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+      if (++races > kMaxCreateRaces) return -EAGAIN;
+      continue;
+    }
+    if (++links > kMaxSymlinks) return -ELOOP;
+    char text[PATH_MAX];
+    const ssize_t n = readlinkat(link.get(), "", text, sizeof(text));
+    if (n < 0) return Errno();
+    if (n == 0 || n == sizeof(text)) return -ENAMETOOLONG;
+    // RESOLVE_BENEATH refuses an absolute link, as the lookup above would
+    // have had it seen this one.
+    if (text[0] == '/') return -EACCES;
+    rel = rel.substr(0, rel.rfind('/') + 1).append(text, n);
+    if (rel.size() >= PATH_MAX) return -ENAMETOOLONG;
+  }
+}
+
 // A read, write or getdents on a handle: the checks they share. (data) is
 // the guest's buffer, at most kMaxTransfer bytes.
 int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, HostIo* t) {
@@ -118,14 +212,18 @@ HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
   if ((req->flags & ~kAllowed) != 0) return Reply(-EINVAL);
   const bool writes = (req->flags & O_ACCMODE) != O_RDONLY || (req->flags & (O_CREAT | O_TRUNC));
   if (mount->read_only && writes && !(req->flags & O_PATH)) return Reply(-EROFS);
-  // O_NONBLOCK on the host side too: opening a FIFO must not block hvrun.
-  UniqueFd fd(OpenBeneath(mount->root.get(), rel, req->flags | O_NONBLOCK, req->mode & 07777));
-  if (!fd.valid()) return Reply(ResolveErrno());
-  struct stat st {};
-  if (fstat(fd.get(), &st) != 0) return Reply(Errno());
-  if (!ServedType(st.st_mode)) return Reply(-EACCES);
-  if (!(req->flags & O_NONBLOCK) && !(req->flags & O_PATH)) {
-    fcntl(fd.get(), F_SETFL, fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+  // Before anything is made: a refused open(O_CREAT) leaves no file.
+  if (!ctx.files.HasFreeHandle()) return Reply(-EMFILE);
+  UniqueFd fd;
+  if (req->flags & O_PATH) {
+    // O_PATH opens nothing, so it is the guest's handle itself.
+    fd.Reset(OpenBeneath(mount->root.get(), rel, req->flags, 0));
+    if (!fd.valid()) return Reply(ResolveErrno());
+    struct stat st {};
+    if (fstat(fd.get(), &st) != 0) return Reply(Errno());
+    if (!ServedType(st.st_mode)) return Reply(-EACCES);
+  } else if (int64_t r = OpenForGuest(mount->root.get(), rel, req->flags, req->mode, &fd); r < 0) {
+    return Reply(r);
   }
   return Reply(ctx.files.AddHandle(std::move(fd), mount->read_only));
 }
@@ -210,7 +308,8 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
       std::string name;
       if (int64_t r = OpenParent(*mount, rel, &parent, &name); r < 0) return Reply(r);
       if (req->op == HV_PATHOP_MKDIR) {
-        return Reply(mkdirat(parent.get(), name.c_str(), req->mode & 07777) < 0 ? Errno() : 0);
+        const mode_t mode = HostMode(req->mode, /*directory=*/true);
+        return Reply(mkdirat(parent.get(), name.c_str(), mode) < 0 ? Errno() : 0);
       }
       if (req->op != HV_PATHOP_READLINK) {
         const int flags = req->op == HV_PATHOP_RMDIR ? AT_REMOVEDIR : 0;
@@ -254,7 +353,10 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
       if (!target.valid()) return Reply(ResolveErrno());
       const std::string proc = ProcFd(target.get());
       if (req->op == HV_PATHOP_CHMOD) {
-        return Reply(fchmodat(AT_FDCWD, proc.c_str(), req->mode & 07777, 0) < 0 ? Errno() : 0);
+        struct stat st {};
+        if (fstat(target.get(), &st) != 0) return Reply(Errno());
+        const mode_t mode = HostMode(req->mode, S_ISDIR(st.st_mode));
+        return Reply(fchmodat(AT_FDCWD, proc.c_str(), mode, 0) < 0 ? Errno() : 0);
       }
       if (req->op == HV_PATHOP_ACCESS) {
         if (mount->read_only && (req->mode & W_OK)) return Reply(-EROFS);
@@ -274,10 +376,15 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
       return Reply(utimensat(AT_FDCWD, proc.c_str(), tp, 0) < 0 ? Errno() : 0);
     }
     case HV_PATHOP_TRUNCATE: {
-      UniqueFd fd(OpenBeneath(mount->root.get(), rel, O_WRONLY | O_NONBLOCK, 0));
-      if (!fd.valid()) return Reply(ResolveErrno());
+      // Only a regular file is opened for the truncate (see Reopen).
+      UniqueFd path(OpenBeneath(mount->root.get(), rel, O_PATH, 0));
+      if (!path.valid()) return Reply(ResolveErrno());
       struct stat st {};
-      if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Reply(-EINVAL);
+      if (fstat(path.get(), &st) != 0) return Reply(Errno());
+      if (S_ISDIR(st.st_mode)) return Reply(-EISDIR);
+      if (!S_ISREG(st.st_mode)) return Reply(-EINVAL);
+      UniqueFd fd;
+      if (int64_t r = Reopen(path, O_WRONLY, 0, &fd); r < 0) return Reply(r);
       return Reply(ftruncate(fd.get(), static_cast<off_t>(req->size)) < 0 ? Errno() : 0);
     }
     default:
@@ -309,9 +416,12 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
       r = fallocate(fd, static_cast<int>(req->flags), static_cast<off_t>(req->arg0),
                     static_cast<off_t>(req->arg1));
       break;
-    case HV_FDOP_CHMOD:
-      r = fchmod(fd, static_cast<mode_t>(req->arg0 & 07777));
+    case HV_FDOP_CHMOD: {
+      struct stat st {};
+      if (fstat(fd, &st) != 0) return Reply(Errno());
+      r = fchmod(fd, HostMode(req->arg0, S_ISDIR(st.st_mode)));
       break;
+    }
     case HV_FDOP_UTIMENS: {
       timespec times[2];
       const timespec* tp = nullptr;

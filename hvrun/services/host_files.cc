@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "hvrun/engine/host_limits.h"
 
 namespace hvrun {
 
@@ -47,14 +49,24 @@ absl::StatusOr<HostMount> HostMount::Parse(std::string_view spec) {
   return m;
 }
 
+HostFiles::HostFiles() : HostFiles(OpenFileLimit()) {}
+
+uint32_t HostFiles::handle_limit() const {
+  const uint64_t kept = kReservedFds + mounts_.size();
+  if (open_file_limit_ <= kept) return 0;
+  return static_cast<uint32_t>(std::min<uint64_t>(kMaxHandles, open_file_limit_ - kept));
+}
+
 int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only) {
+  if (!fd.valid()) return -EBADF;
+  if (!HasFreeHandle()) return -EMFILE;
+  ++open_handles_;
   for (uint32_t i = 0; i < handles_.size(); ++i) {
     if (!handles_[i].fd.valid()) {
       handles_[i] = Handle{std::move(fd), read_only};
       return i;
     }
   }
-  if (handles_.size() >= kMaxHandles) return -EMFILE;
   handles_.push_back(Handle{std::move(fd), read_only});
   return static_cast<int64_t>(handles_.size() - 1);
 }
@@ -66,6 +78,7 @@ int HostFiles::fd(uint32_t handle) const {
 int64_t HostFiles::Close(uint32_t handle) {
   if (fd(handle) < 0) return -EBADF;
   handles_[handle] = Handle{};
+  --open_handles_;
   return 0;
 }
 

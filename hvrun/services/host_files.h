@@ -10,9 +10,14 @@
 // directories and symlinks are served: a FIFO or device inside a mount could
 // block hvrun or reach hardware.
 //
+// Every handle is one of hvrun's own fds, so the table is bounded by hvrun's
+// RLIMIT_NOFILE as well as by kMaxHandles: kReservedFds and one fd per mount
+// always stay free for hvrun itself (path lookups, io_uring, eventfds), and
+// a guest that opens more gets EMFILE, as a Linux process at its limit does.
+//
 // Example:
 //   HV_ASSIGN_OR_RETURN(HostMount m, HostMount::Parse("/srv/data:/data:ro"));
-//   HostFiles files;
+//   HostFiles files;  // sized from hvrun's soft RLIMIT_NOFILE now
 //   files.AddMount(std::move(m));
 #ifndef HVRUN_SERVICES_HOST_FILES_H_
 #define HVRUN_SERVICES_HOST_FILES_H_
@@ -43,6 +48,16 @@ struct HostMount {
 class HostFiles {
  public:
   static constexpr uint32_t kMaxHandles = 4096;
+  // hvrun's fds besides the handles and the mounts' roots: stdio, guest
+  // memory, the backend's (/dev/kvm, VM, vCPU), eventfds, io_uring, the few
+  // a path operation holds for a moment, with room to spare.
+  static constexpr uint64_t kReservedFds = 64;
+
+  // A table for a process whose soft RLIMIT_NOFILE is the current one
+  // (raise it first: hvrun/engine/host_limits.h).
+  HostFiles();
+  // A table for a process that may open fds below (open_file_limit).
+  explicit HostFiles(uint64_t open_file_limit) : open_file_limit_(open_file_limit) {}
 
   void AddMount(HostMount mount) { mounts_.push_back(std::move(mount)); }
   const std::vector<HostMount>& mounts() const { return mounts_; }
@@ -52,8 +67,18 @@ class HostFiles {
     return index < mounts_.size() ? &mounts_[index] : nullptr;
   }
 
+  // How many handles the guest may hold at once: kMaxHandles, or fewer
+  // where hvrun's fd limit, less kReservedFds and the mounts' roots, is
+  // lower (0 if nothing is left).
+  uint32_t handle_limit() const;
+  // Whether AddHandle would succeed now. Ask before creating anything on the
+  // host, so a refused open(O_CREAT) leaves no file behind (Linux takes the
+  // fd before it creates).
+  bool HasFreeHandle() const { return open_handles_ < handle_limit(); }
+
   // Takes (fd) into the handle table; (read_only): it came from a ":ro"
-  // mount. Returns the handle or -EMFILE.
+  // mount. Returns the handle, -EMFILE (the table is full: (fd) is closed)
+  // or -EBADF (no fd).
   int64_t AddHandle(UniqueFd fd, bool read_only = false);
   // Whether (handle) came from a read-only mount (changes through it are
   // refused even where the host kernel would allow them, e.g. fchmod).
@@ -72,6 +97,8 @@ class HostFiles {
     bool read_only = false;
   };
   std::vector<Handle> handles_;
+  uint32_t open_handles_ = 0;  // valid fds in handles_
+  uint64_t open_file_limit_;
 };
 
 }  // namespace hvrun

@@ -22,6 +22,7 @@ Launch Prepare(const hv_boot_info* bi) {
   // with a fault the backend reports.
   if (bi == nullptr || bi->hypercall_entry == 0) __builtin_trap();
   hv::Init(bi->hypercall_entry);
+  if (bi->segment_base_entry != 0) cpu::UseSegmentBaseCall(bi->segment_base_entry);
   char msg[160];
   if (const char* why = Check(*bi, msg, sizeof msg)) Panic("%s", why);
   SetInfo(*bi);

@@ -13,6 +13,7 @@ uint64_t Rdtsc() {
   return t;
 }
 
+void UseSegmentBaseCall(uint64_t entry) { g_fake.segment_base_entry = entry; }
 uint64_t FsBase() { return g_fake.fs_base; }
 void SetFsBase(uint64_t base) { g_fake.fs_base = base; }
 uint64_t GsBase() { return g_fake.gs_base; }

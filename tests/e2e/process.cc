@@ -29,7 +29,7 @@ void CloseFd(int& fd) {
 
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void ExecChild(int in_fd, int out_fd, int err_fd, int report_fd, char* const* argv,
-                            char* const* envp) {
+                            char* const* envp, const RunSpec& spec) {
   setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
@@ -37,8 +37,25 @@ void CloseFd(int& fd) {
   for (int s = 1; s < NSIG; ++s) {
     if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
   }
-  struct rlimit no_core = {0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
+  bool core_set = false;
+  for (const RunSpec::Limit& l : spec.rlimits) core_set |= l.resource == RLIMIT_CORE;
+  if (!core_set) {
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+  }
+  for (const RunSpec::Limit& l : spec.rlimits) {
+    struct rlimit lim = {l.soft, l.hard == RunSpec::kSameAsSoft ? l.soft : l.hard};
+    if (setrlimit(l.resource, &lim) != 0) {
+      int e = errno;
+      (void)!write(report_fd, &e, sizeof e);
+      _exit(127);
+    }
+  }
+  if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) {
+    int e = errno;
+    (void)!write(report_fd, &e, sizeof e);
+    _exit(127);
+  }
   if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) {
     int e = errno;
     (void)!write(report_fd, &e, sizeof e);
@@ -141,7 +158,7 @@ RunResult Run(const RunSpec& spec) {
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1], report[0], report[1]}) close(fd);
     return r;
   }
-  if (pid == 0) ExecChild(in[0], out[1], err[1], report[1], argv.data(), envp.data());
+  if (pid == 0) ExecChild(in[0], out[1], err[1], report[1], argv.data(), envp.data(), spec);
   setpgid(pid, pid);  // also in the child; whichever runs first wins
   close(in[0]);
   close(out[1]);
@@ -198,7 +215,7 @@ RunResult Run(const RunSpec& spec) {
       idx_in = nfds;
       fds[nfds++] = {in_fd, POLLOUT, 0};
     }
-    if (out_fd >= 0) {
+    if (out_fd >= 0 && (spec.read_stdout || reaped)) {
       idx_out = nfds;
       fds[nfds++] = {out_fd, POLLIN, 0};
     }

@@ -12,7 +12,9 @@
 #define TESTS_E2E_PROCESS_H_
 
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hvtest {
@@ -25,6 +27,19 @@ struct RunSpec {
   bool inherit_env = false;
   std::string stdin_data;  // written to the child's stdin, then closed
   std::chrono::seconds timeout{60};
+  // Resource limits set in the child before exec: {resource, soft[, hard]}
+  // (hard defaults to soft). RLIMIT_CORE is 0 unless set here.
+  static constexpr uint64_t kSameAsSoft = ~0ull - 1;
+  struct Limit {
+    int resource;
+    uint64_t soft;
+    uint64_t hard = kSameAsSoft;
+  };
+  std::vector<Limit> rlimits;
+  std::string cwd;  // the child's working directory; "" keeps ours
+  // When false, the child's stdout is a pipe that nobody reads until the
+  // child has exited (a guest that floods an undrained pipe).
+  bool read_stdout = true;
 };
 
 struct RunResult {

@@ -20,6 +20,7 @@
 #include "tests/e2e/elf_util.h"
 #include "tests/e2e/hvrun_env.h"
 #include "tests/e2e/process.h"
+#include "tests/hostile/hostile_util.h"
 
 namespace hvtest {
 namespace {
@@ -51,32 +52,6 @@ class Hostile : public ::testing::Test {
 
   std::string dir_;
 };
-
-// hvrun ran to its end by itself: it exited (was not killed), in time, with
-// no sanitizer report.
-void ExpectNoCrash(const RunResult& r) {
-  ASSERT_TRUE(r.started) << r.Describe();
-  ASSERT_FALSE(r.timed_out) << r.Describe();
-  ASSERT_TRUE(r.exited) << "hvrun died of a signal\n" << r.Describe();
-  EXPECT_FALSE(HasSanitizerReport(r.err)) << r.Describe();
-  EXPECT_FALSE(r.left_processes_behind) << r.Describe();
-}
-
-// An hvrun error: (status), and stderr is exactly one line starting "hvrun: "
-// that matches (pattern) (an ECMAScript regex, case-insensitive).
-void ExpectError(const RunResult& r, int status, const std::string& pattern) {
-  ExpectNoCrash(r);
-  EXPECT_EQ(r.exit_code, status) << r.Describe();
-  EXPECT_EQ(r.err.rfind("hvrun: ", 0), 0u) << "the message does not start \"hvrun: \"\n"
-                                           << r.Describe();
-  EXPECT_TRUE(!r.err.empty() && r.err.find('\n') == r.err.size() - 1)
-      << "the message is not exactly one line\n"
-      << r.Describe();
-  EXPECT_TRUE(std::regex_search(r.err, std::regex(pattern, std::regex::icase)))
-      << "the message does not match /" << pattern << "/i\n"
-      << r.Describe();
-  EXPECT_TRUE(r.out.empty()) << "an error wrote to stdout\n" << r.Describe();
-}
 
 std::string Hello() { return ProgramPath("hello_c"); }
 

@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,101 +21,22 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "hv-backends/kvm/host/cpu_setup.h"
+#include "hv-backends/kvm/host/kvm_guest_blob.h"
 #include "hv-backends/kvm/host/kvm_vm.h"
+#include "hv-backends/kvm/host/sysret_probe.h"
 #include "hv-backends/kvm/kvm_layout.h"
 #include "hv-backends/mailbox/mailbox_abi.h"
 #include "hv-backends/mailbox/mailbox_server.h"
 #include "hvrun/engine/signal_names.h"
 #include "hvrun/engine/stop_signals.h"
+#include "hvrun/engine/thread_kick.h"
 #include "hvrun/layout.h"
 #include "hvrun/status_macros.h"
-
-extern "C" {
-extern const char hv_kvm_blob_start[], hv_kvm_blob_end[];
-extern const char hv_kvm_hypercall[], hv_kvm_syscall_iret[], hv_kvm_syscall_sysret[],
-    hv_kvm_probe[];
-}
 
 namespace hvrun {
 namespace {
 
-uint64_t GuestAddressOf(const char* symbol) {
-  return KVM_CODE + static_cast<uint64_t>(symbol - hv_kvm_blob_start);
-}
-
-absl::Status CopyBlob(const GuestMemory& memory) {
-  const size_t blob = static_cast<size_t>(hv_kvm_blob_end - hv_kvm_blob_start);
-  if (blob > KVM_CODE_SIZE) {
-    return absl::InternalError(
-        absl::StrCat("kvm guest blob is ", blob, " bytes, more than ", KVM_CODE_SIZE));
-  }
-  return memory.WriteBytes(KVM_CODE, {reinterpret_cast<const uint8_t*>(hv_kvm_blob_start), blob});
-}
-
-// Does this host run guest CPL0 code natively? Runs the probe in a throwaway
-// VM: a CPL3 syscall through the four-instruction sysretq stub, then a port
-// write. A paravirtual KVM (kvm_pvm) does not emulate sysretq and shuts the
-// VM down instead, so the answer decides which stub LSTAR gets.
-bool SysretWorks() {
-  auto memory = GuestMemory::Create(layout::kMinMemory);
-  if (!memory.ok()) return false;
-  auto vm = KvmVm::Create();
-  if (!vm.ok() || !vm->MapMemory(memory->host_base(), memory->size()).ok()) return false;
-  if (!kvm::WriteCpuTables(*memory).ok() || !CopyBlob(*memory).ok()) return false;
-  auto vcpu = vm->CreateVcpu(0);
-  if (!vcpu.ok()) return false;
-  kvm::VcpuStart start{.rip = GuestAddressOf(hv_kvm_probe),
-                       .rsp = layout::kRuntimeStackTop,
-                       .syscall_stub = GuestAddressOf(hv_kvm_syscall_sysret)};
-  if (!kvm::SetupVcpu(*vm, *vcpu, start).ok()) return false;
-  for (int i = 0; i < 4; ++i) {
-    if (!vcpu->Run().ok()) return false;
-    const kvm_run* run = vcpu->run();
-    if (run->exit_reason == KVM_EXIT_IO && run->io.port == KVM_PORT_PROBE) return true;
-    if (run->exit_reason != KVM_EXIT_INTR) return false;
-  }
-  return false;
-}
-
-// The probe's answer depends only on the host kernel and CPU, and costs ~5 ms
-// on kvm_pvm (the shutdown it provokes is slow), so it is kept per boot in a
-// private per-user directory: "<boot_id> <0|1>". Anything odd means probe again.
-std::string ProbeCachePath() {
-  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
-  const std::string dir = (runtime_dir && *runtime_dir) ? std::string(runtime_dir) + "/hvrun"
-                                                        : absl::StrCat("/tmp/hvrun-", getuid());
-  mkdir(dir.c_str(), 0700);
-  struct stat st {};
-  if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
-      (st.st_mode & 077) != 0) {
-    return "";  // not ours alone: do not trust (or write) it
-  }
-  return dir + "/kvm-sysret-probe";
-}
-
-std::string BootId() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
-  return id;
-}
-
-bool CachedSysretWorks() {
-  const std::string path = ProbeCachePath(), boot = BootId();
-  if (!path.empty() && !boot.empty()) {
-    std::ifstream in(path);
-    std::string id;
-    int answer = -1;
-    if (in >> id >> answer && id == boot && (answer == 0 || answer == 1)) return answer == 1;
-  }
-  const bool works = SysretWorks();
-  if (!path.empty() && !boot.empty()) {
-    const std::string tmp = path + ".tmp";
-    std::ofstream(tmp) << boot << " " << (works ? 1 : 0) << "\n";
-    std::rename(tmp.c_str(), path.c_str());
-  }
-  return works;
-}
+using kvm::GuestBlobAddress;
 
 struct ExceptionInfo {
   const char* name;
@@ -225,10 +145,11 @@ class KvmBackend final : public Backend {
                      "mailbox served by a host thread (port exits only to wake it or to wait)";
   }
 
-  absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) override {
-    HV_RETURN_IF_ERROR(CopyBlob(memory));
+  absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) override {
+    HV_RETURN_IF_ERROR(kvm::CopyGuestBlob(memory));
     HV_RETURN_IF_ERROR(kvm::WriteCpuTables(memory));
-    return GuestAddressOf(hv_kvm_hypercall);
+    // CR4.FSGSBASE is hvrun's to set in the VM: wr{fs,gs}base always work.
+    return GuestEntries{.hypercall = GuestBlobAddress(hv_kvm_hypercall)};
   }
 
   absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,
@@ -249,7 +170,7 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
   HV_RETURN_IF_ERROR(vm.MapMemory(memory.host_base(), memory.size()));
   HV_ASSIGN_OR_RETURN(KvmVcpu vcpu, vm.CreateVcpu(0));
   HV_RETURN_IF_ERROR(PublishKvmClock(vm, memory, start.boot_info));
-  const uint64_t stub = GuestAddressOf(sysret_ ? hv_kvm_syscall_sysret : hv_kvm_syscall_iret);
+  const uint64_t stub = GuestBlobAddress(sysret_ ? hv_kvm_syscall_sysret : hv_kvm_syscall_iret);
   HV_RETURN_IF_ERROR(kvm::SetupVcpu(vm, vcpu,
                                     {.rip = start.entry,
                                      .rsp = start.stack_top,
@@ -268,18 +189,28 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
   // Hypercalls are served on their own thread, so a guest that makes them
   // back to back never exits; the vCPU runs on this one, where the stop
   // signals land.
-  std::atomic<bool> vcpu_done{false}, server_done{false};
+  std::atomic<bool> vcpu_done{false}, server_done{false}, serving_ended{false};
   std::optional<HypercallOutcome> end;
+  const pthread_t vcpu_thread = pthread_self();
+  ThreadKick::Install();
   std::thread serving = StopSignals::StartThread([&] {
     end = server.Serve([&] { return vcpu_done.load(); });
     server_done.store(true);
     server.Shutdown();  // DEAD: a vCPU blocked in WAIT wakes up whatever it last saw
+    // The run is over, but the vCPU may still be running guest code that
+    // never exits (a hostile guest that asks to exit and then spins): force
+    // it out of KVM_RUN, as sim kills its child.
+    run->immediate_exit = 1;
+    if (!vcpu_done.load()) ThreadKick::Kick(vcpu_thread);
+    serving_ended.store(true);
   });
   absl::StatusOr<GuestExit> exit = RunVcpu(memory, vcpu, start, server, server_done);
   vcpu_done.store(true);
   StopSignals::MarkEnding();  // a service blocked on console I/O gives up
   server.Shutdown();
-  serving.join();
+  // The server may be blocked in a host call the guest drove (a write to a
+  // pipe nobody drains): interrupt it until it has ended.
+  ThreadKick::KickUntilDone(serving, serving_ended);
   if (end.has_value() && end->kind == HypercallOutcome::Kind::kExit) {
     return GuestExit::FromGuest(end->exit);
   }
@@ -291,10 +222,18 @@ absl::StatusOr<GuestExit> KvmBackend::RunVcpu(const GuestMemory& memory, KvmVcpu
                                               const GuestStart& start, MailboxServer& server,
                                               const std::atomic<bool>& server_done) {
   kvm_run* run = vcpu.run();
+  // The mailbox server ended while the vCPU ran: Run() reports its outcome
+  // (an exit or a fatal error) when it has one; it has none only when the
+  // guest forged the mailbox's DEAD state.
+  const GuestExit server_ended{.kind = GuestExit::Kind::kKilled,
+                               .status = -1,
+                               .detail = "the guest broke the hypercall protocol"};
   for (;;) {
+    if (server_done.load()) return server_ended;
     absl::Status s = vcpu.Run();
     if (absl::IsCancelled(s)) {
       run->immediate_exit = 0;
+      if (server_done.load()) return server_ended;
       const int sig = StopSignals::Pending();
       if (sig == 0) continue;
       return GuestExit::FromStopSignal(sig, start.timeout);
@@ -308,7 +247,7 @@ absl::StatusOr<GuestExit> KvmBackend::RunVcpu(const GuestMemory& memory, KvmVcpu
         }
         if (run->io.port == KVM_PORT_WAIT) {
           server.WaitForReply([&] { return server_done.load() || StopSignals::Pending() != 0; });
-          if (server_done.load()) return GuestExit{};  // Run() reports the server's outcome
+          if (server_done.load()) return server_ended;
           continue;  // a stop signal also set immediate_exit: the next KVM_RUN returns
         }
         if (run->io.port == KVM_PORT_EXCEPTION) {
@@ -371,7 +310,7 @@ absl::Status KvmUsable() { return KvmVm::Create().status(); }
 
 absl::StatusOr<std::unique_ptr<Backend>> CreateKvmBackend() {
   HV_RETURN_IF_ERROR(KvmUsable());
-  return std::unique_ptr<Backend>(std::make_unique<KvmBackend>(CachedSysretWorks()));
+  return std::unique_ptr<Backend>(std::make_unique<KvmBackend>(kvm::CachedSysretWorks()));
 }
 
 }  // namespace hvrun

@@ -20,6 +20,7 @@
 #define SYS_futex 202
 #define SYS_exit_group 231
 #define SYS_seccomp 317
+#define SYS_arch_prctl 158
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define ENOSYS 38
@@ -47,6 +48,7 @@
   .balign 4096
   .globl hv_sim_blob_start, hv_sim_blob_end
   .globl hv_sim_hypercall, hv_sim_sigsys, hv_sim_crash, hv_sim_restorer, hv_sim_launch
+  .globl hv_sim_set_segment_base
 hv_sim_blob_start:
 
 /*
@@ -181,6 +183,18 @@ hv_sim_restorer:
   movl $SYS_rt_sigreturn, %eax
   syscall
   ud2
+
+/*
+ * int64_t hv_sim_set_segment_base(uint32_t code, uint64_t base)
+ * arch_prctl(code, base) on the host, for ARCH_SET_FS / ARCH_SET_GS only
+ * (seccomp refuses any other code). Used where the host kernel lacks
+ * FSGSBASE: a wrfsbase there lasts only until the next context switch.
+ * Arguments are already in rdi, rsi; syscall clobbers rcx and r11.
+ */
+hv_sim_set_segment_base:
+  movl $SYS_arch_prctl, %eax
+  syscall
+  ret
 
 /*
  * void hv_sim_launch(uint64_t entry, uint64_t boot_info, uint64_t stack,

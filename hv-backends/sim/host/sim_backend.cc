@@ -1,12 +1,16 @@
 // File: sim_backend.cc
 #include "hv-backends/sim/host/sim_backend.h"
 
+#include <asm/hwcap2.h>
+#include <asm/prctl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,7 +40,7 @@
 extern "C" {
 extern const char hv_sim_blob_start[], hv_sim_blob_end[];
 extern const char hv_sim_hypercall[], hv_sim_sigsys[], hv_sim_crash[], hv_sim_restorer[],
-    hv_sim_launch[];
+    hv_sim_launch[], hv_sim_set_segment_base[];
 }
 
 namespace hvrun {
@@ -75,21 +79,30 @@ struct GuestFprog {
 static_assert(sizeof(GuestFprog) == sizeof(sock_fprog));
 
 // seccomp: allow only what the code page needs; anything else kills the child.
+// Jump offsets count the instructions skipped (the comments number them).
 constexpr sock_filter kFilterProgram[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 6, 0),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 5, 0),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 1, 0),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+    /* 2 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 3 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+    /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 11, 0),  // -> 16
+    /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 10, 0),    // -> 16
+    /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 2, 0),          // -> 9
+    /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 4, 0),     // -> 12
+    /* 8 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // futex: plain WAIT and WAKE only. REQUEUE or the PI operations on the
-    // shared mailbox word could move hvrun's own waiter elsewhere.
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
-    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 1),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    // shared mailbox word could move hvrun's own waiter elsewhere. (The
+    // kernel takes the op as an int: the low word is all of it.)
+    /* 9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
+    /* 10 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 5),  // -> 11 or 16
+    /* 11 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    // arch_prctl: setting the child's own FS or GS base only (hosts without
+    // FSGSBASE); never ARCH_SET_CPUID, the vDSO or shadow-stack codes.
+    /* 12 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+    /* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_FS, 2, 0),  // -> 16
+    /* 14 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_GS, 1, 0),  // -> 16
+    /* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 static_assert(FUTEX_WAIT == 0 && FUTEX_WAKE == 1, "the filter allows futex ops 0 and 1");
 
@@ -103,6 +116,12 @@ void WriteStderr(const char* msg) {
                             const GuestStart& start) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125);
+  // A guest that dies (seccomp, a signal) must not leave a core file of
+  // guest memory on the host, nor be open to ptrace by the user's other
+  // processes: not dumpable, and no core size (for core_pattern pipes too).
+  prctl(PR_SET_DUMPABLE, 0);
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
   void* want = reinterpret_cast<void*>(mem_start);
   void* got = mmap(want, mem_size - mem_start, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_SHARED | MAP_FIXED_NOREPLACE, memfd, static_cast<off_t>(mem_start));
@@ -181,7 +200,7 @@ class SimBackend final : public Backend {
            "Dispatch (SIGSYS); hypercalls via a shared-memory mailbox (spin, then futex)";
   }
 
-  absl::StatusOr<uint64_t> InstallGuestPages(const GuestMemory& memory) override {
+  absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) override {
     const size_t blob = static_cast<size_t>(hv_sim_blob_end - hv_sim_blob_start);
     if (blob != SIM_PAGES_SIZE) {
       return absl::InternalError(
@@ -193,7 +212,13 @@ class SimBackend final : public Backend {
         kFilter, {reinterpret_cast<const uint8_t*>(kFilterProgram), sizeof(kFilterProgram)}));
     GuestFprog fprog{static_cast<uint16_t>(std::size(kFilterProgram)), {}, kFilter};
     HV_RETURN_IF_ERROR(memory.Write(kMailbox + SIM_MB_FPROG, fprog));
-    return GuestAddressOf(hv_sim_hypercall);
+    // Without FSGSBASE in the host kernel, the guest's wrfsbase lasts only
+    // until the kernel next switches this process out and restores the
+    // base it knows of (hvrun's own TLS, unmapped in the child): the
+    // runtime must set segment bases through arch_prctl instead.
+    const bool fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
+    return GuestEntries{.hypercall = GuestAddressOf(hv_sim_hypercall),
+                        .segment_base = fsgsbase ? 0 : GuestAddressOf(hv_sim_set_segment_base)};
   }
 
   absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,

@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 7
+#define HV_ABI_VERSION 8
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -452,7 +452,13 @@ struct hv_boot_info {
   HV_GUEST_PTR(struct hv_mount) mounts; /* host directory mounts, by index */
   uint32_t mount_count;
   uint32_t pad1;
-  uint64_t reserved[4];               /* 0 */
+  /* int64_t f(uint32_t code, uint64_t base): arch_prctl ARCH_SET_FS or
+   * ARCH_SET_GS done by the backend, for hosts where the guest's
+   * wrfsbase/wrgsbase do not stick (sim on a Linux kernel without
+   * FSGSBASE: the kernel restores its own idea of the base at the next
+   * context switch). 0: wr{fs,gs}base work (kvm, sim with FSGSBASE). */
+  HV_GUEST_PTR(void) segment_base_entry;
+  uint64_t reserved[3];               /* 0 */
 };
 HV_CHECK_SIZE(struct hv_boot_info, 304);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
@@ -485,7 +491,8 @@ HV_CHECK_OFFSET(struct hv_boot_info, pvclock, 240);
 HV_CHECK_OFFSET(struct hv_boot_info, pvclock_offset_ns, 248);
 HV_CHECK_OFFSET(struct hv_boot_info, mounts, 256);
 HV_CHECK_OFFSET(struct hv_boot_info, mount_count, 264);
-HV_CHECK_OFFSET(struct hv_boot_info, reserved, 272);
+HV_CHECK_OFFSET(struct hv_boot_info, segment_base_entry, 272);
+HV_CHECK_OFFSET(struct hv_boot_info, reserved, 280);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the

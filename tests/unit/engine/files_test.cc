@@ -1,16 +1,22 @@
+// File: tests/unit/engine/files_test.cc
+//
 // Host files beneath mounts, driven through the ServiceEngine with argument
 // structs in real guest memory. The tree under test holds hostile links:
 // every way out of the mount must fail, and an outside file must never
-// change.
+// change. Also: no setuid/setgid bit reaches the host, opening a FIFO lets no
+// host peer through, and the handle table leaves hvrun fds of its own.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "gtest/gtest.h"
 #include "hvrun/engine/service_engine.h"
@@ -175,6 +181,164 @@ TEST_F(FilesTest, ReadOnlyHandleRefusesChangesTheKernelWouldAllow) {
 
 TEST_F(FilesTest, FifoIsRefusedWithoutBlocking) { EXPECT_EQ(Open(0, "fifo", O_RDONLY), -EACCES); }
 
+// A thread that opens a FIFO and waits there for the other end, as a host
+// process serving the FIFO would.
+class FifoWaiter {
+ public:
+  FifoWaiter(std::string path, int flags) : path_(std::move(path)) {
+    thread_ = std::thread([this, flags] {
+      tid_.store(gettid());
+      const int fd = open(path_.c_str(), flags | O_CLOEXEC);
+      opened_.store(true);
+      if (fd >= 0) close(fd);
+    });
+  }
+  ~FifoWaiter() { Release(); }
+  FifoWaiter(const FifoWaiter&) = delete;
+  FifoWaiter& operator=(const FifoWaiter&) = delete;
+
+  // Waits (at most 10 s) until the thread sleeps inside openat, as its
+  // /proc/self/task/TID/syscall line shows. False if it never did.
+  bool WaitUntilBlocked() const {
+    for (int i = 0; i < 1000; ++i) {
+      if (const pid_t tid = tid_.load(); tid != 0 && !opened_.load()) {
+        std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/syscall");
+        std::string nr;
+        if (in >> nr && nr == "257") return true;  // SYS_openat
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  // Whether its open has returned, after a moment: a peer let through
+  // returns at once.
+  bool OpenedBy200ms() const {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    return opened_.load();
+  }
+  // Lets the thread through (O_RDWR opens a FIFO without waiting and counts
+  // as both ends) and joins it.
+  void Release() {
+    if (!thread_.joinable()) return;
+    const int peer = open(path_.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    thread_.join();
+    if (peer >= 0) close(peer);
+  }
+
+ private:
+  std::string path_;
+  std::atomic<pid_t> tid_{0};
+  std::atomic<bool> opened_{false};
+  std::thread thread_;
+};
+
+// hvrun decides from an O_PATH fd, which opens nothing: a FIFO opened for
+// reading would let a waiting writer through, and a device's open can act
+// (rewind a tape).
+TEST_F(FilesTest, OpeningAFifoLetsNoPeerThrough) {
+  FifoWaiter writer((top_ / "rw/fifo").string(), O_WRONLY);
+  ASSERT_TRUE(writer.WaitUntilBlocked());
+  EXPECT_EQ(Open(0, "fifo", O_RDONLY), -EACCES);
+  EXPECT_EQ(Open(0, "fifo", O_RDONLY | O_NONBLOCK), -EACCES);
+  EXPECT_EQ(Open(0, "fifo", O_RDWR), -EACCES);
+  EXPECT_EQ(Open(0, "fifo", O_RDONLY | O_CREAT), -EACCES);
+  EXPECT_EQ(Open(0, "fifo", O_PATH), -EACCES);
+  EXPECT_FALSE(writer.OpenedBy200ms()) << "hvrun opened the FIFO: the waiting writer got through";
+
+  ASSERT_EQ(mkfifo((top_ / "rw/fifo2").c_str(), 0600), 0);
+  FifoWaiter reader((top_ / "rw/fifo2").string(), O_RDONLY);
+  ASSERT_TRUE(reader.WaitUntilBlocked());
+  EXPECT_EQ(Open(0, "fifo2", O_WRONLY), -EACCES);
+  EXPECT_EQ(Open(0, "fifo2", O_WRONLY | O_NONBLOCK), -EACCES);
+  EXPECT_EQ(Open(0, "fifo2", O_WRONLY | O_TRUNC), -EACCES);
+  EXPECT_EQ(Pathop(HV_PATHOP_TRUNCATE, 0, "fifo2"), -EINVAL);
+  EXPECT_FALSE(reader.OpenedBy200ms()) << "hvrun opened the FIFO: the waiting reader got through";
+}
+
+// What O_CREAT, O_EXCL and O_NOFOLLOW do with links and existing files is
+// Linux's, now that a create is O_CREAT|O_EXCL beneath and an existing file
+// is reopened through its O_PATH fd.
+TEST_F(FilesTest, CreateFollowsLinuxSemantics) {
+  ASSERT_EQ(symlink("dir/made", (top_ / "rw/dangling").c_str()), 0);
+  ASSERT_EQ(symlink("dangling", (top_ / "rw/chain").c_str()), 0);
+  ASSERT_EQ(symlink("../outside", (top_ / "rw/dangling_out").c_str()), 0);
+  ASSERT_EQ(symlink("missing/x", (top_ / "rw/dangling_deep").c_str()), 0);
+  EXPECT_GE(Open(0, "file", O_RDWR | O_CREAT, 0600), 0);
+  EXPECT_EQ(ReadAll(top_ / "rw/file"), "hello") << "O_CREAT on an existing file opens it";
+  EXPECT_EQ(Open(0, "file", O_RDWR | O_CREAT | O_EXCL, 0600), -EEXIST);
+  EXPECT_EQ(Open(0, "inside", O_RDWR | O_NOFOLLOW), -ELOOP);
+  EXPECT_EQ(Open(0, "inside", O_RDWR | O_CREAT | O_NOFOLLOW), -ELOOP);
+  EXPECT_EQ(Open(0, "dangling", O_RDWR | O_CREAT | O_EXCL, 0600), -EEXIST);
+  EXPECT_GE(Open(0, "chain", O_RDWR | O_CREAT, 0600), 0) << "creates what the links name";
+  EXPECT_TRUE(fs::is_regular_file(top_ / "rw/dir/made"));
+  EXPECT_EQ(Open(0, "dangling_out", O_RDWR | O_CREAT, 0600), -EACCES);
+  EXPECT_FALSE(fs::exists(top_ / "outside"));
+  EXPECT_EQ(Open(0, "dangling_deep", O_RDWR | O_CREAT, 0600), -ENOENT);
+  EXPECT_EQ(Open(0, "dir", O_RDWR), -EISDIR);
+  EXPECT_EQ(Open(0, "dir", O_RDONLY | O_CREAT), -EISDIR);
+  EXPECT_EQ(Open(0, "file", O_RDONLY | O_DIRECTORY), -ENOTDIR);
+  EXPECT_EQ(Open(0, "nope", O_RDONLY), -ENOENT);
+  EXPECT_EQ(Pathop(HV_PATHOP_TRUNCATE, 0, "dir"), -EISDIR);
+  const int64_t h = Open(0, "file", O_WRONLY | O_TRUNC | O_APPEND);
+  ASSERT_GE(h, 0);
+  EXPECT_EQ(ReadAll(top_ / "rw/file"), "") << "O_TRUNC on the reopened file";
+  // The handle's host fd (the only one open on "file"): the guest's flags,
+  // without the O_NONBLOCK hvrun opened it with, and close-on-exec.
+  int fd = -1;
+  for (const auto& e : fs::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    if (fs::read_symlink(e.path(), ec) == top_ / "rw/file") fd = std::stoi(e.path().filename());
+  }
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(fcntl(fd, F_GETFL) & (O_APPEND | O_NONBLOCK | O_ACCMODE), O_APPEND | O_WRONLY);
+  EXPECT_EQ(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+}
+
+// No create or mode change puts S_ISUID or S_ISGID on a host file (hvrun runs
+// as root in CI: that would be a setuid-root program), and only directories
+// keep S_ISVTX. The guest sees the stripped mode.
+TEST_F(FilesTest, SetuidAndSetgidBitsNeverReachTheHost) {
+  const mode_t mask = umask(0);
+  umask(mask);
+  auto mode = [&](const char* name) {
+    struct stat st {};
+    EXPECT_EQ(lstat((top_ / "rw" / name).c_str(), &st), 0) << name;
+    return st.st_mode & 07777;
+  };
+  const int64_t h = Open(0, "suid", O_WRONLY | O_CREAT, 06755);
+  ASSERT_GE(h, 0);
+  EXPECT_EQ(mode("suid"), 0755 & ~mask);
+  EXPECT_GE(Open(0, "excl", O_WRONLY | O_CREAT | O_EXCL, 07777), 0);
+  EXPECT_EQ(mode("excl"), 0777 & ~mask);
+  ASSERT_TRUE(
+      memory_->Write(kArg, hv_file_fdop{HV_FDOP_CHMOD, static_cast<uint32_t>(h), 0, 0, 06777, 0})
+          .ok());
+  EXPECT_EQ(engine_->Handle(HV_CALL_FILE_FDOP, kArg).result, 0);
+  EXPECT_EQ(mode("suid"), 0777u);
+  EXPECT_EQ(Pathop(HV_PATHOP_CHMOD, 0, "file", "", 06755), 0);
+  EXPECT_EQ(mode("file"), 0755u);
+  EXPECT_EQ(Pathop(HV_PATHOP_CHMOD, 0, "inside", "", 04700), 0) << "through a link";
+  EXPECT_EQ(mode("file"), 0700u);
+  EXPECT_EQ(Pathop(HV_PATHOP_CHMOD, 0, "file", "", 01644), 0);
+  EXPECT_EQ(mode("file"), 0644u) << "no sticky regular file";
+  EXPECT_EQ(Pathop(HV_PATHOP_MKDIR, 0, "sgid", "", 02777), 0);
+  EXPECT_EQ(mode("sgid"), 0777 & ~mask);
+  EXPECT_EQ(Pathop(HV_PATHOP_MKDIR, 0, "sticky", "", 07777), 0);
+  EXPECT_EQ(mode("sticky"), 01777 & ~mask) << "a directory keeps S_ISVTX, as /tmp";
+  EXPECT_EQ(Pathop(HV_PATHOP_CHMOD, 0, "sticky", "", 06777), 0);
+  EXPECT_EQ(mode("sticky"), 0777u);
+  EXPECT_EQ(Pathop(HV_PATHOP_CHMOD, 0, "sticky", "", 03755), 0);
+  EXPECT_EQ(mode("sticky"), 01755u);
+
+  hv_file_stat st{};
+  st.by_path = 1;
+  st.at = Path(0, "suid");
+  st.st = kData;
+  ASSERT_TRUE(memory_->Write(kArg, st).ok());
+  ASSERT_EQ(engine_->Handle(HV_CALL_FILE_STAT, kArg).result, 0);
+  EXPECT_EQ(memory_->Read<struct stat>(kData)->st_mode & 07777, 0777u) << "what the guest sees";
+}
+
 TEST_F(FilesTest, PathOpsStatAndDirectoryListing) {
   EXPECT_EQ(Pathop(HV_PATHOP_MKDIR, 0, "made", "", 0750), 0);
   EXPECT_EQ(Pathop(HV_PATHOP_MKDIR, 0, "made", "", 0750), -EEXIST);
@@ -221,6 +385,33 @@ TEST_F(FilesTest, PathOpsStatAndDirectoryListing) {
   EXPECT_NE(names.find("file "), std::string::npos) << names;
   EXPECT_NE(names.find("dir "), std::string::npos) << names;
   EXPECT_EQ(names.find("secret"), std::string::npos) << names;
+}
+
+// Each handle is one of hvrun's fds: the table leaves hvrun kReservedFds
+// and one fd per mount below its RLIMIT_NOFILE. A guest at the limit gets
+// EMFILE, and a refused open(O_CREAT) makes nothing.
+TEST_F(FilesTest, HandleLimitLeavesHvrunItsOwnFds) {
+  EXPECT_EQ(HostFiles(256).handle_limit(), 256 - HostFiles::kReservedFds);
+  EXPECT_EQ(HostFiles(1 << 20).handle_limit(), HostFiles::kMaxHandles);
+  EXPECT_EQ(HostFiles(HostFiles::kReservedFds).handle_limit(), 0u);
+  HostFiles files(HostFiles::kReservedFds + 2 + 3);
+  for (const char* spec : {":/data", ":/ro:ro"}) {
+    auto m = HostMount::Parse((top_ / (spec[2] == 'd' ? "rw" : "ro")).string() + spec);
+    ASSERT_TRUE(m.ok()) << m.status();
+    files.AddMount(std::move(*m));
+  }
+  EXPECT_EQ(files.handle_limit(), 3u) << "two mounts' roots are hvrun's too";
+  engine_.emplace(*memory_, ServiceOptions{}, std::move(files));
+  int64_t h[3];
+  for (int64_t& handle : h) ASSERT_GE(handle = Open(0, "file", O_RDONLY), 0);
+  EXPECT_EQ(Open(0, "file", O_RDONLY), -EMFILE);
+  EXPECT_EQ(Open(0, "new", O_WRONLY | O_CREAT), -EMFILE);
+  EXPECT_FALSE(fs::exists(top_ / "rw/new")) << "a refused create made the file";
+  EXPECT_EQ(Pathop(HV_PATHOP_MKDIR, 0, "made", "", 0755), 0) << "path ops need no handle";
+  ASSERT_TRUE(memory_->Write(kArg, hv_file_io{static_cast<uint32_t>(h[1]), 0, 0, 0, 0}).ok());
+  EXPECT_EQ(engine_->Handle(HV_CALL_FILE_CLOSE, kArg).result, 0);
+  EXPECT_GE(Open(0, "new", O_WRONLY | O_CREAT), 0) << "a closed handle is free again";
+  EXPECT_TRUE(fs::exists(top_ / "rw/new"));
 }
 
 TEST(HostMountTest, ParsesAndRejectsSpecs) {

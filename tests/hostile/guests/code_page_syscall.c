@@ -1,0 +1,47 @@
+// File: tests/hostile/guests/code_page_syscall.c
+//
+// Makes a host system call from the backend's code page, the one place
+// where sim's Syscall User Dispatch lets a `syscall` reach the host kernel:
+// it finds a `syscall` instruction in the page at 0x2000 and jumps to it.
+// seccomp must stop anything but the stub's own calls (sim: the child dies
+// of SIGSYS, and must not leave a core file); on kvm a `syscall` only ever
+// reaches the runtime. Either way hvrun must end cleanly.
+//   getpid         an ordinary forbidden call
+//   futex-requeue  FUTEX_REQUEUE on the mailbox word, which could move
+//                  hvrun's own waiter if it were allowed
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "tests/hostile/guests/hostile_guest.h"
+
+#define FUTEX_REQUEUE_OP 3
+
+int main(int argc, char** argv) {
+  const struct hv_native* hv = hostile_native();
+  const char* mode = argc > 1 ? argv[1] : "getpid";
+  const uint8_t* page = (const uint8_t*)(uintptr_t)0x2000;
+  const uint8_t* insn = NULL;
+  for (int i = 0; i + 1 < 0x2000 && insn == NULL; ++i) {
+    if (page[i] == 0x0f && page[i + 1] == 0x05) insn = page + i;
+  }
+  if (insn == NULL) {
+    printf("no syscall instruction in the code page\n");
+    return 0;
+  }
+  long nr = SYS_getpid, a1 = 0, a2 = 0, a3 = 0;
+  if (strcmp(mode, "futex-requeue") == 0) {
+    nr = SYS_futex;
+    a1 = (long)(uintptr_t)(hostile_mailbox(hv) + MB_STATE);
+    a2 = FUTEX_REQUEUE_OP;
+    a3 = 1;
+  }
+  fprintf(stderr, "jumping to the syscall at %p\n", (const void*)insn);
+  fflush(stderr);
+  register long r10 __asm__("r10") = 0x7fffffff;
+  register long r8 __asm__("r8") = (long)(uintptr_t)(hostile_mailbox(hv) + MB_HOST_SLEEPING);
+  __asm__ volatile("jmp *%[insn]"
+                   :
+                   : [insn] "r"(insn), "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
+                   : "memory");
+  __builtin_unreachable();
+}
