@@ -132,6 +132,17 @@ int64_t Reopen(const UniqueFd& path, uint64_t flags, uint64_t mode, UniqueFd* ou
                   HostMode(mode, /*directory=*/false)));
   if (!out->valid()) return Errno();
   if (!(flags & O_NONBLOCK)) fcntl(out->get(), F_SETFL, fcntl(out->get(), F_GETFL) & ~O_NONBLOCK);
+  // A setuid or setgid file already in the mount, opened to be changed:
+  // drop the bits first, as Linux does when a writer without CAP_FSETID
+  // writes or truncates it. hvrun as root has CAP_FSETID, which would keep
+  // them, and the guest could then put its own code in a setuid-root file.
+  const bool changes = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+  const bool privileged =
+      (st.st_mode & S_ISUID) || ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP));
+  if (changes && S_ISREG(st.st_mode) && privileged && fchmod(out->get(), st.st_mode & 0777) != 0) {
+    out->Reset();
+    return Errno();
+  }
   return 0;
 }
 

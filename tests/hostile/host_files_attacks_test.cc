@@ -260,6 +260,30 @@ TEST_P(HostFileAttacks, FdFloodLeavesHvrunItsOwnFds) {
   EXPECT_EQ(ReadFile(dir / "data"), "hello");
 }
 
+// A setuid (and a setgid) file the host already had in a writable mount:
+// the guest truncates and rewrites it. Linux drops the bits when a writer
+// without CAP_FSETID does that; hvrun runs as root, which keeps them, so it
+// drops them itself. Otherwise the guest's code would become a setuid-root
+// program on the host.
+TEST_P(HostFileAttacks, RewritingAnExistingSetuidFileDropsTheBits) {
+  ScratchDir dir;
+  for (const char* name : {"suid", "sgid"}) {
+    ASSERT_TRUE(WriteFile(dir / name, "#!/bin/sh\necho trusted\n", 0755));
+  }
+  ASSERT_EQ(chmod((dir / "suid").c_str(), 04755), 0);
+  ASSERT_EQ(chmod((dir / "sgid").c_str(), 02755), 0);
+  for (const char* name : {"suid", "sgid"}) {
+    RunResult r = RunHvrunWith(RunSpec{}, GetParam(), {"-v", dir.path() + ":/w"},
+                               HostileGuestPath("write_past_fsize"), {std::string("/w/") + name});
+    ExpectNoCrash(r);
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    struct stat st {};
+    ASSERT_EQ(stat((dir / name).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0755u) << name;
+    EXPECT_EQ(st.st_size, 3 * 4096) << name << ": the guest's write did not land";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, HostFileAttacks, ::testing::ValuesIn(BackendsUnderTest()),
                          [](const auto& info) { return info.param; });
 
