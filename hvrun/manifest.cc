@@ -155,6 +155,24 @@ absl::Status Validate(const RunManifest& m, const std::string& name,
                        "' is not KEY=VAL"));
     }
   }
+  // A mount becomes a -v HOST:GUEST[:ro] volume (ToLaunchOptions), so a ':'
+  // in either path would be read back as another field: guest_path
+  // "/data:ro" would become a read-only mount at /data, host_path "/a:/b"
+  // a mount of /a at /b. Refused here, where the error can name the line.
+  const FieldDescriptor* mounts = d->FindFieldByName("mounts");
+  for (int i = 0; i < m.mounts_size(); ++i) {
+    for (const char* field : {"host_path", "guest_path"}) {
+      const std::string& path = std::string_view(field) == "host_path" ? m.mounts(i).host_path()
+                                                                       : m.mounts(i).guest_path();
+      if (!absl::StrContains(path, ':')) continue;
+      const TextFormat::ParseInfoTree* nested =
+          tree == nullptr ? nullptr : tree->GetTreeForNested(mounts, i);
+      return absl::InvalidArgumentError(absl::StrCat(
+          FieldWhere(name, nested, RunManifest::Mount::descriptor()->FindFieldByName(field)),
+          "mounts.", field, ": '", path,
+          "' contains ':', which a volume (HOST:GUEST[:ro]) cannot carry"));
+    }
+  }
   return absl::OkStatus();
 }
 

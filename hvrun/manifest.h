@@ -33,7 +33,8 @@ inline constexpr size_t kMaxManifestBytes = 1 << 20;
 // Reads the text-proto manifest at (path). NotFound "manifest (path): no such
 // file" when it does not exist; InvalidArgument "manifest (path):LINE:COL:
 // ..." (1-based) for the first syntax error, unknown field or bad value
-// (memory, limits.timeout, backend, env); other read errors name the path.
+// (memory, limits.timeout, backend, env, a mount path with ':'); other
+// read errors name the path.
 // Mounts are accepted: only ToLaunchOptions() refuses them.
 absl::StatusOr<v1::RunManifest> ReadManifest(const std::string& path);
 

@@ -2,6 +2,7 @@
 #include "hvrun/memory_size.h"
 
 #include <cctype>
+#include <cstring>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -19,7 +20,8 @@ absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text) {
   };
   std::string s = absl::AsciiStrToUpper(std::string(text));
   for (const char* suffix : {"IB", "B"}) {
-    if (s.size() > 1 && s.ends_with(suffix) &&
+    // Something must precede the suffix: "IB" alone would look at s[-1].
+    if (s.size() > strlen(suffix) && s.ends_with(suffix) &&
         std::isalpha(static_cast<unsigned char>(s[s.size() - strlen(suffix) - 1]))) {
       s.resize(s.size() - strlen(suffix));
       break;

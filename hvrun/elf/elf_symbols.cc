@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <span>
+#include <string_view>
 
 namespace hvrun {
 namespace {
@@ -16,6 +17,8 @@ using elf_internal::ReadAt;
 
 // Longer names are cut (C++ symbols can be long, but not this long).
 constexpr size_t kMaxNameLength = 1024;
+static_assert(kMaxSymbolNameBytes <= std::numeric_limits<uint32_t>::max(),
+              "Symbol::name_offset is 32 bits");
 
 // The bytes of section (sh) if they lie inside (file).
 std::optional<std::span<const uint8_t>> SectionBytes(std::span<const uint8_t> file,
@@ -52,22 +55,49 @@ ElfSymbols ElfSymbols::FromImage(const ElfImage& image) {
   const auto strs = SectionBytes(file, *strtab);
   if (!syms.has_value() || !strs.has_value()) return out;
 
-  for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= syms->size(); off += sizeof(Elf64_Sym)) {
-    const Elf64_Sym sym = *ReadAt<Elf64_Sym>(*syms, off);
-    const uint8_t type = ELF64_ST_TYPE(sym.st_info);
-    if (type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC) continue;
-    if (sym.st_shndx == SHN_UNDEF || sym.st_size == 0 ||
-        sym.st_size > std::numeric_limits<uint64_t>::max() - sym.st_value ||
-        sym.st_name >= strs->size()) {
-      continue;
+  // Calls (fn)(sym, name) for each symbol worth keeping, in .symtab order,
+  // until (fn) returns false. The file's bytes are hvrun's own copy, so two
+  // walks see the same symbols.
+  const auto for_each = [&](auto fn) {
+    for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= syms->size(); off += sizeof(Elf64_Sym)) {
+      const Elf64_Sym sym = *ReadAt<Elf64_Sym>(*syms, off);
+      const uint8_t type = ELF64_ST_TYPE(sym.st_info);
+      if (type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC) continue;
+      if (sym.st_shndx == SHN_UNDEF || sym.st_size == 0 ||
+          sym.st_size > std::numeric_limits<uint64_t>::max() - sym.st_value ||
+          sym.st_name >= strs->size()) {
+        continue;
+      }
+      const char* name = reinterpret_cast<const char*>(strs->data()) + sym.st_name;
+      const size_t max_len = std::min<uint64_t>(strs->size() - sym.st_name, kMaxNameLength);
+      const size_t len = strnlen(name, max_len);
+      if (len == 0) continue;
+      if (!fn(sym, std::string_view(name, len))) return;
     }
-    const char* name = reinterpret_cast<const char*>(strs->data()) + sym.st_name;
-    const size_t max_len = std::min<uint64_t>(strs->size() - sym.st_name, kMaxNameLength);
-    const size_t len = strnlen(name, max_len);
-    if (len == 0) continue;
-    out.symbols_.push_back(
-        {.start = sym.st_value, .end = sym.st_value + sym.st_size, .name = std::string(name, len)});
-  }
+  };
+  // First what fits the bounds, so that each buffer is allocated once, at
+  // its final size: the entries' own claims (sh_size, how many name one
+  // string) never size an allocation.
+  size_t count = 0;
+  size_t name_bytes = 0;
+  for_each([&](const Elf64_Sym&, std::string_view name) {
+    if (count == kMaxSymbols || name.size() > kMaxSymbolNameBytes - name_bytes) return false;
+    ++count;
+    name_bytes += name.size();
+    return true;
+  });
+  out.symbols_.reserve(count);
+  out.names_.reserve(name_bytes);
+  for_each([&](const Elf64_Sym& sym, std::string_view name) {
+    if (out.symbols_.size() == count) return false;
+    // Both fit in 32 bits: names_ never exceeds kMaxSymbolNameBytes.
+    out.symbols_.push_back({.start = sym.st_value,
+                            .end = sym.st_value + sym.st_size,
+                            .name_offset = static_cast<uint32_t>(out.names_.size()),
+                            .name_length = static_cast<uint32_t>(name.size())});
+    out.names_.append(name);
+    return true;
+  });
   std::stable_sort(out.symbols_.begin(), out.symbols_.end(),
                    [](const Symbol& a, const Symbol& b) { return a.start < b.start; });
   out.max_end_.reserve(out.symbols_.size());
@@ -95,7 +125,7 @@ std::optional<std::pair<std::string, uint64_t>> ElfSymbols::Lookup(uint64_t vadd
   }
   if (!found.has_value()) return std::nullopt;
   const Symbol& s = symbols_[*found];
-  return std::make_pair(s.name, vaddr - s.start);
+  return std::make_pair(names_.substr(s.name_offset, s.name_length), vaddr - s.start);
 }
 
 }  // namespace hvrun

@@ -281,6 +281,30 @@ TEST(Manifest, BadVolumeIsRefused) {
   }
 }
 
+// Found by fuzz_manifest (tests/fuzz/corpus/manifest/regress-mount-colon):
+// a mount path with ':' became a volume spec that reads differently, so
+// ToLaunchOptions(ToManifest(o)) was not (o), and guest_path "/data:ro"
+// ran as a read-only mount of /data. Now the manifest is refused, at the
+// path's line.
+TEST(Manifest, MountPathWithColonIsRefused) {
+  absl::StatusOr<RunManifest> m = ParseManifest(
+      "image: \"/a\"\nmounts {\n  host_path: \"/srv\"\n  guest_path: \"/data:ro\"\n}\n",
+      "run.textproto");
+  ASSERT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(m.status().message()),
+              HasSubstr("manifest run.textproto:4:3: mounts.guest_path: '/data:ro' contains ':'"));
+  m = ParseManifest("mounts { host_path: \"/a:/b\" guest_path: \"/g\" }", "run.textproto");
+  ASSERT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(m.status().message()), HasSubstr("run.textproto:1:10: mounts.host_path"));
+
+  RunManifest built;  // not parsed: ToLaunchOptions checks it too
+  built.set_image("/a");
+  RunManifest::Mount* mount = built.add_mounts();
+  mount->set_host_path("/srv");
+  mount->set_guest_path("/data:ro");
+  EXPECT_EQ(ToLaunchOptions(built).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(Manifest, NoImageIsRefusedAtLaunch) {
   EXPECT_EQ(ToLaunchOptions(RunManifest()).status().code(), absl::StatusCode::kInvalidArgument);
 }

@@ -29,5 +29,14 @@ TEST(MemorySize, RejectsGarbageAndOutOfRange) {
   EXPECT_NE(ParseMemorySize("1T").status().message().find("out of range"), std::string::npos);
 }
 
+// Found by fuzz_manifest (tests/fuzz/corpus/manifest/regress-memory-ib):
+// a bare "IB" made the suffix check read s[-1] (clang's UBSan:
+// pointer-overflow; gcc's does not see it). A suffix alone is no size.
+TEST(MemorySize, SuffixAloneIsNotASize) {
+  for (const char* bad : {"IB", "iB", "ib", "B", "KB", "KiB"}) {
+    EXPECT_EQ(ParseMemorySize(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace hvrun
