@@ -24,6 +24,8 @@
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define ENOSYS 38
+#define AUDIT_ARCH_X86_64 0xc000003e
+#define SI_ARCH 28 /* siginfo_t: _sigsys._arch */
 
 /* ucontext_t: uc_mcontext.gregs starts at byte 40. Indices: see <sys/ucontext.h>. */
 #define UC_GREG(i) (40 + 8 * (i))
@@ -106,6 +108,15 @@ hv_sim_hypercall:
  * rax, which rt_sigreturn (via hv_sim_restorer) puts back.
  */
 hv_sim_sigsys:
+  /* A 32-bit system call (int $0x80, or syscall from a 32-bit code
+   * segment) carries i386 numbers and registers: not the runtime's ABI.
+   * It fails with ENOSYS rather than run as the x86-64 call of the same
+   * number. */
+  cmpl $AUDIT_ARCH_X86_64, SI_ARCH(%rsi)
+  je 0f
+  movq $-ENOSYS, UC_GREG(REG_RAX)(%rdx)
+  ret                                 /* to hv_sim_restorer */
+0:
   pushq %rbx                          /* rsp is now 16-byte aligned */
   movq %rdx, %rbx
   subq $128, %rsp                     /* struct hv_syscall_frame */
