@@ -67,7 +67,11 @@ void Sample(uint64_t* tsc, int64_t* ns) {
 
 hv_clock_calibration CalibrateClock() {
   hv_clock_calibration c{};
-  if (!InvariantTsc()) return c;  // tsc_hz 0: the guest uses HV_CALL_CLOCK
+  // Set before any way out: a guest with kvmclock but no usable TSC still
+  // derives realtime from its monotonic clock plus this offset (without it,
+  // kvm guests on hosts without an invariant TSC said it was 1970).
+  c.realtime_offset_ns = ClockNs(CLOCK_REALTIME) - ClockNs(CLOCK_MONOTONIC);
+  if (!InvariantTsc()) return c;  // tsc_hz 0: the guest uses HV_CALL_CLOCK or kvmclock
   uint32_t mult = 0, shift = 0;
   if (!KernelScaling(&mult, &shift)) {
     uint64_t t0, t1;
@@ -83,7 +87,6 @@ hv_clock_calibration CalibrateClock() {
   int64_t ns;
   Sample(&c.base_tsc, &ns);
   c.base_ns = static_cast<uint64_t>(ns);
-  c.realtime_offset_ns = ClockNs(CLOCK_REALTIME) - ClockNs(CLOCK_MONOTONIC);
   c.mult = mult;
   c.shift = shift;
   c.tsc_hz = static_cast<uint64_t>((static_cast<unsigned __int128>(1000000000) << shift) / mult);

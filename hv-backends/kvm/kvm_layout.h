@@ -28,6 +28,7 @@
 #define KVM_DATA_SYSCALL_ENTRY 0x6000 /* u64: runtime's hvrt_syscall */
 #define KVM_DATA_PVCLOCK 0x6040       /* struct pvclock_vcpu_time_info, 32 bytes */
 #define KVM_MAILBOX 0x6100            /* the hypercall mailbox, MB_SIZE bytes */
+#define KVM_CPL0_STACKS 0x8000 /* both CPL0 stacks: 0x8000 .. KVM_RSP0_TOP */
 #define KVM_IST1_TOP 0xC000
 #define KVM_RSP0_TOP 0x10000
 

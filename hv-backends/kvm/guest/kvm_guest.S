@@ -5,8 +5,9 @@
  * copied to guest address KVM_CODE. Unlike the sim blob it runs at a fixed
  * address, so CPL0 stubs may name absolute addresses (ABS(label)).
  *
- * Privilege: the runtime and the app run at CPL3 (RFLAGS.IOPL=3, so `out`
- * works there). CPL0 holds only the syscall stubs and the exception stubs, as
+ * Privilege: the runtime and the app run at CPL3 with IOPL 0: `out` works
+ * there only on the ports the TSS I/O bitmap opens (KICK and WAIT; never
+ * the exception port). CPL0 holds only the syscall stubs and the exception stubs, as
  * few instructions as possible, because on a paravirtual KVM (kvm_pvm) every
  * CPL0 instruction is emulated (~600 ns) and `sysretq` is not emulated at all.
  */

@@ -11,11 +11,10 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "hv-backends/kvm/host/kvm_guest_blob.h"
 #include "hv-backends/kvm/kvm_layout.h"
 #include "hvrun/layout.h"
 #include "hvrun/status_macros.h"
-
-extern "C" const char hv_kvm_blob_start[], hv_kvm_exceptions[];
 
 namespace hvrun::kvm {
 namespace {
@@ -31,7 +30,7 @@ constexpr uint64_t kCr0Pe = 1ull << 0, kCr0Mp = 1ull << 1, kCr0Et = 1ull << 4, k
 constexpr uint64_t kCr4Pae = 1ull << 5, kCr4Osfxsr = 1ull << 9, kCr4Osxmmexcpt = 1ull << 10,
                    kCr4Fsgsbase = 1ull << 16, kCr4Osxsave = 1ull << 18;
 constexpr uint64_t kEferSce = 1ull << 0, kEferLme = 1ull << 8, kEferLma = 1ull << 10;
-constexpr uint64_t kRflagsIopl3 = 3ull << 12, kRflagsReserved = 1ull << 1;
+constexpr uint64_t kRflagsReserved = 1ull << 1;
 
 constexpr uint32_t kMsrStar = 0xc0000081, kMsrLstar = 0xc0000082, kMsrSfmask = 0xc0000084,
                    kMsrKvmSystemTimeNew = 0x4b564d01;
@@ -68,7 +67,7 @@ uint64_t HostXcr0() {
 
 }  // namespace
 
-absl::Status WriteCpuTables(const GuestMemory& memory) {
+absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& options) {
   const uint64_t gib = (memory.size() + (1ull << 30) - 1) >> 30;
   if (kPd0 + gib * 0x1000 > layout::kPageTablesEnd) {
     return absl::InvalidArgumentError(
@@ -86,8 +85,19 @@ absl::Status WriteCpuTables(const GuestMemory& memory) {
     HV_RETURN_IF_ERROR(memory.Write<uint64_t>(pd + ((addr >> 21) & 511) * 8, entry));
   }
   for (uint64_t page = 1; page < 512; ++page) {  // page 0 stays unmapped: NULL faults
-    HV_RETURN_IF_ERROR(
-        memory.Write<uint64_t>(kPt0 + page * 8, (page << 12) | kPresent | kWritable | kUser));
+    const uint64_t addr = page << 12;
+    uint64_t flags = kPresent | kWritable | kUser;
+    if (options.protect_system_pages) {
+      const bool code = addr >= KVM_CODE && addr < KVM_CODE + KVM_CODE_SIZE;
+      const bool tables = addr >= KVM_GDT && addr < KVM_DATA;  // GDT + TSS, IDT
+      const bool stacks = addr >= KVM_CPL0_STACKS && addr < KVM_RSP0_TOP;
+      const bool paging = addr >= layout::kPageTables && addr < layout::kPageTablesEnd;
+      // The code page holds CPL3 entries too: readable and executable at
+      // CPL3, written by nobody (CR0.WP holds CPL0 to that as well).
+      if (code) flags = kPresent | kUser;
+      if (tables || stacks || paging) flags = kPresent | kWritable;
+    }
+    HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPt0 + page * 8, addr | flags));
   }
 
   // GDT, laid out for STAR: user data at 0x20, user code64 at 0x28.
@@ -114,15 +124,20 @@ absl::Status WriteCpuTables(const GuestMemory& memory) {
   HV_RETURN_IF_ERROR(memory.Write<uint16_t>(KVM_TSS + 102, KVM_TSS_IOMAP));
   uint8_t iomap[33];
   std::memset(iomap, 0xff, sizeof(iomap));  // 1 = closed; the last byte terminates
+  // Never KVM_PORT_EXCEPTION: only the CPL0 stubs (where the bitmap does
+  // not apply) may report a fault.
   for (int port : {KVM_PORT_KICK, KVM_PORT_WAIT}) {
     iomap[port / 8] &= static_cast<uint8_t>(~(1u << (port % 8)));
+  }
+  if (options.probe_port) {
+    iomap[KVM_PORT_PROBE / 8] &= static_cast<uint8_t>(~(1u << (KVM_PORT_PROBE % 8)));
   }
   HV_RETURN_IF_ERROR(memory.WriteBytes(KVM_TSS + KVM_TSS_IOMAP, {iomap, sizeof(iomap)}));
 
   // IDT: vectors 0..31 are DPL0 interrupt gates to the exception stubs.
-  const uint64_t stubs = KVM_CODE + static_cast<uint64_t>(hv_kvm_exceptions - hv_kvm_blob_start);
-  for (uint64_t v = 0; v < 32; ++v) {
-    const uint64_t target = stubs + 16 * v;
+  const uint64_t stubs = GuestBlobAddress(hv_kvm_exceptions);
+  for (uint64_t v = 0; v < kExceptionStubs; ++v) {
+    const uint64_t target = stubs + kExceptionStubSize * v;
     const uint64_t ist = v == 8 ? 1 : 0;
     const uint64_t lo = (target & 0xffff) | (static_cast<uint64_t>(KVM_SEL_KCODE) << 16) |
                         (ist << 32) | (0x8eull << 40) | ((target >> 16 & 0xffff) << 48);
@@ -204,7 +219,7 @@ absl::Status SetupVcpu(const KvmVm& vm, const KvmVcpu& vcpu, const VcpuStart& st
   regs.rip = start.rip;
   regs.rsp = start.rsp;
   regs.rdi = start.rdi;
-  regs.rflags = kRflagsReserved | kRflagsIopl3;
+  regs.rflags = kRflagsReserved;  // IOPL 0: the TSS I/O bitmap decides
   HV_RETURN_IF_ERROR(vcpu.Ioctl(KVM_SET_REGS, &regs, "KVM_SET_REGS"));
   return absl::OkStatus();
 }

@@ -16,10 +16,23 @@
 
 namespace hvrun::kvm {
 
+struct CpuTablesOptions {
+  // Keep what only the CPU and the CPL0 stubs use out of the guest's reach:
+  // page tables, GDT, TSS, IDT and the CPL0 stacks supervisor-only, the code
+  // page read-only. Only where CPL0 runs natively (hardware VMX/SVM: the
+  // sysretq probe passed); kvm_pvm, which emulates guest CPL0, was never
+  // shown to deliver exceptions through supervisor-only pages.
+  bool protect_system_pages = false;
+  // Open KVM_PORT_PROBE to CPL3 too (the start-up probe's VM only).
+  bool probe_port = false;
+};
+
 // Identity-maps [4 KiB, memory.size()) with user-accessible, writable,
 // executable pages (4 KiB pages for the first 2 MiB so the null page stays
-// unmapped, 2 MiB pages above), and writes the GDT, TSS and IDT.
-absl::Status WriteCpuTables(const GuestMemory& memory);
+// unmapped, 2 MiB pages above; see CpuTablesOptions for the exceptions), and
+// writes the GDT, TSS (with an I/O bitmap that opens only the hypercall
+// ports to CPL3) and IDT.
+absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& options = {});
 
 struct VcpuStart {
   uint64_t rip = 0;
@@ -29,7 +42,8 @@ struct VcpuStart {
   uint64_t pvclock = 0;       // guest address for kvmclock, or 0
 };
 
-// Sets the vCPU up to start at (start.rip) at CPL3 with IOPL=3.
+// Sets the vCPU up to start at (start.rip) at CPL3 with IOPL=0: CPL3 port
+// I/O is gated by the TSS I/O bitmap alone, and cli/sti fault.
 absl::Status SetupVcpu(const KvmVm& vm, const KvmVcpu& vcpu, const VcpuStart& start);
 
 }  // namespace hvrun::kvm

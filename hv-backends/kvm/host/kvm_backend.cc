@@ -89,12 +89,27 @@ void AddRegisters(CrashReport& r, const kvm_regs& regs) {
                  {"rip", regs.rip}, {"rflags", regs.rflags}};
 }
 
-// An exception stub reported: [vector, error, rip, cs, rflags, rsp, ss] on the CPL0 stack.
+// An exception stub's report: [vector, error, rip, cs, rflags, rsp, ss] on the CPL0 stack.
+struct ExceptionFrame {
+  uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+
+// Whether the vCPU's port write to KVM_PORT_EXCEPTION came from one of the
+// CPL0 exception stubs with its frame on a CPL0 stack. The TSS I/O bitmap
+// closes the port to CPL3 (IOPL is 0), so the guest cannot make it itself;
+// this check is the second wall, against a guest that jumps into a stub.
+bool FromExceptionStub(const kvm_regs& regs) {
+  const uint64_t stubs = GuestBlobAddress(hv_kvm_exceptions);
+  const bool rip_ok =
+      regs.rip >= stubs && regs.rip < stubs + kvm::kExceptionStubs * kvm::kExceptionStubSize;
+  const bool rsp_ok =
+      regs.rsp >= KVM_CPL0_STACKS && regs.rsp <= KVM_RSP0_TOP - sizeof(ExceptionFrame);
+  return rip_ok && rsp_ok;
+}
+
 absl::StatusOr<CrashReport> ExceptionReport(const GuestMemory& memory, const KvmVcpu& vcpu) {
   kvm_regs regs = vcpu.run()->s.regs.regs;
-  struct Frame {
-    uint64_t vector, error, rip, cs, rflags, rsp, ss;
-  };
+  using Frame = ExceptionFrame;
   HV_ASSIGN_OR_RETURN(Frame f, memory.Read<Frame>(regs.rsp));
   kvm_sregs sregs{};
   HV_RETURN_IF_ERROR(vcpu.Ioctl(KVM_GET_SREGS, &sregs, "KVM_GET_SREGS"));
@@ -147,7 +162,7 @@ class KvmBackend final : public Backend {
 
   absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) override {
     HV_RETURN_IF_ERROR(kvm::CopyGuestBlob(memory));
-    HV_RETURN_IF_ERROR(kvm::WriteCpuTables(memory));
+    HV_RETURN_IF_ERROR(kvm::WriteCpuTables(memory, {.protect_system_pages = sysret_}));
     // CR4.FSGSBASE is hvrun's to set in the VM: wr{fs,gs}base always work.
     return GuestEntries{.hypercall = GuestBlobAddress(hv_kvm_hypercall)};
   }
@@ -168,6 +183,13 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
                                           HypercallHandler& handler) {
   HV_ASSIGN_OR_RETURN(KvmVm vm, KvmVm::Create());
   HV_RETURN_IF_ERROR(vm.MapMemory(memory.host_base(), memory.size()));
+  if (sysret_) {
+    // Defence in depth where guest CPL0 is real: the guest never needs an
+    // MSR (hvrun sets them all from outside), so any rdmsr/wrmsr it could
+    // reach #GPs instead of poking KVM's MSR emulation. A KVM without the
+    // capability runs without the filter.
+    (void)vm.DenyGuestMsrs();
+  }
   HV_ASSIGN_OR_RETURN(KvmVcpu vcpu, vm.CreateVcpu(0));
   HV_RETURN_IF_ERROR(PublishKvmClock(vm, memory, start.boot_info));
   const uint64_t stub = GuestBlobAddress(sysret_ ? hv_kvm_syscall_sysret : hv_kvm_syscall_iret);
@@ -250,7 +272,7 @@ absl::StatusOr<GuestExit> KvmBackend::RunVcpu(const GuestMemory& memory, KvmVcpu
           if (server_done.load()) return server_ended;
           continue;  // a stop signal also set immediate_exit: the next KVM_RUN returns
         }
-        if (run->io.port == KVM_PORT_EXCEPTION) {
+        if (run->io.port == KVM_PORT_EXCEPTION && FromExceptionStub(run->s.regs.regs)) {
           HV_ASSIGN_OR_RETURN(CrashReport r, ExceptionReport(memory, vcpu));
           GuestExit e;
           e.kind = GuestExit::Kind::kCrashed;

@@ -20,7 +20,7 @@
 extern "C" {
 extern const char hv_kvm_blob_start[], hv_kvm_blob_end[];
 extern const char hv_kvm_hypercall[], hv_kvm_syscall_iret[], hv_kvm_syscall_sysret[],
-    hv_kvm_probe[];
+    hv_kvm_probe[], hv_kvm_exceptions[];
 }
 
 namespace hvrun::kvm {
@@ -29,6 +29,10 @@ namespace hvrun::kvm {
 inline uint64_t GuestBlobAddress(const char* symbol) {
   return KVM_CODE + static_cast<uint64_t>(symbol - hv_kvm_blob_start);
 }
+
+// The exception stubs: 32 of 16 bytes each from hv_kvm_exceptions (IDT
+// vectors 0..31).
+inline constexpr uint64_t kExceptionStubSize = 16, kExceptionStubs = 32;
 
 // Copies the blob to KVM_CODE in (memory).
 inline absl::Status CopyGuestBlob(const GuestMemory& memory) {

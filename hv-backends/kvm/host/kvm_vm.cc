@@ -24,6 +24,18 @@ absl::Status KvmVcpu::Ioctl(unsigned long request, void* arg, const char* what) 
   return absl::OkStatus();
 }
 
+absl::Status KvmVm::DenyGuestMsrs() const {
+  if (ioctl(kvm_.get(), KVM_CHECK_EXTENSION, KVM_CAP_X86_MSR_FILTER) <= 0) {
+    return absl::UnimplementedError("kvm: no KVM_CAP_X86_MSR_FILTER");
+  }
+  kvm_msr_filter filter{};
+  filter.flags = KVM_MSR_FILTER_DEFAULT_DENY;  // and no ranges: nothing is allowed
+  if (ioctl(vm_.get(), KVM_X86_SET_MSR_FILTER, &filter) < 0) {
+    return absl::ErrnoToStatus(errno, "KVM_X86_SET_MSR_FILTER");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<KvmVm> KvmVm::Create() {
   UniqueFd kvm(open("/dev/kvm", O_RDWR | O_CLOEXEC));
   if (!kvm.valid()) {

@@ -55,7 +55,9 @@ bool SysretWorks() {
   if (!memory.ok()) return false;
   auto vm = KvmVm::Create();
   if (!vm.ok() || !vm->MapMemory(memory->host_base(), memory->size()).ok()) return false;
-  if (!WriteCpuTables(*memory).ok() || !CopyGuestBlob(*memory).ok()) return false;
+  if (!WriteCpuTables(*memory, {.probe_port = true}).ok() || !CopyGuestBlob(*memory).ok()) {
+    return false;
+  }
   auto vcpu = vm->CreateVcpu(0);
   if (!vcpu.ok()) return false;
   VcpuStart start{.rip = GuestBlobAddress(hv_kvm_probe),
