@@ -312,6 +312,54 @@ TEST_P(GuestAttacks, FarReturnTo32BitCodeIsNotServed) {
   CompatModeSyscall(backend(), "far32", "32-bit");
 }
 
+// ---- CPU tricks at CPL3 ---------------------------------------------------------
+
+// A guest that writes the fault-report port itself, with a frame of its
+// choosing on its stack, must get a #GP (the port is closed to CPL3), not a
+// crash report it forged; any other port and cli/sti likewise. (They once
+// worked on kvm: IOPL was 3.) On sim they are a Linux process's #GP.
+void CpuTrickFaults(const std::string& backend, const std::string& mode) {
+  RunResult r =
+      RunHvrunWith(RunSpec{}, backend, {"--timeout=10s"}, HostileGuestPath("cpu_tricks"), {mode});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.Describe();
+  EXPECT_EQ(r.out, "") << "the CPU let the guest do it\n" << r.Describe();
+  if (backend == "kvm") {
+    EXPECT_TRUE(Matches(r.err, "#GP general protection")) << r.Describe();
+  }
+  EXPECT_FALSE(Matches(r.err, "#BP|12345678")) << "a forged crash report\n" << r.Describe();
+}
+
+TEST_P(GuestAttacks, ForgedFaultReportIsAGeneralProtectionFault) {
+  CpuTrickFaults(backend(), "port-f1");
+}
+TEST_P(GuestAttacks, UnopenedPortIsAGeneralProtectionFault) {
+  CpuTrickFaults(backend(), "port-80");
+}
+TEST_P(GuestAttacks, CliIsAGeneralProtectionFault) { CpuTrickFaults(backend(), "cli"); }
+
+// Writes to what the CPU itself uses (IDT, GDT, page tables) and to the CPL0
+// stubs: the way a CPL3 guest would get CPL0. Where hvrun protects them (kvm
+// where CPL0 is real, which --verbose says) each write is a #PF; elsewhere
+// (sim: they are the guest's own pages; kvm_pvm) the run still ends cleanly.
+TEST_P(GuestAttacks, WritesToCpuTablesAndStubs) {
+  bool protected_pages = false;
+  if (backend() == "kvm") {
+    RunResult v = RunHvrunWith(RunSpec{}, backend(), {"--verbose"}, ProgramPath("hello_c"), {});
+    protected_pages = Matches(v.err, "kept out of the guest's reach");
+  }
+  for (const char* mode : {"write-idt", "write-gdt", "write-code", "write-pt"}) {
+    RunResult r = RunHvrunWith(RunSpec{}, backend(), {"--timeout=10s"},
+                               HostileGuestPath("cpu_tricks"), {mode});
+    ExpectNoCrash(r);
+    EXPECT_NE(r.exit_code, 124) << r.Describe();
+    if (protected_pages) {
+      EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << mode << "\n" << r.Describe();
+      EXPECT_TRUE(Matches(r.err, "#PF page fault")) << mode << "\n" << r.Describe();
+    }
+  }
+}
+
 // ---- Host signals a guest action raises in hvrun -------------------------------
 
 // Under `ulimit -S -f` a guest write past the limit makes the host kernel

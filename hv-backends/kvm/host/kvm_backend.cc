@@ -152,12 +152,14 @@ class KvmBackend final : public Backend {
   hv_backend_kind kind() const override { return HV_BACKEND_KVM; }
   std::string Describe() const override {
     return sysret_ ? "kvm: guest at CPL3 in a VM; syscalls via the CPL0 sysretq stub (this host "
-                     "runs CPL0 natively); hypercalls via a shared-memory mailbox served by a host "
-                     "thread (port exits only to wake it or to wait)"
+                     "runs CPL0 natively; page tables, GDT, TSS, IDT and CPL0 stubs kept out of "
+                     "the guest's reach, guest MSR access filtered); hypercalls via a "
+                     "shared-memory mailbox served by a host thread (port exits only to wake it "
+                     "or to wait)"
                    : "kvm: guest at CPL3 in a VM; syscalls via the CPL0 iretq stub (the sysretq "
-                     "probe failed: this host emulates CPL0, e.g. kvm_pvm); hypercalls via a "
-                     "shared-memory "
-                     "mailbox served by a host thread (port exits only to wake it or to wait)";
+                     "probe failed: this host emulates CPL0, e.g. kvm_pvm; the CPU tables stay "
+                     "guest-writable there); hypercalls via a shared-memory mailbox served by a "
+                     "host thread (port exits only to wake it or to wait)";
   }
 
   absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) override {
