@@ -38,6 +38,7 @@
 #include "tests/e2e/hvrun_env.h"
 #include "tests/e2e/process.h"
 #include "tests/hostile/hostile_util.h"
+#include "tests/support/fifo_waiter.h"
 
 namespace hvtest {
 namespace {
@@ -134,53 +135,6 @@ TEST_P(HostFileAttacks, SetuidBitsNeverReachTheHost) {
               tmpfile->second.find(created(0777)) != std::string::npos)
       << tmpfile->second;
 }
-
-// A host thread that opens a FIFO and waits there for the other end, as a
-// host process serving the FIFO would.
-class FifoWaiter {
- public:
-  FifoWaiter(std::string path, int flags) : path_(std::move(path)) {
-    thread_ = std::thread([this, flags] {
-      tid_.store(gettid());
-      const int fd = open(path_.c_str(), flags | O_CLOEXEC);
-      opened_.store(true);
-      if (fd >= 0) close(fd);
-    });
-  }
-  ~FifoWaiter() { Release(); }
-  FifoWaiter(const FifoWaiter&) = delete;
-  FifoWaiter& operator=(const FifoWaiter&) = delete;
-
-  // Waits (at most 10 s) until the thread sleeps inside openat, as its
-  // /proc/self/task/TID/syscall line shows. False if it never did.
-  bool WaitUntilBlocked() const {
-    for (int i = 0; i < 1000; ++i) {
-      if (const pid_t tid = tid_.load(); tid != 0 && !opened_.load()) {
-        std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/syscall");
-        std::string nr;
-        if (in >> nr && nr == "257") return true;  // SYS_openat
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    return false;
-  }
-  // Whether its open has returned.
-  bool opened() const { return opened_.load(); }
-  // Lets the thread through (O_RDWR opens a FIFO without waiting and counts
-  // as both ends) and joins it.
-  void Release() {
-    if (!thread_.joinable()) return;
-    const int peer = open(path_.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    thread_.join();
-    if (peer >= 0) close(peer);
-  }
-
- private:
-  std::string path_;
-  std::atomic<pid_t> tid_{0};
-  std::atomic<bool> opened_{false};
-  std::thread thread_;
-};
 
 TEST_P(HostFileAttacks, OpeningAFifoHasNoSideEffect) {
   ScratchDir dir;
