@@ -153,7 +153,7 @@ class KvmBackend final : public Backend {
   std::string Describe() const override {
     return sysret_ ? "kvm: guest at CPL3 in a VM; syscalls via the CPL0 sysretq stub (this host "
                      "runs CPL0 natively; page tables, GDT, TSS, IDT and CPL0 stubs kept out of "
-                     "the guest's reach, guest MSR access filtered); hypercalls via a "
+                     "the guest's reach, guest MSRs filtered where KVM can); hypercalls via a "
                      "shared-memory mailbox served by a host thread (port exits only to wake it "
                      "or to wait)"
                    : "kvm: guest at CPL3 in a VM; syscalls via the CPL0 iretq stub (the sysretq "

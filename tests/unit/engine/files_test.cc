@@ -7,12 +7,14 @@
 // host peer through, and the handle table leaves hvrun fds of its own.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -183,6 +185,17 @@ TEST_F(FilesTest, ReadOnlyHandleRefusesChangesTheKernelWouldAllow) {
 }
 
 TEST_F(FilesTest, FifoIsRefusedWithoutBlocking) { EXPECT_EQ(Open(0, "fifo", O_RDONLY), -EACCES); }
+
+// A device node in a mount (here a copy of /dev/null's numbers) is never
+// opened, for reading, writing or truncating.
+TEST_F(FilesTest, DeviceNodeIsRefused) {
+  if (mknod((top_ / "rw/dev").c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
+    GTEST_SKIP() << "cannot make a device node here: " << strerror(errno);
+  }
+  EXPECT_EQ(Open(0, "dev", O_RDONLY), -EACCES);
+  EXPECT_EQ(Open(0, "dev", O_WRONLY | O_TRUNC), -EACCES);
+  EXPECT_EQ(Open(0, "dev", O_RDWR | O_CREAT), -EACCES);
+}
 
 // hvrun decides from an O_PATH fd, which opens nothing: a FIFO opened for
 // reading would let a waiting writer through, and a device's open can act
