@@ -22,15 +22,11 @@ GuestExit GuestExit::FromStopSignal(int sig, absl::Duration timeout) {
   if (sig == SIGALRM) {
     e.kind = Kind::kTimedOut;
     e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(timeout));
-  } else if (sig == SIGXCPU) {
-    // As a native process would die of it: 128 + SIGXCPU.
-    e.kind = Kind::kKilled;
-    e.status = sig;
-    e.detail = "stopped the guest on SIGXCPU: the CPU time limit (ulimit -t) ran out";
   } else {
-    e.kind = Kind::kKilled;
+    e.kind = Kind::kKilled;  // 128 + sig, as a native process killed by it
     e.status = sig;
-    e.detail = absl::StrCat("stopped the guest on ", SignalName(sig));
+    e.detail = absl::StrCat("stopped the guest on ", SignalName(sig),
+                            sig == SIGXCPU ? ": the CPU time limit (ulimit -t) ran out" : "");
   }
   return e;
 }

@@ -19,11 +19,11 @@ struct FakeCpu {
   uint64_t tsc = 0;
   uint64_t tsc_step = 0;  // added to tsc after each Rdtsc()
   uint64_t fs_base = 0;
-  uint64_t segment_base_entry = 0;  // UseSegmentBaseCall
   uint64_t gs_base = 0;
-  uint32_t max_leaf = 0xd;    // cpuid(0).eax
-  uint32_t xsave_size = 832;  // cpuid(0xd, 0).ebx: XSAVE area for XCR0's features
-  uint64_t pauses = 0;        // Pause() calls
+  uint64_t segment_base_entry = 0;  // UseSegmentBaseCall
+  uint32_t max_leaf = 0xd;          // cpuid(0).eax
+  uint32_t xsave_size = 832;        // cpuid(0xd, 0).ebx: XSAVE area for XCR0's features
+  uint64_t pauses = 0;              // Pause() calls
 };
 
 extern FakeCpu g_fake;

@@ -1,5 +1,6 @@
 // The real instructions behind runtime/hv/cpu.h. Guest image only.
 #include "runtime/hv/cpu.h"
+#include "runtime/linux/abi/misc.h"
 
 namespace hvrt::cpu {
 
@@ -16,7 +17,16 @@ namespace {
 using SegmentBaseFn = int64_t (*)(uint32_t code, uint64_t base);
 SegmentBaseFn g_set_base = nullptr;
 uint64_t g_fs_base = 0, g_gs_base = 0;
-constexpr uint32_t kArchSetGs = 0x1001, kArchSetFs = 0x1002;  // <asm/prctl.h>
+
+// Sets a base with arch_prctl (code) through the backend and remembers it in
+// (*kept). False where wr{fs,gs}base work instead. The call is opaque to the
+// compiler, so it is also the barrier that keeps TLS reads after it.
+bool SetThroughBackend(uint64_t code, uint64_t base, uint64_t* kept) {
+  if (g_set_base == nullptr) return false;
+  *kept = base;
+  g_set_base(static_cast<uint32_t>(code), base);
+  return true;
+}
 
 }  // namespace
 
@@ -31,12 +41,7 @@ uint64_t FsBase() {
 
 // "memory": code after the write may read TLS through the new base.
 void SetFsBase(uint64_t base) {
-  if (g_set_base != nullptr) {
-    g_fs_base = base;
-    g_set_base(kArchSetFs, base);
-    asm volatile("" ::: "memory");
-    return;
-  }
+  if (SetThroughBackend(abi::kARCH_SET_FS, base, &g_fs_base)) return;
   asm volatile("wrfsbase %0" : : "r"(base) : "memory");
 }
 
@@ -48,12 +53,7 @@ uint64_t GsBase() {
 }
 
 void SetGsBase(uint64_t base) {
-  if (g_set_base != nullptr) {
-    g_gs_base = base;
-    g_set_base(kArchSetGs, base);
-    asm volatile("" ::: "memory");
-    return;
-  }
+  if (SetThroughBackend(abi::kARCH_SET_GS, base, &g_gs_base)) return;
   asm volatile("wrgsbase %0" : : "r"(base) : "memory");
 }
 
