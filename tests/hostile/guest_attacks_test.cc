@@ -278,6 +278,22 @@ void CodePageSyscall(const std::string& backend, const std::string& mode) {
 TEST_P(GuestAttacks, CodePageSyscallIsStoppedWithoutACoreFile) {
   CodePageSyscall(backend(), "getpid");
 }
+// The sim stub that sets FS/GS bases where the host lacks FSGSBASE is a
+// host arch_prctl any guest code can call: seccomp lets only ARCH_SET_FS
+// and ARCH_SET_GS through (not ARCH_SET_CPUID, the vDSO or shadow-stack
+// codes). Where there is no such stub the guest says so and exits 0.
+TEST_P(GuestAttacks, SegmentBaseStubPassesOnlyFsAndGs) {
+  RunResult r = RunHvrunWith(RunSpec{}, backend(), {"--timeout=10s"},
+                             HostileGuestPath("code_page_syscall"), {"arch-prctl"});
+  ExpectNoCrash(r);
+  if (r.exit_code == 0) {
+    EXPECT_EQ(r.out, "no segment base stub here\n") << r.Describe();
+  } else {
+    EXPECT_EQ(r.exit_code, 128 + SIGSYS) << r.Describe();
+    EXPECT_TRUE(Matches(r.err, "seccomp")) << r.Describe();
+  }
+}
+
 TEST_P(GuestAttacks, FutexRequeueOnTheMailboxIsStopped) {
   CodePageSyscall(backend(), "futex-requeue");
 }

@@ -7,6 +7,10 @@
 // of SIGSYS, and must not leave a core file); on kvm a `syscall` only ever
 // reaches the runtime. Either way hvrun must end cleanly.
 //   getpid         an ordinary forbidden call
+//   arch-prctl     calls the backend's own arch_prctl stub (boot info's
+//                  segment_base_entry, sim on hosts without FSGSBASE) with
+//                  ARCH_SET_CPUID instead of ARCH_SET_FS: only FS and GS may
+//                  pass (the program says so when there is no such stub)
 //   futex-requeue  FUTEX_REQUEUE on the mailbox word, which could move
 //                  hvrun's own waiter if it were allowed
 #include <string.h>
@@ -19,6 +23,18 @@
 int main(int argc, char** argv) {
   const struct hv_native* hv = hostile_native();
   const char* mode = argc > 1 ? argv[1] : "getpid";
+  if (strcmp(mode, "arch-prctl") == 0) {
+    const struct hv_boot_info* boot = (const struct hv_boot_info*)(uintptr_t)0x1000;
+    if (boot->segment_base_entry == 0) {
+      printf("no segment base stub here\n");
+      return 0;
+    }
+    typedef int64_t (*set_base_fn)(uint32_t, uint64_t);
+    fprintf(stderr, "calling the segment base stub with ARCH_SET_CPUID\n");
+    const int64_t r = ((set_base_fn)(uintptr_t)boot->segment_base_entry)(0x1012, 0);
+    printf("ARCH_SET_CPUID through the stub returned %lld\n", (long long)r);
+    return 1;
+  }
   const uint8_t* page = (const uint8_t*)(uintptr_t)0x2000;
   const uint8_t* insn = NULL;
   for (int i = 0; i + 1 < 0x2000 && insn == NULL; ++i) {
