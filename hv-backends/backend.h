@@ -96,6 +96,7 @@ struct GuestEntries {
 
 struct GuestStart {
   uint64_t entry = 0;      // runtime entry point (guest address)
+  uint64_t pvh_entry = 0;  // the runtime's Xen PVH entry (its ELF note), or 0
   uint64_t boot_info = 0;  // passed in rdi
   uint64_t stack_top = 0;  // initial rsp
   absl::Duration timeout = absl::InfiniteDuration();
@@ -108,6 +109,11 @@ class Backend {
   virtual hv_backend_kind kind() const = 0;
   // One line for --verbose: the backend and how syscalls reach the runtime.
   virtual std::string Describe() const = 0;
+  // Makes (size) bytes of guest memory. Most backends use a memfd that
+  // hvrun maps (the default); xen creates the domain here and maps its RAM.
+  virtual absl::StatusOr<GuestMemory> CreateMemory(uint64_t size) {
+    return GuestMemory::Create(size);
+  }
   // Writes the backend's pages into guest memory at layout::kBackendPages
   // (the hypercall page and what it needs). Returns their entry points.
   virtual absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) = 0;

@@ -222,7 +222,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   }
 
   // 3. Guest memory, the two images, the strings, the backend's pages.
-  HV_ASSIGN_OR_RETURN(GuestMemory memory, GuestMemory::Create(options.memory));
+  HV_ASSIGN_OR_RETURN(GuestMemory memory, backend->CreateMemory(options.memory));
   HV_RETURN_IF_ERROR(LoadElf(runtime, rt_bias, memory, Relocate::kYes));
   HV_RETURN_IF_ERROR(LoadElf(app, app_bias, memory, Relocate::kNo));
   std::vector<std::string> env = options.env;
@@ -274,6 +274,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   // 5. Run until the guest ends.
   ServiceEngine engine(memory, ServiceOptions{.verbose = options.verbose}, std::move(files));
   GuestStart start{.entry = rt_bias + runtime.entry,
+                   .pvh_entry = runtime.pvh_entry.has_value() ? rt_bias + *runtime.pvh_entry : 0,
                    .boot_info = layout::kBootInfo,
                    .stack_top = layout::kRuntimeStackTop,
                    .timeout = options.timeout};

@@ -144,7 +144,13 @@ std::optional<HypercallOutcome> MailboxServer::Serve(const std::function<bool()>
     std::atomic_ref<int64_t>(*reinterpret_cast<int64_t*>(&mailbox_[MB_RESULT])).store(out.result);
     uint32_t expected = MB_STATE_REQUEST;
     if (!state.compare_exchange_strong(expected, MB_STATE_REPLY)) continue;  // dead, or scribbled
-    if (Word(MB_GUEST_SLEEPING).load() != 0) Futex(state_word_, FUTEX_WAKE, INT32_MAX);
+    if (Word(MB_GUEST_SLEEPING).load() != 0) {
+      if (wake_guest_) {
+        wake_guest_();
+      } else {
+        Futex(state_word_, FUTEX_WAKE, INT32_MAX);
+      }
+    }
   }
 }
 

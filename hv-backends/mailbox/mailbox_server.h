@@ -35,6 +35,12 @@ class MailboxServer {
   // outcome (kExit or kFatal), or nullopt when stopped.
   std::optional<HypercallOutcome> Serve(const std::function<bool()>& should_stop);
 
+  // How Serve() wakes a guest that said it sleeps (MB_GUEST_SLEEPING) once
+  // its reply is published; by default a futex wake on the state word (the
+  // sim guest's futex, the kvm vCPU thread's WaitForReply). Xen: an event
+  // channel notification. Set before Serve().
+  void SetGuestWaker(std::function<void()> wake) { wake_guest_ = std::move(wake); }
+
   // Wakes a sleeping Serve(), and an HV_CALL_WAIT sleep on the guest's wake
   // word (safe from any thread).
   void Kick();
@@ -58,6 +64,7 @@ class MailboxServer {
   const GuestMemory& memory_;
   HypercallHandler& handler_;
   std::function<void(uint64_t)> on_register_;
+  std::function<void()> wake_guest_;
 };
 
 }  // namespace hvrun

@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "hvrun/engine/unique_fd.h"
 #include "hvrun/layout.h"
+#include "hvrun/status_macros.h"
 
 namespace hvrun {
 namespace {
@@ -56,13 +57,18 @@ std::string InterpreterName(std::span<const uint8_t> file, const Elf64_Phdr& ph)
   return out;
 }
 
+// Xen's PVH entry note: name "Xen", type XEN_ELFNOTE_PHYS32_ENTRY, a
+// 32-bit entry address (xen/include/public/elfnote.h).
+constexpr char kXenNoteName[] = "Xen";
+constexpr uint32_t kXenElfnotePhys32Entry = 18;
+
 // Walks the notes of PT_NOTE (ph), already known to lie inside (file), and
-// returns the first hvrun ABI note's descriptor, if any. Notes are padded to
-// 4 bytes, or to 8 where the segment is 8-aligned (.note.gnu.property, as
-// in glibc's static binaries).
-absl::StatusOr<std::optional<hv_runtime_note>> FindHvrunNote(const std::string& path,
-                                                             std::span<const uint8_t> file,
-                                                             const Elf64_Phdr& ph) {
+// records the first hvrun ABI note's descriptor and the first Xen PVH entry
+// note in (image), where it has none yet. Notes are padded to 4 bytes, or
+// to 8 where the segment is 8-aligned (.note.gnu.property, as in glibc's
+// static binaries).
+absl::Status ScanNotes(const std::string& path, std::span<const uint8_t> file, const Elf64_Phdr& ph,
+                       ElfImage& image) {
   static constexpr char kName[] = HV_NOTE_NAME;  // compared with its NUL
   const std::span<const uint8_t> notes = file.subspan(ph.p_offset, ph.p_filesz);
   // Name and descriptor each start at the next multiple of the alignment,
@@ -82,17 +88,36 @@ absl::StatusOr<std::optional<hv_runtime_note>> FindHvrunNote(const std::string& 
                                            "(namesz %d, descsz %d)",
                                            ph.p_offset + pos, nh.n_namesz, nh.n_descsz));
     }
-    if (nh.n_type == HV_NOTE_TYPE_ABI && nh.n_namesz == sizeof(kName) &&
+    if (!image.hvrun_note.has_value() && nh.n_type == HV_NOTE_TYPE_ABI &&
+        nh.n_namesz == sizeof(kName) &&
         std::memcmp(notes.data() + name_at, kName, sizeof(kName)) == 0) {
       if (nh.n_descsz != sizeof(hv_runtime_note)) {
         return Invalid(path, absl::StrFormat("hvrun note descriptor is %d bytes, want %d",
                                              nh.n_descsz, sizeof(hv_runtime_note)));
       }
-      return ReadAt<hv_runtime_note>(notes, desc_at);
+      image.hvrun_note = ReadAt<hv_runtime_note>(notes, desc_at);
+    }
+    if (!image.pvh_entry.has_value() && nh.n_type == kXenElfnotePhys32Entry &&
+        nh.n_namesz == sizeof(kXenNoteName) &&
+        std::memcmp(notes.data() + name_at, kXenNoteName, sizeof(kXenNoteName)) == 0) {
+      // Xen accepts a 4- or 8-byte descriptor; the address must fit 32 bits.
+      uint64_t entry = 0;
+      if (nh.n_descsz == 4) {
+        entry = *ReadAt<uint32_t>(notes, desc_at);
+      } else if (nh.n_descsz == 8) {
+        entry = *ReadAt<uint64_t>(notes, desc_at);
+      } else {
+        return Invalid(path, absl::StrFormat("Xen PVH entry note descriptor is %d bytes, want 4",
+                                             nh.n_descsz));
+      }
+      if (entry > UINT32_MAX) {
+        return Invalid(path, absl::StrFormat("Xen PVH entry 0x%x is above 4 GiB", entry));
+      }
+      image.pvh_entry = entry;
     }
     pos = next;
   }
-  return std::nullopt;
+  return absl::OkStatus();
 }
 
 // Checks one PT_LOAD (index i) against (file_size).
@@ -277,10 +302,7 @@ absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes) 
           return Invalid(path, absl::StrFormat("PT_NOTE [0x%x, +0x%x) is outside the file",
                                                ph.p_offset, ph.p_filesz));
         }
-        if (image.hvrun_note.has_value()) break;
-        absl::StatusOr<std::optional<hv_runtime_note>> note = FindHvrunNote(path, file, ph);
-        if (!note.ok()) return note.status();
-        image.hvrun_note = *note;
+        HV_RETURN_IF_ERROR(ScanNotes(path, file, ph, image));
         break;
       }
       case PT_PHDR:

@@ -73,6 +73,9 @@ struct ElfImage {
   // The descriptor of the first PT_NOTE note named HV_NOTE_NAME with type
   // HV_NOTE_TYPE_ABI (a runtime image carries one), if any.
   std::optional<hv_runtime_note> hvrun_note;
+  // The first Xen XEN_ELFNOTE_PHYS32_ENTRY note's address (link-time, as
+  // e_entry), if any: where a Xen PVH vCPU starts in 32-bit mode.
+  std::optional<uint32_t> pvh_entry;
 
   bool has_dynamic = false;  // a PT_DYNAMIC is present (static-pie images have one)
 };

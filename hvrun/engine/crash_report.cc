@@ -1,6 +1,8 @@
 // File: crash_report.cc
 #include "hvrun/engine/crash_report.h"
 
+#include <csignal>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -23,6 +25,45 @@ std::string FormatCrashReport(const CrashReport& crash, const Symbolizer& symbol
   }
   if (column != 0) out += "\n";
   return out;
+}
+
+X86Exception DescribeX86Vector(uint64_t v) {
+  switch (v) {
+    case 0:
+      return {"#DE divide error", SIGFPE};
+    case 1:
+      return {"#DB debug", SIGTRAP};
+    case 3:
+      return {"#BP breakpoint", SIGTRAP};
+    case 4:
+      return {"#OF overflow", SIGSEGV};
+    case 5:
+      return {"#BR bound range", SIGSEGV};
+    case 6:
+      return {"#UD invalid opcode", SIGILL};
+    case 7:
+      return {"#NM device not available", SIGFPE};
+    case 8:
+      return {"#DF double fault", SIGSEGV};
+    case 10:
+      return {"#TS invalid TSS", SIGSEGV};
+    case 11:
+      return {"#NP segment not present", SIGBUS};
+    case 12:
+      return {"#SS stack fault", SIGBUS};
+    case 13:
+      return {"#GP general protection", SIGSEGV};
+    case 14:
+      return {"#PF page fault", SIGSEGV};
+    case 16:
+      return {"#MF x87 floating point", SIGFPE};
+    case 17:
+      return {"#AC alignment check", SIGBUS};
+    case 19:
+      return {"#XM SIMD floating point", SIGFPE};
+    default:
+      return {"exception", SIGSEGV};
+  }
 }
 
 }  // namespace hvrun

@@ -17,6 +17,14 @@ namespace hvrun {
 // Returns " <symbol+off>" for a guest address, or "" when unknown.
 using Symbolizer = std::function<std::string(uint64_t)>;
 
+// An x86 exception vector as a report names it, and the Linux signal a
+// native run would die of (kvm and xen report CPU exceptions themselves).
+struct X86Exception {
+  const char* name;  // "#PF page fault", ...
+  int signo;
+};
+X86Exception DescribeX86Vector(uint64_t vector);
+
 // Returns the multi-line report, ending in a newline.
 std::string FormatCrashReport(const CrashReport& crash, const Symbolizer& symbolize);
 

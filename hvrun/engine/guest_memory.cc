@@ -62,6 +62,14 @@ absl::StatusOr<GuestMemory> GuestMemory::Create(uint64_t size) {
   return GuestMemory(std::move(fd), HostMapping(addr, size), size);
 }
 
+absl::StatusOr<GuestMemory> GuestMemory::Adopt(HostMapping map, uint64_t size) {
+  if (size == 0 || size % layout::kPageSize != 0 || map.addr() == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("guest memory size ", size, " is not a positive multiple of 4096"));
+  }
+  return GuestMemory(UniqueFd(), std::move(map), size);
+}
+
 bool GuestMemory::Contains(uint64_t gva, uint64_t len) const {
   if (gva < start_ || gva > size_) return false;
   return len <= size_ - gva;
@@ -93,8 +101,8 @@ absl::Status GuestMemory::Discard(uint64_t gva, uint64_t len) const {
         absl::StrFormat("discard of [0x%x, +0x%x) is outside guest memory", gva, len));
   }
   if (len == 0) return absl::OkStatus();
-  if (fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(gva),
-                static_cast<off_t>(len)) != 0) {
+  if (!fd_.valid() || fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                                static_cast<off_t>(gva), static_cast<off_t>(len)) != 0) {
     // Some filesystems lack hole punching; zeroing gives the same contents.
     std::memset(host_base() + gva, 0, len);
   }

@@ -34,6 +34,11 @@ class GuestMemory {
   // page) is never valid for access. (size) must be page-aligned.
   static absl::StatusOr<GuestMemory> Create(uint64_t size);
 
+  // Guest memory someone else owns, already mapped at (map) (the xen
+  // backend's foreign mapping of a domain's RAM): no memfd, so fd() is -1
+  // and Discard() zeroes instead of giving memory back.
+  static absl::StatusOr<GuestMemory> Adopt(HostMapping map, uint64_t size);
+
   GuestMemory(GuestMemory&&) = default;
   GuestMemory& operator=(GuestMemory&&) = default;
 
@@ -73,7 +78,8 @@ class GuestMemory {
   absl::Status WriteBytes(uint64_t gva, std::span<const uint8_t> bytes) const;
 
   // Zeroes the pages of [gva, gva+len) and gives their host memory back
-  // (fallocate PUNCH_HOLE on the memfd). Both ends must be page-aligned.
+  // (fallocate PUNCH_HOLE on the memfd, where there is one). Both ends must
+  // be page-aligned.
   absl::Status Discard(uint64_t gva, uint64_t len) const;
 
  private:

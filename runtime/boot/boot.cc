@@ -29,6 +29,7 @@ Launch Prepare(const hv_boot_info* bi) {
   const hv_boot_info& info = Info();
 
   clock::Init(info.clock, info.pvclock, info.pvclock_offset_ns);
+  if ((info.flags & HV_BOOT_PVCLOCK_CALIBRATE) != 0) clock::CalibratePvclock();
   if (!mm::Init(info.free, info.app))
     Panic("hvrun boot info: free region [0x%lx, +0x%lx) is too small to manage",
           static_cast<unsigned long>(info.free.start), static_cast<unsigned long>(info.free.size));

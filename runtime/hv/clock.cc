@@ -68,6 +68,20 @@ void Init(const hv_clock_calibration& c, uint64_t pvclock, int64_t pvclock_offse
   g_boot_ns = MonotonicNs();
 }
 
+void CalibratePvclock() {
+  if (g_pvclock == nullptr) return;
+  // The host's reading lies between the two pvclock readings: take their
+  // midpoint. A failed call leaves the offset as it was.
+  g_pvclock_offset = 0;
+  const uint64_t before = PvclockNow();
+  hv_clock c = {abi::kCLOCK_MONOTONIC, 0, 0};
+  const int64_t r = hv::Call(HV_CALL_CLOCK, &c);
+  const uint64_t after = PvclockNow();
+  if (r < 0) return;
+  g_pvclock_offset = c.ns - static_cast<int64_t>(before + (after - before) / 2);
+  g_boot_ns = MonotonicNs();
+}
+
 uint64_t MonotonicNs() {
   if (g_pvclock != nullptr) return PvclockNow();
   if (g_cal.tsc_hz == 0) return static_cast<uint64_t>(HostClock(abi::kCLOCK_MONOTONIC));

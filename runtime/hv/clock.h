@@ -31,6 +31,12 @@ uint64_t PvclockToNs(const hv_pvclock& p, uint64_t tsc);
 // (pvclock_offset_ns); realtime is still monotonic + c.realtime_offset_ns.
 void Init(const hv_clock_calibration& c, uint64_t pvclock = 0, int64_t pvclock_offset_ns = 0);
 
+// Measures the pvclock offset against the host's CLOCK_MONOTONIC with one
+// HV_CALL_CLOCK (boot info flag HV_BOOT_PVCLOCK_CALIBRATE: Xen, where hvrun
+// cannot know the guest's Xen system time in advance). No-op without a
+// pvclock.
+void CalibratePvclock();
+
 // CLOCK_MONOTONIC in nanoseconds.
 uint64_t MonotonicNs();
 

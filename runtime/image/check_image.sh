@@ -47,6 +47,13 @@ for i in $note_segs; do
 done
 [ "$found" = yes ] || fail ".note.hvrun is not in a PT_NOTE segment"
 
+# The Xen PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY = 18) names hvrt_pvh_entry.
+pvh=$($readelf -nW "$img" | sed -n 's/^ *Xen .*(0x00000012).*description data: \([0-9a-f]*\) \([0-9a-f]*\) \([0-9a-f]*\) \([0-9a-f]*\).*/\1\2\3\4/p')
+entry=$($readelf -sW "$img" | awk '$8 == "hvrt_pvh_entry" {print $2}')
+[ -n "$entry" ] || fail "no hvrt_pvh_entry symbol"
+le=$(printf '%08x' "0x$entry" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')
+[ "$pvh" = "$le" ] || fail "the Xen PVH note does not name hvrt_pvh_entry (note $pvh, entry $entry)"
+
 # The one exception: the scheduler saves and restores the app's extended
 # state when it switches green threads (runtime/sched/context.S), with
 # xsave64/xrstor64/fxsave64/fxrstor64 in hvrt_xstate_save/_restore only.

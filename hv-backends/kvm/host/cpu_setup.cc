@@ -97,6 +97,9 @@ absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& o
       if (code) flags = kPresent | kUser;
       if (tables || stacks || paging) flags = kPresent | kWritable;
     }
+    for (const CpuTablesOptions::PageAccess& p : options.page_access) {
+      if (p.addr == addr) flags = kPresent | (p.user ? kUser : 0) | (p.writable ? kWritable : 0);
+    }
     HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPt0 + page * 8, addr | flags));
   }
 
@@ -135,14 +138,20 @@ absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& o
   HV_RETURN_IF_ERROR(memory.WriteBytes(KVM_TSS + KVM_TSS_IOMAP, {iomap, sizeof(iomap)}));
 
   // IDT: vectors 0..31 are DPL0 interrupt gates to the exception stubs.
-  const uint64_t stubs = GuestBlobAddress(hv_kvm_exceptions);
-  for (uint64_t v = 0; v < kExceptionStubs; ++v) {
-    const uint64_t target = stubs + kExceptionStubSize * v;
-    const uint64_t ist = v == 8 ? 1 : 0;
+  const auto gate = [&](uint64_t v, uint64_t target, uint64_t ist, uint64_t type) {
     const uint64_t lo = (target & 0xffff) | (static_cast<uint64_t>(KVM_SEL_KCODE) << 16) |
-                        (ist << 32) | (0x8eull << 40) | ((target >> 16 & 0xffff) << 48);
+                        (ist << 32) | (type << 40) | ((target >> 16 & 0xffff) << 48);
     HV_RETURN_IF_ERROR(memory.Write<uint64_t>(KVM_IDT + v * 16, lo));
-    HV_RETURN_IF_ERROR(memory.Write<uint64_t>(KVM_IDT + v * 16 + 8, target >> 32));
+    return memory.Write<uint64_t>(KVM_IDT + v * 16 + 8, target >> 32);
+  };
+  const uint64_t stubs =
+      options.exception_stubs != 0 ? options.exception_stubs : GuestBlobAddress(hv_kvm_exceptions);
+  for (uint64_t v = 0; v < kExceptionStubs; ++v) {
+    HV_RETURN_IF_ERROR(gate(v, stubs + kExceptionStubSize * v, v == 8 ? 1 : 0, 0x8e));
+  }
+  if (options.user_gate_vector != 0) {
+    // 0xee: present, DPL3, 64-bit interrupt gate (IF cleared on entry).
+    HV_RETURN_IF_ERROR(gate(options.user_gate_vector, options.user_gate_target, 0, 0xee));
   }
   return absl::OkStatus();
 }

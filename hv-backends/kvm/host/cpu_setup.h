@@ -9,6 +9,7 @@
 #define HV_BACKENDS_KVM_HOST_CPU_SETUP_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "hv-backends/kvm/host/kvm_vm.h"
@@ -25,6 +26,21 @@ struct CpuTablesOptions {
   bool protect_system_pages = false;
   // Open KVM_PORT_PROBE to CPL3 too (the start-up probe's VM only).
   bool probe_port = false;
+  // The rest is for the xen backend, which shares this memory picture.
+  // IDT vectors 0..31 go to 16-byte stubs from here (0: kvm_guest.S's).
+  uint64_t exception_stubs = 0;
+  // A DPL3 interrupt gate (vector, CPL0 target), so CPL3 may `int` into it;
+  // vector 0: none.
+  uint8_t user_gate_vector = 0;
+  uint64_t user_gate_target = 0;
+  // Pages in the first 2 MiB whose access differs from the rule above,
+  // applied last: (user) reachable at CPL3, (writable) at all.
+  struct PageAccess {
+    uint64_t addr;
+    bool user;
+    bool writable;
+  };
+  std::vector<PageAccess> page_access;
 };
 
 // Identity-maps [4 KiB, memory.size()) with user-accessible, writable,

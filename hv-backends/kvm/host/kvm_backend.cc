@@ -27,6 +27,7 @@
 #include "hv-backends/kvm/kvm_layout.h"
 #include "hv-backends/mailbox/mailbox_abi.h"
 #include "hv-backends/mailbox/mailbox_server.h"
+#include "hvrun/engine/crash_report.h"
 #include "hvrun/engine/signal_names.h"
 #include "hvrun/engine/stop_signals.h"
 #include "hvrun/engine/thread_kick.h"
@@ -37,49 +38,6 @@ namespace hvrun {
 namespace {
 
 using kvm::GuestBlobAddress;
-
-struct ExceptionInfo {
-  const char* name;
-  int signo;  // what Linux would deliver for it
-};
-ExceptionInfo DescribeVector(uint64_t v) {
-  switch (v) {
-    case 0:
-      return {"#DE divide error", SIGFPE};
-    case 1:
-      return {"#DB debug", SIGTRAP};
-    case 3:
-      return {"#BP breakpoint", SIGTRAP};
-    case 4:
-      return {"#OF overflow", SIGSEGV};
-    case 5:
-      return {"#BR bound range", SIGSEGV};
-    case 6:
-      return {"#UD invalid opcode", SIGILL};
-    case 7:
-      return {"#NM device not available", SIGFPE};
-    case 8:
-      return {"#DF double fault", SIGSEGV};
-    case 10:
-      return {"#TS invalid TSS", SIGSEGV};
-    case 11:
-      return {"#NP segment not present", SIGBUS};
-    case 12:
-      return {"#SS stack fault", SIGBUS};
-    case 13:
-      return {"#GP general protection", SIGSEGV};
-    case 14:
-      return {"#PF page fault", SIGSEGV};
-    case 16:
-      return {"#MF x87 floating point", SIGFPE};
-    case 17:
-      return {"#AC alignment check", SIGBUS};
-    case 19:
-      return {"#XM SIMD floating point", SIGFPE};
-    default:
-      return {"exception", SIGSEGV};
-  }
-}
 
 void AddRegisters(CrashReport& r, const kvm_regs& regs) {
   r.registers = {{"rax", regs.rax}, {"rbx", regs.rbx},      {"rcx", regs.rcx}, {"rdx", regs.rdx},
@@ -113,7 +71,7 @@ absl::StatusOr<CrashReport> ExceptionReport(const GuestMemory& memory, const Kvm
   HV_ASSIGN_OR_RETURN(Frame f, memory.Read<Frame>(regs.rsp));
   kvm_sregs sregs{};
   HV_RETURN_IF_ERROR(vcpu.Ioctl(KVM_GET_SREGS, &sregs, "KVM_GET_SREGS"));
-  const ExceptionInfo info = DescribeVector(f.vector);
+  const X86Exception info = DescribeX86Vector(f.vector);
   CrashReport r;
   r.signo = info.signo;
   r.what = absl::StrFormat("%s (vector %d, error code 0x%x) -> %s", info.name, f.vector, f.error,

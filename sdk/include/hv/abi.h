@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 8
+#define HV_ABI_VERSION 9
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -409,8 +409,37 @@ struct hv_mem_region {
 };
 HV_CHECK_SIZE(struct hv_mem_region, 16);
 
+/*
+ * struct hv_pvh_cpu: what the runtime's PVH entry (runtime/boot/pvh_entry.S,
+ * named by the image's XEN_ELFNOTE_PHYS32_ENTRY note) needs to switch the
+ * CPU from the 32-bit protected mode Xen starts a PVH guest in to long mode:
+ * the page tables and GDT the backend wrote, and where to continue. Only the
+ * xen backend fills it (sim and kvm start the runtime at hvrt_start in
+ * 64-bit mode and leave it 0). Laid out so that the entry can use the
+ * fields directly as operands: gdt_limit/gdt_base is lgdt's 6-byte
+ * pseudo-descriptor, entry64/code64 ljmp's m16:32 far pointer.
+ */
+struct hv_pvh_cpu {
+  uint32_t cr3;            /* physical address of the PML4 (< 4 GiB) */
+  uint16_t pad0;
+  uint16_t gdt_limit;      /* lgdt operand starts here (offset 6) */
+  uint32_t gdt_base;
+  uint32_t entry64;        /* ljmp operand (offset 12): 64-bit code, CPL0 */
+  uint16_t code64;         /* its selector: a 64-bit DPL0 code segment */
+  uint16_t pad1;
+  uint32_t pad2;
+};
+HV_CHECK_SIZE(struct hv_pvh_cpu, 24);
+HV_CHECK_OFFSET(struct hv_pvh_cpu, gdt_limit, 6);
+HV_CHECK_OFFSET(struct hv_pvh_cpu, entry64, 12);
+HV_CHECK_OFFSET(struct hv_pvh_cpu, code64, 16);
+
 #define HV_BOOT_MAGIC 0x544f4f4256480000ull /* "\0\0HVBOOT" */
 #define HV_BOOT_VERBOSE 1u                  /* report unsupported syscalls */
+/* pvclock_offset_ns is unknown: the runtime measures it once at boot
+ * against the host's CLOCK_MONOTONIC (HV_CALL_CLOCK). Xen: hvrun in dom0
+ * cannot read the guest's Xen system time before the guest runs. */
+#define HV_BOOT_PVCLOCK_CALIBRATE 2u
 
 /*
  * struct hv_boot_info: everything the runtime needs, in one page that hvrun
@@ -458,7 +487,7 @@ struct hv_boot_info {
    * FSGSBASE: the kernel restores its own idea of the base at the next
    * context switch). 0: wr{fs,gs}base work (kvm, sim with FSGSBASE). */
   HV_GUEST_PTR(void) segment_base_entry;
-  uint64_t reserved[3];               /* 0 */
+  struct hv_pvh_cpu pvh;              /* Xen only: the PVH entry's way to long mode */
 };
 HV_CHECK_SIZE(struct hv_boot_info, 304);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
@@ -492,7 +521,7 @@ HV_CHECK_OFFSET(struct hv_boot_info, pvclock_offset_ns, 248);
 HV_CHECK_OFFSET(struct hv_boot_info, mounts, 256);
 HV_CHECK_OFFSET(struct hv_boot_info, mount_count, 264);
 HV_CHECK_OFFSET(struct hv_boot_info, segment_base_entry, 272);
-HV_CHECK_OFFSET(struct hv_boot_info, reserved, 280);
+HV_CHECK_OFFSET(struct hv_boot_info, pvh, 280);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the

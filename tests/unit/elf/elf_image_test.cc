@@ -111,6 +111,35 @@ TEST(ElfImageTest, HvrunNoteAfterOtherNotes) {
   EXPECT_EQ(image->hvrun_note->flags, 0u);
 }
 
+TEST(ElfImageTest, XenPvhEntryNoteIsReadBesideTheHvrunNote) {
+  std::vector<uint8_t> notes = testing::HvrunNote(HV_ABI_VERSION);
+  const std::vector<uint8_t> xen = Note("Xen", 18, testing::AsBytes(uint32_t{0x1234}));
+  notes.insert(notes.end(), xen.begin(), xen.end());
+  absl::StatusOr<ElfImage> image = Parse(ElfBuilder(ET_DYN)
+                                             .Headers(0)
+                                             .Load(0x1000, Bytes(0x40), 0x40, PF_R | PF_X)
+                                             .Segment(PT_NOTE, notes)
+                                             .Entry(0x1000)
+                                             .Build());
+  ASSERT_TRUE(image.ok()) << image.status();
+  ASSERT_TRUE(image->hvrun_note.has_value());
+  ASSERT_TRUE(image->pvh_entry.has_value());
+  EXPECT_EQ(*image->pvh_entry, 0x1234u);
+}
+
+TEST(ElfImageTest, XenPvhEntryNoteWithAnOddSizeIsRejected) {
+  const std::vector<uint8_t> xen = Note("Xen", 18, Bytes(3));
+  absl::StatusOr<ElfImage> image = Parse(ElfBuilder(ET_DYN)
+                                             .Headers(0)
+                                             .Load(0x1000, Bytes(0x40), 0x40, PF_R | PF_X)
+                                             .Segment(PT_NOTE, xen)
+                                             .Entry(0x1000)
+                                             .Build());
+  ASSERT_FALSE(image.ok());
+  EXPECT_NE(image.status().message().find("Xen PVH entry note"), std::string::npos)
+      << image.status();
+}
+
 TEST(ElfImageTest, HvrunNoteInEightAlignedSegment) {
   // Like glibc's .note.gnu.property: 8-aligned, so the descriptor of a note
   // with a 4-byte name starts 4 bytes after the name, not 0.

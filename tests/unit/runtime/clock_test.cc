@@ -145,4 +145,26 @@ TEST(ClockTest, KvmclockPageDrivesMonotonic) {
   EXPECT_EQ(g.Last(HV_CALL_CLOCK), nullptr) << "kvmclock needs no hypercall";
 }
 
+TEST(ClockTest, CalibrateFlagMeasuresThePvclockOffsetFromTheHost) {
+  GuestOptions o;
+  FakeGuest g(o);
+  static hv_pvclock page{};
+  page.version = 2;
+  page.system_time = 1000000000;  // Xen system time says 1 s
+  page.tsc_to_system_mul = 0x80000000u;
+  page.tsc_shift = 1;  // 1 ns per tick
+  g.boot().pvclock = reinterpret_cast<uint64_t>(&page);
+  g.boot().flags |= HV_BOOT_PVCLOCK_CALIBRATE;
+  g.clock_ns[CLOCK_MONOTONIC] = 50000000000;  // the host says 50 s
+  hvrt::cpu::g_fake.tsc = 0;
+  hvrt::cpu::g_fake.tsc_step = 0;
+  g.Boot();
+  ASSERT_NE(g.Last(HV_CALL_CLOCK), nullptr) << "calibration asks the host once";
+  hvrt::cpu::g_fake.tsc = 2000000000;  // 2 s later by the pvclock
+  uint64_t ts = g.scratch();
+  ASSERT_EQ(g.Syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts), 0);
+  EXPECT_EQ(g.At<timespec>(ts)->tv_sec, 52);
+  EXPECT_EQ(g.At<timespec>(ts)->tv_nsec, 0);
+}
+
 }  // namespace
