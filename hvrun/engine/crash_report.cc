@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "hvrun/engine/signal_names.h"
 
 namespace hvrun {
 
@@ -25,6 +26,28 @@ std::string FormatCrashReport(const CrashReport& crash, const Symbolizer& symbol
   }
   if (column != 0) out += "\n";
   return out;
+}
+
+void SetRegisters(CrashReport& crash, const X86Registers& g) {
+  crash.registers = {{"rax", g.rax}, {"rbx", g.rbx},      {"rcx", g.rcx}, {"rdx", g.rdx},
+                     {"rsi", g.rsi}, {"rdi", g.rdi},      {"rbp", g.rbp}, {"rsp", g.rsp},
+                     {"r8", g.r8},   {"r9", g.r9},        {"r10", g.r10}, {"r11", g.r11},
+                     {"r12", g.r12}, {"r13", g.r13},      {"r14", g.r14}, {"r15", g.r15},
+                     {"rip", g.rip}, {"rflags", g.rflags}};
+}
+
+CrashReport X86ExceptionReport(const X86ExceptionFrame& f) {
+  const X86Exception info = DescribeX86Vector(f.vector);
+  CrashReport r;
+  r.signo = info.signo;
+  r.what = absl::StrFormat("%s (vector %d, error code 0x%x) -> %s", info.name, f.vector, f.error,
+                           SignalName(info.signo));
+  r.rip = f.regs.rip;
+  if (f.vector == 14) r.fault_address = f.cr2;
+  SetRegisters(r, f.regs);
+  r.registers.emplace_back("cr2", f.cr2);
+  r.registers.emplace_back("cs", f.cs);
+  return r;
 }
 
 X86Exception DescribeX86Vector(uint64_t v) {

@@ -25,6 +25,24 @@ struct X86Exception {
 };
 X86Exception DescribeX86Vector(uint64_t vector);
 
+// A vCPU's general registers, whichever backend read them.
+struct X86Registers {
+  uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15;
+  uint64_t rip, rflags;
+};
+
+// Fills crash.registers with (regs) in the order every report shows them.
+void SetRegisters(CrashReport& crash, const X86Registers& regs);
+
+// The report of a CPU exception that a guest CPL0 stub caught (kvm, xen):
+// the vector's name and signal, its error code, rip, the fault address for a
+// #PF, the registers as the CPU left them for the app, cr2 and cs.
+struct X86ExceptionFrame {
+  uint64_t vector, error, cr2, cs;
+  X86Registers regs;  // rip, rsp, rflags from the CPU's iret frame
+};
+CrashReport X86ExceptionReport(const X86ExceptionFrame& frame);
+
 // Returns the multi-line report, ending in a newline.
 std::string FormatCrashReport(const CrashReport& crash, const Symbolizer& symbolize);
 

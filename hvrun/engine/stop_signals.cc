@@ -28,12 +28,15 @@ StopSignals::StopSignals(volatile uint8_t* kick, absl::Duration timeout) {
   sa.sa_handler = OnStop;  // no SA_RESTART: blocking calls return EINTR
   sigemptyset(&sa.sa_mask);
   for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &sa, &old_[i]);
-  if (timeout != absl::InfiniteDuration()) {
-    itimerval t{};
-    t.it_value = absl::ToTimeval(timeout);
-    if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
-    setitimer(ITIMER_REAL, &t, nullptr);
-  }
+  ArmTimeout(timeout);
+}
+
+void StopSignals::ArmTimeout(absl::Duration timeout) {
+  if (timeout == absl::InfiniteDuration()) return;
+  itimerval t{};
+  t.it_value = absl::ToTimeval(timeout);
+  if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
+  setitimer(ITIMER_REAL, &t, nullptr);
 }
 
 StopSignals::~StopSignals() {

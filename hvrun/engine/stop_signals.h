@@ -34,6 +34,10 @@ class StopSignals {
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
+  // Starts the --timeout alarm now (for a StopSignals made with an infinite
+  // timeout before the guest's run starts).
+  void ArmTimeout(absl::Duration timeout);
+
   // The first stop signal received (SIGALRM means the timeout ran out), or 0.
   static int Pending();
 

@@ -13,6 +13,7 @@
  */
 #include "hv-backends/kvm/kvm_layout.h"
 #include "hv-backends/mailbox/mailbox_abi.h"
+#include "hv-backends/mailbox/mailbox_call.h"
 
 #define ABS(label) (KVM_CODE + ((label) - hv_kvm_blob_start))
 
@@ -31,29 +32,14 @@ hv_kvm_blob_start:
  * vCPU in hvrun until the reply (WAIT, after spinning MB_GUEST_SPIN times).
  * The ports are opened to CPL3 by the TSS I/O bitmap.
  */
-#define MB(field) (KVM_MAILBOX + MB_##field)
-hv_kvm_hypercall:
-  movq %rdi, MB(NR)
-  movq %rsi, MB(ARG)
-  movl $MB_STATE_REQUEST, %eax
-  xchgl %eax, MB(STATE)               /* publish; xchg is a full barrier */
-  cmpl $0, MB(HOST_SLEEPING)          /* Dekker with hvrun's host_sleeping store */
-  je 2f
+.macro kvm_kick
   outb %al, $KVM_PORT_KICK
-2:
-  movl $MB_GUEST_SPIN, %ecx
-3:
-  cmpl $MB_STATE_REPLY, MB(STATE)
-  je 4f
-  pause
-  decl %ecx
-  jnz 3b
+.endm
+.macro kvm_wait
   outb %al, $KVM_PORT_WAIT
-  jmp 2b
-4:
-  movq MB(RESULT), %rax
-  movl $MB_STATE_IDLE, MB(STATE)
-  ret
+.endm
+hv_kvm_hypercall:
+  MAILBOX_HYPERCALL KVM_MAILBOX, kvm_kick, kvm_wait
 
 /*
  * The app's `syscall` lands here at CPL0 (MSR_LSTAR) with rcx = return rip,

@@ -28,7 +28,6 @@
 #include "hv-backends/mailbox/mailbox_abi.h"
 #include "hv-backends/mailbox/mailbox_server.h"
 #include "hvrun/engine/crash_report.h"
-#include "hvrun/engine/signal_names.h"
 #include "hvrun/engine/stop_signals.h"
 #include "hvrun/engine/thread_kick.h"
 #include "hvrun/layout.h"
@@ -39,12 +38,25 @@ namespace {
 
 using kvm::GuestBlobAddress;
 
-void AddRegisters(CrashReport& r, const kvm_regs& regs) {
-  r.registers = {{"rax", regs.rax}, {"rbx", regs.rbx},      {"rcx", regs.rcx}, {"rdx", regs.rdx},
-                 {"rsi", regs.rsi}, {"rdi", regs.rdi},      {"rbp", regs.rbp}, {"rsp", regs.rsp},
-                 {"r8", regs.r8},   {"r9", regs.r9},        {"r10", regs.r10}, {"r11", regs.r11},
-                 {"r12", regs.r12}, {"r13", regs.r13},      {"r14", regs.r14}, {"r15", regs.r15},
-                 {"rip", regs.rip}, {"rflags", regs.rflags}};
+X86Registers FromKvm(const kvm_regs& g) {
+  return {.rax = g.rax,
+          .rbx = g.rbx,
+          .rcx = g.rcx,
+          .rdx = g.rdx,
+          .rsi = g.rsi,
+          .rdi = g.rdi,
+          .rbp = g.rbp,
+          .rsp = g.rsp,
+          .r8 = g.r8,
+          .r9 = g.r9,
+          .r10 = g.r10,
+          .r11 = g.r11,
+          .r12 = g.r12,
+          .r13 = g.r13,
+          .r14 = g.r14,
+          .r15 = g.r15,
+          .rip = g.rip,
+          .rflags = g.rflags};
 }
 
 // An exception stub's report: [vector, error, rip, cs, rflags, rsp, ss] on the CPL0 stack.
@@ -71,20 +83,12 @@ absl::StatusOr<CrashReport> ExceptionReport(const GuestMemory& memory, const Kvm
   HV_ASSIGN_OR_RETURN(Frame f, memory.Read<Frame>(regs.rsp));
   kvm_sregs sregs{};
   HV_RETURN_IF_ERROR(vcpu.Ioctl(KVM_GET_SREGS, &sregs, "KVM_GET_SREGS"));
-  const X86Exception info = DescribeX86Vector(f.vector);
-  CrashReport r;
-  r.signo = info.signo;
-  r.what = absl::StrFormat("%s (vector %d, error code 0x%x) -> %s", info.name, f.vector, f.error,
-                           SignalName(info.signo));
-  r.rip = f.rip;
-  if (f.vector == 14) r.fault_address = sregs.cr2;
-  regs.rip = f.rip;
-  regs.rsp = f.rsp;
-  regs.rflags = f.rflags;
-  AddRegisters(r, regs);
-  r.registers.emplace_back("cr2", sregs.cr2);
-  r.registers.emplace_back("cs", f.cs);
-  return r;
+  X86Registers app = FromKvm(regs);
+  app.rip = f.rip;
+  app.rsp = f.rsp;
+  app.rflags = f.rflags;
+  return X86ExceptionReport(
+      {.vector = f.vector, .error = f.error, .cr2 = sregs.cr2, .cs = f.cs, .regs = app});
 }
 
 // Tells the runtime where kvmclock is and how it relates to the host's
@@ -255,7 +259,7 @@ absl::StatusOr<GuestExit> KvmBackend::RunVcpu(const GuestMemory& memory, KvmVcpu
         r.signo = SIGSEGV;
         r.what = "triple fault (the VM shut down) -> SIGSEGV";
         r.rip = regs.rip;
-        AddRegisters(r, regs);
+        SetRegisters(r, FromKvm(regs));
         GuestExit e;
         e.kind = GuestExit::Kind::kCrashed;
         e.status = SIGSEGV;

@@ -13,6 +13,7 @@
  * SCHEDOP_shutdown(SHUTDOWN_crash), which hvrun sees from dom0.
  */
 #include "hv-backends/mailbox/mailbox_abi.h"
+#include "hv-backends/mailbox/mailbox_call.h"
 #include "hv-backends/xen/xen_layout.h"
 
 #define ABS(label) (XEN_CODE + ((label) - hv_xen_blob_start))
@@ -35,33 +36,19 @@ hv_xen_blob_start:
 
 /*
  * int64_t hv_xen_hypercall(uint64_t nr, uint64_t arg), CPL3: kvm's mailbox
- * protocol (mailbox_abi.h), with `int` into the wake stub where kvm writes
- * a port. Clobbers only caller-saved registers.
+ * call (mailbox_call.h), with `int` into the wake stub where kvm writes a
+ * port. Clobbers only caller-saved registers.
  */
-hv_xen_hypercall:
-  movq %rdi, MB(NR)
-  movq %rsi, MB(ARG)
-  movl $MB_STATE_REQUEST, %eax
-  xchgl %eax, MB(STATE)               /* publish; xchg is a full barrier */
-  cmpl $0, MB(HOST_SLEEPING)          /* Dekker with hvrun's host_sleeping store */
-  je 2f
+.macro xen_kick
   movl $XEN_OP_KICK, %eax
   int $XEN_VECTOR_WAKE
-2:
-  movl $MB_GUEST_SPIN, %ecx
-3:
-  cmpl $MB_STATE_REPLY, MB(STATE)
-  je 4f
-  pause
-  decl %ecx
-  jnz 3b
+.endm
+.macro xen_wait
   movl $XEN_OP_WAIT, %eax
   int $XEN_VECTOR_WAKE
-  jmp 2b
-4:
-  movq MB(RESULT), %rax
-  movl $MB_STATE_IDLE, MB(STATE)
-  ret
+.endm
+hv_xen_hypercall:
+  MAILBOX_HYPERCALL KVM_MAILBOX, xen_kick, xen_wait
 
 /*
  * The wake stub, CPL0 (IDT gate XEN_VECTOR_WAKE, DPL3, interrupts stay

@@ -19,7 +19,6 @@
 #include "hv-backends/xen/host/xen_headers.h"
 #include "hv-backends/xen/xen_layout.h"
 #include "hvrun/engine/crash_report.h"
-#include "hvrun/engine/signal_names.h"
 #include "hvrun/engine/stop_signals.h"
 #include "hvrun/engine/thread_kick.h"
 #include "hvrun/layout.h"
@@ -86,14 +85,6 @@ const char* StartStatus(uint32_t status) {
   }
 }
 
-void AddRegisters(CrashReport& r, const xen::VcpuRegisters& v) {
-  r.registers = {{"rax", v.rax}, {"rbx", v.rbx},      {"rcx", v.rcx}, {"rdx", v.rdx},
-                 {"rsi", v.rsi}, {"rdi", v.rdi},      {"rbp", v.rbp}, {"rsp", v.rsp},
-                 {"r8", v.r8},   {"r9", v.r9},        {"r10", v.r10}, {"r11", v.r11},
-                 {"r12", v.r12}, {"r13", v.r13},      {"r14", v.r14}, {"r15", v.r15},
-                 {"rip", v.rip}, {"rflags", v.rflags}};
-}
-
 // An exception stub's frame (xen_layout.h), lowest address first.
 struct CrashFrame {
   uint64_t cr2, r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -113,17 +104,28 @@ absl::StatusOr<GuestExit> ReportShutdown(const GuestMemory& memory, const xen::X
   if (state.reason == SHUTDOWN_crash && status == XEN_STATUS_RUNNING && at >= KVM_CPL0_STACKS &&
       at <= KVM_RSP0_TOP - sizeof(CrashFrame)) {
     HV_ASSIGN_OR_RETURN(CrashFrame f, memory.Read<CrashFrame>(at));
-    const X86Exception info = DescribeX86Vector(f.vector);
-    CrashReport r;
-    r.signo = info.signo;
-    r.what = absl::StrFormat("%s (vector %d, error code 0x%x) -> %s", info.name, f.vector, f.error,
-                             SignalName(info.signo));
-    r.rip = f.rip;
-    if (f.vector == 14) r.fault_address = f.cr2;
-    AddRegisters(r, {f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp, f.r8, f.r9, f.r10,
-                     f.r11, f.r12, f.r13, f.r14, f.r15, f.rip, f.rflags, f.cr2});
-    r.registers.emplace_back("cr2", f.cr2);
-    r.registers.emplace_back("cs", f.cs);
+    CrashReport r = X86ExceptionReport({.vector = f.vector,
+                                        .error = f.error,
+                                        .cr2 = f.cr2,
+                                        .cs = f.cs,
+                                        .regs = {.rax = f.rax,
+                                                 .rbx = f.rbx,
+                                                 .rcx = f.rcx,
+                                                 .rdx = f.rdx,
+                                                 .rsi = f.rsi,
+                                                 .rdi = f.rdi,
+                                                 .rbp = f.rbp,
+                                                 .rsp = f.rsp,
+                                                 .r8 = f.r8,
+                                                 .r9 = f.r9,
+                                                 .r10 = f.r10,
+                                                 .r11 = f.r11,
+                                                 .r12 = f.r12,
+                                                 .r13 = f.r13,
+                                                 .r14 = f.r14,
+                                                 .r15 = f.r15,
+                                                 .rip = f.rip,
+                                                 .rflags = f.rflags}});
     e.status = r.signo;
     e.crash = std::move(r);
     return e;
@@ -140,8 +142,8 @@ absl::StatusOr<GuestExit> ReportShutdown(const GuestMemory& memory, const xen::X
     HV_ASSIGN_OR_RETURN(int64_t err, memory.Read<int64_t>(XEN_DATA_ERROR));
     r.what += absl::StrCat(" (error ", err, ")");
   }
-  r.rip = regs.rip;
-  AddRegisters(r, regs);
+  r.rip = regs.regs.rip;
+  SetRegisters(r, regs.regs);
   r.registers.emplace_back("cr2", regs.cr2);
   e.status = SIGSEGV;
   e.crash = std::move(r);
@@ -161,6 +163,10 @@ class XenBackend final : public Backend {
   }
 
   absl::StatusOr<GuestMemory> CreateMemory(uint64_t size) override {
+    // From here on a domain exists in Xen, outside this process: a stop
+    // signal must not kill hvrun before the domain is destroyed. It is
+    // recorded from now, and Run ends the run before the domain starts.
+    stop_.emplace(nullptr, absl::InfiniteDuration());
     HV_ASSIGN_OR_RETURN(domain_, xen::XenDomain::Create(size));
     HV_ASSIGN_OR_RETURN(HostMapping ram, domain_->MapMemory());
     return GuestMemory::Adopt(std::move(ram), size);
@@ -191,6 +197,9 @@ class XenBackend final : public Backend {
  private:
   // Writes what the runtime's PVH entry and the start stub read.
   absl::Status WriteStartState(const GuestMemory& memory, const GuestStart& start, uint32_t port);
+  // Declared before domain_, so destroyed after it: a signal during the
+  // domain's teardown is still only recorded.
+  std::optional<StopSignals> stop_;
   std::unique_ptr<xen::XenDomain> domain_;
 };
 
@@ -262,7 +271,7 @@ absl::StatusOr<GuestExit> XenBackend::Run(const GuestMemory& memory, const Guest
   xen::XenDomain& domain = *domain_;
   server.SetGuestWaker([&domain] { domain.Notify(); });
 
-  StopSignals stop(nullptr, start.timeout);
+  stop_->ArmTimeout(start.timeout);
   ThreadKick::Install();
   std::atomic<bool> events_done{false}, serving_ended{false};
   std::optional<HypercallOutcome> end;
@@ -273,12 +282,21 @@ absl::StatusOr<GuestExit> XenBackend::Run(const GuestMemory& memory, const Guest
   // Stop signals land on this thread, which turns event channel wake-ups
   // into mailbox kicks and watches the domain.
   std::optional<xen::DomainState> down;
-  absl::Status started = domain.StartPvh(static_cast<uint32_t>(start.pvh_entry), XEN_START_INFO);
+  // A stop signal while the domain was built and loaded: it never runs.
+  absl::Status started =
+      StopSignals::Pending() != 0
+          ? absl::OkStatus()
+          : domain.StartPvh(static_cast<uint32_t>(start.pvh_entry), XEN_START_INFO);
   while (started.ok() && !serving_ended.load() && StopSignals::Pending() == 0) {
     if (domain.WaitEvent(kStatePollMs)) {
       server.Kick();
       continue;
     }
+    // No event for kStatePollMs: kick anyway. The guest decides from the
+    // mailbox's host_sleeping word whether to send an event, and the guest
+    // can write that word: a guest that lies to itself still gets its
+    // answer, within kStatePollMs, instead of waiting forever.
+    server.Kick();
     const xen::DomainState state = domain.State();
     if (!state.exists || state.shutdown) {
       down = state;

@@ -96,6 +96,7 @@ XenDomain::XenDomain(std::unique_ptr<Handles> h, uint32_t domid, uint64_t memory
 XenDomain::~XenDomain() {
   if (local_port_.has_value()) xenevtchn_unbind(h_->xce, *local_port_);
   xc_domain_destroy(h_->xch, domid_);
+  // reaper_, destroyed after this body, tells the reaper it is done.
 }
 
 absl::StatusOr<std::unique_ptr<XenDomain>> XenDomain::Create(uint64_t memory_bytes) {
@@ -127,8 +128,11 @@ absl::StatusOr<std::unique_ptr<XenDomain>> XenDomain::Create(uint64_t memory_byt
   if (xc_domain_create(h->xch, &domid, &config) != 0) {
     return XenError("xc_domain_create (PVH, HAP): does Xen have HVM and HAP here?");
   }
-  // From here on the destructor destroys the domain.
+  // From here on the destructor destroys the domain, and the reaper does if
+  // hvrun dies without running it.
   auto domain = std::make_unique<XenDomain>(std::move(h), domid, memory_bytes);
+  HV_ASSIGN_OR_RETURN(DomainReaper reaper, DomainReaper::Start(domid));
+  domain->reaper_.emplace(std::move(reaper));
   xc_interface* xch = domain->h_->xch;
   // Still needed in 4.17 to allocate the vCPU itself. Without it Xen
   // 4.17.7 dereferences the missing vCPU 0 and panics on the first
@@ -255,9 +259,25 @@ absl::StatusOr<VcpuRegisters> XenDomain::Registers() const {
       0) {
     return XenError("xc_domain_hvm_getcontext_partial (CPU)");
   }
-  return VcpuRegisters{cpu.rax, cpu.rbx, cpu.rcx, cpu.rdx,    cpu.rsi, cpu.rdi, cpu.rbp,
-                       cpu.rsp, cpu.r8,  cpu.r9,  cpu.r10,    cpu.r11, cpu.r12, cpu.r13,
-                       cpu.r14, cpu.r15, cpu.rip, cpu.rflags, cpu.cr2};
+  return VcpuRegisters{.regs = {.rax = cpu.rax,
+                                .rbx = cpu.rbx,
+                                .rcx = cpu.rcx,
+                                .rdx = cpu.rdx,
+                                .rsi = cpu.rsi,
+                                .rdi = cpu.rdi,
+                                .rbp = cpu.rbp,
+                                .rsp = cpu.rsp,
+                                .r8 = cpu.r8,
+                                .r9 = cpu.r9,
+                                .r10 = cpu.r10,
+                                .r11 = cpu.r11,
+                                .r12 = cpu.r12,
+                                .r13 = cpu.r13,
+                                .r14 = cpu.r14,
+                                .r15 = cpu.r15,
+                                .rip = cpu.rip,
+                                .rflags = cpu.rflags},
+                       .cr2 = cpu.cr2};
 }
 
 }  // namespace hvrun::xen

@@ -21,6 +21,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "hv-backends/xen/host/xen_reaper.h"
+#include "hvrun/engine/crash_report.h"
 #include "hvrun/engine/unique_fd.h"
 
 namespace hvrun::xen {
@@ -39,8 +41,8 @@ struct DomainState {
 
 // The vCPU registers of a stopped domain, from its HVM CPU save record.
 struct VcpuRegisters {
-  uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15;
-  uint64_t rip, rflags, cr2;
+  X86Registers regs;
+  uint64_t cr2;
 };
 
 class XenDomain {
@@ -79,6 +81,7 @@ class XenDomain {
   uint32_t domid_;
   uint64_t memory_bytes_;
   std::optional<uint32_t> local_port_;
+  std::optional<DomainReaper> reaper_;
 };
 
 }  // namespace hvrun::xen

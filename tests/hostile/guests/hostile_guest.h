@@ -47,6 +47,7 @@ static inline volatile uint8_t* hostile_mailbox(const struct hv_native* hv) {
     case HV_BACKEND_SIM:
       return (volatile uint8_t*)(uintptr_t)(0x2000 + SIM_MAILBOX_OFFSET);
     case HV_BACKEND_KVM:
+    case HV_BACKEND_XEN:  // xen keeps kvm's memory picture (xen_layout.h)
       return (volatile uint8_t*)(uintptr_t)KVM_MAILBOX;
     default:
       fprintf(stderr, "hostile guest: no mailbox known for backend %u\n", hv->backend);

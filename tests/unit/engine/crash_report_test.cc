@@ -25,6 +25,35 @@ TEST(CrashReport, NamesSignalRipSymbolFaultAddressAndRegisters) {
   EXPECT_EQ(out.back(), '\n');
 }
 
+// The report kvm and xen build from an exception stub's frame.
+TEST(X86ExceptionReport, PageFaultCarriesCr2AsFaultAddressAndTheAppsRegisters) {
+  X86ExceptionFrame f{.vector = 14, .error = 6, .cr2 = 0xdead000, .cs = 0x33, .regs = {}};
+  f.regs.rip = 0x401234;
+  f.regs.rsp = 0x7ff000;
+  f.regs.r15 = 15;
+  CrashReport r = X86ExceptionReport(f);
+  EXPECT_EQ(r.signo, SIGSEGV);
+  EXPECT_EQ(r.rip, 0x401234u);
+  ASSERT_TRUE(r.fault_address.has_value());
+  EXPECT_EQ(*r.fault_address, 0xdead000u);
+  EXPECT_NE(r.what.find("#PF"), std::string::npos) << r.what;
+  EXPECT_NE(r.what.find("error code 0x6"), std::string::npos) << r.what;
+  ASSERT_EQ(r.registers.size(), 20u);  // 16 general, rip, rflags, cr2, cs
+  EXPECT_EQ(r.registers[7], (std::pair<std::string, uint64_t>{"rsp", 0x7ff000}));
+  EXPECT_EQ(r.registers[15], (std::pair<std::string, uint64_t>{"r15", 15}));
+  EXPECT_EQ(r.registers[16], (std::pair<std::string, uint64_t>{"rip", 0x401234}));
+  EXPECT_EQ(r.registers[18], (std::pair<std::string, uint64_t>{"cr2", 0xdead000}));
+  EXPECT_EQ(r.registers[19], (std::pair<std::string, uint64_t>{"cs", 0x33}));
+}
+
+TEST(X86ExceptionReport, DivideErrorIsSigfpeWithoutFaultAddress) {
+  CrashReport r =
+      X86ExceptionReport({.vector = 0, .error = 0, .cr2 = 0x1234, .cs = 0x33, .regs = {}});
+  EXPECT_EQ(r.signo, SIGFPE);
+  EXPECT_FALSE(r.fault_address.has_value());
+  EXPECT_NE(r.what.find("SIGFPE"), std::string::npos) << r.what;
+}
+
 TEST(SignalNames, KnownAndUnknown) {
   EXPECT_EQ(SignalName(SIGABRT), "SIGABRT");
   EXPECT_EQ(SignalName(12345), "signal 12345");
