@@ -28,7 +28,7 @@ struct GuestBackend {
 inline constexpr GuestBackend kGuestBackends[] = {
     {"Sim", "sim"},
     {"Kvm", "kvm"},
-    {"Xen", "xen", 20000},
+    {"Xen", "xen", 2000},
 };
 
 // <build>/bin/<name>.

@@ -13,7 +13,6 @@ constinit hv_clock_calibration g_cal = {};
 constinit uint64_t g_boot_ns = 0;
 constinit const volatile hv_pvclock* g_pvclock = nullptr;
 constinit int64_t g_pvclock_offset = 0;
-constinit uint64_t g_pvclock_last = 0;  // the latest PvclockNow() (one vCPU)
 
 // Reads the kvmclock page consistently: KVM makes version odd while it
 // updates the page, so retry until an even version is the same before and
@@ -30,12 +29,7 @@ uint64_t PvclockNow() {
     const uint64_t tsc = cpu::Rdtsc();
     asm volatile("" ::: "memory");
     if ((v & 1) == 0 && v == g_pvclock->version) {
-      // A new record may start a little behind the old one's extrapolation:
-      // the clock never goes back.
-      const uint64_t ns =
-          static_cast<uint64_t>(static_cast<int64_t>(PvclockToNs(copy, tsc)) + g_pvclock_offset);
-      if (ns > g_pvclock_last) g_pvclock_last = ns;
-      return g_pvclock_last;
+      return static_cast<uint64_t>(static_cast<int64_t>(PvclockToNs(copy, tsc)) + g_pvclock_offset);
     }
     cpu::Pause();
   }
@@ -56,29 +50,21 @@ uint64_t TscToNs(const hv_clock_calibration& c, uint64_t tsc) {
   return c.base_ns + static_cast<uint64_t>(scaled >> (c.shift & 127));
 }
 
-// A pvclock record maps TSC to time linearly around tsc_timestamp, both
-// ways: Xen can publish a record stamped after the TSC the guest reads (seen
-// right after a PVH domain starts, until the vCPU is first rescheduled), and
-// clamping there would stop the clock.
 uint64_t PvclockToNs(const hv_pvclock& p, uint64_t tsc) {
-  const bool before = tsc < p.tsc_timestamp;
-  uint64_t delta = before ? p.tsc_timestamp - tsc : tsc - p.tsc_timestamp;
+  uint64_t delta = tsc > p.tsc_timestamp ? tsc - p.tsc_timestamp : 0;
   if (p.tsc_shift < 0) {
     delta >>= -p.tsc_shift;
   } else {
     delta <<= p.tsc_shift;
   }
-  const unsigned __int128 scaled128 = static_cast<unsigned __int128>(delta) * p.tsc_to_system_mul;
-  const uint64_t scaled = static_cast<uint64_t>(scaled128 >> 32);
-  if (!before) return p.system_time + scaled;
-  return scaled < p.system_time ? p.system_time - scaled : 0;
+  const unsigned __int128 scaled = static_cast<unsigned __int128>(delta) * p.tsc_to_system_mul;
+  return p.system_time + static_cast<uint64_t>(scaled >> 32);
 }
 
 void Init(const hv_clock_calibration& c, uint64_t pvclock, int64_t pvclock_offset_ns) {
   g_cal = c;
   g_pvclock = reinterpret_cast<const volatile hv_pvclock*>(pvclock);
   g_pvclock_offset = pvclock_offset_ns;
-  g_pvclock_last = 0;
   g_boot_ns = MonotonicNs();
 }
 
@@ -87,14 +73,12 @@ void CalibratePvclock() {
   // The host's reading lies between the two pvclock readings: take their
   // midpoint. A failed call leaves the offset as it was.
   g_pvclock_offset = 0;
-  g_pvclock_last = 0;
   const uint64_t before = PvclockNow();
   hv_clock c = {abi::kCLOCK_MONOTONIC, 0, 0};
   const int64_t r = hv::Call(HV_CALL_CLOCK, &c);
   const uint64_t after = PvclockNow();
   if (r < 0) return;
   g_pvclock_offset = c.ns - static_cast<int64_t>(before + (after - before) / 2);
-  g_pvclock_last = 0;
   g_boot_ns = MonotonicNs();
 }
 
