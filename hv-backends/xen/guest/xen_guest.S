@@ -53,8 +53,8 @@ hv_xen_hypercall:
 /*
  * The wake stub, CPL0 (IDT gate XEN_VECTOR_WAKE, DPL3, interrupts stay
  * off). rax = XEN_OP_KICK: notify hvrun's event channel. XEN_OP_WAIT: say
- * we sleep, then block in SCHEDOP_poll on our event channel until the
- * mailbox leaves REQUEST. The pending bit is cleared before the state is
+ * we sleep, then block in SCHEDOP_poll on our event channel (10 ms at a
+ * time) until the mailbox leaves REQUEST. The pending bit is cleared before the state is
  * checked, so a notification after the check is never lost (Xen's poll
  * returns at once while the bit is set). Clobbers caller-saved registers
  * only, which the CPL3 caller allows.
@@ -79,6 +79,14 @@ hv_xen_wake:
   lock btrq %rax, XEN_SHARED_INFO + XEN_SI_EVTCHN_PENDING
   cmpl $MB_STATE_REQUEST, MB(STATE)
   jne 4f
+  /* Wake up after 10 ms at the latest and look again: the mailbox words
+   * that decide who notifies whom are guest-writable, and a guest that
+   * scribbles them must not sleep forever. Xen's system time from
+   * shared_info is at most one reschedule old; a timeout already past
+   * returns at once and the loop polls again. */
+  movq XEN_SHARED_INFO + XEN_SI_TIME + 16, %rax   /* vcpu_time_info.system_time */
+  addq $10000000, %rax
+  movq %rax, XEN_DATA_POLL + 16                   /* sched_poll.timeout */
   movl $XEN_SCHEDOP_POLL, %edi
   movl $XEN_DATA_POLL, %esi
   movl $HYPERCALL(XEN_HC_SCHED_OP), %eax

@@ -223,8 +223,7 @@ absl::Status XenBackend::WriteStartState(const GuestMemory& memory, const GuestS
   // guest handle is not the guest's pointer.
   HV_RETURN_IF_ERROR(memory.Write<uint64_t>(XEN_DATA_POLL, XEN_DATA_PORT));  // ports
   HV_RETURN_IF_ERROR(memory.Write<uint32_t>(XEN_DATA_POLL + 8, 1));          // nr_ports
-  HV_RETURN_IF_ERROR(memory.Write<uint64_t>(XEN_DATA_POLL + 16, 0));         // timeout: none, hvrun
-                                                                             // answers or destroys
+  HV_RETURN_IF_ERROR(memory.Write<uint64_t>(XEN_DATA_POLL + 16, 0));         // timeout: the stub's
   HV_RETURN_IF_ERROR(memory.Write(XEN_DATA_SHUTDOWN, sched_shutdown{SHUTDOWN_crash}));
 
   // The PVH start info, with the boot info as its one module.

@@ -8,9 +8,10 @@
 //   dead-then-spin  writes the DEAD state only hvrun may write, then spins:
 //                   hvrun must not take that for an exit (it ends on
 //                   --timeout, or says the protocol was broken).
-//   scribble        writes junk into every mailbox word between ordinary
-//                   hypercalls, many times, then exits 0 by itself.
+//   scribble [N]    writes junk into every mailbox word between ordinary
+//                   hypercalls, N times (default 5000), then exits 0 by itself.
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/hostile/guests/hostile_guest.h"
@@ -36,7 +37,8 @@ int main(int argc, char** argv) {
   }
   if (strcmp(mode, "scribble") == 0) {
     uint64_t x = 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < 5000; ++i) {
+    const int rounds = argc > 2 ? atoi(argv[2]) : 5000;
+    for (int i = 0; i < rounds; ++i) {
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
       HOSTILE_MB_U32(mb, MB_STATE) = (uint32_t)(x % 6);  // IDLE..DEAD and beyond
       HOSTILE_MB_U32(mb, MB_HOST_SLEEPING) = (uint32_t)(x >> 8) & 1;
