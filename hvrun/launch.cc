@@ -12,14 +12,18 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "hv-backends/backend.h"
 #include "hvrun/clock_calibration.h"
 #include "hvrun/elf/elf_image.h"
 #include "hvrun/elf/elf_loader.h"
 #include "hvrun/elf/elf_symbols.h"
+#include "hvrun/elf/library_dirs.h"
 #include "hvrun/engine/crash_report.h"
 #include "hvrun/engine/host_limits.h"
 #include "hvrun/engine/service_engine.h"
@@ -35,15 +39,81 @@ using layout::PageUp;
 
 std::string MiB(uint64_t bytes) { return absl::StrFormat("%.1f MiB", bytes / 1048576.0); }
 
-// The app must be a static x86-64 executable that fits below the top of guest
-// memory, leaving room for its stack.
-absl::StatusOr<ElfImage> ReadApp(const std::string& path) {
-  auto app = ReadElfFile(path);
-  if (!app.ok()) {
-    const int code = absl::IsNotFound(app.status()) ? kExitAppNotFound : kExitAppNotRunnable;
-    return WithExitCode(app.status(), code);
+// Exit status 127 for a missing file, 126 for one that cannot run.
+absl::Status AppError(const absl::Status& status) {
+  return WithExitCode(status,
+                      absl::IsNotFound(status) ? kExitAppNotFound : kExitAppNotRunnable);
+}
+
+// The guest's PATH entries (from its environment), for an APP without '/'.
+std::vector<std::string> GuestPath(const std::vector<std::string>& env) {
+  std::vector<std::string> dirs;
+  for (const std::string& kv : env) {
+    if (!absl::StartsWith(kv, "PATH=")) continue;
+    for (absl::string_view d : absl::StrSplit(absl::string_view(kv).substr(5), ':')) {
+      if (!d.empty() && d[0] == '/') dirs.emplace_back(d);
+    }
   }
-  return app;
+  return dirs;
+}
+
+// The app, an x86-64 ELF: read from the host, or found inside the root file
+// system (as docker finds an image's command: through PATH when it has no
+// '/', relative to the workdir otherwise). (*guest_path) is its path as the
+// guest sees it.
+absl::StatusOr<ElfImage> ReadApp(const LaunchOptions& options, const HostMount* rootfs,
+                                 std::string* guest_path) {
+  *guest_path = options.app;
+  if (rootfs == nullptr) {
+    auto app = ReadElfFile(options.app);
+    if (!app.ok()) return AppError(app.status());
+    return app;
+  }
+  std::vector<std::string> candidates;
+  if (options.app.find('/') == std::string::npos) {
+    for (const std::string& dir : GuestPath(options.env)) {
+      candidates.push_back(absl::StrCat(dir, "/", options.app));
+    }
+  } else if (options.app[0] == '/') {
+    candidates.push_back(options.app);
+  } else {
+    candidates.push_back(absl::StrCat(options.workdir.empty() ? "/" : options.workdir, "/",
+                                      options.app));
+  }
+  for (const std::string& path : candidates) {
+    auto app = ReadElfFileInRoot(rootfs->root.get(), path);
+    if (absl::IsNotFound(app.status())) continue;
+    if (!app.ok()) return AppError(app.status());
+    *guest_path = path;
+    return app;
+  }
+  return WithExitCode(absl::NotFoundError(absl::StrCat(
+                          options.app, ": not found in the root file system ", rootfs->host_path,
+                          options.app.find('/') == std::string::npos ? " (searched PATH)" : "")),
+                      kExitAppNotFound);
+}
+
+// The dynamic linker (app.interp) of a dynamically linked app: an ET_DYN
+// image without an interpreter of its own, read where the app was.
+absl::StatusOr<ElfImage> ReadInterp(const ElfImage& app, const std::string& app_path,
+                                    const HostMount* rootfs) {
+  absl::StatusOr<ElfImage> interp = rootfs != nullptr
+                                        ? ReadElfFileInRoot(rootfs->root.get(), *app.interp)
+                                        : ReadElfFile(*app.interp);
+  if (!interp.ok()) {
+    return AppError(absl::Status(
+        interp.status().code(),
+        absl::StrCat(app_path, ": its interpreter (PT_INTERP) cannot be loaded: ",
+                     interp.status().message())));
+  }
+  if (interp->kind != ElfKind::kPie || interp->interp.has_value()) {
+    return WithExitCode(
+        absl::InvalidArgumentError(absl::StrCat(app_path, ": its interpreter ", *app.interp,
+                                                " is not a position-independent, self-contained "
+                                                "dynamic linker (ET_DYN without PT_INTERP)")),
+        kExitAppNotRunnable);
+  }
+  return interp;
 }
 
 absl::StatusOr<ElfImage> ReadRuntime(const std::string& path) {
@@ -68,11 +138,16 @@ absl::StatusOr<ElfImage> ReadRuntime(const std::string& path) {
   return rt;
 }
 
-// Opens every -v mount; a bad spec or a missing host directory is hvrun's
-// error (125), before anything runs.
-absl::StatusOr<HostFiles> OpenMounts(const std::vector<std::string>& volumes) {
+// Opens the root file system (mount 0, if any) and every -v mount; a bad
+// spec or a missing host directory is hvrun's error (125), before anything
+// runs.
+absl::StatusOr<HostFiles> OpenMounts(const LaunchOptions& options) {
   HostFiles files;
-  for (const std::string& spec : volumes) {
+  if (!options.rootfs.empty()) {
+    HV_ASSIGN_OR_RETURN(HostMount root, HostMount::Rootfs(options.rootfs, !options.rootfs_rw));
+    files.AddMount(std::move(root));
+  }
+  for (const std::string& spec : options.volumes) {
     HV_ASSIGN_OR_RETURN(HostMount mount, HostMount::Parse(spec));
     for (const HostMount& other : files.mounts()) {
       if (other.guest_path == mount.guest_path) {
@@ -85,13 +160,44 @@ absl::StatusOr<HostFiles> OpenMounts(const std::vector<std::string>& volumes) {
   return files;
 }
 
+// Whether guest path (path) is (dir) or below it.
+bool Under(const std::string& path, const std::string& dir) {
+  return path == dir || (absl::StartsWith(path, dir) && path.size() > dir.size() &&
+                         (dir == "/" || path[dir.size()] == '/'));
+}
+
+// A dynamically linked app without a root file system: the host library
+// directories its dynamic linker will search and find its libraries in
+// (library_dirs.h) become read-only mounts at the same paths, unless a
+// mount the user gave covers the path already.
+absl::Status MountLibraryDirs(const ElfImage& app, const LaunchOptions& options,
+                              HostFiles& files) {
+  std::string ld_library_path;
+  for (const std::string& kv : options.env) {
+    if (absl::StartsWith(kv, "LD_LIBRARY_PATH=")) ld_library_path = kv.substr(16);
+  }
+  absl::StatusOr<std::vector<std::string>> dirs = LibraryDirs(app, ld_library_path);
+  if (!dirs.ok()) return WithExitCode(dirs.status(), kExitAppNotRunnable);
+  for (const std::string& dir : *dirs) {
+    bool covered = false;
+    for (const HostMount& m : files.mounts()) covered |= Under(dir, m.guest_path);
+    if (covered) continue;
+    absl::StatusOr<HostMount> mount = HostMount::SamePath(dir);
+    if (!mount.ok()) continue;  // gone since: the guest's linker will say what is missing
+    if (options.verbose) std::cerr << "hvrun: library directory " << dir << " (read-only)\n";
+    files.AddMount(*std::move(mount));
+  }
+  return absl::OkStatus();
+}
+
 // Writes argv then envp, NUL-terminated, at layout::kStrings, then the mount
-// table (struct hv_mount[], 8-aligned) and its guest paths. Returns the
-// strings' size and sets (*mounts) to the table's guest address.
+// table (struct hv_mount[], 8-aligned), its guest paths and the (extra)
+// strings. Returns the strings' size and sets (*mounts) to the table's guest
+// address and each extra's pointer to its string's (0 for an empty one).
 absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
                                       const std::vector<std::string>& args,
                                       const std::vector<std::string>& env, const HostFiles& files,
-                                      uint64_t* mounts) {
+                                      uint64_t* mounts, std::vector<std::pair<std::string, uint64_t*>> extra) {
   std::string blob;
   for (const auto& s : args) blob.append(s).push_back('\0');
   for (const auto& s : env) blob.append(s).push_back('\0');
@@ -101,11 +207,21 @@ absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
   std::string paths;
   const uint64_t paths_at = *mounts + files.mounts().size() * sizeof(hv_mount);
   for (const HostMount& m : files.mounts()) {
-    hv_mount entry{paths_at + paths.size(), m.read_only ? HV_MOUNT_READ_ONLY : 0, 0};
+    const uint32_t flags =
+        (m.read_only ? HV_MOUNT_READ_ONLY : 0) | (m.rootfs ? HV_MOUNT_ROOTFS : 0);
+    hv_mount entry{paths_at + paths.size(), flags, 0};
     blob.append(reinterpret_cast<const char*>(&entry), sizeof(entry));
     paths.append(m.guest_path).push_back('\0');
   }
   blob += paths;
+  // Then the extra strings (the workdir, the app's path), each where the
+  // caller asked; an empty one is 0 (absent).
+  for (auto& [text, at] : extra) {
+    *at = 0;
+    if (text.empty()) continue;
+    *at = layout::kStrings + blob.size();
+    blob.append(text).push_back('\0');
+  }
   if (blob.size() > layout::kStringsEnd - layout::kStrings) {
     return absl::InvalidArgumentError(absl::StrCat("arguments and environment take ", blob.size(),
                                                    " bytes; the guest takes at most ",
@@ -184,18 +300,31 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
     std::cerr << "hvrun: " << raised.message() << "\n";
   }
 
-  // 1. The app and the runtime image, checked before anything is created.
-  HV_ASSIGN_OR_RETURN(ElfImage app, ReadApp(options.app));
+  // 1. The mounts, the app (with its interpreter) and the runtime image,
+  // checked before anything is created.
+  if (!options.workdir.empty() && options.workdir[0] != '/') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--workdir ", options.workdir, ": must be an absolute path"));
+  }
+  HV_ASSIGN_OR_RETURN(HostFiles files, OpenMounts(options));
+  const HostMount* rootfs = options.rootfs.empty() ? nullptr : files.mount(0);
+  std::string app_path;
+  HV_ASSIGN_OR_RETURN(ElfImage app, ReadApp(options, rootfs, &app_path));
+  std::optional<ElfImage> interp;
+  if (app.interp.has_value()) {
+    HV_ASSIGN_OR_RETURN(interp, ReadInterp(app, app_path, rootfs));
+    if (rootfs == nullptr) HV_RETURN_IF_ERROR(MountLibraryDirs(app, options, files));
+  }
   std::string runtime_path = options.runtime;
   if (runtime_path.empty()) {
     HV_ASSIGN_OR_RETURN(runtime_path, LocateRuntime());
   }
   HV_ASSIGN_OR_RETURN(ElfImage runtime, ReadRuntime(runtime_path));
-  HV_ASSIGN_OR_RETURN(HostFiles files, OpenMounts(options.volumes));
   HV_ASSIGN_OR_RETURN(std::unique_ptr<Backend> backend, CreateBackend(options.backend));
   if (options.verbose) std::cerr << "hvrun: backend " << backend->Describe() << "\n";
 
-  // 2. Where everything goes.
+  // 2. Where everything goes: the app at its link address (ET_EXEC) or at
+  // kAppPieBase, its interpreter on the next page after it.
   const uint64_t rt_bias = layout::kRuntimeBase - runtime.min_vaddr;
   if (rt_bias + runtime.max_vaddr > layout::kRuntimeEnd) {
     return absl::FailedPreconditionError(
@@ -213,22 +342,29 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
         kExitAppNotRunnable);
   }
   const uint64_t app_end = app_bias + app.max_vaddr;
-  const uint64_t needed = app_end + layout::kAppStackSize + (1 << 20);
-  if (app_end < app_bias || needed > options.memory) {
+  const uint64_t interp_bias = interp ? PageUp(app_end) - interp->min_vaddr : 0;
+  const uint64_t images_end = interp ? interp_bias + interp->max_vaddr : app_end;
+  const uint64_t needed = images_end + layout::kAppStackSize + (1 << 20);
+  if (app_end < app_bias || images_end < app_end || needed > options.memory) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "ELF %s needs %s of guest memory to load with its stack, larger than guest memory "
         "(--memory=%s)",
         options.app, MiB(needed), MiB(options.memory)));
   }
 
-  // 3. Guest memory, the two images, the strings, the backend's pages.
+  // 3. Guest memory, the images, the strings, the backend's pages.
   HV_ASSIGN_OR_RETURN(GuestMemory memory, backend->CreateMemory(options.memory));
   HV_RETURN_IF_ERROR(LoadElf(runtime, rt_bias, memory, Relocate::kYes));
   HV_RETURN_IF_ERROR(LoadElf(app, app_bias, memory, Relocate::kNo));
+  // The dynamic linker relocates itself and then the app, as under Linux.
+  if (interp) HV_RETURN_IF_ERROR(LoadElf(*interp, interp_bias, memory, Relocate::kNo));
   std::vector<std::string> env = options.env;
-  uint64_t mounts = 0;
-  HV_ASSIGN_OR_RETURN(uint64_t strings_size,
-                      WriteStrings(memory, options.args, env, files, &mounts));
+  uint64_t mounts = 0, workdir = 0, exe_path = 0;
+  HV_ASSIGN_OR_RETURN(
+      uint64_t strings_size,
+      WriteStrings(memory, options.args, env, files, &mounts,
+                   {{options.workdir, &workdir},
+                    {app_path != options.args.front() ? app_path : "", &exe_path}}));
   HV_ASSIGN_OR_RETURN(GuestEntries entries, backend->InstallGuestPages(memory));
 
   // 4. The boot info: everything the runtime needs, in one page.
@@ -241,7 +377,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.hypercall_entry = entries.hypercall;
   boot.segment_base_entry = entries.segment_base;
   boot.memory = {memory.start(), memory.size() - memory.start()};
-  boot.free = {PageUp(app_end), memory.size() - PageUp(app_end)};
+  boot.free = {PageUp(images_end), memory.size() - PageUp(images_end)};
   boot.runtime = {rt_bias + runtime.min_vaddr, runtime.max_vaddr - runtime.min_vaddr};
   boot.app = {app_bias + app.min_vaddr, app.max_vaddr - app.min_vaddr};
   boot.app_entry = app_bias + app.entry;
@@ -256,6 +392,13 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.stack_size = layout::kAppStackSize;
   boot.mounts = mounts;
   boot.mount_count = static_cast<uint32_t>(files.mounts().size());
+  if (interp) {
+    boot.interp = {interp_bias + interp->min_vaddr, interp->max_vaddr - interp->min_vaddr};
+    boot.interp_entry = interp_bias + interp->entry;
+    boot.interp_base = interp_bias;
+  }
+  boot.workdir = workdir;
+  boot.exe_path = exe_path;
   boot.clock = CalibrateClock();
   boot.uid = getuid();
   boot.gid = getgid();

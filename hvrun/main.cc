@@ -3,7 +3,7 @@
 // hvrun's command line, and nothing else: flags in, Launch(), exit status out.
 //
 //   hvrun [--backend=auto|sim|kvm|xen] [--memory=SIZE] [-e KEY=VAL]... [-v HOST:GUEST[:ro]]...
-//         [--verbose] [--runtime=PATH] [--timeout=DURATION]
+//         [--rootfs=DIR [--rootfs-rw]] [-w DIR] [--verbose] [--runtime=PATH] [--timeout=DURATION]
 //         [--manifest=FILE] [--print-manifest] APP [ARGS...]
 //
 // Flags come before APP; everything from APP on belongs to the guest. A
@@ -46,6 +46,13 @@ ABSL_FLAG(absl::Duration, timeout, absl::InfiniteDuration(),
 ABSL_FLAG(std::string, manifest, "",
           "A run manifest (text proto, hvrun.v1.RunManifest): APP, ARGS, env and flags in a "
           "file; flags and APP given on the command line override it");
+ABSL_FLAG(std::string, rootfs, "",
+          "A host directory to be the guest's root file system (read-only; see --rootfs-rw): "
+          "APP is found inside it, paths resolve in it as in a chroot, with the guest's own "
+          "/tmp, /dev, /proc and the -v mounts on top");
+ABSL_FLAG(bool, rootfs_rw, false, "Let the guest change the --rootfs directory");
+ABSL_FLAG(std::string, workdir, "",
+          "The guest's start directory, an absolute guest path (also -w DIR); empty means /");
 ABSL_FLAG(bool, print_manifest, false,
           "Print the effective manifest (the manifest, defaults and flags merged) and exit "
           "without running anything");
@@ -53,21 +60,24 @@ ABSL_FLAG(bool, print_manifest, false,
 namespace {
 
 constexpr char kUsage[] =
-    "hvrun runs an unmodified static x86-64 Linux program as a guest of a hypervisor-aware\n"
-    "library OS: the program's syscalls are served by hvrun's runtime, and every hardware\n"
-    "request becomes a hypercall to hvrun.\n"
+    "hvrun runs an unmodified x86-64 Linux program, static or dynamically linked, as a guest\n"
+    "of a hypervisor-aware library OS: the program's syscalls are served by hvrun's runtime,\n"
+    "and every hardware request becomes a hypercall to hvrun.\n"
     "\n"
     "Usage: hvrun [FLAGS] APP [ARGS...]\n"
     "\n"
     "The guest sees only the environment given with -e (and PATH), fds 0-2 as hvrun's\n"
-    "stdin/stdout/stderr, and no host files but the directories mounted with -v. hvrun exits\n"
+    "stdin/stdout/stderr, and no host files but the directories mounted with -v, the\n"
+    "--rootfs directory, and, for a dynamically linked APP without --rootfs, the library\n"
+    "directories its dynamic linker needs (read-only, at their host paths). hvrun exits\n"
     "with the guest's status; 128+N when the guest died of signal N; 124 on --timeout; 125\n"
-    "when hvrun itself failed; 126 when APP cannot be run (not a static x86-64 ELF); 127 when\n"
-    "APP does not exist.\n";
+    "when hvrun itself failed; 126 when APP cannot be run (not an x86-64 ELF, or its\n"
+    "interpreter cannot be loaded); 127 when APP does not exist.\n";
 
 // Abseil's names; --help and the command line spell '_' as '-'.
-constexpr const char* kFlagNames[] = {"backend", "memory",   "verbose",       "runtime",
-                                      "timeout", "manifest", "print_manifest"};
+constexpr const char* kFlagNames[] = {"backend", "memory",  "verbose",  "runtime",
+                                      "timeout", "rootfs",  "rootfs_rw", "workdir",
+                                      "manifest", "print_manifest"};
 
 void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
@@ -104,9 +114,9 @@ struct SplitArgs {
 };
 
 SplitArgs Split(int argc, char** argv) {
-  static const std::set<std::string> kTakesValue = {"backend", "memory", "runtime", "timeout",
-                                                    "manifest"};
-  static const std::set<std::string> kBool = {"verbose", "print_manifest"};
+  static const std::set<std::string> kTakesValue = {"backend", "memory",  "runtime", "timeout",
+                                                    "manifest", "rootfs", "workdir"};
+  static const std::set<std::string> kBool = {"verbose", "print_manifest", "rootfs_rw"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
   int i = 1;
@@ -129,6 +139,10 @@ SplitArgs Split(int argc, char** argv) {
       out.volumes.push_back(argv[++i]);
     } else if (absl::StartsWith(arg, "--volume=")) {
       out.volumes.push_back(arg.substr(9));
+    } else if (arg == "-w") {
+      if (i + 1 >= argc) Fail("-w needs DIR", hvrun::kExitHvrunError);
+      out.given.insert("workdir");
+      out.flags.push_back(absl::StrCat("--workdir=", argv[++i]));
     } else {
       const size_t eq = arg.find('=');
       std::string name = arg.substr(0, eq).substr(arg[1] == '-' ? 2 : 1);
@@ -189,6 +203,9 @@ int main(int argc, char** argv) {
   from("verbose").verbose = absl::GetFlag(FLAGS_verbose);
   from("runtime").runtime = absl::GetFlag(FLAGS_runtime);
   from("timeout").timeout = absl::GetFlag(FLAGS_timeout);
+  from("rootfs").rootfs = absl::GetFlag(FLAGS_rootfs);
+  from("rootfs_rw").rootfs_rw = absl::GetFlag(FLAGS_rootfs_rw);
+  from("workdir").workdir = absl::GetFlag(FLAGS_workdir);
   given.env = split.env;
   given.volumes = split.volumes;
   given.app_args = split.app_args;

@@ -219,6 +219,17 @@ absl::Status Merge(const ManifestFlags& flags, bool replace, RunManifest* m) {
   }
   if (flags.verbose && (replace || !m->verbose())) m->set_verbose(*flags.verbose);
   if (flags.runtime && (replace || m->runtime().empty())) m->set_runtime(*flags.runtime);
+  if (flags.rootfs && (replace || m->rootfs().empty())) m->set_rootfs(*flags.rootfs);
+  if (flags.rootfs_rw && (replace || !m->rootfs_read_write())) {
+    m->set_rootfs_read_write(*flags.rootfs_rw);
+  }
+  if (flags.workdir && (replace || m->workdir().empty())) {
+    if (!flags.workdir->empty() && (*flags.workdir)[0] != '/') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--workdir '", *flags.workdir, "' must be an absolute path"));
+    }
+    m->set_workdir(*flags.workdir);
+  }
   if (flags.timeout && (replace || m->limits().timeout().empty())) {
     if (*flags.timeout <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError("--timeout must be positive, e.g. --timeout=30s");
@@ -352,6 +363,12 @@ absl::StatusOr<LaunchOptions> ToLaunchOptions(const RunManifest& manifest) {
   }
   options.verbose = manifest.verbose();
   options.runtime = manifest.runtime();
+  options.rootfs = manifest.rootfs();
+  options.rootfs_rw = manifest.rootfs_read_write();
+  options.workdir = manifest.workdir();
+  if (options.rootfs_rw && options.rootfs.empty()) {
+    return absl::InvalidArgumentError("--rootfs-rw needs --rootfs=DIR");
+  }
   bool has_path = false;
   for (const std::string& kv : manifest.env()) has_path |= KeyOf(kv) == "PATH";
   if (!has_path) options.env.push_back(kDefaultPath);
@@ -385,6 +402,9 @@ absl::StatusOr<RunManifest> ToManifest(const LaunchOptions& options) {
   }
   manifest.set_verbose(options.verbose);
   manifest.set_runtime(options.runtime);
+  manifest.set_rootfs(options.rootfs);
+  manifest.set_rootfs_read_write(options.rootfs_rw);
+  manifest.set_workdir(options.workdir);
   for (const std::string& kv : options.env) manifest.add_env(kv);
   for (const std::string& spec : options.volumes) {
     std::vector<std::string> parts = absl::StrSplit(spec, ':');

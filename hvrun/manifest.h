@@ -51,6 +51,9 @@ struct ManifestFlags {
   std::optional<bool> verbose;            // --verbose
   std::optional<std::string> runtime;     // --runtime
   std::optional<absl::Duration> timeout;  // --timeout; InfiniteDuration() is no limit
+  std::optional<std::string> rootfs;      // --rootfs
+  std::optional<bool> rootfs_rw;          // --rootfs-rw
+  std::optional<std::string> workdir;     // --workdir, -w
   std::vector<std::string> env;           // -e KEY=VAL, in order
   std::vector<std::string> volumes;       // -v HOST:GUEST[:ro], in order: appended to mounts
   std::vector<std::string> app_args;      // APP ARGS...; empty keeps the manifest's

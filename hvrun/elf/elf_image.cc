@@ -3,6 +3,8 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,7 +28,7 @@ using elf_internal::InBounds;
 using elf_internal::ReadAt;
 
 // Messages quote at most this much of an interpreter path.
-constexpr size_t kMaxInterpChars = 256;
+constexpr size_t kMaxInterpChars = 4096;  // PATH_MAX, with its NUL
 
 absl::Status Invalid(const std::string& path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("ELF ", path, ": ", what));
@@ -256,20 +258,29 @@ absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes) 
     phdrs[i] = *ReadAt<Elf64_Phdr>(file, eh->e_phoff + i * sizeof(Elf64_Phdr));
   }
 
-  // A dynamically linked program gets the one message that helps, whatever
-  // else may be wrong with it.
+  ElfImage image;
+  // PT_INTERP: the program's dynamic linker, a path that must be one
+  // NUL-terminated string filling the segment (as the kernel's
+  // load_elf_binary demands), at most PATH_MAX bytes.
   for (const Elf64_Phdr& ph : phdrs) {
     if (ph.p_type != PT_INTERP) continue;
     if (!InBounds(ph.p_offset, ph.p_filesz, file.size())) {
       return Invalid(path, absl::StrFormat("PT_INTERP [0x%x, +0x%x) is outside the file",
                                            ph.p_offset, ph.p_filesz));
     }
-    return absl::UnimplementedError(
-        absl::StrCat("ELF ", path, ": dynamically linked (interpreter ", InterpreterName(file, ph),
-                     "); hvrun runs static executables only for now: link with -static"));
+    if (image.interp.has_value()) return Invalid(path, "more than one PT_INTERP");
+    const std::string name = InterpreterName(file, ph);
+    if (ph.p_filesz < 2 || ph.p_filesz > kMaxInterpChars ||
+        file[ph.p_offset + ph.p_filesz - 1] != 0 ||
+        std::memchr(file.data() + ph.p_offset, 0, ph.p_filesz - 1) != nullptr ||
+        name.size() != ph.p_filesz - 1) {
+      return Invalid(path, absl::StrCat("PT_INTERP (interpreter ", name,
+                                        ") is not one printable NUL-terminated path of at most ",
+                                        kMaxInterpChars - 1, " bytes"));
+    }
+    image.interp = name;
   }
 
-  ElfImage image;
   image.kind = *kind;
   image.entry = eh->e_entry;
   image.phnum = eh->e_phnum;
@@ -296,6 +307,8 @@ absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes) 
                                                ph.p_offset, ph.p_filesz));
         }
         image.has_dynamic = true;
+        image.dynamic_offset = ph.p_offset;
+        image.dynamic_size = ph.p_filesz;
         break;
       case PT_NOTE: {
         if (!InBounds(ph.p_offset, ph.p_filesz, file.size())) {
@@ -349,9 +362,10 @@ absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes) 
   return image;
 }
 
-absl::StatusOr<ElfImage> ReadElfFile(const std::string& path) {
-  // O_NONBLOCK: opening a FIFO must not hang hvrun; it is refused below.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+namespace {
+
+// ReadElfFile's work once (fd) is open (or failed to open with errno).
+absl::StatusOr<ElfImage> ReadOpened(UniqueFd fd, const std::string& path) {
   if (!fd.valid()) {
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
     return absl::ErrnoToStatus(errno, absl::StrCat("opening ", path));
@@ -383,6 +397,22 @@ absl::StatusOr<ElfImage> ReadElfFile(const std::string& path) {
   }
   bytes.resize(done);
   return ParseElf(path, std::move(bytes));
+}
+
+}  // namespace
+
+absl::StatusOr<ElfImage> ReadElfFile(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO must not hang hvrun; it is refused below.
+  return ReadOpened(UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)), path);
+}
+
+absl::StatusOr<ElfImage> ReadElfFileInRoot(int root, const std::string& path) {
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  return ReadOpened(
+      UniqueFd(static_cast<int>(::syscall(SYS_openat2, root, path.c_str(), &how, sizeof(how)))),
+      path);
 }
 
 }  // namespace hvrun

@@ -7,9 +7,10 @@
 // overflow-safe arithmetic, before anything else looks at it, so the loader
 // and the launcher can rely on an ElfImage without re-checking.
 //
-// hvrun runs static executables: ET_EXEC, or ET_DYN without PT_INTERP (what
-// `gcc -static-pie` makes). A program with PT_INTERP is dynamically linked
-// and is refused with UnimplementedError.
+// hvrun runs ET_EXEC and ET_DYN executables, static (ET_DYN without
+// PT_INTERP is what `gcc -static-pie` makes) or dynamically linked: a
+// PT_INTERP names the dynamic linker (ElfImage::interp), which the launcher
+// loads beside the program as Linux does.
 //
 // Example:
 //   HV_ASSIGN_OR_RETURN(ElfImage app, ReadElfFile("/bin/busybox"));
@@ -33,7 +34,7 @@ namespace hvrun {
 // What the image expects of its load address.
 enum class ElfKind {
   kExec,  // ET_EXEC: must be loaded at its link addresses (bias 0)
-  kPie,   // ET_DYN without PT_INTERP (static-pie): may be loaded at any page-aligned bias
+  kPie,   // ET_DYN (static-pie, a PIE or a shared object): any page-aligned bias
 };
 
 // One PT_LOAD segment, with its link-time (unbiased) address.
@@ -78,6 +79,12 @@ struct ElfImage {
   std::optional<uint32_t> pvh_entry;
 
   bool has_dynamic = false;  // a PT_DYNAMIC is present (static-pie images have one)
+  uint64_t dynamic_offset = 0;  // its file bytes, inside the file (elf_dynamic.h reads them)
+  uint64_t dynamic_size = 0;
+
+  // PT_INTERP's path (the dynamic linker, e.g. /lib64/ld-linux-x86-64.so.2):
+  // checked to be one printable string without NULs; none for a static image.
+  std::optional<std::string> interp;
 };
 
 // The most program headers hvrun accepts; real programs have about a dozen.
@@ -91,8 +98,8 @@ inline constexpr uint64_t kMaxElfVaddr = 1ull << 47;
 // used only in messages. Returns:
 //   InvalidArgumentError: not ELF, not 64-bit little-endian x86-64, or
 //     malformed in any way (headers or segments outside the file, overlapping
-//     or unsorted PT_LOADs, an entry point outside executable code, ...);
-//   UnimplementedError: a dynamically linked program (it has PT_INTERP).
+//     or unsorted PT_LOADs, an entry point outside executable code, a
+//     PT_INTERP that is not one NUL-terminated printable path, ...).
 // Every message starts "ELF (path): " and names the offending value.
 absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes);
 
@@ -102,6 +109,11 @@ absl::StatusOr<ElfImage> ParseElf(std::string path, std::vector<uint8_t> bytes);
 // that is too large, is InvalidArgumentError; other open/read failures carry
 // their errno's code and name (path).
 absl::StatusOr<ElfImage> ReadElfFile(const std::string& path);
+// ReadElfFile for (path) inside the directory tree at (root) (an O_PATH
+// directory fd), resolved as in a chroot (openat2 RESOLVE_IN_ROOT: "..",
+// absolute paths and absolute symlinks stay inside): the app and its
+// interpreter in a --rootfs.
+absl::StatusOr<ElfImage> ReadElfFileInRoot(int root, const std::string& path);
 
 namespace elf_internal {
 

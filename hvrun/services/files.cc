@@ -2,7 +2,7 @@
 //
 // Host files for the guest, beneath its mounts (host_files.h). Every path is
 // resolved by openat2 with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS from the
-// mount's root; operations on a path's last component go through its
+// mount's root (RESOLVE_IN_ROOT for the root file system, a chroot); operations on a path's last component go through its
 // parent, opened the same way, so no step ever leaves the mount. Where Linux
 // offers no *at() call that refuses to follow a final symlink (chmod,
 // truncate, access, utimens), the target is opened beneath first and the
@@ -36,7 +36,11 @@ namespace hvrun {
 namespace {
 
 constexpr uint64_t kMaxTransfer = 1 << 20;  // short reads and writes beyond this
-constexpr uint32_t kResolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+// A -v mount: nothing may leave it, absolute symlinks included. The root
+// file system (--rootfs) is a chroot: absolute symlinks and ".." at the top
+// resolve inside it (Debian's /etc/alternatives links are absolute).
+constexpr uint64_t kResolveMount = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+constexpr uint64_t kResolveRootfs = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 
 HypercallOutcome Reply(int64_t r) { return HypercallOutcome::Reply(r); }
 int64_t Errno() { return -errno; }
@@ -61,7 +65,7 @@ mode_t HostMode(uint64_t mode, bool directory) {
   return static_cast<mode_t>(mode & (directory ? (0777 | S_ISVTX) : 0777));
 }
 
-int OpenBeneath(int root, const std::string& rel, uint64_t flags, uint64_t mode) {
+int OpenBeneath(const HostMount& mount, const std::string& rel, uint64_t flags, uint64_t mode) {
   open_how how{};
   // openat2 is strict where open is lenient: with O_PATH only O_DIRECTORY
   // and O_NOFOLLOW may come along, and a mode without O_CREAT/O_TMPFILE is
@@ -71,8 +75,8 @@ int OpenBeneath(int root, const std::string& rel, uint64_t flags, uint64_t mode)
   const bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
   // O_CREAT and O_TMPFILE both make a regular file.
   how.mode = creates && !(flags & O_PATH) ? HostMode(mode, /*directory=*/false) : 0;
-  how.resolve = kResolve;
-  return static_cast<int>(syscall(SYS_openat2, root, rel.c_str(), &how, sizeof(how)));
+  how.resolve = mount.rootfs ? kResolveRootfs : kResolveMount;
+  return static_cast<int>(syscall(SYS_openat2, mount.root.get(), rel.c_str(), &how, sizeof(how)));
 }
 
 // Copies the guest's path out and checks it: a relative path of at most
@@ -101,7 +105,7 @@ int64_t OpenParent(const HostMount& mount, const std::string& rel, UniqueFd* par
   const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
   *name = slash == std::string::npos ? path : path.substr(slash + 1);
   if (name->empty() || *name == "." || *name == "..") return -EINVAL;
-  parent->Reset(OpenBeneath(mount.root.get(), dir.empty() ? "/" : dir, O_PATH | O_DIRECTORY, 0));
+  parent->Reset(OpenBeneath(mount, dir.empty() ? "/" : dir, O_PATH | O_DIRECTORY, 0));
   if (!parent->valid()) return ResolveErrno();
   return 0;
 }
@@ -154,7 +158,7 @@ int64_t Reopen(const UniqueFd& path, uint64_t flags, uint64_t mode, UniqueFd* ou
 // (open(2) creates that file: the link's text is followed here, beneath the
 // mount like any path, at most kMaxSymlinks times) or someone made the name
 // in between (look again, at most kMaxCreateRaces times, then EAGAIN).
-int64_t OpenForGuest(int root, std::string rel, uint64_t flags, uint64_t mode, UniqueFd* out) {
+int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, uint64_t mode, UniqueFd* out) {
   constexpr int kMaxSymlinks = 40;  // Linux's MAXSYMLINKS
   constexpr int kMaxCreateRaces = 8;
   const bool creates = flags & O_CREAT;
@@ -163,14 +167,14 @@ int64_t OpenForGuest(int root, std::string rel, uint64_t flags, uint64_t mode, U
   int races = 0;
   for (;;) {
     if (!exclusive) {
-      UniqueFd path(OpenBeneath(root, rel, O_PATH | (flags & (O_DIRECTORY | O_NOFOLLOW)), 0));
+      UniqueFd path(OpenBeneath(mount, rel, O_PATH | (flags & (O_DIRECTORY | O_NOFOLLOW)), 0));
       if (path.valid()) return Reopen(path, flags, mode, out);
       if (errno != ENOENT || !creates) return ResolveErrno();
     }
-    out->Reset(OpenBeneath(root, rel, flags | O_CREAT | O_EXCL, mode));
+    out->Reset(OpenBeneath(mount, rel, flags | O_CREAT | O_EXCL, mode));
     if (out->valid()) return 0;
     if (errno != EEXIST || exclusive) return ResolveErrno();
-    UniqueFd link(OpenBeneath(root, rel, O_PATH | O_NOFOLLOW, 0));
+    UniqueFd link(OpenBeneath(mount, rel, O_PATH | O_NOFOLLOW, 0));
     struct stat st {};
     if (!link.valid() || fstat(link.get(), &st) != 0 || !S_ISLNK(st.st_mode)) {
       if (++races > kMaxCreateRaces) return -EAGAIN;
@@ -182,9 +186,14 @@ int64_t OpenForGuest(int root, std::string rel, uint64_t flags, uint64_t mode, U
     if (n < 0) return Errno();
     if (n == 0 || n == sizeof(text)) return -ENAMETOOLONG;
     // RESOLVE_BENEATH refuses an absolute link, as the lookup above would
-    // have had it seen this one.
-    if (text[0] == '/') return -EACCES;
-    rel = rel.substr(0, rel.rfind('/') + 1).append(text, n);
+    // have had it seen this one; in the root file system it starts at the
+    // root, as RESOLVE_IN_ROOT would have it.
+    if (text[0] == '/') {
+      if (!mount.rootfs) return -EACCES;
+      rel.assign(text, n);
+    } else {
+      rel = rel.substr(0, rel.rfind('/') + 1).append(text, n);
+    }
     if (rel.size() >= PATH_MAX) return -ENAMETOOLONG;
   }
 }
@@ -228,12 +237,12 @@ HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
   UniqueFd fd;
   if (req->flags & O_PATH) {
     // O_PATH opens nothing, so it is the guest's handle itself.
-    fd.Reset(OpenBeneath(mount->root.get(), rel, req->flags, 0));
+    fd.Reset(OpenBeneath(*mount, rel, req->flags, 0));
     if (!fd.valid()) return Reply(ResolveErrno());
     struct stat st {};
     if (fstat(fd.get(), &st) != 0) return Reply(Errno());
     if (!ServedType(st.st_mode)) return Reply(-EACCES);
-  } else if (int64_t r = OpenForGuest(mount->root.get(), rel, req->flags, req->mode, &fd); r < 0) {
+  } else if (int64_t r = OpenForGuest(*mount, rel, req->flags, req->mode, &fd); r < 0) {
     return Reply(r);
   }
   return Reply(ctx.files.AddHandle(std::move(fd), mount->read_only));
@@ -274,7 +283,7 @@ HypercallOutcome FileStat(const ServiceContext& ctx, uint64_t arg) {
     const HostMount* mount;
     std::string rel;
     if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return Reply(r);
-    UniqueFd fd(OpenBeneath(mount->root.get(), rel, O_PATH | (req->nofollow ? O_NOFOLLOW : 0), 0));
+    UniqueFd fd(OpenBeneath(*mount, rel, O_PATH | (req->nofollow ? O_NOFOLLOW : 0), 0));
     if (!fd.valid()) return Reply(ResolveErrno());
     if (fstat(fd.get(), &st) != 0) return Reply(Errno());
   } else {
@@ -360,7 +369,7 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
     case HV_PATHOP_ACCESS:
     case HV_PATHOP_UTIMENS: {
       const bool nofollow = req->op == HV_PATHOP_UTIMENS && (req->flags & AT_SYMLINK_NOFOLLOW);
-      UniqueFd target(OpenBeneath(mount->root.get(), rel, O_PATH | (nofollow ? O_NOFOLLOW : 0), 0));
+      UniqueFd target(OpenBeneath(*mount, rel, O_PATH | (nofollow ? O_NOFOLLOW : 0), 0));
       if (!target.valid()) return Reply(ResolveErrno());
       const std::string proc = ProcFd(target.get());
       if (req->op == HV_PATHOP_CHMOD) {
@@ -388,7 +397,7 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
     }
     case HV_PATHOP_TRUNCATE: {
       // Only a regular file is opened for the truncate (see Reopen).
-      UniqueFd path(OpenBeneath(mount->root.get(), rel, O_PATH, 0));
+      UniqueFd path(OpenBeneath(*mount, rel, O_PATH, 0));
       if (!path.valid()) return Reply(ResolveErrno());
       struct stat st {};
       if (fstat(path.get(), &st) != 0) return Reply(Errno());

@@ -49,6 +49,32 @@ absl::StatusOr<HostMount> HostMount::Parse(std::string_view spec) {
   return m;
 }
 
+absl::StatusOr<HostMount> HostMount::Rootfs(const std::string& dir, bool read_only) {
+  HostMount m;
+  m.host_path = dir;
+  m.guest_path = "/";
+  m.read_only = read_only;
+  m.rootfs = true;
+  m.root.Reset(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!m.root.valid()) {
+    if (errno == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("--rootfs: directory ", dir, " does not exist"));
+    }
+    return absl::ErrnoToStatus(errno, absl::StrCat("--rootfs: cannot open directory ", dir));
+  }
+  return m;
+}
+
+absl::StatusOr<HostMount> HostMount::SamePath(const std::string& dir) {
+  HostMount m;
+  m.host_path = dir;
+  m.guest_path = dir;
+  m.read_only = true;
+  m.root.Reset(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!m.root.valid()) return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", dir));
+  return m;
+}
+
 HostFiles::HostFiles() : HostFiles(OpenFileLimit()) {}
 
 uint32_t HostFiles::handle_limit() const {

@@ -37,12 +37,20 @@ struct HostMount {
   std::string host_path;
   std::string guest_path;  // absolute, normalized, not "/"
   bool read_only = false;
+  // The guest's root file system (--rootfs; guest_path "/"): resolved as a
+  // chroot (RESOLVE_IN_ROOT), where -v mounts use RESOLVE_BENEATH.
+  bool rootfs = false;
   UniqueFd root;  // O_PATH | O_DIRECTORY
 
   // Parses "HOST:GUEST[:ro|:rw]" and opens HOST. InvalidArgument for a bad
   // spec (GUEST not absolute, GUEST "/", unknown option), NotFound or the
   // errno status when HOST is not a directory we can open.
   static absl::StatusOr<HostMount> Parse(std::string_view spec);
+  // Opens host directory (dir) as the guest's root file system.
+  static absl::StatusOr<HostMount> Rootfs(const std::string& dir, bool read_only);
+  // A read-only mount of host directory (dir) at the same guest path (the
+  // library directories of a dynamic app).
+  static absl::StatusOr<HostMount> SamePath(const std::string& dir);
 };
 
 class HostFiles {

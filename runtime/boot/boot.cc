@@ -30,7 +30,7 @@ Launch Prepare(const hv_boot_info* bi) {
 
   clock::Init(info.clock, info.pvclock, info.pvclock_offset_ns);
   if ((info.flags & HV_BOOT_PVCLOCK_CALIBRATE) != 0) clock::CalibratePvclock();
-  if (!mm::Init(info.free, info.app))
+  if (!mm::Init(info.free, info.app, info.interp))
     Panic("hvrun boot info: free region [0x%lx, +0x%lx) is too small to manage",
           static_cast<unsigned long>(info.free.start), static_cast<unsigned long>(info.free.size));
   process::Reset(info);
@@ -48,6 +48,12 @@ Launch Prepare(const hv_boot_info* bi) {
   // The in-guest filesystem's first pages go below the stack, so the stack
   // stays at the very top of memory, as on Linux.
   vfs::Reset();
+  if (info.workdir != 0) {
+    const char* dir = reinterpret_cast<const char*>(info.workdir);
+    if (int64_t r = vfs::ChangeDir(dir); r < 0)
+      Panic("--workdir %s: cannot change to it in the guest (errno %ld)", dir,
+            static_cast<long>(-r));
+  }
   AuxExtras extras = {MinSigStackSize(), reinterpret_cast<uint64_t>(Native())};
   uint64_t sp = BuildInitialStack(info, stack_lo, stack_hi, extras);
   if (sp == 0)
@@ -58,7 +64,9 @@ Launch Prepare(const hv_boot_info* bi) {
   hv_register reg = {reinterpret_cast<uint64_t>(&hvrt_syscall)};
   if (int64_t r = hv::Call(HV_CALL_REGISTER, &reg); r < 0)
     Panic("HV_CALL_REGISTER failed: %ld", static_cast<long>(r));
-  return {info.app_entry, sp};
+  // A dynamic app starts in its dynamic linker, which finds the app through
+  // AT_PHDR and AT_ENTRY.
+  return {info.interp.size != 0 ? info.interp_entry : info.app_entry, sp};
 }
 
 }  // namespace hvrt::boot

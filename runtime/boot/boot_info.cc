@@ -26,7 +26,7 @@ const char* Check(const hv_boot_info& bi, char* msg, size_t cap) {
   if (bi.magic != HV_BOOT_MAGIC) return fail("magic is not HV_BOOT_MAGIC", bi.magic);
   if (bi.abi_version != HV_ABI_VERSION)
     return fail("abi_version is not the runtime's HV_ABI_VERSION", bi.abi_version);
-  if (bi.size != sizeof(hv_boot_info)) return fail("size is not 336", bi.size);
+  if (bi.size != sizeof(hv_boot_info)) return fail("size is not sizeof(hv_boot_info)", bi.size);
   if (bi.hypercall_entry == 0) return fail("hypercall_entry is 0", 0);
   if (bi.memory.size == 0 || bi.memory.start + bi.memory.size < bi.memory.start)
     return fail("memory region is empty or wraps", bi.memory.size);
@@ -36,6 +36,24 @@ const char* Check(const hv_boot_info& bi, char* msg, size_t cap) {
     return fail("app region is outside guest memory", bi.app.start);
   if (bi.free.start < bi.app.start + bi.app.size && bi.app.start < bi.free.start + bi.free.size)
     return fail("free region overlaps the app image", bi.free.start);
+  if (bi.interp.size != 0) {
+    if (!InMemory(bi, bi.interp.start, bi.interp.size))
+      return fail("interp region is outside guest memory", bi.interp.start);
+    if (bi.free.start < bi.interp.start + bi.interp.size &&
+        bi.interp.start < bi.free.start + bi.free.size)
+      return fail("free region overlaps the interpreter image", bi.free.start);
+    if (bi.interp_entry < bi.interp.start || bi.interp_entry - bi.interp.start >= bi.interp.size)
+      return fail("interp_entry is outside the interpreter image", bi.interp_entry);
+  }
+  if (bi.workdir != 0 &&
+      (!InMemory(bi, bi.workdir, kPathMax) ||
+       StrNLen(reinterpret_cast<const char*>(bi.workdir), kPathMax) >= kPathMax ||
+       reinterpret_cast<const char*>(bi.workdir)[0] != '/'))
+    return fail("workdir is not an absolute path inside guest memory", bi.workdir);
+  if (bi.exe_path != 0 &&
+      (!InMemory(bi, bi.exe_path, kPathMax) ||
+       StrNLen(reinterpret_cast<const char*>(bi.exe_path), kPathMax) >= kPathMax))
+    return fail("exe_path is not a path inside guest memory", bi.exe_path);
   if (bi.stack_size == 0 || bi.stack_size >= bi.free.size)
     return fail("stack_size is 0 or does not fit in free memory", bi.stack_size);
   if (bi.app_phent != 56) return fail("app_phent is not sizeof(Elf64_Phdr)", bi.app_phent);
@@ -60,7 +78,8 @@ const char* Check(const hv_boot_info& bi, char* msg, size_t cap) {
 
 void SetInfo(const hv_boot_info& bi) {
   g_info = bi;
-  StrCopy(g_app_path, sizeof g_app_path, reinterpret_cast<const char*>(bi.strings));
+  StrCopy(g_app_path, sizeof g_app_path,
+          reinterpret_cast<const char*>(bi.exe_path != 0 ? bi.exe_path : bi.strings));
 }
 
 const hv_boot_info& Info() { return g_info; }

@@ -1,6 +1,7 @@
 // The SysV initial stack: see initial_stack.h.
 #include "runtime/boot/initial_stack.h"
 
+
 #include "runtime/hv/cpu.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/auxv.h"
@@ -43,7 +44,9 @@ uint64_t BuildInitialStack(const hv_boot_info& bi, uint64_t lo, uint64_t hi, con
   uint64_t block = 0;
   for (uint64_t i = 0; i < nstrings; i++)
     block += StrNLen(strings + block, bi.strings_size - block) + 1;
-  uint64_t path_len = StrLen(strings) + 1;
+  // AT_EXECFN: the path the app was run by.
+  const char* exe = bi.exe_path != 0 ? reinterpret_cast<const char*>(bi.exe_path) : strings;
+  uint64_t path_len = StrLen(exe) + 1;
   // Everything below must fit, with a page left for the app.
   uint64_t words = 1 + bi.argc + 1 + bi.envc + 1 + 2 * kAuxvPairs + 1;
   uint64_t need = 8 + path_len + block + 7 + 16 + 32 + 8 * words + kPage;
@@ -51,7 +54,7 @@ uint64_t BuildInitialStack(const hv_boot_info& bi, uint64_t lo, uint64_t hi, con
 
   uint64_t p = hi - 8;
   *reinterpret_cast<uint64_t*>(p) = 0;
-  uint64_t execfn = Push(p, strings, path_len);
+  uint64_t execfn = Push(p, exe, path_len);
   uint64_t copied = Push(p, strings, block);
   uint64_t platform = Push(p, "x86_64", 7);
   uint64_t random = Push(p, bi.random, 16);
@@ -80,7 +83,7 @@ uint64_t BuildInitialStack(const hv_boot_info& bi, uint64_t lo, uint64_t hi, con
       {abi::kAT_PHDR, bi.app_phdr},
       {abi::kAT_PHENT, bi.app_phent},
       {abi::kAT_PHNUM, bi.app_phnum},
-      {abi::kAT_BASE, 0},  // no interpreter
+      {abi::kAT_BASE, bi.interp.size != 0 ? bi.interp_base : 0},
       {abi::kAT_FLAGS, 0},
       {abi::kAT_ENTRY, bi.app_entry},
       {abi::kAT_UID, bi.uid},

@@ -430,16 +430,7 @@ int64_t sys_getcwd(hv_syscall_frame& f) {
 int64_t sys_chdir(hv_syscall_frame& f) {
   const char* path;
   if (int64_t r = user::Path(f.args[0], &path); r < 0) return r;
-  uint32_t ino;
-  vfs::Lookup host;
-  int64_t r = vfs::ResolveExisting(abi::kAT_FDCWD, path, true, false, &ino, &host);
-  if (r < 0) return r;
-  if (r == vfs::kOnHost) {
-    if (int64_t d = hostfs::DirInode(host, &ino); d < 0) return d;
-  }
-  if (!abi::IsDir(tmpfs::Get(ino)->mode)) return -abi::kENOTDIR;
-  vfs::SetCwd(ino);
-  return 0;
+  return vfs::ChangeDir(path);
 }
 
 // Fchdir implements Linux syscall fchdir(2).

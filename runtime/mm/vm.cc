@@ -15,6 +15,8 @@ struct Vm {
   uint64_t brk = 0;
   uint64_t app_lo = 0;  // the app image, page-rounded: mapped, but not ours to free
   uint64_t app_hi = 0;
+  uint64_t interp_lo = 0;  // the dynamic linker's image, likewise (0, 0: none)
+  uint64_t interp_hi = 0;
   uint64_t out_of_memory = 0;
 };
 
@@ -64,10 +66,12 @@ void Discard(uint64_t addr, uint64_t len) {
 }
 
 // Whether every page of [addr, addr + len) is mapped: in use, or part of the
-// app image (whose RELRO glibc mprotects at startup, and must succeed).
+// app or interpreter image (whose RELRO glibc mprotects at startup, and must
+// succeed).
 bool Mapped(uint64_t addr, uint64_t len) {
   for (uint64_t p = addr; p - addr < len; p += kPageSize) {
     if (p >= g.app_lo && p < g.app_hi) continue;
+    if (p >= g.interp_lo && p < g.interp_hi) continue;
     if (!g.pages.Contains(p, kPageSize) || !g.pages.IsUsed(p)) return false;
   }
   return true;
@@ -90,12 +94,16 @@ bool Plausible(uint64_t len) { return len <= g.pages.End(); }
 
 }  // namespace
 
-bool Init(const hv_mem_region& free, const hv_mem_region& app) {
+bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_region& interp) {
   g = Vm{};
   uint64_t end = free.start + free.size;
   if (end < free.start || !g.pages.Init(PageUp(free.start), PageDown(end))) return false;
   g.app_lo = PageDown(app.start);
   g.app_hi = PageUp(app.start + app.size);
+  if (interp.size != 0) {
+    g.interp_lo = PageDown(interp.start);
+    g.interp_hi = PageUp(interp.start + interp.size);
+  }
   // Linux starts brk at the page after the app's bss; ours can start no lower
   // than the first managed page.
   g.brk_base = g.app_hi > g.pages.Base() ? g.app_hi : g.pages.Base();

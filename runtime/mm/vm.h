@@ -17,7 +17,7 @@
 // at exit (hv_exit.out_of_memory).
 //
 // Example:
-//   hvrt::mm::Init(boot.free, boot.app);
+//   hvrt::mm::Init(boot.free, boot.app, boot.interp);
 //   int64_t a = hvrt::mm::Mmap(0, 8192, PROT_READ | PROT_WRITE,
 //                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 #ifndef HVRT_MM_VM_H_
@@ -34,9 +34,10 @@ namespace hvrt::mm {
 inline constexpr uint64_t kDiscardMin = 64 << 10;
 
 // Takes over (free) (rounded inward to pages). (app) is the app image: brk
-// starts above it, and mprotect/madvise accept it as mapped. Returns false
+// starts above it, and mprotect/madvise accept it as mapped; so is
+// (interp), the dynamic linker's image (size 0: none). Returns false
 // if (free) is too small to manage.
-bool Init(const hv_mem_region& free, const hv_mem_region& app);
+bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_region& interp);
 
 // Allocates (bytes) top-down for the runtime's own use (the app's main
 // stack). Returns the address or 0 (counted as out of memory).

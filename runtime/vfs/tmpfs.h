@@ -55,6 +55,11 @@ enum class Kind : uint8_t {
 struct Inode {
   Kind kind;
   bool mountpoint;  // the root of a mount: cannot be removed or renamed
+  // With a root file system (--rootfs): a directory of the guest's own tree
+  // that lies over the root file system's directory of the same path (the
+  // root, and the directories made on the way to a mount point). Names it
+  // lacks, and the directory itself, are the root file system's (vfs.cc).
+  bool overlay;
   // kConsole: 0, 1 or 2; kFdAlias: the fd (up to vfs::kMaxFds); kHost: the
   // mount index.
   uint16_t stream;

@@ -35,6 +35,16 @@ constinit char g_path[boot::kPathMax] = {};
 // Host mounts: each one's root inode, by boot mount index (hostfs.h).
 constexpr uint32_t kMaxMounts = 256;  // the index is kept in Inode::stream
 constinit uint32_t g_mount_root[kMaxMounts] = {};
+// The root file system's mount index (HV_MOUNT_ROOTFS), or -1.
+constinit int32_t g_rootfs = -1;
+// Scratch for the root file system's paths: an overlay directory's own path
+// (RootfsWalk), and paths handed back to the guest tree (HostWalkFrom),
+// used in turn so that a walk through a symlink does not overwrite the path
+// an outer walk is still reading. (Every host access stays confined by the
+// host whatever these hold.)
+constinit char g_overlay_path[HV_PATH_MAX + 2] = {};
+constinit char g_reroute[4][HV_PATH_MAX + 2] = {};
+constinit uint32_t g_reroute_slot = 0;
 // Lookup::hpath's buffers: two, used in turn, so that rename and link can
 // hold a lookup of each path at once.
 constinit char g_hpath[2][HV_PATH_MAX + 1] = {};
@@ -128,6 +138,14 @@ void MountHosts() {
   uint32_t count = bi.mount_count < kMaxMounts ? bi.mount_count : kMaxMounts;
   for (uint32_t i = 0; i < count; i++) {
     const char* p = reinterpret_cast<const char*>(mounts[i].guest_path);
+    if ((mounts[i].flags & HV_MOUNT_ROOTFS) != 0) {
+      // The root file system: under the guest's whole tree, not at a path.
+      if (g_rootfs >= 0) continue;
+      g_rootfs = static_cast<int32_t>(i);
+      g_mount_root[i] = g_root;
+      tmpfs::Get(g_root)->overlay = true;
+      continue;
+    }
     uint32_t cur = g_root;
     bool ok = true;
     while (ok) {
@@ -158,6 +176,7 @@ void MountHosts() {
           }
           n->uid = n->gid = 0;
           n->parent = cur;
+          n->overlay = dir->overlay;  // a way to a mount through the root file system
           dir->nlink++;
         }
       }
@@ -247,6 +266,41 @@ int64_t DirOf(int32_t dirfd, uint32_t* ino) {
 }
 
 int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out);
+int64_t HostWalkFrom(uint32_t mount, const char* base, uint64_t n, const char* p, bool follow,
+                     int* links, Lookup* out);
+
+// Whether the normalized root-file-system path (path, n) (relative, no "."
+// or "..") leads into the guest's own tree rather than the root file
+// system: through overlay directories to something of the guest's (/tmp,
+// /dev, /proc, a -v mount, a file in them). An overlay directory itself,
+// and the root (n == 0), are the root file system's.
+bool GuestOwns(const char* path, uint64_t n) {
+  uint32_t cur = g_root;
+  uint64_t i = 0;
+  while (i < n) {
+    uint64_t start = i;
+    while (i < n && path[i] != '/') i++;
+    Inode* dir = tmpfs::Get(cur);
+    if (dir == nullptr || dir->kind != Kind::kTmpfs || !dir->overlay) return true;
+    uint32_t next = tmpfs::DirLookup(*dir, path + start, i - start);
+    if (next == 0) return false;
+    Inode* node = tmpfs::Get(next);
+    if (node == nullptr || !node->overlay) return true;
+    cur = next;
+    while (i < n && path[i] == '/') i++;
+  }
+  return false;
+}
+
+// Walks (p) in the root file system from overlay directory (dir): (p) is a
+// name (dir) lacks and the rest of the path, or "" for (dir) itself.
+int64_t RootfsWalk(uint32_t dir, const char* p, bool follow, int* links, Lookup* out) {
+  int64_t len = dir == g_root ? 0 : PathOf(dir, g_overlay_path, sizeof g_overlay_path);
+  if (len < 0) return len;
+  // PathOf's "/a/b" is relative to the root file system's root as "a/b".
+  return HostWalkFrom(static_cast<uint32_t>(g_rootfs), g_overlay_path + (len > 0 ? 1 : 0),
+                      len > 0 ? static_cast<uint64_t>(len - 1) : 0, p, follow, links, out);
+}
 
 // Walks the rest (p) of a path from kHost directory (cur) (a mount root or
 // a host directory fd/cwd): only lexically, since the host resolves the
@@ -302,6 +356,19 @@ int64_t HostWalkFrom(uint32_t mount, const char* base, uint64_t n, const char* p
   while (last > 0 && buf[last - 1] != '/') last--;
   const char* final_name = dot != nullptr ? dot : buf + last;
   uint64_t final_len = dot != nullptr ? dot_len : n - last;
+  // In the root file system, a path that ".." brought back into the guest's
+  // own tree (usr/../tmp/x) is the guest tree's: walk it there, from a copy
+  // (the walk may reuse this buffer).
+  if (static_cast<int32_t>(mount) == g_rootfs && GuestOwns(buf, n)) {
+    char* again = g_reroute[g_reroute_slot];
+    g_reroute_slot = (g_reroute_slot + 1) % 4;
+    again[0] = '/';
+    Copy(again + 1, buf, n);
+    uint64_t m = n + 1;
+    if (slash) again[m++] = '/';
+    again[m] = '\0';
+    return Walk(g_root, again, follow, links, out);
+  }
   // A trailing slash goes to the host too: it then requires a directory.
   if (slash && n > 0) buf[n++] = '/';
   buf[n] = '\0';
@@ -330,6 +397,9 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
     Inode* dir = tmpfs::Get(cur);
     if (dir == nullptr) return -abi::kENOENT;
     if (dir->kind == Kind::kHost) return HostWalk(cur, p, follow, links, out);
+    // An overlay directory itself is the root file system's (its listing,
+    // its owner), as is every name it lacks.
+    if (*p == '\0' && dir->overlay && g_rootfs >= 0) return RootfsWalk(cur, p, follow, links, out);
     if (*p == '\0') {  // "/" or a path of only slashes: the directory itself
       *out = Lookup{dir->parent, cur, p, 0, true};
       return 0;
@@ -354,6 +424,7 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
       next = tmpfs::DirLookup(*dir, name, len);
     }
     Inode* n = tmpfs::Get(next);
+    if (n == nullptr && dir->overlay && g_rootfs >= 0) return RootfsWalk(cur, name, follow, links, out);
     bool slash = rest != p;
     if (n != nullptr && abi::IsLnk(n->mode) && (!last || follow || slash)) {
       if (++*links > kMaxSymlinks) return -abi::kELOOP;
@@ -392,6 +463,7 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
       // A mount's root: the host's directory, not the guest's mount point.
       if (n != nullptr && n->kind == Kind::kHost && n->mountpoint)
         return HostWalk(next, rest, follow, links, out);
+      if (n != nullptr && n->overlay && g_rootfs >= 0) return RootfsWalk(next, rest, follow, links, out);
       if (slash && n != nullptr && !abi::IsDir(n->mode)) return -abi::kENOTDIR;
       *out = Lookup{cur, next, name, len, slash};
       return 0;
@@ -409,6 +481,7 @@ void Reset() {
   Fill(g_files, 0, sizeof g_files);
   g_umask = 022;
   Fill(g_mount_root, 0, sizeof g_mount_root);
+  g_rootfs = -1;
   tmpfs::Reset();
   console::Reset();
   BuildTree();
@@ -754,6 +827,18 @@ void SetCwd(uint32_t ino) {
     tmpfs::MaybeRelease(old);
   }
 }
+int64_t ChangeDir(const char* path) {
+  uint32_t ino;
+  Lookup host;
+  int64_t r = ResolveExisting(abi::kAT_FDCWD, path, true, false, &ino, &host);
+  if (r < 0) return r;
+  if (r == kOnHost) {
+    if (int64_t d = hostfs::DirInode(host, &ino); d < 0) return d;
+  }
+  if (!abi::IsDir(tmpfs::Get(ino)->mode)) return -abi::kENOTDIR;
+  SetCwd(ino);
+  return 0;
+}
 uint32_t Umask() { return g_umask; }
 void SetUmask(uint32_t mask) { g_umask = mask & 0777; }
 
@@ -771,6 +856,14 @@ int64_t PathOf(uint32_t ino, char* buf, uint64_t cap) {
       g_path[--pos] = '/';
     }
     cur = h->mountpoint ? ino : g_mount_root[h->stream];
+    if (cur == g_root) {  // the root file system: its paths are the guest's
+      if (pos == sizeof g_path) g_path[--pos] = '/';
+      uint64_t len = sizeof g_path - pos;
+      if (len + 1 > cap) return -abi::kERANGE;
+      Copy(buf, g_path + pos, len);
+      buf[len] = '\0';
+      return static_cast<int64_t>(len);
+    }
     const Inode* root = tmpfs::Get(cur);
     if (root == nullptr) return -abi::kENOENT;
     // The mount root's name in its parent, then the guest path above it.

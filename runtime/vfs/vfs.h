@@ -123,6 +123,8 @@ int64_t Pipe(uint64_t flags, int32_t fds[2]);
 // The cwd and umask.
 uint32_t Cwd();
 void SetCwd(uint32_t ino);
+// chdir(2) to (path): 0 or -errno (-ENOTDIR for a non-directory).
+int64_t ChangeDir(const char* path);
 uint32_t Umask();
 void SetUmask(uint32_t mask);
 

@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 9
+#define HV_ABI_VERSION 10
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -326,6 +326,11 @@ HV_CHECK_OFFSET(struct hv_file_fdop, arg0, 16);
 
 /* A host directory mounted into the guest (boot info lists them). */
 #define HV_MOUNT_READ_ONLY 1u
+/* The guest's root file system (--rootfs): guest_path is "/". Paths below
+ * it resolve as in a chroot (hvrun: openat2 RESOLVE_IN_ROOT, so absolute
+ * symlinks stay inside); the guest's own /tmp, /dev, /proc and the other
+ * mounts sit on top of it. At most one mount has this flag. */
+#define HV_MOUNT_ROOTFS 2u
 struct hv_mount {
   HV_GUEST_PTR(char) guest_path; /* absolute, NUL-terminated */
   uint32_t flags;                /* HV_MOUNT_* */
@@ -488,8 +493,19 @@ struct hv_boot_info {
    * context switch). 0: wr{fs,gs}base work (kvm, sim with FSGSBASE). */
   HV_GUEST_PTR(void) segment_base_entry;
   struct hv_pvh_cpu pvh;              /* Xen only: the PVH entry's way to long mode */
+  /* A dynamically linked app: its interpreter (PT_INTERP, the dynamic
+   * linker), loaded by hvrun above the app. The app starts at interp_entry
+   * with AT_BASE = interp_base; interp.size 0: a static app, which starts at
+   * app_entry. */
+  struct hv_mem_region interp;
+  HV_GUEST_PTR(void) interp_entry;
+  uint64_t interp_base;               /* AT_BASE: the interpreter's load bias */
+  HV_GUEST_PTR(char) workdir;         /* start directory (--workdir), or 0: "/" */
+  /* The app's own path in the guest (AT_EXECFN, /proc/self/exe), where it
+   * differs from argv[0] (an APP found through PATH); 0: argv[0]. */
+  HV_GUEST_PTR(char) exe_path;
 };
-HV_CHECK_SIZE(struct hv_boot_info, 304);
+HV_CHECK_SIZE(struct hv_boot_info, 352);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
 HV_CHECK_OFFSET(struct hv_boot_info, abi_version, 8);
 HV_CHECK_OFFSET(struct hv_boot_info, size, 12);
@@ -522,6 +538,11 @@ HV_CHECK_OFFSET(struct hv_boot_info, mounts, 256);
 HV_CHECK_OFFSET(struct hv_boot_info, mount_count, 264);
 HV_CHECK_OFFSET(struct hv_boot_info, segment_base_entry, 272);
 HV_CHECK_OFFSET(struct hv_boot_info, pvh, 280);
+HV_CHECK_OFFSET(struct hv_boot_info, interp, 304);
+HV_CHECK_OFFSET(struct hv_boot_info, interp_entry, 320);
+HV_CHECK_OFFSET(struct hv_boot_info, interp_base, 328);
+HV_CHECK_OFFSET(struct hv_boot_info, workdir, 336);
+HV_CHECK_OFFSET(struct hv_boot_info, exe_path, 344);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the
