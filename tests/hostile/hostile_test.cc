@@ -126,16 +126,38 @@ TEST_F(Hostile, Elf32Is126) {
   ExpectError(r, 126, "64-bit|ELFCLASS|32-bit|class|x86-64|x86_64");
 }
 
-TEST_F(Hostile, DynamicallyLinkedIs126) {
-  std::string dynamic = FileExists("/bin/true") ? "/bin/true" : "/usr/bin/true";
-  ASSERT_TRUE(FileExists(dynamic));
-  ASSERT_FALSE(ProgramHeaders(ReadFile(dynamic)).empty());
-  bool has_interp = false;
-  for (const Elf64_Phdr& ph : ProgramHeaders(ReadFile(dynamic)))
-    has_interp |= ph.p_type == PT_INTERP;
-  ASSERT_TRUE(has_interp) << dynamic << " is not dynamically linked on this host";
-  RunResult r = RunHvrunRaw({"--backend=sim", dynamic});
-  ExpectError(r, 126, "dynamically linked");
+// A copy of /bin/true whose PT_INTERP names (interp) instead (same length:
+// the path must fill the segment).
+std::string WithInterp(const std::string& bytes, const std::string& interp) {
+  std::string out = bytes;
+  for (const Elf64_Phdr& ph : ProgramHeaders(bytes)) {
+    if (ph.p_type != PT_INTERP) continue;
+    EXPECT_EQ(ph.p_filesz, interp.size() + 1) << "interp paths must keep their length";
+    out.replace(ph.p_offset, interp.size(), interp);
+  }
+  return out;
+}
+
+TEST_F(Hostile, MissingInterpreterIs127) {
+  const std::string bytes = ReadFile("/bin/true");
+  // "/lib64/ld-linux-x86-64.so.2" with its last character changed.
+  std::string path = MakeFile("nointerp", WithInterp(bytes, "/lib64/ld-linux-x86-64.so.9"));
+  chmod(path.c_str(), 0755);
+  RunResult r = RunHvrunRaw({"--backend=sim", path});
+  ExpectError(r, 127, "interpreter.*no such file");
+}
+
+TEST_F(Hostile, InterpreterThatIsNotALinkerIs126) {
+  // A path of the same length as the real one, a link to a static ET_EXEC.
+  const std::string link = "/tmp/hvrun-badinterp-" + std::to_string(getpid() % 100000);
+  std::string padded = link + std::string(27 - link.size(), 'x');
+  ASSERT_EQ(padded.size(), 27u);
+  unlink(padded.c_str());
+  ASSERT_EQ(symlink(Hello().c_str(), padded.c_str()), 0);
+  std::string path = MakeFile("badinterp", WithInterp(ReadFile("/bin/true"), padded));
+  RunResult r = RunHvrunRaw({"--backend=sim", path});
+  unlink(padded.c_str());
+  ExpectError(r, 126, "not a position-independent");
 }
 
 // A 200 MiB .bss does not fit in a 64 MiB guest: refused before it runs.
