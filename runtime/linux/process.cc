@@ -5,6 +5,7 @@
 #include "runtime/hv/hypercall.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
+#include "runtime/vfs/shared_maps.h"
 
 namespace hvrt::process {
 namespace {
@@ -41,6 +42,9 @@ abi::Rlimit* Limit(uint32_t resource) {
 }
 
 void Exit(int32_t status, uint32_t flags) {
+  // Stores through shared file mappings reach their files, as the kernel
+  // writes back dirty pages after a process ends.
+  shared_maps::WriteBackAll();
   hv_exit e = {status, flags, hv::Stats().unsupported_syscalls, mm::OutOfMemoryCount()};
   hv::Call(HV_CALL_EXIT, &e);
   for (;;) cpu::Pause();

@@ -9,6 +9,7 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/hostfs.h"
+#include "runtime/vfs/shared_maps.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -119,9 +120,13 @@ int64_t Sync(int32_t fd, uint32_t op) {
   vfs::File* file = vfs::FileOf(fd);
   if (file == nullptr) return -abi::kEBADF;
   Inode* n = vfs::InodeOf(*file);
-  if (n != nullptr && hostfs::IsHost(*n) && hostfs::HandleOf(*n) != 0)
-    return hostfs::FdOp(*n, op, 0, 0, 0);
-  return 0;
+  // Its shared mappings' stores first (shared_maps.h), then the host's sync.
+  int64_t written = n != nullptr ? shared_maps::WriteBackFile(*n) : 0;
+  if (n != nullptr && hostfs::IsHost(*n) && hostfs::HandleOf(*n) != 0) {
+    int64_t r = hostfs::FdOp(*n, op, 0, 0, 0);
+    return r < 0 ? r : written;
+  }
+  return written;
 }
 
 }  // namespace

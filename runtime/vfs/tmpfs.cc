@@ -42,6 +42,8 @@ abi::Timespec Now() {
   return {ns / 1000000000, ns % 1000000000};
 }
 
+uint32_t NumberOf(const Inode& n) { return static_cast<uint32_t>(&n - g_inodes) + 1; }
+
 uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev) {
   for (uint32_t k = 0; k < kMaxInodes; k++) {
     uint32_t i = (g_next + k) % kMaxInodes;

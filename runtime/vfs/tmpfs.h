@@ -81,6 +81,10 @@ struct Inode {
   abi::Timespec atime;
   abi::Timespec mtime;
   abi::Timespec ctime;
+  // shared_maps.h: which file this is, once asked (kHost: the host's
+  // st_dev/st_ino; kTmpfs: ~0 and the inode number); 0, 0: not yet.
+  uint64_t file_dev;
+  uint64_t file_ino;
 };
 
 // One directory slot: (ino) 0 means free.
@@ -97,6 +101,8 @@ void Reset();
 
 // Inode (ino) (1-based), or nullptr if (ino) is 0, out of range or free.
 Inode* Get(uint32_t ino);
+// The number of inode (n), which Get(number) returns.
+uint32_t NumberOf(const Inode& n);
 
 // A new inode of (kind), (mode), on (dev): nlink 1 (2 for a directory),
 // owned by the guest's uid/gid, all three times now. Returns its number, or 0

@@ -13,6 +13,7 @@
 #include "runtime/vfs/console.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/procfs.h"
+#include "runtime/vfs/shared_maps.h"
 
 namespace hvrt::vfs {
 namespace {
@@ -482,6 +483,7 @@ void Reset() {
   g_umask = 022;
   Fill(g_mount_root, 0, sizeof g_mount_root);
   g_rootfs = -1;
+  shared_maps::Reset();
   tmpfs::Reset();
   console::Reset();
   BuildTree();
@@ -699,13 +701,17 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
     case Kind::kTmpfs: {
       if (abi::IsDir(n->mode)) return -abi::kEISDIR;
       uint64_t r = tmpfs::Read(*n, dst, len, *off);
+      shared_maps::OverlayRead(*n, dst, *off, r);
       *off += r;
       return static_cast<int64_t>(r);
     }
     case Kind::kHost: {
       HostTransfer pinned(f);
       int64_t r = hostfs::Read(*n, buf, len, *off);
-      if (r > 0) *off += static_cast<uint64_t>(r);
+      if (r > 0) {
+        shared_maps::OverlayRead(*n, dst, *off, static_cast<uint64_t>(r));
+        *off += static_cast<uint64_t>(r);
+      }
       return r;
     }
     case Kind::kFree:
@@ -762,6 +768,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       uint64_t at = (f.flags & abi::kO_APPEND) != 0 ? n->size : *off;
       int64_t r = tmpfs::Write(*n, src, len, at);
       if (r < 0) return r;
+      shared_maps::MirrorWrite(*n, src, at, static_cast<uint64_t>(r));
       n->mtime = n->ctime = tmpfs::Now();
       *off = at + static_cast<uint64_t>(r);
       return r;
@@ -778,6 +785,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       } else {
         *off += static_cast<uint64_t>(r);
       }
+      shared_maps::MirrorWrite(*n, src, *off - static_cast<uint64_t>(r), static_cast<uint64_t>(r));
       return r;
     }
     case Kind::kFree:

@@ -1,0 +1,225 @@
+// MAP_SHARED file mappings kept coherent with reads and writes: see
+// shared_maps.h.
+#include "runtime/vfs/shared_maps.h"
+
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/stat.h"
+#include "runtime/vfs/hostfs.h"
+
+namespace hvrt::shared_maps {
+namespace {
+
+using tmpfs::Inode;
+using tmpfs::Kind;
+
+struct Map {
+  uint64_t addr;  // 0: a free slot
+  uint64_t len;
+  uint64_t off;   // file offset of addr
+  uint64_t dev;   // the file (Inode::file_dev/file_ino)
+  uint64_t ino;
+  uint32_t inode;  // the inode held open for write-back
+};
+
+constinit Map g_maps[kMaxMaps] = {};
+constinit uint32_t g_high = 0;       // slots [0, g_high) may be in use
+constinit uint32_t g_count = 0;      // in use
+constinit uint32_t g_host_maps = 0;  // of which map host files
+
+constexpr uint64_t kTmpfsDev = ~uint64_t{0};
+
+// Fills in (n)'s file identity if it is not known yet; false if the host
+// cannot say (then nothing of (n) is shared).
+bool Identify(Inode& n) {
+  if (n.file_ino != 0) return true;
+  if (n.kind == Kind::kTmpfs) {
+    n.file_dev = kTmpfsDev;
+    n.file_ino = tmpfs::NumberOf(n);
+    return true;
+  }
+  if (n.kind != Kind::kHost) return false;
+  abi::Stat st;
+  if (hostfs::Stat(n, &st) < 0) return false;
+  n.file_dev = st.st_dev;
+  n.file_ino = st.st_ino == 0 ? ~uint64_t{0} : st.st_ino;
+  return true;
+}
+
+// Whether reads and writes of (n) must look at the table: a shared mapping
+// of its kind of file exists, and (n) is identified (asking the host once
+// per host inode only while host files are mapped).
+bool Relevant(Inode& n) {
+  if (g_count == 0) return false;
+  if (n.kind == Kind::kHost) return g_host_maps > 0 && Identify(n);
+  return n.kind == Kind::kTmpfs && Identify(n);
+}
+
+bool SameFile(const Map& m, const Inode& n) {
+  return m.addr != 0 && m.dev == n.file_dev && m.ino == n.file_ino;
+}
+
+// The overlap of file ranges [a, a + alen) and [b, b + blen): its start and
+// length (0: none).
+uint64_t Overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen, uint64_t* start) {
+  uint64_t lo = a > b ? a : b;
+  uint64_t ahi = a + alen, bhi = b + blen;
+  uint64_t hi = ahi < bhi ? ahi : bhi;
+  *start = lo;
+  return hi > lo ? hi - lo : 0;
+}
+
+// The file's current size, or -errno.
+int64_t FileSize(Inode& n) {
+  if (n.kind == Kind::kTmpfs) return static_cast<int64_t>(n.size);
+  abi::Stat st;
+  if (int64_t r = hostfs::Stat(n, &st); r < 0) return r;
+  return st.st_size;
+}
+
+// Writes the mapping (m)'s pages [addr, addr + len) to its file, stopping
+// at the file's end.
+int64_t WriteBack(const Map& m, uint64_t addr, uint64_t len) {
+  Inode* n = tmpfs::Get(m.inode);
+  if (n == nullptr || len == 0) return 0;
+  int64_t size = FileSize(*n);
+  if (size < 0) return size;
+  uint64_t off = m.off + (addr - m.addr);
+  if (off >= static_cast<uint64_t>(size)) return 0;
+  if (len > static_cast<uint64_t>(size) - off) len = static_cast<uint64_t>(size) - off;
+  if (n->kind == Kind::kTmpfs) {
+    int64_t r = tmpfs::Write(*n, reinterpret_cast<const void*>(addr), len, off);
+    return r < 0 ? r : 0;
+  }
+  for (uint64_t done = 0; done < len;) {
+    int64_t r = hostfs::Write(*n, addr + done, len - done, off + done);
+    if (r < 0) return r;
+    if (r == 0) return -abi::kEIO;
+    done += static_cast<uint64_t>(r);
+  }
+  return 0;
+}
+
+void Release(Map& m) {
+  Inode* n = tmpfs::Get(m.inode);
+  if (n != nullptr && n->kind == Kind::kHost) g_host_maps--;
+  uint32_t ino = m.inode;
+  m = Map{};
+  g_count--;
+  if (n != nullptr) {
+    n->opens--;
+    tmpfs::MaybeRelease(ino);
+  }
+}
+
+Map* FreeSlot() {
+  for (uint32_t i = 0; i < kMaxMaps; i++) {
+    if (g_maps[i].addr == 0) {
+      if (i + 1 > g_high) g_high = i + 1;
+      return &g_maps[i];
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool Any() { return g_count != 0; }
+
+int64_t Add(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off) {
+  Inode* n = tmpfs::Get(ino);
+  if (n == nullptr || addr == 0 || len == 0) return -abi::kEINVAL;
+  if (!Identify(*n)) return -abi::kENODEV;
+  Map* m = FreeSlot();
+  if (m == nullptr) return -abi::kENOMEM;
+  *m = Map{addr, len, off, n->file_dev, n->file_ino, ino};
+  n->opens++;  // the mapping holds the file, as Linux's holds its struct file
+  g_count++;
+  if (n->kind == Kind::kHost) g_host_maps++;
+  return 0;
+}
+
+void MirrorWrite(Inode& n, const void* src, uint64_t off, uint64_t len) {
+  if (len == 0 || !Relevant(n)) return;
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Map& m = g_maps[i];
+    uint64_t start;
+    uint64_t k = SameFile(m, n) ? Overlap(off, len, m.off, m.len, &start) : 0;
+    if (k == 0) continue;
+    Move(reinterpret_cast<void*>(m.addr + (start - m.off)),
+         static_cast<const char*>(src) + (start - off), k);
+  }
+}
+
+void OverlayRead(Inode& n, void* dst, uint64_t off, uint64_t len) {
+  if (len == 0 || !Relevant(n)) return;
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Map& m = g_maps[i];
+    uint64_t start;
+    uint64_t k = SameFile(m, n) ? Overlap(off, len, m.off, m.len, &start) : 0;
+    if (k == 0) continue;
+    Move(static_cast<char*>(dst) + (start - off),
+         reinterpret_cast<const void*>(m.addr + (start - m.off)), k);
+  }
+}
+
+int64_t WriteBackRange(uint64_t addr, uint64_t len, bool forget) {
+  int64_t first_error = 0;
+  for (uint32_t i = 0; i < g_high && g_count > 0; i++) {
+    Map& m = g_maps[i];
+    uint64_t start;
+    uint64_t k = m.addr != 0 ? Overlap(addr, len, m.addr, m.len, &start) : 0;
+    if (k == 0) continue;
+    if (int64_t r = WriteBack(m, start, k); r < 0 && first_error == 0) first_error = r;
+    if (!forget) continue;
+    uint64_t end = start + k, m_end = m.addr + m.len;
+    if (start == m.addr && end == m_end) {
+      Release(m);
+    } else if (start == m.addr) {  // the front goes
+      m.off += k;
+      m.addr = end;
+      m.len = m_end - end;
+    } else if (end == m_end) {  // the back goes
+      m.len = start - m.addr;
+    } else {  // the middle goes: the back becomes a mapping of its own
+      Map back = m;
+      back.addr = end;
+      back.len = m_end - end;
+      back.off = m.off + (end - m.addr);
+      m.len = start - m.addr;
+      if (Map* slot = FreeSlot(); slot != nullptr) {
+        *slot = back;
+        g_count++;
+        if (Inode* n = tmpfs::Get(back.inode)) {
+          n->opens++;
+          if (n->kind == Kind::kHost) g_host_maps++;
+        }
+      }  // else the back is a private copy from now on (written back above)
+    }
+  }
+  return first_error;
+}
+
+int64_t WriteBackFile(Inode& n) {
+  if (!Relevant(n)) return 0;
+  int64_t first_error = 0;
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Map& m = g_maps[i];
+    if (!SameFile(m, n)) continue;
+    if (int64_t r = WriteBack(m, m.addr, m.len); r < 0 && first_error == 0) first_error = r;
+  }
+  return first_error;
+}
+
+void WriteBackAll() {
+  for (uint32_t i = 0; i < g_high; i++) {
+    if (g_maps[i].addr != 0) WriteBack(g_maps[i], g_maps[i].addr, g_maps[i].len);
+  }
+}
+
+void Reset() {
+  Fill(g_maps, 0, sizeof g_maps);
+  g_high = g_count = g_host_maps = 0;
+}
+
+}  // namespace hvrt::shared_maps

@@ -1,0 +1,70 @@
+// File: runtime/vfs/shared_maps.h
+//
+// MAP_SHARED mappings of files (in-guest tmpfs files and host files in
+// mounts), the way SQLite's WAL index (-shm) and LMDB use them.
+//
+// The mechanism is the same on every backend and needs nothing of the host
+// but pread/pwrite: a shared mapping is guest pages holding a copy of the
+// file's bytes (sys_mm.cc's MapFile), registered here, and the runtime keeps
+// the copy and the file coherent, because every read and write of a file in
+// the guest passes through it:
+//   - write()/pwrite() to a mapped range also store into the mapping
+//     (MirrorWrite), so the mapping sees them at once;
+//   - read()/pread() of a mapped range take the mapping's bytes
+//     (OverlayRead), so stores through the mapping are seen at once;
+//   - the mapping's bytes go to the file (WriteBack: pwrite, never past the
+//     file's current size, as stores past EOF are not the file's on Linux
+//     either) on msync, munmap (and MAP_FIXED over it, mremap of it),
+//     fsync/fdatasync of the file, and when the guest exits.
+// A file is known by its host (st_dev, st_ino) for host files (opened twice,
+// it is one file) and by its inode for tmpfs files. Two mappings of the same
+// bytes are two copies: a store through one is seen through the other only
+// after a write-back and a read (no app here does that). Host processes
+// writing the same host file are seen only by later reads and mappings, as
+// with a network file system. A guest that crashes loses its stores not yet
+// written back. The registration holds the file open (like Linux's mapping
+// holds its struct file) until the mapping is gone.
+//
+// Example:
+//   shared_maps::Add(ino, addr, len, off);          // after copying the file in
+//   shared_maps::MirrorWrite(*n, src, off, done);   // after a write
+#ifndef HVRT_VFS_SHARED_MAPS_H_
+#define HVRT_VFS_SHARED_MAPS_H_
+
+#include <stdint.h>
+
+#include "runtime/vfs/tmpfs.h"
+
+namespace hvrt::shared_maps {
+
+// At most this many shared file mappings at once (then mmap says ENOMEM).
+inline constexpr uint32_t kMaxMaps = 512;
+
+// Registers [addr, addr + len) (page-aligned, already holding the file's
+// bytes from offset (off)) as a shared mapping of inode (ino). Returns 0 or
+// -ENOMEM (table full) or -errno (the host could not stat the file).
+int64_t Add(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off);
+
+// Whether any shared file mapping exists (the read/write hooks' fast path).
+bool Any();
+
+// After (n) wrote (len) bytes from (src) at file offset (off).
+void MirrorWrite(tmpfs::Inode& n, const void* src, uint64_t off, uint64_t len);
+// After (n) read (len) bytes into (dst) from file offset (off).
+void OverlayRead(tmpfs::Inode& n, void* dst, uint64_t off, uint64_t len);
+
+// Writes back the mapped pages in [addr, addr + len); with (forget), the
+// mappings' parts there stop being shared (munmap, MAP_FIXED, mremap).
+// Returns 0 or the first write-back error (-errno).
+int64_t WriteBackRange(uint64_t addr, uint64_t len, bool forget);
+// Writes back every mapping of the file behind (n) (fsync).
+int64_t WriteBackFile(tmpfs::Inode& n);
+// Writes back everything (the guest exits).
+void WriteBackAll();
+
+// Forgets every mapping (boot).
+void Reset();
+
+}  // namespace hvrt::shared_maps
+
+#endif  // HVRT_VFS_SHARED_MAPS_H_
