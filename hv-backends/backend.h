@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "hv/abi.h"
 #include "hvrun/engine/guest_memory.h"
+#include "hvrun/layout.h"
 
 namespace hvrun {
 
@@ -114,6 +115,13 @@ class Backend {
   virtual absl::StatusOr<GuestMemory> CreateMemory(uint64_t size) {
     return GuestMemory::Create(size);
   }
+  // Whether guest memory only costs what the guest touches (a memfd), so
+  // the guest gets a large address space and --memory limits its use
+  // (true), or all of it is allocated up front and --memory is its size
+  // (xen).
+  virtual bool ElasticMemory() const { return true; }
+  // The largest address space this backend can give a guest.
+  virtual uint64_t MaxAddressSpace() const { return layout::kMaxAddressSpace; }
   // Writes the backend's pages into guest memory at layout::kBackendPages
   // (the hypercall page and what it needs). Returns their entry points.
   virtual absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) = 0;

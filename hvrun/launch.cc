@@ -11,6 +11,8 @@
 
 #include <cstring>
 #include <filesystem>
+#include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -26,6 +28,7 @@
 #include "hvrun/elf/library_dirs.h"
 #include "hvrun/engine/crash_report.h"
 #include "hvrun/engine/host_limits.h"
+#include "hvrun/engine/memory_watch.h"
 #include "hvrun/engine/service_engine.h"
 #include "hvrun/engine/signal_names.h"
 #include "hvrun/exit_codes.h"
@@ -38,6 +41,38 @@ namespace {
 using layout::PageUp;
 
 std::string MiB(uint64_t bytes) { return absl::StrFormat("%.1f MiB", bytes / 1048576.0); }
+
+// The host's RAM (MemTotal), the default limit on what a guest may use: no
+// stricter than what the host could give a process.
+uint64_t HostMemTotal() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  uint64_t kb = 0;
+  while (in >> key >> kb) {
+    if (key == "MemTotal:") return kb << 10;
+    in.ignore(256, '\n');
+  }
+  return 4ull << 30;
+}
+
+// Guest memory's size and the limit on its use. Elastic backends (a memfd)
+// get a large address space and (--memory or MemTotal) as the limit; xen
+// gets --memory (or its default) as RAM, which is then also the limit.
+struct MemoryPlan {
+  uint64_t size = 0;
+  uint64_t limit = 0;
+};
+MemoryPlan PlanMemory(const Backend& backend, uint64_t requested) {
+  constexpr uint64_t kGiB = 1ull << 30;
+  if (!backend.ElasticMemory()) {
+    const uint64_t size = requested != 0 ? requested : layout::kDefaultXenMemory;
+    return {size, size};
+  }
+  const uint64_t limit = requested != 0 ? requested : HostMemTotal();
+  uint64_t size = std::max(layout::kAddressSpace, (limit + kGiB - 1) & ~(kGiB - 1));
+  size = std::min(size, backend.MaxAddressSpace());
+  return {size, limit};
+}
 
 // Exit status 127 for a missing file, 126 for one that cannot run.
 absl::Status AppError(const absl::Status& status) {
@@ -234,11 +269,12 @@ absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
 
 // Turns how the guest ended into hvrun's exit status, telling the user why.
 int ReportExit(const GuestExit& exit, const LaunchOptions& options, const ElfImage& app,
-               uint64_t app_bias, const ElfImage& runtime) {
+               uint64_t app_bias, const ElfImage& runtime, const MemoryPlan& plan) {
   if (exit.info.out_of_memory > 0 && (exit.status != 0 || options.verbose)) {
     std::cerr << absl::StrFormat(
-        "hvrun: guest ran out of memory: %d allocation(s) failed with --memory=%s\n",
-        exit.info.out_of_memory, MiB(options.memory));
+        "hvrun: guest ran out of memory: %d allocation(s) failed in its %s address space "
+        "(limit on use: --memory=%s)\n",
+        exit.info.out_of_memory, MiB(plan.size), MiB(plan.limit));
   }
   if (options.verbose && exit.info.unsupported > 0) {
     std::cerr << absl::StrFormat("hvrun: %d unsupported syscall(s) returned ENOSYS\n",
@@ -345,15 +381,16 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   const uint64_t interp_bias = interp ? PageUp(app_end) - interp->min_vaddr : 0;
   const uint64_t images_end = interp ? interp_bias + interp->max_vaddr : app_end;
   const uint64_t needed = images_end + layout::kAppStackSize + (1 << 20);
-  if (app_end < app_bias || images_end < app_end || needed > options.memory) {
+  const MemoryPlan plan = PlanMemory(*backend, options.memory);
+  if (app_end < app_bias || images_end < app_end || needed > plan.size) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "ELF %s needs %s of guest memory to load with its stack, larger than guest memory "
-        "(--memory=%s)",
-        options.app, MiB(needed), MiB(options.memory)));
+        "(%s)",
+        options.app, MiB(needed), MiB(plan.size)));
   }
 
   // 3. Guest memory, the images, the strings, the backend's pages.
-  HV_ASSIGN_OR_RETURN(GuestMemory memory, backend->CreateMemory(options.memory));
+  HV_ASSIGN_OR_RETURN(GuestMemory memory, backend->CreateMemory(plan.size));
   HV_RETURN_IF_ERROR(LoadElf(runtime, rt_bias, memory, Relocate::kYes));
   HV_RETURN_IF_ERROR(LoadElf(app, app_bias, memory, Relocate::kNo));
   // The dynamic linker relocates itself and then the app, as under Linux.
@@ -373,7 +410,9 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.abi_version = HV_ABI_VERSION;
   boot.size = sizeof(boot);
   boot.backend = backend->kind();
-  boot.flags = options.verbose ? HV_BOOT_VERBOSE : 0;
+  boot.flags = (options.verbose ? HV_BOOT_VERBOSE : 0) |
+               (backend->ElasticMemory() ? HV_BOOT_ZEROED_MEMORY : 0);
+  boot.memory_limit = plan.limit;
   boot.hypercall_entry = entries.hypercall;
   boot.segment_base_entry = entries.segment_base;
   boot.memory = {memory.start(), memory.size() - memory.start()};
@@ -421,8 +460,14 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
                    .boot_info = layout::kBootInfo,
                    .stack_top = layout::kRuntimeStackTop,
                    .timeout = options.timeout};
+  MemoryWatch watch(backend->ElasticMemory() ? memory.fd() : -1, plan.limit);
   HV_ASSIGN_OR_RETURN(GuestExit exit, backend->Run(memory, start, engine));
-  return ReportExit(exit, options, app, app_bias, runtime);
+  if (options.verbose && backend->ElasticMemory()) {
+    std::cerr << absl::StrFormat("hvrun: guest memory: %s used at most (of --memory=%s), %s "
+                                 "address space\n",
+                                 MiB(watch.peak()), MiB(plan.limit), MiB(plan.size));
+  }
+  return ReportExit(exit, options, app, app_bias, runtime, plan);
 }
 
 }  // namespace hvrun

@@ -21,7 +21,9 @@ namespace hvrun {
 
 struct LaunchOptions {
   std::string backend = "auto";  // auto | sim | kvm | xen
-  uint64_t memory = layout::kDefaultMemory;
+  // --memory: the most memory the guest may use (0: what the host has, its
+  // MemTotal); on xen, the domain's RAM (0: kDefaultXenMemory).
+  uint64_t memory = 0;
   std::vector<std::string> env;      // KEY=VALUE, what the guest's environ holds
   std::vector<std::string> volumes;  // -v HOST:GUEST[:ro]: host directories to mount
   bool verbose = false;

@@ -12,8 +12,11 @@
 //   0x0008_0000  runtime boot stack (grows down from 0x10_0000)
 //   0x0010_0000  runtime image (static-pie, placed here by hvrun)
 //   0x0040_0000  app image (ET_EXEC links here; static-pie apps are placed here)
-//   app end ...  free memory the runtime manages: brk, mmap, stacks
-//   mem_size     end of guest memory
+//   app end ...  the dynamic linker (a dynamically linked app), then free
+//                memory the runtime manages: brk, mmap, stacks
+//   mem_size     end of the guest's address space (kAddressSpace on sim and
+//                kvm, of which only what is touched costs memory; --memory
+//                on xen, which populates it all)
 #ifndef HVRUN_LAYOUT_H_
 #define HVRUN_LAYOUT_H_
 
@@ -36,11 +39,21 @@ inline constexpr uint64_t kAppPieBase = 0x400000;
 inline constexpr uint64_t kAppStackSize = 8ull << 20;  // RLIMIT_STACK's usual 8 MiB
 
 inline constexpr uint64_t kMinMemory = 16ull << 20;
-// Stays far below a host PIE's mappings, and within what kPageTables maps.
-inline constexpr uint64_t kMaxMemory = 60ull << 30;
+// The largest --memory (a limit on memory used on sim and kvm).
+inline constexpr uint64_t kMaxMemory = 1ull << 40;
+// The guest's address space on sim and kvm: a memfd that only costs what the
+// guest touches, so reservations of GiBs (thread stacks, Go/Java/V8 heaps,
+// PROT_NONE) cost nothing. At most kMaxAddressSpace (one PDPT of 1 GiB
+// pages on kvm; far below a host PIE's mappings on sim), at least --memory.
+inline constexpr uint64_t kAddressSpace = 128ull << 30;
+inline constexpr uint64_t kMaxAddressSpace = 512ull << 30;
+// Where the kvm page tables have no 1 GiB pages, 2 MiB pages in one page
+// directory per GiB between kPageTables and kPageTablesEnd map this much.
+inline constexpr uint64_t kMaxAddressSpace2M = 61ull << 30;
 // Guest memory comes in whole 2 MiB pages (the KVM page tables map 2 MiB pages).
 inline constexpr uint64_t kMemoryGranule = 2ull << 20;
-inline constexpr uint64_t kDefaultMemory = 512ull << 20;
+// Xen populates all of guest memory: its default size (--memory not given).
+inline constexpr uint64_t kDefaultXenMemory = 512ull << 20;
 
 constexpr uint64_t PageDown(uint64_t x) { return x & ~(kPageSize - 1); }
 constexpr uint64_t PageUp(uint64_t x) { return (x + kPageSize - 1) & ~(kPageSize - 1); }

@@ -35,7 +35,11 @@
 ABSL_FLAG(std::string, backend, "auto",
           "How the guest runs: auto (kvm when /dev/kvm is usable and built, else sim), sim "
           "(a sandboxed Linux process), kvm or xen");
-ABSL_FLAG(std::string, memory, "512M", "Guest memory size: bytes or a K, M or G suffix");
+ABSL_FLAG(std::string, memory, "",
+          "The most memory the guest may use (bytes or a K, M, G suffix), as docker's --memory: "
+          "its address space is larger and only what it touches counts; over the limit the run "
+          "ends with an out-of-memory report and status 137. Empty: the host's RAM. On xen: the "
+          "domain's RAM (empty: 512M)");
 ABSL_FLAG(bool, verbose, false,
           "Report unsupported syscalls by name as they happen, and a summary");
 ABSL_FLAG(std::string, runtime, "",
@@ -199,7 +203,10 @@ int main(int argc, char** argv) {
     return split.given.count(name) ? given : defaults;
   };
   from("backend").backend = absl::GetFlag(FLAGS_backend);
-  from("memory").memory = absl::GetFlag(FLAGS_memory);
+  if (const std::string memory = absl::GetFlag(FLAGS_memory);
+      !memory.empty() || split.given.count("memory")) {
+    from("memory").memory = memory;
+  }
   from("verbose").verbose = absl::GetFlag(FLAGS_verbose);
   from("runtime").runtime = absl::GetFlag(FLAGS_runtime);
   from("timeout").timeout = absl::GetFlag(FLAGS_timeout);

@@ -390,7 +390,9 @@ absl::StatusOr<RunManifest> ToManifest(const LaunchOptions& options) {
   auto backend = BackendOf(options.backend);
   if (!backend.ok()) return backend.status();
   manifest.set_backend(*backend);
-  if (options.memory % (1ull << 30) == 0) {
+  if (options.memory == 0) {
+    // the default: nothing to say
+  } else if (options.memory % (1ull << 30) == 0) {
     manifest.set_memory(absl::StrCat(options.memory >> 30, "G"));
   } else if (options.memory % (1ull << 20) == 0) {
     manifest.set_memory(absl::StrCat(options.memory >> 20, "M"));

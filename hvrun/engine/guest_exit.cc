@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "hv-backends/backend.h"
 #include "hvrun/engine/signal_names.h"
+#include "hvrun/engine/stop_signals.h"
 
 namespace hvrun {
 
@@ -19,7 +20,11 @@ GuestExit GuestExit::FromGuest(const hv_exit& info) {
 
 GuestExit GuestExit::FromStopSignal(int sig, absl::Duration timeout) {
   GuestExit e;
-  if (sig == SIGALRM) {
+  if (sig == StopSignals::kMemoryLimit) {
+    e.kind = Kind::kKilled;  // 137, as docker reports a container its memory limit killed
+    e.status = SIGKILL;
+    e.detail = StopSignals::StopDetail();
+  } else if (sig == SIGALRM) {
     e.kind = Kind::kTimedOut;
     e.detail = absl::StrCat("guest timed out after ", absl::FormatDuration(timeout));
   } else {

@@ -4,7 +4,11 @@
 #include <pthread.h>
 #include <sys/time.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <mutex>
 
 namespace hvrun {
 namespace {
@@ -47,6 +51,29 @@ StopSignals::~StopSignals() {
 }
 
 int StopSignals::Pending() { return g_signal; }
+
+namespace {
+std::mutex g_detail_mu;
+std::string g_detail;
+}  // namespace
+
+void StopSignals::RequestStop(int reason, std::string detail) {
+  {
+    std::lock_guard<std::mutex> lock(g_detail_mu);
+    if (g_signal != 0) return;
+    g_detail = std::move(detail);
+    g_signal = reason;
+  }
+  if (volatile uint8_t* kick = g_kick.load()) *kick = 1;
+  // A stop signal of our own wakes the thread running the guest from any
+  // blocking call (OnStop keeps the reason set above).
+  kill(getpid(), SIGALRM);
+}
+
+std::string StopSignals::StopDetail() {
+  std::lock_guard<std::mutex> lock(g_detail_mu);
+  return g_detail;
+}
 
 void StopSignals::SignalSet(sigset_t* set) {
   sigemptyset(set);

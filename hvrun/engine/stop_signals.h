@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <iterator>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -38,8 +39,17 @@ class StopSignals {
   // timeout before the guest's run starts).
   void ArmTimeout(absl::Duration timeout);
 
-  // The first stop signal received (SIGALRM means the timeout ran out), or 0.
+  // The first stop signal received (SIGALRM means the timeout ran out), or
+  // kMemoryLimit, or 0.
   static int Pending();
+
+  // A stop hvrun decides itself: the guest used more memory than --memory
+  // allows (memory_watch.h). Not a signal number.
+  static constexpr int kMemoryLimit = 0x100;
+  // Requests the stop (reason) from any thread, as a stop signal would, with
+  // (detail) for the report (GuestExit::FromStopSignal).
+  static void RequestStop(int reason, std::string detail);
+  static std::string StopDetail();
 
   // Starts a helper thread with the stop signals blocked from its first
   // instruction, so they always go to the thread running the guest (blocking

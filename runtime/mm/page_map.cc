@@ -11,16 +11,16 @@ uint64_t Mask(uint64_t b, uint64_t n) { return (n == 64 ? ~0ull : (1ull << n) - 
 
 }  // namespace
 
-bool PageMap::Init(uint64_t start, uint64_t end) {
+bool PageMap::Init(uint64_t start, uint64_t end, bool zeroed) {
   bits_ = nullptr;
-  base_ = npages_ = 0;
+  base_ = npages_ = used_ = 0;
   if (end <= start) return false;
   uint64_t total = (end - start) / kPageSize;
   uint64_t bitmap_bytes = (total + 63) / 64 * 8;  // covers the bitmap's own pages too
   uint64_t bitmap_pages = PageUp(bitmap_bytes) / kPageSize;
   if (total <= bitmap_pages) return false;
   bits_ = reinterpret_cast<uint64_t*>(start);
-  Fill(bits_, 0, bitmap_bytes);
+  if (!zeroed) Fill(bits_, 0, bitmap_bytes);
   base_ = start + bitmap_pages * kPageSize;
   npages_ = total - bitmap_pages;
   return true;
@@ -56,11 +56,25 @@ uint64_t PageMap::Next(uint64_t addr, bool used) const {
   return End();
 }
 
+namespace {
+// Set bits of (x); by hand, as the freestanding runtime has no libgcc for
+// __builtin_popcountll and x86-64's baseline has no popcnt.
+uint64_t Popcount(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (x * 0x0101010101010101ull) >> 56;
+}
+}  // namespace
+
 void PageMap::Set(uint64_t addr, uint64_t npages, bool used) {
   for (uint64_t i = Index(addr); npages > 0;) {
     uint64_t b = i % 64;
     uint64_t n = 64 - b < npages ? 64 - b : npages;
     uint64_t m = Mask(b, n);
+    uint64_t before = Popcount(bits_[i / 64] & m);
+    used_ += used ? n - before : 0;
+    used_ -= used ? 0 : before;
     if (used) {
       bits_[i / 64] |= m;
     } else {

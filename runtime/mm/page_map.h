@@ -30,11 +30,14 @@ class PageMap {
   // Takes over the pages of [start, end) (page-aligned). The bitmap is carved
   // from the front of the range and cleared; Base() is the first page after
   // it. Returns false if the range cannot hold the bitmap and one page.
-  bool Init(uint64_t start, uint64_t end);
+  // (zeroed): the range reads as zero already, so the bitmap needs no clear.
+  bool Init(uint64_t start, uint64_t end, bool zeroed = false);
 
   // The managed range [Base(), End()).
   uint64_t Base() const { return base_; }
   uint64_t End() const { return base_ + npages_ * kPageSize; }
+  // Pages in use now.
+  uint64_t UsedPages() const { return used_; }
 
   // True if [addr, addr + len) lies wholly inside [Base(), End()).
   bool Contains(uint64_t addr, uint64_t len) const {
@@ -70,6 +73,7 @@ class PageMap {
   uint64_t* bits_ = nullptr;
   uint64_t base_ = 0;
   uint64_t npages_ = 0;
+  uint64_t used_ = 0;
 };
 
 }  // namespace hvrt::mm

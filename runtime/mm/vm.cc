@@ -1,6 +1,7 @@
 // brk, mmap and friends over one PageMap: see vm.h.
 #include "runtime/mm/vm.h"
 
+#include "runtime/boot/boot_info.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
@@ -97,7 +98,8 @@ bool Plausible(uint64_t len) { return len <= g.pages.End(); }
 bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_region& interp) {
   g = Vm{};
   uint64_t end = free.start + free.size;
-  if (end < free.start || !g.pages.Init(PageUp(free.start), PageDown(end))) return false;
+  bool zeroed = (boot::Info().flags & HV_BOOT_ZEROED_MEMORY) != 0;
+  if (end < free.start || !g.pages.Init(PageUp(free.start), PageDown(end), zeroed)) return false;
   g.app_lo = PageDown(app.start);
   g.app_hi = PageUp(app.start + app.size);
   if (interp.size != 0) {

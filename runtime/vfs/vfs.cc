@@ -12,6 +12,7 @@
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/console.h"
 #include "runtime/vfs/hostfs.h"
+#include "runtime/mm/vm.h"
 #include "runtime/vfs/procfs.h"
 #include "runtime/vfs/shared_maps.h"
 
@@ -118,8 +119,11 @@ void BuildTree() {
                         "cpu cores\t: 1\nflags\t\t: fpu tsc sse sse2\n\n");
   SetText(Make(proc, "cpuinfo", Kind::kTmpfs, abi::kS_IFREG | 0444, kDevProc), text, len);
   const hv_boot_info& bi = boot::Info();
-  unsigned long total_kb = static_cast<unsigned long>(bi.memory.size >> 10);
-  unsigned long free_kb = static_cast<unsigned long>(bi.free.size >> 10);
+  // What the guest may use (--memory), less what the runtime handed out.
+  uint64_t limit = bi.memory_limit != 0 ? bi.memory_limit : bi.memory.size;
+  uint64_t used = mm::Pages().UsedPages() * mm::kPageSize;
+  unsigned long total_kb = static_cast<unsigned long>(limit >> 10);
+  unsigned long free_kb = static_cast<unsigned long>(used < limit ? (limit - used) >> 10 : 0);
   len = Format(text, sizeof text,
                "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
                "Buffers:               0 kB\nCached:                0 kB\n"

@@ -25,7 +25,9 @@ namespace {
 
 struct Case {
   std::string name;     // test name suffix: letters, digits, '_'
-  std::string program;  // a tests/programs name, or "bin/NAME" for <build>/bin/NAME
+  // a tests/programs name, "bin/NAME" for <build>/bin/NAME, or an absolute
+  // path of a host program (Debian's own, dynamically linked)
+  std::string program;
   std::vector<std::string> args;
   std::vector<std::string> env;  // natively the whole environment; under hvrun, -e each
   std::string stdin_data;
@@ -55,10 +57,13 @@ class TempDir {
   std::string path_;
 };
 
-// (args) with "@DATA@" replaced by (dir).
+// (args) with every "@DATA@" in them replaced by (dir).
 std::vector<std::string> WithDataDir(std::vector<std::string> args, const std::string& dir) {
   for (std::string& a : args) {
-    if (a == "@DATA@") a = dir;
+    for (size_t at = a.find("@DATA@"); at != std::string::npos; at = a.find("@DATA@", at)) {
+      a.replace(at, 6, dir);
+      at += dir.size();
+    }
   }
   return args;
 }
@@ -163,6 +168,46 @@ const std::vector<Case>& Cases() {
       {.name = "threads64", .program = "threads64", .expect_out = "threads64: all ok"},
       {.name = "futex_timeout", .program = "futex_timeout", .expect_out = "futex_timeout: all ok"},
       {.name = "threads_fpu", .program = "threads_fpu", .expect_out = "threads_fpu: all ok"},
+      // Memory like a process: reservations and stacks cost what is touched.
+      {.name = "mem_reserve_64g", .program = "mem_reserve", .expect_out = "mem_reserve: all ok"},
+      {.name = "mem_1g", .program = "mem_1g", .expect_out = "mem_1g: all ok"},
+      {.name = "shared_map",
+       .program = "shared_map",
+       .args = {"@DATA@"},
+       .expect_out = "shared_map: all ok",
+       .data_dir = true},
+      // Debian's own dynamically linked programs, with no extra flag: hvrun
+      // loads ld.so and shows the library directories read-only.
+      {.name = "dyn_ls",
+       .program = "/bin/ls",
+       .args = {"-1", "/lib/x86_64-linux-gnu/"},
+       .expect_out = "libc.so.6"},
+      {.name = "dyn_cat", .program = "/bin/cat", .stdin_data = "one\ntwo\n", .expect_out = "two"},
+      {.name = "dyn_sort",
+       .program = "/usr/bin/sort",
+       .env = {"LC_ALL=C"},
+       .stdin_data = "pear\napple\nfig\n",
+       .expect_out = "apple\nfig\npear\n"},
+      // With the host's / as the root file system (read-only).
+      {.name = "rootfs_python3",
+       .program = "/usr/bin/python3",
+       .args = {"-c",
+                "import json, hashlib, re, sqlite3, threading\n"
+                "t = threading.Thread(target=lambda: None); t.start(); t.join()\n"
+                "db = sqlite3.connect(':memory:')\n"
+                "n = db.execute('select 6*7').fetchone()[0]\n"
+                "print(json.dumps({'sha': hashlib.sha256(b'hv').hexdigest()[:12], "
+                "'re': re.sub('[aeiou]', '_', 'hypervisor'), 'n': n}, sort_keys=True))"},
+       .expect_out = "\"n\": 42",
+       .flags = {"--rootfs=/"}},
+      {.name = "rootfs_sqlite3_wal",
+       .program = "/usr/bin/sqlite3",
+       .args = {"@DATA@/x.db",
+                "pragma journal_mode=wal; create table t(a); insert into t values(1),(2),(3); "
+                "select sum(a) from t; pragma integrity_check;"},
+       .expect_out = "wal\n6\nok",
+       .flags = {"--rootfs=/"},
+       .data_dir = true},
       {.name = "abort",
        .program = "abort_prog",
        .expected_status = 134,
@@ -185,6 +230,7 @@ const std::vector<Case>& Cases() {
 }
 
 std::string PathOf(const Case& c) {
+  if (c.program.rfind("/", 0) == 0) return c.program;
   if (c.program.rfind("bin/", 0) == 0) return BinPath(c.program.substr(4));
   return ProgramPath(c.program);
 }

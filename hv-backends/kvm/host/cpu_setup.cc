@@ -67,18 +67,37 @@ uint64_t HostXcr0() {
 
 }  // namespace
 
+bool KvmHasGibPages() {
+  static const bool has = [] {
+    absl::StatusOr<KvmVm> vm = KvmVm::Create();
+    if (!vm.ok()) return false;
+    absl::StatusOr<std::vector<kvm_cpuid_entry2>> cpuid = vm->SupportedCpuid();
+    if (!cpuid.ok()) return false;
+    for (const kvm_cpuid_entry2& e : *cpuid) {
+      if (e.function == 0x80000001) return (e.edx & (1u << 26)) != 0;  // PDPE1GB
+    }
+    return false;
+  }();
+  return has;
+}
+
 absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& options) {
   const uint64_t gib = (memory.size() + (1ull << 30) - 1) >> 30;
-  if (kPd0 + gib * 0x1000 > layout::kPageTablesEnd) {
+  // GiBs mapped through page directories of 2 MiB pages: all, or only the
+  // first (which holds the 4 KiB pages of the first 2 MiB).
+  const uint64_t pd_gib = options.gib_pages ? 1 : gib;
+  if (gib > 512 || kPd0 + pd_gib * 0x1000 > layout::kPageTablesEnd) {
     return absl::InvalidArgumentError(
         absl::StrFormat("kvm: %d GiB of guest memory is more than the page tables map", gib));
   }
   HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPml4, kPdpt | kPresent | kWritable | kUser));
   for (uint64_t g = 0; g < gib; ++g) {
-    const uint64_t pd = kPd0 + g * 0x1000;
-    HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPdpt + g * 8, pd | kPresent | kWritable | kUser));
+    const uint64_t entry = g < pd_gib ? (kPd0 + g * 0x1000) | kPresent | kWritable | kUser
+                                      : (g << 30) | kPresent | kWritable | kUser | kHuge;
+    HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPdpt + g * 8, entry));
   }
-  for (uint64_t addr = 0; addr < memory.size(); addr += 2ull << 20) {
+  const uint64_t pd_end = std::min(memory.size(), pd_gib << 30);
+  for (uint64_t addr = 0; addr < pd_end; addr += 2ull << 20) {
     const uint64_t pd = kPd0 + (addr >> 30) * 0x1000;
     const uint64_t entry = addr == 0 ? kPt0 | kPresent | kWritable | kUser
                                      : addr | kPresent | kWritable | kUser | kHuge;

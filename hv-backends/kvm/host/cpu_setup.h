@@ -26,6 +26,10 @@ struct CpuTablesOptions {
   bool protect_system_pages = false;
   // Open KVM_PORT_PROBE to CPL3 too (the start-up probe's VM only).
   bool probe_port = false;
+  // Map everything above the first GiB with 1 GiB pages (the vCPU's CPUID
+  // has PDPE1GB), so up to layout::kMaxAddressSpace needs no page
+  // directories; else 2 MiB pages, up to layout::kMaxAddressSpace2M.
+  bool gib_pages = false;
   // The rest is for the xen backend, which shares this memory picture.
   // IDT vectors 0..31 go to 16-byte stubs from here (0: kvm_guest.S's).
   uint64_t exception_stubs = 0;
@@ -45,10 +49,14 @@ struct CpuTablesOptions {
 
 // Identity-maps [4 KiB, memory.size()) with user-accessible, writable,
 // executable pages (4 KiB pages for the first 2 MiB so the null page stays
-// unmapped, 2 MiB pages above; see CpuTablesOptions for the exceptions), and
+// unmapped, 2 MiB pages for the rest of the first GiB, 2 MiB or 1 GiB pages
+// above (gib_pages); see CpuTablesOptions for the exceptions), and
 // writes the GDT, TSS (with an I/O bitmap that opens only the hypercall
 // ports to CPL3) and IDT.
 absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& options = {});
+
+// Whether this host's KVM offers its guests 1 GiB pages (CPUID PDPE1GB).
+bool KvmHasGibPages();
 
 struct VcpuStart {
   uint64_t rip = 0;

@@ -124,9 +124,14 @@ class KvmBackend final : public Backend {
                      "host thread (port exits only to wake it or to wait)";
   }
 
+  uint64_t MaxAddressSpace() const override {
+    return kvm::KvmHasGibPages() ? layout::kMaxAddressSpace : layout::kMaxAddressSpace2M;
+  }
+
   absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) override {
     HV_RETURN_IF_ERROR(kvm::CopyGuestBlob(memory));
-    HV_RETURN_IF_ERROR(kvm::WriteCpuTables(memory, {.protect_system_pages = sysret_}));
+    HV_RETURN_IF_ERROR(kvm::WriteCpuTables(
+        memory, {.protect_system_pages = sysret_, .gib_pages = kvm::KvmHasGibPages()}));
     // CR4.FSGSBASE is hvrun's to set in the VM: wr{fs,gs}base always work.
     return GuestEntries{.hypercall = GuestBlobAddress(hv_kvm_hypercall)};
   }

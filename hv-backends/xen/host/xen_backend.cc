@@ -162,6 +162,10 @@ class XenBackend final : public Backend {
            "CPL0)";
   }
 
+  // Xen populates the domain's RAM up front: --memory is its size.
+  bool ElasticMemory() const override { return false; }
+  uint64_t MaxAddressSpace() const override { return layout::kMaxAddressSpace2M; }
+
   absl::StatusOr<GuestMemory> CreateMemory(uint64_t size) override {
     // From here on a domain exists in Xen, outside this process: a stop
     // signal must not kill hvrun before the domain is destroyed. It is

@@ -445,6 +445,9 @@ HV_CHECK_OFFSET(struct hv_pvh_cpu, code64, 16);
  * against the host's CLOCK_MONOTONIC (HV_CALL_CLOCK). Xen: hvrun in dom0
  * cannot read the guest's Xen system time before the guest runs. */
 #define HV_BOOT_PVCLOCK_CALIBRATE 2u
+/* The free region reads as zero (fresh memfd pages): the runtime need not
+ * clear its page bitmap, which on a large address space would touch MiBs. */
+#define HV_BOOT_ZEROED_MEMORY 4u
 
 /*
  * struct hv_boot_info: everything the runtime needs, in one page that hvrun
@@ -504,8 +507,11 @@ struct hv_boot_info {
   /* The app's own path in the guest (AT_EXECFN, /proc/self/exe), where it
    * differs from argv[0] (an APP found through PATH); 0: argv[0]. */
   HV_GUEST_PTR(char) exe_path;
+  /* How much memory the guest may use (--memory): a limit on pages touched,
+   * which hvrun enforces, not the size of its address space (memory). */
+  uint64_t memory_limit;
 };
-HV_CHECK_SIZE(struct hv_boot_info, 352);
+HV_CHECK_SIZE(struct hv_boot_info, 360);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
 HV_CHECK_OFFSET(struct hv_boot_info, abi_version, 8);
 HV_CHECK_OFFSET(struct hv_boot_info, size, 12);
@@ -543,6 +549,7 @@ HV_CHECK_OFFSET(struct hv_boot_info, interp_entry, 320);
 HV_CHECK_OFFSET(struct hv_boot_info, interp_base, 328);
 HV_CHECK_OFFSET(struct hv_boot_info, workdir, 336);
 HV_CHECK_OFFSET(struct hv_boot_info, exe_path, 344);
+HV_CHECK_OFFSET(struct hv_boot_info, memory_limit, 352);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the
