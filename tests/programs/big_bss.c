@@ -1,6 +1,6 @@
 // big_bss: a program with a 200 MiB .bss (its PT_LOAD memsz), touched. Runs
-// natively; under hvrun --memory=64M it must be refused before it starts
-// (hvrun exits 125: the image does not fit in guest memory).
+// natively; under hvrun --memory=64M it loads and is stopped at the limit
+// (137, out of memory).
 #include <stdio.h>
 
 static char big[200 << 20];

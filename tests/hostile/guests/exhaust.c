@@ -1,9 +1,10 @@
 // File: tests/hostile/guests/exhaust.c
 //
 // Runs the guest out of its own resources: fds (until open fails), then
-// memory (1 MiB blocks, each touched, until malloc fails), then gives
-// everything back and checks that it still works. The guest's limits are the
-// guest's: hvrun must report nothing and keep serving.
+// address space (64 MiB blocks, one page of each touched so that the run
+// stays far below --memory, until malloc fails), then gives everything back
+// and checks that it still works. The guest's limits are the guest's: hvrun
+// must report nothing and keep serving.
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,16 +26,17 @@ int main(void) {
          nfds > 900 ? "hundreds" : "too few");
   for (int i = 0; i < nfds; ++i) close(fds[i]);
 
-  enum { kBlock = 1 << 20 };
+  enum { kBlock = 64 << 20 };
   void** blocks = calloc(1 << 16, sizeof(void*));
   size_t n = 0;
   while (n < (1u << 16)) {
     void* p = malloc(kBlock);
     if (p == NULL) break;
-    memset(p, 0xa5, kBlock);
+    memset(p, 0xa5, 4096);
     blocks[n++] = p;
   }
   printf("memory: malloc failed after %s\n", n >= 64 ? "many MiB" : "too few MiB");
+  fflush(stdout);
   for (size_t i = 0; i < n; ++i) free(blocks[i]);
   free(blocks);
 

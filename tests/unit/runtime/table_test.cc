@@ -44,6 +44,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(execveat),
       N(clone3),
       N(mremap),
+      N(msync),
       N(madvise),
       N(getpid),
       N(exit),
