@@ -125,4 +125,22 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+void StartToExit(benchmark::State& state, const std::vector<std::string>& argv,
+                 const std::string& label) {
+  for (auto _ : state) {
+    SpawnResult r = Spawn(argv, /*capture=*/false);
+    if (!r.error.empty()) {
+      state.SkipWithError(r.error.c_str());
+      break;
+    }
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+      state.SkipWithError(("exit status " + std::to_string(r.status)).c_str());
+      break;
+    }
+  }
+  state.counters["runs_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.SetLabel(label);
+}
+
 }  // namespace hvbench

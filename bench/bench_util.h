@@ -79,6 +79,12 @@ class TempDir {
 // runs in the output.
 void RegisterFileBenchmarks();    // files_bench.cc
 void RegisterThreadBenchmarks();  // threads_bench.cc
+void RegisterProgramBenchmarks();  // programs_bench.cc
+
+// Start to exit: spawns (argv) and waits for it, every iteration; a failed
+// spawn or a non-zero exit skips the benchmark with an error.
+void StartToExit(benchmark::State& state, const std::vector<std::string>& argv,
+                 const std::string& label);
 
 }  // namespace hvbench
 

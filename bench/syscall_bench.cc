@@ -40,6 +40,7 @@ using hvbench::HvrunPath;
 using hvbench::RunLoop;
 using hvbench::Spawn;
 using hvbench::SpawnResult;
+using hvbench::StartToExit;
 
 void BM_Syscall_Native(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(syscall(SYS_getppid));
@@ -100,21 +101,6 @@ void BM_Hypercall_Guest(benchmark::State& state, const char* backend) {
           backend);
 }
 
-// Start to exit: spawn the command and wait for it, every iteration.
-void StartToExit(benchmark::State& state, const std::vector<std::string>& argv,
-                 const std::string& label) {
-  for (auto _ : state) {
-    SpawnResult r = Spawn(argv, /*capture=*/false);
-    if (!r.error.empty()) {
-      state.SkipWithError(r.error.c_str());
-      break;
-    }
-  }
-  state.counters["runs_per_s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.SetLabel(label);
-}
-
 void BM_StartToExit_Native(benchmark::State& state) {
   StartToExit(state, {BinPath("hello")}, "native");
 }
@@ -159,6 +145,7 @@ int main(int argc, char** argv) {
   RegisterGuestBenchmarks();
   hvbench::RegisterFileBenchmarks();
   hvbench::RegisterThreadBenchmarks();
+  hvbench::RegisterProgramBenchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

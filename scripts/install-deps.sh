@@ -7,6 +7,7 @@ PKGS=(
   libabsl-dev libprotobuf-dev protobuf-compiler liburing-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxen-dev
   busybox-static bash-static
+  python3 sqlite3  # Debian's own dynamic programs the e2e suite runs (--rootfs=/)
   clang-14 libclang-rt-14-dev  # libFuzzer and the sanitizers' runtimes (scripts/fuzz.sh)
 )
 missing=()

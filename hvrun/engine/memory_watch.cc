@@ -33,13 +33,14 @@ void MemoryWatch::Loop() {
   while (!done_) {
     const uint64_t used = Used(fd_);
     if (used > peak_.load()) peak_.store(used);
-    if (used > limit_) {
+    // Asked again while over: a request made before the backend installed
+    // its stop handlers (which start from no stop) must not be lost.
+    if (used > limit_ && StopSignals::Pending() == 0) {
       StopSignals::RequestStop(
           StopSignals::kMemoryLimit,
           absl::StrFormat("guest ran out of memory: it used %.1f MiB, more than its limit "
                           "(--memory=%.1f MiB); stopped it",
                           used / 1048576.0, limit_ / 1048576.0));
-      return;
     }
     cv_.wait_for(lock, kInterval);
   }

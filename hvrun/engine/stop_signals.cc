@@ -18,7 +18,8 @@ std::atomic<volatile uint8_t*> g_kick{nullptr};
 std::atomic<bool> g_ending{false};
 
 void OnStop(int sig) {
-  if (g_signal == 0) g_signal = sig;
+  if (sig == SIGURG && g_signal == 0) return;  // a wake-up, not a reason (RequestStop)
+  if (g_signal == 0 && sig != SIGURG) g_signal = sig;
   if (volatile uint8_t* kick = g_kick.load()) *kick = 1;
 }
 
@@ -65,9 +66,9 @@ void StopSignals::RequestStop(int reason, std::string detail) {
     g_signal = reason;
   }
   if (volatile uint8_t* kick = g_kick.load()) *kick = 1;
-  // A stop signal of our own wakes the thread running the guest from any
-  // blocking call (OnStop keeps the reason set above).
-  kill(getpid(), SIGALRM);
+  // A signal of our own wakes the thread running the guest from any blocking
+  // call, KVM_RUN included (OnStop keeps the reason set above).
+  kill(getpid(), SIGURG);
 }
 
 std::string StopSignals::StopDetail() {

@@ -71,7 +71,10 @@ class StopSignals {
 
  private:
   static void SignalSet(sigset_t* set);
-  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGALRM, SIGXCPU};
+  // SIGURG only wakes the thread running the guest for RequestStop: it is
+  // never a reason to stop by itself, and its default action is to ignore
+  // it, so one that arrives after the handlers are restored does nothing.
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGALRM, SIGXCPU, SIGURG};
   struct sigaction old_[std::size(kSignals)];
 };
 
