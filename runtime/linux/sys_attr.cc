@@ -246,11 +246,15 @@ int64_t sys_ftruncate(hv_syscall_frame& f) {
   if (file == nullptr || (file->flags & abi::kO_PATH) != 0) return -abi::kEBADF;
   if ((file->flags & abi::kO_ACCMODE) == abi::kO_RDONLY) return -abi::kEINVAL;
   Inode* n = vfs::InodeOf(*file);
+  int64_t r;
   if (hostfs::IsHost(*n)) {
     if (static_cast<int64_t>(f.args[1]) < 0) return -abi::kEINVAL;
-    return hostfs::FdOp(*n, HV_FDOP_TRUNCATE, 0, f.args[1], 0);
+    r = hostfs::FdOp(*n, HV_FDOP_TRUNCATE, 0, f.args[1], 0);
+  } else {
+    r = Truncate(n, static_cast<int64_t>(f.args[1]));
   }
-  return Truncate(n, static_cast<int64_t>(f.args[1]));
+  if (r == 0) shared_maps::Truncated(*n, f.args[1]);
+  return r;
 }
 
 // Fallocate implements Linux syscall fallocate(2), mode 0 only (other modes

@@ -10,6 +10,9 @@
 #include "runtime/mm/vm.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/shared_maps.h"
+#include "runtime/boot/boot_info.h"
+#include "runtime/linux/abi/resource.h"
+#include "runtime/linux/process.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -23,16 +26,24 @@ namespace {
 int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int32_t fd,
                 uint64_t off) {
   vfs::File* file = vfs::FileOf(fd);
-  if (file == nullptr) return -abi::kEBADF;
+  if (file == nullptr || (file->flags & abi::kO_PATH) != 0) return -abi::kEBADF;
+  // Linux's order: the fd's access mode first, then whether the file maps.
+  uint64_t acc = file->flags & abi::kO_ACCMODE;
+  bool shared = (flags & abi::kMAP_TYPE) != abi::kMAP_PRIVATE;
+  if (acc == abi::kO_WRONLY) return -abi::kEACCES;
+  if (shared && (prot & abi::kPROT_WRITE) != 0 && acc != abi::kO_RDWR) return -abi::kEACCES;
   tmpfs::Inode* n = vfs::InodeOf(*file);
+  // /dev/zero maps as anonymous memory (shared or not: one process).
+  if (n != nullptr && n->kind == tmpfs::Kind::kZero)
+    return mm::Mmap(addr, len, prot, (flags & ~abi::kMAP_TYPE) | abi::kMAP_PRIVATE |
+                    abi::kMAP_ANONYMOUS, -1, 0);
   bool host = n != nullptr && hostfs::IsHost(*n) && abi::IsReg(n->mode);
   if (!host && (n == nullptr || n->kind != tmpfs::Kind::kTmpfs || !abi::IsReg(n->mode)))
     return -abi::kENODEV;
-  uint64_t acc = file->flags & abi::kO_ACCMODE;
-  if (acc == abi::kO_WRONLY || (file->flags & abi::kO_PATH) != 0) return -abi::kEACCES;
-  bool shared = (flags & abi::kMAP_TYPE) != abi::kMAP_PRIVATE;
+  // The file's pages past the largest file offset (off_t) cannot be mapped.
+  constexpr uint64_t kMaxOff = 0x7fffffffffffffffull;
+  if (len > kMaxOff || off > kMaxOff - mm::PageUp(len)) return -abi::kEOVERFLOW;
   if (shared && (prot & abi::kPROT_WRITE) != 0) {
-    if (acc != abi::kO_RDWR) return -abi::kEACCES;
     // Write-back is a positioned write, which an O_APPEND host fd appends.
     if (host && (file->flags & abi::kO_APPEND) != 0) return -abi::kENODEV;
   }
@@ -68,18 +79,40 @@ int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int3
 
 }  // namespace
 
-// Brk implements Linux syscall brk(2).
-int64_t sys_brk(hv_syscall_frame& f) { return mm::Brk(f.args[0]); }
+// Brk implements Linux syscall brk(2), within RLIMIT_DATA (the heap's size;
+// past it the break stays where it is, as glibc's sbrk sees as ENOMEM).
+int64_t sys_brk(hv_syscall_frame& f) {
+  uint64_t want = f.args[0];
+  const abi::Rlimit* data = process::Limit(abi::kRLIMIT_DATA);
+  if (want > mm::BrkBase() && data != nullptr && want - mm::BrkBase() > data->rlim_cur)
+    return static_cast<int64_t>(mm::BrkEnd());
+  return mm::Brk(want);
+}
+
+// Whether a new mapping of (len) bytes would take the app past RLIMIT_AS.
+bool OverAddressSpaceLimit(uint64_t len) {
+  const abi::Rlimit* as = process::Limit(abi::kRLIMIT_AS);
+  if (as == nullptr || as->rlim_cur == ~uint64_t{0}) return false;
+  const hv_boot_info& bi = boot::Info();
+  uint64_t mapped = mm::Pages().UsedPages() * mm::kPageSize + mm::PageUp(bi.app.size) +
+                    mm::PageUp(bi.interp.size);
+  return len > as->rlim_cur || mapped > as->rlim_cur - len;
+}
 
 // Mmap implements Linux syscall mmap(2): anonymous mappings, and in-guest
 // files as copies (MapFile).
 int64_t sys_mmap(hv_syscall_frame& f) {
   uint64_t flags = static_cast<uint32_t>(f.args[3]);
+  if (f.args[1] != 0 && f.args[1] < (1ull << 47) && OverAddressSpaceLimit(mm::PageUp(f.args[1])))
+    return -abi::kENOMEM;
   if ((flags & abi::kMAP_ANONYMOUS) == 0 && f.args[1] != 0 && (f.args[5] & 4095) == 0) {
     uint64_t type = flags & abi::kMAP_TYPE;
     if (type == abi::kMAP_SHARED || type == abi::kMAP_PRIVATE || type == abi::kMAP_SHARED_VALIDATE)
       return MapFile(f.args[0], f.args[1], f.args[2], flags, Int(f.args[4]), f.args[5]);
   }
+  // MAP_SHARED_VALIDATE (MAP_SHARED | MAP_PRIVATE) of memory: as Linux, EINVAL.
+  if ((flags & abi::kMAP_ANONYMOUS) != 0 && (flags & abi::kMAP_TYPE) == abi::kMAP_SHARED_VALIDATE)
+    return -abi::kEINVAL;
   if ((flags & abi::kMAP_FIXED) != 0 && shared_maps::Any())
     shared_maps::WriteBackRange(f.args[0], f.args[1], /*forget=*/true);
   return mm::Mmap(f.args[0], f.args[1], f.args[2], static_cast<uint32_t>(f.args[3]), Int(f.args[4]),
@@ -112,9 +145,29 @@ int64_t sys_mprotect(hv_syscall_frame& f) {
   return mm::Mprotect(f.args[0], f.args[1], static_cast<uint32_t>(f.args[2]));
 }
 
-// Madvise implements Linux syscall madvise(2).
+// Madvise implements Linux syscall madvise(2). MADV_DONTNEED of a shared file
+// mapping leaves it as it is: on Linux the pages come back from the file,
+// whose latest bytes the mapping holds (shared_maps.h).
 int64_t sys_madvise(hv_syscall_frame& f) {
-  return mm::Madvise(f.args[0], f.args[1], static_cast<uint32_t>(f.args[2]));
+  uint64_t addr = f.args[0], len = f.args[1];
+  uint32_t advice = static_cast<uint32_t>(f.args[2]);
+  if (len != 0 && (mm::PageUp(len) == 0 || addr + mm::PageUp(len) < addr)) return -abi::kEINVAL;
+  constexpr uint32_t kMADV_FREE = 8;
+  if ((advice != abi::kMADV_DONTNEED && advice != kMADV_FREE) || !shared_maps::Any() ||
+      (addr & 4095) != 0 || len == 0 || len >= (1ull << 47))
+    return mm::Madvise(addr, len, advice);
+  if (int64_t r = mm::Mprotect(addr, len, abi::kPROT_READ); r < 0) return r;  // unmapped
+  uint64_t end = addr + mm::PageUp(len);
+  for (uint64_t p = addr; p < end;) {
+    if (shared_maps::Covers(p)) {
+      p += mm::kPageSize;
+      continue;
+    }
+    uint64_t run = p;
+    while (p < end && !shared_maps::Covers(p)) p += mm::kPageSize;
+    if (int64_t r = mm::Madvise(run, p - run, advice); r < 0) return r;
+  }
+  return 0;
 }
 
 // Mremap implements Linux syscall mremap(2).

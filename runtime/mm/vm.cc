@@ -232,7 +232,10 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
   if ((flags & ~kKnown) != 0 || (flags & abi::kMREMAP_DONTUNMAP) != 0) return -abi::kEINVAL;
   if ((flags & abi::kMREMAP_FIXED) != 0 && (flags & abi::kMREMAP_MAYMOVE) == 0)
     return -abi::kEINVAL;
-  if ((old_addr & kPageMask) != 0 || old_len == 0 || new_len == 0) return -abi::kEINVAL;
+  if ((old_addr & kPageMask) != 0 || new_len == 0) return -abi::kEINVAL;
+  // old_len 0 duplicates a shared mapping, which needs a shared mapping (not
+  // kept here): in place there is no room (ENOMEM), else EINVAL.
+  if (old_len == 0) return (flags & abi::kMREMAP_MAYMOVE) == 0 ? -abi::kENOMEM : -abi::kEINVAL;
   if (!Plausible(new_len)) {
     g.out_of_memory++;
     return -abi::kENOMEM;

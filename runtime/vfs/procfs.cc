@@ -35,6 +35,7 @@ constexpr uint32_t kPF_X = 1, kPF_W = 2, kPF_R = 4;
 
 constinit uint32_t g_exe = 0;
 constinit uint32_t g_maps = 0;
+constinit uint32_t g_statm = 0;
 constinit uint32_t g_fd_dir = 0;
 constinit uint32_t g_link[2] = {};
 constinit uint32_t g_link_slot = 0;
@@ -272,6 +273,7 @@ void Build(uint32_t self) {
     tmpfs::Write(*n, app, StrLen(app), n->size);
   }
   g_maps = Make(self, "maps", Kind::kTmpfs, abi::kS_IFREG | 0444);
+  g_statm = Make(self, "statm", Kind::kTmpfs, abi::kS_IFREG | 0444);
   g_fd_dir = Make(self, "fd", Kind::kTmpfs, abi::kS_IFDIR | 0500);
   // The fd links: in no directory (nlink 1 all the same, so nothing frees
   // them), rewritten by each FdLookup.
@@ -325,7 +327,32 @@ bool FdEntry(uint64_t i, char* name, uint64_t* len, uint32_t* ino) {
 
 uint64_t FdEntryEnd() { return vfs::kMaxFds; }
 
-int64_t BeforeOpen(uint32_t ino) { return ino == g_maps && ino != 0 ? RefreshMaps() : 0; }
+// statm: "size resident shared text lib data dt", in pages. size is what
+// the app has mapped (its images and every page in use); resident the same
+// (hvrun does not know which of them the guest touched); data all but text.
+int64_t RefreshStatm() {
+  const hv_boot_info& bi = boot::Info();
+  uint64_t images = (mm::PageUp(bi.app.size) + mm::PageUp(bi.interp.size)) / mm::kPageSize;
+  uint64_t size = images + mm::Pages().UsedPages();
+  uint64_t text = mm::PageUp(bi.app.size) / mm::kPageSize;
+  char line[128];
+  uint64_t len = Format(line, sizeof line, "%lu %lu 0 %lu 0 %lu 0\n", static_cast<unsigned long>(size),
+                        static_cast<unsigned long>(size), static_cast<unsigned long>(text),
+                        static_cast<unsigned long>(size - text));
+  Inode* n = tmpfs::Get(g_statm);
+  if (n == nullptr) return -abi::kENOENT;
+  if (int64_t r = tmpfs::SetSize(*n, 0); r < 0) return r;
+  if (int64_t r = tmpfs::Write(*n, line, len, 0); r < 0) return r;
+  n->mtime = n->ctime = tmpfs::Now();
+  return 0;
+}
+
+int64_t BeforeOpen(uint32_t ino) {
+  if (ino == 0) return 0;
+  if (ino == g_maps) return RefreshMaps();
+  if (ino == g_statm) return RefreshStatm();
+  return 0;
+}
 
 uint64_t FormatMapsLine(char* buf, uint64_t cap, uint64_t start, uint64_t end, const char* perms,
                         uint64_t offset, const char* path, uint64_t path_len) {

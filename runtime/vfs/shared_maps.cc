@@ -211,6 +211,24 @@ int64_t WriteBackFile(Inode& n) {
   return first_error;
 }
 
+void Truncated(Inode& n, uint64_t size) {
+  if (!Relevant(n)) return;
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Map& m = g_maps[i];
+    if (!SameFile(m, n) || m.off + m.len <= size) continue;
+    uint64_t from = size > m.off ? size - m.off : 0;
+    Fill(reinterpret_cast<void*>(m.addr + from), 0, m.len - from);
+  }
+}
+
+bool Covers(uint64_t addr) {
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Map& m = g_maps[i];
+    if (m.addr != 0 && addr >= m.addr && addr - m.addr < m.len) return true;
+  }
+  return false;
+}
+
 void WriteBackAll() {
   for (uint32_t i = 0; i < g_high; i++) {
     if (g_maps[i].addr != 0) WriteBack(g_maps[i], g_maps[i].addr, g_maps[i].len);

@@ -59,6 +59,11 @@ void OverlayRead(tmpfs::Inode& n, void* dst, uint64_t off, uint64_t len);
 int64_t WriteBackRange(uint64_t addr, uint64_t len, bool forget);
 // Writes back every mapping of the file behind (n) (fsync).
 int64_t WriteBackFile(tmpfs::Inode& n);
+// The file behind (n) is now (size) bytes long: its mappings' bytes past
+// that read as zero, as Linux's pages past a truncation do once it grows.
+void Truncated(tmpfs::Inode& n, uint64_t size);
+// Whether the page at (addr) belongs to a shared file mapping.
+bool Covers(uint64_t addr);
 // Writes back everything (the guest exits).
 void WriteBackAll();
 

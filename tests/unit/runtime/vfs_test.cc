@@ -273,8 +273,15 @@ TEST_F(VfsTest, MmapOfATmpfsFileIsACopy) {
   EXPECT_EQ(std::string(g_.At<char>(a), 12), "mapped bytes");
   EXPECT_EQ(*g_.At<char>(a + 12), '\0');
   EXPECT_GT(g_.Syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_SHARED, fd, 0), 0);
-  int64_t dev = Open("/dev/zero", O_RDONLY);
-  EXPECT_EQ(g_.Syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, dev, 0), -ENODEV);
+  // /dev/zero maps as zeroed anonymous memory; /dev/null maps nothing.
+  int64_t zero = Open("/dev/zero", O_RDONLY);
+  int64_t z = g_.Syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, zero, 0);
+  ASSERT_GT(z, 0);
+  EXPECT_EQ(*g_.At<char>(z + 100), '\0');
+  int64_t null = Open("/dev/null", O_RDONLY);
+  EXPECT_EQ(g_.Syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, null, 0), -ENODEV);
+  // Offsets past off_t's range: EOVERFLOW.
+  EXPECT_EQ(g_.Syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, fd, -4096), -EOVERFLOW);
   int64_t wo = Open("/tmp/m", O_WRONLY);
   EXPECT_EQ(g_.Syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, wo, 0), -EACCES);
 }
