@@ -28,8 +28,10 @@ for f in hvrun hvrun-runtime.elf hv_e2e_test hv_hostile_test hv_bench hello \
          hv_bench_syscall_loop hv_bench_hypercall_loop; do
   files+=(--file "$B/bin/$f")
 done
+# Debian's own dynamic programs the e2e suite runs (with their libraries).
 for f in "$B/tests/programs/bin" "$B/tests/hostile/guests/bin" "$PWD/tests/e2e/scripts" \
-         "$PWD/tests/xen/dom0_suite.sh" /bin/bash-static; do
+         "$PWD/tests/xen/dom0_suite.sh" /bin/bash-static /bin/ls /bin/cat /usr/bin/sort \
+         /usr/bin/sqlite3; do
   files+=(--file "$f")
 done
 echo "xen-test: booting Xen 4.17 + dom0 under QEMU (TCG) for the xen suite"

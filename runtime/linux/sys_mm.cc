@@ -115,8 +115,11 @@ int64_t sys_mmap(hv_syscall_frame& f) {
     return -abi::kEINVAL;
   if ((flags & abi::kMAP_FIXED) != 0 && shared_maps::Any())
     shared_maps::WriteBackRange(f.args[0], f.args[1], /*forget=*/true);
-  return mm::Mmap(f.args[0], f.args[1], f.args[2], static_cast<uint32_t>(f.args[3]), Int(f.args[4]),
-                  f.args[5]);
+  int64_t a = mm::Mmap(f.args[0], f.args[1], f.args[2], static_cast<uint32_t>(f.args[3]),
+                       Int(f.args[4]), f.args[5]);
+  if (a > 0 && (flags & abi::kMAP_ANONYMOUS) != 0 && (flags & abi::kMAP_TYPE) == abi::kMAP_SHARED)
+    shared_maps::AddAnonymous(static_cast<uint64_t>(a), mm::PageUp(f.args[1]));
+  return a;
 }
 
 // Munmap implements Linux syscall munmap(2).

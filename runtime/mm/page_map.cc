@@ -85,11 +85,12 @@ void PageMap::Set(uint64_t addr, uint64_t npages, bool used) {
   }
 }
 
-uint64_t PageMap::FindTopDown(uint64_t npages) const {
-  if (npages == 0 || npages > npages_) return 0;
+uint64_t PageMap::FindTopDown(uint64_t npages, uint64_t limit) const {
+  if (npages == 0 || npages > npages_ || limit <= base_) return 0;
+  uint64_t top = limit >= End() ? npages_ : (limit - base_) / kPageSize;
   // (run) counts the free pages directly above page (i), scanning down.
   uint64_t run = 0;
-  for (uint64_t i = npages_; i-- > 0;) {
+  for (uint64_t i = top; i-- > 0;) {
     if (i % 64 == 63) {  // top bit of a whole word: look at all 64 at once
       uint64_t w = bits_[i / 64];
       if (w == ~0ull) {

@@ -60,9 +60,10 @@ class PageMap {
   void SetUsed(uint64_t addr, uint64_t npages) { Set(addr, npages, true); }
   void SetFree(uint64_t addr, uint64_t npages) { Set(addr, npages, false); }
 
-  // Returns the address of the highest run of (npages) free pages, or 0 if
-  // there is none. Top-down, like Linux's mmap, so that brk below can grow.
-  uint64_t FindTopDown(uint64_t npages) const;
+  // Returns the address of the highest run of (npages) free pages that ends
+  // at or below (limit) (default: anywhere), or 0 if there is none.
+  // Top-down, like Linux's mmap, so that brk below can grow.
+  uint64_t FindTopDown(uint64_t npages, uint64_t limit = ~uint64_t{0}) const;
 
  private:
   bool All(uint64_t addr, uint64_t npages, bool used) const;

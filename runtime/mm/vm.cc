@@ -78,9 +78,10 @@ bool Mapped(uint64_t addr, uint64_t len) {
   return true;
 }
 
-// Takes (npages) top-down; 0 (counted) if there is no such run.
-uint64_t TakeTopDown(uint64_t npages) {
-  uint64_t a = g.pages.FindTopDown(npages);
+// Takes (npages) top-down, ending at or below (limit); 0 (counted) if there
+// is no such run.
+uint64_t TakeTopDown(uint64_t npages, uint64_t limit = ~uint64_t{0}) {
+  uint64_t a = g.pages.FindTopDown(npages, limit);
   if (a == 0) {
     g.out_of_memory++;
     return 0;
@@ -181,7 +182,8 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
     g.pages.SetUsed(hint, npages);
     return static_cast<int64_t>(hint);
   }
-  uint64_t a = TakeTopDown(npages);
+  // MAP_32BIT: in the first 2 GiB, as Linux places it.
+  uint64_t a = TakeTopDown(npages, (flags & abi::kMAP_32BIT) != 0 ? 1ull << 31 : ~uint64_t{0});
   return a == 0 ? -abi::kENOMEM : static_cast<int64_t>(a);
 }
 

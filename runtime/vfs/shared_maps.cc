@@ -17,9 +17,9 @@ struct Map {
   uint64_t addr;  // 0: a free slot
   uint64_t len;
   uint64_t off;   // file offset of addr
-  uint64_t dev;   // the file (Inode::file_dev/file_ino)
+  uint64_t dev;   // the file (Inode::file_dev/file_ino); 0, 0: shared anonymous memory
   uint64_t ino;
-  uint32_t inode;  // the inode held open for write-back
+  uint32_t inode;  // the inode held open for write-back (0: none)
 };
 
 constinit Map g_maps[kMaxMaps] = {};
@@ -56,7 +56,7 @@ bool Relevant(Inode& n) {
 }
 
 bool SameFile(const Map& m, const Inode& n) {
-  return m.addr != 0 && m.dev == n.file_dev && m.ino == n.file_ino;
+  return m.addr != 0 && m.ino != 0 && m.dev == n.file_dev && m.ino == n.file_ino;
 }
 
 // The overlap of file ranges [a, a + alen) and [b, b + blen): its start and
@@ -125,6 +125,14 @@ Map* FreeSlot() {
 }  // namespace
 
 bool Any() { return g_count != 0; }
+
+void AddAnonymous(uint64_t addr, uint64_t len) {
+  if (addr == 0 || len == 0) return;
+  Map* m = FreeSlot();
+  if (m == nullptr) return;
+  *m = Map{addr, len, 0, 0, 0, 0};  // no file: never SameFile, nothing to write back
+  g_count++;
+}
 
 int64_t Add(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off) {
   Inode* n = tmpfs::Get(ino);

@@ -45,7 +45,13 @@ inline constexpr uint32_t kMaxMaps = 512;
 // -ENOMEM (table full) or -errno (the host could not stat the file).
 int64_t Add(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off);
 
-// Whether any shared file mapping exists (the read/write hooks' fast path).
+// Registers [addr, addr + len) as shared anonymous memory (MAP_SHARED |
+// MAP_ANONYMOUS): no file, but MADV_DONTNEED must leave it as it is, as
+// Linux's shared pages live on in their shmem object. Best effort: a full
+// table leaves it unregistered.
+void AddAnonymous(uint64_t addr, uint64_t len);
+
+// Whether any shared mapping exists (the hooks' fast path).
 bool Any();
 
 // After (n) wrote (len) bytes from (src) at file offset (off).

@@ -20,6 +20,7 @@ inline constexpr uint64_t kMAP_TYPE = 0x0f;
 inline constexpr uint64_t kMAP_FIXED = 0x10;
 inline constexpr uint64_t kMAP_ANONYMOUS = 0x20;
 inline constexpr uint64_t kMAP_HUGETLB = 0x40000;
+inline constexpr uint64_t kMAP_32BIT = 0x40;  // in the first 2 GiB (x86-64 only)
 inline constexpr uint64_t kMAP_FIXED_NOREPLACE = 0x100000;
 
 inline constexpr uint64_t kMADV_DONTNEED = 4;

@@ -311,6 +311,23 @@ TEST_F(VfsTest, SharedMappingOfATmpfsFileIsCoherent) {
   EXPECT_EQ(g_.Syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0), -EACCES);
 }
 
+// MADV_DONTNEED zeroes private anonymous pages but leaves shared ones (their
+// shmem object keeps them on Linux).
+TEST_F(VfsTest, SharedAnonymousSurvivesDontneed) {
+  int64_t shared = g_.Syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE,
+                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  int64_t priv = g_.Syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_GT(shared, 0);
+  ASSERT_GT(priv, 0);
+  *g_.At<char>(shared) = 3;
+  *g_.At<char>(priv) = 4;
+  ASSERT_EQ(g_.Syscall(SYS_madvise, shared, 4096, MADV_DONTNEED), 0);
+  ASSERT_EQ(g_.Syscall(SYS_madvise, priv, 4096, MADV_DONTNEED), 0);
+  EXPECT_EQ(*g_.At<char>(shared), 3);
+  EXPECT_EQ(*g_.At<char>(priv), 0);
+}
+
 TEST_F(VfsTest, StatxAndChown) {
   ASSERT_GE(Open("/tmp/s", O_CREAT | O_WRONLY, 0600), 0);
   uint64_t out = Buf() + 0x3000;
