@@ -11,6 +11,9 @@
 //   - ReadElfFile and ParseElf agree on the same bytes;
 //   - ParseElf's facts hold (segments sorted, inside the file, below 2^47);
 //   - a failed LoadElf leaves guest memory untouched (elf_loader.h);
+//   - ReadDynamic (what library_dirs.cc reads of a dynamic app) returns
+//     only NUL-free strings from inside the file, and PT_INTERP is kept as
+//     one non-empty NUL-free path;
 //   - ElfSymbols keeps at most kMaxSymbols symbols and every Lookup is
 //     consistent with the address it was asked about.
 #include <sys/mman.h>
@@ -23,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "hvrun/elf/elf_dynamic.h"
 #include "hvrun/elf/elf_image.h"
 #include "hvrun/elf/elf_loader.h"
 #include "hvrun/elf/elf_symbols.h"
@@ -67,6 +71,7 @@ class Harness {
                read->segments.size() == image->segments.size());
     CheckImage(*image);
     Symbolize(*image);
+    Dynamic(*image);
     if (image->kind == ElfKind::kExec) {
       Load(*image, 0, Relocate::kNo);
     } else {
@@ -80,6 +85,20 @@ class Harness {
   }
 
  private:
+  // The dynamic section as library_dirs.cc reads it (DT_NEEDED, RPATH,
+  // RUNPATH): any bytes, never a crash; what it returns lies in the file.
+  static void Dynamic(const ElfImage& image) {
+    absl::StatusOr<ElfDynamic> dyn = ReadDynamic(image);
+    if (!dyn.ok()) return;
+    FUZZ_CHECK(image.has_dynamic || (dyn->needed.empty() && dyn->rpath.empty()));
+    for (const std::string& name : dyn->needed) {
+      FUZZ_CHECK(name.size() < image.bytes.size() && name.find('\0') == std::string::npos);
+    }
+    if (image.interp.has_value()) {
+      FUZZ_CHECK(!image.interp->empty() && image.interp->find('\0') == std::string::npos);
+    }
+  }
+
   static GuestMemory MustCreate() {
     absl::StatusOr<GuestMemory> memory = GuestMemory::Create(kMemorySize);
     FUZZ_CHECK(memory.ok());
