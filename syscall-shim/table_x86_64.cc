@@ -86,6 +86,7 @@ constexpr Syscall kRows[] = {
     {nr::umask, "umask", sys_umask, kSupported, ""},
     {nr::gettimeofday, "gettimeofday", sys_gettimeofday, kSupported, ""},
     {nr::getrlimit, "getrlimit", sys_getrlimit, kSupported, ""},
+    {nr::sysinfo, "sysinfo", sys_sysinfo, kPartial, "RAM is the --memory limit; no load, no swap"},
     {nr::getuid, "getuid", sys_getuid, kSupported, ""},
     {nr::getgid, "getgid", sys_getgid, kSupported, ""},
     {nr::geteuid, "geteuid", sys_geteuid, kSupported, ""},

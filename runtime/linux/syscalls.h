@@ -147,6 +147,7 @@ int64_t sys_tgkill(hv_syscall_frame& f);
 int64_t sys_getrandom(hv_syscall_frame& f);
 // sys_uname.cc
 int64_t sys_uname(hv_syscall_frame& f);
+int64_t sys_sysinfo(hv_syscall_frame& f);
 
 }  // namespace hvrt
 

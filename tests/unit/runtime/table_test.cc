@@ -45,6 +45,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(clone3),
       N(mremap),
       N(msync),
+      N(sysinfo),
       N(madvise),
       N(getpid),
       N(exit),
