@@ -234,6 +234,35 @@ TEST(Manifest, ToLaunchOptions) {
   EXPECT_TRUE(o->verbose);
 }
 
+TEST(Manifest, RootfsAndWorkdir) {
+  absl::StatusOr<RunManifest> m = ParseManifest(
+      "image: \"python3\"\nrootfs: \"/srv/img\"\nrootfs_read_write: true\nworkdir: \"/app\"\n",
+      "run.textproto");
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<LaunchOptions> o = ToLaunchOptions(*m);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->rootfs, "/srv/img");
+  EXPECT_TRUE(o->rootfs_rw);
+  EXPECT_EQ(o->workdir, "/app");
+  EXPECT_EQ(o->memory, 0u) << "no memory given: the launcher's default (the host's RAM)";
+  absl::StatusOr<RunManifest> back = ToManifest(*o);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->rootfs(), "/srv/img");
+  EXPECT_TRUE(back->rootfs_read_write());
+  EXPECT_EQ(back->workdir(), "/app");
+  EXPECT_TRUE(back->memory().empty());
+  // --rootfs-rw alone means nothing: an error, not a silent no-op.
+  RunManifest rw_only;
+  rw_only.set_image("/bin/x");
+  rw_only.set_rootfs_read_write(true);
+  EXPECT_THAT(std::string(ToLaunchOptions(rw_only).status().message()),
+              HasSubstr("--rootfs-rw needs --rootfs"));
+  // A relative --workdir is refused when given.
+  RunManifest w;
+  EXPECT_THAT(std::string(ApplyFlags({.workdir = "app"}, {}, &w).message()),
+              HasSubstr("must be an absolute path"));
+}
+
 TEST(Manifest, ToLaunchOptionsDefaults) {
   RunManifest m;
   m.set_image("/opt/app");
