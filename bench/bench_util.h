@@ -77,8 +77,8 @@ class TempDir {
 // Each family's guest benchmarks (native, then one per kGuestBackends entry),
 // registered from main() so that every native baseline sits beside its guest
 // runs in the output.
-void RegisterFileBenchmarks();    // files_bench.cc
-void RegisterThreadBenchmarks();  // threads_bench.cc
+void RegisterFileBenchmarks();     // files_bench.cc
+void RegisterThreadBenchmarks();   // threads_bench.cc
 void RegisterProgramBenchmarks();  // programs_bench.cc
 
 // Start to exit: spawns (argv) and waits for it, every iteration; a failed

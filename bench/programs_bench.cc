@@ -36,15 +36,16 @@ void StartStatic(benchmark::State& state, const char* backend) {
 
 void Python(benchmark::State& state, const char* backend) {
   if (backend == nullptr) return StartToExit(state, {kPython, "-c", "pass"}, "native");
-  StartToExit(state,
-              {HvrunPath(), std::string("--backend=") + backend, "--rootfs=/", kPython, "-c",
-               "pass"},
-              backend);
+  StartToExit(
+      state,
+      {HvrunPath(), std::string("--backend=") + backend, "--rootfs=/", kPython, "-c", "pass"},
+      backend);
 }
 
 void FirstTouch(benchmark::State& state, const char* backend) {
   if (backend == nullptr) return RunLoop(state, {BinPath("hv_bench_first_touch")}, "native");
-  RunLoop(state, {HvrunPath(), std::string("--backend=") + backend, BinPath("hv_bench_first_touch")},
+  RunLoop(state,
+          {HvrunPath(), std::string("--backend=") + backend, BinPath("hv_bench_first_touch")},
           backend);
 }
 

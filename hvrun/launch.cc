@@ -9,15 +9,15 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <optional>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "hv-backends/backend.h"
@@ -76,8 +76,7 @@ MemoryPlan PlanMemory(const Backend& backend, uint64_t requested) {
 
 // Exit status 127 for a missing file, 126 for one that cannot run.
 absl::Status AppError(const absl::Status& status) {
-  return WithExitCode(status,
-                      absl::IsNotFound(status) ? kExitAppNotFound : kExitAppNotRunnable);
+  return WithExitCode(status, absl::IsNotFound(status) ? kExitAppNotFound : kExitAppNotRunnable);
 }
 
 // The guest's PATH entries (from its environment), for an APP without '/'.
@@ -112,8 +111,8 @@ absl::StatusOr<ElfImage> ReadApp(const LaunchOptions& options, const HostMount* 
   } else if (options.app[0] == '/') {
     candidates.push_back(options.app);
   } else {
-    candidates.push_back(absl::StrCat(options.workdir.empty() ? "/" : options.workdir, "/",
-                                      options.app));
+    candidates.push_back(
+        absl::StrCat(options.workdir.empty() ? "/" : options.workdir, "/", options.app));
   }
   for (const std::string& path : candidates) {
     auto app = ReadElfFileInRoot(rootfs->root.get(), path);
@@ -136,10 +135,10 @@ absl::StatusOr<ElfImage> ReadInterp(const ElfImage& app, const std::string& app_
                                         ? ReadElfFileInRoot(rootfs->root.get(), *app.interp)
                                         : ReadElfFile(*app.interp);
   if (!interp.ok()) {
-    return AppError(absl::Status(
-        interp.status().code(),
-        absl::StrCat(app_path, ": its interpreter (PT_INTERP) cannot be loaded: ",
-                     interp.status().message())));
+    return AppError(
+        absl::Status(interp.status().code(),
+                     absl::StrCat(app_path, ": its interpreter (PT_INTERP) cannot be loaded: ",
+                                  interp.status().message())));
   }
   if (interp->kind != ElfKind::kPie || interp->interp.has_value()) {
     return WithExitCode(
@@ -205,8 +204,7 @@ bool Under(const std::string& path, const std::string& dir) {
 // directories its dynamic linker will search and find its libraries in
 // (library_dirs.h) become read-only mounts at the same paths, unless a
 // mount the user gave covers the path already.
-absl::Status MountLibraryDirs(const ElfImage& app, const LaunchOptions& options,
-                              HostFiles& files) {
+absl::Status MountLibraryDirs(const ElfImage& app, const LaunchOptions& options, HostFiles& files) {
   std::string ld_library_path;
   for (const std::string& kv : options.env) {
     if (absl::StartsWith(kv, "LD_LIBRARY_PATH=")) ld_library_path = kv.substr(16);
@@ -232,7 +230,8 @@ absl::Status MountLibraryDirs(const ElfImage& app, const LaunchOptions& options,
 absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
                                       const std::vector<std::string>& args,
                                       const std::vector<std::string>& env, const HostFiles& files,
-                                      uint64_t* mounts, std::vector<std::pair<std::string, uint64_t*>> extra) {
+                                      uint64_t* mounts,
+                                      std::vector<std::pair<std::string, uint64_t*>> extra) {
   std::string blob;
   for (const auto& s : args) blob.append(s).push_back('\0');
   for (const auto& s : env) blob.append(s).push_back('\0');
@@ -463,9 +462,10 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   MemoryWatch watch(backend->ElasticMemory() ? memory.fd() : -1, plan.limit);
   HV_ASSIGN_OR_RETURN(GuestExit exit, backend->Run(memory, start, engine));
   if (options.verbose && backend->ElasticMemory()) {
-    std::cerr << absl::StrFormat("hvrun: guest memory: %s used at most (of --memory=%s), %s "
-                                 "address space\n",
-                                 MiB(watch.peak()), MiB(plan.limit), MiB(plan.size));
+    std::cerr << absl::StrFormat(
+        "hvrun: guest memory: %s used at most (of --memory=%s), %s "
+        "address space\n",
+        MiB(watch.peak()), MiB(plan.limit), MiB(plan.size));
   }
   return ReportExit(exit, options, app, app_bias, runtime, plan);
 }

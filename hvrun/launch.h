@@ -29,12 +29,12 @@ struct LaunchOptions {
   bool verbose = false;
   std::string runtime;  // runtime image; empty: beside hvrun
   absl::Duration timeout = absl::InfiniteDuration();
-  std::string app;                // the app: a host path, or a path in (rootfs)
+  std::string app;  // the app: a host path, or a path in (rootfs)
   // The guest's root file system: a host directory (empty: the guest's own
   // tmpfs root). APP and its interpreter are resolved inside it.
   std::string rootfs;
-  bool rootfs_rw = false;  // --rootfs-rw: the guest may change (rootfs)
-  std::string workdir;     // the guest's start directory (absolute); empty: "/"
+  bool rootfs_rw = false;         // --rootfs-rw: the guest may change (rootfs)
+  std::string workdir;            // the guest's start directory (absolute); empty: "/"
   std::vector<std::string> args;  // argv, argv[0] included
 };
 

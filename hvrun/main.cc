@@ -79,8 +79,8 @@ constexpr char kUsage[] =
     "interpreter cannot be loaded); 127 when APP does not exist.\n";
 
 // Abseil's names; --help and the command line spell '_' as '-'.
-constexpr const char* kFlagNames[] = {"backend", "memory",  "verbose",  "runtime",
-                                      "timeout", "rootfs",  "rootfs_rw", "workdir",
+constexpr const char* kFlagNames[] = {"backend",  "memory",        "verbose",   "runtime",
+                                      "timeout",  "rootfs",        "rootfs_rw", "workdir",
                                       "manifest", "print_manifest"};
 
 void PrintHelp() {
@@ -118,7 +118,7 @@ struct SplitArgs {
 };
 
 SplitArgs Split(int argc, char** argv) {
-  static const std::set<std::string> kTakesValue = {"backend", "memory",  "runtime", "timeout",
+  static const std::set<std::string> kTakesValue = {"backend",  "memory", "runtime", "timeout",
                                                     "manifest", "rootfs", "workdir"};
   static const std::set<std::string> kBool = {"verbose", "print_manifest", "rootfs_rw"};
   SplitArgs out;

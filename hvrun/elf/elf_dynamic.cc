@@ -68,8 +68,8 @@ absl::StatusOr<ElfDynamic> ReadDynamic(const ElfImage& image) {
   if (!strtab || !strsz) return bad("PT_DYNAMIC names strings but has no DT_STRTAB/DT_STRSZ");
   const std::optional<uint64_t> table = FileOffset(image, *strtab, *strsz);
   if (!table) {
-    return bad(absl::StrFormat("DT_STRTAB [0x%x, +0x%x) is not in the file's loaded bytes",
-                               *strtab, *strsz));
+    return bad(absl::StrFormat("DT_STRTAB [0x%x, +0x%x) is not in the file's loaded bytes", *strtab,
+                               *strsz));
   }
   auto string_at = [&](uint64_t off) -> absl::StatusOr<std::string> {
     if (off >= *strsz) return bad(absl::StrFormat("string offset 0x%x is past DT_STRSZ", off));

@@ -78,7 +78,7 @@ struct ElfImage {
   // e_entry), if any: where a Xen PVH vCPU starts in 32-bit mode.
   std::optional<uint32_t> pvh_entry;
 
-  bool has_dynamic = false;  // a PT_DYNAMIC is present (static-pie images have one)
+  bool has_dynamic = false;     // a PT_DYNAMIC is present (static-pie images have one)
   uint64_t dynamic_offset = 0;  // its file bytes, inside the file (elf_dynamic.h reads them)
   uint64_t dynamic_size = 0;
 

@@ -30,9 +30,8 @@ namespace hvrun {
 
 // The system directories x86-64 glibc searches last, in its order (Debian
 // multiarch; `ld.so --help` lists them).
-inline constexpr const char* kSystemLibraryDirs[] = {"/lib/x86_64-linux-gnu",
-                                                     "/usr/lib/x86_64-linux-gnu", "/lib",
-                                                     "/usr/lib"};
+inline constexpr const char* kSystemLibraryDirs[] = {
+    "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"};
 
 // The directories (absolute, normalized, without a trailing '/') holding the
 // libraries (app) needs, transitively, in the order first used. (app.path)

@@ -19,10 +19,10 @@
 // Left at their defaults, because no guest action raises them: SIGCHLD (only
 // the sim child, reaped with waitid), SIGURG and SIGIO (the guest has no
 // host sockets and cannot F_SETOWN; while a backend runs, SIGURG is
-// StopSignals' own wake-up for a stop hvrun decides, never a reason), SIGSYS (hvrun has no seccomp filter of
-// its own), SIGBUS (guest memory is a memfd that only hvrun sizes; it can
-// only fail if the host runs out of memory), and SIGTTIN/SIGTTOU (terminal
-// job control: a backgrounded hvrun stops on terminal I/O like any process).
+// StopSignals' own wake-up for a stop hvrun decides, never a reason), SIGSYS (hvrun has no seccomp
+// filter of its own), SIGBUS (guest memory is a memfd that only hvrun sizes; it can only fail if
+// the host runs out of memory), and SIGTTIN/SIGTTOU (terminal job control: a backgrounded hvrun
+// stops on terminal I/O like any process).
 //
 // Example (first thing in main):
 //   hvrun::ShieldFromGuestSignals();

@@ -2,9 +2,8 @@
 #include "hvrun/engine/stop_signals.h"
 
 #include <pthread.h>
-#include <sys/time.h>
-
 #include <signal.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>

@@ -2,12 +2,11 @@
 //
 // Host files for the guest, beneath its mounts (host_files.h). Every path is
 // resolved by openat2 with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS from the
-// mount's root (RESOLVE_IN_ROOT for the root file system, a chroot); operations on a path's last component go through its
-// parent, opened the same way, so no step ever leaves the mount. Where Linux
-// offers no *at() call that refuses to follow a final symlink (chmod,
-// truncate, access, utimens), the target is opened beneath first and the
-// operation applied to that fd through /proc/self/fd, which is hvrun's own
-// /proc, never the guest's.
+// mount's root (RESOLVE_IN_ROOT for the root file system, a chroot); operations on a path's last
+// component go through its parent, opened the same way, so no step ever leaves the mount. Where
+// Linux offers no *at() call that refuses to follow a final symlink (chmod, truncate, access,
+// utimens), the target is opened beneath first and the operation applied to that fd through
+// /proc/self/fd, which is hvrun's own /proc, never the guest's.
 //
 // Nothing is opened for real before its type is known: a file is first
 // opened O_PATH (which opens nothing), checked to be a regular file or a
@@ -158,7 +157,8 @@ int64_t Reopen(const UniqueFd& path, uint64_t flags, uint64_t mode, UniqueFd* ou
 // (open(2) creates that file: the link's text is followed here, beneath the
 // mount like any path, at most kMaxSymlinks times) or someone made the name
 // in between (look again, at most kMaxCreateRaces times, then EAGAIN).
-int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, uint64_t mode, UniqueFd* out) {
+int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, uint64_t mode,
+                     UniqueFd* out) {
   constexpr int kMaxSymlinks = 40;  // Linux's MAXSYMLINKS
   constexpr int kMaxCreateRaces = 8;
   const bool creates = flags & O_CREAT;

@@ -1,7 +1,6 @@
 // The SysV initial stack: see initial_stack.h.
 #include "runtime/boot/initial_stack.h"
 
-
 #include "runtime/hv/cpu.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/auxv.h"

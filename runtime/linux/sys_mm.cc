@@ -1,18 +1,18 @@
 // Memory syscalls: argument decoding; runtime/mm/vm.h does the work. A
 // file mapping is anonymous memory holding a copy; shared ones are kept
 // coherent with the file by runtime/vfs/shared_maps.h.
+#include "runtime/boot/boot_info.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/mman.h"
+#include "runtime/linux/abi/resource.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/linux/process.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/mm/vm.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/shared_maps.h"
-#include "runtime/boot/boot_info.h"
-#include "runtime/linux/abi/resource.h"
-#include "runtime/linux/process.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -35,8 +35,8 @@ int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int3
   tmpfs::Inode* n = vfs::InodeOf(*file);
   // /dev/zero maps as anonymous memory (shared or not: one process).
   if (n != nullptr && n->kind == tmpfs::Kind::kZero)
-    return mm::Mmap(addr, len, prot, (flags & ~abi::kMAP_TYPE) | abi::kMAP_PRIVATE |
-                    abi::kMAP_ANONYMOUS, -1, 0);
+    return mm::Mmap(addr, len, prot,
+                    (flags & ~abi::kMAP_TYPE) | abi::kMAP_PRIVATE | abi::kMAP_ANONYMOUS, -1, 0);
   bool host = n != nullptr && hostfs::IsHost(*n) && abi::IsReg(n->mode);
   if (!host && (n == nullptr || n->kind != tmpfs::Kind::kTmpfs || !abi::IsReg(n->mode)))
     return -abi::kENODEV;

@@ -2,10 +2,10 @@
 #include "runtime/boot/boot_info.h"
 #include "runtime/hv/clock.h"
 #include "runtime/lib/string.h"
-#include "runtime/mm/vm.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/mm/vm.h"
 
 namespace hvrt {
 

@@ -336,9 +336,9 @@ int64_t RefreshStatm() {
   uint64_t size = images + mm::Pages().UsedPages();
   uint64_t text = mm::PageUp(bi.app.size) / mm::kPageSize;
   char line[128];
-  uint64_t len = Format(line, sizeof line, "%lu %lu 0 %lu 0 %lu 0\n", static_cast<unsigned long>(size),
-                        static_cast<unsigned long>(size), static_cast<unsigned long>(text),
-                        static_cast<unsigned long>(size - text));
+  uint64_t len = Format(line, sizeof line, "%lu %lu 0 %lu 0 %lu 0\n",
+                        static_cast<unsigned long>(size), static_cast<unsigned long>(size),
+                        static_cast<unsigned long>(text), static_cast<unsigned long>(size - text));
   Inode* n = tmpfs::Get(g_statm);
   if (n == nullptr) return -abi::kENOENT;
   if (int64_t r = tmpfs::SetSize(*n, 0); r < 0) return r;

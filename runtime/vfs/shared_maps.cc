@@ -16,8 +16,8 @@ using tmpfs::Kind;
 struct Map {
   uint64_t addr;  // 0: a free slot
   uint64_t len;
-  uint64_t off;   // file offset of addr
-  uint64_t dev;   // the file (Inode::file_dev/file_ino); 0, 0: shared anonymous memory
+  uint64_t off;  // file offset of addr
+  uint64_t dev;  // the file (Inode::file_dev/file_ino); 0, 0: shared anonymous memory
   uint64_t ino;
   uint32_t inode;  // the inode held open for write-back (0: none)
 };
@@ -122,6 +122,25 @@ Map* FreeSlot() {
   return nullptr;
 }
 
+// Copies between the buffer holding (n)'s bytes [off, off + len) and every
+// mapping of those bytes: into the mappings (to_maps), or out of them.
+void CopyOverlaps(Inode& n, char* buf, uint64_t off, uint64_t len, bool to_maps) {
+  if (len == 0 || !Relevant(n)) return;
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Map& m = g_maps[i];
+    uint64_t start;
+    uint64_t k = SameFile(m, n) ? Overlap(off, len, m.off, m.len, &start) : 0;
+    if (k == 0) continue;
+    char* mapped = reinterpret_cast<char*>(m.addr + (start - m.off));
+    char* at = buf + (start - off);
+    if (to_maps) {
+      Move(mapped, at, k);
+    } else {
+      Move(at, mapped, k);
+    }
+  }
+}
+
 }  // namespace
 
 bool Any() { return g_count != 0; }
@@ -148,27 +167,11 @@ int64_t Add(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off) {
 }
 
 void MirrorWrite(Inode& n, const void* src, uint64_t off, uint64_t len) {
-  if (len == 0 || !Relevant(n)) return;
-  for (uint32_t i = 0; i < g_high; i++) {
-    const Map& m = g_maps[i];
-    uint64_t start;
-    uint64_t k = SameFile(m, n) ? Overlap(off, len, m.off, m.len, &start) : 0;
-    if (k == 0) continue;
-    Move(reinterpret_cast<void*>(m.addr + (start - m.off)),
-         static_cast<const char*>(src) + (start - off), k);
-  }
+  CopyOverlaps(n, const_cast<char*>(static_cast<const char*>(src)), off, len, /*to_maps=*/true);
 }
 
 void OverlayRead(Inode& n, void* dst, uint64_t off, uint64_t len) {
-  if (len == 0 || !Relevant(n)) return;
-  for (uint32_t i = 0; i < g_high; i++) {
-    const Map& m = g_maps[i];
-    uint64_t start;
-    uint64_t k = SameFile(m, n) ? Overlap(off, len, m.off, m.len, &start) : 0;
-    if (k == 0) continue;
-    Move(static_cast<char*>(dst) + (start - off),
-         reinterpret_cast<const void*>(m.addr + (start - m.off)), k);
-  }
+  CopyOverlaps(n, static_cast<char*>(dst), off, len, /*to_maps=*/false);
 }
 
 int64_t WriteBackRange(uint64_t addr, uint64_t len, bool forget) {

@@ -9,10 +9,10 @@
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/console.h"
 #include "runtime/vfs/hostfs.h"
-#include "runtime/mm/vm.h"
 #include "runtime/vfs/procfs.h"
 #include "runtime/vfs/shared_maps.h"
 
@@ -429,7 +429,8 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
       next = tmpfs::DirLookup(*dir, name, len);
     }
     Inode* n = tmpfs::Get(next);
-    if (n == nullptr && dir->overlay && g_rootfs >= 0) return RootfsWalk(cur, name, follow, links, out);
+    if (n == nullptr && dir->overlay && g_rootfs >= 0)
+      return RootfsWalk(cur, name, follow, links, out);
     bool slash = rest != p;
     if (n != nullptr && abi::IsLnk(n->mode) && (!last || follow || slash)) {
       if (++*links > kMaxSymlinks) return -abi::kELOOP;
@@ -468,7 +469,8 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
       // A mount's root: the host's directory, not the guest's mount point.
       if (n != nullptr && n->kind == Kind::kHost && n->mountpoint)
         return HostWalk(next, rest, follow, links, out);
-      if (n != nullptr && n->overlay && g_rootfs >= 0) return RootfsWalk(next, rest, follow, links, out);
+      if (n != nullptr && n->overlay && g_rootfs >= 0)
+        return RootfsWalk(next, rest, follow, links, out);
       if (slash && n != nullptr && !abi::IsDir(n->mode)) return -abi::kENOTDIR;
       *out = Lookup{cur, next, name, len, slash};
       return 0;
@@ -868,28 +870,23 @@ int64_t PathOf(uint32_t ino, char* buf, uint64_t cap) {
       g_path[--pos] = '/';
     }
     cur = h->mountpoint ? ino : g_mount_root[h->stream];
-    if (cur == g_root) {  // the root file system: its paths are the guest's
-      if (pos == sizeof g_path) g_path[--pos] = '/';
-      uint64_t len = sizeof g_path - pos;
-      if (len + 1 > cap) return -abi::kERANGE;
-      Copy(buf, g_path + pos, len);
-      buf[len] = '\0';
-      return static_cast<int64_t>(len);
+    // The root file system's paths are the guest's from "/"; another
+    // mount's root adds its name in its parent, then the guest path above.
+    if (cur != g_root) {
+      const Inode* root = tmpfs::Get(cur);
+      if (root == nullptr) return -abi::kENOENT;
+      const Inode* parent = tmpfs::Get(root->parent);
+      const tmpfs::DirRec* rec = nullptr;
+      for (uint64_t i = 0; parent != nullptr && i < parent->size; i++) {
+        if (tmpfs::DirAt(*parent, i).ino == cur) rec = &tmpfs::DirAt(*parent, i);
+      }
+      if (rec == nullptr) return -abi::kENOENT;
+      if (pos < rec->len + 1u) return -abi::kENAMETOOLONG;
+      pos -= rec->len;
+      Copy(g_path + pos, rec->name, rec->len);
+      g_path[--pos] = '/';
+      cur = root->parent;
     }
-    const Inode* root = tmpfs::Get(cur);
-    if (root == nullptr) return -abi::kENOENT;
-    // The mount root's name in its parent, then the guest path above it.
-    const Inode* parent = tmpfs::Get(root->parent);
-    const tmpfs::DirRec* rec = nullptr;
-    for (uint64_t i = 0; parent != nullptr && i < parent->size; i++) {
-      if (tmpfs::DirAt(*parent, i).ino == cur) rec = &tmpfs::DirAt(*parent, i);
-    }
-    if (rec == nullptr) return -abi::kENOENT;
-    if (pos < rec->len + 1u) return -abi::kENAMETOOLONG;
-    pos -= rec->len;
-    Copy(g_path + pos, rec->name, rec->len);
-    g_path[--pos] = '/';
-    cur = root->parent;
   }
   while (cur != g_root) {
     Inode* n = tmpfs::Get(cur);

@@ -24,7 +24,7 @@ namespace hvtest {
 namespace {
 
 struct Case {
-  std::string name;     // test name suffix: letters, digits, '_'
+  std::string name;  // test name suffix: letters, digits, '_'
   // a tests/programs name, "bin/NAME" for <build>/bin/NAME, or an absolute
   // path of a host program (Debian's own, dynamically linked)
   std::string program;

@@ -340,8 +340,8 @@ INSTANTIATE_TEST_SUITE_P(
                },
                kInvalid, "PT_INTERP (interpreter /lib)"},
         Broken{"InterpEmpty",
-               [] { return WithSegment(ET_EXEC, PT_INTERP, std::vector<uint8_t>{0}); },
-               kInvalid, "is not one printable NUL-terminated path"},
+               [] { return WithSegment(ET_EXEC, PT_INTERP, std::vector<uint8_t>{0}); }, kInvalid,
+               "is not one printable NUL-terminated path"},
         Broken{"InterpOutsideFile",
                [] {
                  std::vector<uint8_t> elf = WithSegment(ET_EXEC, PT_INTERP, Interp("/x"));

@@ -314,10 +314,10 @@ TEST_F(VfsTest, SharedMappingOfATmpfsFileIsCoherent) {
 // MADV_DONTNEED zeroes private anonymous pages but leaves shared ones (their
 // shmem object keeps them on Linux).
 TEST_F(VfsTest, SharedAnonymousSurvivesDontneed) {
-  int64_t shared = g_.Syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE,
-                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  int64_t priv = g_.Syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  int64_t shared =
+      g_.Syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  int64_t priv =
+      g_.Syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   ASSERT_GT(shared, 0);
   ASSERT_GT(priv, 0);
   *g_.At<char>(shared) = 3;
