@@ -133,6 +133,13 @@ std::optional<HypercallOutcome> MailboxServer::Serve(const std::function<bool()>
       auto reg = memory_.Read<hv_register>(arg);
       if (reg.ok()) on_register_(reg->syscall_entry);
       out = HypercallOutcome::Reply(reg.ok() ? 0 : -EFAULT);
+    } else if (nr == HV_CALL_MEM_BACK) {
+      auto b = memory_.Read<hv_buffer>(arg);
+      int64_t r = -EFAULT;
+      if (b.ok() && memory_.Span(b->data, b->len).ok()) {
+        r = back_memory_ ? back_memory_(b->data, b->len) : 0;
+      }
+      out = HypercallOutcome::Reply(r);
     } else {
       out = handler_.Handle(nr, arg);
     }

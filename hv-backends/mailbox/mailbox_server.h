@@ -41,6 +41,13 @@ class MailboxServer {
   // channel notification. Set before Serve().
   void SetGuestWaker(std::function<void()> wake) { wake_guest_ = std::move(wake); }
 
+  // HV_CALL_MEM_BACK is delivery too: (back)(start, len), for a range
+  // already checked to lie inside guest memory, returns 0 or -errno. Unset:
+  // every range is usable already (sim, xen), 0. Set before Serve().
+  void SetMemoryBacker(std::function<int64_t(uint64_t, uint64_t)> back) {
+    back_memory_ = std::move(back);
+  }
+
   // Wakes a sleeping Serve(), and an HV_CALL_WAIT sleep on the guest's wake
   // word (safe from any thread).
   void Kick();
@@ -65,6 +72,7 @@ class MailboxServer {
   HypercallHandler& handler_;
   std::function<void(uint64_t)> on_register_;
   std::function<void()> wake_guest_;
+  std::function<int64_t(uint64_t, uint64_t)> back_memory_;
 };
 
 }  // namespace hvrun

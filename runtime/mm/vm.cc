@@ -23,6 +23,35 @@ struct Vm {
 
 constinit Vm g;
 
+// The GiBs of the address space the backend has made usable
+// (HV_CALL_MEM_BACK: on kvm a memory slot each, made on first use; sim and
+// xen have everything usable and just say yes). A GiB never backed was
+// never written by the guest, so it reads as zero.
+constexpr uint64_t kBackChunk = 1ull << 30;
+constexpr uint64_t kBackChunks = 512;
+constinit uint64_t g_backed[kBackChunks / 64] = {};
+
+// Beyond 512 GiB there is no guest memory on any backend (the runtime's
+// host-side unit tests run at host addresses there): nothing to back.
+bool ChunkBacked(uint64_t gib) {
+  return gib >= kBackChunks || ((g_backed[gib / 64] >> (gib % 64)) & 1) != 0;
+}
+
+// Makes [addr, addr + len) usable before it is handed out; false if the
+// backend cannot (the caller then fails as out of memory).
+bool Back(uint64_t addr, uint64_t len) {
+  if (len == 0) return true;
+  uint64_t first = addr / kBackChunk, last = (addr + len - 1) / kBackChunk;
+  bool all = true;
+  for (uint64_t c = first; c <= last && all; c++) all = ChunkBacked(c);
+  if (all) return true;
+  hv_buffer b = {addr, len};
+  int64_t r = hv::Call(HV_CALL_MEM_BACK, &b);
+  if (r < 0 && r != -abi::kENOSYS) return false;  // ENOSYS: a host with nothing to back
+  for (uint64_t c = first; c <= last && c < kBackChunks; c++) g_backed[c / 64] |= 1ull << (c % 64);
+  return true;
+}
+
 // Zeroes [addr, addr + len), page-aligned, keeping the invariant of vm.h.
 void ZeroPages(uint64_t addr, uint64_t len) {
   if (len >= kDiscardMin) {
@@ -30,7 +59,14 @@ void ZeroPages(uint64_t addr, uint64_t len) {
     if (hv::Call(HV_CALL_MEM_DISCARD, &b) >= 0) return;
     // The host could not discard: fall through and clear it ourselves.
   }
-  Fill(reinterpret_cast<void*>(addr), 0, len);
+  // Only the backed GiBs: the others read as zero already (and on kvm
+  // cannot be written at all).
+  for (uint64_t p = addr; p < addr + len;) {
+    uint64_t chunk_end = (p / kBackChunk + 1) * kBackChunk;
+    uint64_t n = (chunk_end < addr + len ? chunk_end : addr + len) - p;
+    if (ChunkBacked(p / kBackChunk)) Fill(reinterpret_cast<void*>(p), 0, n);
+    p += n;
+  }
 }
 
 // Frees the pages of [addr, addr + len) (page-aligned, not wrapping) that
@@ -78,11 +114,11 @@ bool Mapped(uint64_t addr, uint64_t len) {
   return true;
 }
 
-// Takes (npages) top-down, ending at or below (limit); 0 (counted) if there
-// is no such run.
-uint64_t TakeTopDown(uint64_t npages, uint64_t limit = ~uint64_t{0}) {
+// Takes (npages) top-down, ending at or below (limit), backed unless
+// (reserve_only) (PROT_NONE); 0 (counted) if there is no such run.
+uint64_t TakeTopDown(uint64_t npages, uint64_t limit = ~uint64_t{0}, bool reserve_only = false) {
   uint64_t a = g.pages.FindTopDown(npages, limit);
-  if (a == 0) {
+  if (a == 0 || (!reserve_only && !Back(a, npages * kPageSize))) {
     g.out_of_memory++;
     return 0;
   }
@@ -103,7 +139,13 @@ bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_regi
   if (end < free.start || !g.pages.Init(PageUp(free.start), PageDown(end), zeroed)) return false;
   g.app_lo = PageDown(app.start);
   g.app_hi = PageUp(app.start + app.size);
+  Fill(g_backed, 0, sizeof g_backed);
+  // What hvrun loaded, and the page bitmap at the front of (free).
+  if (!Back(g.app_lo, g.app_hi - g.app_lo) || !Back(PageUp(free.start), g.pages.Base() - PageUp(free.start)))
+    return false;
   if (interp.size != 0) {
+    if (!Back(PageDown(interp.start), PageUp(interp.start + interp.size) - PageDown(interp.start)))
+      return false;
     g.interp_lo = PageDown(interp.start);
     g.interp_hi = PageUp(interp.start + interp.size);
   }
@@ -135,8 +177,8 @@ int64_t Brk(uint64_t addr) {
   uint64_t new_top = PageUp(addr);
   if (new_top > old_top) {
     uint64_t n = (new_top - old_top) / kPageSize;
-    if (!g.pages.AllFree(old_top, n)) {  // mmap got there first
-      g.out_of_memory++;
+    if (!g.pages.AllFree(old_top, n) || !Back(old_top, new_top - old_top)) {  // mmap got there
+      g.out_of_memory++;                                                      // first, or no memory
       return static_cast<int64_t>(g.brk);
     }
     g.pages.SetUsed(old_top, n);
@@ -163,13 +205,21 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
   }
   uint64_t bytes = PageUp(len);
   uint64_t npages = bytes / kPageSize;
+  // A PROT_NONE reservation is only address space until mprotect makes
+  // part of it usable (on kvm: no memory slot for it yet).
+  bool reserve_only = (prot & (abi::kPROT_READ | abi::kPROT_WRITE | abi::kPROT_EXEC)) == 0;
 
   if ((flags & (abi::kMAP_FIXED | abi::kMAP_FIXED_NOREPLACE)) != 0) {
     if ((addr & kPageMask) != 0) return -abi::kEINVAL;
     if (!g.pages.Contains(addr, bytes)) return -abi::kENOMEM;  // not memory we manage
     if ((flags & abi::kMAP_FIXED_NOREPLACE) != 0) {            // wins over MAP_FIXED, as in Linux
       if (!g.pages.AllFree(addr, npages)) return -abi::kEEXIST;
-    } else {
+    }
+    if (!reserve_only && !Back(addr, bytes)) {
+      g.out_of_memory++;
+      return -abi::kENOMEM;
+    }
+    if ((flags & abi::kMAP_FIXED_NOREPLACE) == 0) {
       Release(addr, bytes);  // the new mapping's pages must read as zero
     }
     g.pages.SetUsed(addr, npages);
@@ -178,12 +228,14 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
 
   // A hint is honoured if that range is free, as Linux does.
   uint64_t hint = addr <= g.pages.End() ? PageUp(addr) : 0;
-  if (hint != 0 && g.pages.Contains(hint, bytes) && g.pages.AllFree(hint, npages)) {
+  if (hint != 0 && g.pages.Contains(hint, bytes) && g.pages.AllFree(hint, npages) &&
+      (reserve_only || Back(hint, bytes))) {
     g.pages.SetUsed(hint, npages);
     return static_cast<int64_t>(hint);
   }
   // MAP_32BIT: in the first 2 GiB, as Linux places it.
-  uint64_t a = TakeTopDown(npages, (flags & abi::kMAP_32BIT) != 0 ? 1ull << 31 : ~uint64_t{0});
+  uint64_t a = TakeTopDown(npages, (flags & abi::kMAP_32BIT) != 0 ? 1ull << 31 : ~uint64_t{0},
+                           reserve_only);
   return a == 0 ? -abi::kENOMEM : static_cast<int64_t>(a);
 }
 
@@ -207,7 +259,14 @@ int64_t Mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
   if ((addr & kPageMask) != 0 || (prot & ~kKnown) != 0) return -abi::kEINVAL;
   if (len == 0) return 0;
   if (!Plausible(len) || addr + PageUp(len) < addr) return -abi::kENOMEM;
-  return Mapped(addr, PageUp(len)) ? 0 : -abi::kENOMEM;
+  if (!Mapped(addr, PageUp(len))) return -abi::kENOMEM;
+  // Made usable (a PROT_NONE reservation's part): backed from now on.
+  if ((prot & (abi::kPROT_READ | abi::kPROT_WRITE | abi::kPROT_EXEC)) != 0 &&
+      !Back(addr, PageUp(len))) {
+    g.out_of_memory++;
+    return -abi::kENOMEM;
+  }
+  return 0;
 }
 
 // Madvise implements Linux syscall madvise(2). MADV_DONTNEED and MADV_FREE
@@ -247,11 +306,21 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
   uint64_t new_bytes = PageUp(new_len);
   if (!g.pages.Contains(old_addr, old_bytes) || !g.pages.AllUsed(old_addr, old_bytes / kPageSize))
     return -abi::kEFAULT;
+  // The bytes move or grow: usable (backed) from here on, even if they were
+  // a PROT_NONE reservation.
+  if (!Back(old_addr, old_bytes)) {
+    g.out_of_memory++;
+    return -abi::kENOMEM;
+  }
 
   if ((flags & abi::kMREMAP_FIXED) != 0) {
     if ((new_addr & kPageMask) != 0) return -abi::kEINVAL;
     if (!g.pages.Contains(new_addr, new_bytes)) return -abi::kENOMEM;
     if (new_addr < old_addr + old_bytes && old_addr < new_addr + new_bytes) return -abi::kEINVAL;
+    if (!Back(new_addr, new_bytes)) {
+      g.out_of_memory++;
+      return -abi::kENOMEM;
+    }
     Release(new_addr, new_bytes);
     g.pages.SetUsed(new_addr, new_bytes / kPageSize);
     Copy(reinterpret_cast<void*>(new_addr), reinterpret_cast<const void*>(old_addr),
@@ -266,7 +335,8 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
   }
   uint64_t tail = old_addr + old_bytes;
   uint64_t extra = new_bytes - old_bytes;
-  if (g.pages.Contains(tail, extra) && g.pages.AllFree(tail, extra / kPageSize)) {
+  if (g.pages.Contains(tail, extra) && g.pages.AllFree(tail, extra / kPageSize) &&
+      Back(tail, extra)) {
     g.pages.SetUsed(tail, extra / kPageSize);
     return static_cast<int64_t>(old_addr);
   }

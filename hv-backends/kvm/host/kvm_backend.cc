@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstddef>
@@ -22,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "hv-backends/kvm/host/cpu_setup.h"
 #include "hv-backends/kvm/host/kvm_guest_blob.h"
+#include "hv-backends/kvm/host/kvm_slots.h"
 #include "hv-backends/kvm/host/kvm_vm.h"
 #include "hv-backends/kvm/host/sysret_probe.h"
 #include "hv-backends/kvm/kvm_layout.h"
@@ -151,7 +153,10 @@ class KvmBackend final : public Backend {
 absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const GuestStart& start,
                                           HypercallHandler& handler) {
   HV_ASSIGN_OR_RETURN(KvmVm vm, KvmVm::Create());
-  HV_RETURN_IF_ERROR(vm.MapMemory(memory.host_base(), memory.size()));
+  // The first GiB (system pages, the images) now; the rest as the runtime
+  // hands it out (kvm_slots.h).
+  kvm::KvmSlots slots(vm, memory);
+  HV_RETURN_IF_ERROR(slots.Back(0, std::min<uint64_t>(memory.size(), kvm::KvmSlots::kChunk)));
   if (sysret_) {
     // Defence in depth where guest CPL0 is real: the guest never needs an
     // MSR (hvrun sets them all from outside), so any rdmsr/wrmsr it could
@@ -173,6 +178,8 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
     // The syscall trampoline reads the runtime's entry here.
     (void)memory.Write<uint64_t>(KVM_DATA_SYSCALL_ENTRY, entry);
   });
+  server.SetMemoryBacker(
+      [&](uint64_t start, uint64_t len) { return slots.BackForGuest(start, len); });
   kvm_run* run = vcpu.run();
   run->kvm_valid_regs = KVM_SYNC_X86_REGS;
   StopSignals stop(&run->immediate_exit, start.timeout);
@@ -276,12 +283,21 @@ absl::StatusOr<GuestExit> KvmBackend::RunVcpu(const GuestMemory& memory, KvmVcpu
       case KVM_EXIT_HLT:
         return GuestExit{
             .kind = GuestExit::Kind::kKilled, .status = -1, .detail = "guest halted the CPU"};
-      case KVM_EXIT_MMIO:
-        return GuestExit{
-            .kind = GuestExit::Kind::kKilled,
-            .status = -1,
-            .detail = absl::StrFormat("guest touched physical address 0x%x outside its memory",
-                                      run->mmio.phys_addr)};
+      case KVM_EXIT_MMIO: {
+        // No slot there: a GiB the runtime never asked for (kvm_slots.h), or
+        // outside guest memory. Natively such an access is a SIGSEGV.
+        X86Registers regs = FromKvm(run->s.regs.regs);
+        CrashReport r = X86ExceptionReport({.vector = 14,
+                                            .error = run->mmio.is_write ? 6u : 4u,
+                                            .cr2 = run->mmio.phys_addr,
+                                            .cs = 0x2b,
+                                            .regs = regs});
+        GuestExit e;
+        e.kind = GuestExit::Kind::kCrashed;
+        e.status = r.signo;
+        e.crash = std::move(r);
+        return e;
+      }
       case KVM_EXIT_FAIL_ENTRY:
         return absl::InternalError(absl::StrFormat("kvm: VM entry failed (hardware reason 0x%x)",
                                                    run->fail_entry.hardware_entry_failure_reason));

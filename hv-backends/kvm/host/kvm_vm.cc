@@ -58,10 +58,12 @@ absl::StatusOr<KvmVm> KvmVm::Create() {
   return KvmVm(std::move(kvm), std::move(vm), run_size);
 }
 
-absl::Status KvmVm::MapMemory(void* host, uint64_t size) {
+absl::Status KvmVm::MapMemory(void* host, uint64_t size) const { return MapSlot(0, 0, host, size); }
+
+absl::Status KvmVm::MapSlot(uint32_t slot, uint64_t gpa, void* host, uint64_t size) const {
   kvm_userspace_memory_region region{};
-  region.slot = 0;
-  region.guest_phys_addr = 0;
+  region.slot = slot;
+  region.guest_phys_addr = gpa;
   region.memory_size = size;
   region.userspace_addr = reinterpret_cast<uint64_t>(host);
   if (ioctl(vm_.get(), KVM_SET_USER_MEMORY_REGION, &region) < 0) {

@@ -77,7 +77,9 @@ class KvmVm {
   KvmVm& operator=(KvmVm&&) = default;
 
   // Makes guest physical [0, size) the host memory at (host).
-  absl::Status MapMemory(void* host, uint64_t size);
+  absl::Status MapMemory(void* host, uint64_t size) const;
+  // Memory slot (slot): guest-physical [gpa, gpa + size) is hvrun's (host).
+  absl::Status MapSlot(uint32_t slot, uint64_t gpa, void* host, uint64_t size) const;
   absl::StatusOr<KvmVcpu> CreateVcpu(int id);
   // KVM_GET_SUPPORTED_CPUID, for the vCPU to present.
   absl::StatusOr<std::vector<kvm_cpuid_entry2>> SupportedCpuid() const;

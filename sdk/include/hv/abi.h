@@ -92,6 +92,7 @@ enum hv_call {
   HV_CALL_FILE_FDOP = 19,    /* struct hv_file_fdop: ftruncate, fsync, fchmod, ... */
   HV_CALL_WAIT = 20,         /* struct hv_wait: nothing to run; sleep in hvrun */
   HV_CALL_SUBMIT = 21,       /* struct hv_async: a call that must not hold the guest up */
+  HV_CALL_MEM_BACK = 22,     /* struct hv_buffer: the guest will use these pages: back them */
   HV_CALL_MAX
 };
 
@@ -138,7 +139,11 @@ HV_CHECK_OFFSET(struct hv_console_info, mode, 8);
 HV_CHECK_OFFSET(struct hv_console_info, rdev, 16);
 HV_CHECK_OFFSET(struct hv_console_info, ino, 24);
 
-/* A guest byte range: HV_CALL_RANDOM, HV_CALL_MEM_DISCARD, HV_CALL_PANIC. */
+/* A guest byte range: HV_CALL_RANDOM, HV_CALL_MEM_DISCARD, HV_CALL_PANIC,
+ * HV_CALL_MEM_BACK. MEM_BACK is delivery, like REGISTER: the backend makes
+ * the range usable before the runtime hands it out (kvm: a memory slot per
+ * GiB of the address space on first use; sim and xen: already usable, 0).
+ * -ENOMEM if the host cannot; the range must lie inside guest memory. */
 struct hv_buffer {
   HV_GUEST_PTR(void) data;  /* IN */
   uint64_t len;             /* IN */
