@@ -35,7 +35,9 @@ int main(void) {
     memset(p, 0xa5, 4096);
     blocks[n++] = p;
   }
-  printf("memory: malloc failed after %s\n", n >= 64 ? "many MiB" : "too few MiB");
+  // At least 128 MiB: xen's 256 MiB domain gives two or three blocks,
+  // sim's and kvm's 128 GiB address space some two thousand.
+  printf("memory: malloc failed after %s\n", n * 64 >= 128 ? "many MiB" : "too few MiB");
   fflush(stdout);
   for (size_t i = 0; i < n; ++i) free(blocks[i]);
   free(blocks);
