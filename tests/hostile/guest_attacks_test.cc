@@ -167,6 +167,9 @@ random into wild memory, len 1<<62           -> -EFAULT
 discard above memory                         -> -EFAULT
 discard misaligned                           -> -EINVAL
 discard wrapping length                      -> -EFAULT
+back above memory                            -> -EFAULT
+back wrapping length                         -> -EFAULT
+back the app's own buffer                    -> 0
 clock id 999                                 -> -EINVAL
 unsupported with wild note                   -> 0
 open in mount 77                             -> -ENOENT
@@ -218,7 +221,7 @@ TEST_P(GuestAttacks, BadHypercallsAreAnsweredWithErrors) {
   ExpectNoCrash(r);
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   std::string want = kBadHypercallAnswers;
-  for (int nr : {3, 4, 5, 6, 7, 11, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21}) {
+  for (int nr : {3, 4, 5, 6, 7, 11, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22}) {
     for (const char* how : {"null", "wraps", "above memory"}) {
       char line[128];
       std::string what = "nr " + std::to_string(nr) + " arg " + how;

@@ -48,7 +48,7 @@ int main(void) {
                             HV_CALL_UNSUPPORTED,   HV_CALL_FILE_OPEN,    HV_CALL_FILE_CLOSE,
                             HV_CALL_FILE_READ,     HV_CALL_FILE_WRITE,   HV_CALL_FILE_STAT,
                             HV_CALL_FILE_GETDENTS, HV_CALL_FILE_PATHOP,  HV_CALL_FILE_FDOP,
-                            HV_CALL_WAIT,          HV_CALL_SUBMIT};
+                            HV_CALL_WAIT,          HV_CALL_SUBMIT,       HV_CALL_MEM_BACK};
   for (size_t i = 0; i < sizeof calls / sizeof calls[0]; ++i) {
     char what[64];
     snprintf(what, sizeof what, "nr %llu arg null", (unsigned long long)calls[i]);
@@ -82,6 +82,12 @@ int main(void) {
   call("discard misaligned", HV_CALL_MEM_DISCARD, P(&b));
   b = (struct hv_buffer){.data = 0x1000, .len = ~0ull - 0xfff};
   call("discard wrapping length", HV_CALL_MEM_DISCARD, P(&b));
+  b = (struct hv_buffer){.data = kHigh, .len = 4096};
+  call("back above memory", HV_CALL_MEM_BACK, P(&b));
+  b = (struct hv_buffer){.data = 0x1000, .len = ~0ull - 0xfff};
+  call("back wrapping length", HV_CALL_MEM_BACK, P(&b));
+  b = (struct hv_buffer){.data = P(buf), .len = sizeof buf};
+  call("back the app's own buffer", HV_CALL_MEM_BACK, P(&b));
   struct hv_clock clk = {.clock_id = 999};
   call("clock id 999", HV_CALL_CLOCK, P(&clk));
   struct hv_unsupported u = {.nr = 99999, .count = 1, .note = kWild, .note_len = 1ull << 60};
