@@ -35,6 +35,8 @@ trap 'rm -rf "$suite"' EXIT
 # sysretq works (here it does: there is no cached "no" to forge).
 cat >"$suite/suite.sh" <<SUITE
 #!/bin/sh
+# Every instruction is emulated: a run that takes a second on hardware takes a minute here.
+export HV_E2E_TIMEOUT_S=300
 failed=0
 run() {  # run NAME BINARY FILTER
   echo "=== kvm suite: \$1 ==="

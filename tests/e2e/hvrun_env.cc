@@ -147,6 +147,11 @@ RunResult RunHvrun(const std::string& backend, const std::vector<std::string>& f
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.inherit_env = true;
   spec.stdin_data = stdin_data;
+  // Under an emulated CPU (scripts/kvm-test.sh, xen-test.sh) a run may take
+  // minutes: HV_E2E_TIMEOUT_S raises the limit.
+  if (const char* t = getenv("HV_E2E_TIMEOUT_S"); t != nullptr && atoi(t) > 0) {
+    spec.timeout = std::chrono::seconds(atoi(t));
+  }
   return Run(spec);
 }
 
