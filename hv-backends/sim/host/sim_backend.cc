@@ -106,6 +106,25 @@ constexpr sock_filter kFilterProgram[] = {
 };
 static_assert(FUTEX_WAIT == 0 && FUTEX_WAKE == 1, "the filter allows futex ops 0 and 1");
 
+// Under AddressSanitizer, the guest's address space (up to 512 GiB from 0)
+// lies over ASan's low shadow and shadow gap, which ASan reserves in every
+// process: the child maps guest memory over them (MAP_FIXED). Safe there:
+// hvrun's own code, heap and stack are far above 512 GiB (their shadow too),
+// and the launch stub unmaps all of it before the first guest instruction.
+// Elsewhere MAP_FIXED_NOREPLACE refuses any overlap with the child's own
+// mappings, which would be a misplaced layout, not something to clobber.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kGuestMapFixed = MAP_FIXED;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kGuestMapFixed = MAP_FIXED;
+#else
+constexpr int kGuestMapFixed = MAP_FIXED_NOREPLACE;
+#endif
+#else
+constexpr int kGuestMapFixed = MAP_FIXED_NOREPLACE;
+#endif
+
 void WriteStderr(const char* msg) {
   ssize_t unused = write(STDERR_FILENO, msg, strlen(msg));
   (void)unused;
@@ -124,7 +143,7 @@ void WriteStderr(const char* msg) {
   setrlimit(RLIMIT_CORE, &no_core);
   void* want = reinterpret_cast<void*>(mem_start);
   void* got = mmap(want, mem_size - mem_start, PROT_READ | PROT_WRITE | PROT_EXEC,
-                   MAP_SHARED | MAP_FIXED_NOREPLACE, memfd, static_cast<off_t>(mem_start));
+                   MAP_SHARED | kGuestMapFixed, memfd, static_cast<off_t>(mem_start));
   if (got != want) {
     WriteStderr(
         "hvrun: sim: cannot map guest memory at its guest addresses in the child "
