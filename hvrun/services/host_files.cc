@@ -13,6 +13,22 @@
 
 namespace hvrun {
 
+namespace {
+
+// Opens (m).host_path as (m)'s O_PATH root; errors start with (flag).
+absl::Status OpenRoot(HostMount& m, const char* flag) {
+  m.root.Reset(open(m.host_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (m.root.valid()) return absl::OkStatus();
+  if (errno == ENOENT) {
+    return absl::NotFoundError(
+        absl::StrCat(flag, ": host directory ", m.host_path, " does not exist"));
+  }
+  return absl::ErrnoToStatus(errno,
+                             absl::StrCat(flag, ": cannot open host directory ", m.host_path));
+}
+
+}  // namespace
+
 absl::StatusOr<HostMount> HostMount::Parse(std::string_view spec) {
   std::vector<std::string> parts = absl::StrSplit(absl::string_view(spec.data(), spec.size()), ':');
   auto bad = [&](std::string_view why) {
@@ -38,14 +54,7 @@ absl::StatusOr<HostMount> HostMount::Parse(std::string_view spec) {
   for (absl::string_view part : absl::StrSplit(m.guest_path.substr(1), '/')) {
     if (part.empty() || part == "." || part == "..") return bad("GUEST must be a normalized path");
   }
-  m.root.Reset(open(m.host_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!m.root.valid()) {
-    if (errno == ENOENT) {
-      return absl::NotFoundError(
-          absl::StrCat("-v: host directory ", m.host_path, " does not exist"));
-    }
-    return absl::ErrnoToStatus(errno, absl::StrCat("-v: cannot open host directory ", m.host_path));
-  }
+  if (absl::Status s = OpenRoot(m, "-v"); !s.ok()) return s;
   return m;
 }
 
@@ -55,13 +64,7 @@ absl::StatusOr<HostMount> HostMount::Rootfs(const std::string& dir, bool read_on
   m.guest_path = "/";
   m.read_only = read_only;
   m.rootfs = true;
-  m.root.Reset(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!m.root.valid()) {
-    if (errno == ENOENT) {
-      return absl::NotFoundError(absl::StrCat("--rootfs: directory ", dir, " does not exist"));
-    }
-    return absl::ErrnoToStatus(errno, absl::StrCat("--rootfs: cannot open directory ", dir));
-  }
+  if (absl::Status s = OpenRoot(m, "--rootfs"); !s.ok()) return s;
   return m;
 }
 
@@ -70,8 +73,7 @@ absl::StatusOr<HostMount> HostMount::SamePath(const std::string& dir) {
   m.host_path = dir;
   m.guest_path = dir;
   m.read_only = true;
-  m.root.Reset(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!m.root.valid()) return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", dir));
+  if (absl::Status s = OpenRoot(m, "library directory"); !s.ok()) return s;
   return m;
 }
 

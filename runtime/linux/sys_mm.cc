@@ -18,6 +18,14 @@
 namespace hvrt {
 namespace {
 
+// Before [addr, addr + len) is unmapped, replaced or moved: its shared
+// mappings' bytes go to their files and the range stops being shared
+// (shared_maps.h). A range munmap would refuse is left alone.
+void Unshare(uint64_t addr, uint64_t len) {
+  if (!shared_maps::Any() || (addr & 4095) != 0 || len == 0 || len >= (1ull << 47)) return;
+  shared_maps::WriteBackRange(addr, mm::PageUp(len), /*forget=*/true);
+}
+
 // mmap of a regular file, tmpfs or host: fresh anonymous pages (zero) with
 // the file's bytes from (off) copied in. That is exact for MAP_PRIVATE. A
 // MAP_SHARED mapping is registered with shared_maps.h, which keeps it and
@@ -47,7 +55,7 @@ int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int3
     // Write-back is a positioned write, which an O_APPEND host fd appends.
     if (host && (file->flags & abi::kO_APPEND) != 0) return -abi::kENODEV;
   }
-  if ((flags & abi::kMAP_FIXED) != 0) shared_maps::WriteBackRange(addr, len, /*forget=*/true);
+  if ((flags & abi::kMAP_FIXED) != 0) Unshare(addr, len);
   int64_t a = mm::Mmap(addr, len, prot, flags | abi::kMAP_ANONYMOUS, -1, off);
   if (a < 0) return a;
   uint64_t at = static_cast<uint64_t>(a);
@@ -113,8 +121,7 @@ int64_t sys_mmap(hv_syscall_frame& f) {
   // MAP_SHARED_VALIDATE (MAP_SHARED | MAP_PRIVATE) of memory: as Linux, EINVAL.
   if ((flags & abi::kMAP_ANONYMOUS) != 0 && (flags & abi::kMAP_TYPE) == abi::kMAP_SHARED_VALIDATE)
     return -abi::kEINVAL;
-  if ((flags & abi::kMAP_FIXED) != 0 && shared_maps::Any())
-    shared_maps::WriteBackRange(f.args[0], f.args[1], /*forget=*/true);
+  if ((flags & abi::kMAP_FIXED) != 0) Unshare(f.args[0], f.args[1]);
   int64_t a = mm::Mmap(f.args[0], f.args[1], f.args[2], static_cast<uint32_t>(f.args[3]),
                        Int(f.args[4]), f.args[5]);
   if (a > 0 && (flags & abi::kMAP_ANONYMOUS) != 0 && (flags & abi::kMAP_TYPE) == abi::kMAP_SHARED)
@@ -124,8 +131,7 @@ int64_t sys_mmap(hv_syscall_frame& f) {
 
 // Munmap implements Linux syscall munmap(2).
 int64_t sys_munmap(hv_syscall_frame& f) {
-  if (shared_maps::Any() && (f.args[0] & 4095) == 0 && f.args[1] != 0 && f.args[1] < (1ull << 47))
-    shared_maps::WriteBackRange(f.args[0], mm::PageUp(f.args[1]), /*forget=*/true);
+  Unshare(f.args[0], f.args[1]);
   return mm::Munmap(f.args[0], f.args[1]);
 }
 
@@ -139,7 +145,7 @@ int64_t sys_msync(hv_syscall_frame& f) {
     return -abi::kEINVAL;
   if (len == 0) return 0;
   if (len >= (1ull << 47) || addr + mm::PageUp(len) < addr) return -abi::kENOMEM;
-  if (mm::Mprotect(addr, len, abi::kPROT_READ) < 0) return -abi::kENOMEM;  // unmapped
+  if (!mm::IsMapped(addr, len)) return -abi::kENOMEM;
   return shared_maps::WriteBackRange(addr, mm::PageUp(len), /*forget=*/false);
 }
 
@@ -159,16 +165,16 @@ int64_t sys_madvise(hv_syscall_frame& f) {
   if ((advice != abi::kMADV_DONTNEED && advice != kMADV_FREE) || !shared_maps::Any() ||
       (addr & 4095) != 0 || len == 0 || len >= (1ull << 47))
     return mm::Madvise(addr, len, advice);
-  if (int64_t r = mm::Mprotect(addr, len, abi::kPROT_READ); r < 0) return r;  // unmapped
+  if (!mm::IsMapped(addr, len)) return -abi::kENOMEM;
+  // The runs between shared mappings, each advised as a whole.
   uint64_t end = addr + mm::PageUp(len);
   for (uint64_t p = addr; p < end;) {
-    if (shared_maps::Covers(p)) {
-      p += mm::kPageSize;
-      continue;
+    uint64_t skip_lo = end, skip_hi = end;
+    shared_maps::FirstCovered(p, end, &skip_lo, &skip_hi);
+    if (skip_lo > p) {
+      if (int64_t r = mm::Madvise(p, skip_lo - p, advice); r < 0) return r;
     }
-    uint64_t run = p;
-    while (p < end && !shared_maps::Covers(p)) p += mm::kPageSize;
-    if (int64_t r = mm::Madvise(run, p - run, advice); r < 0) return r;
+    p = skip_hi;
   }
   return 0;
 }
@@ -177,8 +183,7 @@ int64_t sys_madvise(hv_syscall_frame& f) {
 int64_t sys_mremap(hv_syscall_frame& f) {
   // A moved or shrunk shared file mapping stops being shared (its bytes go
   // to the file first): shared_maps.h.
-  if (shared_maps::Any() && (f.args[0] & 4095) == 0 && f.args[1] != 0 && f.args[1] < (1ull << 47))
-    shared_maps::WriteBackRange(f.args[0], mm::PageUp(f.args[1]), /*forget=*/true);
+  Unshare(f.args[0], f.args[1]);
   return mm::Mremap(f.args[0], f.args[1], f.args[2], f.args[3], f.args[4]);
 }
 

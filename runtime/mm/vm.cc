@@ -52,6 +52,20 @@ bool Back(uint64_t addr, uint64_t len) {
   return true;
 }
 
+// Back() for a request the app made: a failure is counted as the app
+// running out of memory.
+bool BackForApp(uint64_t addr, uint64_t len) {
+  if (Back(addr, len)) return true;
+  g.out_of_memory++;
+  return false;
+}
+
+// Whether (prot) makes pages usable at all (PROT_NONE does not: such pages
+// are only address space, and on kvm get no memory slot until they are).
+bool Usable(uint64_t prot) {
+  return (prot & (abi::kPROT_READ | abi::kPROT_WRITE | abi::kPROT_EXEC)) != 0;
+}
+
 // Zeroes [addr, addr + len), page-aligned, keeping the invariant of vm.h.
 void ZeroPages(uint64_t addr, uint64_t len) {
   if (len >= kDiscardMin) {
@@ -118,10 +132,11 @@ bool Mapped(uint64_t addr, uint64_t len) {
 // (reserve_only) (PROT_NONE); 0 (counted) if there is no such run.
 uint64_t TakeTopDown(uint64_t npages, uint64_t limit = ~uint64_t{0}, bool reserve_only = false) {
   uint64_t a = g.pages.FindTopDown(npages, limit);
-  if (a == 0 || (!reserve_only && !Back(a, npages * kPageSize))) {
+  if (a == 0) {
     g.out_of_memory++;
     return 0;
   }
+  if (!reserve_only && !BackForApp(a, npages * kPageSize)) return 0;
   g.pages.SetUsed(a, npages);
   return a;
 }
@@ -141,7 +156,8 @@ bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_regi
   g.app_hi = PageUp(app.start + app.size);
   Fill(g_backed, 0, sizeof g_backed);
   // What hvrun loaded, and the page bitmap at the front of (free).
-  if (!Back(g.app_lo, g.app_hi - g.app_lo) || !Back(PageUp(free.start), g.pages.Base() - PageUp(free.start)))
+  if (!Back(g.app_lo, g.app_hi - g.app_lo) ||
+      !Back(PageUp(free.start), g.pages.Base() - PageUp(free.start)))
     return false;
   if (interp.size != 0) {
     if (!Back(PageDown(interp.start), PageUp(interp.start + interp.size) - PageDown(interp.start)))
@@ -177,10 +193,11 @@ int64_t Brk(uint64_t addr) {
   uint64_t new_top = PageUp(addr);
   if (new_top > old_top) {
     uint64_t n = (new_top - old_top) / kPageSize;
-    if (!g.pages.AllFree(old_top, n) || !Back(old_top, new_top - old_top)) {  // mmap got there
-      g.out_of_memory++;                                                      // first, or no memory
+    if (!g.pages.AllFree(old_top, n)) {  // mmap got there first
+      g.out_of_memory++;
       return static_cast<int64_t>(g.brk);
     }
+    if (!BackForApp(old_top, new_top - old_top)) return static_cast<int64_t>(g.brk);
     g.pages.SetUsed(old_top, n);
   } else if (new_top < old_top) {
     Release(new_top, old_top - new_top);
@@ -207,7 +224,7 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
   uint64_t npages = bytes / kPageSize;
   // A PROT_NONE reservation is only address space until mprotect makes
   // part of it usable (on kvm: no memory slot for it yet).
-  bool reserve_only = (prot & (abi::kPROT_READ | abi::kPROT_WRITE | abi::kPROT_EXEC)) == 0;
+  bool reserve_only = !Usable(prot);
 
   if ((flags & (abi::kMAP_FIXED | abi::kMAP_FIXED_NOREPLACE)) != 0) {
     if ((addr & kPageMask) != 0) return -abi::kEINVAL;
@@ -215,10 +232,7 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
     if ((flags & abi::kMAP_FIXED_NOREPLACE) != 0) {            // wins over MAP_FIXED, as in Linux
       if (!g.pages.AllFree(addr, npages)) return -abi::kEEXIST;
     }
-    if (!reserve_only && !Back(addr, bytes)) {
-      g.out_of_memory++;
-      return -abi::kENOMEM;
-    }
+    if (!reserve_only && !BackForApp(addr, bytes)) return -abi::kENOMEM;
     if ((flags & abi::kMAP_FIXED_NOREPLACE) == 0) {
       Release(addr, bytes);  // the new mapping's pages must read as zero
     }
@@ -234,8 +248,8 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
     return static_cast<int64_t>(hint);
   }
   // MAP_32BIT: in the first 2 GiB, as Linux places it.
-  uint64_t a = TakeTopDown(npages, (flags & abi::kMAP_32BIT) != 0 ? 1ull << 31 : ~uint64_t{0},
-                           reserve_only);
+  uint64_t a =
+      TakeTopDown(npages, (flags & abi::kMAP_32BIT) != 0 ? 1ull << 31 : ~uint64_t{0}, reserve_only);
   return a == 0 ? -abi::kENOMEM : static_cast<int64_t>(a);
 }
 
@@ -261,12 +275,13 @@ int64_t Mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
   if (!Plausible(len) || addr + PageUp(len) < addr) return -abi::kENOMEM;
   if (!Mapped(addr, PageUp(len))) return -abi::kENOMEM;
   // Made usable (a PROT_NONE reservation's part): backed from now on.
-  if ((prot & (abi::kPROT_READ | abi::kPROT_WRITE | abi::kPROT_EXEC)) != 0 &&
-      !Back(addr, PageUp(len))) {
-    g.out_of_memory++;
-    return -abi::kENOMEM;
-  }
+  if (Usable(prot) && !BackForApp(addr, PageUp(len))) return -abi::kENOMEM;
   return 0;
+}
+
+bool IsMapped(uint64_t addr, uint64_t len) {
+  return (addr & kPageMask) == 0 && Plausible(len) && addr + PageUp(len) >= addr &&
+         Mapped(addr, PageUp(len));
 }
 
 // Madvise implements Linux syscall madvise(2). MADV_DONTNEED and MADV_FREE
@@ -308,19 +323,13 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
     return -abi::kEFAULT;
   // The bytes move or grow: usable (backed) from here on, even if they were
   // a PROT_NONE reservation.
-  if (!Back(old_addr, old_bytes)) {
-    g.out_of_memory++;
-    return -abi::kENOMEM;
-  }
+  if (!BackForApp(old_addr, old_bytes)) return -abi::kENOMEM;
 
   if ((flags & abi::kMREMAP_FIXED) != 0) {
     if ((new_addr & kPageMask) != 0) return -abi::kEINVAL;
     if (!g.pages.Contains(new_addr, new_bytes)) return -abi::kENOMEM;
     if (new_addr < old_addr + old_bytes && old_addr < new_addr + new_bytes) return -abi::kEINVAL;
-    if (!Back(new_addr, new_bytes)) {
-      g.out_of_memory++;
-      return -abi::kENOMEM;
-    }
+    if (!BackForApp(new_addr, new_bytes)) return -abi::kENOMEM;
     Release(new_addr, new_bytes);
     g.pages.SetUsed(new_addr, new_bytes / kPageSize);
     Copy(reinterpret_cast<void*>(new_addr), reinterpret_cast<const void*>(old_addr),

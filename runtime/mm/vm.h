@@ -47,6 +47,9 @@ int64_t Brk(uint64_t addr);
 int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t fd, uint64_t off);
 int64_t Munmap(uint64_t addr, uint64_t len);
 int64_t Mprotect(uint64_t addr, uint64_t len, uint64_t prot);
+// Whether every page of [addr, addr + len) (addr page-aligned, len rounded
+// up) is mapped, as mprotect would check, without changing anything.
+bool IsMapped(uint64_t addr, uint64_t len);
 int64_t Madvise(uint64_t addr, uint64_t len, uint64_t advice);
 int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
                uint64_t new_addr);

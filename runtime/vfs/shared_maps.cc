@@ -232,12 +232,29 @@ void Truncated(Inode& n, uint64_t size) {
   }
 }
 
-bool Covers(uint64_t addr) {
+bool FirstCovered(uint64_t lo, uint64_t hi, uint64_t* start, uint64_t* end) {
+  uint64_t s = hi;  // the lowest start of a mapping inside [lo, hi)
   for (uint32_t i = 0; i < g_high; i++) {
     const Map& m = g_maps[i];
-    if (m.addr != 0 && addr >= m.addr && addr - m.addr < m.len) return true;
+    uint64_t at;
+    if (m.addr != 0 && Overlap(lo, hi - lo, m.addr, m.len, &at) != 0 && at < s) s = at;
   }
-  return false;
+  if (s == hi) return false;
+  // Grow the stretch over every mapping that overlaps or touches its end.
+  uint64_t e = s;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (uint32_t i = 0; i < g_high; i++) {
+      const Map& m = g_maps[i];
+      if (m.addr != 0 && m.addr <= e && m.addr + m.len > e) {
+        e = m.addr + m.len;
+        grew = true;
+      }
+    }
+  }
+  *start = s;
+  *end = e < hi ? e : hi;
+  return true;
 }
 
 void WriteBackAll() {

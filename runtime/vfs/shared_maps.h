@@ -68,8 +68,10 @@ int64_t WriteBackFile(tmpfs::Inode& n);
 // The file behind (n) is now (size) bytes long: its mappings' bytes past
 // that read as zero, as Linux's pages past a truncation do once it grows.
 void Truncated(tmpfs::Inode& n, uint64_t size);
-// Whether the page at (addr) belongs to a shared file mapping.
-bool Covers(uint64_t addr);
+// The lowest stretch of [lo, hi) that shared mappings cover, as
+// [*start, *end) (clipped to [lo, hi), joined with mappings that touch it);
+// false, leaving them alone, if none does.
+bool FirstCovered(uint64_t lo, uint64_t hi, uint64_t* start, uint64_t* end);
 // Writes back everything (the guest exits).
 void WriteBackAll();
 
