@@ -19,7 +19,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -31,8 +30,6 @@ class MemoryWatch {
 
   // Watches memfd (fd) against (limit) bytes; fd < 0 or limit 0: no watch.
   MemoryWatch(int fd, uint64_t limit);
-  // Watches what (used)() says (bytes; every process's memfd together).
-  MemoryWatch(std::function<uint64_t()> used, uint64_t limit);
   ~MemoryWatch();
   MemoryWatch(const MemoryWatch&) = delete;
   MemoryWatch& operator=(const MemoryWatch&) = delete;
@@ -46,7 +43,7 @@ class MemoryWatch {
  private:
   void Loop();
 
-  std::function<uint64_t()> used_;
+  int fd_;
   uint64_t limit_;
   std::atomic<uint64_t> peak_{0};
   std::mutex mu_;

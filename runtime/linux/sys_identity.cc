@@ -1,6 +1,5 @@
-// Process and user ids. The pid is hvrun's (the first process is 1, like
-// init) and is the main thread's tid; process groups and the parent are in
-// sys_process.cc. The user and
+// Process and user ids. One process: pid 1, the main thread's tid, and the
+// parent is 0, like init; other threads have tids from 2 up. The user and
 // group are the ones hvrun was told to report (boot_info.uid/gid); real ==
 // effective.
 #include "runtime/boot/boot_info.h"
@@ -11,7 +10,10 @@
 namespace hvrt {
 
 // Getpid implements Linux syscall getpid(2).
-int64_t sys_getpid(hv_syscall_frame&) { return process::Pid(); }
+int64_t sys_getpid(hv_syscall_frame&) { return process::kPid; }
+
+// Getppid implements Linux syscall getppid(2).
+int64_t sys_getppid(hv_syscall_frame&) { return process::kParentPid; }
 
 // Gettid implements Linux syscall gettid(2).
 int64_t sys_gettid(hv_syscall_frame&) { return sched::CurrentTid(); }
