@@ -869,24 +869,9 @@ int64_t PathOf(uint32_t ino, char* buf, uint64_t cap) {
       Copy(g_path + pos, reinterpret_cast<const void*>(h->data), h->size);
       g_path[--pos] = '/';
     }
+    // The walk below gives the mount root's path (the root file
+    // system's root is "/" itself).
     cur = h->mountpoint ? ino : g_mount_root[h->stream];
-    // The root file system's paths are the guest's from "/"; another
-    // mount's root adds its name in its parent, then the guest path above.
-    if (cur != g_root) {
-      const Inode* root = tmpfs::Get(cur);
-      if (root == nullptr) return -abi::kENOENT;
-      const Inode* parent = tmpfs::Get(root->parent);
-      const tmpfs::DirRec* rec = nullptr;
-      for (uint64_t i = 0; parent != nullptr && i < parent->size; i++) {
-        if (tmpfs::DirAt(*parent, i).ino == cur) rec = &tmpfs::DirAt(*parent, i);
-      }
-      if (rec == nullptr) return -abi::kENOENT;
-      if (pos < rec->len + 1u) return -abi::kENAMETOOLONG;
-      pos -= rec->len;
-      Copy(g_path + pos, rec->name, rec->len);
-      g_path[--pos] = '/';
-      cur = root->parent;
-    }
   }
   while (cur != g_root) {
     Inode* n = tmpfs::Get(cur);
