@@ -122,6 +122,9 @@ class Backend {
   virtual bool ElasticMemory() const { return true; }
   // The largest address space this backend can give a guest.
   virtual uint64_t MaxAddressSpace() const { return layout::kMaxAddressSpace; }
+  // Bytes at the top of guest memory the backend keeps for itself (kvm's
+  // page directories where it has no 1 GiB pages): never the runtime's.
+  virtual uint64_t ReservedTop() const { return 0; }
   // Writes the backend's pages into guest memory at layout::kBackendPages
   // (the hypercall page and what it needs). Returns their entry points.
   virtual absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) = 0;

@@ -415,7 +415,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.hypercall_entry = entries.hypercall;
   boot.segment_base_entry = entries.segment_base;
   boot.memory = {memory.start(), memory.size() - memory.start()};
-  boot.free = {PageUp(images_end), memory.size() - PageUp(images_end)};
+  boot.free = {PageUp(images_end), memory.size() - backend->ReservedTop() - PageUp(images_end)};
   boot.runtime = {rt_bias + runtime.min_vaddr, runtime.max_vaddr - runtime.min_vaddr};
   boot.app = {app_bias + app.min_vaddr, app.max_vaddr - app.min_vaddr};
   boot.app_entry = app_bias + app.entry;

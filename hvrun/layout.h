@@ -47,9 +47,13 @@ inline constexpr uint64_t kMaxMemory = 1ull << 40;
 // pages on kvm; far below a host PIE's mappings on sim), at least --memory.
 inline constexpr uint64_t kAddressSpace = 128ull << 30;
 inline constexpr uint64_t kMaxAddressSpace = 512ull << 30;
-// Where the kvm page tables have no 1 GiB pages, 2 MiB pages in one page
-// directory per GiB between kPageTables and kPageTablesEnd map this much.
+// Where the page tables have no 1 GiB pages, 2 MiB pages in one page
+// directory per GiB between kPageTables and kPageTablesEnd map this much
+// (xen)...
 inline constexpr uint64_t kMaxAddressSpace2M = 61ull << 30;
+// ...or, with the directories in this much at the top of guest memory, kept
+// from the runtime (Backend::ReservedTop), up to kMaxAddressSpace (kvm).
+inline constexpr uint64_t kTopTablesSize = 2ull << 20;
 // Guest memory comes in whole 2 MiB pages (the KVM page tables map 2 MiB pages).
 inline constexpr uint64_t kMemoryGranule = 2ull << 20;
 // Xen populates all of guest memory: its default size (--memory not given).

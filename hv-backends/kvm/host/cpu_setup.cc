@@ -86,21 +86,34 @@ absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& o
   // GiBs mapped through page directories of 2 MiB pages: all, or only the
   // first (which holds the 4 KiB pages of the first 2 MiB).
   const uint64_t pd_gib = options.gib_pages ? 1 : gib;
-  if (gib > 512 || kPd0 + pd_gib * 0x1000 > layout::kPageTablesEnd) {
+  // GiB 0's directory is always the window's (it points at kPt0); the others
+  // follow it there, or start at high_directories.
+  auto directory = [&](uint64_t g) {
+    return g == 0 || options.high_directories == 0 ? kPd0 + g * 0x1000
+                                                   : options.high_directories + g * 0x1000;
+  };
+  const bool fits = options.high_directories == 0
+                        ? kPd0 + pd_gib * 0x1000 <= layout::kPageTablesEnd
+                        : options.high_directories + pd_gib * 0x1000 <= memory.size();
+  if (gib > 512 || !fits) {
     return absl::InvalidArgumentError(
         absl::StrFormat("kvm: %d GiB of guest memory is more than the page tables map", gib));
   }
   HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPml4, kPdpt | kPresent | kWritable | kUser));
   for (uint64_t g = 0; g < gib; ++g) {
-    const uint64_t entry = g < pd_gib ? (kPd0 + g * 0x1000) | kPresent | kWritable | kUser
+    const uint64_t entry = g < pd_gib ? directory(g) | kPresent | kWritable | kUser
                                       : (g << 30) | kPresent | kWritable | kUser | kHuge;
     HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPdpt + g * 8, entry));
   }
   const uint64_t pd_end = std::min(memory.size(), pd_gib << 30);
   for (uint64_t addr = 0; addr < pd_end; addr += 2ull << 20) {
-    const uint64_t pd = kPd0 + (addr >> 30) * 0x1000;
+    const uint64_t pd = directory(addr >> 30);
+    // The top tables are the CPU's alone where system pages are protected.
+    const bool top_tables =
+        options.high_directories != 0 && addr >= (options.high_directories & ~((2ull << 20) - 1));
+    const uint64_t user = top_tables && options.protect_system_pages ? 0 : kUser;
     const uint64_t entry = addr == 0 ? kPt0 | kPresent | kWritable | kUser
-                                     : addr | kPresent | kWritable | kUser | kHuge;
+                                     : addr | kPresent | kWritable | user | kHuge;
     HV_RETURN_IF_ERROR(memory.Write<uint64_t>(pd + ((addr >> 21) & 511) * 8, entry));
   }
   for (uint64_t page = 1; page < 512; ++page) {  // page 0 stays unmapped: NULL faults

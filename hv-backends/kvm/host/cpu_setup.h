@@ -28,8 +28,14 @@ struct CpuTablesOptions {
   bool probe_port = false;
   // Map everything above the first GiB with 1 GiB pages (the vCPU's CPUID
   // has PDPE1GB), so up to layout::kMaxAddressSpace needs no page
-  // directories; else 2 MiB pages, up to layout::kMaxAddressSpace2M.
+  // directories; else 2 MiB pages through one page directory per GiB.
   bool gib_pages = false;
+  // Without gib_pages: where the page directories of GiB 1 and up live. 0:
+  // after the first one in the window at layout::kPageTables, which has
+  // room up to layout::kMaxAddressSpace2M; else a guest address with room for
+  // one 4 KiB directory per GiB (layout::kTopTablesSize at the top of guest
+  // memory holds them for up to layout::kMaxAddressSpace).
+  uint64_t high_directories = 0;
   // The rest is for the xen backend, which shares this memory picture.
   // IDT vectors 0..31 go to 16-byte stubs from here (0: kvm_guest.S's).
   uint64_t exception_stubs = 0;

@@ -126,14 +126,20 @@ class KvmBackend final : public Backend {
                      "host thread (port exits only to wake it or to wait)";
   }
 
-  uint64_t MaxAddressSpace() const override {
-    return kvm::KvmHasGibPages() ? layout::kMaxAddressSpace : layout::kMaxAddressSpace2M;
+  // Without 1 GiB pages (kvm_pvm, for one), the page directories above the
+  // first GiB's live in the top 2 MiB of guest memory: the low window only
+  // has room for 61 GiB, less than a 64 GiB reservation needs.
+  uint64_t ReservedTop() const override {
+    return kvm::KvmHasGibPages() ? 0 : layout::kTopTablesSize;
   }
 
   absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) override {
     HV_RETURN_IF_ERROR(kvm::CopyGuestBlob(memory));
-    HV_RETURN_IF_ERROR(kvm::WriteCpuTables(
-        memory, {.protect_system_pages = sysret_, .gib_pages = kvm::KvmHasGibPages()}));
+    const uint64_t top = ReservedTop();
+    HV_RETURN_IF_ERROR(
+        kvm::WriteCpuTables(memory, {.protect_system_pages = sysret_,
+                                     .gib_pages = top == 0,
+                                     .high_directories = top == 0 ? 0 : memory.size() - top}));
     // CR4.FSGSBASE is hvrun's to set in the VM: wr{fs,gs}base always work.
     return GuestEntries{.hypercall = GuestBlobAddress(hv_kvm_hypercall)};
   }
@@ -157,6 +163,9 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
   // hands it out (kvm_slots.h).
   kvm::KvmSlots slots(vm, memory);
   HV_RETURN_IF_ERROR(slots.Back(0, std::min<uint64_t>(memory.size(), kvm::KvmSlots::kChunk)));
+  // The CPU walks the top page directories (ReservedTop) from the start.
+  if (ReservedTop() != 0)
+    HV_RETURN_IF_ERROR(slots.Back(memory.size() - ReservedTop(), ReservedTop()));
   if (sysret_) {
     // Defence in depth where guest CPL0 is real: the guest never needs an
     // MSR (hvrun sets them all from outside), so any rdmsr/wrmsr it could
