@@ -101,6 +101,10 @@ struct GuestStart {
   uint64_t boot_info = 0;  // passed in rdi
   uint64_t stack_top = 0;  // initial rsp
   absl::Duration timeout = absl::InfiniteDuration();
+  // A process other than the first (a fork): hvrun's stop signals and
+  // --timeout are the first process's business; this guest ends when the
+  // process table calls Stop().
+  bool child = false;
 };
 
 class Backend {
@@ -132,6 +136,11 @@ class Backend {
   // passing each hypercall to (handler). Errors are hvrun's own failures.
   virtual absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,
                                         HypercallHandler& handler) = 0;
+  // Ends a Run() in progress (or the next one) from any thread: the guest
+  // is killed, and Run() returns kKilled. Backends that cannot run more
+  // than one process need not (fork is then refused: ForkSupported()).
+  virtual void Stop() {}
+  virtual bool ForkSupported() const { return false; }
 };
 
 // Returns the backend called (name): "sim", "kvm", "xen", or "auto" (the

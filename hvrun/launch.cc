@@ -32,6 +32,7 @@
 #include "hvrun/engine/service_engine.h"
 #include "hvrun/engine/signal_names.h"
 #include "hvrun/exit_codes.h"
+#include "hvrun/process_table.h"
 #include "hvrun/services/host_files.h"
 #include "hvrun/status_macros.h"
 
@@ -415,7 +416,14 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.hypercall_entry = entries.hypercall;
   boot.segment_base_entry = entries.segment_base;
   boot.memory = {memory.start(), memory.size() - memory.start()};
-  boot.free = {PageUp(images_end), memory.size() - backend->ReservedTop() - PageUp(images_end)};
+  // On elastic memory the runtime's free memory starts above the image area,
+  // so that execve can load a larger program in place (exec_service.h).
+  const uint64_t free_start = backend->ElasticMemory()
+                                  ? std::max(PageUp(images_end), layout::kImageAreaEnd)
+                                  : PageUp(images_end);
+  boot.free = {free_start, memory.size() - backend->ReservedTop() - free_start};
+  boot.pid = 1;
+  boot.ppid = 0;
   boot.runtime = {rt_bias + runtime.min_vaddr, runtime.max_vaddr - runtime.min_vaddr};
   boot.app = {app_bias + app.min_vaddr, app.max_vaddr - app.min_vaddr};
   boot.app_entry = app_bias + app.entry;
@@ -452,16 +460,30 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   }
   HV_RETURN_IF_ERROR(memory.Write(layout::kBootInfo, boot));
 
-  // 5. Run until the guest ends.
-  ServiceEngine engine(memory, ServiceOptions{.verbose = options.verbose}, std::move(files));
+  // 5. Run until the guest's first process (init) ends: the process table
+  // runs it here and every process it forks on threads of its own.
   GuestStart start{.entry = rt_bias + runtime.entry,
                    .pvh_entry = runtime.pvh_entry.has_value() ? rt_bias + *runtime.pvh_entry : 0,
                    .boot_info = layout::kBootInfo,
                    .stack_top = layout::kRuntimeStackTop,
                    .timeout = options.timeout};
-  MemoryWatch watch(backend->ElasticMemory() ? memory.fd() : -1, plan.limit);
-  HV_ASSIGN_OR_RETURN(GuestExit exit, backend->Run(memory, start, engine));
-  if (options.verbose && backend->ElasticMemory()) {
+  const bool elastic = backend->ElasticMemory();
+  ProcessTable table({.backend = std::string(backend->name()),
+                      .pids_limit = options.pids_limit,
+                      .service = ServiceOptions{.verbose = options.verbose}});
+  MemoryWatch watch(elastic ? std::function<uint64_t()>([&table] { return table.UsedBytes(); })
+                            : std::function<uint64_t()>(),
+                    plan.limit);
+  GuestImage init{.backend = std::move(backend),
+                  .memory = std::make_unique<GuestMemory>(std::move(memory)),
+                  .start = start,
+                  .files = std::move(files),
+                  .image_end = elastic ? free_start : 0};
+  HV_ASSIGN_OR_RETURN(GuestExit exit, table.RunInit(std::move(init)));
+  if (options.verbose && table.created() > 1) {
+    std::cerr << "hvrun: " << table.created() << " processes ran\n";
+  }
+  if (options.verbose && elastic) {
     std::cerr << absl::StrFormat(
         "hvrun: guest memory: %s used at most (of --memory=%s), %s "
         "address space\n",

@@ -35,6 +35,7 @@ struct LaunchOptions {
   std::string rootfs;
   bool rootfs_rw = false;         // --rootfs-rw: the guest may change (rootfs)
   std::string workdir;            // the guest's start directory (absolute); empty: "/"
+  int pids_limit = 512;           // --pids-limit: processes at once (live and zombie)
   std::vector<std::string> args;  // argv, argv[0] included
 };
 

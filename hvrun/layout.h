@@ -36,6 +36,11 @@ inline constexpr uint64_t kRuntimeStackTop = 0x100000;
 inline constexpr uint64_t kRuntimeBase = 0x100000;
 inline constexpr uint64_t kRuntimeEnd = 0x400000;  // the runtime image must end below
 inline constexpr uint64_t kAppPieBase = 0x400000;
+// Programs (the app and its interpreter) live in [kRuntimeEnd, kImageAreaEnd)
+// on elastic backends, below the runtime's free memory, so that execve can
+// load a larger program in place without meeting the runtime's own pages.
+// Untouched pages cost nothing.
+inline constexpr uint64_t kImageAreaEnd = 0x10000000;  // 256 MiB
 inline constexpr uint64_t kAppStackSize = 8ull << 20;  // RLIMIT_STACK's usual 8 MiB
 
 inline constexpr uint64_t kMinMemory = 16ull << 20;

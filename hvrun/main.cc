@@ -57,6 +57,9 @@ ABSL_FLAG(std::string, rootfs, "",
 ABSL_FLAG(bool, rootfs_rw, false, "Let the guest change the --rootfs directory");
 ABSL_FLAG(std::string, workdir, "",
           "The guest's start directory, an absolute guest path (also -w DIR); empty means /");
+ABSL_FLAG(int, pids_limit, 512,
+          "The most processes the guest may have at once (live and not yet reaped); a fork "
+          "past it fails with EAGAIN, and hvrun says so once");
 ABSL_FLAG(bool, print_manifest, false,
           "Print the effective manifest (the manifest, defaults and flags merged) and exit "
           "without running anything");
@@ -81,7 +84,7 @@ constexpr char kUsage[] =
 // Abseil's names; --help and the command line spell '_' as '-'.
 constexpr const char* kFlagNames[] = {"backend",  "memory",        "verbose",   "runtime",
                                       "timeout",  "rootfs",        "rootfs_rw", "workdir",
-                                      "manifest", "print_manifest"};
+                                      "pids_limit", "manifest", "print_manifest"};
 
 void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
@@ -118,8 +121,8 @@ struct SplitArgs {
 };
 
 SplitArgs Split(int argc, char** argv) {
-  static const std::set<std::string> kTakesValue = {"backend",  "memory", "runtime", "timeout",
-                                                    "manifest", "rootfs", "workdir"};
+  static const std::set<std::string> kTakesValue = {
+      "backend", "memory", "runtime", "timeout", "manifest", "rootfs", "workdir", "pids_limit"};
   static const std::set<std::string> kBool = {"verbose", "print_manifest", "rootfs_rw"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
@@ -232,6 +235,10 @@ int main(int argc, char** argv) {
     Fail(std::string(options.status().message()), hvrun::ExitCodeOf(options.status()));
   }
 
+  options->pids_limit = absl::GetFlag(FLAGS_pids_limit);
+  if (options->pids_limit < 1) {
+    Fail("--pids-limit must be at least 1 (the first process)", hvrun::kExitHvrunError);
+  }
   absl::StatusOr<int> status = hvrun::Launch(*options);
   if (!status.ok()) {
     std::cerr << "hvrun: " << status.status().message() << "\n";

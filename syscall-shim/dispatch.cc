@@ -1,6 +1,8 @@
 // The syscall entry and the unknown-call counter: see dispatch.h.
 #include "syscall-shim/dispatch.h"
 
+#include "runtime/linux/process.h"
+
 #include "runtime/boot/boot_info.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/string.h"
@@ -52,5 +54,8 @@ extern "C" int64_t hvrt_syscall(hv_syscall_frame* f) {
   hvrt::sched::Tick();  // fairness: may run other threads first
   const hvrt::shim::Syscall* s = hvrt::shim::Lookup(f->nr);
   if (s == nullptr) return hvrt::shim::Unknown(*f);
-  return s->handler(*f);
+  const int64_t r = s->handler(*f);
+  // Signals other processes sent while this one ran (one load if none).
+  hvrt::process::TakeSignals();
+  return r;
 }

@@ -415,4 +415,17 @@ absl::StatusOr<ElfImage> ReadElfFileInRoot(int root, const std::string& path) {
       path);
 }
 
+absl::StatusOr<ElfImage> ReadElfFileBeneath(int root, const std::string& path) {
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  return ReadOpened(
+      UniqueFd(static_cast<int>(::syscall(SYS_openat2, root, path.c_str(), &how, sizeof(how)))),
+      path);
+}
+
+absl::StatusOr<ElfImage> ReadElfFd(int fd, const std::string& path) {
+  return ReadOpened(UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 3)), path);
+}
+
 }  // namespace hvrun

@@ -114,6 +114,10 @@ absl::StatusOr<ElfImage> ReadElfFile(const std::string& path);
 // absolute paths and absolute symlinks stay inside): the app and its
 // interpreter in a --rootfs.
 absl::StatusOr<ElfImage> ReadElfFileInRoot(int root, const std::string& path);
+// The same beneath directory fd (root) (openat2 RESOLVE_BENEATH: a -v mount).
+absl::StatusOr<ElfImage> ReadElfFileBeneath(int root, const std::string& path);
+// The same from an open fd (read with pread; the fd is not consumed).
+absl::StatusOr<ElfImage> ReadElfFd(int fd, const std::string& path);
 
 namespace elf_internal {
 

@@ -6,7 +6,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -107,6 +110,29 @@ absl::Status GuestMemory::Discard(uint64_t gva, uint64_t len) const {
     std::memset(host_base() + gva, 0, len);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> GuestMemory::CopyFrom(const GuestMemory& other) const {
+  if (!fd_.valid() || !other.fd_.valid() || other.size_ != size_) {
+    return absl::FailedPreconditionError("guest memory copy needs two memfds of one size");
+  }
+  uint64_t copied = 0;
+  off_t at = 0;
+  const off_t end = static_cast<off_t>(size_);
+  while (at < end) {
+    const off_t data = lseek(other.fd_.get(), at, SEEK_DATA);
+    if (data < 0) {
+      if (errno == ENXIO) break;  // no data after (at)
+      return absl::ErrnoToStatus(errno, "SEEK_DATA in guest memory");
+    }
+    off_t hole = lseek(other.fd_.get(), data, SEEK_HOLE);
+    if (hole < 0) return absl::ErrnoToStatus(errno, "SEEK_HOLE in guest memory");
+    if (hole > end) hole = end;
+    std::memcpy(host_base() + data, other.host_base() + data, static_cast<size_t>(hole - data));
+    copied += static_cast<uint64_t>(hole - data);
+    at = hole;
+  }
+  return copied;
 }
 
 }  // namespace hvrun

@@ -82,6 +82,12 @@ class GuestMemory {
   // be page-aligned.
   absl::Status Discard(uint64_t gva, uint64_t len) const;
 
+  // Copies every page of (other) that holds data into this memory (fork):
+  // both are memfds of the same size, and this one is fresh (all holes).
+  // Costs what (other) has touched (SEEK_DATA/SEEK_HOLE), never its size.
+  // Returns the bytes copied.
+  absl::StatusOr<uint64_t> CopyFrom(const GuestMemory& other) const;
+
  private:
   GuestMemory(UniqueFd fd, HostMapping map, uint64_t size)
       : fd_(std::move(fd)), map_(std::move(map)), size_(size) {}

@@ -14,8 +14,12 @@ uint64_t MemoryWatch::Used(int fd) {
   return static_cast<uint64_t>(st.st_blocks) * 512;
 }
 
-MemoryWatch::MemoryWatch(int fd, uint64_t limit) : fd_(fd), limit_(limit) {
-  if (fd_ < 0 || limit_ == 0) return;
+MemoryWatch::MemoryWatch(int fd, uint64_t limit)
+    : MemoryWatch(fd < 0 ? std::function<uint64_t()>() : [fd] { return Used(fd); }, limit) {}
+
+MemoryWatch::MemoryWatch(std::function<uint64_t()> used, uint64_t limit)
+    : used_(std::move(used)), limit_(limit) {
+  if (!used_ || limit_ == 0) return;
   thread_ = StopSignals::StartThread([this] { Loop(); });
 }
 
@@ -31,7 +35,7 @@ MemoryWatch::~MemoryWatch() {
 void MemoryWatch::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!done_) {
-    const uint64_t used = Used(fd_);
+    const uint64_t used = used_();
     if (used > peak_.load()) peak_.store(used);
     // Asked again while over: a request made before the backend installed
     // its stop handlers (which start from no stop) must not be lost.

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -30,6 +31,8 @@ class MemoryWatch {
 
   // Watches memfd (fd) against (limit) bytes; fd < 0 or limit 0: no watch.
   MemoryWatch(int fd, uint64_t limit);
+  // Watches what (used)() says (bytes; every process's memfd together).
+  MemoryWatch(std::function<uint64_t()> used, uint64_t limit);
   ~MemoryWatch();
   MemoryWatch(const MemoryWatch&) = delete;
   MemoryWatch& operator=(const MemoryWatch&) = delete;
@@ -43,7 +46,7 @@ class MemoryWatch {
  private:
   void Loop();
 
-  int fd_;
+  std::function<uint64_t()> used_;
   uint64_t limit_;
   std::atomic<uint64_t> peak_{0};
   std::mutex mu_;

@@ -36,13 +36,14 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_FILE_PATHOP] = FilePathop;
   t[HV_CALL_FILE_FDOP] = FileFdop;
   t[HV_CALL_WAIT] = Wait;
+  t[HV_CALL_PIPE] = PipeCreate;
   return t;
 }();
 
 // Calls that end in a plain reply, so that they can be submitted.
 bool Submittable(uint64_t nr) {
   return nr < HV_CALL_MAX && kServices[nr] != nullptr && nr != HV_CALL_EXIT &&
-         nr != HV_CALL_PANIC && nr != HV_CALL_WAIT;
+         nr != HV_CALL_PANIC && nr != HV_CALL_WAIT && nr != HV_CALL_PIPE;
 }
 
 }  // namespace
@@ -86,7 +87,7 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
     while (!io.stream && result > 0 && static_cast<uint64_t>(result) < io.data.size()) {
       before += result;
       io.data = io.data.subspan(static_cast<size_t>(result));
-      io.offset += result;
+      if (io.offset >= 0) io.offset += result;
       result = TryHostIo(io);
     }
     if (before > 0 && result != -EAGAIN && result != -EOPNOTSUPP) {
@@ -98,13 +99,15 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
     // A host stdio stream in O_NONBLOCK mode (shared with whoever started
     // hvrun) would make io_uring answer EAGAIN at once: it is waited for in
     // line instead, by the console service's stop-aware poll.
-    if (result == -EAGAIN && !(io.stream && (fcntl(io.fd, F_GETFL) & O_NONBLOCK) != 0)) {
+    if (result == -EAGAIN && io.nowait) {
+      // the guest's O_NONBLOCK: EAGAIN is the answer
+    } else if (result == -EAGAIN && !(io.stream && (fcntl(io.fd, F_GETFL) & O_NONBLOCK) != 0)) {
       if (StartAsync(io, {.request = arg, .counter = req->counter, .done_before = before})) {
         ++queued_;
         return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
       }
     }
-    if (result == -EAGAIN || result == -EOPNOTSUPP) {
+    if ((result == -EAGAIN && !io.nowait) || result == -EOPNOTSUPP) {
       // In line after all, blocking: a stream through its service's
       // stop-aware path, the rest of a file transfer with pread/pwrite.
       result = WithProgress(before,
@@ -122,6 +125,20 @@ HypercallOutcome ServiceEngine::Handle(uint64_t nr, uint64_t arg) {
   if (nr == HV_CALL_SUBMIT) {
     ++counts_[nr];
     return Submit(arg);
+  }
+  if (nr == HV_CALL_FORK || nr == HV_CALL_PROC || nr == HV_CALL_EXEC) {
+    ++counts_[nr];
+    if (procs_ == nullptr) return HypercallOutcome::Reply(-ENOSYS);
+    if (nr == HV_CALL_FORK) return HypercallOutcome::Reply(procs_->Fork(pid_));
+    if (nr == HV_CALL_EXEC) {
+      const ServiceContext ctx{memory_, options_, files_};
+      return procs_->Exec(pid_, ctx, arg);
+    }
+    auto req = memory_.Read<hv_proc>(arg);
+    if (!req.ok()) return HypercallOutcome::Reply(-EFAULT);
+    const int64_t r = procs_->Proc(pid_, *req);
+    if (!memory_.Write(arg, *req).ok()) return HypercallOutcome::Reply(-EFAULT);
+    return HypercallOutcome::Reply(r);
   }
   if (nr >= HV_CALL_MAX || kServices[nr] == nullptr) return HypercallOutcome::Reply(-ENOSYS);
   ++counts_[nr];

@@ -26,11 +26,25 @@
 
 namespace hvrun {
 
+// What a process table (hvrun/process_table.h) serves for one process: the
+// calls that create, end or replace processes. Without one, they are ENOSYS.
+class ProcessHooks {
+ public:
+  virtual ~ProcessHooks() = default;
+  virtual int64_t Fork(int32_t pid) = 0;                  // HV_CALL_FORK
+  virtual int64_t Proc(int32_t pid, hv_proc& req) = 0;    // HV_CALL_PROC
+  virtual HypercallOutcome Exec(int32_t pid, const ServiceContext& ctx, uint64_t arg) = 0;
+};
+
 class ServiceEngine final : public HypercallHandler {
  public:
-  // (memory) must outlive the engine.
-  ServiceEngine(const GuestMemory& memory, ServiceOptions options, HostFiles files = {})
-      : memory_(memory), options_(options), files_(std::move(files)) {}
+  // (memory) and (procs) must outlive the engine. (pid): the process it serves.
+  ServiceEngine(const GuestMemory& memory, ServiceOptions options, HostFiles files = {},
+                ProcessHooks* procs = nullptr, int32_t pid = 1)
+      : memory_(memory), options_(options), files_(std::move(files)), procs_(procs), pid_(pid) {}
+
+  const HostFiles& files() const { return files_; }
+  const ServiceOptions& options() const { return options_; }
 
   // Unknown or reserved numbers get -ENOSYS; the guest keeps running.
   HypercallOutcome Handle(uint64_t nr, uint64_t arg) override;
@@ -49,6 +63,8 @@ class ServiceEngine final : public HypercallHandler {
   const GuestMemory& memory_;
   ServiceOptions options_;
   HostFiles files_;
+  ProcessHooks* procs_;
+  int32_t pid_;
   std::array<uint64_t, HV_CALL_MAX> counts_{};
   uint64_t queued_ = 0;
   bool async_unavailable_ = false;

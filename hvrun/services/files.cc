@@ -16,6 +16,7 @@
 // hardware (rewind a tape). Every mode that reaches the host passes
 // HostMode() first: no setuid or setgid file is ever made.
 #include <fcntl.h>
+#include <poll.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -205,8 +206,12 @@ int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, 
   if (!io.ok()) return -EFAULT;
   t->fd = ctx.files.fd(io->handle);
   if (t->fd < 0) return -EBADF;
-  if (positioned && io->offset < 0) return -EINVAL;
-  t->offset = io->offset;
+  // A stream (a pipe) has no offset: -1 there, the fd's own position.
+  t->stream = ctx.files.stream(io->handle);
+  if (positioned && io->offset < 0 && !(t->stream && io->offset == -1)) return -EINVAL;
+  if ((io->flags & ~HV_IO_NOWAIT) != 0) return -EINVAL;
+  t->offset = t->stream ? -1 : io->offset;
+  t->nowait = (io->flags & HV_IO_NOWAIT) != 0;
   auto data = ctx.memory.Span(io->data, std::min(io->len, kMaxTransfer));
   if (!data.ok()) return -EFAULT;
   t->data = *data;
@@ -254,16 +259,50 @@ HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg) {
   return Reply(ctx.files.Close(io->handle));
 }
 
-HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg) {
+namespace {
+
+// A read or write in line. HV_IO_NOWAIT (a guest O_NONBLOCK pipe end): only
+// what moves without waiting, else -EAGAIN.
+HypercallOutcome FileTransfer(const ServiceContext& ctx, uint64_t arg, bool write) {
   HostIo io;
-  if (int64_t r = PrepareFileIo(ctx, arg, /*write=*/false, &io); r < 0) return Reply(r);
-  return Reply(RunFileIo(io));
+  if (int64_t r = PrepareFileIo(ctx, arg, write, &io); r < 0) return Reply(r);
+  return Reply(io.nowait ? TryHostIo(io) : RunFileIo(io));
+}
+
+}  // namespace
+
+HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg) {
+  return FileTransfer(ctx, arg, /*write=*/false);
 }
 
 HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg) {
-  HostIo io;
-  if (int64_t r = PrepareFileIo(ctx, arg, /*write=*/true, &io); r < 0) return Reply(r);
-  return Reply(RunFileIo(io));
+  return FileTransfer(ctx, arg, /*write=*/true);
+}
+
+HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg) {
+  auto req = ctx.memory.Read<hv_pipe>(arg);
+  if (!req.ok()) return Reply(-EFAULT);
+  if ((req->flags & ~static_cast<uint32_t>(O_NONBLOCK | O_DIRECT | O_CLOEXEC)) != 0) {
+    return Reply(-EINVAL);
+  }
+  if (ctx.files.handle_limit() < 2 || !ctx.files.HasFreeHandle()) return Reply(-EMFILE);
+  // The host pipe stays blocking: O_NONBLOCK is the guest's (HV_IO_NOWAIT),
+  // and a blocking transfer waits on io_uring, not in hvrun's thread.
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC | (req->flags & O_DIRECT)) != 0) return Reply(Errno());
+  UniqueFd r(fds[0]), w(fds[1]);
+  const int64_t rh = ctx.files.AddHandle(std::move(r), false, /*stream=*/true);
+  if (rh < 0) return Reply(rh);
+  const int64_t wh = ctx.files.AddHandle(std::move(w), false, /*stream=*/true);
+  if (wh < 0) {
+    ctx.files.Close(static_cast<uint32_t>(rh));
+    return Reply(wh);
+  }
+  hv_pipe out = *req;
+  out.handles[0] = static_cast<uint32_t>(rh);
+  out.handles[1] = static_cast<uint32_t>(wh);
+  if (!ctx.memory.Write(arg, out).ok()) return Reply(-EFAULT);
+  return Reply(0);
 }
 
 HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg) {
@@ -453,6 +492,16 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
       }
       r = futimens(fd, tp);
       break;
+    }
+    case HV_FDOP_SEEK: {
+      if (req->flags > SEEK_HOLE) return Reply(-EINVAL);
+      const off_t at = lseek(fd, static_cast<off_t>(req->arg0), static_cast<int>(req->flags));
+      return Reply(at < 0 ? Errno() : at);
+    }
+    case HV_FDOP_POLL: {
+      pollfd p{fd, static_cast<short>(req->flags & (POLLIN | POLLOUT | POLLPRI)), 0};
+      const int n = poll(&p, 1, 0);
+      return Reply(n < 0 ? Errno() : (n == 0 ? 0 : p.revents));
     }
     default:
       return Reply(-EINVAL);

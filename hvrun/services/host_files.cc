@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "hvrun/engine/host_limits.h"
+#include "hvrun/status_macros.h"
 
 namespace hvrun {
 
@@ -85,22 +86,44 @@ uint32_t HostFiles::handle_limit() const {
   return static_cast<uint32_t>(std::min<uint64_t>(kMaxHandles, open_file_limit_ - kept));
 }
 
-int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only) {
+int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only, bool stream) {
   if (!fd.valid()) return -EBADF;
   if (!HasFreeHandle()) return -EMFILE;
   ++open_handles_;
   for (uint32_t i = 0; i < handles_.size(); ++i) {
     if (!handles_[i].fd.valid()) {
-      handles_[i] = Handle{std::move(fd), read_only};
+      handles_[i] = Handle{std::move(fd), read_only, stream};
       return i;
     }
   }
-  handles_.push_back(Handle{std::move(fd), read_only});
+  handles_.push_back(Handle{std::move(fd), read_only, stream});
   return static_cast<int64_t>(handles_.size() - 1);
 }
 
 int HostFiles::fd(uint32_t handle) const {
   return handle < handles_.size() ? handles_[handle].fd.get() : -1;
+}
+
+absl::StatusOr<HostFiles> HostFiles::Clone() const {
+  HostFiles copy(open_file_limit_);
+  auto dup = [](int fd) -> absl::StatusOr<UniqueFd> {
+    UniqueFd d(fcntl(fd, F_DUPFD_CLOEXEC, 3));
+    if (!d.valid()) return absl::ErrnoToStatus(errno, "dup of a guest file for fork");
+    return d;
+  };
+  for (const HostMount& m : mounts_) {
+    HV_ASSIGN_OR_RETURN(UniqueFd root, dup(m.root.get()));
+    copy.mounts_.push_back(HostMount{m.host_path, m.guest_path, m.read_only, m.rootfs,
+                                     std::move(root)});
+  }
+  copy.handles_.resize(handles_.size());
+  for (size_t i = 0; i < handles_.size(); ++i) {
+    if (!handles_[i].fd.valid()) continue;
+    HV_ASSIGN_OR_RETURN(UniqueFd fd, dup(handles_[i].fd.get()));
+    copy.handles_[i] = Handle{std::move(fd), handles_[i].read_only, handles_[i].stream};
+  }
+  copy.open_handles_ = open_handles_;
+  return copy;
 }
 
 int64_t HostFiles::Close(uint32_t handle) {

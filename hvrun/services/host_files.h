@@ -87,7 +87,15 @@ class HostFiles {
   // Takes (fd) into the handle table; (read_only): it came from a ":ro"
   // mount. Returns the handle, -EMFILE (the table is full: (fd) is closed)
   // or -EBADF (no fd).
-  int64_t AddHandle(UniqueFd fd, bool read_only = false);
+  int64_t AddHandle(UniqueFd fd, bool read_only = false, bool stream = false);
+  // Whether (handle) is a stream (a pipe): transfers ignore the offset.
+  bool stream(uint32_t handle) const {
+    return handle < handles_.size() && handles_[handle].stream;
+  }
+  // A copy for a forked process: every mount root and handle dup()ed, so
+  // both processes share the host's open file descriptions (offsets, O_APPEND,
+  // a pipe's ends) as a forked Linux process shares its parent's.
+  absl::StatusOr<HostFiles> Clone() const;
   // Whether (handle) came from a read-only mount (changes through it are
   // refused even where the host kernel would allow them, e.g. fchmod).
   bool read_only(uint32_t handle) const {
@@ -103,6 +111,7 @@ class HostFiles {
   struct Handle {
     UniqueFd fd;
     bool read_only = false;
+    bool stream = false;
   };
   std::vector<Handle> handles_;
   uint32_t open_handles_ = 0;  // valid fds in handles_

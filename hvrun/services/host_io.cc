@@ -35,8 +35,17 @@ int64_t PrepareHostIo(const ServiceContext& ctx, uint64_t nr, uint64_t arg, Host
 
 int64_t RunFileIo(const HostIo& io) {
   // On an O_APPEND handle Linux's pwrite appends, whatever the offset.
-  const ssize_t n = io.write ? pwrite(io.fd, io.data.data(), io.data.size(), io.offset)
-                             : pread(io.fd, io.data.data(), io.data.size(), io.offset);
+  // Offset -1 (a pipe): the fd's own position.
+  ssize_t n;
+  if (io.offset < 0) {
+    do {
+      n = io.write ? write(io.fd, io.data.data(), io.data.size())
+                   : read(io.fd, io.data.data(), io.data.size());
+    } while (n < 0 && errno == EINTR && !StopSignals::Stopping());
+    return n < 0 ? -errno : n;
+  }
+  n = io.write ? pwrite(io.fd, io.data.data(), io.data.size(), io.offset)
+               : pread(io.fd, io.data.data(), io.data.size(), io.offset);
   return n < 0 ? -errno : n;
 }
 

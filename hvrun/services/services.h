@@ -41,6 +41,8 @@ struct HostIo {
   int64_t offset = -1;      // -1: the fd's own position (the console)
   // Whether waiting is unbounded (a console stream) rather than disk time.
   bool stream = false;
+  // HV_IO_NOWAIT: only what moves without waiting (-EAGAIN otherwise).
+  bool nowait = false;
 };
 
 // Whether hypercall (nr) is a HostIo transfer (CONSOLE_READ/WRITE,
@@ -84,6 +86,7 @@ HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg);  // hv_f
 HypercallOutcome FileStat(const ServiceContext& ctx, uint64_t arg);      // hv_file_stat
 HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg);    // hv_file_pathop
 HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg);      // hv_file_fdop
+HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg);    // hv_pipe
 
 // Returns the name of Linux x86-64 syscall (nr), or "" if unknown.
 const char* SyscallName(uint64_t nr);

@@ -34,6 +34,7 @@ Launch Prepare(const hv_boot_info* bi) {
     Panic("hvrun boot info: free region [0x%lx, +0x%lx) is too small to manage",
           static_cast<unsigned long>(info.free.start), static_cast<unsigned long>(info.free.size));
   process::Reset(info);
+  process::UseBootPage(const_cast<hv_boot_info*>(bi));
   signals::Reset();
   sched::Reset();  // the app's main thread is tid 1
   shim::Reset();

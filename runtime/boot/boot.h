@@ -28,6 +28,10 @@ struct Launch {
 // Calling it again resets all runtime state (unit tests do).
 Launch Prepare(const hv_boot_info* bi);
 
+// A forked child's start (HV_BOOT_FORKED): re-registers with its backend
+// and returns into the thread that called fork (runtime/linux/sys_process.cc).
+[[noreturn]] void ResumeFork(const hv_boot_info* bi);
+
 }  // namespace hvrt::boot
 
 #endif  // HVRT_BOOT_BOOT_H_

@@ -17,33 +17,7 @@ hvrt_start:
         ud2
         .size   hvrt_start, . - hvrt_start
 
-// [[noreturn]] void hvrt_enter_app(uint64_t entry, uint64_t sp)
-//
-// Starts the app as Linux's start_thread() does: rsp at argc, rdx = 0 (no
-// rtld_fini for the app's atexit), every other general register 0. The
-// entry goes through the app's stack (push + ret) so that no register has to
-// hold it; the slot below argc is free stack.
-        .globl  hvrt_enter_app
-        .type   hvrt_enter_app, @function
-hvrt_enter_app:
-        movq    %rsi, %rsp
-        pushq   %rdi
-        xorl    %eax, %eax
-        xorl    %ebx, %ebx
-        xorl    %ecx, %ecx
-        xorl    %edx, %edx
-        xorl    %esi, %esi
-        xorl    %edi, %edi
-        xorl    %ebp, %ebp
-        xorl    %r8d, %r8d
-        xorl    %r9d, %r9d
-        xorl    %r10d, %r10d
-        xorl    %r11d, %r11d
-        xorl    %r12d, %r12d
-        xorl    %r13d, %r13d
-        xorl    %r14d, %r14d
-        xorl    %r15d, %r15d
-        ret
-        .size   hvrt_enter_app, . - hvrt_enter_app
+// hvrt_enter_app (the jump into the app) is in runtime/sched/context.S:
+// execve uses it too.
 
         .section .note.GNU-stack, "", @progbits

@@ -2,6 +2,7 @@
 #include "runtime/linux/process.h"
 
 #include "runtime/hv/cpu.h"
+#include "runtime/linux/signals.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
@@ -13,10 +14,35 @@ namespace {
 constexpr uint64_t kInf = abi::kRLIM_INFINITY;
 
 constinit abi::Rlimit g_limits[abi::kRLIM_NLIMITS] = {};
+constinit int32_t g_pid = 1;
+// The boot page's words (hvrun's); a runtime-owned stand-in until Reset
+// (host unit tests).
+constinit uint32_t g_events_fallback = 0;
+constinit uint64_t g_signals_fallback = 0;
+constinit uint32_t* g_events = &g_events_fallback;
+constinit uint64_t* g_signals = &g_signals_fallback;
 
 }  // namespace
 
+int32_t Pid() { return g_pid; }
+void SetPid(int32_t pid) { g_pid = pid; }
+uint32_t* EventsWord() { return g_events; }
+
+void UseBootPage(hv_boot_info* page) {
+  g_events = &page->events;
+  g_signals = &page->signals;
+}
+
+void TakeSignals() {
+  if (__atomic_load_n(g_signals, __ATOMIC_RELAXED) == 0) return;
+  uint64_t set = __atomic_exchange_n(g_signals, 0, __ATOMIC_ACQ_REL);
+  for (int sig = 1; sig <= 64; sig++) {
+    if ((set & (1ull << (sig - 1))) != 0) signals::Send(sig);
+  }
+}
+
 void Reset(const hv_boot_info& bi) {
+  g_pid = bi.pid > 0 ? bi.pid : 1;
   // Linux's defaults (INIT_RLIMITS) except where hvrun fixes the answer.
   g_limits[abi::kRLIMIT_CPU] = {kInf, kInf};
   g_limits[abi::kRLIMIT_FSIZE] = {kInf, kInf};

@@ -18,12 +18,25 @@
 
 namespace hvrt::process {
 
-inline constexpr int64_t kPid = 1;
-inline constexpr int64_t kParentPid = 0;
-inline constexpr int64_t kMainTid = 1;
+// This process's pid (hvrun's process table numbers them; the first is 1),
+// which is also its main thread's tid.
+int32_t Pid();
 
-// Sets the limits from (bi) (RLIMIT_STACK is the stack hvrun gave the app).
+// Sets the pid and the limits from (bi) (RLIMIT_STACK is the stack hvrun
+// gave the app).
 void Reset(const hv_boot_info& bi);
+// After a fork: the child's pid (the rest was copied from the parent).
+void SetPid(int32_t pid);
+
+// The words hvrun counts this process's events on and ORs signals other
+// processes sent it into (hv_boot_info.events, .signals: in the boot page,
+// where hvrun writes them).
+uint32_t* EventsWord();
+// Points those words at the boot page hvrun filled (not the runtime's copy).
+void UseBootPage(hv_boot_info* page);
+// Takes the signals other processes sent and generates each (signals::Send):
+// cheap when there are none (one load). Call at syscall exit and when idle.
+void TakeSignals();
 
 // The current limit for (resource), or nullptr if it is not a Linux resource.
 // Limits can be lowered and are reported back; the runtime does not enforce
@@ -31,7 +44,7 @@ void Reset(const hv_boot_info& bi);
 abi::Rlimit* Limit(uint32_t resource);
 
 // Whether (pid) names this process: 0 (the caller) or its pid.
-inline bool IsSelf(int64_t pid) { return pid == 0 || pid == kPid; }
+inline bool IsSelf(int64_t pid) { return pid == 0 || pid == Pid(); }
 
 // Ends the guest: HV_CALL_EXIT with (status), (flags) (HV_EXIT_*), the count
 // of unknown syscalls and of failed memory requests. Never returns.

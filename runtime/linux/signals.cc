@@ -48,6 +48,13 @@ void Deliver(int sig) {
 
 void Reset() { g = State{}; }
 
+void ResetForExec() {
+  for (auto& a : g.actions) {
+    if (a.handler != abi::kSIG_IGN) a = abi::KSigaction{};
+  }
+  g.altstack = abi::StackT{0, static_cast<int32_t>(abi::kSS_DISABLE), 0, 0};
+}
+
 const abi::KSigaction& Action(int sig) { return g.actions[sig - 1]; }
 
 void SetAction(int sig, const abi::KSigaction& act) {

@@ -21,6 +21,9 @@ namespace hvrt::signals {
 
 // All actions SIG_DFL, nothing blocked or pending, no alternate stack.
 void Reset();
+// execve: handlers go back to SIG_DFL (ignored signals stay ignored), no
+// alternate stack; the mask and pending signals stay, as on Linux.
+void ResetForExec();
 
 // Whether (sig) is a signal number (1..64).
 inline bool Valid(int64_t sig) { return sig >= 1 && sig <= abi::kNSIG; }

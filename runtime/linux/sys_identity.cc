@@ -1,5 +1,6 @@
-// Process and user ids. One process: pid 1, the main thread's tid, and the
-// parent is 0, like init; other threads have tids from 2 up. The user and
+// Process and user ids. The pid is hvrun's (the first process is 1, like
+// init) and is the main thread's tid; process groups and the parent are in
+// sys_process.cc. The user and
 // group are the ones hvrun was told to report (boot_info.uid/gid); real ==
 // effective.
 #include "runtime/boot/boot_info.h"
@@ -10,10 +11,7 @@
 namespace hvrt {
 
 // Getpid implements Linux syscall getpid(2).
-int64_t sys_getpid(hv_syscall_frame&) { return process::kPid; }
-
-// Getppid implements Linux syscall getppid(2).
-int64_t sys_getppid(hv_syscall_frame&) { return process::kParentPid; }
+int64_t sys_getpid(hv_syscall_frame&) { return process::Pid(); }
 
 // Gettid implements Linux syscall gettid(2).
 int64_t sys_gettid(hv_syscall_frame&) { return sched::CurrentTid(); }

@@ -98,14 +98,14 @@ int64_t sys_sigaltstack(hv_syscall_frame& f) {
   return 0;
 }
 
-// Kill implements Linux syscall kill(2) for this process (pid 0 or 1);
-// there is no other process (-ESRCH).
+// Kill implements Linux syscall kill(2): this process itself here, any
+// other process (and groups, -1) through hvrun's process table.
 int64_t sys_kill(hv_syscall_frame& f) {
   int32_t pid = Int(f.args[0]);
   int32_t sig = Int(f.args[1]);
   if (sig != 0 && !signals::Valid(sig)) return -abi::kEINVAL;
-  if (!process::IsSelf(pid)) return -abi::kESRCH;
-  return SendToSelf(sig);
+  if (pid > 0 && pid == process::Pid()) return SendToSelf(sig);
+  return KillOther(pid, sig);
 }
 
 // Tkill implements Linux syscall tkill(2) for any live thread. Signals are
@@ -127,7 +127,7 @@ int64_t sys_tgkill(hv_syscall_frame& f) {
   int32_t tid = Int(f.args[1]);
   int32_t sig = Int(f.args[2]);
   if (tgid <= 0 || tid <= 0 || (sig != 0 && !signals::Valid(sig))) return -abi::kEINVAL;
-  if (tgid != process::kPid || !sched::Alive(tid)) return -abi::kESRCH;
+  if (tgid != process::Pid() || !sched::Alive(tid)) return -abi::kESRCH;
   return SendToSelf(sig);
 }
 

@@ -69,15 +69,13 @@ constexpr uint64_t kThreadFlags =
     abi::kCLONE_CHILD_CLEARTID | abi::kCLONE_CHILD_SETTID | abi::kCLONE_DETACHED;
 
 int64_t CloneThread(hv_syscall_frame& f, const sched::CloneRequest& r) {
-  // A new process (fork, vfork, posix_spawn's CLONE_VM|CLONE_VFORK) cannot
-  // exist in one guest: -ENOSYS, reported like an unknown syscall so that
-  // `hvrun --verbose` names it.
+  // A new process (fork-like clone) is sys_process.cc's.
   // Linux's own rules first: CLONE_THREAD needs CLONE_SIGHAND, which needs
   // CLONE_VM.
   bool thread = (r.flags & abi::kCLONE_THREAD) != 0;
   if (thread && (r.flags & abi::kCLONE_SIGHAND) == 0) return -abi::kEINVAL;
   if ((r.flags & abi::kCLONE_SIGHAND) != 0 && (r.flags & abi::kCLONE_VM) == 0) return -abi::kEINVAL;
-  if (!thread) return shim::ReportUnsupported(f);
+  if (!thread) return CloneProcess(f, r.flags, r.stack_top, r.parent_tid, r.child_tid);
   if ((r.flags & ~(kThreadFlags | abi::kCSIGNAL)) != 0) return -abi::kEINVAL;
   // The child needs its own stack: the parent's is in use below f.rsp.
   if (r.stack_top == 0) return -abi::kEINVAL;
@@ -112,12 +110,5 @@ int64_t sys_clone3(hv_syscall_frame& f) {
   return CloneThread(f, r);
 }
 
-// Fork, Vfork, Execve and Execveat implement Linux syscalls fork(2),
-// vfork(2), execve(2) and execveat(2) by declining them: the guest is one
-// process (issue 4). -ENOSYS, reported as unsupported under --verbose.
-int64_t sys_fork(hv_syscall_frame& f) { return shim::ReportUnsupported(f); }
-int64_t sys_vfork(hv_syscall_frame& f) { return shim::ReportUnsupported(f); }
-int64_t sys_execve(hv_syscall_frame& f) { return shim::ReportUnsupported(f); }
-int64_t sys_execveat(hv_syscall_frame& f) { return shim::ReportUnsupported(f); }
 
 }  // namespace hvrt

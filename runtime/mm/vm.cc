@@ -173,6 +173,35 @@ bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_regi
   return true;
 }
 
+void BackAgain() {
+  for (uint64_t c = 0; c < kBackChunks; c++) {
+    if (((g_backed[c / 64] >> (c % 64)) & 1) == 0) continue;
+    hv_buffer b = {c * kBackChunk, kBackChunk};
+    hv::Call(HV_CALL_MEM_BACK, &b);
+  }
+}
+
+void ExecReset(const hv_mem_region& app, const hv_mem_region& interp, ForEachKept kept) {
+  // The runtime's own extents are hidden for a moment, so that every page
+  // still in use is the old program's: each such run is zeroed and freed.
+  kept([](uint64_t a, uint64_t len) { g.pages.SetFree(a, PageUp(len) / kPageSize); });
+  for (uint64_t p = g.pages.Base(); p < g.pages.End();) {
+    const uint64_t used = g.pages.NextUsed(p);
+    if (used >= g.pages.End()) break;
+    const uint64_t free = g.pages.NextFree(used);
+    Release(used, free - used);
+    p = free;
+  }
+  kept([](uint64_t a, uint64_t len) { g.pages.SetUsed(a, PageUp(len) / kPageSize); });
+  g.app_lo = PageDown(app.start);
+  g.app_hi = PageUp(app.start + app.size);
+  g.interp_lo = interp.size != 0 ? PageDown(interp.start) : 0;
+  g.interp_hi = interp.size != 0 ? PageUp(interp.start + interp.size) : 0;
+  g.brk_base = g.app_hi > g.pages.Base() ? g.app_hi : g.pages.Base();
+  if (g.brk_base > g.pages.End()) g.brk_base = g.pages.End();
+  g.brk = g.brk_base;
+}
+
 uint64_t AllocTopDown(uint64_t bytes) {
   if (bytes == 0 || !Plausible(bytes)) {
     g.out_of_memory++;

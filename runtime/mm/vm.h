@@ -39,6 +39,16 @@ inline constexpr uint64_t kDiscardMin = 64 << 10;
 // if (free) is too small to manage.
 bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_region& interp);
 
+// A forked child's backend starts with only the first GiB usable: asks it
+// for every GiB the parent had backed (the copy holds their contents).
+void BackAgain();
+// execve in place: frees every page the old program held, keeping what
+// (kept) names (it calls its argument with each extent the runtime keeps:
+// tmpfs file data, the new argv), and takes (app) and (interp) as the new
+// images (below Base(), where hvrun loads them). brk starts over.
+using ExtentFn = void (*)(uint64_t addr, uint64_t len);
+using ForEachKept = void (*)(ExtentFn fn);
+void ExecReset(const hv_mem_region& app, const hv_mem_region& interp, ForEachKept kept);
 // Allocates (bytes) top-down for the runtime's own use (the app's main
 // stack). Returns the address or 0 (counted as out of memory).
 uint64_t AllocTopDown(uint64_t bytes);

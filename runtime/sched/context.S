@@ -66,6 +66,92 @@ hvrt_ctx_switch:
  * rflags for popfq; ret), which is free stack by the ABI (the child has not
  * run, and a fresh clone stack holds nothing below its top).
  */
+/* [[noreturn]] void hvrt_enter_app(uint64_t entry, uint64_t sp) */
+
+/* Starts the app as Linux's start_thread() does: rsp at argc, rdx = 0 (no */
+/* rtld_fini for the app's atexit), every other general register 0. The */
+/* entry goes through the app's stack (push + ret) so that no register has to */
+/* hold it; the slot below argc is free stack. */
+        .globl  hvrt_enter_app
+        .type   hvrt_enter_app, @function
+hvrt_enter_app:
+        movq    %rsi, %rsp
+        pushq   %rdi
+        xorl    %eax, %eax
+        xorl    %ebx, %ebx
+        xorl    %ecx, %ecx
+        xorl    %edx, %edx
+        xorl    %esi, %esi
+        xorl    %edi, %edi
+        xorl    %ebp, %ebp
+        xorl    %r8d, %r8d
+        xorl    %r9d, %r9d
+        xorl    %r10d, %r10d
+        xorl    %r11d, %r11d
+        xorl    %r12d, %r12d
+        xorl    %r13d, %r13d
+        xorl    %r14d, %r14d
+        xorl    %r15d, %r15d
+        ret
+        .size   hvrt_enter_app, . - hvrt_enter_app
+
+/*
+ * [[noreturn]] void hvrt_call_on_stack(uint64_t sp, void (*fn)(void))
+ * Moves to stack (sp) (16-byte aligned) and calls fn, which never returns:
+ * execve frees the old program's stack, which the runtime runs on.
+ */
+  .globl hvrt_call_on_stack
+  .type hvrt_call_on_stack, @function
+  .hidden hvrt_call_on_stack
+hvrt_call_on_stack:
+  movq %rdi, %rsp
+  xorl %ebp, %ebp
+  call *%rsi
+  ud2
+  .size hvrt_call_on_stack, . - hvrt_call_on_stack
+
+/*
+ * int64_t hvrt_fork_save(uint64_t* save_rsp, int64_t (*fn)(void))
+ * fork's two returns. Saves the callee-saved registers and rflags here and
+ * rsp in *save_rsp, as a switch away would, then calls fn (the FORK
+ * hypercall; hvrun copies guest memory while it runs) and returns its
+ * result: the child's pid, in the parent. The child's guest starts with a
+ * copy of this very stack and resumes with hvrt_fork_resume(*save_rsp),
+ * which pops the same registers and returns 0 from this call.
+ */
+  .globl hvrt_fork_save
+  .type hvrt_fork_save, @function
+  .hidden hvrt_fork_save
+hvrt_fork_save:
+  SAVE_AND_LEAVE
+  call *%rsi
+  popfq
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size hvrt_fork_save, . - hvrt_fork_save
+
+/* [[noreturn]] void hvrt_fork_resume(uint64_t rsp): see hvrt_fork_save. */
+  .globl hvrt_fork_resume
+  .type hvrt_fork_resume, @function
+  .hidden hvrt_fork_resume
+hvrt_fork_resume:
+  movq %rdi, %rsp
+  popfq
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  xorl %eax, %eax
+  ret
+  .size hvrt_fork_resume, . - hvrt_fork_resume
+
   .globl hvrt_ctx_enter
   .type hvrt_ctx_enter, @function
   .hidden hvrt_ctx_enter

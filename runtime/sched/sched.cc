@@ -33,6 +33,7 @@ struct Thread {
   uint64_t robust_list;      // set_robust_list (stored; not walked at exit)
   // While blocked:
   const uint32_t* host_done;  // a queued hv_async's done word, or null
+  uint32_t host_seen;         // runnable once *host_done != host_seen
   uint64_t uaddr;             // futex word, or 0 for a sleep
   uint32_t bitset;
   int64_t deadline;     // CLOCK_MONOTONIC ns, or kForever
@@ -48,8 +49,9 @@ constinit int g_high = 0;  // slots [0, g_high) have ever been used
 constinit int32_t g_next_tid = 2;
 constinit uint64_t g_seq = 0;
 constinit uint64_t g_dead_rsp = 0;  // where a dying thread's switch saves its rsp
-// hvrun adds 1 here whenever a queued request completes (hv_async.counter).
-constinit uint32_t g_completions = 0;
+// hvrun adds 1 to process::EventsWord() whenever a queued request completes
+// (hv_async.counter), a child ends or a signal comes.
+inline uint32_t* Completions() { return process::EventsWord(); }
 
 // Run queue: a ring of slot indices; a thread is in it at most once.
 constinit int16_t g_queue[kMaxThreads] = {};
@@ -128,7 +130,7 @@ void SwitchTo(Thread* next) {
 // completion counter no longer holds (seen).
 void WaitInHvrun(int64_t deadline_ns, bool on_completions, uint32_t seen) {
   hv_wait w = {.deadline_ns = deadline_ns,
-               .word = on_completions ? reinterpret_cast<uint64_t>(&g_completions) : 0,
+               .word = on_completions ? reinterpret_cast<uint64_t>(Completions()) : 0,
                .seen = seen,
                .pad0 = 0};
   hv::Call(HV_CALL_WAIT, &w);
@@ -136,7 +138,9 @@ void WaitInHvrun(int64_t deadline_ns, bool on_completions, uint32_t seen) {
 
 // Whether hvrun has finished (t)'s queued request. Acquire: hvrun wrote the
 // result before done.
-bool HostDone(const Thread& t) { return __atomic_load_n(t.host_done, __ATOMIC_ACQUIRE) != 0; }
+bool HostDone(const Thread& t) {
+  return __atomic_load_n(t.host_done, __ATOMIC_ACQUIRE) != t.host_seen;
+}
 
 [[noreturn]] void Deadlock() {
   const Thread* first = nullptr;
@@ -159,7 +163,10 @@ void Schedule(bool requeue) {
   for (;;) {
     // Read before the done words: a completion after this read changes the
     // count, so the HV_CALL_WAIT below returns at once instead of missing it.
-    const uint32_t completions = __atomic_load_n(&g_completions, __ATOMIC_ACQUIRE);
+    const uint32_t completions = __atomic_load_n(Completions(), __ATOMIC_ACQUIRE);
+    // Signals from other processes end or interrupt us here too (a process
+    // blocked for good must still die of SIGTERM).
+    process::TakeSignals();
     int64_t now = static_cast<int64_t>(clock::MonotonicNs());
     int64_t earliest = kForever;
     bool host_waits = false;
@@ -220,7 +227,7 @@ void Reset() {
     g_threads[i].state = kFree;
     g_threads[i].tid = 0;
   }
-  g_threads[0].tid = process::kMainTid;
+  g_threads[0].tid = process::Pid();
   g_threads[0].state = kRunning;
   g_threads[0].fresh = false;
   g_threads[0].clear_child_tid = 0;
@@ -347,21 +354,59 @@ void BlockOnHost(const uint32_t* done) {
     // Before the scheduler is up (early boot) there is nothing else to run:
     // wait in hvrun for the completion.
     for (;;) {
-      const uint32_t seen = __atomic_load_n(&g_completions, __ATOMIC_ACQUIRE);
+      const uint32_t seen = __atomic_load_n(Completions(), __ATOMIC_ACQUIRE);
       if (__atomic_load_n(done, __ATOMIC_ACQUIRE) != 0) return;
       WaitInHvrun(kForever, /*on_completions=*/true, seen);
     }
   }
+  BlockOnWord(done, 0);
+}
+
+void BlockOnWord(const uint32_t* word, uint32_t seen) {
   Thread* t = g_current;
   t->state = kBlocked;
-  t->host_done = done;
+  t->host_done = word;
+  t->host_seen = seen;
   t->uaddr = 0;
   t->deadline = kForever;
   t->result = 0;
   Schedule(false);
 }
 
-uint32_t* CompletionCounter() { return &g_completions; }
+uint32_t* CompletionCounter() { return Completions(); }
+
+void PrepareFork() {
+  if (!g_xinit) InitXstate();
+  g_current->fs = cpu::FsBase();
+  g_current->gs = cpu::GsBase();
+  hvrt_xstate_save(g_current->xstate, g_xmask);
+}
+
+void AfterFork(int32_t pid) {
+  for (int i = 0; i < g_high; i++) {
+    if (&g_threads[i] == g_current) continue;
+    g_threads[i].state = kFree;
+    g_threads[i].tid = 0;
+  }
+  g_current->tid = pid;
+  g_current->state = kRunning;
+  g_current->host_done = nullptr;
+  g_current->ticks = 0;
+  g_live = 1;
+  g_qhead = 0;
+  g_qcount = 0;
+  g_next_tid = pid * 1000 + 1;
+  // This guest starts with the boot CPU state: the thread's own again.
+  hvrt_xstate_restore(g_current->xstate, g_xmask);
+  cpu::SetFsBase(g_current->fs);
+  cpu::SetGsBase(g_current->gs);
+}
+
+void ResetForExec(int32_t pid) {
+  AfterFork(pid);
+  g_current->clear_child_tid = 0;
+  g_current->robust_list = 0;
+}
 
 int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n) {
   int64_t woken = 0;

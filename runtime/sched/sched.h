@@ -98,6 +98,20 @@ void BlockOnHost(const uint32_t* done);
 // The word hvrun counts completions of queued requests on (hv_async.counter).
 uint32_t* CompletionCounter();
 
+// Blocks the calling thread until (*word) no longer holds (seen): a word
+// hvrun counts up (the process's events: a child ended, a signal came).
+void BlockOnWord(const uint32_t* word, uint32_t seen);
+
+// fork: PrepareFork saves the calling thread's segment bases and extended
+// state in its record before the copy is taken; in the child, AfterFork
+// makes it the only thread, with tid (pid), and loads that state again (the
+// child's CPU starts fresh).
+void PrepareFork();
+void AfterFork(int32_t pid);
+// execve: the calling thread is the only one left, with tid (pid) and no
+// set_tid_address or robust list.
+void ResetForExec(int32_t pid);
+
 // Wakes up to (n) threads blocked on (uaddr) whose bitset meets (bitset),
 // oldest first. Returns how many.
 int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n);

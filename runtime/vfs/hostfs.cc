@@ -137,6 +137,17 @@ int64_t Write(const Inode& n, uint64_t buf, uint64_t len, uint64_t off) {
   return HandleIo(n, HV_CALL_FILE_WRITE, buf, len, off);
 }
 
+int64_t StreamIo(const Inode& n, bool write, uint64_t buf, uint64_t len, bool nonblock) {
+  if (n.pipe_head == 0) return -abi::kEBADF;
+  hv_file_io io = {};
+  io.handle = static_cast<uint32_t>(n.pipe_head - 1);
+  io.flags = nonblock ? HV_IO_NOWAIT : 0;
+  io.data = buf;
+  io.len = len;
+  io.offset = -1;
+  return sched::HostCall(write ? HV_CALL_FILE_WRITE : HV_CALL_FILE_READ, &io);
+}
+
 int64_t Getdents(const Inode& n, uint64_t buf, uint64_t len) {
   return HandleIo(n, HV_CALL_FILE_GETDENTS, buf, len, 0);
 }

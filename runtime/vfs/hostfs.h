@@ -64,6 +64,9 @@ int64_t Read(const tmpfs::Inode& n, uint64_t buf, uint64_t len, uint64_t off);
 int64_t Write(const tmpfs::Inode& n, uint64_t buf, uint64_t len, uint64_t off);
 // getdents64 into app memory from the handle's own position.
 int64_t Getdents(const tmpfs::Inode& n, uint64_t buf, uint64_t len);
+// A transfer on a host pipe end (mode S_IFIFO): no offset; (nonblock): what
+// moves now, else -EAGAIN (O_NONBLOCK).
+int64_t StreamIo(const tmpfs::Inode& n, bool write, uint64_t buf, uint64_t len, bool nonblock);
 // Back to a directory's first entry (lseek to 0, rewinddir): the host
 // handle keeps the position, so (n) gets a fresh handle on its path.
 int64_t Rewind(tmpfs::Inode& n);

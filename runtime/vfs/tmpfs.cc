@@ -42,6 +42,15 @@ abi::Timespec Now() {
   return {ns / 1000000000, ns % 1000000000};
 }
 
+void ForEachExtent(void (*fn)(uint64_t addr, uint64_t len)) {
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Inode& n = g_inodes[i];
+    if (n.kind != Kind::kFree && n.data != 0 && n.cap != 0) {
+      fn(n.data, n.cap);
+    }
+  }
+}
+
 uint32_t NumberOf(const Inode& n) { return static_cast<uint32_t>(&n - g_inodes) + 1; }
 
 uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev) {

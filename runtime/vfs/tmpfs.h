@@ -117,6 +117,10 @@ uint32_t NewEntry(uint32_t dir, const char* name, Kind kind, uint32_t mode, uint
 // Frees (ino)'s data and slot if no name and no open file refers to it.
 void MaybeRelease(uint32_t ino);
 
+// Calls (fn) with each data extent (address, bytes) the inodes hold: the
+// runtime's own pages, which execve keeps.
+void ForEachExtent(void (*fn)(uint64_t addr, uint64_t len));
+
 // The current realtime clock.
 abi::Timespec Now();
 

@@ -1,6 +1,8 @@
 // fds, open file descriptions, mounts and path resolution: see vfs.h.
 #include "runtime/vfs/vfs.h"
 
+#include "runtime/linux/signals.h"
+
 #include "runtime/boot/boot_info.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/format.h"
@@ -652,11 +654,18 @@ int64_t DupTo(int32_t fd, int32_t newfd, bool cloexec) {
 }
 
 bool CloExec(int32_t fd) { return g_fds[fd].cloexec; }
+
+void CloseOnExec() {
+  for (int32_t fd = 0; fd < kMaxFds; fd++) {
+    if (g_fds[fd].file != 0 && g_fds[fd].cloexec) Close(fd);
+  }
+}
 void SetCloExec(int32_t fd, bool on) { g_fds[fd].cloexec = on; }
 
 bool Seekable(const File& f) {
   const Inode* n = tmpfs::Get(f.ino);
-  return n != nullptr && n->kind != Kind::kPipe && n->kind != Kind::kConsole;
+  return n != nullptr && n->kind != Kind::kPipe && n->kind != Kind::kConsole &&
+         !(n->kind == Kind::kHost && abi::IsFifo(n->mode));
 }
 
 int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
@@ -712,6 +721,9 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       return static_cast<int64_t>(r);
     }
     case Kind::kHost: {
+      if (abi::IsFifo(n->mode)) {
+        return hostfs::StreamIo(*n, false, buf, len, (f.flags & abi::kO_NONBLOCK) != 0);
+      }
       HostTransfer pinned(f);
       int64_t r = hostfs::Read(*n, buf, len, *off);
       if (r > 0) {
@@ -780,6 +792,12 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       return r;
     }
     case Kind::kHost: {
+      if (abi::IsFifo(n->mode)) {
+        int64_t r = hostfs::StreamIo(*n, true, buf, len, (f.flags & abi::kO_NONBLOCK) != 0);
+        // No reader left: SIGPIPE, whose default action ends the process.
+        if (r == -abi::kEPIPE) signals::Send(abi::kSIGPIPE);
+        return r;
+      }
       // O_APPEND: the host fd appends whatever the offset (hostfs.h); the
       // offset then moves to the end, as Linux's does.
       HostTransfer pinned(f);
@@ -802,30 +820,50 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
 }
 
 int64_t Pipe(uint64_t flags, int32_t fds[2]) {
-  uint32_t ino = tmpfs::NewInode(Kind::kPipe, abi::kS_IFIFO | 0600, kDevPipe);
-  if (ino == 0) return -abi::kENFILE;
-  Inode* n = tmpfs::Get(ino);
-  n->nlink = 0;
-  if (tmpfs::Reserve(*n, tmpfs::kPipeBytes) < 0) {
-    tmpfs::MaybeRelease(ino);
-    return -abi::kENOMEM;
+  // A host pipe: processes that inherit its ends share it through hvrun,
+  // and a blocked end waits in hvrun (io_uring), not in this guest.
+  hv_pipe p = {};
+  p.flags = static_cast<uint32_t>(flags & abi::kO_DIRECT);
+  if (int64_t r = hv::Call(HV_CALL_PIPE, &p); r < 0) return r;
+  uint32_t inos[2] = {};
+  int64_t r = 0;
+  for (int i = 0; i < 2 && r == 0; i++) {
+    inos[i] = tmpfs::NewInode(Kind::kHost, abi::kS_IFIFO | 0600, kDevPipe);
+    if (inos[i] == 0) {
+      r = -abi::kENFILE;
+      break;
+    }
+    Inode* n = tmpfs::Get(inos[i]);
+    n->nlink = 0;
+    n->pipe_head = static_cast<uint64_t>(p.handles[i]) + 1;
   }
-  n->size = 0;
-  uint64_t common = flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC);
-  int64_t r = Install(ino, abi::kO_RDONLY | common);
   if (r < 0) {
-    tmpfs::MaybeRelease(ino);
+    for (int i = 0; i < 2; i++) {
+      if (inos[i] != 0) {
+        tmpfs::MaybeRelease(inos[i]);
+      } else {
+        hv_file_io c = {};
+        c.handle = p.handles[i];
+        hv::Call(HV_CALL_FILE_CLOSE, &c);
+      }
+    }
     return r;
   }
-  n->readers = 1;
-  int64_t w = Install(ino, abi::kO_WRONLY | common);
-  if (w < 0) {
-    Close(static_cast<int32_t>(r));
-    return w;
+  uint64_t common = flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC);
+  int64_t rd = Install(inos[0], abi::kO_RDONLY | common);
+  if (rd < 0) {
+    tmpfs::MaybeRelease(inos[0]);
+    tmpfs::MaybeRelease(inos[1]);
+    return rd;
   }
-  n->writers = 1;
-  fds[0] = static_cast<int32_t>(r);
-  fds[1] = static_cast<int32_t>(w);
+  int64_t wr = Install(inos[1], abi::kO_WRONLY | common);
+  if (wr < 0) {
+    Close(static_cast<int32_t>(rd));
+    tmpfs::MaybeRelease(inos[1]);
+    return wr;
+  }
+  fds[0] = static_cast<int32_t>(rd);
+  fds[1] = static_cast<int32_t>(wr);
   return 0;
 }
 

@@ -106,6 +106,8 @@ int64_t Dup(int32_t fd, int32_t min, bool cloexec);
 // dup2/dup3: (newfd) closed first if open.
 int64_t DupTo(int32_t fd, int32_t newfd, bool cloexec);
 bool CloExec(int32_t fd);
+// execve: closes every fd marked close-on-exec.
+void CloseOnExec();
 void SetCloExec(int32_t fd, bool on);
 
 // Reads/writes the description at (*off) between it and app memory at

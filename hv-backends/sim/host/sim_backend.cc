@@ -20,6 +20,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -242,6 +244,20 @@ class SimBackend final : public Backend {
 
   absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,
                                 HypercallHandler& handler) override;
+
+  void Stop() override {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    if (child_ > 0) kill(child_, SIGKILL);
+  }
+  bool ForkSupported() const override { return true; }
+
+ private:
+  // The guest process while it may be killed: set to 0 before it is reaped,
+  // so that Stop() never signals a reused pid.
+  std::mutex mu_;
+  pid_t child_ = 0;
+  bool stop_ = false;
 };
 
 absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const GuestStart& start,
@@ -256,13 +272,21 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
   const pid_t child = fork();
   if (child < 0) return absl::ErrnoToStatus(errno, "sim: fork of the guest process");
   if (child == 0) ChildMain(parent, memory.fd(), memory.start(), memory.size(), start);
+  {
+    std::lock_guard lock(mu_);
+    child_ = child;
+    if (stop_) kill(child, SIGKILL);
+  }
 
   // The waiter notices the child's death (WNOWAIT: it stays a zombie, so its
   // pid cannot be reused before we kill or reap it) and wakes the server.
   // child_dead lives in hvrun's own memory, so a guest cannot fake its death.
   std::atomic<bool> child_dead{false};
   siginfo_t death{};
-  StopSignals stop(nullptr, start.timeout);
+  // Stop signals and --timeout belong to the first process; a child ends
+  // when the process table calls Stop().
+  std::optional<StopSignals> stop;
+  if (!start.child) stop.emplace(nullptr, start.timeout);
   std::thread waiter = StopSignals::StartThread([&] {
     while (waitid(P_PID, child, &death, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
     }
@@ -274,6 +298,10 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
   auto finish = [&](GuestExit exit) -> GuestExit {
     kill(child, SIGKILL);
     waiter.join();
+    {
+      std::lock_guard lock(mu_);
+      child_ = 0;
+    }
     siginfo_t reaped{};
     while (waitid(P_PID, child, &reaped, WEXITED) != 0 && errno == EINTR) {
     }

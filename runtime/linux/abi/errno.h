@@ -17,6 +17,7 @@ inline constexpr int64_t kESRCH = 3;
 inline constexpr int64_t kEINTR = 4;
 inline constexpr int64_t kEIO = 5;
 inline constexpr int64_t kE2BIG = 7;
+inline constexpr int64_t kENOEXEC = 8;
 inline constexpr int64_t kEBADF = 9;
 inline constexpr int64_t kEAGAIN = 11;
 inline constexpr int64_t kENOMEM = 12;

@@ -21,6 +21,7 @@ inline constexpr uint32_t kS_IFLNK = 0120000;
 inline constexpr uint32_t kS_ISVTX = 01000;
 
 constexpr bool IsDir(uint32_t mode) { return (mode & kS_IFMT) == kS_IFDIR; }
+constexpr bool IsFifo(uint32_t mode) { return (mode & kS_IFMT) == kS_IFIFO; }
 constexpr bool IsReg(uint32_t mode) { return (mode & kS_IFMT) == kS_IFREG; }
 constexpr bool IsLnk(uint32_t mode) { return (mode & kS_IFMT) == kS_IFLNK; }
 

@@ -123,6 +123,13 @@ inline constexpr uint32_t rseq = 334;
 inline constexpr uint32_t clone3 = 435;
 inline constexpr uint32_t faccessat2 = 439;
 
+inline constexpr uint32_t wait4 = 61;
+inline constexpr uint32_t setpgid = 109;
+inline constexpr uint32_t getpgrp = 111;
+inline constexpr uint32_t setsid = 112;
+inline constexpr uint32_t getpgid = 121;
+inline constexpr uint32_t getsid = 124;
+inline constexpr uint32_t waitid = 247;
 }  // namespace hvrt::nr
 
 #endif  // HVRT_LINUX_ABI_SYSCALL_NR_H_

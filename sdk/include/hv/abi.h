@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 10
+#define HV_ABI_VERSION 11
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -93,6 +93,11 @@ enum hv_call {
   HV_CALL_WAIT = 20,         /* struct hv_wait: nothing to run; sleep in hvrun */
   HV_CALL_SUBMIT = 21,       /* struct hv_async: a call that must not hold the guest up */
   HV_CALL_MEM_BACK = 22,     /* struct hv_buffer: the guest will use these pages: back them */
+  /* Processes (hvrun's process table): every process is its own guest. */
+  HV_CALL_FORK = 23,         /* arg ignored; returns the child's pid (the child resumes) */
+  HV_CALL_PROC = 24,         /* struct hv_proc: wait, kill, process groups, ... */
+  HV_CALL_EXEC = 25,         /* struct hv_exec: read a program, then load it in place */
+  HV_CALL_PIPE = 26,         /* struct hv_pipe: a host pipe, as two file handles */
   HV_CALL_MAX
 };
 
@@ -104,6 +109,7 @@ struct hv_exit {
   uint64_t out_of_memory;   /* IN: how many memory requests failed */
 };
 #define HV_EXIT_SIGNALED 1u /* status is a signal number (the app was killed) */
+#define HV_EXIT_CORE 2u     /* with SIGNALED: a native run would have dumped core */
 HV_CHECK_SIZE(struct hv_exit, 24);
 HV_CHECK_OFFSET(struct hv_exit, status, 0);
 HV_CHECK_OFFSET(struct hv_exit, flags, 4);
@@ -249,12 +255,13 @@ HV_CHECK_SIZE(struct hv_file_open, 24);
 HV_CHECK_OFFSET(struct hv_file_open, flags, 16);
 
 /* HV_CALL_FILE_CLOSE/READ/WRITE/GETDENTS on a handle from HV_CALL_FILE_OPEN. */
+#define HV_IO_NOWAIT 1u     /* READ/WRITE: only what moves now, else -EAGAIN */
 struct hv_file_io {
   uint32_t handle;          /* IN */
-  uint32_t pad0;
+  uint32_t flags;           /* IN: HV_IO_* */
   HV_GUEST_PTR(void) data;  /* IN */
   uint64_t len;             /* IN */
-  int64_t offset;           /* IN: file offset (READ/WRITE) */
+  int64_t offset;           /* IN: file offset (READ/WRITE); -1 on a pipe */
 };
 HV_CHECK_SIZE(struct hv_file_io, 32);
 HV_CHECK_OFFSET(struct hv_file_io, data, 8);
@@ -317,6 +324,8 @@ enum hv_fdop {
   HV_FDOP_FALLOCATE = 4,    /* arg0 = offset, arg1 = len, flags = mode */
   HV_FDOP_CHMOD = 5,        /* arg0 = mode */
   HV_FDOP_UTIMENS = 6,      /* arg0 = guest pointer to 2 struct timespec, or 0 */
+  HV_FDOP_SEEK = 7,         /* arg0 = offset, flags = whence; returns the new offset */
+  HV_FDOP_POLL = 8,         /* flags = poll events; returns the ready ones now (no wait) */
 };
 struct hv_file_fdop {
   uint32_t op;              /* IN: enum hv_fdop */
@@ -328,6 +337,43 @@ struct hv_file_fdop {
 };
 HV_CHECK_SIZE(struct hv_file_fdop, 32);
 HV_CHECK_OFFSET(struct hv_file_fdop, arg0, 16);
+
+/* HV_CALL_PROC: one process-table operation for the calling process.
+ * Returns what the Linux call would (a pid, 0, or -errno). */
+enum hv_proc_op {
+  HV_PROC_WAIT = 1,     /* pid (wait4's), options (WNOHANG, WUNTRACED, __WALL...):
+                           a child that ended -> its pid, (status) = wait status,
+                           (usage) the child's CPU time in ns; none yet ->
+                           -EAGAIN (the runtime blocks on hv_boot_info.events);
+                           WNOHANG and none -> 0; no such child -> -ECHILD */
+  HV_PROC_KILL = 2,     /* pid (kill's: >0, 0, -1, -pgid), sig (0: check only) */
+  HV_PROC_GETPPID = 3,
+  HV_PROC_SETPGID = 4,  /* pid, pgid */
+  HV_PROC_GETPGID = 5,  /* pid */
+  HV_PROC_SETSID = 6,
+  HV_PROC_GETSID = 7,   /* pid */
+};
+struct hv_proc {
+  uint32_t op;          /* IN: enum hv_proc_op */
+  int32_t pid;          /* IN */
+  int32_t arg;          /* IN: pgid, sig or wait options */
+  int32_t status;       /* OUT: HV_PROC_WAIT */
+  uint64_t usage_ns;    /* OUT: HV_PROC_WAIT */
+};
+HV_CHECK_SIZE(struct hv_proc, 24);
+HV_CHECK_OFFSET(struct hv_proc, status, 12);
+HV_CHECK_OFFSET(struct hv_proc, usage_ns, 16);
+
+
+/* HV_CALL_PIPE: a host pipe (shared by every process that inherits it).
+ * handles[0] reads, handles[1] writes; they are HV_CALL_FILE_* handles whose
+ * transfers ignore the offset. (flags): O_NONBLOCK, O_DIRECT. */
+struct hv_pipe {
+  uint32_t flags;       /* IN */
+  uint32_t handles[2];  /* OUT */
+  uint32_t pad0;
+};
+HV_CHECK_SIZE(struct hv_pipe, 16);
 
 /* A host directory mounted into the guest (boot info lists them). */
 #define HV_MOUNT_READ_ONLY 1u
@@ -419,6 +465,42 @@ struct hv_mem_region {
 };
 HV_CHECK_SIZE(struct hv_mem_region, 16);
 
+/* HV_CALL_EXEC: execve in place. The runtime keeps its state (files, cwd,
+ * pipes); only the program changes, as in a kernel.
+ *   HV_EXEC_PREPARE: hvrun reads the program from an open host file
+ *     (handle) or from guest bytes (image, image_len), and its interpreter
+ *     (PT_INTERP, read beneath the mount or root file system whose guest
+ *     path holds it: never a host path the guest cannot see), checks both,
+ *     places them in the image area below boot_info.free, and fills the
+ *     OUT fields: where they will go. Nothing in guest memory changes; a bad
+ *     program is -ENOENT, -EACCES, -ENOEXEC, -ENOMEM, like execve.
+ *   HV_EXEC_LOAD: after the runtime freed the old program's memory, zeroes
+ *     the whole image area and loads what PREPARE read. 0 or -errno
+ *     (the process cannot go back then: the runtime ends it).
+ */
+#define HV_EXEC_PREPARE 1u
+#define HV_EXEC_LOAD 2u
+struct hv_exec {
+  uint32_t op;                   /* IN: HV_EXEC_* */
+  uint32_t handle;               /* IN (PREPARE): the program, an open host file */
+  HV_GUEST_PTR(void) image;      /* IN (PREPARE): or its bytes in guest memory */
+  uint64_t image_len;            /* IN: 0: use (handle) */
+  struct hv_mem_region app;      /* OUT: the program's pages */
+  struct hv_mem_region interp;   /* OUT: its interpreter's (size 0: static) */
+  HV_GUEST_PTR(void) app_entry;  /* OUT: AT_ENTRY */
+  HV_GUEST_PTR(void) app_phdr;   /* OUT: AT_PHDR */
+  uint32_t app_phnum;            /* OUT */
+  uint32_t app_phent;            /* OUT */
+  uint64_t app_load_bias;        /* OUT */
+  HV_GUEST_PTR(void) interp_entry; /* OUT */
+  uint64_t interp_base;          /* OUT: AT_BASE */
+};
+HV_CHECK_SIZE(struct hv_exec, 104);
+HV_CHECK_OFFSET(struct hv_exec, image, 8);
+HV_CHECK_OFFSET(struct hv_exec, app, 24);
+HV_CHECK_OFFSET(struct hv_exec, app_entry, 56);
+HV_CHECK_OFFSET(struct hv_exec, interp_base, 96);
+
 /*
  * struct hv_pvh_cpu: what the runtime's PVH entry (runtime/boot/pvh_entry.S,
  * named by the image's XEN_ELFNOTE_PHYS32_ENTRY note) needs to switch the
@@ -453,6 +535,10 @@ HV_CHECK_OFFSET(struct hv_pvh_cpu, code64, 16);
 /* The free region reads as zero (fresh memfd pages): the runtime need not
  * clear its page bitmap, which on a large address space would touch MiBs. */
 #define HV_BOOT_ZEROED_MEMORY 4u
+/* This guest is a fork: its memory is a copy of its parent's, taken while
+ * the parent was in HV_CALL_FORK. The runtime resumes the forking thread
+ * (its saved context) with fork's result 0 instead of starting the app. */
+#define HV_BOOT_FORKED 8u
 
 /*
  * struct hv_boot_info: everything the runtime needs, in one page that hvrun
@@ -515,8 +601,20 @@ struct hv_boot_info {
   /* How much memory the guest may use (--memory): a limit on pages touched,
    * which hvrun enforces, not the size of its address space (memory). */
   uint64_t memory_limit;
+  /* Processes: this process's pid and its parent's (the first process is
+   * pid 1, parent 0). (events) counts up, with a futex wake, whenever a child
+   * of this process ends or a signal is sent to it: the runtime waits on it
+   * (HV_CALL_WAIT's word) and then asks HV_CALL_PROC. */
+  int32_t pid;
+  int32_t ppid;
+  uint32_t events;
+  uint32_t pad2;
+  /* Signals other processes sent this one (bit sig-1), set by hvrun with
+   * an atomic OR before it counts (events) up; the runtime takes them with
+   * an atomic exchange. */
+  uint64_t signals;
 };
-HV_CHECK_SIZE(struct hv_boot_info, 360);
+HV_CHECK_SIZE(struct hv_boot_info, 384);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
 HV_CHECK_OFFSET(struct hv_boot_info, abi_version, 8);
 HV_CHECK_OFFSET(struct hv_boot_info, size, 12);
@@ -555,6 +653,9 @@ HV_CHECK_OFFSET(struct hv_boot_info, interp_base, 328);
 HV_CHECK_OFFSET(struct hv_boot_info, workdir, 336);
 HV_CHECK_OFFSET(struct hv_boot_info, exe_path, 344);
 HV_CHECK_OFFSET(struct hv_boot_info, memory_limit, 352);
+HV_CHECK_OFFSET(struct hv_boot_info, pid, 360);
+HV_CHECK_OFFSET(struct hv_boot_info, events, 368);
+HV_CHECK_OFFSET(struct hv_boot_info, signals, 376);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the

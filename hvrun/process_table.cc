@@ -1,0 +1,362 @@
+// File: process_table.cc
+#include "hvrun/process_table.h"
+
+#include <linux/futex.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstddef>
+#include <iostream>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "hvrun/engine/crash_report.h"
+#include "hvrun/engine/memory_watch.h"
+#include "hvrun/engine/stop_signals.h"
+#include "hvrun/layout.h"
+
+namespace hvrun {
+
+struct ProcessTable::Process {
+  int32_t pid = 0;
+  int32_t ppid = 0;
+  int32_t pgid = 0;
+  int32_t sid = 0;
+  bool zombie = false;
+  int wait_status = 0;
+  // The guest: the engine first, so it goes before the memory it serves.
+  GuestImage image;
+  std::unique_ptr<ExecService> exec;
+  std::unique_ptr<ServiceEngine> engine;
+  std::thread thread;
+  std::atomic<int> killed_by{0};
+
+  // hvrun's view of this guest's boot info words.
+  uint32_t* events() const {
+    return reinterpret_cast<uint32_t*>(image.memory->host_base() + layout::kBootInfo +
+                                       offsetof(hv_boot_info, events));
+  }
+  uint64_t* signals() const {
+    return reinterpret_cast<uint64_t*>(image.memory->host_base() + layout::kBootInfo +
+                                       offsetof(hv_boot_info, signals));
+  }
+};
+
+namespace {
+
+// The wait status Linux reports for a process that ended as (exit) did.
+int WaitStatus(const absl::StatusOr<GuestExit>& exit, int killed_by) {
+  if (killed_by != 0) return killed_by & 0x7f;
+  if (!exit.ok()) return SIGKILL;
+  switch (exit->kind) {
+    case GuestExit::Kind::kExited:
+      return (exit->status & 0xff) << 8;
+    case GuestExit::Kind::kSignaled:
+      return (exit->status & 0x7f) | ((exit->info.flags & HV_EXIT_CORE) != 0 ? 0x80 : 0);
+    case GuestExit::Kind::kCrashed:
+      return exit->status & 0x7f;
+    case GuestExit::Kind::kTimedOut:
+      return SIGKILL;
+    case GuestExit::Kind::kKilled:
+      return exit->status > 0 ? exit->status & 0x7f : SIGKILL;
+  }
+  return SIGKILL;
+}
+
+}  // namespace
+
+ProcessTable::ProcessTable(Options options) : options_(std::move(options)) {}
+
+ProcessTable::~ProcessTable() { StopAll(); }
+
+ProcessTable::Process* ProcessTable::Find(int32_t pid) {
+  auto it = procs_.find(pid);
+  return it == procs_.end() ? nullptr : it->second.get();
+}
+
+absl::StatusOr<GuestExit> ProcessTable::RunInit(GuestImage init) {
+  Process* p;
+  {
+    std::lock_guard lock(mu_);
+    auto proc = std::make_unique<Process>();
+    proc->pid = proc->pgid = proc->sid = 1;
+    proc->image = std::move(init);
+    proc->exec = std::make_unique<ExecService>(proc->image.image_end);
+    proc->engine = std::make_unique<ServiceEngine>(
+        *proc->image.memory, options_.service, std::move(proc->image.files), this, 1);
+    p = proc.get();
+    procs_[1] = std::move(proc);
+  }
+  created_.fetch_add(1);
+  absl::StatusOr<GuestExit> exit = p->image.backend->Run(*p->image.memory, p->image.start,
+                                                         *p->engine);
+  StopAll();
+  return exit;
+}
+
+uint64_t ProcessTable::UsedBytes() {
+  std::lock_guard lock(mu_);
+  uint64_t used = 0;
+  for (auto& [pid, p] : procs_) {
+    if (!p->zombie && p->image.memory) used += MemoryWatch::Used(p->image.memory->fd());
+  }
+  return used;
+}
+
+void ProcessTable::Notify(Process* p) {
+  if (p->zombie || !p->image.memory) return;
+  uint32_t* word = p->events();
+  std::atomic_ref<uint32_t>(*word).fetch_add(1);
+  syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+}
+
+void ProcessTable::SendSignal(Process* p, int sig) {
+  if (p->zombie) return;
+  if (sig == SIGKILL) {
+    p->killed_by.store(SIGKILL);
+    p->image.backend->Stop();
+    return;
+  }
+  // No job control: stop and continue signals change nothing.
+  if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGCONT) {
+    return;
+  }
+  std::atomic_ref<uint64_t>(*p->signals()).fetch_or(1ull << (sig - 1));
+  Notify(p);
+}
+
+int64_t ProcessTable::Fork(int32_t pid) {
+  Process* parent;
+  int32_t child_pid;
+  {
+    std::lock_guard lock(mu_);
+    parent = Find(pid);
+    if (parent == nullptr || ending_) return -EAGAIN;
+    if (static_cast<int>(procs_.size()) >= options_.pids_limit) {
+      if (!limit_reported_) {
+        limit_reported_ = true;
+        std::cerr << "hvrun: --pids-limit=" << options_.pids_limit
+                  << " reached: fork refused (EAGAIN)\n";
+      }
+      return -EAGAIN;
+    }
+    child_pid = next_pid_++;
+  }
+  auto backend = CreateBackend(options_.backend);
+  if (!backend.ok() || !(*backend)->ForkSupported()) return -ENOSYS;
+  const GuestMemory& from = *parent->image.memory;
+  auto memory = (*backend)->CreateMemory(from.size());
+  if (!memory.ok()) return -ENOMEM;
+  if (!memory->CopyFrom(from).ok()) return -ENOMEM;
+  // The backend's pages start fresh (the parent's mailbox holds its fork
+  // request in flight); the boot info says who the child is.
+  if (!memory->Discard(layout::kBackendPages, layout::kBackendPagesEnd - layout::kBackendPages)
+           .ok() ||
+      !(*backend)->InstallGuestPages(*memory).ok()) {
+    return -ENOMEM;
+  }
+  auto boot = memory->Read<hv_boot_info>(layout::kBootInfo);
+  if (!boot.ok()) return -EFAULT;
+  boot->flags |= HV_BOOT_FORKED;
+  boot->pid = child_pid;
+  boot->ppid = pid;
+  boot->events = 0;
+  boot->signals = 0;
+  if (!memory->Write(layout::kBootInfo, *boot).ok()) return -EFAULT;
+  auto files = parent->engine->files().Clone();
+  if (!files.ok()) return -EMFILE;
+
+  auto child = std::make_unique<Process>();
+  child->pid = child_pid;
+  child->ppid = pid;
+  child->image.backend = *std::move(backend);
+  child->image.memory = std::make_unique<GuestMemory>(*std::move(memory));
+  child->image.start = parent->image.start;
+  child->image.start.child = true;
+  child->image.image_end = parent->image.image_end;
+  child->exec = std::make_unique<ExecService>(child->image.image_end);
+  child->engine = std::make_unique<ServiceEngine>(*child->image.memory, options_.service,
+                                                  *std::move(files), this, child_pid);
+  std::lock_guard lock(mu_);
+  if (ending_) return -EAGAIN;
+  child->pgid = parent->pgid;
+  child->sid = parent->sid;
+  Process* raw = child.get();
+  procs_[child_pid] = std::move(child);
+  raw->thread = StopSignals::StartThread([this, raw] { RunChild(raw); });
+  created_.fetch_add(1);
+  return child_pid;
+}
+
+void ProcessTable::RunChild(Process* p) {
+  absl::StatusOr<GuestExit> exit = p->image.backend->Run(*p->image.memory, p->image.start,
+                                                         *p->engine);
+  Ended(p, exit);
+}
+
+void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
+  if (!exit.ok()) {
+    std::cerr << "hvrun: process " << p->pid << ": " << exit.status().message() << "\n";
+  } else if (exit->kind == GuestExit::Kind::kCrashed && exit->crash.has_value() &&
+             p->killed_by.load() == 0) {
+    std::cerr << "hvrun: process " << p->pid << " crashed:\n"
+              << FormatCrashReport(*exit->crash, [](uint64_t) { return std::string(); });
+  }
+  GuestImage image;
+  std::unique_ptr<ServiceEngine> engine;
+  std::unique_ptr<ExecService> exec;
+  {
+    std::lock_guard lock(mu_);
+    p->wait_status = WaitStatus(exit, p->killed_by.load());
+    Process* init = Find(1);
+    for (auto& [pid, q] : procs_) {
+      if (q->ppid != p->pid || q.get() == p) continue;
+      q->ppid = 1;
+      if (q->zombie && init != nullptr) Notify(init);
+    }
+    if (Process* parent = Find(p->ppid); parent != nullptr) Notify(parent);
+    p->zombie = true;
+    engine = std::move(p->engine);
+    exec = std::move(p->exec);
+    image = std::move(p->image);
+  }
+  // The guest's resources go now, not when it is reaped: the engine first.
+  engine.reset();
+}
+
+int64_t ProcessTable::Wait(Process* caller, hv_proc& req) {
+  std::unique_ptr<Process> reaped;
+  int32_t pid;
+  {
+    std::lock_guard lock(mu_);
+    Process* found = nullptr;
+    bool any = false;
+    for (auto& [id, q] : procs_) {
+      if (q->ppid != caller->pid || q.get() == caller) continue;
+      const bool match = req.pid > 0     ? q->pid == req.pid
+                         : req.pid == 0  ? q->pgid == caller->pgid
+                         : req.pid == -1 ? true
+                                         : q->pgid == -req.pid;
+      if (!match) continue;
+      any = true;
+      if (q->zombie) {
+        found = q.get();
+        break;
+      }
+    }
+    if (!any) return -ECHILD;
+    if (found == nullptr) return (req.arg & WNOHANG) != 0 ? 0 : -EAGAIN;
+    req.status = found->wait_status;
+    req.usage_ns = 0;
+    pid = found->pid;
+    if ((req.arg & WNOWAIT) == 0) {
+      auto it = procs_.find(pid);
+      reaped = std::move(it->second);
+      procs_.erase(it);
+    }
+  }
+  if (reaped && reaped->thread.joinable()) reaped->thread.join();
+  return pid;
+}
+
+int64_t ProcessTable::Kill(Process* caller, int32_t pid, int sig) {
+  if (sig < 0 || sig > 64) return -EINVAL;
+  std::lock_guard lock(mu_);
+  std::vector<Process*> targets;
+  for (auto& [id, q] : procs_) {
+    const bool match = pid > 0     ? q->pid == pid
+                       : pid == 0  ? q->pgid == caller->pgid
+                       : pid == -1 ? q->pid != 1 && q.get() != caller
+                                   : q->pgid == -pid;
+    if (match) targets.push_back(q.get());
+  }
+  if (targets.empty()) return -ESRCH;
+  if (sig == 0) return 0;
+  for (Process* t : targets) SendSignal(t, sig);
+  return 0;
+}
+
+int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {
+  Process* caller;
+  {
+    std::lock_guard lock(mu_);
+    caller = Find(pid);
+  }
+  if (caller == nullptr) return -ESRCH;
+  switch (req.op) {
+    case HV_PROC_WAIT:
+      return Wait(caller, req);
+    case HV_PROC_KILL:
+      return Kill(caller, req.pid, req.arg);
+    default:
+      break;
+  }
+  std::lock_guard lock(mu_);
+  switch (req.op) {
+    case HV_PROC_GETPPID:
+      return caller->ppid;
+    case HV_PROC_GETPGID:
+    case HV_PROC_GETSID: {
+      Process* p = req.pid == 0 ? caller : Find(req.pid);
+      if (p == nullptr) return -ESRCH;
+      return req.op == HV_PROC_GETPGID ? p->pgid : p->sid;
+    }
+    case HV_PROC_SETPGID: {
+      if (req.arg < 0) return -EINVAL;
+      Process* p = req.pid == 0 ? caller : Find(req.pid);
+      if (p == nullptr || (p != caller && p->ppid != caller->pid)) return -ESRCH;
+      if (p->sid != caller->sid || p->sid == p->pid) return -EPERM;
+      const int32_t pgid = req.arg == 0 ? p->pid : req.arg;
+      if (pgid != p->pid) {
+        bool exists = false;
+        for (auto& [id, q] : procs_) exists |= q->pgid == pgid && q->sid == caller->sid;
+        if (!exists) return -EPERM;
+      }
+      p->pgid = pgid;
+      return 0;
+    }
+    case HV_PROC_SETSID: {
+      bool leader = false;
+      for (auto& [id, q] : procs_) leader |= q->pgid == caller->pid;
+      if (leader) return -EPERM;
+      caller->sid = caller->pgid = caller->pid;
+      return caller->sid;
+    }
+    default:
+      return -EINVAL;
+  }
+}
+
+HypercallOutcome ProcessTable::Exec(int32_t pid, const ServiceContext& ctx, uint64_t arg) {
+  ExecService* exec;
+  {
+    std::lock_guard lock(mu_);
+    Process* p = Find(pid);
+    if (p == nullptr || !p->exec) return HypercallOutcome::Reply(-ESRCH);
+    exec = p->exec.get();
+  }
+  // Only this process's own serve thread is here: its ExecService is its own.
+  return exec->Handle(ctx, arg);
+}
+
+void ProcessTable::StopAll() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    ending_ = true;
+    for (auto& [pid, q] : procs_) {
+      if (pid != 1 && !q->zombie) {
+        q->killed_by.store(SIGKILL);
+        q->image.backend->Stop();
+      }
+      if (q->thread.joinable()) threads.push_back(std::move(q->thread));
+    }
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace hvrun
