@@ -86,14 +86,15 @@ absl::StatusOr<GuestExit> ProcessTable::RunInit(GuestImage init) {
     proc->pid = proc->pgid = proc->sid = 1;
     proc->image = std::move(init);
     proc->exec = std::make_unique<ExecService>(proc->image.image_end);
-    proc->engine = std::make_unique<ServiceEngine>(
-        *proc->image.memory, options_.service, std::move(proc->image.files), this, 1);
+    proc->engine = std::make_unique<ServiceEngine>(*proc->image.memory, options_.service,
+                                                   std::move(proc->image.files), this, 1);
     p = proc.get();
+    fork_supported_ = p->image.backend->ForkSupported();
     procs_[1] = std::move(proc);
   }
   created_.fetch_add(1);
-  absl::StatusOr<GuestExit> exit = p->image.backend->Run(*p->image.memory, p->image.start,
-                                                         *p->engine);
+  absl::StatusOr<GuestExit> exit =
+      p->image.backend->Run(*p->image.memory, p->image.start, *p->engine);
   StopAll();
   return exit;
 }
@@ -136,6 +137,14 @@ int64_t ProcessTable::Fork(int32_t pid) {
     std::lock_guard lock(mu_);
     parent = Find(pid);
     if (parent == nullptr || ending_) return -EAGAIN;
+    if (!fork_supported_) {
+      if (options_.service.verbose && !fork_reported_) {
+        fork_reported_ = true;
+        std::cerr << "hvrun: fork refused (ENOSYS): the " << options_.backend
+                  << " backend runs one process; processes run on sim so far\n";
+      }
+      return -ENOSYS;
+    }
     if (static_cast<int>(procs_.size()) >= options_.pids_limit) {
       if (!limit_reported_) {
         limit_reported_ = true;
@@ -147,7 +156,7 @@ int64_t ProcessTable::Fork(int32_t pid) {
     child_pid = next_pid_++;
   }
   auto backend = CreateBackend(options_.backend);
-  if (!backend.ok() || !(*backend)->ForkSupported()) return -ENOSYS;
+  if (!backend.ok()) return -ENOMEM;
   const GuestMemory& from = *parent->image.memory;
   auto memory = (*backend)->CreateMemory(from.size());
   if (!memory.ok()) return -ENOMEM;
@@ -193,8 +202,8 @@ int64_t ProcessTable::Fork(int32_t pid) {
 }
 
 void ProcessTable::RunChild(Process* p) {
-  absl::StatusOr<GuestExit> exit = p->image.backend->Run(*p->image.memory, p->image.start,
-                                                         *p->engine);
+  absl::StatusOr<GuestExit> exit =
+      p->image.backend->Run(*p->image.memory, p->image.start, *p->engine);
   Ended(p, exit);
 }
 

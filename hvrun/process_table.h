@@ -90,6 +90,8 @@ class ProcessTable final : public ProcessHooks {
   std::map<int32_t, std::unique_ptr<Process>> procs_;
   int32_t next_pid_ = 2;
   bool limit_reported_ = false;
+  bool fork_supported_ = false;  // the backend's ForkSupported()
+  bool fork_reported_ = false;   // --verbose said why fork is refused
   bool ending_ = false;
   std::atomic<int> created_{0};
 };

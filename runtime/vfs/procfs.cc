@@ -9,6 +9,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/mm/vm.h"
 #include "runtime/vfs/console.h"
+#include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/tmpfs.h"
 #include "runtime/vfs/vfs.h"
 
@@ -244,7 +245,13 @@ uint64_t Target(uint32_t ino) {
       return Format(g_target, sizeof g_target, "pipe:[%u]", ino);
     case Kind::kConsole:
       return ConsoleTarget(static_cast<uint8_t>(n->stream));
-    case Kind::kHost:  // PathOf knows a host inode's path, directory or not
+    case Kind::kHost:              // PathOf knows a host inode's path, directory or not
+      if (abi::IsFifo(n->mode)) {  // a host pipe: named by the host's inode, as both ends are
+        abi::Stat st = {};
+        if (hostfs::Stat(*n, &st) < 0) return 0;
+        return Format(g_target, sizeof g_target, "pipe:[%lu]",
+                      static_cast<unsigned long>(st.st_ino));
+      }
       len = vfs::PathOf(ino, g_target, sizeof g_target - 16);
       break;
     default:

@@ -1,5 +1,6 @@
-/* Calls fork(): under hvrun it must fail with ENOSYS (one process), and
- * `hvrun --verbose` must say why. Natively it forks, and the child exits. */
+/* Calls fork(): natively, and under hvrun where the backend runs processes
+ * (sim), the child exits and the parent waits for it; elsewhere fork fails
+ * with ENOSYS and `hvrun --verbose` says why. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

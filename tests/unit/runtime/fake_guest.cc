@@ -1,7 +1,12 @@
 #include "tests/unit/runtime/fake_guest.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -38,6 +43,13 @@ size_t ArgSize(uint64_t nr) {
       return sizeof(hv_async);
     case HV_CALL_FILE_OPEN:
       return sizeof(hv_file_open);
+    case HV_CALL_PROC:
+      return sizeof(hv_proc);
+    case HV_CALL_PIPE:
+      return sizeof(hv_pipe);
+    case HV_CALL_FILE_READ:
+    case HV_CALL_FILE_WRITE:
+      return sizeof(hv_file_io);
     default:
       return 0;
   }
@@ -51,6 +63,8 @@ std::string PathOf(const hv_mount_path& at) {
 }  // namespace
 
 FakeGuest::FakeGuest(GuestOptions o) : size_(o.memory_size) {
+  // A host pipe whose reader is gone answers EPIPE, not a SIGPIPE that ends the test.
+  signal(SIGPIPE, SIG_IGN);
   void* m = mmap(nullptr, size_, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (m == MAP_FAILED) throw std::runtime_error("mmap guest memory");
@@ -110,6 +124,7 @@ FakeGuest::FakeGuest(GuestOptions o) : size_(o.memory_size) {
 }
 
 FakeGuest::~FakeGuest() {
+  for (const auto& [handle, fd] : pipe_fds) close(fd);
   munmap(reinterpret_cast<void*>(base_), size_);
   if (g_current == this) g_current = nullptr;
 }
@@ -161,9 +176,54 @@ void FakeGuest::CompleteQueued() {
   queued.clear();
 }
 
+// The host pipe calls; -EBADF (as hvrun's handle table answers) for a
+// handle that is no pipe of ours.
+int64_t FakeGuest::PipeCall(uint64_t nr, uint64_t arg) {
+  if (nr == HV_CALL_PIPE) {
+    if (pipe_result < 0) return pipe_result;
+    int fds[2];
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return -errno;
+    auto* p = reinterpret_cast<hv_pipe*>(arg);
+    for (int i = 0; i < 2; i++) {
+      p->handles[i] = next_handle_++;
+      pipe_fds[p->handles[i]] = fds[i];
+    }
+    return 0;
+  }
+  const uint32_t handle = *reinterpret_cast<const uint32_t*>(arg);  // first in every struct
+  auto it = pipe_fds.find(handle);
+  if (it == pipe_fds.end()) return -EBADF;
+  const int fd = it->second;
+  ssize_t r = 0;
+  switch (nr) {
+    case HV_CALL_FILE_READ:
+    case HV_CALL_FILE_WRITE: {
+      auto* io = reinterpret_cast<hv_file_io*>(arg);
+      void* data = reinterpret_cast<void*>(io->data);
+      r = nr == HV_CALL_FILE_READ ? read(fd, data, io->len) : write(fd, data, io->len);
+      break;
+    }
+    case HV_CALL_FILE_STAT:
+      r = fstat(fd, reinterpret_cast<struct stat*>(reinterpret_cast<hv_file_stat*>(arg)->st));
+      break;
+    case HV_CALL_FILE_CLOSE:
+      pipe_fds.erase(it);
+      r = close(fd);
+      break;
+    default:
+      return -EINVAL;
+  }
+  return r < 0 ? -errno : r;
+}
+
 int64_t FakeGuest::Handle(uint64_t nr, uint64_t arg) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(arg);
   calls.push_back({nr, std::vector<uint8_t>(p, p + ArgSize(nr))});
+  const bool pipe_handle =
+      (nr == HV_CALL_FILE_READ || nr == HV_CALL_FILE_WRITE || nr == HV_CALL_FILE_CLOSE ||
+       (nr == HV_CALL_FILE_STAT && reinterpret_cast<hv_file_stat*>(arg)->by_path == 0)) &&
+      pipe_fds.count(*reinterpret_cast<const uint32_t*>(arg)) != 0;
+  if (nr == HV_CALL_PIPE || pipe_handle) return PipeCall(nr, arg);
   switch (nr) {
     case HV_CALL_EXIT:
       throw GuestExit{*reinterpret_cast<hv_exit*>(arg)};
@@ -207,6 +267,31 @@ int64_t FakeGuest::Handle(uint64_t nr, uint64_t arg) {
     }
     case HV_CALL_SUBMIT:
       return Submit(arg);
+    case HV_CALL_PROC: {
+      // A process table with pid 1 (this guest, in group and session 1)
+      // alone: a signal to it, its group or everyone lands in its boot page
+      // as hvrun's would. Anything else: (process_result).
+      auto* p = reinterpret_cast<hv_proc*>(arg);
+      const bool self = p->pid == 0 || p->pid == -1 || p->pid == 1;
+      if (!self) return process_result;
+      switch (p->op) {
+        case HV_PROC_KILL:
+          if (p->arg != 0) {
+            __atomic_fetch_or(&boot_.signals, 1ull << (p->arg - 1), __ATOMIC_SEQ_CST);
+          }
+          return 0;
+        case HV_PROC_GETPPID:
+          return 0;  // init's parent is outside the guest
+        case HV_PROC_GETPGID:
+        case HV_PROC_GETSID:
+          return 1;
+        default:
+          return process_result;
+      }
+    }
+    case HV_CALL_FORK:
+    case HV_CALL_EXEC:
+      return process_result;
     case HV_CALL_WAIT:
       if (reinterpret_cast<hv_wait*>(arg)->word != 0) CompleteQueued();
       return 0;

@@ -15,8 +15,10 @@
 #ifndef TESTS_UNIT_RUNTIME_FAKE_GUEST_H_
 #define TESTS_UNIT_RUNTIME_FAKE_GUEST_H_
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -122,16 +124,27 @@ class FakeGuest {
   // thread would complete it while the guest waits.
   bool queue_reads = false;
   std::vector<uint64_t> queued;  // the hv_async addresses in flight
+  // HV_CALL_PIPE: a real host pipe (non-blocking, so a test never hangs),
+  // whose handles FILE_READ/WRITE/STAT/CLOSE serve; pipe_result < 0 refuses.
+  int64_t pipe_result = 0;
+  // HV_CALL_FORK and EXEC answer this; HV_CALL_PROC too, except for pid 1
+  // (this guest, in group and session 1): a kill of it, its group or
+  // everyone lands in its boot page, and its parent, group and session are
+  // told as hvrun's process table would tell them.
+  int64_t process_result = -ENOSYS;
+  std::map<uint32_t, int> pipe_fds;  // handle -> host fd
 
  private:
   uint64_t strings_used_ = 0;
   static int64_t Entry(uint64_t nr, uint64_t arg);
   int64_t Handle(uint64_t nr, uint64_t arg);
   int64_t Submit(uint64_t arg);
+  int64_t PipeCall(uint64_t nr, uint64_t arg);
   void CompleteQueued();
 
   uint64_t base_ = 0;
   uint64_t size_ = 0;
+  uint32_t next_handle_ = 500;
   hv_boot_info boot_ = {};
 };
 

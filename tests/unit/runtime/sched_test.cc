@@ -224,13 +224,16 @@ TEST_F(SchedTest, SleepAndTimedWaitUseTheIdleHypercall) {
   EXPECT_EQ(Sys(SYS_nanosleep, reinterpret_cast<uint64_t>(&bad), 0), -EINVAL);
 }
 
-TEST_F(SchedTest, ProcessCreationIsDeclinedAndReported) {
+TEST_F(SchedTest, ProcessCreationFailsAsTheHostSays) {
+  // A host (backend) that cannot make processes: fork says what it said.
   EXPECT_EQ(Sys(SYS_clone, SIGCHLD, 0, 0, 0, 0), -ENOSYS);  // fork
   EXPECT_EQ(Sys(SYS_fork), -ENOSYS);
   EXPECT_EQ(Sys(SYS_vfork), -ENOSYS);
-  EXPECT_EQ(Sys(SYS_execve), -ENOSYS);
-  EXPECT_EQ(hvrt::shim::UnknownCount(SYS_fork), 1u);
-  EXPECT_EQ(hvrt::shim::UnknownCount(SYS_clone), 1u);
+  EXPECT_EQ(g_.Count(HV_CALL_FORK), 3);
+  g_.process_result = -EAGAIN;  // --pids-limit reached
+  EXPECT_EQ(Sys(SYS_fork), -EAGAIN);
+  EXPECT_EQ(Sys(SYS_execve, 0, 0, 0), -EFAULT);  // no path: nothing reaches the host
+  EXPECT_EQ(g_.Count(HV_CALL_EXEC), 0);
   // A thread with no stack of its own, and unknown flags: -EINVAL.
   EXPECT_EQ(Sys(SYS_clone, kThreadFlags, 0, 0, 0, 0), -EINVAL);
   EXPECT_EQ(Sys(SYS_clone, kThreadFlags | CLONE_NEWNS, 0x10000, 0, 0, 0), -EINVAL);

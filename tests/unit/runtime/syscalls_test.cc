@@ -316,7 +316,10 @@ TEST_F(SyscallsTest, SigprocmaskAndAltstack) {
 
 TEST_F(SyscallsTest, KillSelfEndsTheGuestAsSignaled) {
   EXPECT_EQ(g_.Syscall(SYS_kill, 1, 0), 0);  // probe
+  g_.process_result = -ESRCH;                // hvrun's process table: no pid 2
   EXPECT_EQ(g_.Syscall(SYS_kill, 2, SIGTERM), -ESRCH);
+  EXPECT_EQ(g_.Last(HV_CALL_PROC)->As<hv_proc>().op, HV_PROC_KILL);
+  g_.process_result = 0;
   EXPECT_EQ(g_.Syscall(SYS_kill, 1, 99), -EINVAL);
   EXPECT_EQ(g_.Syscall(SYS_tgkill, 1, 2, SIGABRT), -ESRCH);
   EXPECT_EQ(g_.Syscall(SYS_tgkill, 0, 1, SIGABRT), -EINVAL);

@@ -34,10 +34,17 @@ const std::map<std::string, long>& HostNumbers() {
       N(readv),
       N(writev),
       N(sched_yield),
-      // Threads and (declined) process creation.
+      // Threads and processes.
       N(nanosleep),
       N(clone),
       N(fork),
+      N(wait4),
+      N(waitid),
+      N(setpgid),
+      N(getpgrp),
+      N(setsid),
+      N(getpgid),
+      N(getsid),
       N(vfork),
       N(execve),
       N(clock_nanosleep),
