@@ -211,7 +211,9 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
   if (!exit.ok()) {
     std::cerr << "hvrun: process " << p->pid << ": " << exit.status().message() << "\n";
   } else if (exit->kind == GuestExit::Kind::kCrashed && exit->crash.has_value() &&
-             p->killed_by.load() == 0) {
+             p->killed_by.load() == 0 && (p->pid == 1 || options_.service.verbose)) {
+    // A process other than init dies of a fault silently, as on Linux (its
+    // parent sees the signal in its wait status); --verbose shows where.
     std::cerr << "hvrun: process " << p->pid << " crashed:\n"
               << FormatCrashReport(*exit->crash, [](uint64_t) { return std::string(); });
   }
@@ -238,6 +240,11 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
 }
 
 int64_t ProcessTable::Wait(Process* caller, hv_proc& req) {
+  // wait4's options, as Linux's kernel_wait4 accepts them, and waitid's
+  // WNOWAIT (the runtime passes it on).
+  constexpr int32_t kKnownOptions =
+      WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WCLONE | __WALL;
+  if ((req.arg & ~kKnownOptions) != 0) return -EINVAL;
   std::unique_ptr<Process> reaped;
   int32_t pid;
   {

@@ -242,6 +242,77 @@ TEST_P(GuestAttacks, BadHypercallsAreAnsweredWithErrors) {
   EXPECT_EQ(st.st_size, 0);
 }
 
+// The process hypercalls with bad operations, pids, signals, handles and
+// images: errors, never a crash or an effect elsewhere; a raw FORK (no saved
+// context in the child) ends as the child's own crash where fork runs.
+constexpr char kBadProcessAnswers[] = R"(proc op 0                                    -> -EINVAL
+proc op 999                                  -> -EINVAL
+kill pid INT_MIN                             -> -ESRCH
+kill pid 99999                               -> -ESRCH
+kill self sig 65                             -> -EINVAL
+kill self sig -1                             -> -EINVAL
+kill group -99999                            -> -ESRCH
+wait pid INT_MAX                             -> -ECHILD
+wait pid INT_MIN                             -> -ECHILD
+wait unknown options                         -> -EINVAL
+getpgid pid 99999                            -> -ESRCH
+getsid pid -5                                -> -ESRCH
+setpgid pid 99999                            -> -ESRCH
+setpgid to pgid -7                           -> -EINVAL
+setpgid to a group that does not exist       -> -EPERM
+exec op 999                                  -> -EINVAL
+exec prepare handle 0xffffffff               -> -EBADF
+exec prepare wild image, len 1<<62           -> -ENOMEM
+exec prepare an image of junk                -> -ENOEXEC
+exec load with nothing prepared              -> -EINVAL
+pipe flags 0xffffffff                        -> -EINVAL
+)";
+
+TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
+  RunSpec spec;
+  spec.timeout = std::chrono::seconds(60);
+  RunResult r = RunHvrunWith(spec, backend(), {"--timeout=30s"}, Guest("bad_process_calls"), {});
+  ExpectNoCrash(r);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  std::string want;
+  for (int nr : {24, 25, 26}) {  // HV_CALL_PROC, EXEC, PIPE
+    for (const char* how : {"null", "wraps", "above memory"}) {
+      char line[128];
+      std::string what = "nr " + std::to_string(nr) + " arg " + how;
+      snprintf(line, sizeof line, "%-44s -> -EFAULT\n", what.c_str());
+      want += line;
+    }
+  }
+  want += kBadProcessAnswers;
+  char fork_line[128];
+  snprintf(fork_line, sizeof fork_line, "%-44s -> %s\n",
+           backend() == "sim" ? "raw fork: the child" : "raw fork",
+           backend() == "sim" ? "died of a signal" : "refused");
+  want += std::string(fork_line) + "all answered\n";
+  EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
+  // The child's crash is its own: silent without --verbose, as on Linux.
+  EXPECT_EQ(r.err.find("crashed"), std::string::npos) << r.Describe();
+}
+
+// A fork bomb under --pids-limit: forks past the limit fail with EAGAIN,
+// hvrun says so once, and when the first process gives up every process
+// ends with it (none is left behind on the host).
+TEST_P(GuestAttacks, ForkBombStopsAtThePidsLimit) {
+  RunSpec spec;
+  spec.timeout = std::chrono::seconds(60);
+  RunResult r =
+      RunHvrunWith(spec, backend(), {"--timeout=30s", "--pids-limit=32"}, Guest("fork_bomb"), {});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_FALSE(r.left_processes_behind) << r.Describe();
+  if (backend() == "sim") {
+    EXPECT_TRUE(Matches(r.out, "fork failed with EAGAIN")) << r.Describe();
+    EXPECT_TRUE(Matches(r.err, "--pids-limit=32 reached")) << r.Describe();
+  } else {  // one process only: fork is ENOSYS
+    EXPECT_TRUE(Matches(r.out, "fork failed with another error after 0 forks")) << r.Describe();
+  }
+}
+
 // ---- Host syscalls from the code page -----------------------------------------
 
 // Names of core files in (dir).

@@ -1,0 +1,99 @@
+// File: tests/hostile/guests/bad_process_calls.c
+//
+// The process hypercalls (HV_CALL_FORK, PROC, EXEC, PIPE) with bad
+// operations, pids, signals, handles, images and flags, straight through the
+// native entry (no runtime in front). Each line prints the call and hvrun's
+// answer; every one must be an error the guest can see, never an hvrun crash,
+// hang, or an effect on another process or the host. Last, a raw FORK, whose
+// child has no saved context to resume (the runtime's fork never ran): the
+// child must end as a crash of its own, and this process carries on.
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "tests/hostile/guests/hostile_guest.h"
+
+static const struct hv_native* hv;
+
+#define P(x) ((uint64_t)(uintptr_t)(x))
+static const uint64_t kWild = 0xfffffffffffff000ull;  // never guest memory
+static const uint64_t kHigh = 1ull << 46;             // above any guest memory
+
+static void call(const char* what, uint64_t nr, uint64_t arg) {
+  const int64_t r = hostile_hypercall(hv, nr, arg);
+  if (r < 0 && -r < 4096) {
+    printf("%-44s -> -%s\n", what, strerrorname_np((int)-r));
+  } else {
+    printf("%-44s -> %lld\n", what, (long long)r);
+  }
+}
+
+static void proc(const char* what, uint32_t op, int32_t pid, int32_t arg) {
+  struct hv_proc p = {.op = op, .pid = pid, .arg = arg};
+  call(what, HV_CALL_PROC, P(&p));
+}
+
+int main(int argc, char** argv) {
+  hv = hostile_native();
+  setvbuf(stdout, NULL, _IOLBF, 0);  // a crash mid-way still shows how far it got
+  const uint64_t calls[] = {HV_CALL_PROC, HV_CALL_EXEC, HV_CALL_PIPE};
+  for (size_t i = 0; i < sizeof calls / sizeof calls[0]; ++i) {
+    char what[64];
+    snprintf(what, sizeof what, "nr %llu arg null", (unsigned long long)calls[i]);
+    call(what, calls[i], 0);
+    snprintf(what, sizeof what, "nr %llu arg wraps", (unsigned long long)calls[i]);
+    call(what, calls[i], 0xfffffffffffffff8ull);
+    snprintf(what, sizeof what, "nr %llu arg above memory", (unsigned long long)calls[i]);
+    call(what, calls[i], kHigh);
+  }
+
+  proc("proc op 0", 0, 0, 0);
+  proc("proc op 999", 999, 0, 0);
+  proc("kill pid INT_MIN", HV_PROC_KILL, INT_MIN, 0);
+  proc("kill pid 99999", HV_PROC_KILL, 99999, 15);
+  proc("kill self sig 65", HV_PROC_KILL, 1, 65);
+  proc("kill self sig -1", HV_PROC_KILL, 1, -1);
+  proc("kill group -99999", HV_PROC_KILL, -99999, 15);
+  proc("wait pid INT_MAX", HV_PROC_WAIT, INT_MAX, 0);
+  proc("wait pid INT_MIN", HV_PROC_WAIT, INT_MIN, 0);
+  proc("wait unknown options", HV_PROC_WAIT, -1, 0x7fff0000);
+  proc("getpgid pid 99999", HV_PROC_GETPGID, 99999, 0);
+  proc("getsid pid -5", HV_PROC_GETSID, -5, 0);
+  proc("setpgid pid 99999", HV_PROC_SETPGID, 99999, 0);
+  proc("setpgid to pgid -7", HV_PROC_SETPGID, 0, -7);
+  proc("setpgid to a group that does not exist", HV_PROC_SETPGID, 0, 4242);
+
+  struct hv_exec x = {.op = 999};
+  call("exec op 999", HV_CALL_EXEC, P(&x));
+  x = (struct hv_exec){.op = HV_EXEC_PREPARE, .handle = 0xffffffffu};
+  call("exec prepare handle 0xffffffff", HV_CALL_EXEC, P(&x));
+  x = (struct hv_exec){.op = HV_EXEC_PREPARE, .image = kWild, .image_len = 1ull << 62};
+  call("exec prepare wild image, len 1<<62", HV_CALL_EXEC, P(&x));
+  static char junk[4096];
+  memset(junk, 0x7f, sizeof junk);
+  x = (struct hv_exec){.op = HV_EXEC_PREPARE, .image = P(junk), .image_len = sizeof junk};
+  call("exec prepare an image of junk", HV_CALL_EXEC, P(&x));
+  x = (struct hv_exec){.op = HV_EXEC_LOAD};
+  call("exec load with nothing prepared", HV_CALL_EXEC, P(&x));
+
+  struct hv_pipe pp = {.flags = 0xffffffffu};
+  call("pipe flags 0xffffffff", HV_CALL_PIPE, P(&pp));
+
+  // A raw fork: the child resumes nowhere and crashes on its own.
+  uint64_t unused = 0;
+  const int64_t child = hostile_hypercall(hv, HV_CALL_FORK, P(&unused));
+  if (child > 0) {
+    struct hv_proc w = {.op = HV_PROC_WAIT, .pid = (int32_t)child, .arg = 0};
+    int64_t r;
+    while ((r = hostile_hypercall(hv, HV_CALL_PROC, P(&w))) == -EAGAIN) {
+    }
+    printf("%-44s -> %s\n", "raw fork: the child",
+           r == child && (w.status & 0x7f) != 0 ? "died of a signal" : "did something else");
+  } else {
+    printf("%-44s -> %s\n", "raw fork", child < 0 ? "refused" : "child resumed?!");
+  }
+  (void)argc;
+  (void)argv;
+  printf("all answered\n");
+  return 0;
+}
