@@ -229,7 +229,13 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
       q->ppid = 1;
       if (q->zombie && init != nullptr) Notify(init);
     }
-    if (Process* parent = Find(p->ppid); parent != nullptr) Notify(parent);
+    // SIGCHLD to the parent (its default action is to do nothing; a shell's
+    // handler learns of the child here), and a wake for a parent in wait.
+    if (Process* parent = Find(p->ppid);
+        parent != nullptr && !parent->zombie && parent->image.memory) {
+      std::atomic_ref<uint64_t>(*parent->signals()).fetch_or(1ull << (SIGCHLD - 1));
+      Notify(parent);
+    }
     p->zombie = true;
     engine = std::move(p->engine);
     exec = std::move(p->exec);

@@ -1,12 +1,12 @@
 // The syscall entry and the unknown-call counter: see dispatch.h.
 #include "syscall-shim/dispatch.h"
 
-#include "runtime/linux/process.h"
-
 #include "runtime/boot/boot_info.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
+#include "runtime/linux/process.h"
+#include "runtime/linux/signals.h"
 #include "runtime/sched/sched.h"
 #include "syscall-shim/table.h"
 
@@ -53,9 +53,10 @@ extern "C" int64_t hvrt_syscall(hv_syscall_frame* f) {
   hvrt::hv::Stats().syscalls++;
   hvrt::sched::Tick();  // fairness: may run other threads first
   const hvrt::shim::Syscall* s = hvrt::shim::Lookup(f->nr);
-  if (s == nullptr) return hvrt::shim::Unknown(*f);
-  const int64_t r = s->handler(*f);
-  // Signals other processes sent while this one ran (one load if none).
+  int64_t r = s == nullptr ? hvrt::shim::Unknown(*f) : s->handler(*f);
+  // Signals other processes sent while this one ran (one load if none);
+  // then a pending handler runs, as the syscall returns into it.
   hvrt::process::TakeSignals();
+  hvrt::signals::DeliverAtExit(*f, &r);
   return r;
 }

@@ -1,20 +1,29 @@
 // File: runtime/linux/signals.h
 //
-// Signal state of the one process: the action of each signal, the blocked
-// mask, pending signals and the alternate stack. This version never runs an
-// app handler: a signal that would be delivered (its action is the default
-// terminate/core, or an app handler) ends the guest with
-// HV_CALL_EXIT{status = signo, HV_EXIT_SIGNALED}, so abort() ends the run
-// like a SIGABRT death. Ignored signals, and those whose default is to be
-// ignored or to stop (there is no job control), are discarded.
+// Signal state of the process (one mask and one pending set for all its
+// threads): the action of each signal, the blocked mask, pending signals
+// and the alternate stack, and delivery.
+//
+// A signal that is not blocked takes its action at once when its action is
+// to end the process (the default terminate/core: HV_CALL_EXIT{status =
+// signo, HV_EXIT_SIGNALED}) or to do nothing (ignored, or a default of
+// ignore/stop: there is no job control). A signal with an app handler stays
+// pending until the syscall in progress returns: then DeliverAtExit builds a
+// Linux rt_sigframe on the app's stack (or the alternate stack) and the
+// syscall "returns" into the handler, whose SA_RESTORER trampoline makes
+// rt_sigreturn, which puts every register, the mask and the extended state
+// back. So handlers run at syscall boundaries only: a thread that computes
+// without syscalls sees its signals at its next one (Linux would interrupt
+// it), and a fault (SIGSEGV, ...) still ends the process with a report.
 //
 // Example:
-//   hvrt::signals::Send(abi::kSIGABRT);   // ends the guest unless blocked or ignored
+//   hvrt::signals::Send(abi::kSIGABRT);   // ends the guest unless blocked, ignored or handled
 #ifndef HVRT_LINUX_SIGNALS_H_
 #define HVRT_LINUX_SIGNALS_H_
 
 #include <stdint.h>
 
+#include "hv/abi.h"
 #include "runtime/linux/abi/signal.h"
 
 namespace hvrt::signals {
@@ -35,16 +44,43 @@ const abi::KSigaction& Action(int sig);
 void SetAction(int sig, const abi::KSigaction& act);
 
 uint64_t Blocked();
+// The signals generated and not yet delivered or discarded.
+uint64_t Pending();
 // Sets the blocked mask (SIGKILL and SIGSTOP cannot be blocked), then
 // delivers the pending signals it unblocked (glibc's raise() blocks all
 // signals around tgkill, so abort()'s SIGABRT arrives here).
 void SetBlocked(uint64_t mask);
 
-// Generates valid signal (sig) for the process: pending while blocked,
-// else delivered now (see the header comment).
+// Generates valid signal (sig) for the process: pending while blocked or
+// while it waits for the syscall's end to run its handler (see the header).
 void Send(int sig);
 
+// Whether a signal with a handler is pending and not blocked: a blocking
+// call ends early (-EINTR, or kERESTARTSYS) for it.
+bool HandlerPending();
+
+// A blocking call interrupted by a handler: restarted after the handler if
+// it has SA_RESTART (or if no handler ran), else -EINTR. Never reaches the app.
+inline constexpr int64_t kERESTARTSYS = 512;
+
+// sigsuspend(2): blocks (mask) until a handler is pending, then returns;
+// the handler's frame records the mask from before, which rt_sigreturn
+// puts back.
+void Suspend(uint64_t mask);
+
+// At the end of every syscall (hvrt_syscall): if a handler is pending, enters
+// it. (*result) is the syscall's result; (f) is the frame the backend stub
+// loads the app's registers from. Ends the process with SIGSEGV, as Linux
+// does, if the frame cannot be written.
+void DeliverAtExit(hv_syscall_frame& f, int64_t* result);
+
+// rt_sigreturn(2): loads the registers, mask and extended state the frame at
+// the app's stack holds into (f); returns the interrupted rax.
+int64_t Return(hv_syscall_frame& f);
+
 const abi::StackT& AltStack();
+// Whether (sp) is on the alternate stack (an enabled one).
+bool OnAltStack(uint64_t sp);
 void SetAltStack(const abi::StackT& ss);
 
 }  // namespace hvrt::signals

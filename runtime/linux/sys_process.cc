@@ -80,13 +80,16 @@ int64_t Proc(uint32_t op, int32_t pid, int32_t arg, hv_proc* out = nullptr) {
 
 // Waits as wait4 does for (pid) with (options); the child's wait status in
 // (*status). Blocks this thread only, on the process's events word.
+// A signal with a handler ends the wait: kERESTARTSYS (SA_RESTART waits
+// again after the handler, else -EINTR).
 int64_t WaitFor(int32_t pid, int32_t options, hv_proc* out) {
   for (;;) {
     const uint32_t seen = __atomic_load_n(process::EventsWord(), __ATOMIC_ACQUIRE);
     int64_t r = Proc(HV_PROC_WAIT, pid, options, out);
     if (r != -abi::kEAGAIN) return r;
-    sched::BlockOnWord(process::EventsWord(), seen);
     process::TakeSignals();
+    if (signals::HandlerPending()) return -signals::kERESTARTSYS;
+    sched::BlockOnWord(process::EventsWord(), seen);
   }
 }
 
@@ -192,7 +195,9 @@ int64_t sys_getppid(hv_syscall_frame&) { return Proc(HV_PROC_GETPPID, 0, 0); }
 
 // Setpgid, Getpgid, Getpgrp, Setsid and Getsid implement the Linux
 // syscalls of the same names with hvrun's process table.
-int64_t sys_setpgid(hv_syscall_frame& f) { return Proc(HV_PROC_SETPGID, Int(f.args[0]), Int(f.args[1])); }
+int64_t sys_setpgid(hv_syscall_frame& f) {
+  return Proc(HV_PROC_SETPGID, Int(f.args[0]), Int(f.args[1]));
+}
 int64_t sys_getpgid(hv_syscall_frame& f) { return Proc(HV_PROC_GETPGID, Int(f.args[0]), 0); }
 int64_t sys_getpgrp(hv_syscall_frame&) { return Proc(HV_PROC_GETPGID, 0, 0); }
 int64_t sys_setsid(hv_syscall_frame&) { return Proc(HV_PROC_SETSID, 0, 0); }

@@ -1,7 +1,6 @@
-// Signals (runtime/linux/signals.h keeps the state). Actions, masks and the
-// alternate stack are stored and reported back like Linux; app handlers are
-// not run in this version: a signal sent to the process that is not ignored
-// ends the guest as if it had killed the process.
+// Signals (runtime/linux/signals.h keeps the state and delivers them).
+// Actions, masks and the alternate stack are stored and reported back like
+// Linux; a handler runs when the syscall in progress returns.
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/signal.h"
 #include "runtime/linux/process.h"
@@ -76,11 +75,42 @@ int64_t sys_rt_sigprocmask(hv_syscall_frame& f) {
   return 0;
 }
 
-// Sigaltstack implements Linux syscall sigaltstack(2): stored and reported;
-// nothing runs on it yet.
+// RtSigreturn implements Linux syscall rt_sigreturn(2): back from a handler
+// to what it interrupted, with that rax.
+int64_t sys_rt_sigreturn(hv_syscall_frame& f) { return signals::Return(f); }
+
+// RtSigsuspend implements Linux syscall rt_sigsuspend(2): waits with (mask)
+// until a handler is to run; always -EINTR.
+int64_t sys_rt_sigsuspend(hv_syscall_frame& f) {
+  if (f.args[1] != kSigsetSize) return -abi::kEINVAL;
+  uint64_t mask;
+  if (int64_t r = user::CopyIn(&mask, f.args[0], sizeof mask); r < 0) return r;
+  signals::Suspend(mask);
+  return -abi::kEINTR;
+}
+
+// RtSigpending implements Linux syscall rt_sigpending(2): the signals
+// waiting while blocked.
+int64_t sys_rt_sigpending(hv_syscall_frame& f) {
+  if (f.args[1] > kSigsetSize) return -abi::kEINVAL;
+  uint64_t set = signals::Pending() & signals::Blocked();
+  return user::CopyOut(f.args[0], &set, f.args[1]);
+}
+
+// Pause implements Linux syscall pause(2): sigsuspend with the mask as it is.
+int64_t sys_pause(hv_syscall_frame&) {
+  signals::Suspend(signals::Blocked());
+  return -abi::kEINTR;
+}
+
+// Sigaltstack implements Linux syscall sigaltstack(2); handlers with
+// SA_ONSTACK run on it (signals.h). Changing it while on it is EPERM.
 int64_t sys_sigaltstack(hv_syscall_frame& f) {
   abi::StackT old = signals::AltStack();
+  const bool on = signals::OnAltStack(f.rsp);
+  if (on) old.ss_flags = static_cast<int32_t>(abi::kSS_ONSTACK);
   if (f.args[0] != 0) {
+    if (on) return -abi::kEPERM;
     abi::StackT ss;
     if (int64_t r = user::CopyIn(&ss, f.args[0], sizeof ss); r < 0) return r;
     uint32_t flags = static_cast<uint32_t>(ss.ss_flags);

@@ -16,7 +16,7 @@ namespace {
 
 // Room for x87, SSE, AVX and AVX-512 state in the standard XSAVE format
 // (2696 bytes with PKRU). AMX tile state is never saved (see InitXstate).
-constexpr uint32_t kXstateSize = 3072;
+constexpr uint32_t kXstateSize = kXstateBytes;
 
 enum State : uint8_t { kFree, kRunnable, kRunning, kBlocked };
 
@@ -374,6 +374,16 @@ void BlockOnWord(const uint32_t* word, uint32_t seen) {
 }
 
 uint32_t* CompletionCounter() { return Completions(); }
+
+void SaveXstate(void* area) {
+  if (!g_xinit) InitXstate();
+  hvrt_xstate_save(area, g_xmask);
+}
+
+void RestoreXstate(const void* area) {
+  if (!g_xinit) InitXstate();
+  hvrt_xstate_restore(area, g_xmask);
+}
 
 void PrepareFork() {
   if (!g_xinit) InitXstate();

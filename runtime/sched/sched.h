@@ -127,6 +127,13 @@ int64_t Requeue(uint64_t from, uint64_t to, int64_t n_wake, int64_t n_requeue);
 void Lock(uint32_t* word);
 void Unlock(uint32_t* word);
 
+// The app's extended state where it is live in the CPU (kvm, xen): saved
+// into, and loaded from, a 64-byte-aligned area of kXstateBytes (XSAVE layout
+// for XCR0's user components, or FXSAVE without XSAVE).
+inline constexpr uint32_t kXstateBytes = 3072;
+void SaveXstate(void* area);
+void RestoreXstate(const void* area);
+
 // sched_yield(2): the others that can run go first.
 void Yield();
 

@@ -54,6 +54,8 @@ static int segv(void) {
   *p = 1;
   return 0;
 }
+static volatile sig_atomic_t g_sigchld;
+static void on_sigchld(int sig) { g_sigchld = sig; }
 static pid_t g_parent;
 static int check_parent(void) { return getppid() == g_parent ? 0 : 1; }
 
@@ -150,6 +152,20 @@ int main(int argc, char** argv) {
   CHECK(waitpid(c, &st, 0) == c);
   printf("via pipe: %sexec: status %d\n", buf, WEXITSTATUS(st));
   CHECK(fcntl(cloexec, F_GETFD) == FD_CLOEXEC); /* still open here */
+
+  /* SIGCHLD: a handler runs when a child ends, and sigsuspend wakes for it. */
+  signal(SIGCHLD, on_sigchld);
+  sigset_t chld, old_mask, none;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigemptyset(&none);
+  CHECK(sigprocmask(SIG_BLOCK, &chld, &old_mask) == 0);
+  c = spawn(exit_7);
+  while (g_sigchld == 0) sigsuspend(&none);
+  CHECK(waitpid(c, &st, 0) == c);
+  CHECK(sigprocmask(SIG_SETMASK, &old_mask, NULL) == 0);
+  printf("sigchld: handler ran %d, status %d\n", g_sigchld, WEXITSTATUS(st));
+  signal(SIGCHLD, SIG_DFL);
 
   /* A chain of 8: each forks the next and passes its status up, plus one. */
   int depth = 0;

@@ -72,13 +72,16 @@ hv_kvm_syscall_sysret:
 /*
  * CPL3: builds a struct hv_syscall_frame, calls the runtime's entry, and
  * returns to the app the way sysret would: rax = result, rcx = rip,
- * r11 = rflags, every other register preserved.
+ * r11 = rflags, every other register as the frame holds it (as it came, or
+ * as the runtime set it to enter a signal handler or return from one). The
+ * extended state stays live in the CPU (fpstate 0).
  */
 hv_kvm_syscall_trampoline:
   pushq %rbp
   movq %rsp, %rbp                     /* rbp = app rsp - 144 */
   andq $-16, %rsp
-  subq $128, %rsp
+  subq $144, %rsp
+  movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
   movq %rax, 0(%rsp)
   movq %rdi, 8(%rsp)
   movq %rsi, 16(%rsp)
@@ -112,13 +115,17 @@ hv_kvm_syscall_trampoline:
   movq 32(%rsp), %r10
   movq 40(%rsp), %r8
   movq 48(%rsp), %r9
+  movq 80(%rsp), %rbx
+  movq 96(%rsp), %r12
+  movq 104(%rsp), %r13
+  movq 112(%rsp), %r14
+  movq 120(%rsp), %r15
+  movq 88(%rsp), %rbp
   movq 56(%rsp), %rcx                 /* rcx = rip, as after a real syscall */
   movq 72(%rsp), %r11                 /* r11 = rflags, likewise */
   pushq %r11
   popfq
-  movq %rbp, %rsp
-  popq %rbp
-  leaq 136(%rsp), %rsp                /* lea leaves the flags alone */
+  movq 64(%rsp), %rsp                 /* the app's stack, or a signal frame on it */
   jmp *%rcx
 
 /*

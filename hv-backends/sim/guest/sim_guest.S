@@ -45,6 +45,7 @@
 #define REG_RSP 15
 #define REG_RIP 16
 #define REG_EFL 17
+#define UC_FPREGS 224 /* uc_mcontext.fpregs: the saved extended state */
 
   .section .rodata.hv_sim_blob, "a"
   .balign 4096
@@ -103,9 +104,11 @@ hv_sim_hypercall:
 /*
  * SIGSYS handler: void (int sig, siginfo_t* info, ucontext_t* uc), entered on
  * the app's own stack (no SA_ONSTACK) with SA_NODEFER. Syscall User Dispatch
- * rolled rax back to the syscall number. Builds a struct hv_syscall_frame,
- * calls the runtime's one syscall entry, and stores its result in the saved
- * rax, which rt_sigreturn (via hv_sim_restorer) puts back.
+ * rolled rax back to the syscall number. Builds a struct hv_syscall_frame
+ * (fpstate: the kernel's copy of the app's extended state in this frame),
+ * calls the runtime's one syscall entry, and stores its result and every
+ * frame register back into the saved context, which rt_sigreturn (via
+ * hv_sim_restorer) puts back: a signal handler's entry or its return.
  */
 hv_sim_sigsys:
   /* A 32-bit system call (int $0x80, or syscall from a 32-bit code
@@ -119,7 +122,9 @@ hv_sim_sigsys:
 0:
   pushq %rbx                          /* rsp is now 16-byte aligned */
   movq %rdx, %rbx
-  subq $128, %rsp                     /* struct hv_syscall_frame */
+  subq $144, %rsp                     /* struct hv_syscall_frame */
+  movq UC_FPREGS(%rbx), %rax
+  movq %rax, 128(%rsp)
   movq UC_GREG(REG_RAX)(%rbx), %rax
   movq %rax, 0(%rsp)
   movq UC_GREG(REG_RDI)(%rbx), %rax
@@ -161,7 +166,37 @@ hv_sim_sigsys:
   call *%rcx
 1:
   movq %rax, UC_GREG(REG_RAX)(%rbx)
-  addq $128, %rsp
+  movq 8(%rsp), %rax
+  movq %rax, UC_GREG(REG_RDI)(%rbx)
+  movq 16(%rsp), %rax
+  movq %rax, UC_GREG(REG_RSI)(%rbx)
+  movq 24(%rsp), %rax
+  movq %rax, UC_GREG(REG_RDX)(%rbx)
+  movq 32(%rsp), %rax
+  movq %rax, UC_GREG(REG_R10)(%rbx)
+  movq 40(%rsp), %rax
+  movq %rax, UC_GREG(REG_R8)(%rbx)
+  movq 48(%rsp), %rax
+  movq %rax, UC_GREG(REG_R9)(%rbx)
+  movq 56(%rsp), %rax
+  movq %rax, UC_GREG(REG_RIP)(%rbx)
+  movq 64(%rsp), %rax
+  movq %rax, UC_GREG(REG_RSP)(%rbx)
+  movq 72(%rsp), %rax
+  movq %rax, UC_GREG(REG_EFL)(%rbx)   /* the kernel keeps only the user flags */
+  movq 80(%rsp), %rax
+  movq %rax, UC_GREG(REG_RBX)(%rbx)
+  movq 88(%rsp), %rax
+  movq %rax, UC_GREG(REG_RBP)(%rbx)
+  movq 96(%rsp), %rax
+  movq %rax, UC_GREG(REG_R12)(%rbx)
+  movq 104(%rsp), %rax
+  movq %rax, UC_GREG(REG_R13)(%rbx)
+  movq 112(%rsp), %rax
+  movq %rax, UC_GREG(REG_R14)(%rbx)
+  movq 120(%rsp), %rax
+  movq %rax, UC_GREG(REG_R15)(%rbx)
+  addq $144, %rsp
   popq %rbx
   ret                                 /* to hv_sim_restorer */
 

@@ -393,6 +393,10 @@ HV_CHECK_SIZE(struct hv_mount, 16);
  * The syscall frame. Every way a Linux syscall can arrive (SUD SIGSYS in sim,
  * the CPL0 bounce in KVM) builds one of these and calls the runtime's one
  * entry, int64_t entry(struct hv_syscall_frame*), whose result becomes rax.
+ * Returning loads every register the frame holds (args, rip, rsp, rflags and
+ * the callee-saved ones) from it: the runtime changes them to enter a signal
+ * handler and to return from one (rt_sigreturn); rcx and r11 come back as a
+ * syscall leaves them (rip, rflags).
  */
 struct hv_syscall_frame {
   uint64_t nr;       /* rax at the syscall instruction */
@@ -402,10 +406,16 @@ struct hv_syscall_frame {
   uint64_t rflags;
   /* The app's callee-saved registers at the syscall, so that the runtime can
    * start a clone()d thread with its parent's registers (glibc's clone
-   * wrappers rely on them). Read-only: returning restores the originals. */
+   * wrappers rely on them), and save and restore them around a handler. */
   uint64_t rbx, rbp, r12, r13, r14, r15;
+  /* Where the stub keeps the app's extended state (x87/SSE/AVX) and loads it
+   * from on return, in XSAVE layout behind an FXSAVE header (sim: the host
+   * SIGSYS frame's fpstate); 0: it is live in the CPU (kvm, xen), which the
+   * runtime, built without vector registers, leaves alone. */
+  HV_GUEST_PTR(void) fpstate;
+  uint64_t pad0;
 };
-HV_CHECK_SIZE(struct hv_syscall_frame, 128);
+HV_CHECK_SIZE(struct hv_syscall_frame, 144);
 HV_CHECK_OFFSET(struct hv_syscall_frame, nr, 0);
 HV_CHECK_OFFSET(struct hv_syscall_frame, args, 8);
 HV_CHECK_OFFSET(struct hv_syscall_frame, rip, 56);
@@ -415,6 +425,7 @@ HV_CHECK_OFFSET(struct hv_syscall_frame, rbx, 80);
 HV_CHECK_OFFSET(struct hv_syscall_frame, rbp, 88);
 HV_CHECK_OFFSET(struct hv_syscall_frame, r12, 96);
 HV_CHECK_OFFSET(struct hv_syscall_frame, r15, 120);
+HV_CHECK_OFFSET(struct hv_syscall_frame, fpstate, 128);
 
 /*
  * Clock calibration: the runtime reads time without a hypercall as

@@ -1,6 +1,5 @@
-# Background jobs and wait. bash-static only for now: busybox sh waits for
-# a child in sigsuspend until its SIGCHLD handler has run, and hvrun does not
-# run signal handlers yet (issue 13).
+# Background jobs and wait (busybox sh waits in sigsuspend until its SIGCHLD
+# handler has run).
 sleep 0.1 & bg=$!
 echo "background: started"
 wait $bg; echo "wait status: $?"

@@ -133,8 +133,18 @@ hvrt::boot::Launch FakeGuest::Boot() { return hvrt::boot::Prepare(&boot_); }
 
 int64_t FakeGuest::Syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                            uint64_t a4, uint64_t a5) {
-  hv_syscall_frame f = {nr, {a0, a1, a2, a3, a4, a5}, 0, 0, 0x202};
-  return hvrt_syscall(&f);
+  hv_syscall_frame f = regs;
+  f.nr = nr;
+  f.args[0] = a0;
+  f.args[1] = a1;
+  f.args[2] = a2;
+  f.args[3] = a3;
+  f.args[4] = a4;
+  f.args[5] = a5;
+  f.fpstate = reinterpret_cast<uint64_t>(fp_area);
+  const int64_t r = hvrt_syscall(&f);
+  last = f;
+  return r;
 }
 
 int FakeGuest::Count(uint64_t nr) const {

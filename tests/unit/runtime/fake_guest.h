@@ -97,9 +97,15 @@ class FakeGuest {
   // Runs boot::Prepare on boot() and returns where the app would start.
   hvrt::boot::Launch Boot();
 
-  // Calls hvrt_syscall with a frame for (nr, args...).
+  // Calls hvrt_syscall with a frame for (nr, args...); the other registers
+  // come from (regs), and the frame as the runtime left it (the registers the
+  // app returns with: a signal handler's entry, say) is in (last). Its
+  // extended state is (fp_area), as on sim, so nothing loads into this CPU.
   int64_t Syscall(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
                   uint64_t a4 = 0, uint64_t a5 = 0);
+  hv_syscall_frame regs = {0, {}, 0, 0, 0x202, 0, 0, 0, 0, 0, 0, 0, 0};
+  hv_syscall_frame last = {};
+  alignas(64) uint8_t fp_area[4096] = {};
 
   // Hypercalls so far, and how many of number (nr).
   std::vector<Hypercall> calls;

@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <termios.h>
+#include <ucontext.h>
 
 #include <cerrno>
 #include <cstring>
@@ -349,12 +350,58 @@ TEST_F(SyscallsTest, BlockedSignalIsDeliveredOnUnblock) {
   EXPECT_EQ(e.flags, HV_EXIT_SIGNALED);
 }
 
-TEST_F(SyscallsTest, HandledSignalEndsTheGuestToo) {
-  *g_.At<hvrt::abi::KSigaction>(Buf(0)) = {0x401000, kSaRestorer, 0x402000, 0};
+// A handled signal: the syscall that sent it returns into the handler on a
+// Linux rt_sigframe; rt_sigreturn from there puts back every register and
+// the mask.
+TEST_F(SyscallsTest, HandlerRunsAtSyscallExitAndSigreturnRestores) {
+  constexpr uint64_t kHandler = 0x401000, kRestorer = 0x402000, kAppRip = 0x403002;
+  *g_.At<hvrt::abi::KSigaction>(Buf(0)) = {kHandler, kSaRestorer | SA_SIGINFO, kRestorer,
+                                           1ull << (SIGHUP - 1)};
   ASSERT_EQ(g_.Syscall(SYS_rt_sigaction, SIGUSR2, Buf(0), 0, 8), 0);
+  const uint64_t app_rsp = Buf(0x8000);
+  g_.regs.rip = kAppRip;
+  g_.regs.rsp = app_rsp;
+  g_.regs.rbx = 0x1111;
+  g_.regs.r15 = 0xffff;
+  EXPECT_EQ(g_.Syscall(SYS_kill, 1, SIGUSR2, 0x33), 0);
+  const hv_syscall_frame in = g_.last;
+  EXPECT_EQ(in.rip, kHandler);
+  EXPECT_EQ(in.args[0], static_cast<uint64_t>(SIGUSR2));
+  EXPECT_LT(in.rsp, app_rsp - 128);  // below the red zone
+  EXPECT_EQ((in.rsp + 8) % 16, 0u);  // as after a call
+  EXPECT_EQ(*g_.At<uint64_t>(in.rsp), kRestorer);
+  const auto* info = g_.At<siginfo_t>(in.args[1]);
+  EXPECT_EQ(info->si_signo, SIGUSR2);
+  const auto* uc = g_.At<ucontext_t>(in.args[2]);
+  EXPECT_EQ(static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RIP]), kAppRip);
+  EXPECT_EQ(static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RSP]), app_rsp);
+  EXPECT_EQ(uc->uc_mcontext.gregs[REG_RAX], 0);  // kill's result
+  EXPECT_EQ(uc->uc_mcontext.gregs[REG_RDX], 0x33);
+  // The handler runs with its signal and its sa_mask blocked.
+  EXPECT_EQ(g_.Syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, Buf(8), 8), 0);
+  EXPECT_EQ(*g_.At<uint64_t>(Buf(8)), (1ull << (SIGUSR2 - 1)) | (1ull << (SIGHUP - 1)));
+  // The handler's `ret` pops pretcode, then the restorer's rt_sigreturn.
+  g_.regs.rip = kRestorer + 9;
+  g_.regs.rsp = in.rsp + 8;
+  g_.regs.rbx = 0xdead;
+  EXPECT_EQ(g_.Syscall(SYS_rt_sigreturn), 0);
+  EXPECT_EQ(g_.last.rip, kAppRip);
+  EXPECT_EQ(g_.last.rsp, app_rsp);
+  EXPECT_EQ(g_.last.rbx, 0x1111u);
+  EXPECT_EQ(g_.last.r15, 0xffffu);
+  EXPECT_EQ(g_.last.args[2], 0x33u);
+  EXPECT_EQ(g_.Syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, Buf(8), 8), 0);
+  EXPECT_EQ(*g_.At<uint64_t>(Buf(8)), 0u);
+}
+
+// A handler without SA_RESTORER cannot return (x86-64 needs one): the
+// process dies of SIGSEGV, as on Linux.
+TEST_F(SyscallsTest, HandlerWithoutRestorerIsSigsegv) {
+  *g_.At<hvrt::abi::KSigaction>(Buf(0)) = {0x401000, 0, 0, 0};
+  ASSERT_EQ(g_.Syscall(SYS_rt_sigaction, SIGUSR2, Buf(0), 0, 8), 0);
+  g_.regs.rsp = Buf(0x8000);
   hv_exit e = ExitOf([&] { g_.Syscall(SYS_kill, 1, SIGUSR2); });
-  EXPECT_EQ(e.status, SIGUSR2);
-  EXPECT_EQ(e.flags, HV_EXIT_SIGNALED);
+  EXPECT_EQ(e.status, SIGSEGV);
 }
 
 TEST_F(SyscallsTest, ExitMasksStatus) {
