@@ -262,7 +262,7 @@ int64_t ProcessTable::Wait(Process* caller, hv_proc& req) {
       const bool match = req.pid > 0     ? q->pid == req.pid
                          : req.pid == 0  ? q->pgid == caller->pgid
                          : req.pid == -1 ? true
-                                         : q->pgid == -req.pid;
+                                         : q->pgid == -static_cast<int64_t>(req.pid);
       if (!match) continue;
       any = true;
       if (q->zombie) {
@@ -293,7 +293,7 @@ int64_t ProcessTable::Kill(Process* caller, int32_t pid, int sig) {
     const bool match = pid > 0     ? q->pid == pid
                        : pid == 0  ? q->pgid == caller->pgid
                        : pid == -1 ? q->pid != 1 && q.get() != caller
-                                   : q->pgid == -pid;
+                                   : q->pgid == -static_cast<int64_t>(pid);
     if (match) targets.push_back(q.get());
   }
   if (targets.empty()) return -ESRCH;
