@@ -35,6 +35,7 @@
 #include "hvrun/process_table.h"
 #include "hvrun/services/host_files.h"
 #include "hvrun/status_macros.h"
+#include "hvrun/stop_forwarder.h"
 
 namespace hvrun {
 namespace {
@@ -479,7 +480,12 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
                   .start = start,
                   .files = std::move(files),
                   .image_end = elastic ? free_start : 0};
-  HV_ASSIGN_OR_RETURN(GuestExit exit, table.RunInit(std::move(init)));
+  absl::StatusOr<GuestExit> ran;
+  {
+    StopForwarder forward([&table](int sig) { table.SignalInit(sig); }, options.stop_timeout);
+    ran = table.RunInit(std::move(init));
+  }
+  HV_ASSIGN_OR_RETURN(GuestExit exit, std::move(ran));
   if (options.verbose && table.created() > 1) {
     std::cerr << "hvrun: " << table.created() << " processes ran\n";
   }

@@ -33,9 +33,12 @@ struct LaunchOptions {
   // The guest's root file system: a host directory (empty: the guest's own
   // tmpfs root). APP and its interpreter are resolved inside it.
   std::string rootfs;
-  bool rootfs_rw = false;         // --rootfs-rw: the guest may change (rootfs)
-  std::string workdir;            // the guest's start directory (absolute); empty: "/"
-  int pids_limit = 512;           // --pids-limit: processes at once (live and zombie)
+  bool rootfs_rw = false;  // --rootfs-rw: the guest may change (rootfs)
+  std::string workdir;     // the guest's start directory (absolute); empty: "/"
+  int pids_limit = 512;    // --pids-limit: processes at once (live and zombie)
+  // --stop-timeout: how long the guest has to exit after a forwarded SIGINT,
+  // SIGTERM or SIGHUP before hvrun ends it (stop_forwarder.h).
+  absl::Duration stop_timeout = absl::Seconds(10);
   std::vector<std::string> args;  // argv, argv[0] included
 };
 

@@ -57,6 +57,10 @@ ABSL_FLAG(std::string, rootfs, "",
 ABSL_FLAG(bool, rootfs_rw, false, "Let the guest change the --rootfs directory");
 ABSL_FLAG(std::string, workdir, "",
           "The guest's start directory, an absolute guest path (also -w DIR); empty means /");
+ABSL_FLAG(absl::Duration, stop_timeout, absl::Seconds(10),
+          "SIGINT, SIGTERM and SIGHUP sent to hvrun go to the guest's first process (as docker "
+          "stop does); if the guest is still running this long after the first, hvrun ends it "
+          "(status 128+N)");
 ABSL_FLAG(int, pids_limit, 512,
           "The most processes the guest may have at once (live and not yet reaped); a fork "
           "past it fails with EAGAIN, and hvrun says so once");
@@ -82,9 +86,9 @@ constexpr char kUsage[] =
     "interpreter cannot be loaded); 127 when APP does not exist.\n";
 
 // Abseil's names; --help and the command line spell '_' as '-'.
-constexpr const char* kFlagNames[] = {"backend",  "memory",        "verbose",   "runtime",
-                                      "timeout",  "rootfs",        "rootfs_rw", "workdir",
-                                      "pids_limit", "manifest", "print_manifest"};
+constexpr const char* kFlagNames[] = {"backend",      "memory",     "verbose",   "runtime",
+                                      "timeout",      "rootfs",     "rootfs_rw", "workdir",
+                                      "stop_timeout", "pids_limit", "manifest",  "print_manifest"};
 
 void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
@@ -121,8 +125,9 @@ struct SplitArgs {
 };
 
 SplitArgs Split(int argc, char** argv) {
-  static const std::set<std::string> kTakesValue = {
-      "backend", "memory", "runtime", "timeout", "manifest", "rootfs", "workdir", "pids_limit"};
+  static const std::set<std::string> kTakesValue = {"backend", "memory",     "runtime",
+                                                    "timeout", "manifest",   "rootfs",
+                                                    "workdir", "pids_limit", "stop_timeout"};
   static const std::set<std::string> kBool = {"verbose", "print_manifest", "rootfs_rw"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
@@ -235,6 +240,10 @@ int main(int argc, char** argv) {
     Fail(std::string(options.status().message()), hvrun::ExitCodeOf(options.status()));
   }
 
+  options->stop_timeout = absl::GetFlag(FLAGS_stop_timeout);
+  if (options->stop_timeout < absl::ZeroDuration()) {
+    Fail("--stop-timeout must not be negative", hvrun::kExitHvrunError);
+  }
   options->pids_limit = absl::GetFlag(FLAGS_pids_limit);
   if (options->pids_limit < 1) {
     Fail("--pids-limit must be at least 1 (the first process)", hvrun::kExitHvrunError);

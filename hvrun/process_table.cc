@@ -91,6 +91,9 @@ absl::StatusOr<GuestExit> ProcessTable::RunInit(GuestImage init) {
     p = proc.get();
     fork_supported_ = p->image.backend->ForkSupported();
     procs_[1] = std::move(proc);
+    for (int sig = 1; sig <= 64; ++sig) {
+      if ((early_signals_ & (1ull << (sig - 1))) != 0) SendSignal(p, sig);
+    }
   }
   created_.fetch_add(1);
   absl::StatusOr<GuestExit> exit =
@@ -300,6 +303,15 @@ int64_t ProcessTable::Kill(Process* caller, int32_t pid, int sig) {
   if (sig == 0) return 0;
   for (Process* t : targets) SendSignal(t, sig);
   return 0;
+}
+
+void ProcessTable::SignalInit(int sig) {
+  std::lock_guard lock(mu_);
+  if (Process* init = Find(1); init != nullptr) {
+    if (!init->zombie) SendSignal(init, sig);
+  } else {
+    early_signals_ |= 1ull << (sig - 1);  // before init is in the table: RunInit sends it
+  }
 }
 
 int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {

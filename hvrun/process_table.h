@@ -61,6 +61,10 @@ class ProcessTable final : public ProcessHooks {
   // process and waits for them. Returns init's end.
   absl::StatusOr<GuestExit> RunInit(GuestImage init);
 
+  // Sends (sig) to init, as a signal from outside the guest (hvrun's own
+  // SIGTERM, forwarded: stop_forwarder.h).
+  void SignalInit(int sig);
+
   // The memory every process uses now (bytes of their memfds), for --memory.
   uint64_t UsedBytes();
   // How many processes were created in all (init included).
@@ -93,6 +97,7 @@ class ProcessTable final : public ProcessHooks {
   bool fork_supported_ = false;  // the backend's ForkSupported()
   bool fork_reported_ = false;   // --verbose said why fork is refused
   bool ending_ = false;
+  uint64_t early_signals_ = 0;  // SignalInit before RunInit
   std::atomic<int> created_{0};
 };
 

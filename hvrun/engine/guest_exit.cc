@@ -30,8 +30,10 @@ GuestExit GuestExit::FromStopSignal(int sig, absl::Duration timeout) {
   } else {
     e.kind = Kind::kKilled;  // 128 + sig, as a native process killed by it
     e.status = sig;
+    const std::string why = StopSignals::StopDetail();  // e.g. --stop-timeout ran out
     e.detail = absl::StrCat("stopped the guest on ", SignalName(sig),
-                            sig == SIGXCPU ? ": the CPU time limit (ulimit -t) ran out" : "");
+                            sig == SIGXCPU ? ": the CPU time limit (ulimit -t) ran out" : "",
+                            why.empty() ? "" : ": ", why);
   }
   return e;
 }

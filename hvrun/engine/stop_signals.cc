@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <mutex>
 
 namespace hvrun {
@@ -15,17 +16,36 @@ namespace {
 volatile sig_atomic_t g_signal = 0;
 std::atomic<volatile uint8_t*> g_kick{nullptr};
 std::atomic<bool> g_ending{false};
+std::atomic<int> g_forward_fd{-1};
+std::atomic<uint64_t> g_forwarded{0};
+static_assert(std::atomic<uint64_t>::is_always_lock_free, "used in a signal handler");
 
 void OnStop(int sig) {
   if (sig == SIGURG && g_signal == 0) return;  // a wake-up, not a reason (RequestStop)
+  if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+    if (const int fd = g_forward_fd.load(); fd >= 0) {
+      g_forwarded.fetch_or(1ull << (sig - 1));
+      const int saved = errno;
+      [[maybe_unused]] ssize_t n = write(fd, "", 1);
+      errno = saved;
+      return;
+    }
+  }
   if (g_signal == 0 && sig != SIGURG) g_signal = sig;
   if (volatile uint8_t* kick = g_kick.load()) *kick = 1;
 }
+
+std::mutex g_detail_mu;
+std::string g_detail;
 
 }  // namespace
 
 StopSignals::StopSignals(volatile uint8_t* kick, absl::Duration timeout) {
   g_signal = 0;
+  {
+    std::lock_guard<std::mutex> lock(g_detail_mu);
+    g_detail.clear();
+  }
   g_ending.store(false);
   g_kick.store(kick);
   struct sigaction sa {};
@@ -52,11 +72,6 @@ StopSignals::~StopSignals() {
 
 int StopSignals::Pending() { return g_signal; }
 
-namespace {
-std::mutex g_detail_mu;
-std::string g_detail;
-}  // namespace
-
 void StopSignals::RequestStop(int reason, std::string detail) {
   {
     std::lock_guard<std::mutex> lock(g_detail_mu);
@@ -79,6 +94,10 @@ void StopSignals::SignalSet(sigset_t* set) {
   sigemptyset(set);
   for (int sig : kSignals) sigaddset(set, sig);
 }
+
+void StopSignals::ForwardTo(int fd) { g_forward_fd.store(fd); }
+
+uint64_t StopSignals::TakeForwarded() { return g_forwarded.exchange(0); }
 
 bool StopSignals::Stopping() { return g_signal != 0 || g_ending.load(); }
 void StopSignals::MarkEnding() { g_ending.store(true); }

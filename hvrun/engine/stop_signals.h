@@ -1,6 +1,6 @@
 // File: stop_signals.h
 //
-// StopSignals turns SIGINT, SIGTERM, the --timeout alarm (SIGALRM) and
+// StopSignals turns SIGINT, SIGTERM, SIGHUP, the --timeout alarm (SIGALRM) and
 // SIGXCPU (the CPU time limit, `ulimit -t`: on kvm the guest's CPU time is
 // hvrun's own) into a request to stop the guest, while a backend runs it. The handlers only
 // record the signal and poke (kick), a byte the backend's blocking call
@@ -64,6 +64,13 @@ class StopSignals {
     return t;
   }
 
+  // Forwarding (stop_forwarder.h): with (fd) >= 0, SIGINT, SIGTERM and
+  // SIGHUP are not stops but are recorded for TakeForwarded and announced by
+  // a byte written to (fd); -1 ends it.
+  static void ForwardTo(int fd);
+  // The forwarded signals since the last call, as a mask (bit sig - 1).
+  static uint64_t TakeForwarded();
+
   // True once a stop signal came or the run is being torn down (MarkEnding):
   // services that block on host I/O check it and give up.
   static bool Stopping();
@@ -74,7 +81,7 @@ class StopSignals {
   // SIGURG only wakes the thread running the guest for RequestStop: it is
   // never a reason to stop by itself, and its default action is to ignore
   // it, so one that arrives after the handlers are restored does nothing.
-  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGALRM, SIGXCPU, SIGURG};
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGALRM, SIGXCPU, SIGURG};
   struct sigaction old_[std::size(kSignals)];
 };
 

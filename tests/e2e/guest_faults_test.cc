@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <regex>
 #include <string>
 
@@ -138,7 +139,10 @@ TEST_P(GuestFaults, SigintStopsTheGuestCleanly) {
   if (pid == 0) {
     dup2(out[1], 1);
     dup2(err[1], 2);
-    execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), program.c_str(), nullptr);
+    // spin_forever makes no syscalls after its first line, so it never sees
+    // the SIGINT hvrun forwards to it: hvrun ends it after --stop-timeout.
+    execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), "--stop-timeout=1s", program.c_str(),
+          nullptr);
     _exit(127);
   }
   close(out[1]);
@@ -163,6 +167,42 @@ TEST_P(GuestFaults, SigintStopsTheGuestCleanly) {
   EXPECT_NE(errors.find("SIGINT"), std::string::npos) << errors;
 }
 
+// SIGTERM to hvrun goes to the guest's first process, whose handler runs
+// and exits 0 (docker stop): hvrun exits 0 too, well before --stop-timeout.
+TEST_P(GuestFaults, SigtermRunsTheGuestsHandler) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const std::string hvrun = HvrunPath(), program = ProgramPath("sigterm_handler");
+  const std::string backend = "--backend=" + GetParam();
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), "--stop-timeout=30s", program.c_str(),
+          nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string got;
+  char buf[256];
+  ssize_t n;
+  while (got.find("ready\n") == std::string::npos && (n = read(out[0], buf, sizeof buf)) > 0) {
+    got.append(buf, n);
+  }
+  ASSERT_NE(got.find("ready"), std::string::npos) << "the guest never started: " << got;
+  const auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  while ((n = read(out[0], buf, sizeof buf)) > 0) got.append(buf, n);
+  close(out[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status << ": " << got;
+  EXPECT_NE(got.find("got SIGTERM, shutting down"), std::string::npos) << got;
+  EXPECT_LT(seconds, 20) << "the handler did not end the run; --stop-timeout did";
+}
+
 // SIGTERM while hvrun is still starting the guest (at three points of its
 // start-up) ends hvrun with the status a shell gives SIGTERM, 143, promptly.
 // On xen the domain exists in Xen, outside hvrun, from early on: hvrun
@@ -178,7 +218,8 @@ TEST_P(GuestFaults, SigtermWhileStartingEndsWith143) {
       int null = open("/dev/null", O_WRONLY);
       dup2(null, 1);
       dup2(null, 2);
-      execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), program.c_str(), nullptr);
+      execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), "--stop-timeout=1s", program.c_str(),
+            nullptr);
       _exit(127);
     }
     usleep(delay_ms * 1000);
