@@ -146,6 +146,7 @@ int main(int argc, char** argv) {
   hvbench::RegisterFileBenchmarks();
   hvbench::RegisterThreadBenchmarks();
   hvbench::RegisterProgramBenchmarks();
+  hvbench::RegisterProcessBenchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
