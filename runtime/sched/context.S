@@ -19,6 +19,18 @@
 /* The saving half both entries share: the callee-saved registers and rflags
  * go on the current stack, and that stack pointer into *(%rdi), where a
  * later hvrt_ctx_switch to it pops them again. */
+/* The other half: what SAVE_AND_LEAVE pushed, from the stack rsp is on. */
+.macro RESTORE_AND_RETURN
+  popfq
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+.endm
+
 .macro SAVE_AND_LEAVE
   pushq %rbp
   pushq %rbx
@@ -44,14 +56,7 @@
 hvrt_ctx_switch:
   SAVE_AND_LEAVE
   movq %rsi, %rsp
-  popfq
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %rbx
-  popq %rbp
-  ret
+  RESTORE_AND_RETURN
   .size hvrt_ctx_switch, . - hvrt_ctx_switch
 
 /*
@@ -125,14 +130,7 @@ hvrt_call_on_stack:
 hvrt_fork_save:
   SAVE_AND_LEAVE
   call *%rsi
-  popfq
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %rbx
-  popq %rbp
-  ret
+  RESTORE_AND_RETURN
   .size hvrt_fork_save, . - hvrt_fork_save
 
 /* [[noreturn]] void hvrt_fork_resume(uint64_t rsp): see hvrt_fork_save. */
@@ -141,15 +139,8 @@ hvrt_fork_save:
   .hidden hvrt_fork_resume
 hvrt_fork_resume:
   movq %rdi, %rsp
-  popfq
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %rbx
-  popq %rbp
-  xorl %eax, %eax
-  ret
+  xorl %eax, %eax                     /* fork returns 0 in the child */
+  RESTORE_AND_RETURN
   .size hvrt_fork_resume, . - hvrt_fork_resume
 
   .globl hvrt_ctx_enter

@@ -16,15 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures = 0;
-
-#define CHECK(cond)                                                    \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      printf("FAIL line %d: %s (errno %d)\n", __LINE__, #cond, errno); \
-      failures++;                                                      \
-    }                                                                  \
-  } while (0)
+#include "fail_count.h"
 
 static int exec_child(int fd) {
   /* fd was O_CLOEXEC in the parent: gone. stdout is the pipe dup2'd onto 1. */

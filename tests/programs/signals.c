@@ -11,14 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures = 0;
-#define CHECK(cond)                                                    \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      printf("FAIL line %d: %s (errno %d)\n", __LINE__, #cond, errno); \
-      failures++;                                                      \
-    }                                                                  \
-  } while (0)
+#include "fail_count.h"
 
 static volatile sig_atomic_t hits[65];
 static volatile int order[8];

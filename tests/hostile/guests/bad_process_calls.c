@@ -20,12 +20,7 @@ static const uint64_t kWild = 0xfffffffffffff000ull;  // never guest memory
 static const uint64_t kHigh = 1ull << 46;             // above any guest memory
 
 static void call(const char* what, uint64_t nr, uint64_t arg) {
-  const int64_t r = hostile_hypercall(hv, nr, arg);
-  if (r < 0 && -r < 4096) {
-    printf("%-44s -> -%s\n", what, strerrorname_np((int)-r));
-  } else {
-    printf("%-44s -> %lld\n", what, (long long)r);
-  }
+  hostile_report_call(hv, what, nr, arg);
 }
 
 static void proc(const char* what, uint32_t op, int32_t pid, int32_t arg) {

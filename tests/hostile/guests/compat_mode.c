@@ -7,8 +7,8 @@
 //          there, and a far return back to 64-bit code.
 // hvrun serves only the x86-64 ABI: on sim the call fails with ENOSYS (and
 // the program says so); on kvm there is no gate for vector 0x80, so it is a
-// #GP (or #UD, on Intel's kvm_pvm) that ends the run with a crash report. Neither may hang or hurt hvrun.
-// Only under hvrun: the 32-bit code needs the stack below 4 GiB.
+// #GP (or #UD, on Intel's kvm_pvm) that ends the run with a crash report. Neither may hang or hurt
+// hvrun. Only under hvrun: the 32-bit code needs the stack below 4 GiB.
 #include "tests/hostile/guests/hostile_guest.h"
 
 static long int80_from_64(void) {

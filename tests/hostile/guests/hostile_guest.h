@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 
 #include "hv-backends/kvm/kvm_layout.h"
@@ -38,6 +39,18 @@ static inline const struct hv_native* hostile_native(void) {
 static inline int64_t hostile_hypercall(const struct hv_native* hv, uint64_t nr, uint64_t arg) {
   typedef int64_t (*hypercall_fn)(uint64_t, uint64_t);
   return ((hypercall_fn)(uintptr_t)hv->hypercall)(nr, arg);
+}
+
+// Makes hypercall (nr) and prints "(what) -> answer", the answer as -ENAME
+// for an error: the one line per call that the bad-argument guests print.
+static inline void hostile_report_call(const struct hv_native* hv, const char* what, uint64_t nr,
+                                       uint64_t arg) {
+  const int64_t r = hostile_hypercall(hv, nr, arg);
+  if (r < 0 && -r < 4096) {
+    printf("%-44s -> -%s\n", what, strerrorname_np((int)-r));
+  } else {
+    printf("%-44s -> %lld\n", what, (long long)r);
+  }
 }
 
 // The hypercall mailbox (mailbox_abi.h) of the backend the guest runs on: a
