@@ -11,7 +11,7 @@
 //   BM_Bash100_<Where>           bash-static -c running 100 commands (50 `true`s from
 //                                PATH and 50 pipelines `echo x | cat`), start to exit
 //
-// <Where> is Native or a backend that runs processes (sim; kvm and xen refuse
+// <Where> is Native or a backend that runs processes (sim, kvm; xen refuses
 // fork so far: ProcessTable, ForkSupported). Manual time is the guest's own
 // per operation; iteration counts are fixed, each benchmark repeats 3 times.
 #include <benchmark/benchmark.h>
@@ -33,7 +33,7 @@ constexpr char kBash[] = "/bin/bash-static";
 
 // Backends whose guests can fork.
 const std::vector<GuestBackend>& ProcessBackends() {
-  static const std::vector<GuestBackend> kBackends = {{"Sim", "sim"}};
+  static const std::vector<GuestBackend> kBackends = {{"Sim", "sim"}, {"Kvm", "kvm"}};
   return kBackends;
 }
 

@@ -144,7 +144,7 @@ int64_t ProcessTable::Fork(int32_t pid) {
       if (options_.service.verbose && !fork_reported_) {
         fork_reported_ = true;
         std::cerr << "hvrun: fork refused (ENOSYS): the " << options_.backend
-                  << " backend runs one process; processes run on sim so far\n";
+                  << " backend runs one process; processes run on sim and kvm so far\n";
       }
       return -ENOSYS;
     }

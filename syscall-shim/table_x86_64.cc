@@ -50,7 +50,8 @@ constexpr Syscall kRows[] = {
     {nr::clone, "clone", sys_clone, kPartial,
      "threads; and processes (a copy of memory), but not CLONE_VM with a new stack (posix_spawn)"},
     {nr::fork, "fork", sys_fork, kPartial,
-     "sim only: a new guest with a copy of this one's memory (MAP_SHARED memory is copied too)"},
+     "sim and kvm: a new guest with a copy of this one's memory (MAP_SHARED memory is copied "
+     "too)"},
     {nr::vfork, "vfork", sys_vfork, kPartial, "as fork: the parent does not wait for the exec"},
     {nr::execve, "execve", sys_execve, kPartial, "in place; ELF and #! scripts"},
     {nr::exit, "exit", sys_exit, kSupported, ""},

@@ -11,6 +11,7 @@
 #include "runtime/boot/boot_info.h"
 #include "runtime/boot/initial_stack.h"
 #include "runtime/boot/native.h"
+#include "runtime/hv/clock.h"
 #include "runtime/hv/cpu.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/hv/panic.h"
@@ -105,7 +106,11 @@ namespace boot {
   info.pid = bi->pid;
   info.ppid = bi->ppid;
   info.flags = bi->flags;
+  // A new VM (kvm) has a kvmclock of its own, counting from its creation.
+  info.pvclock = bi->pvclock;
+  info.pvclock_offset_ns = bi->pvclock_offset_ns;
   SetInfo(info);
+  clock::Init(info.clock, info.pvclock, info.pvclock_offset_ns);
   process::UseBootPage(const_cast<hv_boot_info*>(bi));
   mm::BackAgain();
   hv_register reg = {reinterpret_cast<uint64_t>(&hvrt_syscall)};

@@ -44,8 +44,8 @@ struct Case {
 };
 
 // Backends where the guest can make processes (Backend::ForkSupported): fork,
-// exec and pipes between processes run there only so far (issue 13).
-const std::vector<std::string> kProcessBackends = {"sim"};
+// exec and pipes between processes run there only so far (xen: one process).
+const std::vector<std::string> kProcessBackends = {"sim", "kvm"};
 
 // A fresh empty directory, removed with everything in it when this goes.
 class TempDir {

@@ -236,13 +236,13 @@ TEST_P(GuestFaults, SigtermWhileStartingEndsWith143) {
   }
 }
 
-// fork makes a process where the backend can run several (sim); elsewhere it
+// fork makes a process where the backend can run several (sim, kvm); elsewhere it
 // is refused with ENOSYS, and --verbose says why.
 TEST_P(GuestFaults, ForkWorksOrVerboseSaysWhy) {
   RunResult r = Hvrun({"--verbose"}, "fork_fails");
   ExpectHvrunEndedCleanly(r);
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
-  if (GetParam() == "sim") {
+  if (BackendForks(GetParam())) {
     EXPECT_EQ(r.out, "fork: ok\n") << r.Describe();
     EXPECT_NE(r.err.find("hvrun: 2 processes ran"), std::string::npos) << r.Describe();
   } else {

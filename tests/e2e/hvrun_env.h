@@ -29,6 +29,12 @@ inline constexpr const char* kDefaultBackends[] = {
 };
 std::vector<std::string> BackendsUnderTest();
 
+// Whether guests on (backend) can make processes (fork, exec between
+// processes): Backend::ForkSupported. xen runs one process so far.
+inline bool BackendForks(const std::string& backend) {
+  return backend == "sim" || backend == "kvm";
+}
+
 // "" if the host can run (backend), else why not (printed when a test is
 // skipped). Only host prerequisites: a backend hvrun was built without is a
 // test failure, not a skip.

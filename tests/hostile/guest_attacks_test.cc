@@ -289,8 +289,8 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
   want += kBadProcessAnswers;
   char fork_line[128];
   snprintf(fork_line, sizeof fork_line, "%-44s -> %s\n",
-           backend() == "sim" ? "raw fork: the child" : "raw fork",
-           backend() == "sim" ? "died of a signal" : "refused");
+           BackendForks(backend()) ? "raw fork: the child" : "raw fork",
+           BackendForks(backend()) ? "died of a signal" : "refused");
   want += std::string(fork_line) + "all answered\n";
   EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
   // The child's crash is its own: silent without --verbose, as on Linux.
@@ -308,7 +308,7 @@ TEST_P(GuestAttacks, ForkBombStopsAtThePidsLimit) {
   ExpectNoCrash(r);
   EXPECT_EQ(r.exit_code, 1) << r.Describe();
   EXPECT_FALSE(r.left_processes_behind) << r.Describe();
-  if (backend() == "sim") {
+  if (BackendForks(backend())) {
     EXPECT_TRUE(Matches(r.out, "fork failed with EAGAIN")) << r.Describe();
     EXPECT_TRUE(Matches(r.err, "--pids-limit=32 reached")) << r.Describe();
   } else {  // one process only: fork is ENOSYS

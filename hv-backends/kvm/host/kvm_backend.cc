@@ -14,11 +14,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "hv-backends/kvm/host/cpu_setup.h"
@@ -147,6 +149,18 @@ class KvmBackend final : public Backend {
   absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,
                                 HypercallHandler& handler) override;
 
+  // From any thread: out of KVM_RUN (immediate_exit and a kick), and the
+  // vCPU loop ends the run as killed.
+  void Stop() override {
+    std::lock_guard lock(mu_);
+    stop_.store(true);
+    if (run_ != nullptr) {
+      run_->immediate_exit = 1;
+      ThreadKick::Kick(vcpu_thread_);
+    }
+  }
+  bool ForkSupported() const override { return true; }
+
  private:
   // Runs the vCPU until it stops: a fault, a stop signal, or (server_done) the
   // mailbox server ended the guest (its outcome is the server's to report).
@@ -154,6 +168,11 @@ class KvmBackend final : public Backend {
                                     const GuestStart& start, MailboxServer& server,
                                     const std::atomic<bool>& server_done);
   bool sysret_;
+  // Stop(): the running vCPU's kvm_run and thread, while it runs.
+  std::mutex mu_;
+  std::atomic<bool> stop_{false};
+  kvm_run* run_ = nullptr;
+  pthread_t vcpu_thread_{};
 };
 
 absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const GuestStart& start,
@@ -191,7 +210,10 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
       [&](uint64_t start, uint64_t len) { return slots.BackForGuest(start, len); });
   kvm_run* run = vcpu.run();
   run->kvm_valid_regs = KVM_SYNC_X86_REGS;
-  StopSignals stop(&run->immediate_exit, start.timeout);
+  // Stop signals and --timeout belong to the first process; another one ends
+  // when the process table calls Stop().
+  std::optional<StopSignals> stop;
+  if (!start.child) stop.emplace(&run->immediate_exit, start.timeout);
 
   // Hypercalls are served on their own thread, so a guest that makes them
   // back to back never exits; the vCPU runs on this one, where the stop
@@ -200,6 +222,16 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
   std::optional<HypercallOutcome> end;
   const pthread_t vcpu_thread = pthread_self();
   ThreadKick::Install();
+  {
+    std::lock_guard lock(mu_);
+    run_ = run;
+    vcpu_thread_ = vcpu_thread;
+    if (stop_.load()) run->immediate_exit = 1;
+  }
+  absl::Cleanup forget_run = [this] {
+    std::lock_guard lock(mu_);
+    run_ = nullptr;
+  };
   std::thread serving = StopSignals::StartThread([&] {
     end = server.Serve([&] { return vcpu_done.load(); });
     server_done.store(true);
@@ -241,6 +273,9 @@ absl::StatusOr<GuestExit> KvmBackend::RunVcpu(const GuestMemory& memory, KvmVcpu
     if (absl::IsCancelled(s)) {
       run->immediate_exit = 0;
       if (server_done.load()) return server_ended;
+      if (stop_.load()) {
+        return GuestExit{.kind = GuestExit::Kind::kKilled, .status = SIGKILL, .detail = "killed"};
+      }
       const int sig = StopSignals::Pending();
       if (sig == 0) continue;
       return GuestExit::FromStopSignal(sig, start.timeout);
@@ -253,7 +288,8 @@ absl::StatusOr<GuestExit> KvmBackend::RunVcpu(const GuestMemory& memory, KvmVcpu
           continue;
         }
         if (run->io.port == KVM_PORT_WAIT) {
-          server.WaitForReply([&] { return server_done.load() || StopSignals::Pending() != 0; });
+          server.WaitForReply(
+              [&] { return server_done.load() || stop_.load() || StopSignals::Pending() != 0; });
           if (server_done.load()) return server_ended;
           continue;  // a stop signal also set immediate_exit: the next KVM_RUN returns
         }
