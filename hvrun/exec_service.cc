@@ -35,8 +35,8 @@ absl::StatusOr<ElfImage> ReadElfInGuestView(const HostFiles& files, const std::s
       rootfs = &m;
       continue;
     }
-    const bool under = absl::StartsWith(path, m.guest_path) &&
-                       path.size() > m.guest_path.size() && path[m.guest_path.size()] == '/';
+    const bool under = absl::StartsWith(path, m.guest_path) && path.size() > m.guest_path.size() &&
+                       path[m.guest_path.size()] == '/';
     if (under && (best == nullptr || m.guest_path.size() > best->guest_path.size())) best = &m;
   }
   if (best != nullptr) {
@@ -47,9 +47,9 @@ absl::StatusOr<ElfImage> ReadElfInGuestView(const HostFiles& files, const std::s
 }
 
 HypercallOutcome ExecService::Handle(const ServiceContext& ctx, uint64_t arg) {
-  if (image_end_ == 0) return Reply(-ENOSYS);
   auto req = ctx.memory.Read<hv_exec>(arg);
   if (!req.ok()) return Reply(-EFAULT);
+  if (image_end_ == 0) return Reply(-ENOSYS);  // no image area (xen): no exec
   if (req->op == HV_EXEC_LOAD) return Reply(Load(ctx));
   if (req->op != HV_EXEC_PREPARE) return Reply(-EINVAL);
   hv_exec out = *req;

@@ -9,6 +9,7 @@
 // registers and (for a page fault) the fault address.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -178,21 +179,34 @@ TEST_P(GuestFaults, SigtermRunsTheGuestsHandler) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     dup2(out[1], 1);
-    execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), "--stop-timeout=30s", program.c_str(),
-          nullptr);
+    execl(hvrun.c_str(), hvrun.c_str(), backend.c_str(), "--stop-timeout=30s", "--timeout=120s",
+          program.c_str(), nullptr);
     _exit(127);
   }
   close(out[1]);
+  // Reads what the guest prints until (want) shows up, EOF, or 120 s.
   std::string got;
-  char buf[256];
-  ssize_t n;
-  while (got.find("ready\n") == std::string::npos && (n = read(out[0], buf, sizeof buf)) > 0) {
-    got.append(buf, n);
+  auto read_until = [&](const char* want) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    char buf[256];
+    while (got.find(want) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd p = {out[0], POLLIN, 0};
+      if (poll(&p, 1, 1000) <= 0) continue;
+      const ssize_t n = read(out[0], buf, sizeof buf);
+      if (n <= 0) break;
+      got.append(buf, n);
+    }
+  };
+  read_until("ready\n");
+  if (got.find("ready") == std::string::npos) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(out[0]);
+    FAIL() << "the guest never said it was ready: " << got;
   }
-  ASSERT_NE(got.find("ready"), std::string::npos) << "the guest never started: " << got;
   const auto sent = std::chrono::steady_clock::now();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
-  while ((n = read(out[0], buf, sizeof buf)) > 0) got.append(buf, n);
+  read_until("shutting down\n");
   close(out[0]);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
