@@ -116,18 +116,18 @@ bool AsyncIo::Start(const HostIo& io, const Completion& where) {
   return true;
 }
 
-void AsyncIo::Complete(const Completion& c, int32_t res) {
+void AsyncIo::Complete(const GuestMemory& memory, const Completion& c, int64_t res) {
   const int64_t result = WithProgress(c.done_before, res);
   // The request was checked when it was started, but the guest may have
   // been told nothing about moving it; every write is checked again.
-  if (!memory_.Write(c.request + offsetof(hv_async, result), result).ok()) return;
-  auto done = memory_.Span(c.request + offsetof(hv_async, done), sizeof(uint32_t));
+  if (!memory.Write(c.request + offsetof(hv_async, result), result).ok()) return;
+  auto done = memory.Span(c.request + offsetof(hv_async, done), sizeof(uint32_t));
   if (!done.ok()) return;
   // result, then done (release), then the counter: a guest that sees the new
   // count and then reads done sees the result.
   std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(done->data()))
       .store(1, std::memory_order_release);
-  auto counter = memory_.Span(c.counter, sizeof(uint32_t));
+  auto counter = memory.Span(c.counter, sizeof(uint32_t));
   if (!counter.ok()) return;
   auto* word = reinterpret_cast<uint32_t*>(counter->data());
   std::atomic_ref<uint32_t>(*word).fetch_add(1);
@@ -157,7 +157,7 @@ void AsyncIo::Reap() {
     io_uring_cqe_seen(&ring_, cqe);
     absl::MutexLock lock(&mu_);
     if (data != kCancelToken && data < slots_.size()) {
-      Complete(slots_[data], res);
+      Complete(memory_, slots_[data], res);
       free_.push_back(static_cast<uint32_t>(data));
       --in_flight_;
     }

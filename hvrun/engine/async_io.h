@@ -58,10 +58,15 @@ class AsyncIo {
   // start (every slot busy): the caller then does the transfer in line.
   bool Start(const HostIo& io, const Completion& where);
 
+  // Writes (res) (with done_before) into (c)'s request, sets its done word,
+  // counts its counter up and wakes the futex on it: the end of every
+  // transfer hvrun finishes off the mailbox (here, or on threaded_io.h's
+  // threads).
+  static void Complete(const GuestMemory& memory, const Completion& c, int64_t res);
+
  private:
   explicit AsyncIo(const GuestMemory& memory, unsigned depth);
   void Reap();
-  void Complete(const Completion& c, int32_t res);
 
   const GuestMemory& memory_;
   io_uring ring_{};

@@ -57,13 +57,15 @@ bool ServiceEngine::StartAsync(const HostIo& io, const AsyncIo::Completion& wher
       async_unavailable_ = true;
       if (options_.verbose) {
         absl::FPrintF(stderr,
-                      "hvrun: %s; a blocking console or file transfer now holds up every guest "
-                      "thread until it completes\n",
+                      "hvrun: %s; a blocking console or file transfer waits on a host thread "
+                      "of its own instead of io_uring\n",
                       created.status().message());
       }
     }
   }
-  return async_ != nullptr && async_->Start(io, where);
+  if (async_ != nullptr && async_->Start(io, where)) return true;
+  if (threaded_ == nullptr) threaded_ = std::make_unique<ThreadedIo>(memory_);
+  return threaded_->Start(io, where);
 }
 
 HypercallOutcome ServiceEngine::Submit(uint64_t arg) {

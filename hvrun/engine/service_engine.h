@@ -22,6 +22,7 @@
 #include "hv-backends/backend.h"
 #include "hvrun/engine/async_io.h"
 #include "hvrun/engine/guest_memory.h"
+#include "hvrun/engine/threaded_io.h"
 #include "hvrun/services/services.h"
 
 namespace hvrun {
@@ -31,8 +32,8 @@ namespace hvrun {
 class ProcessHooks {
  public:
   virtual ~ProcessHooks() = default;
-  virtual int64_t Fork(int32_t pid) = 0;                  // HV_CALL_FORK
-  virtual int64_t Proc(int32_t pid, hv_proc& req) = 0;    // HV_CALL_PROC
+  virtual int64_t Fork(int32_t pid) = 0;                // HV_CALL_FORK
+  virtual int64_t Proc(int32_t pid, hv_proc& req) = 0;  // HV_CALL_PROC
   virtual HypercallOutcome Exec(int32_t pid, const ServiceContext& ctx, uint64_t arg) = 0;
 };
 
@@ -57,7 +58,8 @@ class ServiceEngine final : public HypercallHandler {
 
  private:
   HypercallOutcome Submit(uint64_t arg);
-  // Starts (io) on io_uring. False if it cannot (no io_uring here, or full).
+  // Starts (io) on io_uring, else on a host thread (threaded_io.h). False if
+  // neither can take it: it then runs in line.
   bool StartAsync(const HostIo& io, const AsyncIo::Completion& where);
 
   const GuestMemory& memory_;
@@ -71,6 +73,7 @@ class ServiceEngine final : public HypercallHandler {
   // Last: destroyed first, so in-flight transfers end while files_ and the
   // guest memory still stand.
   std::unique_ptr<AsyncIo> async_;
+  std::unique_ptr<ThreadedIo> threaded_;
 };
 
 }  // namespace hvrun
