@@ -40,6 +40,10 @@ struct ProcessTable::Process {
     return reinterpret_cast<uint32_t*>(image.memory->host_base() + layout::kBootInfo +
                                        offsetof(hv_boot_info, events));
   }
+  int32_t* ppid_word() const {
+    return reinterpret_cast<int32_t*>(image.memory->host_base() + layout::kBootInfo +
+                                      offsetof(hv_boot_info, ppid));
+  }
   uint64_t* signals() const {
     return reinterpret_cast<uint64_t*>(image.memory->host_base() + layout::kBootInfo +
                                        offsetof(hv_boot_info, signals));
@@ -230,6 +234,8 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
     for (auto& [pid, q] : procs_) {
       if (q->ppid != p->pid || q.get() == p) continue;
       q->ppid = 1;
+      // The runtime's getppid reads this word (no hypercall).
+      if (!q->zombie && q->image.memory) std::atomic_ref<int32_t>(*q->ppid_word()).store(1);
       if (q->zombie && init != nullptr) Notify(init);
     }
     // SIGCHLD to the parent (its default action is to do nothing; a shell's

@@ -2,8 +2,8 @@
 #include "runtime/linux/process.h"
 
 #include "runtime/hv/cpu.h"
-#include "runtime/linux/signals.h"
 #include "runtime/hv/hypercall.h"
+#include "runtime/linux/signals.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/shared_maps.h"
@@ -19,8 +19,10 @@ constinit int32_t g_pid = 1;
 // (host unit tests).
 constinit uint32_t g_events_fallback = 0;
 constinit uint64_t g_signals_fallback = 0;
+constinit int32_t g_ppid_fallback = 0;
 constinit uint32_t* g_events = &g_events_fallback;
 constinit uint64_t* g_signals = &g_signals_fallback;
+constinit int32_t* g_ppid = &g_ppid_fallback;
 
 }  // namespace
 
@@ -31,7 +33,10 @@ uint32_t* EventsWord() { return g_events; }
 void UseBootPage(hv_boot_info* page) {
   g_events = &page->events;
   g_signals = &page->signals;
+  g_ppid = &page->ppid;
 }
+
+int32_t Ppid() { return __atomic_load_n(g_ppid, __ATOMIC_RELAXED); }
 
 void TakeSignals() {
   if (__atomic_load_n(g_signals, __ATOMIC_RELAXED) == 0) return;

@@ -34,6 +34,9 @@ void SetPid(int32_t pid);
 uint32_t* EventsWord();
 // Points those words at the boot page hvrun filled (not the runtime's copy).
 void UseBootPage(hv_boot_info* page);
+// The parent's pid, from the boot page, which hvrun rewrites to 1 when the
+// parent ends (re-parenting): getppid(2) without a hypercall.
+int32_t Ppid();
 // Takes the signals other processes sent and generates each (signals::Send):
 // cheap when there are none (one load). Call at syscall exit and when idle.
 void TakeSignals();

@@ -196,7 +196,7 @@ int64_t sys_waitid(hv_syscall_frame& f) {
 
 // Getppid implements Linux syscall getppid(2): the parent, or 1 (init) once
 // the parent has ended; 0 for the first process.
-int64_t sys_getppid(hv_syscall_frame&) { return Proc(HV_PROC_GETPPID, 0, 0); }
+int64_t sys_getppid(hv_syscall_frame&) { return process::Ppid(); }
 
 // Setpgid, Getpgid, Getpgrp, Setsid and Getsid implement the Linux
 // syscalls of the same names with hvrun's process table.

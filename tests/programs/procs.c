@@ -159,6 +159,27 @@ int main(int argc, char** argv) {
   printf("sigchld: handler ran %d, status %d\n", g_sigchld, WEXITSTATUS(st));
   signal(SIGCHLD, SIG_DFL);
 
+  /* An orphan is re-parented away from its dead parent (to init). */
+  int op[2];
+  CHECK(pipe(op) == 0);
+  c = fork();
+  if (c == 0) {
+    const pid_t parent = getpid();
+    if (fork() == 0) {
+      for (int i = 0; i < 500 && getppid() == parent; i++) usleep(10000);
+      const char r = getppid() != parent ? 'y' : 'n';
+      write(op[1], &r, 1);
+      _exit(0);
+    }
+    _exit(0);
+  }
+  close(op[1]);
+  CHECK(waitpid(c, &st, 0) == c);
+  char orphan = '?';
+  CHECK(read(op[0], &orphan, 1) == 1);
+  close(op[0]);
+  printf("orphan re-parented: %c\n", orphan);
+
   /* A chain of 8: each forks the next and passes its status up, plus one. */
   int depth = 0;
   for (; depth < 8; depth++) {

@@ -613,7 +613,8 @@ struct hv_boot_info {
    * which hvrun enforces, not the size of its address space (memory). */
   uint64_t memory_limit;
   /* Processes: this process's pid and its parent's (the first process is
-   * pid 1, parent 0). (events) counts up, with a futex wake, whenever a child
+   * pid 1, parent 0; hvrun sets ppid to 1 when the parent ends, and the
+   * runtime's getppid reads it here). (events) counts up, with a futex wake, whenever a child
    * of this process ends or a signal is sent to it: the runtime waits on it
    * (HV_CALL_WAIT's word) and then asks HV_CALL_PROC. */
   int32_t pid;
