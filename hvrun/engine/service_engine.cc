@@ -110,10 +110,12 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
       }
     }
     if ((result == -EAGAIN && !io.nowait) || result == -EOPNOTSUPP) {
-      // In line after all, blocking: a stream through its service's
-      // stop-aware path, the rest of a file transfer with pread/pwrite.
-      result = WithProgress(before,
-                            io.stream ? kServices[req->nr](ctx, req->arg).result : RunFileIo(io));
+      // In line after all, blocking: the console through its service's
+      // stop-aware path, a pipe and the rest of a file transfer with
+      // read/pread (stop-aware too: StopSignals::Stopping ends the retries).
+      const bool console = req->nr == HV_CALL_CONSOLE_READ || req->nr == HV_CALL_CONSOLE_WRITE;
+      result = WithProgress(
+          before, io.stream && console ? kServices[req->nr](ctx, req->arg).result : RunFileIo(io));
     }
   } else {
     result = Handle(req->nr, req->arg).result;

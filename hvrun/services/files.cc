@@ -16,8 +16,8 @@
 // hardware (rewind a tape). Every mode that reaches the host passes
 // HostMode() first: no setuid or setgid file is ever made.
 #include <fcntl.h>
-#include <poll.h>
 #include <linux/openat2.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -262,11 +262,14 @@ HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg) {
 namespace {
 
 // A read or write in line. HV_IO_NOWAIT (a guest O_NONBLOCK pipe end): only
-// what moves without waiting, else -EAGAIN.
+// what moves without waiting, else -EAGAIN. A pipe never waits here either:
+// the runtime moves pipe data through HV_CALL_SUBMIT, which waits off the
+// mailbox; a direct call that would wait on one (a hostile guest holding
+// both ends) would only stall the mailbox, so it is -EAGAIN too.
 HypercallOutcome FileTransfer(const ServiceContext& ctx, uint64_t arg, bool write) {
   HostIo io;
   if (int64_t r = PrepareFileIo(ctx, arg, write, &io); r < 0) return Reply(r);
-  return Reply(io.nowait ? TryHostIo(io) : RunFileIo(io));
+  return Reply(io.nowait || io.stream ? TryHostIo(io) : RunFileIo(io));
 }
 
 }  // namespace

@@ -73,6 +73,14 @@ int main(int argc, char** argv) {
 
   struct hv_pipe pp = {.flags = 0xffffffffu};
   call("pipe flags 0xffffffff", HV_CALL_PIPE, P(&pp));
+  // A pipe read straight through the mailbox (not submitted), with both ends
+  // held here, must not stall the mailbox: -EAGAIN, never a hang.
+  pp = (struct hv_pipe){.flags = 0};
+  if (hostile_hypercall(hv, HV_CALL_PIPE, P(&pp)) == 0) {
+    static char byte;
+    struct hv_file_io rd = {.handle = pp.handles[0], .data = P(&byte), .len = 1, .offset = -1};
+    call("direct read of an empty pipe", HV_CALL_FILE_READ, P(&rd));
+  }
 
   // A raw fork: the child resumes nowhere and crashes on its own.
   uint64_t unused = 0;
