@@ -90,7 +90,11 @@ absl::StatusOr<GuestExit> ProcessTable::RunInit(GuestImage init) {
     proc->pid = proc->pgid = proc->sid = 1;
     proc->image = std::move(init);
     proc->exec = std::make_unique<ExecService>(proc->image.image_end);
-    proc->engine = std::make_unique<ServiceEngine>(*proc->image.memory, options_.service,
+    // Pipes live in hvrun only where processes can share them: elsewhere
+    // (xen) the runtime keeps its own, which wait without a host round trip.
+    ServiceOptions service = options_.service;
+    service.host_pipes = proc->image.backend->ForkSupported();
+    proc->engine = std::make_unique<ServiceEngine>(*proc->image.memory, service,
                                                    std::move(proc->image.files), this, 1);
     p = proc.get();
     fork_supported_ = p->image.backend->ForkSupported();

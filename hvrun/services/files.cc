@@ -285,6 +285,7 @@ HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg) {
 HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg) {
   auto req = ctx.memory.Read<hv_pipe>(arg);
   if (!req.ok()) return Reply(-EFAULT);
+  if (!ctx.options.host_pipes) return Reply(-ENOSYS);
   if ((req->flags & ~static_cast<uint32_t>(O_NONBLOCK | O_DIRECT | O_CLOEXEC)) != 0) {
     return Reply(-EINVAL);
   }

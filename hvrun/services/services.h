@@ -21,6 +21,9 @@ struct ServiceOptions {
   int stdin_fd = 0;
   int stdout_fd = 1;
   int stderr_fd = 2;
+  // HV_CALL_PIPE: host pipes, which processes share (false: ENOSYS, and the
+  // runtime keeps pipes inside the guest; for a backend without processes).
+  bool host_pipes = true;
 };
 
 struct ServiceContext {

@@ -1,8 +1,6 @@
 // fds, open file descriptions, mounts and path resolution: see vfs.h.
 #include "runtime/vfs/vfs.h"
 
-#include "runtime/linux/signals.h"
-
 #include "runtime/boot/boot_info.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/format.h"
@@ -11,6 +9,7 @@
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/linux/signals.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/console.h"
@@ -819,12 +818,50 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
   return -abi::kEBADF;
 }
 
+namespace {
+
+// A pipe inside this guest: a tmpfs ring the runtime's threads share (a
+// reader blocks its thread until a writer fills it). For a backend whose
+// guests make no processes (xen), where hvrun serves no host pipes.
+int64_t GuestPipe(uint64_t flags, int32_t fds[2]) {
+  uint32_t ino = tmpfs::NewInode(Kind::kPipe, abi::kS_IFIFO | 0600, kDevPipe);
+  if (ino == 0) return -abi::kENFILE;
+  Inode* n = tmpfs::Get(ino);
+  n->nlink = 0;
+  if (tmpfs::Reserve(*n, tmpfs::kPipeBytes) < 0) {
+    tmpfs::MaybeRelease(ino);
+    return -abi::kENOMEM;
+  }
+  n->size = 0;
+  uint64_t common = flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC);
+  int64_t r = Install(ino, abi::kO_RDONLY | common);
+  if (r < 0) {
+    tmpfs::MaybeRelease(ino);
+    return r;
+  }
+  n->readers = 1;
+  int64_t w = Install(ino, abi::kO_WRONLY | common);
+  if (w < 0) {
+    Close(static_cast<int32_t>(r));
+    return w;
+  }
+  n->writers = 1;
+  fds[0] = static_cast<int32_t>(r);
+  fds[1] = static_cast<int32_t>(w);
+  return 0;
+}
+
+}  // namespace
+
 int64_t Pipe(uint64_t flags, int32_t fds[2]) {
   // A host pipe: processes that inherit its ends share it through hvrun,
-  // and a blocked end waits in hvrun (io_uring), not in this guest.
+  // and a blocked end waits in hvrun (io_uring), not in this guest. Where
+  // hvrun has none (ENOSYS: no processes on this backend), one in the guest.
   hv_pipe p = {};
   p.flags = static_cast<uint32_t>(flags & abi::kO_DIRECT);
-  if (int64_t r = hv::Call(HV_CALL_PIPE, &p); r < 0) return r;
+  if (int64_t r = hv::Call(HV_CALL_PIPE, &p); r < 0) {
+    return r == -abi::kENOSYS ? GuestPipe(flags, fds) : r;
+  }
   uint32_t inos[2] = {};
   int64_t r = 0;
   for (int i = 0; i < 2 && r == 0; i++) {

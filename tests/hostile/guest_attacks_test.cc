@@ -298,7 +298,8 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
     want += line;
   }
   want += "pipe flags 0xffffffff                        -> -EINVAL\n";
-  want += "direct read of an empty pipe                 -> -EAGAIN\n";
+  // Host pipes exist where processes do (xen: the runtime's own, so no line).
+  if (BackendForks(backend())) want += "direct read of an empty pipe                 -> -EAGAIN\n";
   char fork_line[128];
   snprintf(fork_line, sizeof fork_line, "%-44s -> %s\n",
            BackendForks(backend()) ? "raw fork: the child" : "raw fork",

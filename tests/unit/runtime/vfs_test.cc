@@ -278,6 +278,23 @@ TEST_F(VfsTest, PipeSemantics) {
   }
 }
 
+// A backend without processes (xen) serves no host pipes (ENOSYS): the
+// runtime's own pipe, a ring its threads share, takes over.
+TEST_F(VfsTest, PipeInTheGuestWhereHvrunHasNone) {
+  g_.pipe_result = -ENOSYS;
+  uint64_t fds = Buf() + 0x2000;
+  ASSERT_EQ(g_.Syscall(SYS_pipe2, fds, O_NONBLOCK), 0);
+  int32_t r = g_.At<int32_t>(fds)[0];
+  int32_t w = g_.At<int32_t>(fds)[1];
+  EXPECT_EQ(g_.Syscall(SYS_read, r, Buf(), 10), -EAGAIN);
+  EXPECT_EQ(Write(w, "ring"), 4);
+  EXPECT_EQ(g_.Syscall(SYS_read, r, Buf(), 10), 4);
+  EXPECT_EQ(std::string(g_.At<char>(Buf()), 4), "ring");
+  EXPECT_EQ(g_.Count(HV_CALL_FILE_READ), 0);  // nothing went to the host
+  EXPECT_EQ(g_.Syscall(SYS_close, w), 0);
+  EXPECT_EQ(g_.Syscall(SYS_read, r, Buf(), 10), 0);  // no writer: end of file
+}
+
 TEST_F(VfsTest, PipeFlagsAndHostRefusal) {
   uint64_t fds = Buf() + 0x2000;
   EXPECT_EQ(g_.Syscall(SYS_pipe2, fds, O_RDWR), -EINVAL);
