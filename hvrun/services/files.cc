@@ -285,10 +285,10 @@ HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg) {
 HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg) {
   auto req = ctx.memory.Read<hv_pipe>(arg);
   if (!req.ok()) return Reply(-EFAULT);
-  if (!ctx.options.host_pipes) return Reply(-ENOSYS);
   if ((req->flags & ~static_cast<uint32_t>(O_NONBLOCK | O_DIRECT | O_CLOEXEC)) != 0) {
     return Reply(-EINVAL);
   }
+  if (!ctx.options.host_pipes) return Reply(-ENOSYS);  // checked first, as exec's
   if (ctx.files.handle_limit() < 2 || !ctx.files.HasFreeHandle()) return Reply(-EMFILE);
   // The host pipe stays blocking: O_NONBLOCK is the guest's (HV_IO_NOWAIT),
   // and a blocking transfer waits on io_uring, not in hvrun's thread.
