@@ -64,6 +64,26 @@ class TempDir {
   std::string path_;
 };
 
+// (args) with every "@SCRIPTS@" replaced by (dir): tests/e2e/scripts natively,
+// /scripts under hvrun, where it is mounted read-only (the source tree may be
+// under /tmp, which the guest's own tmpfs hides even with --rootfs=/).
+std::vector<std::string> WithScriptsDir(std::vector<std::string> args, const std::string& dir) {
+  for (std::string& a : args) {
+    for (size_t at = a.find("@SCRIPTS@"); at != std::string::npos; at = a.find("@SCRIPTS@", at)) {
+      a.replace(at, 9, dir);
+      at += dir.size();
+    }
+  }
+  return args;
+}
+
+bool UsesScripts(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a.find("@SCRIPTS@") != std::string::npos) return true;
+  }
+  return false;
+}
+
 // (args) with every "@DATA@" in them replaced by (dir).
 std::vector<std::string> WithDataDir(std::vector<std::string> args, const std::string& dir) {
   for (std::string& a : args) {
@@ -230,39 +250,39 @@ const std::vector<Case>& Cases() {
       // script's host path is its guest path too) running Debian's commands.
       {.name = "bash_procs",
        .program = "/bin/bash-static",
-       .args = {HV_E2E_SCRIPTS_DIR "/procs.sh"},
+       .args = {"@SCRIPTS@/procs.sh"},
        .expect_out = "trap: EXIT ran",
        .flags = {"--rootfs=/"},
        .backends = kProcessBackends},
       {.name = "bash_jobs",
        .program = "/bin/bash-static",
-       .args = {HV_E2E_SCRIPTS_DIR "/jobs.sh"},
+       .args = {"@SCRIPTS@/jobs.sh"},
        .expect_out = "all waited",
        .flags = {"--rootfs=/"},
        .backends = kProcessBackends},
       {.name = "bash_traps",
        .program = "/bin/bash-static",
-       .args = {HV_E2E_SCRIPTS_DIR "/traps.sh"},
+       .args = {"@SCRIPTS@/traps.sh"},
        .expected_status = 3,
        .expect_out = "trap: EXIT",
        .flags = {"--rootfs=/"},
        .backends = kProcessBackends},
       {.name = "busybox_sh_traps",
        .program = "/bin/busybox",
-       .args = {"sh", HV_E2E_SCRIPTS_DIR "/traps.sh"},
+       .args = {"sh", "@SCRIPTS@/traps.sh"},
        .expected_status = 3,
        .expect_out = "trap: EXIT",
        .flags = {"--rootfs=/"},
        .backends = kProcessBackends},
       {.name = "busybox_sh_jobs",
        .program = "/bin/busybox",
-       .args = {"sh", HV_E2E_SCRIPTS_DIR "/jobs.sh"},
+       .args = {"sh", "@SCRIPTS@/jobs.sh"},
        .expect_out = "all waited",
        .flags = {"--rootfs=/"},
        .backends = kProcessBackends},
       {.name = "busybox_sh_procs",
        .program = "/bin/busybox",
-       .args = {"sh", HV_E2E_SCRIPTS_DIR "/procs.sh"},
+       .args = {"sh", "@SCRIPTS@/procs.sh"},
        .expect_out = "trap: EXIT ran",
        .flags = {"--rootfs=/"},
        .backends = kProcessBackends},
@@ -301,7 +321,9 @@ TEST_P(Native, RunsAsExpected) {
   const std::string path = PathOf(c);
   ASSERT_TRUE(FileExists(path)) << path << " is not built";
   TempDir data;
-  RunResult native = RunNative(path, WithDataDir(c.args, data.path()), c.env, c.stdin_data);
+  RunResult native =
+      RunNative(path, WithScriptsDir(WithDataDir(c.args, data.path()), HV_E2E_SCRIPTS_DIR), c.env,
+                c.stdin_data);
   ASSERT_TRUE(native.started && !native.timed_out) << native.Describe();
   EXPECT_EQ(native.ShellStatus(), c.expected_status) << native.Describe();
   EXPECT_NE(native.out.find(c.expect_out), std::string::npos)
@@ -324,7 +346,9 @@ TEST_P(Differential, MatchesNative) {
   ASSERT_EQ(MissingHvrunBuild(), "");
 
   TempDir native_data;
-  RunResult native = RunNative(path, WithDataDir(c.args, native_data.path()), c.env, c.stdin_data);
+  RunResult native =
+      RunNative(path, WithScriptsDir(WithDataDir(c.args, native_data.path()), HV_E2E_SCRIPTS_DIR),
+                c.env, c.stdin_data);
   ASSERT_TRUE(native.started && !native.timed_out) << native.Describe();
   ASSERT_EQ(native.ShellStatus(), c.expected_status) << "the native baseline itself is wrong\n"
                                                      << native.Describe();
@@ -332,8 +356,11 @@ TEST_P(Differential, MatchesNative) {
   TempDir guest_data;
   std::vector<std::string> flags = c.flags;
   if (c.data_dir) flags.push_back("--volume=" + guest_data.path() + ":/data");
+  if (UsesScripts(c.args))
+    flags.push_back(std::string("--volume=") + HV_E2E_SCRIPTS_DIR + ":/scripts:ro");
   RunResult guest =
-      RunHvrun(backend, flags, path, WithDataDir(c.args, "/data"), c.env, c.stdin_data);
+      RunHvrun(backend, flags, path, WithScriptsDir(WithDataDir(c.args, "/data"), "/scripts"),
+               c.env, c.stdin_data);
   ASSERT_TRUE(guest.started) << guest.Describe();
   ASSERT_FALSE(guest.timed_out) << guest.Describe();
   EXPECT_FALSE(guest.left_processes_behind) << guest.Describe();
