@@ -244,11 +244,7 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
     }
     // SIGCHLD to the parent (its default action is to do nothing; a shell's
     // handler learns of the child here), and a wake for a parent in wait.
-    if (Process* parent = Find(p->ppid);
-        parent != nullptr && !parent->zombie && parent->image.memory) {
-      std::atomic_ref<uint64_t>(*parent->signals()).fetch_or(1ull << (SIGCHLD - 1));
-      Notify(parent);
-    }
+    if (Process* parent = Find(p->ppid); parent != nullptr) SendSignal(parent, SIGCHLD);
     p->zombie = true;
     engine = std::move(p->engine);
     exec = std::move(p->exec);
