@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -462,7 +463,8 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
   if (fd < 0) return Reply(-EBADF);
   // fchmod and futimens work on a read-only fd (the kernel checks the file's
   // owner, not the fd's mode): on a ":ro" mount hvrun refuses every change.
-  const bool changes = req->op != HV_FDOP_FSYNC && req->op != HV_FDOP_FDATASYNC;
+  const bool changes = req->op == HV_FDOP_TRUNCATE || req->op == HV_FDOP_FALLOCATE ||
+                       req->op == HV_FDOP_CHMOD || req->op == HV_FDOP_UTIMENS;
   if (changes && ctx.files.read_only(req->handle)) return Reply(-EROFS);
   int r;
   switch (req->op) {
@@ -506,6 +508,27 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
       pollfd p{fd, static_cast<short>(req->flags & (POLLIN | POLLOUT | POLLPRI)), 0};
       const int n = poll(&p, 1, 0);
       return Reply(n < 0 ? Errno() : (n == 0 ? 0 : p.revents));
+    }
+    case HV_FDOP_PIPE_SIZE: {
+      struct stat st {};
+      if (fstat(fd, &st) != 0) return Reply(Errno());
+      if (!S_ISFIFO(st.st_mode)) return Reply(-EBADF);
+      // Linux's limits for a process without CAP_SYS_RESOURCE, whatever
+      // hvrun's own privileges: a guest never gets more than pipe-max-size's
+      // default (1 MiB) of host kernel memory per pipe.
+      constexpr uint64_t kPipeMaxBytes = 1 << 20;
+      if (req->arg0 > (uint64_t{1} << 31)) return Reply(-EINVAL);
+      if (req->arg0 > kPipeMaxBytes) return Reply(-EPERM);
+      if (req->flags == 1 && fcntl(fd, F_SETPIPE_SZ, static_cast<int>(req->arg0)) < 0) {
+        return Reply(Errno());
+      }
+      const int size = fcntl(fd, F_GETPIPE_SZ);
+      return Reply(size < 0 ? Errno() : size);
+    }
+    case HV_FDOP_NREAD: {
+      int n = 0;
+      if (ioctl(fd, FIONREAD, &n) != 0) return Reply(Errno());
+      return Reply(n);
     }
     default:
       return Reply(-EINVAL);

@@ -23,18 +23,30 @@ constexpr uint64_t kRuntimeStackRoom = 8192;
 constexpr uint64_t kMaxFpState = 8192;
 constexpr uint64_t kRflagsTfDfRf = 0x100 | 0x400 | 0x10000;
 
-struct State {
-  abi::KSigaction actions[abi::kNSIG] = {};
-  uint64_t blocked = 0;
-  uint64_t pending = 0;
-  abi::StackT altstack = {0, static_cast<int32_t>(abi::kSS_DISABLE), 0, 0};
+// What Linux keeps per thread: the mask, signals sent to this thread
+// (tgkill), the alternate stack, and sigsuspend's mask to put back.
+struct ThreadState {
+  uint64_t blocked;
+  uint64_t pending;
+  abi::StackT altstack;
   // sigsuspend: the mask to record in the handler's frame (and to restore
   // if no handler runs after all).
-  uint64_t saved_mask = 0;
-  bool restore_mask = false;
+  uint64_t saved_mask;
+  bool restore_mask;
 };
 
+struct State {
+  abi::KSigaction actions[abi::kNSIG] = {};
+  uint64_t pending = 0;  // sent to the process: any thread that does not block one takes it
+  ThreadState threads[sched::kMaxThreads] = {};
+};
+
+constexpr abi::StackT kNoAltStack = {0, static_cast<int32_t>(abi::kSS_DISABLE), 0, 0};
+
 constinit State g;
+
+// The calling thread's state.
+ThreadState& T() { return g.threads[sched::CurrentSlot()]; }
 
 // Whether (sig)'s default action is to do nothing: ignore, or stop/continue
 // (there is no job control to stop for).
@@ -65,21 +77,38 @@ Action ActionOf(int sig) {
   return Action::kHandler;
 }
 
-// Takes the action of unblocked (sig) now, except a handler's, which stays
-// pending for DeliverAtExit; a thread blocked in sigsuspend or wait4 wakes
-// to see it.
-void Act(int sig) {
+// Takes the action of (sig), sent to the process (thread -1) or to thread
+// slot (thread), now that a thread that does not block it is chosen
+// (slot (to)): nothing, the end of the process, or pending for its handler
+// to run at (to)'s next syscall exit; (to) is woken from a futex wait or
+// sleep for it, and a thread blocked in sigsuspend or wait4 wakes to see it.
+void Act(int sig, int to, bool to_thread) {
   switch (ActionOf(sig)) {
     case Action::kNothing:
-      g.pending &= ~abi::SigBit(sig);
       return;
     case Action::kTerminate:
       process::Exit(sig, HV_EXIT_SIGNALED);
     case Action::kHandler:
-      g.pending |= abi::SigBit(sig);
+      if (to_thread) {
+        g.threads[to].pending |= abi::SigBit(sig);
+      } else {
+        g.pending |= abi::SigBit(sig);
+      }
+      sched::Interrupt(to);
       __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST);
       return;
   }
+}
+
+// A live thread that does not block (sig), the calling one first; -1 if
+// every thread blocks it.
+int Taker(int sig) {
+  const int self = sched::CurrentSlot();
+  if ((g.threads[self].blocked & abi::SigBit(sig)) == 0) return self;
+  for (int i = 0; i < sched::SlotsUsed(); i++) {
+    if (sched::SlotLive(i) && (g.threads[i].blocked & abi::SigBit(sig)) == 0) return i;
+  }
+  return -1;
 }
 
 // The size of the extended state the sim stub's host frame holds at
@@ -103,15 +132,33 @@ void Restart(hv_syscall_frame& f, int64_t* result) {
 }  // namespace
 
 void Reset() {
-  Fill(&g, 0, sizeof g);  // not g = State{}: that builds a 2 KiB temporary on the stack
-  g.altstack.ss_flags = static_cast<int32_t>(abi::kSS_DISABLE);
+  Fill(&g, 0, sizeof g);  // not g = State{}: that builds a large temporary on the stack
+  for (ThreadState& t : g.threads) t.altstack = kNoAltStack;
 }
 
 void ResetForExec() {
   for (auto& a : g.actions) {
     if (a.handler != abi::kSIG_IGN) a = abi::KSigaction{};
   }
-  g.altstack = abi::StackT{0, static_cast<int32_t>(abi::kSS_DISABLE), 0, 0};
+  T().altstack = kNoAltStack;
+}
+
+void AfterFork() {
+  // Linux: the child starts with no pending signals; its one thread keeps
+  // the mask and alternate stack of the thread that forked.
+  g.pending = 0;
+  T().pending = 0;
+}
+
+void OnClone(int32_t tid, bool shares_vm) {
+  const int slot = sched::SlotOf(tid);
+  if (slot < 0) return;
+  ThreadState& c = g.threads[slot];
+  c = ThreadState{};
+  c.blocked = T().blocked;
+  // Linux clears the alternate stack of a thread that shares the memory
+  // (the creator's is in use by the creator); a process keeps it.
+  c.altstack = shares_vm ? kNoAltStack : T().altstack;
 }
 
 const abi::KSigaction& Action(int sig) { return g.actions[sig - 1]; }
@@ -119,36 +166,62 @@ const abi::KSigaction& Action(int sig) { return g.actions[sig - 1]; }
 void SetAction(int sig, const abi::KSigaction& act) {
   g.actions[sig - 1] = act;
   g.actions[sig - 1].mask &= ~kUnblockable;
-  if (ActionOf(sig) == Action::kNothing) g.pending &= ~abi::SigBit(sig);
+  if (ActionOf(sig) == Action::kNothing) {
+    g.pending &= ~abi::SigBit(sig);
+    for (ThreadState& t : g.threads) t.pending &= ~abi::SigBit(sig);
+  }
 }
 
-uint64_t Blocked() { return g.blocked; }
+uint64_t Blocked() { return T().blocked; }
 
-uint64_t Pending() { return g.pending; }
+uint64_t Pending() { return g.pending | T().pending; }
 
 void SetBlocked(uint64_t mask) {
-  g.blocked = mask & ~kUnblockable;
-  uint64_t ready = g.pending & ~g.blocked;
+  ThreadState& t = T();
+  t.blocked = mask & ~kUnblockable;
+  // What this unblocked: a fatal one ends the process now, an ignored one
+  // goes; a handled one waits for this syscall's end.
+  uint64_t ready = (g.pending | t.pending) & ~t.blocked;
   while (ready != 0) {
     int sig = __builtin_ctzll(ready) + 1;
     ready &= ~abi::SigBit(sig);
-    Act(sig);
+    if (ActionOf(sig) == Action::kHandler) continue;
+    g.pending &= ~abi::SigBit(sig);
+    t.pending &= ~abi::SigBit(sig);
+    Act(sig, sched::CurrentSlot(), false);
   }
 }
 
 void Send(int sig) {
-  if ((g.blocked & abi::SigBit(sig)) != 0) {
-    if (ActionOf(sig) != Action::kNothing) g.pending |= abi::SigBit(sig);
+  // Linux discards an ignored signal when it is generated, unless blocked.
+  const int to = Taker(sig);
+  if (to < 0) {
+    g.pending |= abi::SigBit(sig);
     return;
   }
-  Act(sig);
+  Act(sig, to, false);
 }
 
-bool HandlerPending() { return (g.pending & ~g.blocked) != 0; }
+int64_t SendToThread(int32_t tid, int sig) {
+  const int slot = sched::SlotOf(tid);
+  if (slot < 0) return -abi::kESRCH;
+  if ((g.threads[slot].blocked & abi::SigBit(sig)) != 0) {
+    g.threads[slot].pending |= abi::SigBit(sig);
+    return 0;
+  }
+  Act(sig, slot, true);
+  return 0;
+}
+
+bool HandlerPending() {
+  const ThreadState& t = T();
+  return ((g.pending | t.pending) & ~t.blocked) != 0;
+}
 
 void Suspend(uint64_t mask) {
-  g.saved_mask = g.blocked;
-  g.restore_mask = true;
+  ThreadState& t = T();
+  t.saved_mask = t.blocked;
+  t.restore_mask = true;
   SetBlocked(mask);
   for (;;) {
     const uint32_t seen = __atomic_load_n(process::EventsWord(), __ATOMIC_ACQUIRE);
@@ -159,12 +232,20 @@ void Suspend(uint64_t mask) {
 }
 
 void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
-  uint64_t ready = g.pending & ~g.blocked;
+  ThreadState& t = T();
+  // Signals sent to this thread first, then the process's, lowest first.
+  uint64_t mine = t.pending & ~t.blocked;
+  uint64_t ready = (g.pending | t.pending) & ~t.blocked;
   int sig = 0;
   while (ready != 0 && sig == 0) {
-    const int s = __builtin_ctzll(ready) + 1;
+    const int s = __builtin_ctzll(mine != 0 ? mine : ready) + 1;
     ready &= ~abi::SigBit(s);
-    g.pending &= ~abi::SigBit(s);
+    mine &= ~abi::SigBit(s);
+    if ((t.pending & abi::SigBit(s)) != 0) {
+      t.pending &= ~abi::SigBit(s);
+    } else {
+      g.pending &= ~abi::SigBit(s);
+    }
     switch (ActionOf(s)) {  // it may have changed since it was sent
       case Action::kNothing:
         break;
@@ -176,9 +257,9 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
     }
   }
   if (sig == 0) {
-    if (g.restore_mask) {
-      g.restore_mask = false;
-      SetBlocked(g.saved_mask);
+    if (t.restore_mask) {
+      t.restore_mask = false;
+      SetBlocked(t.saved_mask);
     }
     if (*result == -kERESTARTSYS) Restart(f, result);
     return;
@@ -201,10 +282,10 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
   // app is not on it already, else below the red zone; and always below
   // the runtime's own stack when that is the same stack.
   const bool on_alt = OnAltStack(f.rsp);
-  const bool alt_enabled = (static_cast<uint32_t>(g.altstack.ss_flags) & abi::kSS_DISABLE) == 0;
+  const bool alt_enabled = (static_cast<uint32_t>(t.altstack.ss_flags) & abi::kSS_DISABLE) == 0;
   uint64_t sp;
   if ((act.flags & abi::kSA_ONSTACK) != 0 && alt_enabled && !on_alt) {
-    sp = g.altstack.ss_sp + g.altstack.ss_size;
+    sp = t.altstack.ss_sp + t.altstack.ss_size;
   } else {
     sp = f.rsp - kRedZone;
     const uint64_t runtime_sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
@@ -220,7 +301,7 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
 
   abi::RtSigframe sf = {};
   sf.pretcode = act.restorer;
-  sf.uc.uc_stack = g.altstack;
+  sf.uc.uc_stack = t.altstack;
   if (on_alt) sf.uc.uc_stack.ss_flags = static_cast<int32_t>(abi::kSS_ONSTACK);
   abi::SigContext& mc = sf.uc.uc_mcontext;
   mc.rdi = f.args[0];
@@ -243,7 +324,7 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
   mc.eflags = f.rflags;
   mc.cs = 0x33;  // Linux's user selectors, for readers of the frame
   mc.ss = 0x2b;
-  mc.oldmask = g.restore_mask ? g.saved_mask : g.blocked;
+  mc.oldmask = t.restore_mask ? t.saved_mask : t.blocked;
   mc.fpstate = fp;
   sf.uc.uc_sigmask = mc.oldmask;
   sf.info.si_signo = sig;
@@ -260,13 +341,13 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
   }
   if (user::CopyOut(frame, &sf, sizeof sf) < 0) FrameFault();
 
-  g.restore_mask = false;
-  g.blocked = mc.oldmask | (act.mask & ~kUnblockable);
-  if ((act.flags & abi::kSA_NODEFER) == 0) g.blocked |= abi::SigBit(sig);
+  t.restore_mask = false;
+  t.blocked = mc.oldmask | (act.mask & ~kUnblockable);
+  if ((act.flags & abi::kSA_NODEFER) == 0) t.blocked |= abi::SigBit(sig);
   if ((act.flags & abi::kSA_RESETHAND) != 0) g.actions[sig - 1] = abi::KSigaction{};
-  if (sp == g.altstack.ss_sp + g.altstack.ss_size &&
-      (static_cast<uint32_t>(g.altstack.ss_flags) & abi::kSS_AUTODISARM) != 0) {
-    g.altstack = abi::StackT{0, static_cast<int32_t>(abi::kSS_DISABLE), 0, 0};
+  if (sp == t.altstack.ss_sp + t.altstack.ss_size &&
+      (static_cast<uint32_t>(t.altstack.ss_flags) & abi::kSS_AUTODISARM) != 0) {
+    t.altstack = kNoAltStack;
   }
 
   // Into the handler: handler(sig, &info, &uc), returning to pretcode.
@@ -315,20 +396,20 @@ int64_t Return(hv_syscall_frame& f) {
       uc.uc_stack.ss_size >= abi::kMINSIGSTKSZ) {
     abi::StackT ss = uc.uc_stack;
     ss.ss_flags &= static_cast<int32_t>(abi::kSS_AUTODISARM);
-    g.altstack = ss;
+    T().altstack = ss;
   }
   SetBlocked(uc.uc_sigmask);
   return static_cast<int64_t>(mc.rax);
 }
 
 bool OnAltStack(uint64_t sp) {
-  const abi::StackT& ss = g.altstack;
+  const abi::StackT& ss = T().altstack;
   if ((static_cast<uint32_t>(ss.ss_flags) & abi::kSS_DISABLE) != 0) return false;
   return sp > ss.ss_sp && sp - ss.ss_sp <= ss.ss_size;
 }
 
-const abi::StackT& AltStack() { return g.altstack; }
+const abi::StackT& AltStack() { return T().altstack; }
 
-void SetAltStack(const abi::StackT& ss) { g.altstack = ss; }
+void SetAltStack(const abi::StackT& ss) { T().altstack = ss; }
 
 }  // namespace hvrt::signals

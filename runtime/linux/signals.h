@@ -1,14 +1,18 @@
 // File: runtime/linux/signals.h
 //
-// Signal state of the process (one mask and one pending set for all its
-// threads): the action of each signal, the blocked mask, pending signals
-// and the alternate stack, and delivery.
+// Signal state: the process's actions and the signals sent to it, and per
+// thread (by sched slot) the blocked mask, the signals sent to that thread
+// (tgkill) and the alternate stack; and delivery.
 //
-// A signal that is not blocked takes its action at once when its action is
+// A signal sent to the process goes to a thread that does not block it (the
+// sender first), or stays pending until one unblocks it. One that is not
+// blocked takes its action at once when its action is
 // to end the process (the default terminate/core: HV_CALL_EXIT{status =
 // signo, HV_EXIT_SIGNALED}) or to do nothing (ignored, or a default of
 // ignore/stop: there is no job control). A signal with an app handler stays
-// pending until the syscall in progress returns: then DeliverAtExit builds a
+// pending until the syscall in progress returns (a futex wait or sleep of
+// the chosen thread ends early for it: sched::Interrupt): then DeliverAtExit
+// builds a
 // Linux rt_sigframe on the app's stack (or the alternate stack) and the
 // syscall "returns" into the handler, whose SA_RESTORER trampoline makes
 // rt_sigreturn, which puts every register, the mask and the extended state
@@ -33,6 +37,11 @@ void Reset();
 // execve: handlers go back to SIG_DFL (ignored signals stay ignored), no
 // alternate stack; the mask and pending signals stay, as on Linux.
 void ResetForExec();
+// fork, in the child: nothing pending; the mask and alternate stack stay.
+void AfterFork();
+// A new thread (tid) made by the calling one: its mask; its alternate stack
+// too unless it (shares_vm), as Linux does.
+void OnClone(int32_t tid, bool shares_vm);
 
 // Whether (sig) is a signal number (1..64).
 inline bool Valid(int64_t sig) { return sig >= 1 && sig <= abi::kNSIG; }
@@ -43,20 +52,24 @@ const abi::KSigaction& Action(int sig);
 // Setting SIG_IGN discards a pending (sig).
 void SetAction(int sig, const abi::KSigaction& act);
 
+// The calling thread's mask.
 uint64_t Blocked();
-// The signals generated and not yet delivered or discarded.
+// The signals generated for the calling thread or the process and not yet
+// delivered or discarded.
 uint64_t Pending();
-// Sets the blocked mask (SIGKILL and SIGSTOP cannot be blocked), then
-// delivers the pending signals it unblocked (glibc's raise() blocks all
+// Sets the calling thread's mask (SIGKILL and SIGSTOP cannot be blocked),
+// then acts on the pending signals it unblocked (glibc's raise() blocks all
 // signals around tgkill, so abort()'s SIGABRT arrives here).
 void SetBlocked(uint64_t mask);
 
 // Generates valid signal (sig) for the process: pending while blocked or
 // while it waits for the syscall's end to run its handler (see the header).
 void Send(int sig);
+// Generates (sig) for live thread (tid) of this process: 0, or -ESRCH.
+int64_t SendToThread(int32_t tid, int sig);
 
-// Whether a signal with a handler is pending and not blocked: a blocking
-// call ends early (-EINTR, or kERESTARTSYS) for it.
+// Whether a signal with a handler is pending for the calling thread and not
+// blocked by it: a blocking call ends early (-EINTR, or kERESTARTSYS) for it.
 bool HandlerPending();
 
 // A blocking call interrupted by a handler: restarted after the handler if

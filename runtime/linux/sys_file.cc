@@ -5,6 +5,7 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/console.h"
+#include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -22,6 +23,19 @@ int64_t PipeTo(uint64_t addr, uint64_t flags) {
   int32_t fds[2];
   if (int64_t r = vfs::Pipe(flags, fds); r < 0) return r;
   return user::CopyOut(addr, fds, sizeof fds);
+}
+
+// F_GETPIPE_SZ / F_SETPIPE_SZ: a host pipe's capacity is the host kernel's
+// (hvrun caps it at Linux's unprivileged 1 MiB); the runtime's own ring pipe
+// (xen) is always kPipeBytes, so it only says so. Not a pipe: -EBADF.
+int64_t PipeSize(const vfs::File& file, bool set, uint64_t size) {
+  const tmpfs::Inode* n = vfs::InodeOf(file);
+  if (n != nullptr && n->kind == tmpfs::Kind::kHost && abi::IsFifo(n->mode)) {
+    return hostfs::FdOp(*n, HV_FDOP_PIPE_SIZE, set ? 1 : 0, static_cast<uint32_t>(size), 0);
+  }
+  if (n == nullptr || n->kind != tmpfs::Kind::kPipe) return -abi::kEBADF;
+  if (set && static_cast<uint32_t>(size) > tmpfs::kPipeBytes) return -abi::kEPERM;
+  return static_cast<int64_t>(tmpfs::kPipeBytes);
 }
 
 }  // namespace
@@ -62,8 +76,8 @@ int64_t sys_dup3(hv_syscall_frame& f) {
 
 // Fcntl implements Linux syscall fcntl(2): F_DUPFD(_CLOEXEC), F_GETFD/SETFD,
 // F_GETFL/SETFL (O_APPEND and O_NONBLOCK change; the rest is ignored, as
-// Linux ignores it). Locks: one process, so F_SETLK(W) always succeeds and
-// F_GETLK answers F_UNLCK. Other commands are -EINVAL.
+// Linux ignores it), F_GETPIPE_SZ/F_SETPIPE_SZ. Locks: one process, so F_SETLK(W) always succeeds
+// and F_GETLK answers F_UNLCK. Other commands are -EINVAL.
 int64_t sys_fcntl(hv_syscall_frame& f) {
   int32_t fd = Int(f.args[0]);
   vfs::File* file = vfs::FileOf(fd);
@@ -106,6 +120,9 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
       abi::Flock lk;
       return user::CopyIn(&lk, arg, sizeof lk);
     }
+    case abi::kF_GETPIPE_SZ:
+    case abi::kF_SETPIPE_SZ:
+      return PipeSize(*file, static_cast<uint32_t>(f.args[1]) == abi::kF_SETPIPE_SZ, arg);
     default:
       return -abi::kEINVAL;
   }

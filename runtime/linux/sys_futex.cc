@@ -11,6 +11,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/time.h"
+#include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/sched/sched.h"
@@ -43,12 +44,17 @@ int64_t Deadline(uint64_t addr, bool absolute, int32_t clock_id, int64_t* deadli
 }
 
 // FutexWaitUntil blocks the calling thread on (uaddr) if it holds (val):
-// 0 when woken, -EAGAIN on a mismatch, -ETIMEDOUT at (deadline).
+// 0 when woken, -EAGAIN on a mismatch, -ETIMEDOUT at (deadline), -EINTR or
+// kERESTARTSYS for a signal.
 int64_t FutexWaitUntil(uint64_t uaddr, uint32_t val, uint32_t bitset, int64_t deadline) {
   uint32_t cur;
   if (int64_t r = user::CopyIn(&cur, uaddr, sizeof cur); r < 0) return r;
   if (cur != val) return -abi::kEAGAIN;
-  return sched::Block(uaddr, bitset, deadline);
+  int64_t r = sched::Block(uaddr, bitset, deadline);
+  // A signal's handler: Linux restarts an untimed wait after it (with
+  // SA_RESTART), and ends a timed one with -EINTR.
+  if (r == -abi::kEINTR && deadline == sched::kForever) return -signals::kERESTARTSYS;
+  return r;
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // Terminal ioctls on the console fds: enough for isatty() and the window
 // size. A stream the host says is no tty answers -ENOTTY, as Linux does.
+// FIONREAD on pipes and regular files.
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/ioctl.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/console.h"
+#include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
 
 namespace hvrt {
@@ -18,15 +20,45 @@ constexpr abi::Termios kTermios = {
 
 constexpr abi::Winsize kWinsize = {24, 80, 0, 0};
 
+// FIONREAD: the bytes a read could take now. A pipe's contents; a regular
+// file's size past the offset (as Linux's vfs answers for one); a host pipe
+// or file, the host's answer. Anything else (the console, directories) is
+// -ENOTTY, as Linux says for a tty-less fd with no such ioctl.
+int64_t Readable(const vfs::File& file, const tmpfs::Inode& n) {
+  switch (n.kind) {
+    case tmpfs::Kind::kPipe:
+      return static_cast<int64_t>(n.size);
+    case tmpfs::Kind::kTmpfs:
+      if (!abi::IsReg(n.mode)) return -abi::kENOTTY;
+      return n.size > file.offset ? static_cast<int64_t>(n.size - file.offset) : 0;
+    case tmpfs::Kind::kHost: {
+      if (abi::IsFifo(n.mode)) return hostfs::FdOp(n, HV_FDOP_NREAD, 0, 0, 0);
+      if (!abi::IsReg(n.mode)) return -abi::kENOTTY;
+      abi::Stat st;
+      if (int64_t r = hostfs::Stat(n, &st); r < 0) return r;
+      uint64_t size = static_cast<uint64_t>(st.st_size);
+      return size > file.offset ? static_cast<int64_t>(size - file.offset) : 0;
+    }
+    default:
+      return -abi::kENOTTY;
+  }
+}
+
 }  // namespace
 
 // Ioctl implements Linux syscall ioctl(2): TCGETS and TIOCGWINSZ on a console
-// fd that is a tty (a fixed 24x80 window); every other request, and every
-// other file, is -ENOTTY.
+// fd that is a tty (a fixed 24x80 window), FIONREAD (Readable); every other
+// request, and every other file, is -ENOTTY.
 int64_t sys_ioctl(hv_syscall_frame& f) {
   vfs::File* file = vfs::FileOf(Int(f.args[0]));
   if (file == nullptr) return -abi::kEBADF;
   tmpfs::Inode* n = vfs::InodeOf(*file);
+  if (n != nullptr && static_cast<uint32_t>(f.args[1]) == abi::kFIONREAD) {
+    int64_t r = Readable(*file, *n);
+    if (r < 0) return r;
+    int32_t v = static_cast<int32_t>(r);
+    return user::CopyOut(f.args[2], &v, sizeof v);
+  }
   if (n == nullptr || n->kind != tmpfs::Kind::kConsole) return -abi::kENOTTY;
   if (console::Info(n->stream).is_tty == 0) return -abi::kENOTTY;
   switch (static_cast<uint32_t>(f.args[1])) {

@@ -67,6 +67,7 @@ int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid) {
   int32_t pid = static_cast<int32_t>(boot::Info().pid);
   process::SetPid(pid);
   sched::AfterFork(pid);
+  signals::AfterFork();
   if ((flags & abi::kCLONE_CHILD_SETTID) != 0) user::CopyOut(child_tid, &pid, sizeof pid);
   sched::SetClearChildTid((flags & abi::kCLONE_CHILD_CLEARTID) != 0 ? child_tid : 0);
   return 0;

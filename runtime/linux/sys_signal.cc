@@ -138,16 +138,15 @@ int64_t sys_kill(hv_syscall_frame& f) {
   return KillOther(pid, sig);
 }
 
-// Tkill implements Linux syscall tkill(2) for any live thread. Signals are
-// process-wide here (one mask, one action table), and a delivered one ends
-// the whole process, which is also what its default action does on Linux;
-// so a thread-directed signal is a process-directed one.
+// Tkill implements Linux syscall tkill(2) for any live thread of this
+// process: the signal is that thread's (its mask decides; its handler runs
+// on it).
 int64_t sys_tkill(hv_syscall_frame& f) {
   int32_t tid = Int(f.args[0]);
   int32_t sig = Int(f.args[1]);
   if (tid <= 0 || (sig != 0 && !signals::Valid(sig))) return -abi::kEINVAL;
   if (!sched::Alive(tid)) return -abi::kESRCH;
-  return SendToSelf(sig);
+  return sig == 0 ? 0 : signals::SendToThread(tid, sig);
 }
 
 // Tgkill implements Linux syscall tgkill(2) for any live thread of this
@@ -158,7 +157,7 @@ int64_t sys_tgkill(hv_syscall_frame& f) {
   int32_t sig = Int(f.args[2]);
   if (tgid <= 0 || tid <= 0 || (sig != 0 && !signals::Valid(sig))) return -abi::kEINVAL;
   if (tgid != process::Pid() || !sched::Alive(tid)) return -abi::kESRCH;
-  return SendToSelf(sig);
+  return sig == 0 ? 0 : signals::SendToThread(tid, sig);
 }
 
 }  // namespace hvrt

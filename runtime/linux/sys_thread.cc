@@ -5,6 +5,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/process.h"
+#include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/sched/sched.h"
@@ -79,7 +80,9 @@ int64_t CloneThread(hv_syscall_frame& f, const sched::CloneRequest& r) {
   if ((r.flags & ~(kThreadFlags | abi::kCSIGNAL)) != 0) return -abi::kEINVAL;
   // The child needs its own stack: the parent's is in use below f.rsp.
   if (r.stack_top == 0) return -abi::kEINVAL;
-  return sched::Clone(f, r);
+  int64_t tid = sched::Clone(f, r);
+  if (tid > 0) signals::OnClone(static_cast<int32_t>(tid), /*shares_vm=*/true);
+  return tid;
 }
 
 }  // namespace

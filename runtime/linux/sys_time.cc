@@ -25,9 +25,10 @@ abi::Timespec ToTimespec(int64_t ns) {
 
 // Sleeps the calling thread (others run; with none runnable the guest waits
 // in hvrun) until the timespec at (req) has passed on (clock_id): relative,
-// or (absolute) a time on that clock. Returns 0, -EINVAL, -EFAULT. Nothing
-// interrupts a sleep (no signal handlers run), so rem is never written.
-int64_t Sleep(int32_t clock_id, bool absolute, uint64_t req) {
+// or (absolute) a time on that clock. Returns 0, -EINVAL, -EFAULT, or -EINTR
+// when a signal's handler is to run (Linux never restarts a sleep after a
+// handler); then a relative sleep writes the time left to (rem), if not 0.
+int64_t Sleep(int32_t clock_id, bool absolute, uint64_t req, uint64_t rem) {
   abi::Timespec ts;
   if (int64_t r = user::CopyIn(&ts, req, sizeof ts); r < 0) return r;
   if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= kNsPerSec) return -abi::kEINVAL;
@@ -38,15 +39,20 @@ int64_t Sleep(int32_t clock_id, bool absolute, uint64_t req) {
   if (absolute) span -= now;  // the distance to that time, measured on its clock
   if (span <= 0) return 0;
   int64_t mono = static_cast<int64_t>(clock::MonotonicNs());
-  sched::Block(0, 0, mono + span);
-  return 0;
+  if (sched::Block(0, 0, mono + span) != -abi::kEINTR) return 0;
+  if (!absolute && rem != 0) {
+    int64_t left = mono + span - static_cast<int64_t>(clock::MonotonicNs());
+    abi::Timespec t = ToTimespec(left > 0 ? left : 0);
+    if (int64_t r = user::CopyOut(rem, &t, sizeof t); r < 0) return r;
+  }
+  return -abi::kEINTR;
 }
 
 }  // namespace
 
 // Nanosleep implements Linux syscall nanosleep(2) on CLOCK_MONOTONIC.
 int64_t sys_nanosleep(hv_syscall_frame& f) {
-  return Sleep(abi::kCLOCK_MONOTONIC, false, f.args[0]);
+  return Sleep(abi::kCLOCK_MONOTONIC, false, f.args[0], f.args[1]);
 }
 
 // ClockNanosleep implements Linux syscall clock_nanosleep(2), TIMER_ABSTIME
@@ -60,7 +66,7 @@ int64_t sys_clock_nanosleep(hv_syscall_frame& f) {
   }
   int32_t flags = Int(f.args[1]);
   if ((flags & ~abi::kTIMER_ABSTIME) != 0) return -abi::kEINVAL;
-  return Sleep(id, (flags & abi::kTIMER_ABSTIME) != 0, f.args[2]);
+  return Sleep(id, (flags & abi::kTIMER_ABSTIME) != 0, f.args[2], f.args[3]);
 }
 
 // ClockGettime implements Linux syscall clock_gettime(2).

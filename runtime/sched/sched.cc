@@ -244,14 +244,18 @@ void Reset() {
 }
 
 int32_t CurrentTid() { return g_current->tid; }
+int CurrentSlot() { return g_current == nullptr ? 0 : static_cast<int>(g_current - g_threads); }
+int SlotOf(int32_t tid) {
+  for (int i = 0; i < g_high; i++) {
+    if (g_threads[i].state != kFree && g_threads[i].tid == tid) return i;
+  }
+  return -1;
+}
+bool SlotLive(int i) { return i >= 0 && i < g_high && g_threads[i].state != kFree; }
+int SlotsUsed() { return g_high; }
 int LiveCount() { return g_live; }
 
-bool Alive(int32_t tid) {
-  for (int i = 0; i < g_high; i++) {
-    if (g_threads[i].state != kFree && g_threads[i].tid == tid) return true;
-  }
-  return false;
-}
+bool Alive(int32_t tid) { return SlotOf(tid) >= 0; }
 
 void SetClearChildTid(uint64_t addr) { g_current->clear_child_tid = addr; }
 void SetRobustList(uint64_t head) { g_current->robust_list = head; }
@@ -347,6 +351,15 @@ int64_t Block(uint64_t uaddr, uint32_t bitset, int64_t deadline_ns) {
   t->result = 0;
   Schedule(false);
   return t->result;
+}
+
+void Interrupt(int i) {
+  if (i < 0 || i >= g_high) return;
+  Thread& t = g_threads[i];
+  if (t.state != kBlocked || t.host_done != nullptr) return;
+  t.uaddr = 0;
+  t.result = -abi::kEINTR;
+  Enqueue(&t);
 }
 
 void BlockOnHost(const uint32_t* done) {

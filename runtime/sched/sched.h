@@ -58,8 +58,16 @@ inline constexpr uint32_t kPreemptEvery = 64;
 // Forgets all threads; the caller becomes thread 1 (the main thread).
 void Reset();
 
-// The calling thread's tid.
+// The calling thread's tid, and its slot in the thread table (0 ..
+// kMaxThreads-1: per-thread state elsewhere, such as signal masks, is kept
+// by slot; a slot keeps its index across fork and exec).
 int32_t CurrentTid();
+int CurrentSlot();
+// The slot of live thread (tid), or -1.
+int SlotOf(int32_t tid);
+// Whether slot (i) holds a live thread; slots at or beyond SlotsUsed() never did.
+bool SlotLive(int i);
+int SlotsUsed();
 // How many threads are alive.
 int LiveCount();
 // Whether (tid) names a live thread.
@@ -88,8 +96,14 @@ int64_t Clone(const hv_syscall_frame& f, const CloneRequest& r);
 
 // Blocks the calling thread until a Wake on (uaddr) matching (bitset), or
 // CLOCK_MONOTONIC (deadline_ns) (kForever: none). uaddr 0 = a plain sleep.
-// Returns 0 when woken, -ETIMEDOUT at the deadline.
+// Returns 0 when woken, -ETIMEDOUT at the deadline, -EINTR if Interrupt
+// ended the wait (a signal for it: the caller decides EINTR or restart).
 int64_t Block(uint64_t uaddr, uint32_t bitset, int64_t deadline_ns);
+
+// Ends slot (i)'s Block early, if it is in one (its Block returns -EINTR).
+// A thread waiting on hvrun (a transfer, BlockOnWord) is left alone: what it
+// waits on is woken by hvrun's own count.
+void Interrupt(int i);
 
 // Blocks the calling thread until hvrun sets (*done) to non-zero (the done
 // word of a queued hv_async).

@@ -238,6 +238,11 @@ const std::vector<Case>& Cases() {
       // Signal handlers: SA_SIGINFO, masks, nesting, SA_NODEFER/RESETHAND,
       // pending and unblock, sigsuspend, the alternate stack, kept state.
       {.name = "signals", .program = "signals", .expect_out = "signals: all ok"},
+      // Signals and threads: per-thread masks, pthread_kill, EINTR from a
+      // futex wait and a sleep.
+      {.name = "thread_signals",
+       .program = "thread_signals",
+       .expect_out = "thread_signals: all ok"},
       // Processes: fork, wait, pipes, groups, exec (argv[0]'s directory is
       // mounted at the same path, as a command inside an image would be).
       {.name = "procs",

@@ -67,6 +67,8 @@ inline constexpr uint64_t kF_OFD_GETLK = 36;
 inline constexpr uint64_t kF_OFD_SETLK = 37;
 inline constexpr uint64_t kF_OFD_SETLKW = 38;
 inline constexpr uint64_t kF_DUPFD_CLOEXEC = 1030;
+inline constexpr uint64_t kF_SETPIPE_SZ = 1031;
+inline constexpr uint64_t kF_GETPIPE_SZ = 1032;
 inline constexpr uint64_t kFD_CLOEXEC = 1;
 inline constexpr int16_t kF_UNLCK = 2;
 

@@ -11,6 +11,7 @@ namespace hvrt::abi {
 
 inline constexpr uint64_t kTCGETS = 0x5401;
 inline constexpr uint64_t kTIOCGWINSZ = 0x5413;
+inline constexpr uint64_t kFIONREAD = 0x541b;
 
 // The kernel's termios (not glibc's, which adds speed fields): 19 c_cc bytes.
 struct Termios {

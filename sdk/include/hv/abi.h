@@ -326,6 +326,8 @@ enum hv_fdop {
   HV_FDOP_UTIMENS = 6,      /* arg0 = guest pointer to 2 struct timespec, or 0 */
   HV_FDOP_SEEK = 7,         /* arg0 = offset, flags = whence; returns the new offset */
   HV_FDOP_POLL = 8,         /* flags = poll events; returns the ready ones now (no wait) */
+  HV_FDOP_PIPE_SIZE = 9,    /* a pipe: flags 1 sets the capacity to arg0; returns it */
+  HV_FDOP_NREAD = 10,       /* returns the bytes a read could take now (FIONREAD) */
 };
 struct hv_file_fdop {
   uint32_t op;              /* IN: enum hv_fdop */
