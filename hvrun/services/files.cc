@@ -20,6 +20,8 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -273,6 +275,18 @@ HypercallOutcome FileTransfer(const ServiceContext& ctx, uint64_t arg, bool writ
   return Reply(io.nowait || io.stream ? TryHostIo(io) : RunFileIo(io));
 }
 
+// statfs(2) of host fd (fd) into guest memory at (out): the host's answer
+// (a host mount is the host's file system; its size is no secret a `df` in
+// a container hides), ST_RDONLY added for a ":ro" mount. 0 or -errno.
+int64_t StatfsOut(const ServiceContext& ctx, int fd, bool read_only, uint64_t out) {
+  struct statfs st {};
+  if (fstatfs(fd, &st) != 0) return Errno();
+  static_assert(sizeof(st) == 120, "the x86-64 kernel's struct statfs");
+  if (read_only) st.f_flags |= ST_RDONLY;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(&st);
+  return ctx.memory.WriteBytes(out, std::span(bytes, sizeof(st))).ok() ? 0 : -EFAULT;
+}
+
 }  // namespace
 
 HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg) {
@@ -360,7 +374,8 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
     return Reply(symlinkat(target.c_str(), parent.get(), name.c_str()) < 0 ? Errno() : 0);
   }
   if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return Reply(r);
-  const bool mutates = req->op != HV_PATHOP_READLINK && req->op != HV_PATHOP_ACCESS;
+  const bool mutates =
+      req->op != HV_PATHOP_READLINK && req->op != HV_PATHOP_ACCESS && req->op != HV_PATHOP_STATFS;
   if (mount->read_only && mutates) return Reply(-EROFS);
 
   switch (req->op) {
@@ -438,6 +453,11 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
         return Reply(utimensat(target.get(), "", tp, AT_EMPTY_PATH) < 0 ? Errno() : 0);
       }
       return Reply(utimensat(AT_FDCWD, proc.c_str(), tp, 0) < 0 ? Errno() : 0);
+    }
+    case HV_PATHOP_STATFS: {
+      UniqueFd target(OpenBeneath(*mount, rel, O_PATH, 0));
+      if (!target.valid()) return Reply(ResolveErrno());
+      return Reply(StatfsOut(ctx, target.get(), mount->read_only, req->buf));
     }
     case HV_PATHOP_TRUNCATE: {
       // Only a regular file is opened for the truncate (see Reopen).
@@ -525,6 +545,8 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
       const int size = fcntl(fd, F_GETPIPE_SZ);
       return Reply(size < 0 ? Errno() : size);
     }
+    case HV_FDOP_STATFS:
+      return Reply(StatfsOut(ctx, fd, ctx.files.read_only(req->handle), req->arg0));
     case HV_FDOP_NREAD: {
       int n = 0;
       if (ioctl(fd, FIONREAD, &n) != 0) return Reply(Errno());

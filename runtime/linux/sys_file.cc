@@ -31,7 +31,8 @@ int64_t PipeTo(uint64_t addr, uint64_t flags) {
 int64_t PipeSize(const vfs::File& file, bool set, uint64_t size) {
   const tmpfs::Inode* n = vfs::InodeOf(file);
   if (n != nullptr && n->kind == tmpfs::Kind::kHost && abi::IsFifo(n->mode)) {
-    return hostfs::FdOp(*n, HV_FDOP_PIPE_SIZE, set ? 1 : 0, static_cast<uint32_t>(size), 0);
+    return hostfs::FdOp(*n, HV_FDOP_PIPE_SIZE, set ? 1 : 0, set ? static_cast<uint32_t>(size) : 0,
+                        0);
   }
   if (n == nullptr || n->kind != tmpfs::Kind::kPipe) return -abi::kEBADF;
   if (set && static_cast<uint32_t>(size) > tmpfs::kPipeBytes) return -abi::kEPERM;

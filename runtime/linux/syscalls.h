@@ -32,6 +32,8 @@ int64_t sys_sendfile(hv_syscall_frame& f);
 int64_t sys_copy_file_range(hv_syscall_frame& f);
 // sys_stat.cc
 int64_t sys_fstat(hv_syscall_frame& f);
+int64_t sys_statfs(hv_syscall_frame& f);
+int64_t sys_fstatfs(hv_syscall_frame& f);
 int64_t sys_stat(hv_syscall_frame& f);
 int64_t sys_lstat(hv_syscall_frame& f);
 int64_t sys_newfstatat(hv_syscall_frame& f);

@@ -53,6 +53,12 @@ void ForEachExtent(void (*fn)(uint64_t addr, uint64_t len)) {
 
 uint32_t NumberOf(const Inode& n) { return static_cast<uint32_t>(&n - g_inodes) + 1; }
 
+uint32_t InodesInUse() {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < g_high; i++) n += g_inodes[i].kind != Kind::kFree ? 1 : 0;
+  return n;
+}
+
 uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev) {
   for (uint32_t k = 0; k < kMaxInodes; k++) {
     uint32_t i = (g_next + k) % kMaxInodes;

@@ -108,6 +108,8 @@ uint32_t NumberOf(const Inode& n);
 // owned by the guest's uid/gid, all three times now. Returns its number, or 0
 // if the table is full.
 uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev);
+// How many inode slots are taken (statfs's f_files - f_ffree).
+uint32_t InodesInUse();
 
 // NewInode, named (name) (NUL-terminated) in directory (dir): for the trees
 // the runtime builds itself (/dev, /proc). A directory gets (dir) as its

@@ -792,10 +792,19 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
     }
     case Kind::kHost: {
       if (abi::IsFifo(n->mode)) {
-        int64_t r = hostfs::StreamIo(*n, true, buf, len, (f.flags & abi::kO_NONBLOCK) != 0);
+        // A blocking write puts all of (buf) in, as Linux's does (the host
+        // may take it in pieces); one that meets a closed pipe after some
+        // bytes returns them, and SIGPIPE comes all the same.
+        const bool nonblock = (f.flags & abi::kO_NONBLOCK) != 0;
+        uint64_t done = 0;
+        int64_t r = 0;
+        do {
+          r = hostfs::StreamIo(*n, true, buf + done, len - done, nonblock);
+          if (r > 0) done += static_cast<uint64_t>(r);
+        } while (!nonblock && r > 0 && done < len);
         // No reader left: SIGPIPE, whose default action ends the process.
         if (r == -abi::kEPIPE) signals::Send(abi::kSIGPIPE);
-        return r;
+        return done > 0 ? static_cast<int64_t>(done) : r;
       }
       // O_APPEND: the host fd appends whatever the offset (hostfs.h); the
       // offset then moves to the end, as Linux's does.

@@ -240,6 +240,8 @@ const std::vector<Case>& Cases() {
       {.name = "signals", .program = "signals", .expect_out = "signals: all ok"},
       // Signals and threads: per-thread masks, pthread_kill, EINTR from a
       // futex wait and a sleep.
+      // A pipe's file system, capacity, FIONREAD and SIGPIPE.
+      {.name = "pipe_info", .program = "pipe_info", .expect_out = "pipe_info: all ok"},
       {.name = "thread_signals",
        .program = "thread_signals",
        .expect_out = "thread_signals: all ok"},

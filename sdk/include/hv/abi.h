@@ -296,6 +296,7 @@ enum hv_pathop {
   HV_PATHOP_TRUNCATE = 9,   /* at, size */
   HV_PATHOP_ACCESS = 10,    /* at, mode = R_OK|W_OK|X_OK */
   HV_PATHOP_UTIMENS = 11,   /* at, buf = 2 struct timespec (or 0: now), flags nofollow */
+  HV_PATHOP_STATFS = 12,    /* at; the host's struct statfs (120 bytes) into buf */
 };
 struct hv_file_pathop {
   uint32_t op;              /* IN: enum hv_pathop */
@@ -328,6 +329,7 @@ enum hv_fdop {
   HV_FDOP_POLL = 8,         /* flags = poll events; returns the ready ones now (no wait) */
   HV_FDOP_PIPE_SIZE = 9,    /* a pipe: flags 1 sets the capacity to arg0; returns it */
   HV_FDOP_NREAD = 10,       /* returns the bytes a read could take now (FIONREAD) */
+  HV_FDOP_STATFS = 11,      /* the host's struct statfs (120 bytes) into guest arg0 */
 };
 struct hv_file_fdop {
   uint32_t op;              /* IN: enum hv_fdop */

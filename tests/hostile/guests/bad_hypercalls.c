@@ -140,6 +140,20 @@ int main(void) {
   call("fallocate offset ~0 len ~0", HV_CALL_FILE_FDOP, P(&fd));
   fd = (struct hv_file_fdop){.op = HV_FDOP_TRUNCATE, .handle = (uint32_t)h, .arg0 = ~0ull};
   call("ftruncate to ~0", HV_CALL_FILE_FDOP, P(&fd));
+  op = (struct hv_file_pathop){.op = HV_PATHOP_STATFS, .at = path(0, "f"), .buf = kWild};
+  call("statfs into wild memory", HV_CALL_FILE_PATHOP, P(&op));
+  fd = (struct hv_file_fdop){.op = HV_FDOP_STATFS, .handle = (uint32_t)h, .arg0 = kHigh};
+  call("fstatfs above memory", HV_CALL_FILE_FDOP, P(&fd));
+  fd = (struct hv_file_fdop){.op = HV_FDOP_PIPE_SIZE, .handle = (uint32_t)h, .flags = 1};
+  call("pipe size of a file", HV_CALL_FILE_FDOP, P(&fd));
+  struct hv_pipe hp = {.flags = 0};
+  if (hostile_hypercall(hv, HV_CALL_PIPE, P(&hp)) == 0) {
+    fd = (struct hv_file_fdop){
+        .op = HV_FDOP_PIPE_SIZE, .handle = hp.handles[1], .flags = 1, .arg0 = 1ull << 30};
+    call("pipe size 1 GiB", HV_CALL_FILE_FDOP, P(&fd));
+    fd.arg0 = ~0ull;
+    call("pipe size ~0", HV_CALL_FILE_FDOP, P(&fd));
+  }
 
   // Waiting and submitting.
   struct hv_wait w = {.deadline_ns = 0, .word = P(buf) + 1, .seen = 0};

@@ -73,6 +73,8 @@ const std::map<std::string, long>& HostNumbers() {
       N(getegid),
       N(getppid),
       N(sigaltstack),
+      N(statfs),
+      N(fstatfs),
       N(arch_prctl),
       N(setrlimit),
       N(gettid),
