@@ -45,9 +45,23 @@ int64_t ReportUnsupported(const hv_syscall_frame& f) {
 
 void Reset() { Fill(g_unknown, 0, sizeof g_unknown); }
 
+namespace {
+// What hvrt_fault uses: DeliverFault builds a signal frame (the context,
+// siginfo) in locals before copying it out.
+alignas(16) constinit uint8_t g_fault_stack[32768] = {};
+}  // namespace
+
+uint64_t FaultStackTop() {
+  return reinterpret_cast<uint64_t>(g_fault_stack + sizeof g_fault_stack);
+}
+
 uint64_t UnknownCount(uint64_t nr) { return g_unknown[nr < kTracked ? nr : kTracked]; }
 
 }  // namespace hvrt::shim
+
+extern "C" int64_t hvrt_fault(hv_syscall_frame* f, const hv_fault* fault) {
+  return hvrt::signals::DeliverFault(*f, *fault);
+}
 
 extern "C" int64_t hvrt_syscall(hv_syscall_frame* f) {
   hvrt::hv::Stats().syscalls++;

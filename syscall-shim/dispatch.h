@@ -22,6 +22,18 @@
 
 extern "C" int64_t hvrt_syscall(struct hv_syscall_frame* f);
 
+// The runtime's fault entry (hv_register.fault_entry): a CPU fault in app
+// code, with every register in (f) (HV_FRAME_FULL, rax in nr). 0: taken (an
+// app handler will run: resume at (f)); else the fault ends the run.
+extern "C" int64_t hvrt_fault(struct hv_syscall_frame* f, const struct hv_fault* fault);
+
+namespace hvrt::shim {
+
+// The stack hvrt_fault runs on where the backend has none for it (kvm):
+// the top of a runtime-owned area, for hv_register.fault_stack.
+uint64_t FaultStackTop();
+}  // namespace hvrt::shim
+
 namespace hvrt::shim {
 
 // Forgets the unknown-syscall counts (at boot).

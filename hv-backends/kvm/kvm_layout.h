@@ -10,8 +10,9 @@
  *           syscall trampoline (CPL3), exception stubs (CPL0)
  *   0x4000  GDT, and the 64-bit TSS at +0x100
  *   0x5000  IDT (256 gates)
- *   0x6000  data page: the registered syscall entry, the kvmclock page at
- *           +0x40, the hypercall mailbox (mailbox_abi.h) at +0x100
+ *   0x6000  data page: the registered syscall and fault entries, the
+ *           kvmclock page at +0x40, the hypercall mailbox (mailbox_abi.h) at
+ *           +0x100, the fault being handled at +0x500
  *   0x8000  CPL0 stacks: #DF on IST1 (0x8000..0xC000), everything else on
  *           RSP0 (0xC000..0x10000)
  *   0x40000 page tables (hvrun/layout.h kPageTables)
@@ -26,6 +27,16 @@
 #define KVM_IDT 0x5000
 #define KVM_DATA 0x6000
 #define KVM_DATA_SYSCALL_ENTRY 0x6000 /* u64: runtime's hvrt_syscall */
+#define KVM_DATA_RESUME_RIP 0x6008    /* u64: where a full register restore jumps */
+#define KVM_DATA_FAULT_ENTRY 0x6010   /* u64: runtime's fault entry (0: faults end the run) */
+#define KVM_DATA_FAULT_STACK 0x6018   /* u64: the stack the fault entry runs on */
+#define KVM_DATA_IN_FAULT 0x6020      /* u32: 1 while a fault is with the runtime */
+/* The fault the runtime is handling: a struct hv_fault (abi.h), then the
+ * app's rip, rsp and rflags from the CPU's exception frame. */
+#define KVM_DATA_FAULT 0x6500
+#define KVM_DATA_FAULT_RIP 0x6520
+#define KVM_DATA_FAULT_RSP 0x6528
+#define KVM_DATA_FAULT_RFLAGS 0x6530
 #define KVM_DATA_PVCLOCK 0x6040       /* struct pvclock_vcpu_time_info, 32 bytes */
 #define KVM_MAILBOX 0x6100            /* the hypercall mailbox, MB_SIZE bytes */
 #define KVM_CPL0_STACKS 0x8000 /* both CPL0 stacks: 0x8000 .. KVM_RSP0_TOP */

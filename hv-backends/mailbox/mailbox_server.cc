@@ -46,7 +46,8 @@ long Futex(uint32_t* word, int op, uint32_t val) {
 }  // namespace
 
 MailboxServer::MailboxServer(std::span<uint8_t> mailbox, const GuestMemory& memory,
-                             HypercallHandler& handler, std::function<void(uint64_t)> on_register)
+                             HypercallHandler& handler,
+                             std::function<void(const hv_register&)> on_register)
     : state_word_(reinterpret_cast<uint32_t*>(&mailbox[MB_STATE])),
       mailbox_(mailbox),
       memory_(memory),
@@ -131,7 +132,7 @@ std::optional<HypercallOutcome> MailboxServer::Serve(const std::function<bool()>
     HypercallOutcome out;
     if (nr == HV_CALL_REGISTER) {
       auto reg = memory_.Read<hv_register>(arg);
-      if (reg.ok()) on_register_(reg->syscall_entry);
+      if (reg.ok()) on_register_(*reg);
       out = HypercallOutcome::Reply(reg.ok() ? 0 : -EFAULT);
     } else if (nr == HV_CALL_MEM_BACK) {
       auto b = memory_.Read<hv_buffer>(arg);

@@ -26,9 +26,10 @@ class MailboxServer {
  public:
   // (mailbox) is hvrun's view of the guest's mailbox (MB_SIZE bytes, 8-aligned).
   // HV_CALL_REGISTER is delivery, not a service: (on_register) gets the
-  // runtime's syscall entry and puts it where the backend's stub reads it.
+  // runtime's syscall and fault entries and puts them where the backend's
+  // stubs read them.
   MailboxServer(std::span<uint8_t> mailbox, const GuestMemory& memory, HypercallHandler& handler,
-                std::function<void(uint64_t)> on_register);
+                std::function<void(const hv_register&)> on_register);
 
   // Serves requests until (should_stop)() is true (asked whenever the server
   // wakes up) or a hypercall ends the guest; returns that hypercall's
@@ -70,7 +71,7 @@ class MailboxServer {
   std::span<uint8_t> mailbox_;
   const GuestMemory& memory_;
   HypercallHandler& handler_;
-  std::function<void(uint64_t)> on_register_;
+  std::function<void(const hv_register&)> on_register_;
   std::function<void()> wake_guest_;
   std::function<int64_t(uint64_t, uint64_t)> back_memory_;
 };

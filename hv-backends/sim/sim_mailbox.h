@@ -11,7 +11,8 @@
  *                           User Dispatch allows host syscalls from this page
  *                           only.
  *   kBackendPages + 0x1000  mailbox page: the hypercall handshake, the
- *                           registered syscall entry, the crash report.
+ *                           registered syscall and fault entries, the crash
+ *                           report.
  *   kBackendPages + 0x2000  seccomp filter program.
  *   0x8000 .. 0x10000       the alternate stack crash reports run on.
  */
@@ -29,6 +30,7 @@
  * mailbox (MB_*, mailbox_abi.h) first, then the sim's own. */
 #include "hv-backends/mailbox/mailbox_abi.h"
 #define SIM_MB_SYSCALL_ENTRY MB_SIZE /* u64: runtime's hvrt_syscall, from HV_CALL_REGISTER */
+#define SIM_MB_FAULT_ENTRY (MB_SIZE + 8) /* u64: runtime's fault entry, likewise (0: none) */
 #define SIM_MB_CRASH 128             /* struct SimCrash */
 #define SIM_MB_FPROG 512             /* struct sock_fprog pointing at the filter page */
 

@@ -2,11 +2,13 @@
 #include "runtime/linux/signals.h"
 
 #include "hv/abi.h"
+#include "runtime/boot/boot_info.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/sigframe.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/user.h"
+#include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 
 namespace hvrt::signals {
@@ -127,6 +129,151 @@ uint64_t HostFpStateSize(uint64_t fpstate) {
 void Restart(hv_syscall_frame& f, int64_t* result) {
   *result = static_cast<int64_t>(f.nr);
   f.rip -= 2;  // `syscall` is 2 bytes
+}
+
+// Builds handler (sig)'s frame for the context in (f), which (rax) and (rip)
+// complete (a syscall's result and where it returns; a fault's registers),
+// with (info) and, for a fault, the CPU's (err, trapno, cr2); then points
+// (f) at the handler, with the calling thread's mask and alternate stack
+// updated as Linux does. (runtime_on_app_stack): the runtime runs on the
+// app's own stack below the frame's registers (a syscall on kvm), so the
+// frame goes below the runtime's stack too. False if there is no room for
+// the frame (the caller ends the process with SIGSEGV).
+bool EnterHandler(hv_syscall_frame& f, int sig, int64_t rax, uint64_t rip, const abi::SigInfo& info,
+                  bool runtime_on_app_stack, uint64_t err = 0, uint64_t trapno = 0,
+                  uint64_t cr2 = 0) {
+  ThreadState& t = T();
+  const abi::KSigaction act = g.actions[sig - 1];
+  // Where the frame goes: the alternate stack if the action asks and the
+  // app is not on it already, else below the red zone; and always below
+  // the runtime's own stack when that is the same stack.
+  const bool on_alt = OnAltStack(f.rsp);
+  const bool alt_enabled = (static_cast<uint32_t>(t.altstack.ss_flags) & abi::kSS_DISABLE) == 0;
+  const bool to_alt = (act.flags & abi::kSA_ONSTACK) != 0 && alt_enabled && !on_alt;
+  uint64_t sp;
+  if (to_alt) {
+    sp = t.altstack.ss_sp + t.altstack.ss_size;
+  } else {
+    sp = f.rsp - kRedZone;
+    const uint64_t runtime_sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
+    if (runtime_on_app_stack && runtime_sp < sp && sp - runtime_sp < (1ull << 30)) {
+      sp = runtime_sp - kRuntimeStackRoom;
+    }
+  }
+  const uint64_t fp_size = f.fpstate != 0 ? HostFpStateSize(f.fpstate) : sched::kXstateBytes;
+  const uint64_t fp = (sp - fp_size) & ~63ull;
+  const uint64_t frame = ((fp - sizeof(abi::RtSigframe)) & ~15ull) - 8;
+  if (sp < fp_size + sizeof(abi::RtSigframe) + 64 || !user::RangeOk(frame, sp - frame) ||
+      (act.flags & abi::kSA_RESTORER) == 0) {
+    return false;
+  }
+  // Linux: a frame on the alternate stack must fit in it; walking off its
+  // bottom (nested faults in a handler) is a SIGSEGV that kills. Likewise
+  // the main stack cannot grow past its size (RLIMIT_STACK), which Linux's
+  // guard gap enforces and hvrun, with no guard page, enforces here.
+  if ((to_alt || on_alt) && frame < t.altstack.ss_sp) return false;
+  const mm::Range main_stack = mm::MainStack();
+  if (!to_alt && f.rsp > main_stack.lo && f.rsp <= main_stack.hi && frame < main_stack.lo) {
+    return false;
+  }
+
+  abi::RtSigframe sf = {};
+  sf.pretcode = act.restorer;
+  sf.uc.uc_stack = t.altstack;
+  if (on_alt) sf.uc.uc_stack.ss_flags = static_cast<int32_t>(abi::kSS_ONSTACK);
+  abi::SigContext& mc = sf.uc.uc_mcontext;
+  mc.rdi = f.args[0];
+  mc.rsi = f.args[1];
+  mc.rdx = f.args[2];
+  mc.r10 = f.args[3];
+  mc.r8 = f.args[4];
+  mc.r9 = f.args[5];
+  mc.rax = static_cast<uint64_t>(rax);
+  const bool full = (f.flags & HV_FRAME_FULL) != 0;
+  mc.rcx = full ? f.rcx : f.rip;  // else as the syscall left them
+  mc.r11 = full ? f.r11 : f.rflags;
+  mc.rbx = f.rbx;
+  mc.rbp = f.rbp;
+  mc.r12 = f.r12;
+  mc.r13 = f.r13;
+  mc.r14 = f.r14;
+  mc.r15 = f.r15;
+  mc.rsp = f.rsp;
+  mc.rip = rip;
+  mc.eflags = f.rflags;
+  mc.cs = 0x33;  // Linux's user selectors, for readers of the frame
+  mc.ss = 0x2b;
+  mc.err = err;
+  mc.trapno = trapno;
+  mc.cr2 = cr2;
+  mc.oldmask = t.restore_mask ? t.saved_mask : t.blocked;
+  mc.fpstate = fp;
+  sf.uc.uc_sigmask = mc.oldmask;
+  sf.info = info;
+  // The extended state: the stub's copy (sim), or the CPU's, as it is.
+  if (f.fpstate != 0) {
+    Copy(reinterpret_cast<void*>(fp), reinterpret_cast<const void*>(f.fpstate), fp_size);
+    const auto* sw = reinterpret_cast<const uint32_t*>(fp + abi::kFxswOffset);
+    if (sw[0] == abi::kFP_XSTATE_MAGIC1) sf.uc.uc_flags = abi::kUC_FP_XSTATE;
+  } else {
+    // XRSTOR wants the XSAVE header's reserved bytes zero; XSAVE leaves them.
+    Fill(reinterpret_cast<void*>(fp + abi::kFxsaveSize), 0, 64);
+    sched::SaveXstate(reinterpret_cast<void*>(fp));
+  }
+  if (user::CopyOut(frame, &sf, sizeof sf) < 0) return false;
+
+  t.restore_mask = false;
+  t.blocked = mc.oldmask | (act.mask & ~kUnblockable);
+  if ((act.flags & abi::kSA_NODEFER) == 0) t.blocked |= abi::SigBit(sig);
+  if ((act.flags & abi::kSA_RESETHAND) != 0) g.actions[sig - 1] = abi::KSigaction{};
+  if (sp == t.altstack.ss_sp + t.altstack.ss_size &&
+      (static_cast<uint32_t>(t.altstack.ss_flags) & abi::kSS_AUTODISARM) != 0) {
+    t.altstack = kNoAltStack;
+  }
+
+  // Into the handler: handler(sig, &info, &uc), returning to pretcode.
+  f.rip = act.handler;
+  f.rsp = frame;
+  f.args[0] = static_cast<uint64_t>(sig);
+  f.args[1] = frame + offsetof(abi::RtSigframe, info);
+  f.args[2] = frame + offsetof(abi::RtSigframe, uc);
+  f.rflags &= ~kRflagsTfDfRf;
+  return true;
+}
+
+// The signal and si_code Linux gives a CPU fault of vector (fault.vector)
+// (arch/x86/kernel/traps.c), into (info); (*cr2) the faulting address of a
+// page fault. False for a vector no signal stands for here.
+bool FromVector(const hv_fault& fault, abi::SigInfo* info, uint64_t* cr2) {
+  constexpr int32_t kSI_KERNEL = 0x80;
+  switch (fault.vector) {
+    case 0:                                              // #DE
+      *info = {.si_signo = abi::kSIGFPE, .si_code = 1};  // FPE_INTDIV
+      return true;
+    case 5:   // #BR
+    case 13:  // #GP
+      *info = {.si_signo = abi::kSIGSEGV, .si_code = kSI_KERNEL};
+      return true;
+    case 6:                                              // #UD
+      *info = {.si_signo = abi::kSIGILL, .si_code = 2};  // ILL_ILLOPN
+      return true;
+    case 12:  // #SS
+      *info = {.si_signo = abi::kSIGBUS, .si_code = kSI_KERNEL};
+      return true;
+    case 14:  // #PF: not present, or a protection fault
+      *info = {.si_signo = abi::kSIGSEGV, .si_code = (fault.error & 1) != 0 ? 2 : 1};
+      *cr2 = fault.address;
+      return true;
+    case 16:                                             // #MF
+    case 19:                                             // #XM
+      *info = {.si_signo = abi::kSIGFPE, .si_code = 7};  // FPE_FLTINV
+      return true;
+    case 17:                                             // #AC
+      *info = {.si_signo = abi::kSIGBUS, .si_code = 1};  // BUS_ADRALN
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -277,87 +424,44 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
       rax = -abi::kEINTR;
     }
   }
-
-  // Where the frame goes: the alternate stack if the action asks and the
-  // app is not on it already, else below the red zone; and always below
-  // the runtime's own stack when that is the same stack.
-  const bool on_alt = OnAltStack(f.rsp);
-  const bool alt_enabled = (static_cast<uint32_t>(t.altstack.ss_flags) & abi::kSS_DISABLE) == 0;
-  uint64_t sp;
-  if ((act.flags & abi::kSA_ONSTACK) != 0 && alt_enabled && !on_alt) {
-    sp = t.altstack.ss_sp + t.altstack.ss_size;
-  } else {
-    sp = f.rsp - kRedZone;
-    const uint64_t runtime_sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
-    if (runtime_sp < sp && sp - runtime_sp < (1ull << 30)) sp = runtime_sp - kRuntimeStackRoom;
-  }
-  const uint64_t fp_size = f.fpstate != 0 ? HostFpStateSize(f.fpstate) : sched::kXstateBytes;
-  const uint64_t fp = (sp - fp_size) & ~63ull;
-  const uint64_t frame = ((fp - sizeof(abi::RtSigframe)) & ~15ull) - 8;
-  if (sp < fp_size + sizeof(abi::RtSigframe) + 64 || !user::RangeOk(frame, sp - frame) ||
-      (act.flags & abi::kSA_RESTORER) == 0) {
-    FrameFault();
-  }
-
-  abi::RtSigframe sf = {};
-  sf.pretcode = act.restorer;
-  sf.uc.uc_stack = t.altstack;
-  if (on_alt) sf.uc.uc_stack.ss_flags = static_cast<int32_t>(abi::kSS_ONSTACK);
-  abi::SigContext& mc = sf.uc.uc_mcontext;
-  mc.rdi = f.args[0];
-  mc.rsi = f.args[1];
-  mc.rdx = f.args[2];
-  mc.r10 = f.args[3];
-  mc.r8 = f.args[4];
-  mc.r9 = f.args[5];
-  mc.rax = static_cast<uint64_t>(rax);
-  mc.rcx = f.rip;  // as the syscall left them
-  mc.r11 = f.rflags;
-  mc.rbx = f.rbx;
-  mc.rbp = f.rbp;
-  mc.r12 = f.r12;
-  mc.r13 = f.r13;
-  mc.r14 = f.r14;
-  mc.r15 = f.r15;
-  mc.rsp = f.rsp;
-  mc.rip = rip;
-  mc.eflags = f.rflags;
-  mc.cs = 0x33;  // Linux's user selectors, for readers of the frame
-  mc.ss = 0x2b;
-  mc.oldmask = t.restore_mask ? t.saved_mask : t.blocked;
-  mc.fpstate = fp;
-  sf.uc.uc_sigmask = mc.oldmask;
-  sf.info.si_signo = sig;
-  sf.info.si_code = abi::kSI_USER;
-  // The extended state: the stub's copy (sim), or the CPU's, as it is.
-  if (f.fpstate != 0) {
-    Copy(reinterpret_cast<void*>(fp), reinterpret_cast<const void*>(f.fpstate), fp_size);
-    const auto* sw = reinterpret_cast<const uint32_t*>(fp + abi::kFxswOffset);
-    if (sw[0] == abi::kFP_XSTATE_MAGIC1) sf.uc.uc_flags = abi::kUC_FP_XSTATE;
-  } else {
-    // XRSTOR wants the XSAVE header's reserved bytes zero; XSAVE leaves them.
-    Fill(reinterpret_cast<void*>(fp + abi::kFxsaveSize), 0, 64);
-    sched::SaveXstate(reinterpret_cast<void*>(fp));
-  }
-  if (user::CopyOut(frame, &sf, sizeof sf) < 0) FrameFault();
-
-  t.restore_mask = false;
-  t.blocked = mc.oldmask | (act.mask & ~kUnblockable);
-  if ((act.flags & abi::kSA_NODEFER) == 0) t.blocked |= abi::SigBit(sig);
-  if ((act.flags & abi::kSA_RESETHAND) != 0) g.actions[sig - 1] = abi::KSigaction{};
-  if (sp == t.altstack.ss_sp + t.altstack.ss_size &&
-      (static_cast<uint32_t>(t.altstack.ss_flags) & abi::kSS_AUTODISARM) != 0) {
-    t.altstack = kNoAltStack;
-  }
-
-  // Into the handler: handler(sig, &info, &uc), returning to pretcode.
-  f.rip = act.handler;
-  f.rsp = frame;
-  f.args[0] = static_cast<uint64_t>(sig);
-  f.args[1] = frame + offsetof(abi::RtSigframe, info);
-  f.args[2] = frame + offsetof(abi::RtSigframe, uc);
-  f.rflags &= ~kRflagsTfDfRf;
+  abi::SigInfo info = {};
+  info.si_signo = sig;
+  info.si_code = abi::kSI_USER;
+  if (!EnterHandler(f, sig, rax, rip, info, /*runtime_on_app_stack=*/true)) FrameFault();
   *result = 0;
+}
+
+int64_t DeliverFault(hv_syscall_frame& f, const hv_fault& fault) {
+  // The runtime's own code faulting is a runtime bug, never the app's to
+  // handle: it ends the run with the report.
+  const hv_mem_region& rt = boot::Info().runtime;
+  if (f.rip >= rt.start && f.rip - rt.start < rt.size) return -abi::kEFAULT;
+  abi::SigInfo info = {};
+  uint64_t trapno = fault.vector, cr2 = 0;
+  if (fault.signo != 0) {  // sim: the host kernel's classification
+    info.si_signo = fault.signo;
+    info.si_code = fault.code;
+    if (fault.signo == abi::kSIGSEGV) cr2 = fault.address;
+  } else if (!FromVector(fault, &info, &cr2)) {
+    return -abi::kEFAULT;
+  }
+  const int sig = info.si_signo;
+  if (!Valid(sig)) return -abi::kEFAULT;
+  const uint64_t addr = fault.signo != 0 ? fault.address : (trapno == 14 ? fault.address : f.rip);
+  // si_addr shares its place with si_pid/si_uid (offset 16).
+  Copy(reinterpret_cast<uint8_t*>(&info) + 16, &addr, sizeof addr);
+  // Linux (force_sig_fault): a blocked or ignored fault signal, or one left
+  // at its default, ends the process; only a handler takes it.
+  ThreadState& t = T();
+  if ((t.blocked & abi::SigBit(sig)) != 0 || ActionOf(sig) != Action::kHandler) {
+    return -abi::kEFAULT;
+  }
+  if (!EnterHandler(f, sig, static_cast<int64_t>(f.nr), f.rip, info,
+                    /*runtime_on_app_stack=*/false, fault.error, trapno, cr2)) {
+    FrameFault();  // Linux: a frame that cannot be built is a SIGSEGV that kills
+  }
+  f.nr = 0;  // rax at the handler's entry, as Linux leaves it
+  return 0;
 }
 
 int64_t Return(hv_syscall_frame& f) {
@@ -391,6 +495,11 @@ int64_t Return(hv_syscall_frame& f) {
   f.rsp = mc.rsp;
   f.rip = mc.rip;
   f.rflags = (f.rflags & ~abi::kFixEflags) | (mc.eflags & abi::kFixEflags);
+  // Every register as the context holds it: rcx and r11 too (a handler for
+  // a fault, or one that edited its context, may return anywhere).
+  f.rcx = mc.rcx;
+  f.r11 = mc.r11;
+  f.flags |= HV_FRAME_FULL;
   // The alternate stack as it was (SS_AUTODISARM turned it off meanwhile).
   if ((static_cast<uint32_t>(uc.uc_stack.ss_flags) & abi::kSS_DISABLE) == 0 &&
       uc.uc_stack.ss_size >= abi::kMINSIGSTKSZ) {

@@ -18,7 +18,8 @@
 // rt_sigreturn, which puts every register, the mask and the extended state
 // back. So handlers run at syscall boundaries only: a thread that computes
 // without syscalls sees its signals at its next one (Linux would interrupt
-// it), and a fault (SIGSEGV, ...) still ends the process with a report.
+// it). A CPU fault goes to the app's handler for its signal (DeliverFault),
+// or ends the process with a report.
 //
 // Example:
 //   hvrt::signals::Send(abi::kSIGABRT);   // ends the guest unless blocked, ignored or handled
@@ -87,8 +88,16 @@ void Suspend(uint64_t mask);
 // does, if the frame cannot be written.
 void DeliverAtExit(hv_syscall_frame& f, int64_t* result);
 
+// A CPU fault of the app's (the backend's fault entry, with every register
+// in (f)): if the calling thread has a handler for its signal and does not
+// block it, enters the handler as Linux would (siginfo with si_addr, the
+// context with trapno, err and cr2) and returns 0; else -EFAULT, and the
+// fault ends the run with hvrun's crash report (Linux: the default action).
+int64_t DeliverFault(hv_syscall_frame& f, const hv_fault& fault);
+
 // rt_sigreturn(2): loads the registers, mask and extended state the frame at
-// the app's stack holds into (f); returns the interrupted rax.
+// the app's stack holds into (f), rcx and r11 included (HV_FRAME_FULL);
+// returns the interrupted rax.
 int64_t Return(hv_syscall_frame& f);
 
 const abi::StackT& AltStack();

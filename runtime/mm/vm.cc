@@ -202,6 +202,12 @@ void ExecReset(const hv_mem_region& app, const hv_mem_region& interp, ForEachKep
   g.brk = g.brk_base;
 }
 
+Range MainStack() {
+  const uint64_t hi = Pages().End();
+  const uint64_t bytes = PageUp(boot::Info().stack_size);
+  return {bytes <= hi - Pages().Base() ? hi - bytes : hi, hi};
+}
+
 uint64_t AllocTopDown(uint64_t bytes) {
   if (bytes == 0 || !Plausible(bytes)) {
     g.out_of_memory++;

@@ -53,6 +53,13 @@ void ExecReset(const hv_mem_region& app, const hv_mem_region& interp, ForEachKep
 // stack). Returns the address or 0 (counted as out of memory).
 uint64_t AllocTopDown(uint64_t bytes);
 
+// The main thread's stack, [lo, hi): the first top-down allocation at boot,
+// so the top stack_size bytes of the managed memory.
+struct Range {
+  uint64_t lo, hi;
+};
+Range MainStack();
+
 int64_t Brk(uint64_t addr);
 int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t fd, uint64_t off);
 int64_t Munmap(uint64_t addr, uint64_t len);

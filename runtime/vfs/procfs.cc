@@ -133,16 +133,14 @@ bool InExtent(uint64_t p, uint64_t* end) {
 
 uint64_t Min(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
-// Free memory in use, in address order: [heap], anonymous mappings, [stack].
-// The main stack is the first top-down allocation at boot (boot.cc), so it is
-// the top stack_size bytes of the managed memory.
+// Free memory in use, in address order: [heap], anonymous mappings, [stack]
+// (mm::MainStack).
 void MemoryLines(Text& t) {
   const mm::PageMap& pages = mm::Pages();
   uint64_t heap_lo = mm::BrkBase();
   uint64_t heap_hi = mm::PageUp(mm::BrkEnd());
-  uint64_t stack_hi = pages.End();
-  uint64_t stack_bytes = mm::PageUp(boot::Info().stack_size);
-  uint64_t stack_lo = stack_bytes <= stack_hi - pages.Base() ? stack_hi - stack_bytes : stack_hi;
+  const mm::Range stack = mm::MainStack();
+  const uint64_t stack_lo = stack.lo, stack_hi = stack.hi;
   uint64_t p = pages.NextUsed(pages.Base());
   while (p < pages.End() && !t.full) {
     uint64_t run_end = pages.NextFree(p);

@@ -45,6 +45,7 @@ struct Case {
 
 // Backends where the guest can make processes (Backend::ForkSupported): fork,
 // exec and pipes between processes run there only so far (xen: one process).
+// The same ones hand CPU faults to the app's signal handlers.
 const std::vector<std::string> kProcessBackends = {"sim", "kvm"};
 
 // A fresh empty directory, removed with everything in it when this goes.
@@ -298,6 +299,19 @@ const std::vector<Case>& Cases() {
        .expected_status = 134,
        .expect_out = "abort_prog: before abort",
        .compare_stderr = false},
+      // CPU faults go to the app's handlers; a blocked SIGSEGV still kills.
+      // (xen: faults end the run, its exception stubs report them.)
+      {.name = "fault_handlers",
+       .program = "fault_handlers",
+       .expect_out = "fault_handlers: all ok",
+       .backends = kProcessBackends},
+      {.name = "fault_handlers_blocked",
+       .program = "fault_handlers",
+       .args = {"blocked"},
+       .expected_status = 139,
+       .expect_out = "blocked: faulting",
+       .compare_stderr = false,
+       .backends = kProcessBackends},
       {.name = "crash_null",
        .program = "crash_null",
        .expected_status = 139,

@@ -467,6 +467,41 @@ TEST_P(GuestAttacks, UnopenedPortIsAGeneralProtectionFault) {
 }
 TEST_P(GuestAttacks, CliIsAGeneralProtectionFault) { CpuTrickFaults(backend(), "cli"); }
 
+// ---- The fault path to the app's signal handlers ---------------------------------
+
+// A guest that re-registers wild syscall and fault entries and a wild fault
+// stack, then faults: the backend's stubs end the run with the fault (kvm:
+// the refault with a fault already in hand is reported; sim: the fault in
+// the host handler is fatal), never jump on for good, hang, or hurt hvrun.
+TEST_P(GuestAttacks, ForgedFaultEntryEndsTheRun) {
+  RunResult r = RunHvrunWith(RunSpec{}, backend(), {"--timeout=20s"},
+                             HostileGuestPath("fault_tricks"), {"forge-entry"});
+  ExpectNoCrash(r);
+  EXPECT_NE(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.exit_code, 124) << "it hung\n" << r.Describe();
+}
+
+// A handler that faults inside itself for ever (SA_NODEFER): each fault is
+// one frame deeper, until the stack's size is used up; then SIGSEGV kills it,
+// as Linux's guard gap would, fast, never a hang or a walk through memory.
+TEST_P(GuestAttacks, HandlerThatFaultsForeverEnds) {
+  RunResult r = RunHvrunWith(RunSpec{}, backend(), {"--timeout=20s"},
+                             HostileGuestPath("fault_tricks"), {"fault-forever"});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.out, "faulting\n") << r.Describe();
+  EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.Describe();
+}
+
+// A fault handler still makes syscalls: _exit from it ends the guest with
+// its status.
+TEST_P(GuestAttacks, FaultHandlerCanExit) {
+  RunResult r = RunHvrunWith(RunSpec{}, backend(), {"--timeout=20s"},
+                             HostileGuestPath("fault_tricks"), {"fault-in-exit"});
+  ExpectNoCrash(r);
+  // xen hands no fault to a handler: the fault ends the run there.
+  EXPECT_EQ(r.exit_code, backend() == "xen" ? 128 + SIGSEGV : 40 + SIGSEGV) << r.Describe();
+}
+
 // Writes to what the CPU itself uses (IDT, GDT, page tables) and to the CPL0
 // stubs: the way a CPL3 guest would get CPL0. Where hvrun protects them (kvm
 // where CPL0 is real, which --verbose says) each write is a #PF; elsewhere

@@ -16,12 +16,18 @@
 #include "hv-backends/mailbox/mailbox_call.h"
 
 #define ABS(label) (KVM_CODE + ((label) - hv_kvm_blob_start))
+#define HV_FRAME_FULL 1
+#define FRAME_SIZE 160 /* struct hv_syscall_frame */
+/* The vectors whose fault an app's signal handler may take (#DE, #BR, #UD,
+ * #SS, #GP, #PF, #MF, #AC, #XM); the rest (traps, #DF, NMI, #MC...) end the
+ * run with a report. */
+#define KVM_FAULT_VECTORS 0xB7061
 
   .section .rodata.hv_kvm_blob, "a"
   .balign 4096
   .globl hv_kvm_blob_start, hv_kvm_blob_end
   .globl hv_kvm_hypercall, hv_kvm_syscall_iret, hv_kvm_syscall_sysret
-  .globl hv_kvm_exceptions, hv_kvm_probe
+  .globl hv_kvm_exceptions, hv_kvm_exception_report, hv_kvm_probe
 hv_kvm_blob_start:
 
 /*
@@ -74,14 +80,16 @@ hv_kvm_syscall_sysret:
  * returns to the app the way sysret would: rax = result, rcx = rip,
  * r11 = rflags, every other register as the frame holds it (as it came, or
  * as the runtime set it to enter a signal handler or return from one). The
- * extended state stays live in the CPU (fpstate 0).
+ * extended state stays live in the CPU (fpstate 0). A frame the runtime
+ * marked HV_FRAME_FULL (rt_sigreturn) goes back through hv_kvm_resume_full.
  */
 hv_kvm_syscall_trampoline:
   pushq %rbp
   movq %rsp, %rbp                     /* rbp = app rsp - 144 */
   andq $-16, %rsp
-  subq $144, %rsp
+  subq $FRAME_SIZE, %rsp
   movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
+  movq $0, 136(%rsp)                  /* flags */
   movq %rax, 0(%rsp)
   movq %rdi, 8(%rsp)
   movq %rsi, 16(%rsp)
@@ -109,6 +117,8 @@ hv_kvm_syscall_trampoline:
   cld
   call *%rcx
 1:
+  testq $HV_FRAME_FULL, 136(%rsp)
+  jnz hv_kvm_resume_full
   movq 8(%rsp), %rdi
   movq 16(%rsp), %rsi
   movq 24(%rsp), %rdx
@@ -129,10 +139,80 @@ hv_kvm_syscall_trampoline:
   jmp *%rcx
 
 /*
+ * CPL3, rsp = a frame: loads every register from it (rax from the caller's
+ * rax; rcx and r11 from the frame) and jumps to its rip through a data-page
+ * word, so that no register is left over to hold the target.
+ */
+hv_kvm_resume_full:
+  movq 56(%rsp), %rcx
+  movq %rcx, KVM_DATA_RESUME_RIP
+  movq 8(%rsp), %rdi
+  movq 16(%rsp), %rsi
+  movq 24(%rsp), %rdx
+  movq 32(%rsp), %r10
+  movq 40(%rsp), %r8
+  movq 48(%rsp), %r9
+  movq 80(%rsp), %rbx
+  movq 88(%rsp), %rbp
+  movq 96(%rsp), %r12
+  movq 104(%rsp), %r13
+  movq 112(%rsp), %r14
+  movq 120(%rsp), %r15
+  movq 144(%rsp), %rcx
+  movq 152(%rsp), %r11
+  pushq 72(%rsp)                      /* rflags (the address is taken before the push) */
+  popfq
+  movq 64(%rsp), %rsp
+  jmp *KVM_DATA_RESUME_RIP
+
+/*
+ * CPL3, on the runtime's fault stack, entered from hv_kvm_exception_common
+ * with every register the app's but rip, rsp and rflags (in the data page).
+ * Builds a full frame and calls the runtime's fault entry: if it took the
+ * fault, the app goes on where the frame says (a handler); if not, the app
+ * goes back to the faulting instruction with KVM_DATA_IN_FAULT still set, so
+ * that the same fault, raised again, ends the run with its report.
+ */
+hv_kvm_fault_trampoline:
+  subq $FRAME_SIZE, %rsp
+  movq %rax, 0(%rsp)
+  movq %rdi, 8(%rsp)
+  movq %rsi, 16(%rsp)
+  movq %rdx, 24(%rsp)
+  movq %r10, 32(%rsp)
+  movq %r8, 40(%rsp)
+  movq %r9, 48(%rsp)
+  movq KVM_DATA_FAULT_RIP, %rax
+  movq %rax, 56(%rsp)
+  movq KVM_DATA_FAULT_RSP, %rax
+  movq %rax, 64(%rsp)
+  movq KVM_DATA_FAULT_RFLAGS, %rax
+  movq %rax, 72(%rsp)
+  movq %rbx, 80(%rsp)
+  movq %rbp, 88(%rsp)
+  movq %r12, 96(%rsp)
+  movq %r13, 104(%rsp)
+  movq %r14, 112(%rsp)
+  movq %r15, 120(%rsp)
+  movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
+  movq $HV_FRAME_FULL, 136(%rsp)
+  movq %rcx, 144(%rsp)
+  movq %r11, 152(%rsp)
+  movq %rsp, %rdi
+  movl $KVM_DATA_FAULT, %esi
+  cld
+  call *KVM_DATA_FAULT_ENTRY
+  testq %rax, %rax
+  jnz 1f
+  movl $0, KVM_DATA_IN_FAULT          /* taken: the next fault is the app's again */
+1:
+  movq 0(%rsp), %rax
+  jmp hv_kvm_resume_full
+
+/*
  * Exception stubs, CPL0 (IDT gates 0..31). Each makes the frame uniform (a
- * zero error code where the CPU pushes none), pushes its vector, and reports
- * with one port write; hvrun reads the frame from the CPL0 stack and the
- * registers, and ends the run. They never return.
+ * zero error code where the CPU pushes none), pushes its vector, and goes to
+ * hv_kvm_exception_common.
  */
   .balign 16
 hv_kvm_exceptions:
@@ -144,9 +224,63 @@ hv_kvm_exceptions:
   pushq $0
   pushq $\v
   .endif
+  jmp hv_kvm_exception_common
+  .endr
+
+/*
+ * CPL0, [rsp] = vector, error code, then the CPU's rip, cs, rflags, rsp, ss.
+ * A fault of CPL3 code in KVM_FAULT_VECTORS goes to the runtime's fault
+ * entry (hv_kvm_fault_trampoline, CPL3, on the registered fault stack) when
+ * one is registered and no fault is with it already; the data page gets the
+ * fault and the app's rip, rsp and rflags. Anything else is reported with
+ * one port write: hvrun reads this frame from the CPL0 stack and the
+ * registers, and ends the run. The report path never returns.
+ */
+hv_kvm_exception_common:
+  testb $3, 24(%rsp)
+  jz 9f
+  cmpq $0, KVM_DATA_FAULT_ENTRY
+  je 9f
+  cmpl $0, KVM_DATA_IN_FAULT
+  jne 9f
+  pushq %rax
+  pushq %rcx
+  movq 16(%rsp), %rcx                 /* vector */
+  movl $KVM_FAULT_VECTORS, %eax
+  btl %ecx, %eax
+  jnc 8f
+  movl $1, KVM_DATA_IN_FAULT
+  movl %ecx, KVM_DATA_FAULT           /* hv_fault.vector */
+  movq $0, KVM_DATA_FAULT+4           /* signo, code: the runtime's to decide */
+  movl $0, KVM_DATA_FAULT+12
+  movq 24(%rsp), %rax
+  movq %rax, KVM_DATA_FAULT+16        /* error */
+  movq %cr2, %rax
+  movq %rax, KVM_DATA_FAULT+24        /* address */
+  movq 32(%rsp), %rax
+  movq %rax, KVM_DATA_FAULT_RIP
+  movq 48(%rsp), %rax
+  movq %rax, KVM_DATA_FAULT_RFLAGS
+  movq 56(%rsp), %rax
+  movq %rax, KVM_DATA_FAULT_RSP
+  movq $ABS(hv_kvm_fault_trampoline), %rax
+  movq %rax, 32(%rsp)                 /* iret to the trampoline (cs, ss stay CPL3) */
+  movq KVM_DATA_FAULT_STACK, %rax
+  movq %rax, 56(%rsp)
+  movq 48(%rsp), %rax
+  andq $~0x40500, %rax                /* TF, DF, AC off */
+  movq %rax, 48(%rsp)
+  popq %rcx
+  popq %rax
+  addq $16, %rsp
+  iretq
+8:
+  popq %rcx
+  popq %rax
+9:
+hv_kvm_exception_report:
   outb %al, $KVM_PORT_EXCEPTION
   hlt
-  .endr
 
 /*
  * Start-up probe (runs in a throwaway VM): CPL3 code that makes a syscall

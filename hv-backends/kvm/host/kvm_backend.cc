@@ -68,14 +68,14 @@ struct ExceptionFrame {
   uint64_t vector, error, rip, cs, rflags, rsp, ss;
 };
 
-// Whether the vCPU's port write to KVM_PORT_EXCEPTION came from one of the
-// CPL0 exception stubs with its frame on a CPL0 stack. The TSS I/O bitmap
-// closes the port to CPL3 (IOPL is 0), so the guest cannot make it itself;
-// this check is the second wall, against a guest that jumps into a stub.
+// Whether the vCPU's port write to KVM_PORT_EXCEPTION came from the CPL0
+// exception stubs' report (kvm_guest.S) with its frame on a CPL0 stack. The
+// TSS I/O bitmap closes the port to CPL3 (IOPL is 0), so the guest cannot
+// make it itself; this check is the second wall, against a guest that jumps
+// into a stub.
 bool FromExceptionStub(const kvm_regs& regs) {
-  const uint64_t stubs = GuestBlobAddress(hv_kvm_exceptions);
-  const bool rip_ok =
-      regs.rip >= stubs && regs.rip < stubs + kvm::kExceptionStubs * kvm::kExceptionStubSize;
+  const uint64_t report = GuestBlobAddress(hv_kvm_exception_report);
+  const bool rip_ok = regs.rip >= report && regs.rip <= report + 2;  // at or after the outb
   const bool rsp_ok =
       regs.rsp >= KVM_CPL0_STACKS && regs.rsp <= KVM_RSP0_TOP - sizeof(ExceptionFrame);
   return rip_ok && rsp_ok;
@@ -202,9 +202,12 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
                                      .syscall_stub = stub,
                                      .pvclock = KVM_DATA_PVCLOCK}));
   HV_ASSIGN_OR_RETURN(std::span<uint8_t> mailbox, memory.Span(KVM_MAILBOX, MB_SIZE));
-  MailboxServer server(mailbox, memory, handler, [&](uint64_t entry) {
-    // The syscall trampoline reads the runtime's entry here.
-    (void)memory.Write<uint64_t>(KVM_DATA_SYSCALL_ENTRY, entry);
+  MailboxServer server(mailbox, memory, handler, [&](const hv_register& reg) {
+    // The syscall trampoline and the exception stubs read these here.
+    (void)memory.Write<uint64_t>(KVM_DATA_SYSCALL_ENTRY, reg.syscall_entry);
+    (void)memory.Write<uint64_t>(KVM_DATA_FAULT_ENTRY, reg.fault_entry);
+    (void)memory.Write<uint64_t>(KVM_DATA_FAULT_STACK, reg.fault_stack & ~uint64_t{15});
+    (void)memory.Write<uint32_t>(KVM_DATA_IN_FAULT, 0);
   });
   server.SetMemoryBacker(
       [&](uint64_t start, uint64_t len) { return slots.BackForGuest(start, len); });

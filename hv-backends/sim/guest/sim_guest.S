@@ -42,10 +42,85 @@
 #define REG_RSI 9
 #define REG_RDX 12
 #define REG_RAX 13
+#define REG_R11 3
+#define REG_RCX 14
 #define REG_RSP 15
 #define REG_RIP 16
 #define REG_EFL 17
+#define REG_ERR 19
+#define REG_TRAPNO 20
 #define UC_FPREGS 224 /* uc_mcontext.fpregs: the saved extended state */
+#define SIGTRAP 5
+#define HV_FRAME_FULL 1
+#define FRAME_SIZE 160 /* struct hv_syscall_frame */
+#define FAULT_SIZE 32  /* struct hv_fault */
+
+.macro FRAME_COPY_IN reg, off
+  movq UC_GREG(\reg)(%rbx), %rax
+  movq %rax, \off(%rsp)
+.endm
+.macro FRAME_COPY_OUT reg, off
+  movq \off(%rsp), %rax
+  movq %rax, UC_GREG(\reg)(%rbx)
+.endm
+
+/*
+ * Copies the saved context at (%rbx) into a struct hv_syscall_frame at
+ * (%rsp) (rax in nr, fpstate the kernel's copy of the extended state), with
+ * (flags); rcx and r11 too. Clobbers rax.
+ */
+.macro FRAME_FROM_UC flags
+  movq UC_FPREGS(%rbx), %rax
+  movq %rax, 128(%rsp)
+  movq $\flags, 136(%rsp)
+  FRAME_COPY_IN REG_RAX, 0
+  FRAME_COPY_IN REG_RDI, 8
+  FRAME_COPY_IN REG_RSI, 16
+  FRAME_COPY_IN REG_RDX, 24
+  FRAME_COPY_IN REG_R10, 32
+  FRAME_COPY_IN REG_R8, 40
+  FRAME_COPY_IN REG_R9, 48
+  FRAME_COPY_IN REG_RIP, 56
+  FRAME_COPY_IN REG_RSP, 64
+  FRAME_COPY_IN REG_EFL, 72
+  FRAME_COPY_IN REG_RBX, 80
+  FRAME_COPY_IN REG_RBP, 88
+  FRAME_COPY_IN REG_R12, 96
+  FRAME_COPY_IN REG_R13, 104
+  FRAME_COPY_IN REG_R14, 112
+  FRAME_COPY_IN REG_R15, 120
+  FRAME_COPY_IN REG_RCX, 144
+  FRAME_COPY_IN REG_R11, 152
+.endm
+
+/*
+ * Stores the frame at (%rsp) back into the saved context at (%rbx), which
+ * rt_sigreturn then loads: every frame register but rax (the caller's), and
+ * rcx and r11 only with HV_FRAME_FULL (else they stay as the syscall left
+ * them). The kernel keeps only the user flags of rflags. Clobbers rax.
+ */
+.macro FRAME_TO_UC
+  FRAME_COPY_OUT REG_RDI, 8
+  FRAME_COPY_OUT REG_RSI, 16
+  FRAME_COPY_OUT REG_RDX, 24
+  FRAME_COPY_OUT REG_R10, 32
+  FRAME_COPY_OUT REG_R8, 40
+  FRAME_COPY_OUT REG_R9, 48
+  FRAME_COPY_OUT REG_RIP, 56
+  FRAME_COPY_OUT REG_RSP, 64
+  FRAME_COPY_OUT REG_EFL, 72
+  FRAME_COPY_OUT REG_RBX, 80
+  FRAME_COPY_OUT REG_RBP, 88
+  FRAME_COPY_OUT REG_R12, 96
+  FRAME_COPY_OUT REG_R13, 104
+  FRAME_COPY_OUT REG_R14, 112
+  FRAME_COPY_OUT REG_R15, 120
+  testq $HV_FRAME_FULL, 136(%rsp)
+  jz 91f
+  FRAME_COPY_OUT REG_RCX, 144
+  FRAME_COPY_OUT REG_R11, 152
+91:
+.endm
 
   .section .rodata.hv_sim_blob, "a"
   .balign 4096
@@ -122,41 +197,8 @@ hv_sim_sigsys:
 0:
   pushq %rbx                          /* rsp is now 16-byte aligned */
   movq %rdx, %rbx
-  subq $144, %rsp                     /* struct hv_syscall_frame */
-  movq UC_FPREGS(%rbx), %rax
-  movq %rax, 128(%rsp)
-  movq UC_GREG(REG_RAX)(%rbx), %rax
-  movq %rax, 0(%rsp)
-  movq UC_GREG(REG_RDI)(%rbx), %rax
-  movq %rax, 8(%rsp)
-  movq UC_GREG(REG_RSI)(%rbx), %rax
-  movq %rax, 16(%rsp)
-  movq UC_GREG(REG_RDX)(%rbx), %rax
-  movq %rax, 24(%rsp)
-  movq UC_GREG(REG_R10)(%rbx), %rax
-  movq %rax, 32(%rsp)
-  movq UC_GREG(REG_R8)(%rbx), %rax
-  movq %rax, 40(%rsp)
-  movq UC_GREG(REG_R9)(%rbx), %rax
-  movq %rax, 48(%rsp)
-  movq UC_GREG(REG_RIP)(%rbx), %rax
-  movq %rax, 56(%rsp)
-  movq UC_GREG(REG_RSP)(%rbx), %rax
-  movq %rax, 64(%rsp)
-  movq UC_GREG(REG_EFL)(%rbx), %rax
-  movq %rax, 72(%rsp)
-  movq UC_GREG(REG_RBX)(%rbx), %rax
-  movq %rax, 80(%rsp)
-  movq UC_GREG(REG_RBP)(%rbx), %rax
-  movq %rax, 88(%rsp)
-  movq UC_GREG(REG_R12)(%rbx), %rax
-  movq %rax, 96(%rsp)
-  movq UC_GREG(REG_R13)(%rbx), %rax
-  movq %rax, 104(%rsp)
-  movq UC_GREG(REG_R14)(%rbx), %rax
-  movq %rax, 112(%rsp)
-  movq UC_GREG(REG_R15)(%rbx), %rax
-  movq %rax, 120(%rsp)
+  subq $FRAME_SIZE, %rsp
+  FRAME_FROM_UC 0
   movq $-ENOSYS, %rax
   movq mailbox+SIM_MB_SYSCALL_ENTRY(%rip), %rcx
   testq %rcx, %rcx
@@ -166,47 +208,63 @@ hv_sim_sigsys:
   call *%rcx
 1:
   movq %rax, UC_GREG(REG_RAX)(%rbx)
-  movq 8(%rsp), %rax
-  movq %rax, UC_GREG(REG_RDI)(%rbx)
-  movq 16(%rsp), %rax
-  movq %rax, UC_GREG(REG_RSI)(%rbx)
-  movq 24(%rsp), %rax
-  movq %rax, UC_GREG(REG_RDX)(%rbx)
-  movq 32(%rsp), %rax
-  movq %rax, UC_GREG(REG_R10)(%rbx)
-  movq 40(%rsp), %rax
-  movq %rax, UC_GREG(REG_R8)(%rbx)
-  movq 48(%rsp), %rax
-  movq %rax, UC_GREG(REG_R9)(%rbx)
-  movq 56(%rsp), %rax
-  movq %rax, UC_GREG(REG_RIP)(%rbx)
-  movq 64(%rsp), %rax
-  movq %rax, UC_GREG(REG_RSP)(%rbx)
-  movq 72(%rsp), %rax
-  movq %rax, UC_GREG(REG_EFL)(%rbx)   /* the kernel keeps only the user flags */
-  movq 80(%rsp), %rax
-  movq %rax, UC_GREG(REG_RBX)(%rbx)
-  movq 88(%rsp), %rax
-  movq %rax, UC_GREG(REG_RBP)(%rbx)
-  movq 96(%rsp), %rax
-  movq %rax, UC_GREG(REG_R12)(%rbx)
-  movq 104(%rsp), %rax
-  movq %rax, UC_GREG(REG_R13)(%rbx)
-  movq 112(%rsp), %rax
-  movq %rax, UC_GREG(REG_R14)(%rbx)
-  movq 120(%rsp), %rax
-  movq %rax, UC_GREG(REG_R15)(%rbx)
-  addq $144, %rsp
+  FRAME_TO_UC
+  addq $FRAME_SIZE, %rsp
   popq %rbx
   ret                                 /* to hv_sim_restorer */
 
 /*
- * Crash handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, on the
- * alternate stack: copies signal, code, fault address and the registers into
- * the mailbox for hvrun, then ends the child. hvrun reads the report after
- * the child is gone.
+ * Handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, on the alternate
+ * stack with every signal blocked. A fault other than SIGTRAP goes to the
+ * runtime's fault entry first, if it registered one, with the whole context
+ * as a frame (HV_FRAME_FULL): if it took the fault (an app handler will run,
+ * or the frame was fixed up), the frame goes back into the context and
+ * rt_sigreturn resumes there. Otherwise, a crash report: signal, code, fault
+ * address and the registers go into the mailbox for hvrun, and the child
+ * ends; hvrun reads the report after the child is gone.
  */
 hv_sim_crash:
+  cmpl $SIGTRAP, %edi
+  je 9f
+  cmpq $0, mailbox+SIM_MB_FAULT_ENTRY(%rip)
+  je 9f
+  pushq %rdi                          /* kept for the report */
+  pushq %rsi
+  pushq %rdx
+  pushq %rbx                          /* rsp is now 16-byte aligned */
+  movq %rdx, %rbx
+  subq $(FRAME_SIZE + FAULT_SIZE), %rsp
+  FRAME_FROM_UC HV_FRAME_FULL
+  movq UC_GREG(REG_TRAPNO)(%rbx), %rax
+  movl %eax, FRAME_SIZE+0(%rsp)       /* hv_fault.vector */
+  movl %edi, FRAME_SIZE+4(%rsp)       /* signo */
+  movl 8(%rsi), %eax
+  movl %eax, FRAME_SIZE+8(%rsp)       /* code: si_code */
+  movl $0, FRAME_SIZE+12(%rsp)
+  movq UC_GREG(REG_ERR)(%rbx), %rax
+  movq %rax, FRAME_SIZE+16(%rsp)      /* error */
+  movq 16(%rsi), %rax
+  movq %rax, FRAME_SIZE+24(%rsp)      /* address: si_addr */
+  movq %rsp, %rdi
+  leaq FRAME_SIZE(%rsp), %rsi
+  cld
+  call *mailbox+SIM_MB_FAULT_ENTRY(%rip)
+  testq %rax, %rax
+  jnz 8f
+  movq 0(%rsp), %rax                  /* the app's rax, as the runtime left it */
+  movq %rax, UC_GREG(REG_RAX)(%rbx)
+  FRAME_TO_UC
+  addq $(FRAME_SIZE + FAULT_SIZE), %rsp
+  popq %rbx
+  addq $24, %rsp
+  ret                                 /* to hv_sim_restorer */
+8:
+  addq $(FRAME_SIZE + FAULT_SIZE), %rsp
+  popq %rbx
+  popq %rdx
+  popq %rsi
+  popq %rdi
+9:
   movl %edi, %r9d
   leaq mailbox+SIM_MB_CRASH(%rip), %r8
   movl %edi, SIM_CRASH_SIGNO_OFF(%r8)

@@ -163,8 +163,11 @@ void WriteStderr(const char* msg) {
   KernelSigaction sys{GuestAddressOf(hv_sim_sigsys), SA_SIGINFO | SA_NODEFER | kSaRestorer,
                       GuestAddressOf(hv_sim_restorer), 0};
   if (syscall(SYS_rt_sigaction, SIGSYS, &sys, nullptr, 8) != 0) _exit(125);
-  KernelSigaction crash{GuestAddressOf(hv_sim_crash),
-                        SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | kSaRestorer,
+  // Not SA_RESETHAND: a fault the runtime hands to an app handler returns
+  // through rt_sigreturn, and the next one must come here again. Every
+  // signal is blocked meanwhile, so a fault inside the handler itself is
+  // fatal at once (the kernel forces the default action).
+  KernelSigaction crash{GuestAddressOf(hv_sim_crash), SA_SIGINFO | SA_ONSTACK | kSaRestorer,
                         GuestAddressOf(hv_sim_restorer), ~0ull};
   for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP}) {
     if (syscall(SYS_rt_sigaction, sig, &crash, nullptr, 8) != 0) _exit(125);
@@ -263,9 +266,13 @@ class SimBackend final : public Backend {
 absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const GuestStart& start,
                                           HypercallHandler& handler) {
   HV_ASSIGN_OR_RETURN(std::span<uint8_t> mb, memory.Span(kMailbox, layout::kPageSize));
-  MailboxServer server(mb.first(MB_SIZE), memory, handler, [&](uint64_t entry) {
-    // The SIGSYS stub calls the entry it reads here.
-    std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[SIM_MB_SYSCALL_ENTRY])).store(entry);
+  MailboxServer server(mb.first(MB_SIZE), memory, handler, [&](const hv_register& reg) {
+    // The SIGSYS and crash stubs call the entries they read here (the fault
+    // entry runs on the host signal stack: no fault_stack on sim).
+    std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[SIM_MB_SYSCALL_ENTRY]))
+        .store(reg.syscall_entry);
+    std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[SIM_MB_FAULT_ENTRY]))
+        .store(reg.fault_entry);
   });
 
   const pid_t parent = getpid();

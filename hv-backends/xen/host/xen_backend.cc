@@ -267,9 +267,11 @@ absl::StatusOr<GuestExit> XenBackend::Run(const GuestMemory& memory, const Guest
   HV_ASSIGN_OR_RETURN(uint32_t port, domain_->OpenEventChannel());
   HV_RETURN_IF_ERROR(WriteStartState(memory, start, port));
   HV_ASSIGN_OR_RETURN(std::span<uint8_t> mailbox, memory.Span(KVM_MAILBOX, MB_SIZE));
-  MailboxServer server(mailbox, memory, handler, [&](uint64_t entry) {
+  MailboxServer server(mailbox, memory, handler, [&](const hv_register& reg) {
     // The syscall trampoline (kvm_guest.S) reads the runtime's entry here.
-    (void)memory.Write<uint64_t>(KVM_DATA_SYSCALL_ENTRY, entry);
+    // Faults end the run on xen (its exception stubs report them): the
+    // fault entry is not used.
+    (void)memory.Write<uint64_t>(KVM_DATA_SYSCALL_ENTRY, reg.syscall_entry);
   });
   xen::XenDomain& domain = *domain_;
   server.SetGuestWaker([&domain] { domain.Notify(); });

@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 11
+#define HV_ABI_VERSION 12
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -159,11 +159,35 @@ HV_CHECK_OFFSET(struct hv_buffer, data, 0);
 HV_CHECK_OFFSET(struct hv_buffer, len, 8);
 
 /* HV_CALL_REGISTER: the runtime tells the backend where its syscall entry is,
- * once, before it starts the app. */
+ * once, before it starts the app; and where a CPU fault of the app's goes
+ * (0: every fault ends the run with a crash report, as before). */
 struct hv_register {
   HV_GUEST_PTR(void) syscall_entry; /* IN: int64_t f(struct hv_syscall_frame*) */
+  /* IN: int64_t f(struct hv_syscall_frame*, const struct hv_fault*): 0 when
+   * it took the fault (the frame is where to go on, every register of it);
+   * else the fault stands and ends the run with a crash report. */
+  HV_GUEST_PTR(void) fault_entry;
+  /* IN: the top of the stack fault_entry runs on where the backend has no
+   * stack of its own for it (kvm, xen; sim runs it on the host signal stack). */
+  HV_GUEST_PTR(void) fault_stack;
 };
-HV_CHECK_SIZE(struct hv_register, 8);
+HV_CHECK_SIZE(struct hv_register, 24);
+HV_CHECK_OFFSET(struct hv_register, fault_entry, 8);
+
+/* A CPU fault in app code, as fault_entry (above) sees it: the x86 vector
+ * and error code, the faulting address (cr2, si_addr), and, where a host
+ * kernel already classified it (sim), its signal and si_code (else 0). */
+struct hv_fault {
+  uint32_t vector;   /* x86 exception vector (trapno) */
+  int32_t signo;     /* sim: the host's signal; else 0 */
+  int32_t code;      /* sim: the host's si_code; else 0 */
+  uint32_t pad0;
+  uint64_t error;    /* the CPU's error code (0 where it pushes none) */
+  uint64_t address;  /* #PF: cr2; sim: si_addr */
+};
+HV_CHECK_SIZE(struct hv_fault, 32);
+HV_CHECK_OFFSET(struct hv_fault, error, 16);
+HV_CHECK_OFFSET(struct hv_fault, address, 24);
 
 /* HV_CALL_UNSUPPORTED: with HV_BOOT_VERBOSE, each ENOSYS is reported. */
 struct hv_unsupported {
@@ -400,8 +424,12 @@ HV_CHECK_SIZE(struct hv_mount, 16);
  * Returning loads every register the frame holds (args, rip, rsp, rflags and
  * the callee-saved ones) from it: the runtime changes them to enter a signal
  * handler and to return from one (rt_sigreturn); rcx and r11 come back as a
- * syscall leaves them (rip, rflags).
+ * syscall leaves them (rip, rflags), unless (flags) has HV_FRAME_FULL: then
+ * from the frame's rcx and r11 (rt_sigreturn to a context a fault or a
+ * handler left, where they hold the app's values). A fault entry's frame
+ * has every register: rax in (nr), and HV_FRAME_FULL set.
  */
+#define HV_FRAME_FULL 1u
 struct hv_syscall_frame {
   uint64_t nr;       /* rax at the syscall instruction */
   uint64_t args[6];  /* rdi, rsi, rdx, r10, r8, r9 */
@@ -417,9 +445,10 @@ struct hv_syscall_frame {
    * SIGSYS frame's fpstate); 0: it is live in the CPU (kvm, xen), which the
    * runtime, built without vector registers, leaves alone. */
   HV_GUEST_PTR(void) fpstate;
-  uint64_t pad0;
+  uint64_t flags;    /* HV_FRAME_FULL */
+  uint64_t rcx, r11; /* with HV_FRAME_FULL */
 };
-HV_CHECK_SIZE(struct hv_syscall_frame, 144);
+HV_CHECK_SIZE(struct hv_syscall_frame, 160);
 HV_CHECK_OFFSET(struct hv_syscall_frame, nr, 0);
 HV_CHECK_OFFSET(struct hv_syscall_frame, args, 8);
 HV_CHECK_OFFSET(struct hv_syscall_frame, rip, 56);
@@ -430,6 +459,9 @@ HV_CHECK_OFFSET(struct hv_syscall_frame, rbp, 88);
 HV_CHECK_OFFSET(struct hv_syscall_frame, r12, 96);
 HV_CHECK_OFFSET(struct hv_syscall_frame, r15, 120);
 HV_CHECK_OFFSET(struct hv_syscall_frame, fpstate, 128);
+HV_CHECK_OFFSET(struct hv_syscall_frame, flags, 136);
+HV_CHECK_OFFSET(struct hv_syscall_frame, rcx, 144);
+HV_CHECK_OFFSET(struct hv_syscall_frame, r11, 152);
 
 /*
  * Clock calibration: the runtime reads time without a hypercall as
