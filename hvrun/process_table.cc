@@ -28,6 +28,7 @@ struct ProcessTable::Process {
   int32_t sid = 0;
   bool zombie = false;
   int wait_status = 0;
+  int pdeath_sig = 0;  // prctl(PR_SET_PDEATHSIG): sent to it when its parent ends
   // The guest: the engine first, so it goes before the memory it serves.
   GuestImage image;
   std::unique_ptr<ExecService> exec;
@@ -237,6 +238,7 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
     Process* init = Find(1);
     for (auto& [pid, q] : procs_) {
       if (q->ppid != p->pid || q.get() == p) continue;
+      if (!q->zombie && q->pdeath_sig != 0 && q->image.memory) SendSignal(q.get(), q->pdeath_sig);
       q->ppid = 1;
       // The runtime's getppid reads this word (no hypercall).
       if (!q->zombie && q->image.memory) std::atomic_ref<int32_t>(*q->ppid_word()).store(1);
@@ -359,6 +361,10 @@ int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {
       p->pgid = pgid;
       return 0;
     }
+    case HV_PROC_SET_PDEATHSIG:
+      if (req.arg < 0 || req.arg > 64) return -EINVAL;
+      caller->pdeath_sig = req.arg;
+      return 0;
     case HV_PROC_SETSID: {
       bool leader = false;
       for (auto& [id, q] : procs_) leader |= q->pgid == caller->pid;

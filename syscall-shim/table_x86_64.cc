@@ -100,6 +100,8 @@ constexpr Syscall kRows[] = {
     {nr::sigaltstack, "sigaltstack", sys_sigaltstack, kSupported, ""},
     {nr::statfs, "statfs", sys_statfs, kSupported, ""},
     {nr::fstatfs, "fstatfs", sys_fstatfs, kSupported, ""},
+    {nr::prctl, "prctl", sys_prctl, kPartial,
+     "PR_SET/GET_PDEATHSIG, _DUMPABLE, _NAME, _NO_NEW_PRIVS; others -EINVAL"},
     {nr::arch_prctl, "arch_prctl", sys_arch_prctl, kPartial, "ARCH_SET/GET_FS/GS only"},
     {nr::setrlimit, "setrlimit", sys_setrlimit, kPartial, "lowering only; not enforced"},
     {nr::gettid, "gettid", sys_gettid, kSupported, ""},

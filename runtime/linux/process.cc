@@ -15,6 +15,7 @@ constexpr uint64_t kInf = abi::kRLIM_INFINITY;
 
 constinit abi::Rlimit g_limits[abi::kRLIM_NLIMITS] = {};
 constinit int32_t g_pid = 1;
+constinit PrctlState g_prctl = {0, 1, 0};
 // The boot page's words (hvrun's); a runtime-owned stand-in until Reset
 // (host unit tests).
 constinit uint32_t g_events_fallback = 0;
@@ -27,7 +28,12 @@ constinit int32_t* g_ppid = &g_ppid_fallback;
 }  // namespace
 
 int32_t Pid() { return g_pid; }
-void SetPid(int32_t pid) { g_pid = pid; }
+void SetPid(int32_t pid) {
+  g_pid = pid;
+  g_prctl.pdeath_sig = 0;
+}
+
+PrctlState& Prctl() { return g_prctl; }
 uint32_t* EventsWord() { return g_events; }
 
 void UseBootPage(hv_boot_info* page) {
@@ -48,6 +54,7 @@ void TakeSignals() {
 
 void Reset(const hv_boot_info& bi) {
   g_pid = bi.pid > 0 ? bi.pid : 1;
+  g_prctl = PrctlState{0, 1, 0};
   // Linux's defaults (INIT_RLIMITS) except where hvrun fixes the answer.
   g_limits[abi::kRLIMIT_CPU] = {kInf, kInf};
   g_limits[abi::kRLIMIT_FSIZE] = {kInf, kInf};

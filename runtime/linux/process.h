@@ -25,8 +25,19 @@ int32_t Pid();
 // Sets the pid and the limits from (bi) (RLIMIT_STACK is the stack hvrun
 // gave the app).
 void Reset(const hv_boot_info& bi);
-// After a fork: the child's pid (the rest was copied from the parent).
+// After a fork: the child's pid (the rest was copied from the parent, but
+// for the parent-death signal, which a child starts without).
 void SetPid(int32_t pid);
+
+// What prctl(2) sets for the process: PR_SET_PDEATHSIG's signal (hvrun
+// sends it; kept here for PR_GET_PDEATHSIG), PR_SET_DUMPABLE (1 at start),
+// PR_SET_NO_NEW_PRIVS.
+struct PrctlState {
+  int32_t pdeath_sig;
+  int32_t dumpable;
+  int32_t no_new_privs;
+};
+PrctlState& Prctl();
 
 // The words hvrun counts this process's events on and ORs signals other
 // processes sent it into (hv_boot_info.events, .signals: in the boot page,

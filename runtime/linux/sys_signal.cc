@@ -134,7 +134,8 @@ int64_t sys_kill(hv_syscall_frame& f) {
   int32_t pid = Int(f.args[0]);
   int32_t sig = Int(f.args[1]);
   if (sig != 0 && !signals::Valid(sig)) return -abi::kEINVAL;
-  if (pid > 0 && pid == process::Pid()) return SendToSelf(sig);
+  // Any thread's tid names its process, as on Linux.
+  if (pid > 0 && (pid == process::Pid() || sched::Alive(pid))) return SendToSelf(sig);
   return KillOther(pid, sig);
 }
 

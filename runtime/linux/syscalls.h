@@ -131,6 +131,7 @@ int64_t sys_exit(hv_syscall_frame& f);
 int64_t sys_exit_group(hv_syscall_frame& f);
 // sys_thread.cc
 int64_t sys_arch_prctl(hv_syscall_frame& f);
+int64_t sys_prctl(hv_syscall_frame& f);
 int64_t sys_set_tid_address(hv_syscall_frame& f);
 int64_t sys_set_robust_list(hv_syscall_frame& f);
 int64_t sys_rseq(hv_syscall_frame& f);

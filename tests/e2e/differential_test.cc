@@ -243,6 +243,11 @@ const std::vector<Case>& Cases() {
       // futex wait and a sleep.
       // A pipe's file system, capacity, FIONREAD and SIGPIPE.
       {.name = "pipe_info", .program = "pipe_info", .expect_out = "pipe_info: all ok"},
+      // prctl: names, the parent-death signal across processes.
+      {.name = "prctl_basics",
+       .program = "prctl_basics",
+       .expect_out = "prctl_basics: all ok",
+       .backends = kProcessBackends},
       {.name = "thread_signals",
        .program = "thread_signals",
        .expect_out = "thread_signals: all ok"},

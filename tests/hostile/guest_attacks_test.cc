@@ -276,6 +276,8 @@ getsid pid -5                                -> -ESRCH
 setpgid pid 99999                            -> -ESRCH
 setpgid to pgid -7                           -> -EINVAL
 setpgid to a group that does not exist       -> -EPERM
+pdeathsig 65                                 -> -EINVAL
+pdeathsig -1                                 -> -EINVAL
 )";
 // The exec calls and their answers where exec runs (sim, kvm); xen has no
 // image area to exec into, so every one is ENOSYS there.

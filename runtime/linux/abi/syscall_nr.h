@@ -86,6 +86,7 @@ inline constexpr uint32_t rt_sigsuspend = 130;
 inline constexpr uint32_t sigaltstack = 131;
 inline constexpr uint32_t statfs = 137;
 inline constexpr uint32_t fstatfs = 138;
+inline constexpr uint32_t prctl = 157;
 inline constexpr uint32_t arch_prctl = 158;
 inline constexpr uint32_t setrlimit = 160;
 inline constexpr uint32_t gettid = 186;

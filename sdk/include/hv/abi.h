@@ -380,6 +380,7 @@ enum hv_proc_op {
   HV_PROC_GETPGID = 5,  /* pid */
   HV_PROC_SETSID = 6,
   HV_PROC_GETSID = 7,   /* pid */
+  HV_PROC_SET_PDEATHSIG = 8, /* sig (0: none): sent to the caller when its parent ends */
 };
 struct hv_proc {
   uint32_t op;          /* IN: enum hv_proc_op */

@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   proc("setpgid pid 99999", HV_PROC_SETPGID, 99999, 0);
   proc("setpgid to pgid -7", HV_PROC_SETPGID, 0, -7);
   proc("setpgid to a group that does not exist", HV_PROC_SETPGID, 0, 4242);
+  proc("pdeathsig 65", HV_PROC_SET_PDEATHSIG, 0, 65);
+  proc("pdeathsig -1", HV_PROC_SET_PDEATHSIG, 0, -1);
 
   struct hv_exec x = {.op = 999};
   call("exec op 999", HV_CALL_EXEC, P(&x));

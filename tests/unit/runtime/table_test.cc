@@ -75,6 +75,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(sigaltstack),
       N(statfs),
       N(fstatfs),
+      N(prctl),
       N(arch_prctl),
       N(setrlimit),
       N(gettid),

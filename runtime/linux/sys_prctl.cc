@@ -1,0 +1,106 @@
+// prctl(2): the options programs and test harnesses use. The parent-death
+// signal goes to hvrun's process table (which sends it when the parent
+// ends); thread names are kept per thread for PR_GET_NAME. Everything else
+// is -EINVAL, as Linux says for an option it does not know.
+#include "runtime/boot/boot_info.h"
+#include "runtime/hv/hypercall.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+#include "runtime/linux/process.h"
+#include "runtime/linux/signals.h"
+#include "runtime/linux/syscalls.h"
+#include "runtime/linux/user.h"
+#include "runtime/sched/sched.h"
+
+namespace hvrt {
+namespace {
+
+constexpr uint64_t kPR_SET_PDEATHSIG = 1;
+constexpr uint64_t kPR_GET_PDEATHSIG = 2;
+constexpr uint64_t kPR_GET_DUMPABLE = 3;
+constexpr uint64_t kPR_SET_DUMPABLE = 4;
+constexpr uint64_t kPR_SET_NAME = 15;
+constexpr uint64_t kPR_GET_NAME = 16;
+constexpr uint64_t kPR_SET_NO_NEW_PRIVS = 38;
+constexpr uint64_t kPR_GET_NO_NEW_PRIVS = 39;
+
+constexpr uint64_t kTaskCommLen = 16;  // TASK_COMM_LEN, the NUL included
+
+// Names set with PR_SET_NAME, by thread slot ("" = never set: the
+// program's own name).
+constinit char g_names[sched::kMaxThreads][kTaskCommLen] = {};
+
+// The name a thread starts with: the program's file name, cut to 15 bytes.
+void DefaultName(char out[kTaskCommLen]) {
+  const char* path = boot::AppPath();
+  const char* base = path;
+  for (const char* p = path; *p != '\0'; p++) {
+    if (*p == '/') base = p + 1;
+  }
+  uint64_t n = 0;
+  while (n < kTaskCommLen - 1 && base[n] != '\0') {
+    out[n] = base[n];
+    n++;
+  }
+  out[n] = '\0';
+}
+
+}  // namespace
+
+// Prctl implements Linux syscall prctl(2) for PR_SET/GET_PDEATHSIG,
+// PR_SET/GET_DUMPABLE, PR_SET/GET_NAME and PR_SET/GET_NO_NEW_PRIVS.
+int64_t sys_prctl(hv_syscall_frame& f) {
+  process::PrctlState& st = process::Prctl();
+  const uint64_t arg = f.args[1];
+  switch (f.args[0]) {
+    case kPR_SET_PDEATHSIG: {
+      if (arg != 0 && !signals::Valid(static_cast<int64_t>(arg))) return -abi::kEINVAL;
+      hv_proc p = {HV_PROC_SET_PDEATHSIG, 0, static_cast<int32_t>(arg), 0, 0};
+      int64_t r = hv::Call(HV_CALL_PROC, &p);
+      // No process table (xen): the parent is hvrun itself, which outlives
+      // the guest, so the signal could never come; remembering it is all.
+      if (r < 0 && r != -abi::kENOSYS) return r;
+      st.pdeath_sig = static_cast<int32_t>(arg);
+      return 0;
+    }
+    case kPR_GET_PDEATHSIG:
+      return user::CopyOut(arg, &st.pdeath_sig, sizeof st.pdeath_sig);
+    case kPR_GET_DUMPABLE:
+      return st.dumpable;
+    case kPR_SET_DUMPABLE:
+      if (arg > 1) return -abi::kEINVAL;
+      st.dumpable = static_cast<int32_t>(arg);
+      return 0;
+    case kPR_SET_NAME: {
+      // Up to 15 bytes of the string; a longer one is cut, as Linux does.
+      char name[kTaskCommLen] = {};
+      for (uint64_t i = 0; i < kTaskCommLen - 1; i++) {
+        if (int64_t r = user::CopyIn(&name[i], arg + i, 1); r < 0) return r;
+        if (name[i] == '\0') break;
+      }
+      Copy(g_names[sched::CurrentSlot()], name, kTaskCommLen);
+      return 0;
+    }
+    case kPR_GET_NAME: {
+      char name[kTaskCommLen];
+      const char* mine = g_names[sched::CurrentSlot()];
+      if (mine[0] != '\0') {
+        Copy(name, mine, kTaskCommLen);
+      } else {
+        DefaultName(name);
+      }
+      return user::CopyOut(arg, name, kTaskCommLen);
+    }
+    case kPR_SET_NO_NEW_PRIVS:
+      if (arg != 1 || f.args[2] != 0 || f.args[3] != 0 || f.args[4] != 0) return -abi::kEINVAL;
+      st.no_new_privs = 1;
+      return 0;
+    case kPR_GET_NO_NEW_PRIVS:
+      if (arg != 0 || f.args[2] != 0 || f.args[3] != 0 || f.args[4] != 0) return -abi::kEINVAL;
+      return st.no_new_privs;
+    default:
+      return -abi::kEINVAL;
+  }
+}
+
+}  // namespace hvrt
