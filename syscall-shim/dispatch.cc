@@ -7,6 +7,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
+#include "runtime/linux/timers.h"
 #include "runtime/sched/sched.h"
 #include "syscall-shim/table.h"
 
@@ -68,8 +69,10 @@ extern "C" int64_t hvrt_syscall(hv_syscall_frame* f) {
   hvrt::sched::Tick();  // fairness: may run other threads first
   const hvrt::shim::Syscall* s = hvrt::shim::Lookup(f->nr);
   int64_t r = s == nullptr ? hvrt::shim::Unknown(*f) : s->handler(*f);
-  // Signals other processes sent while this one ran (one load if none);
-  // then a pending handler runs, as the syscall returns into it.
+  // Timers that expired and signals other processes sent while this one
+  // ran (one comparison and one load if none); then a pending handler runs,
+  // as the syscall returns into it.
+  hvrt::timers::Poll();
   hvrt::process::TakeSignals();
   hvrt::signals::DeliverAtExit(*f, &r);
   return r;

@@ -10,6 +10,7 @@
 #include "runtime/hv/panic.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
+#include "runtime/linux/timers.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/vfs.h"
@@ -36,6 +37,7 @@ Launch Prepare(const hv_boot_info* bi) {
   process::Reset(info);
   process::UseBootPage(const_cast<hv_boot_info*>(bi));
   signals::Reset();
+  timers::Reset();
   sched::Reset();  // the app's main thread is tid 1
   shim::Reset();
   InitNative(info.backend);

@@ -18,6 +18,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
+#include "runtime/linux/timers.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/mm/vm.h"
@@ -143,6 +144,7 @@ constinit uint32_t g_exec_lock = 0;
   shared_maps::WriteBackAll();
   vfs::CloseOnExec();
   signals::ResetForExec();
+  timers::AtExec();
   sched::ResetForExec(process::Pid());
   g_exec_lock = 0;  // the only thread left: it starts the new program
   mm::ExecReset(x.app, x.interp, KeepExtents);

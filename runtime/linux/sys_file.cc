@@ -4,6 +4,7 @@
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/mm/vm.h"
 #include "runtime/vfs/console.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
@@ -27,16 +28,24 @@ int64_t PipeTo(uint64_t addr, uint64_t flags) {
 
 // F_GETPIPE_SZ / F_SETPIPE_SZ: a host pipe's capacity is the host kernel's
 // (hvrun caps it at Linux's unprivileged 1 MiB); the runtime's own ring pipe
-// (xen) is always kPipeBytes, so it only says so. Not a pipe: -EBADF.
+// (xen) holds up to kPipeBytes, and may be made smaller. Not a pipe: -EBADF.
 int64_t PipeSize(const vfs::File& file, bool set, uint64_t size) {
-  const tmpfs::Inode* n = vfs::InodeOf(file);
+  tmpfs::Inode* n = vfs::InodeOf(file);
   if (n != nullptr && n->kind == tmpfs::Kind::kHost && abi::IsFifo(n->mode)) {
     return hostfs::FdOp(*n, HV_FDOP_PIPE_SIZE, set ? 1 : 0, set ? static_cast<uint32_t>(size) : 0,
                         0);
   }
   if (n == nullptr || n->kind != tmpfs::Kind::kPipe) return -abi::kEBADF;
-  if (set && static_cast<uint32_t>(size) > tmpfs::kPipeBytes) return -abi::kEPERM;
-  return static_cast<int64_t>(tmpfs::kPipeBytes);
+  if (set) {
+    // Linux's rounding: whole pages, a power of two of them, at least one.
+    const uint64_t pages = (static_cast<uint32_t>(size) + mm::kPageSize - 1) / mm::kPageSize;
+    uint64_t want = mm::kPageSize;
+    while (want < pages * mm::kPageSize) want *= 2;
+    if (want > tmpfs::kPipeBytes) return -abi::kEPERM;  // more than the ring holds
+    if (n->size > want) return -abi::kEBUSY;            // what is in it would not fit
+    n->entries = want;
+  }
+  return static_cast<int64_t>(n->entries);
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ int16_t Ready(int32_t fd) {
   if (acc != abi::kO_RDONLY) {
     if (n->readers == 0) {
       r |= kPOLLERR;
-    } else if (n->size < tmpfs::kPipeBytes) {
+    } else if (n->size < n->entries) {
       r |= kPOLLOUT | kPOLLWRNORM;
     }
   }

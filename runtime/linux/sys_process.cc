@@ -23,6 +23,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
+#include "runtime/linux/timers.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/mm/vm.h"
@@ -68,6 +69,7 @@ int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid) {
   process::SetPid(pid);
   sched::AfterFork(pid);
   signals::AfterFork();
+  timers::AfterFork();
   if ((flags & abi::kCLONE_CHILD_SETTID) != 0) user::CopyOut(child_tid, &pid, sizeof pid);
   sched::SetClearChildTid((flags & abi::kCLONE_CHILD_CLEARTID) != 0 ? child_tid : 0);
   return 0;

@@ -132,6 +132,14 @@ int64_t sys_exit_group(hv_syscall_frame& f);
 // sys_thread.cc
 int64_t sys_arch_prctl(hv_syscall_frame& f);
 int64_t sys_prctl(hv_syscall_frame& f);
+int64_t sys_alarm(hv_syscall_frame& f);
+int64_t sys_getitimer(hv_syscall_frame& f);
+int64_t sys_setitimer(hv_syscall_frame& f);
+int64_t sys_timer_create(hv_syscall_frame& f);
+int64_t sys_timer_settime(hv_syscall_frame& f);
+int64_t sys_timer_gettime(hv_syscall_frame& f);
+int64_t sys_timer_getoverrun(hv_syscall_frame& f);
+int64_t sys_timer_delete(hv_syscall_frame& f);
 int64_t sys_set_tid_address(hv_syscall_frame& f);
 int64_t sys_set_robust_list(hv_syscall_frame& f);
 int64_t sys_rseq(hv_syscall_frame& f);

@@ -9,6 +9,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/process.h"
+#include "runtime/linux/timers.h"
 #include "runtime/linux/user.h"
 
 namespace hvrt::sched {
@@ -167,8 +168,9 @@ void Schedule(bool requeue) {
     // Signals from other processes end or interrupt us here too (a process
     // blocked for good must still die of SIGTERM).
     process::TakeSignals();
+    timers::Poll();  // an expired timer's signal may wake a waiter
     int64_t now = static_cast<int64_t>(clock::MonotonicNs());
-    int64_t earliest = kForever;
+    int64_t earliest = timers::Earliest();  // sleep in hvrun no later
     bool host_waits = false;
     for (int i = 0; i < g_high; i++) {
       Thread& t = g_threads[i];

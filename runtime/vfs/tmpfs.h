@@ -16,7 +16,8 @@
 //   - regular file: the bytes; symlink: the target (no NUL);
 //   - directory: an array of DirRec slots (size = slots in use, free slots
 //     have ino 0 and are reused, so getdents positions stay stable);
-//   - pipe: a ring buffer of kPipeBytes.
+//   - pipe: a ring buffer of kPipeBytes, of which (entries) may be full
+//     (F_SETPIPE_SZ).
 // When memory runs out, growth fails with -ENOSPC (as a full tmpfs does).
 //
 // Example:
@@ -72,7 +73,7 @@ struct Inode {
   uint32_t opens;      // open file descriptions on it: data lives until 0
   uint64_t rdev;       // device files: st_rdev
   uint64_t size;       // see the layout above
-  uint64_t entries;    // directories: live entries (not "." and "..")
+  uint64_t entries;    // directories: live entries (not "." and ".."); pipes: capacity
   uint64_t data;       // extent address, 0 if none
   uint64_t cap;        // extent bytes (whole pages)
   uint64_t pipe_head;  // pipes: read position in the ring

@@ -752,16 +752,21 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
     case Kind::kRandom:  // Linux mixes it into the pool; we drop it
       return static_cast<int64_t>(len);
     case Kind::kPipe: {
-      // No reader: Linux sends SIGPIPE and returns -EPIPE; with signal
-      // delivery not there yet, only the -EPIPE.
-      if (n->readers == 0) return -abi::kEPIPE;
+      // No reader: SIGPIPE and -EPIPE (after a partial write, its count).
+      if (n->readers == 0) {
+        signals::Send(abi::kSIGPIPE);
+        return -abi::kEPIPE;
+      }
       if (len == 0) return 0;
       // A blocking write puts all of (buf) in, waiting for readers to make
       // room; O_NONBLOCK writes what fits, or -EAGAIN.
       uint64_t done = 0;
       while (done < len) {
-        if (n->readers == 0) return done > 0 ? static_cast<int64_t>(done) : -abi::kEPIPE;
-        if (n->size == tmpfs::kPipeBytes) {
+        if (n->readers == 0) {
+          signals::Send(abi::kSIGPIPE);
+          return done > 0 ? static_cast<int64_t>(done) : -abi::kEPIPE;
+        }
+        if (n->size >= n->entries) {
           if ((f.flags & abi::kO_NONBLOCK) != 0) {
             return done > 0 ? static_cast<int64_t>(done) : -abi::kEAGAIN;
           }
@@ -770,7 +775,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
         }
         uint64_t tail = (n->pipe_head + n->size) % tmpfs::kPipeBytes;
         uint64_t chunk = tmpfs::kPipeBytes - tail;
-        if (chunk > tmpfs::kPipeBytes - n->size) chunk = tmpfs::kPipeBytes - n->size;
+        if (chunk > n->entries - n->size) chunk = n->entries - n->size;
         if (chunk > len - done) chunk = len - done;
         Copy(reinterpret_cast<void*>(n->data + tail), static_cast<const char*>(src) + done, chunk);
         n->size += chunk;
@@ -842,6 +847,7 @@ int64_t GuestPipe(uint64_t flags, int32_t fds[2]) {
     return -abi::kENOMEM;
   }
   n->size = 0;
+  n->entries = tmpfs::kPipeBytes;
   uint64_t common = flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC);
   int64_t r = Install(ino, abi::kO_RDONLY | common);
   if (r < 0) {

@@ -345,11 +345,11 @@ TEST_P(GuestFaults, MemoryLimitIsOnUse) {
 }
 
 TEST_P(GuestFaults, VerboseNamesUnsupportedSyscall) {
-  RunResult r = Hvrun({"--verbose"}, "unsupported_syscall", {"getitimer"});
+  RunResult r = Hvrun({"--verbose"}, "unsupported_syscall", {"io_setup"});
   ExpectHvrunEndedCleanly(r);
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
-  EXPECT_EQ(r.out, "getitimer: ENOSYS\n") << r.Describe();
-  EXPECT_NE(r.err.find("getitimer"), std::string::npos)
+  EXPECT_EQ(r.out, "io_setup: ENOSYS\n") << r.Describe();
+  EXPECT_NE(r.err.find("io_setup"), std::string::npos)
       << "--verbose does not name the unsupported syscall\n"
       << r.Describe();
 }
@@ -365,11 +365,11 @@ TEST_P(GuestFaults, VerboseNamesUnknownSyscallNumber) {
 }
 
 TEST_P(GuestFaults, QuietWithoutVerbose) {
-  RunResult r = Hvrun({}, "unsupported_syscall", {"getitimer"});
+  RunResult r = Hvrun({}, "unsupported_syscall", {"io_setup"});
   ExpectHvrunEndedCleanly(r);
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
-  EXPECT_EQ(r.out, "getitimer: ENOSYS\n") << r.Describe();
-  EXPECT_EQ(r.err.find("getitimer"), std::string::npos)
+  EXPECT_EQ(r.out, "io_setup: ENOSYS\n") << r.Describe();
+  EXPECT_EQ(r.err.find("io_setup"), std::string::npos)
       << "unsupported syscalls are named without --verbose\n"
       << r.Describe();
 }

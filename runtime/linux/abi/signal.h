@@ -22,6 +22,7 @@ inline constexpr int kSIGFPE = 8;
 inline constexpr int kSIGKILL = 9;
 inline constexpr int kSIGSEGV = 11;
 inline constexpr int kSIGPIPE = 13;
+inline constexpr int kSIGALRM = 14;
 inline constexpr int kSIGTERM = 15;
 inline constexpr int kSIGCHLD = 17;
 inline constexpr int kSIGCONT = 18;
@@ -30,6 +31,8 @@ inline constexpr int kSIGTSTP = 20;
 inline constexpr int kSIGTTIN = 21;
 inline constexpr int kSIGTTOU = 22;
 inline constexpr int kSIGURG = 23;
+inline constexpr int kSIGVTALRM = 26;
+inline constexpr int kSIGPROF = 27;
 inline constexpr int kSIGWINCH = 28;
 
 inline constexpr uint64_t kSIG_DFL = 0;

@@ -32,6 +32,36 @@ struct Timeval {
 };
 static_assert(sizeof(Timeval) == 16);
 
+// setitimer(2)
+inline constexpr int32_t kITIMER_REAL = 0;
+inline constexpr int32_t kITIMER_VIRTUAL = 1;
+inline constexpr int32_t kITIMER_PROF = 2;
+
+struct Itimerval {
+  Timeval it_interval;
+  Timeval it_value;
+};
+static_assert(sizeof(Itimerval) == 32);
+
+struct Itimerspec {
+  Timespec it_interval;
+  Timespec it_value;
+};
+static_assert(sizeof(Itimerspec) == 32);
+
+// timer_create(2)'s struct sigevent (64 bytes; the thread id at offset 12).
+inline constexpr int32_t kSIGEV_SIGNAL = 0;
+inline constexpr int32_t kSIGEV_NONE = 1;
+inline constexpr int32_t kSIGEV_THREAD_ID = 4;
+struct SigEvent {
+  uint64_t sigev_value;
+  int32_t sigev_signo;
+  int32_t sigev_notify;
+  int32_t sigev_tid;
+  uint8_t pad[44];
+};
+static_assert(sizeof(SigEvent) == 64);
+
 struct Timezone {
   int32_t tz_minuteswest;
   int32_t tz_dsttime;
