@@ -48,12 +48,22 @@ int64_t sys_set_tid_address(hv_syscall_frame& f) {
 }
 
 // SetRobustList implements Linux syscall set_robust_list(2): remembers the
-// head for the calling thread. It is not walked when a thread exits (robust
-// mutexes held by a dying thread are not marked FUTEX_OWNER_DIED).
+// head for the calling thread; exit(2) walks it (futex.h).
 int64_t sys_set_robust_list(hv_syscall_frame& f) {
   if (f.args[1] != abi::kROBUST_LIST_HEAD_SIZE) return -abi::kEINVAL;
   sched::SetRobustList(f.args[0]);
   return 0;
+}
+
+// GetRobustList implements Linux syscall get_robust_list(2) for a thread of
+// this process (0: the caller).
+int64_t sys_get_robust_list(hv_syscall_frame& f) {
+  const int32_t tid = Int(f.args[0]) == 0 ? sched::CurrentTid() : Int(f.args[0]);
+  const int64_t head = sched::RobustListOf(tid);
+  if (head < 0) return -abi::kESRCH;
+  const uint64_t len = abi::kROBUST_LIST_HEAD_SIZE;
+  if (int64_t r = user::CopyOut(f.args[2], &len, sizeof len); r < 0) return r;
+  return user::CopyOut(f.args[1], &head, sizeof head);
 }
 
 // Rseq implements Linux syscall rseq(2) by declining it: -ENOSYS, on
@@ -112,6 +122,5 @@ int64_t sys_clone3(hv_syscall_frame& f) {
                            a.child_tid, a.tls};
   return CloneThread(f, r);
 }
-
 
 }  // namespace hvrt

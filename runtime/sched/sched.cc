@@ -261,6 +261,10 @@ bool Alive(int32_t tid) { return SlotOf(tid) >= 0; }
 
 void SetClearChildTid(uint64_t addr) { g_current->clear_child_tid = addr; }
 void SetRobustList(uint64_t head) { g_current->robust_list = head; }
+int64_t RobustListOf(int32_t tid) {
+  const int i = SlotOf(tid);
+  return i < 0 ? -1 : static_cast<int64_t>(g_threads[i].robust_list);
+}
 
 int64_t Clone(const hv_syscall_frame& f, const CloneRequest& r) {
   if (!g_xinit) InitXstate();
@@ -331,7 +335,7 @@ void ExitThread(int32_t status) {
     // What pthread_join waits for: the tid word cleared, then a wake.
     uint32_t zero = 0;
     if (user::CopyOut(t->clear_child_tid, &zero, sizeof zero) == 0) {
-      Wake(t->clear_child_tid, ~0u, 1);
+      Wake(SharedFutexKey(t->clear_child_tid), ~0u, 1);  // a shared wake, as Linux's
     }
   }
   // The slot is free from here on, but nothing can reuse it before the
@@ -444,6 +448,23 @@ int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n) {
     woken++;
   }
   return woken;
+}
+
+int32_t WakeOldest(uint64_t uaddr, uint32_t bitset) {
+  Thread* t = OldestWaiter(uaddr, bitset);
+  if (t == nullptr) return 0;
+  t->uaddr = 0;
+  t->result = 0;
+  Enqueue(t);
+  return t->tid;
+}
+
+int Waiters(uint64_t uaddr) {
+  int n = 0;
+  for (int i = 0; i < g_high; i++) {
+    n += g_threads[i].state == kBlocked && g_threads[i].uaddr == uaddr && uaddr != 0 ? 1 : 0;
+  }
+  return n;
 }
 
 int64_t Requeue(uint64_t from, uint64_t to, int64_t n_wake, int64_t n_requeue) {

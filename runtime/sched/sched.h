@@ -76,6 +76,8 @@ bool Alive(int32_t tid);
 // Per-thread registrations: set_tid_address(2), set_robust_list(2).
 void SetClearChildTid(uint64_t addr);
 void SetRobustList(uint64_t head);
+// Live thread (tid)'s robust list head (0: none), or -1 if no such thread.
+int64_t RobustListOf(int32_t tid);
 
 struct CloneRequest {
   uint64_t flags;
@@ -93,6 +95,12 @@ int64_t Clone(const hv_syscall_frame& f, const CloneRequest& r);
 // runs another thread. With no other thread alive, ends the process with
 // (status). Never returns.
 [[noreturn]] void ExitThread(int32_t status);
+
+// Private and shared futexes on one address are different futexes on Linux
+// (a wake of one kind never wakes a waiter of the other): a shared one
+// waits and wakes on this key instead of its address. User addresses are
+// below 2^47, so keys never meet addresses.
+inline uint64_t SharedFutexKey(uint64_t uaddr) { return uaddr | (1ull << 62); }
 
 // Blocks the calling thread until a Wake on (uaddr) matching (bitset), or
 // CLOCK_MONOTONIC (deadline_ns) (kForever: none). uaddr 0 = a plain sleep.
@@ -129,6 +137,11 @@ void ResetForExec(int32_t pid);
 // Wakes up to (n) threads blocked on (uaddr) whose bitset meets (bitset),
 // oldest first. Returns how many.
 int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n);
+
+// Wakes the thread blocked on (uaddr) matching (bitset) that waited
+// longest; returns its tid, or 0 if none. How many wait there.
+int32_t WakeOldest(uint64_t uaddr, uint32_t bitset);
+int Waiters(uint64_t uaddr);
 
 // FUTEX_REQUEUE: wakes up to (n_wake) waiters on (from), moves up to
 // (n_requeue) more to (to). Returns woken + moved.

@@ -47,6 +47,17 @@ inline constexpr uint64_t kFUTEX_WAIT_BITSET = 9;
 inline constexpr uint64_t kFUTEX_WAKE_BITSET = 10;
 inline constexpr uint64_t kFUTEX_REQUEUE = 3;
 inline constexpr uint64_t kFUTEX_CMP_REQUEUE = 4;
+inline constexpr uint64_t kFUTEX_WAKE_OP = 5;
+inline constexpr uint64_t kFUTEX_LOCK_PI = 6;
+inline constexpr uint64_t kFUTEX_UNLOCK_PI = 7;
+inline constexpr uint64_t kFUTEX_TRYLOCK_PI = 8;
+inline constexpr uint64_t kFUTEX_LOCK_PI2 = 13;
+// The futex word of a PI or robust lock: the owner's tid, and two flags.
+inline constexpr uint32_t kFUTEX_WAITERS = 0x80000000u;
+inline constexpr uint32_t kFUTEX_OWNER_DIED = 0x40000000u;
+inline constexpr uint32_t kFUTEX_TID_MASK = 0x3fffffffu;
+// exit_robust_list's bound on the entries it walks (ROBUST_LIST_LIMIT).
+inline constexpr int kROBUST_LIST_LIMIT = 2048;
 inline constexpr uint64_t kFUTEX_PRIVATE_FLAG = 128;
 inline constexpr uint64_t kFUTEX_CLOCK_REALTIME = 256;
 inline constexpr uint64_t kFUTEX_CMD_MASK = ~(kFUTEX_PRIVATE_FLAG | kFUTEX_CLOCK_REALTIME);

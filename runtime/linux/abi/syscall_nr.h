@@ -122,6 +122,7 @@ inline constexpr uint32_t fchmodat = 268;
 inline constexpr uint32_t faccessat = 269;
 inline constexpr uint32_t ppoll = 271;
 inline constexpr uint32_t set_robust_list = 273;
+inline constexpr uint32_t get_robust_list = 274;
 inline constexpr uint32_t utimensat = 280;
 inline constexpr uint32_t fallocate = 285;
 inline constexpr uint32_t dup3 = 292;

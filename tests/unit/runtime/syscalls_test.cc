@@ -418,7 +418,9 @@ TEST_F(SyscallsTest, FutexOneThread) {
   EXPECT_EQ(g_.Syscall(SYS_futex, word + 1, FUTEX_WAKE, 1), -EINVAL);
   EXPECT_EQ(g_.Syscall(SYS_futex, 8, FUTEX_WAKE, 1), -EFAULT);
   EXPECT_EQ(g_.Syscall(SYS_futex, word, FUTEX_WAIT_BITSET, 5, 0, 0, 0), -EINVAL);  // bitset 0
-  EXPECT_EQ(g_.Syscall(SYS_futex, word, FUTEX_WAKE_OP, 1), -ENOSYS);
+  // FUTEX_WAKE_OP with an unknown operation (7) in val3.
+  EXPECT_EQ(g_.Syscall(SYS_futex, word, FUTEX_WAKE_OP, 1, 1, word + 4, 0x70000000), -ENOSYS);
+  EXPECT_EQ(g_.Syscall(SYS_futex, word, FUTEX_WAIT_REQUEUE_PI, 1), -ENOSYS);
   EXPECT_EQ(g_.Syscall(SYS_futex, word, FUTEX_CMP_REQUEUE, 1, 1, word + 4, 4), -EAGAIN);
   EXPECT_EQ(g_.Syscall(SYS_futex, word, FUTEX_CMP_REQUEUE, 1, 1, word + 4, 5), 0);
   // A timed wait with nothing else to run waits in hvrun until its deadline.

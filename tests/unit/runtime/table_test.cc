@@ -100,6 +100,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(newfstatat),
       N(readlinkat),
       N(set_robust_list),
+      N(get_robust_list),
       N(prlimit64),
       N(getrandom),
       N(rseq),
