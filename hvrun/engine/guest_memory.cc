@@ -5,9 +5,9 @@
 #include <linux/falloc.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -104,18 +104,145 @@ absl::Status GuestMemory::Discard(uint64_t gva, uint64_t len) const {
         absl::StrFormat("discard of [0x%x, +0x%x) is outside guest memory", gva, len));
   }
   if (len == 0) return absl::OkStatus();
-  if (!fd_.valid() || fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                                static_cast<off_t>(gva), static_cast<off_t>(len)) != 0) {
-    // Some filesystems lack hole punching; zeroing gives the same contents.
-    std::memset(host_base() + gva, 0, len);
+  auto punch = [this](uint64_t at, uint64_t n) {
+    if (n == 0) return;
+    if (!fd_.valid() || fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                                  static_cast<off_t>(at), static_cast<off_t>(n)) != 0) {
+      // Some filesystems lack hole punching; zeroing gives the same contents.
+      std::memset(host_base() + at, 0, n);
+    }
+  };
+  // The parts outside shared ranges only (the ranges are sorted, disjoint).
+  std::lock_guard lock(shared_->mu);
+  uint64_t at = gva;
+  const uint64_t end = gva + len;
+  for (const SharedRange& r : shared_->ranges) {
+    if (r.gva + r.len <= at || r.gva >= end) continue;
+    if (r.gva > at) punch(at, r.gva - at);
+    at = std::min(end, r.gva + r.len);
+  }
+  if (at < end) punch(at, end - at);
+  return absl::OkStatus();
+}
+
+absl::Status GuestMemory::MapOwn(uint64_t gva, uint64_t len) const {
+  void* want = host_base() + gva;
+  if (mmap(want, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd_.get(),
+           static_cast<off_t>(gva)) != want) {
+    return absl::ErrnoToStatus(errno, "mapping guest memory back over a shared range");
   }
   return absl::OkStatus();
+}
+
+absl::Status GuestMemory::MapShared(const SharedRange& r) const {
+  void* want = host_base() + r.gva;
+  if (mmap(want, r.len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, r.file->get(),
+           static_cast<off_t>(r.offset)) != want) {
+    return absl::ErrnoToStatus(errno, "mapping a shared range into a child's memory");
+  }
+  // This memory's own pages there are no use now.
+  if (fd_.valid()) {
+    fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(r.gva),
+              static_cast<off_t>(r.len));
+  }
+  std::lock_guard lock(shared_->mu);
+  SharedRange mine = r;
+  mine.own = false;
+  auto& v = shared_->ranges;
+  v.insert(
+      std::upper_bound(v.begin(), v.end(), mine,
+                       [](const SharedRange& a, const SharedRange& b) { return a.gva < b.gva; }),
+      mine);
+  return absl::OkStatus();
+}
+
+absl::Status GuestMemory::Share(uint64_t gva, uint64_t len) const {
+  if (gva % layout::kPageSize != 0 || len % layout::kPageSize != 0 || len == 0) {
+    return absl::InvalidArgumentError("a shared range is whole pages");
+  }
+  if (!Contains(gva, len)) return absl::OutOfRangeError("a shared range outside guest memory");
+  if (!fd_.valid()) return absl::FailedPreconditionError("no memfd to share pages of");
+  std::lock_guard lock(shared_->mu);
+  auto& v = shared_->ranges;
+  for (const SharedRange& r : v) {
+    if (r.gva < gva + len && gva < r.gva + r.len) {
+      return absl::InvalidArgumentError("the range is shared already");
+    }
+  }
+  if (v.size() >= kMaxSharedRanges) return absl::ResourceExhaustedError("too many shared ranges");
+  if (shared_->own_file == nullptr) {
+    UniqueFd dup(fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0));
+    if (!dup.valid()) return absl::ErrnoToStatus(errno, "dup of the guest memfd");
+    shared_->own_file = std::make_shared<const UniqueFd>(std::move(dup));
+  }
+  SharedRange r{gva, len, shared_->own_file, gva, true};
+  v.insert(
+      std::upper_bound(v.begin(), v.end(), r,
+                       [](const SharedRange& a, const SharedRange& b) { return a.gva < b.gva; }),
+      r);
+  return absl::OkStatus();
+}
+
+absl::Status GuestMemory::Unshare(uint64_t gva, uint64_t len) const {
+  if (gva % layout::kPageSize != 0 || len % layout::kPageSize != 0) {
+    return absl::InvalidArgumentError("a shared range is whole pages");
+  }
+  if (!Contains(gva, len)) return absl::OutOfRangeError("a shared range outside guest memory");
+  const uint64_t end = gva + len;
+  std::vector<SharedRange> kept;
+  std::vector<std::pair<uint64_t, uint64_t>> back;  // inherited parts to map our own pages at
+  {
+    std::lock_guard lock(shared_->mu);
+    for (const SharedRange& r : shared_->ranges) {
+      const uint64_t r_end = r.gva + r.len;
+      if (r_end <= gva || r.gva >= end) {
+        kept.push_back(r);
+        continue;
+      }
+      if (r.gva < gva) {  // the part before
+        SharedRange a = r;
+        a.len = gva - r.gva;
+        kept.push_back(a);
+      }
+      if (r_end > end) {  // the part after
+        SharedRange b = r;
+        b.gva = end;
+        b.len = r_end - end;
+        b.offset = r.offset + (end - r.gva);
+        kept.push_back(b);
+      }
+      if (!r.own) {
+        const uint64_t lo = std::max(r.gva, gva), hi = std::min(r_end, end);
+        back.emplace_back(lo, hi - lo);
+      }
+    }
+    shared_->ranges = std::move(kept);
+  }
+  for (const auto& [at, n] : back) HV_RETURN_IF_ERROR(MapOwn(at, n));
+  return absl::OkStatus();
+}
+
+std::vector<GuestMemory::SharedRange> GuestMemory::SharedRanges() const {
+  std::lock_guard lock(shared_->mu);
+  return shared_->ranges;
+}
+
+std::vector<GuestMemory::SharedRange> GuestMemory::Inherited() const {
+  std::lock_guard lock(shared_->mu);
+  std::vector<SharedRange> out;
+  for (const SharedRange& r : shared_->ranges) {
+    if (!r.own) out.push_back(r);
+  }
+  return out;
 }
 
 absl::StatusOr<uint64_t> GuestMemory::CopyFrom(const GuestMemory& other) const {
   if (!fd_.valid() || !other.fd_.valid() || other.size_ != size_) {
     return absl::FailedPreconditionError("guest memory copy needs two memfds of one size");
   }
+  // (other)'s shared ranges are mapped, not copied: after the copy, whose
+  // pages there MapShared gives back.
+  const std::vector<SharedRange> shared = other.SharedRanges();
   uint64_t copied = 0;
   off_t at = 0;
   const off_t end = static_cast<off_t>(size_);
@@ -132,6 +259,7 @@ absl::StatusOr<uint64_t> GuestMemory::CopyFrom(const GuestMemory& other) const {
     copied += static_cast<uint64_t>(hole - data);
     at = hole;
   }
+  for (const SharedRange& r : shared) HV_RETURN_IF_ERROR(MapShared(r));
   return copied;
 }
 

@@ -20,8 +20,11 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "hvrun/engine/unique_fd.h"
@@ -79,23 +82,62 @@ class GuestMemory {
 
   // Zeroes the pages of [gva, gva+len) and gives their host memory back
   // (fallocate PUNCH_HOLE on the memfd, where there is one). Both ends must
-  // be page-aligned.
+  // be page-aligned. Shared ranges are left alone: other processes still
+  // map their pages.
   absl::Status Discard(uint64_t gva, uint64_t len) const;
 
   // Copies every page of (other) that holds data into this memory (fork):
   // both are memfds of the same size, and this one is fresh (all holes).
   // Costs what (other) has touched (SEEK_DATA/SEEK_HOLE), never its size.
-  // Returns the bytes copied.
+  // Returns the bytes copied. Ranges (other) shares are not copied: this
+  // memory maps the same pages there (MapShared), and records them.
   absl::StatusOr<uint64_t> CopyFrom(const GuestMemory& other) const;
+
+  // Memory shared between processes (MAP_SHARED|MAP_ANONYMOUS across fork):
+  // [gva, gva+len) of this memory is (file)'s pages from (offset): this
+  // memory's own memfd where the guest made the mapping (own), or the
+  // memfd of the process it was inherited from, mapped over this memory's
+  // own pages in hvrun's view (and, on sim, in the guest process: the
+  // backend maps Inherited() at launch; kvm's memory slot follows hvrun's
+  // view).
+  struct SharedRange {
+    uint64_t gva = 0, len = 0;
+    std::shared_ptr<const UniqueFd> file;
+    uint64_t offset = 0;
+    bool own = false;
+  };
+  static constexpr size_t kMaxSharedRanges = 256;
+  // The guest made [gva, gva+len) a shared mapping: InvalidArgument if not
+  // page-aligned or overlapping a shared range, OutOfRange outside memory,
+  // ResourceExhausted past kMaxSharedRanges.
+  absl::Status Share(uint64_t gva, uint64_t len) const;
+  // The guest unmapped [gva, gva+len): no longer shared; inherited pages
+  // there give way to this memory's own.
+  absl::Status Unshare(uint64_t gva, uint64_t len) const;
+  std::vector<SharedRange> SharedRanges() const;
+  // The shared ranges that are another memory's pages (for the sim child).
+  std::vector<SharedRange> Inherited() const;
 
  private:
   GuestMemory(UniqueFd fd, HostMapping map, uint64_t size)
       : fd_(std::move(fd)), map_(std::move(map)), size_(size) {}
 
+  // Maps (r)'s pages at its gva in hvrun's view and records it (fork).
+  absl::Status MapShared(const SharedRange& r) const;
+  // Maps this memory's own pages back at [gva, gva+len).
+  absl::Status MapOwn(uint64_t gva, uint64_t len) const;
+
+  struct Shared {
+    std::mutex mu;
+    std::shared_ptr<const UniqueFd> own_file;  // a dup of fd_, made at the first Share
+    std::vector<SharedRange> ranges;           // sorted by gva, disjoint
+  };
+
   UniqueFd fd_;
   HostMapping map_;
   uint64_t size_ = 0;
   uint64_t start_ = 4096;
+  std::unique_ptr<Shared> shared_ = std::make_unique<Shared>();
 };
 
 }  // namespace hvrun

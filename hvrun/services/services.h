@@ -76,6 +76,7 @@ HypercallOutcome ConsoleRead(const ServiceContext& ctx, uint64_t arg);   // hv_c
 HypercallOutcome ConsoleInfo(const ServiceContext& ctx, uint64_t arg);   // hv_console_info
 HypercallOutcome Random(const ServiceContext& ctx, uint64_t arg);        // hv_buffer
 HypercallOutcome MemDiscard(const ServiceContext& ctx, uint64_t arg);    // hv_buffer
+HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg);     // hv_mem_share
 HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg);         // hv_clock
 HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg);   // hv_unsupported
 HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg);         // hv_buffer

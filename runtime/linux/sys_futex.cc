@@ -16,6 +16,7 @@
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/mm/shared_anon.h"
 #include "runtime/sched/sched.h"
 
 namespace hvrt {
@@ -45,6 +46,29 @@ int64_t Deadline(uint64_t addr, bool absolute, int32_t clock_id, int64_t* deadli
   return 0;
 }
 
+// A shared futex wait on memory other processes map too (shared_anon.h):
+// their wakes cannot reach this scheduler, so the wait goes in steps (50 us
+// doubling to 2 ms) and ends when a step finds the word changed, as well as
+// on a wake from this process. A wake that leaves the word as it was goes
+// unseen by another process's waiter (the callers that matter, glibc's
+// mutexes, condvars, semaphores and barriers, change it first).
+int64_t SharedWait(uint64_t uaddr, uint64_t key, uint32_t val, uint32_t bitset, int64_t deadline) {
+  constexpr int64_t kFirstStep = 50 * 1000, kLongestStep = 2 * 1000 * 1000;
+  int64_t step = kFirstStep;
+  for (;;) {
+    const int64_t now = static_cast<int64_t>(clock::MonotonicNs());
+    if (now >= deadline) return -abi::kETIMEDOUT;
+    const int64_t until = deadline - now > step ? now + step : deadline;
+    const int64_t r = sched::Block(key, bitset, until);
+    if (r == 0) return 0;  // woken here
+    if (r == -abi::kEINTR) return deadline == sched::kForever ? -signals::kERESTARTSYS : r;
+    uint32_t cur;
+    if (int64_t e = user::CopyIn(&cur, uaddr, sizeof cur); e < 0) return e;
+    if (cur != val) return 0;  // another process changed it (and woke us)
+    if (step < kLongestStep) step *= 2;
+  }
+}
+
 // FutexWaitUntil blocks the calling thread on (key) if (uaddr) holds (val):
 // 0 when woken, -EAGAIN on a mismatch, -ETIMEDOUT at (deadline), -EINTR or
 // kERESTARTSYS for a signal.
@@ -53,6 +77,8 @@ int64_t FutexWaitUntil(uint64_t uaddr, uint64_t key, uint32_t val, uint32_t bits
   uint32_t cur;
   if (int64_t r = user::CopyIn(&cur, uaddr, sizeof cur); r < 0) return r;
   if (cur != val) return -abi::kEAGAIN;
+  if (key != uaddr && mm::shared_anon::Contains(uaddr))
+    return SharedWait(uaddr, key, val, bitset, deadline);
   int64_t r = sched::Block(key, bitset, deadline);
   // A signal's handler: Linux restarts an untimed wait after it (with
   // SA_RESTART), and ends a timed one with -EINTR.

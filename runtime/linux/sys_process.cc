@@ -23,9 +23,10 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
-#include "runtime/linux/timers.h"
 #include "runtime/linux/syscalls.h"
+#include "runtime/linux/timers.h"
 #include "runtime/linux/user.h"
+#include "runtime/mm/shared_anon.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/hostfs.h"
@@ -58,6 +59,7 @@ int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid) {
   sched::PrepareFork();
   int64_t r = hvrt_fork_save(&g_fork_rsp, ForkCall);
   if (r != 0) {
+    if (r > 0) mm::shared_anon::AfterForkParent();
     if (r > 0 && (flags & abi::kCLONE_PARENT_SETTID) != 0) {
       int32_t tid = static_cast<int32_t>(r);
       user::CopyOut(parent_tid, &tid, sizeof tid);
@@ -70,6 +72,7 @@ int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid) {
   sched::AfterFork(pid);
   signals::AfterFork();
   timers::AfterFork();
+  mm::shared_anon::AfterForkChild();
   if ((flags & abi::kCLONE_CHILD_SETTID) != 0) user::CopyOut(child_tid, &pid, sizeof pid);
   sched::SetClearChildTid((flags & abi::kCLONE_CHILD_CLEARTID) != 0 ? child_tid : 0);
   return 0;

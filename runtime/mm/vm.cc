@@ -6,6 +6,7 @@
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/mman.h"
+#include "runtime/mm/shared_anon.h"
 
 namespace hvrt::mm {
 namespace {
@@ -88,30 +89,39 @@ void ZeroPages(uint64_t addr, uint64_t len) {
 void Release(uint64_t addr, uint64_t len) {
   uint64_t lo = addr < g.pages.Base() ? g.pages.Base() : addr;
   uint64_t hi = addr + len > g.pages.End() ? g.pages.End() : addr + len;
+  // Shared memory stops being shared here first (hvrun maps this process's
+  // own pages back where they were a parent's), so that zeroing below never
+  // reaches another process's pages; pinned pages stay as they are.
+  if (lo < hi) shared_anon::Remove(lo, hi - lo);
   uint64_t p = lo;
   while (p < hi) {
-    if (!g.pages.IsUsed(p)) {
+    if (!g.pages.IsUsed(p) || shared_anon::Pinned(p)) {
       p += kPageSize;
       continue;
     }
     uint64_t run = p;
-    while (p < hi && g.pages.IsUsed(p)) p += kPageSize;
+    while (p < hi && g.pages.IsUsed(p) && !shared_anon::Pinned(p)) p += kPageSize;
     ZeroPages(run, p - run);
     g.pages.SetFree(run, (p - run) / kPageSize);
   }
 }
 
-// Zeroes the in-use pages of [addr, addr + len) and keeps them in use.
+// Zeroes the in-use pages of [addr, addr + len) and keeps them in use; not
+// shared memory (MADV_DONTNEED leaves a shared mapping's data, as on Linux).
 void Discard(uint64_t addr, uint64_t len) {
   uint64_t p = addr;
   uint64_t end = addr + len;
+  auto plain = [](uint64_t q) {
+    return g.pages.Contains(q, kPageSize) && g.pages.IsUsed(q) && !shared_anon::Contains(q) &&
+           !shared_anon::Pinned(q);
+  };
   while (p < end) {
-    if (!g.pages.Contains(p, kPageSize) || !g.pages.IsUsed(p)) {
+    if (!plain(p)) {
       p += kPageSize;
       continue;
     }
     uint64_t run = p;
-    while (p < end && g.pages.Contains(p, kPageSize) && g.pages.IsUsed(p)) p += kPageSize;
+    while (p < end && plain(p)) p += kPageSize;
     ZeroPages(run, p - run);
   }
 }
@@ -149,6 +159,7 @@ bool Plausible(uint64_t len) { return len <= g.pages.End(); }
 
 bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_region& interp) {
   g = Vm{};
+  shared_anon::Reset();
   uint64_t end = free.start + free.size;
   bool zeroed = (boot::Info().flags & HV_BOOT_ZEROED_MEMORY) != 0;
   if (end < free.start || !g.pages.Init(PageUp(free.start), PageDown(end), zeroed)) return false;
@@ -241,6 +252,21 @@ int64_t Brk(uint64_t addr) {
   return static_cast<int64_t>(addr);
 }
 
+namespace {
+
+// A new anonymous mapping at (addr) (or an error) of (bytes): a MAP_SHARED
+// one is shared with children forked later (shared_anon.h). Returns (addr).
+int64_t Shared(int64_t addr, uint64_t bytes, uint64_t flags) {
+  if (addr < 0 || (flags & abi::kMAP_TYPE) == abi::kMAP_PRIVATE) return addr;
+  if (int64_t r = shared_anon::Add(static_cast<uint64_t>(addr), bytes); r < 0) {
+    Release(static_cast<uint64_t>(addr), bytes);
+    return r;
+  }
+  return addr;
+}
+
+}  // namespace
+
 // Mmap implements Linux syscall mmap(2) for anonymous memory. File-backed
 // mappings are -ENODEV here: sys_mmap maps in-guest files itself (anonymous
 // pages holding a copy) before it gets here.
@@ -272,7 +298,7 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
       Release(addr, bytes);  // the new mapping's pages must read as zero
     }
     g.pages.SetUsed(addr, npages);
-    return static_cast<int64_t>(addr);
+    return Shared(static_cast<int64_t>(addr), bytes, flags);
   }
 
   // A hint is honoured if that range is free, as Linux does.
@@ -280,12 +306,12 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
   if (hint != 0 && g.pages.Contains(hint, bytes) && g.pages.AllFree(hint, npages) &&
       (reserve_only || Back(hint, bytes))) {
     g.pages.SetUsed(hint, npages);
-    return static_cast<int64_t>(hint);
+    return Shared(static_cast<int64_t>(hint), bytes, flags);
   }
   // MAP_32BIT: in the first 2 GiB, as Linux places it.
   uint64_t a =
       TakeTopDown(npages, (flags & abi::kMAP_32BIT) != 0 ? 1ull << 31 : ~uint64_t{0}, reserve_only);
-  return a == 0 ? -abi::kENOMEM : static_cast<int64_t>(a);
+  return a == 0 ? -abi::kENOMEM : Shared(static_cast<int64_t>(a), bytes, flags);
 }
 
 // Munmap implements Linux syscall munmap(2). Any part of the range may be

@@ -243,6 +243,15 @@ const std::vector<Case>& Cases() {
       // futex wait and a sleep.
       // A pipe's file system, capacity, FIONREAD and SIGPIPE.
       {.name = "pipe_info", .program = "pipe_info", .expect_out = "pipe_info: all ok"},
+      // MAP_SHARED|MAP_ANONYMOUS across fork: a process-shared mutex and
+      // semaphore between 4 children, a grandchild, a child that execs.
+      {.name = "shared_mem",
+       .program = "shared_mem",
+       .expect_out = "shared_mem: all ok",
+       .flags = {"--volume=" +
+                 std::filesystem::path(ProgramPath("shared_mem")).parent_path().string() + ":" +
+                 std::filesystem::path(ProgramPath("shared_mem")).parent_path().string() + ":ro"},
+       .backends = kProcessBackends},
       // prctl: names, the parent-death signal across processes.
       {.name = "prctl_basics",
        .program = "prctl_basics",

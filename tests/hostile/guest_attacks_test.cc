@@ -279,6 +279,23 @@ setpgid to a group that does not exist       -> -EPERM
 pdeathsig 65                                 -> -EINVAL
 pdeathsig -1                                 -> -EINVAL
 )";
+// HV_CALL_MEM_SHARE: bad operations first (every backend), then ranges;
+// where no processes run (xen) every valid operation is ENOSYS.
+struct ShareAnswer {
+  const char* what;
+  const char* answer;
+  bool everywhere;  // the same answer where no processes run
+};
+constexpr ShareAnswer kBadShareAnswers[] = {
+    {"share op 9", "-EINVAL", true},
+    {"share a misaligned range", "-EINVAL", false},
+    {"share a wild range", "-EINVAL", false},
+    {"share the backend pages", "-EINVAL", false},
+    {"share a page", "0", false},
+    {"share it again", "-EINVAL", false},
+    {"unshare it", "0", false},
+    {"unshare it again", "0", false},
+};
 // The exec calls and their answers where exec runs (sim, kvm); xen has no
 // image area to exec into, so every one is ENOSYS there.
 constexpr std::pair<const char*, const char*> kBadExecAnswers[] = {
@@ -309,6 +326,12 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
     char line[128];
     snprintf(line, sizeof line, "%-44s -> %s\n", what,
              BackendForks(backend()) ? answer : "-ENOSYS");
+    want += line;
+  }
+  for (const ShareAnswer& a : kBadShareAnswers) {
+    char line[128];
+    snprintf(line, sizeof line, "%-44s -> %s\n", a.what,
+             BackendForks(backend()) || a.everywhere ? a.answer : "-ENOSYS");
     want += line;
   }
   want += "pipe flags 0xffffffff                        -> -EINVAL\n";

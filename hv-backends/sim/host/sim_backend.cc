@@ -132,9 +132,16 @@ void WriteStderr(const char* msg) {
   (void)unused;
 }
 
+// A range of another process's memory this guest shares (MAP_SHARED
+// anonymous memory inherited across fork), as the child maps it.
+struct SharedMap {
+  int fd;
+  uint64_t gva, len, offset;
+};
+
 // Runs in the forked child: async-signal-safe calls only, no allocation.
 [[noreturn]] void ChildMain(pid_t parent, int memfd, uint64_t mem_start, uint64_t mem_size,
-                            const GuestStart& start) {
+                            const GuestStart& start, const SharedMap* shared, size_t nshared) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125);
   // A guest that dies (seccomp, a signal) must not leave a core file of
@@ -151,6 +158,16 @@ void WriteStderr(const char* msg) {
         "hvrun: sim: cannot map guest memory at its guest addresses in the child "
         "(is the range in use, or vm.mmap_min_addr above 4096 without CAP_SYS_RAWIO?)\n");
     _exit(125);
+  }
+  // Over it, the pages this guest shares with the process it was forked
+  // from (GuestMemory::Inherited), before close_range takes their fds.
+  for (size_t i = 0; i < nshared; ++i) {
+    void* at = reinterpret_cast<void*>(shared[i].gva);
+    if (mmap(at, shared[i].len, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED | MAP_FIXED,
+             shared[i].fd, static_cast<off_t>(shared[i].offset)) != at) {
+      WriteStderr("hvrun: sim: cannot map a shared range into the child\n");
+      _exit(125);
+    }
   }
   // hvrun's other fds (the memfd, mount roots) are no use to the guest:
   // seccomp would refuse them anyway, but they need not be there at all.
@@ -275,10 +292,20 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
         .store(reg.fault_entry);
   });
 
+  // Collected before fork: the child may not allocate. The ranges' fds stay
+  // open while (memory) lives.
+  std::vector<SharedMap> shared;
+  const std::vector<GuestMemory::SharedRange> inherited = memory.Inherited();
+  for (const GuestMemory::SharedRange& r : inherited) {
+    shared.push_back({r.file->get(), r.gva, r.len, r.offset});
+  }
   const pid_t parent = getpid();
   const pid_t child = fork();
   if (child < 0) return absl::ErrnoToStatus(errno, "sim: fork of the guest process");
-  if (child == 0) ChildMain(parent, memory.fd(), memory.start(), memory.size(), start);
+  if (child == 0) {
+    ChildMain(parent, memory.fd(), memory.start(), memory.size(), start, shared.data(),
+              shared.size());
+  }
   {
     std::lock_guard lock(mu_);
     child_ = child;

@@ -98,8 +98,23 @@ enum hv_call {
   HV_CALL_PROC = 24,         /* struct hv_proc: wait, kill, process groups, ... */
   HV_CALL_EXEC = 25,         /* struct hv_exec: read a program, then load it in place */
   HV_CALL_PIPE = 26,         /* struct hv_pipe: a host pipe, as two file handles */
+  HV_CALL_MEM_SHARE = 27,    /* struct hv_mem_share: MAP_SHARED|MAP_ANONYMOUS across fork */
   HV_CALL_MAX
 };
+
+/* HV_CALL_MEM_SHARE: [addr, addr+len) (page-aligned guest memory) is a
+ * MAP_SHARED|MAP_ANONYMOUS mapping (HV_SHARE_ADD): a child forked later
+ * maps the same pages there, not a copy. HV_SHARE_REMOVE: unmapped; where
+ * the range came from a parent, this process's own (zero) pages come back.
+ * -ENOSYS where the guest makes no processes (xen). */
+enum hv_share_op { HV_SHARE_ADD = 1, HV_SHARE_REMOVE = 2 };
+struct hv_mem_share {
+  uint32_t op;              /* IN: enum hv_share_op */
+  uint32_t pad0;
+  uint64_t addr;            /* IN */
+  uint64_t len;             /* IN */
+};
+HV_CHECK_SIZE(struct hv_mem_share, 24);
 
 /* HV_CALL_EXIT: the guest is done. */
 struct hv_exit {

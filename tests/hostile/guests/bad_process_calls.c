@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tests/hostile/guests/hostile_guest.h"
 
@@ -72,6 +73,24 @@ int main(int argc, char** argv) {
   call("exec prepare an image of junk", HV_CALL_EXEC, P(&x));
   x = (struct hv_exec){.op = HV_EXEC_LOAD};
   call("exec load with nothing prepared", HV_CALL_EXEC, P(&x));
+
+  // Shared memory: bad ranges and operations. (A private page the runtime
+  // knows nothing of, shared straight through hvrun.)
+  char* page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  struct hv_mem_share sh = {.op = 9, .addr = P(page), .len = 4096};
+  call("share op 9", HV_CALL_MEM_SHARE, P(&sh));
+  sh = (struct hv_mem_share){.op = HV_SHARE_ADD, .addr = P(page) + 1, .len = 4096};
+  call("share a misaligned range", HV_CALL_MEM_SHARE, P(&sh));
+  sh = (struct hv_mem_share){.op = HV_SHARE_ADD, .addr = kWild, .len = 1ull << 40};
+  call("share a wild range", HV_CALL_MEM_SHARE, P(&sh));
+  sh = (struct hv_mem_share){.op = HV_SHARE_ADD, .addr = 0x2000, .len = 0xe000};
+  call("share the backend pages", HV_CALL_MEM_SHARE, P(&sh));
+  sh = (struct hv_mem_share){.op = HV_SHARE_ADD, .addr = P(page), .len = 4096};
+  call("share a page", HV_CALL_MEM_SHARE, P(&sh));
+  call("share it again", HV_CALL_MEM_SHARE, P(&sh));
+  sh.op = HV_SHARE_REMOVE;
+  call("unshare it", HV_CALL_MEM_SHARE, P(&sh));
+  call("unshare it again", HV_CALL_MEM_SHARE, P(&sh));
 
   struct hv_pipe pp = {.flags = 0xffffffffu};
   call("pipe flags 0xffffffff", HV_CALL_PIPE, P(&pp));

@@ -47,6 +47,8 @@ size_t ArgSize(uint64_t nr) {
       return sizeof(hv_proc);
     case HV_CALL_PIPE:
       return sizeof(hv_pipe);
+    case HV_CALL_MEM_SHARE:
+      return sizeof(hv_mem_share);
     case HV_CALL_FILE_READ:
     case HV_CALL_FILE_WRITE:
       return sizeof(hv_file_io);

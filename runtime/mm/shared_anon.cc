@@ -1,0 +1,102 @@
+// MAP_SHARED|MAP_ANONYMOUS memory between processes: see shared_anon.h.
+#include "runtime/mm/shared_anon.h"
+
+#include "runtime/hv/hypercall.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/errno.h"
+
+namespace hvrt::mm::shared_anon {
+namespace {
+
+enum Kind : uint8_t { kFree = 0, kOwn, kExported, kInherited, kPinned };
+
+struct Range {
+  uint64_t addr, len;
+  Kind kind;
+};
+
+constinit Range g_ranges[kMaxRanges] = {};
+
+int64_t Tell(uint32_t op, uint64_t addr, uint64_t len) {
+  hv_mem_share s = {op, 0, addr, len};
+  return hv::Call(HV_CALL_MEM_SHARE, &s);
+}
+
+Range* FreeSlot() {
+  for (Range& r : g_ranges) {
+    if (r.kind == kFree) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void Reset() { Fill(g_ranges, 0, sizeof g_ranges); }
+
+int64_t Add(uint64_t addr, uint64_t len) {
+  Range* slot = FreeSlot();
+  if (slot == nullptr) return -abi::kENOMEM;
+  const int64_t r = Tell(HV_SHARE_ADD, addr, len);
+  if (r == -abi::kENOSYS) return 0;  // no processes: plain memory
+  if (r < 0) return r;
+  *slot = Range{addr, len, kOwn};
+  return 0;
+}
+
+void Remove(uint64_t addr, uint64_t len) {
+  const uint64_t end = addr + len;
+  for (Range& r : g_ranges) {
+    if (r.kind == kFree || r.kind == kPinned) continue;
+    const uint64_t r_end = r.addr + r.len;
+    if (r_end <= addr || r.addr >= end) continue;
+    const uint64_t lo = r.addr > addr ? r.addr : addr;
+    const uint64_t hi = r_end < end ? r_end : end;
+    Tell(HV_SHARE_REMOVE, lo, hi - lo);
+    const Range whole = r;
+    r.kind = kFree;
+    // What is left of it on either side stays as it was; the middle of an
+    // exported range stays, pinned. (No room: the rest stays shared with
+    // hvrun but is forgotten here, so it is freed like private memory.)
+    auto keep = [](uint64_t a, uint64_t n, Kind k) {
+      if (n == 0) return;
+      if (Range* s = FreeSlot()) *s = Range{a, n, k};
+    };
+    keep(whole.addr, lo - whole.addr, whole.kind);
+    keep(hi, r_end - hi, whole.kind);
+    if (whole.kind == kExported) keep(lo, hi - lo, kPinned);
+  }
+}
+
+bool Pinned(uint64_t addr) {
+  for (const Range& r : g_ranges) {
+    if (r.kind == kPinned && addr >= r.addr && addr - r.addr < r.len) return true;
+  }
+  return false;
+}
+
+bool Contains(uint64_t addr) {
+  for (const Range& r : g_ranges) {
+    if (r.kind != kFree && r.kind != kPinned && addr >= r.addr && addr - r.addr < r.len) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void AfterForkParent() {
+  for (Range& r : g_ranges) {
+    if (r.kind == kOwn) r.kind = kExported;
+  }
+}
+
+void AfterForkChild() {
+  for (Range& r : g_ranges) {
+    if (r.kind == kPinned) {
+      r.kind = kFree;
+    } else if (r.kind != kFree) {
+      r.kind = kInherited;
+    }
+  }
+}
+
+}  // namespace hvrt::mm::shared_anon
