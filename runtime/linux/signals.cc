@@ -35,6 +35,9 @@ struct ThreadState {
   // if no handler runs after all).
   uint64_t saved_mask;
   bool restore_mask;
+  // sigtimedwait: the signals this thread waits for (0: none). They are
+  // taken for it even while it blocks them, and never acted on.
+  uint64_t waiting_for;
 };
 
 struct State {
@@ -105,6 +108,9 @@ void Act(int sig, int to, bool to_thread) {
 // A live thread that does not block (sig), the calling one first; -1 if
 // every thread blocks it.
 int Taker(int sig) {
+  for (int i = 0; i < sched::SlotsUsed(); i++) {
+    if (sched::SlotLive(i) && (g.threads[i].waiting_for & abi::SigBit(sig)) != 0) return i;
+  }
   const int self = sched::CurrentSlot();
   if ((g.threads[self].blocked & abi::SigBit(sig)) == 0) return self;
   for (int i = 0; i < sched::SlotsUsed(); i++) {
@@ -339,25 +345,76 @@ void SetBlocked(uint64_t mask) {
   }
 }
 
+// A thread in sigtimedwait for (sig) takes it as it comes: pending for it,
+// and its wait wakes (the events word). True if (slot) is one.
+bool ToWaiter(int slot, int sig) {
+  if ((g.threads[slot].waiting_for & abi::SigBit(sig)) == 0) return false;
+  g.threads[slot].pending |= abi::SigBit(sig);
+  __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST);
+  return true;
+}
+
 void Send(int sig) {
   // Linux discards an ignored signal when it is generated, unless blocked.
   const int to = Taker(sig);
   if (to < 0) {
     g.pending |= abi::SigBit(sig);
+    // A signalfd reader waits on the events word for blocked signals.
+    __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST);
     return;
   }
+  if (ToWaiter(to, sig)) return;
   Act(sig, to, false);
 }
 
 int64_t SendToThread(int32_t tid, int sig) {
   const int slot = sched::SlotOf(tid);
   if (slot < 0) return -abi::kESRCH;
+  if (ToWaiter(slot, sig)) return 0;
   if ((g.threads[slot].blocked & abi::SigBit(sig)) != 0) {
     g.threads[slot].pending |= abi::SigBit(sig);
+    __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST);  // a signalfd reader
     return 0;
   }
   Act(sig, slot, true);
   return 0;
+}
+
+int Take(uint64_t set) {
+  ThreadState& t = T();
+  const uint64_t mine = t.pending & set;
+  const uint64_t ready = mine != 0 ? mine : g.pending & set;
+  if (ready == 0) return 0;
+  const int sig = __builtin_ctzll(ready) + 1;
+  if (mine != 0) {
+    t.pending &= ~abi::SigBit(sig);
+  } else {
+    g.pending &= ~abi::SigBit(sig);
+  }
+  return sig;
+}
+
+int64_t Wait(uint64_t set, int64_t deadline, abi::SigInfo* info) {
+  ThreadState& t = T();
+  set &= ~kUnblockable;
+  for (;;) {
+    const uint32_t seen = __atomic_load_n(process::EventsWord(), __ATOMIC_ACQUIRE);
+    process::TakeSignals();
+    if (const int sig = Take(set); sig != 0) {
+      *info = abi::SigInfo{};
+      info->si_signo = sig;
+      info->si_code = abi::kSI_USER;
+      return sig;
+    }
+    if (HandlerPending()) return -abi::kEINTR;  // another signal's handler runs first
+    t.waiting_for = set;
+    const int64_t r = sched::BlockOnWordUntil(process::EventsWord(), seen, deadline);
+    t.waiting_for = 0;
+    if (r == -abi::kETIMEDOUT) {
+      if (((t.pending | g.pending) & set) != 0) continue;  // came at the last moment
+      return -abi::kEAGAIN;
+    }
+  }
 }
 
 bool HandlerPending() {

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "hv/abi.h"
+#include "runtime/linux/abi/sigframe.h"
 #include "runtime/linux/abi/signal.h"
 
 namespace hvrt::signals {
@@ -76,6 +77,17 @@ bool HandlerPending();
 // A blocking call interrupted by a handler: restarted after the handler if
 // it has SA_RESTART (or if no handler ran), else -EINTR. Never reaches the app.
 inline constexpr int64_t kERESTARTSYS = 512;
+
+// Dequeues the lowest signal of (set) pending for the calling thread (its
+// own first, then the process's): its number, or 0 if none.
+int Take(uint64_t set);
+
+// sigtimedwait(2): takes the lowest signal of (set) pending for the calling
+// thread or the process (siginfo into (*info)) and returns its number;
+// waits until one comes or CLOCK_MONOTONIC (deadline) (-EAGAIN then), or a
+// handler for another signal is to run (-EINTR). Signals of (set) that
+// come meanwhile go to this thread and are never acted on, blocked or not.
+int64_t Wait(uint64_t set, int64_t deadline, abi::SigInfo* info);
 
 // sigsuspend(2): blocks (mask) until a handler is pending, then returns;
 // the handler's frame records the mask from before, which rt_sigreturn

@@ -8,6 +8,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/time.h"
+#include "runtime/linux/signalfd.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/vfs.h"
@@ -35,6 +36,9 @@ int16_t Ready(int32_t fd) {
   vfs::File* f = vfs::FileOf(fd);
   if (f == nullptr) return kPOLLNVAL;
   tmpfs::Inode* n = vfs::InodeOf(*f);
+  if (n != nullptr && n->kind == tmpfs::Kind::kSignalFd) {
+    return signalfd::Readable(*n) ? kPOLLIN | kPOLLRDNORM : 0;
+  }
   if (n == nullptr || n->kind != tmpfs::Kind::kPipe) {
     return kPOLLIN | kPOLLRDNORM | kPOLLOUT | kPOLLWRNORM;
   }

@@ -1,8 +1,11 @@
 // Signals (runtime/linux/signals.h keeps the state and delivers them).
 // Actions, masks and the alternate stack are stored and reported back like
 // Linux; a handler runs when the syscall in progress returns.
+#include "runtime/hv/clock.h"
 #include "runtime/linux/abi/errno.h"
+#include "runtime/linux/abi/sigframe.h"
 #include "runtime/linux/abi/signal.h"
+#include "runtime/linux/abi/time.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
@@ -95,6 +98,31 @@ int64_t sys_rt_sigpending(hv_syscall_frame& f) {
   if (f.args[1] > kSigsetSize) return -abi::kEINVAL;
   uint64_t set = signals::Pending() & signals::Blocked();
   return user::CopyOut(f.args[0], &set, f.args[1]);
+}
+
+// RtSigtimedwait implements Linux syscall rt_sigtimedwait(2) (and so
+// sigwait, sigwaitinfo): (timeout) relative, none = forever.
+int64_t sys_rt_sigtimedwait(hv_syscall_frame& f) {
+  if (f.args[3] != kSigsetSize) return -abi::kEINVAL;
+  uint64_t set;
+  if (int64_t r = user::CopyIn(&set, f.args[0], sizeof set); r < 0) return r;
+  int64_t deadline = sched::kForever;
+  if (f.args[2] != 0) {
+    abi::Timespec ts;
+    if (int64_t r = user::CopyIn(&ts, f.args[2], sizeof ts); r < 0) return r;
+    constexpr int64_t kNsPerSec = 1000000000;
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= kNsPerSec) return -abi::kEINVAL;
+    const int64_t span =
+        ts.tv_sec > INT64_MAX / kNsPerSec - 1 ? INT64_MAX / 2 : ts.tv_sec * kNsPerSec + ts.tv_nsec;
+    deadline = static_cast<int64_t>(clock::MonotonicNs()) + span;
+  }
+  if (f.args[1] != 0 && !user::RangeOk(f.args[1], sizeof(abi::SigInfo))) return -abi::kEFAULT;
+  abi::SigInfo info;
+  const int64_t sig = signals::Wait(set, deadline, &info);
+  if (sig > 0 && f.args[1] != 0) {
+    if (int64_t r = user::CopyOut(f.args[1], &info, sizeof info); r < 0) return r;
+  }
+  return sig;
 }
 
 // Pause implements Linux syscall pause(2): sigsuspend with the mask as it is.

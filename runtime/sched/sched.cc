@@ -179,8 +179,13 @@ void Schedule(bool requeue) {
         if (HostDone(t)) {
           t.host_done = nullptr;
           Enqueue(&t);
+        } else if (t.deadline <= now) {  // BlockOnWordUntil's deadline
+          t.host_done = nullptr;
+          t.result = -abi::kETIMEDOUT;
+          Enqueue(&t);
         } else {
           host_waits = true;
+          if (t.deadline < earliest) earliest = t.deadline;
         }
         continue;
       }
@@ -381,15 +386,18 @@ void BlockOnHost(const uint32_t* done) {
   BlockOnWord(done, 0);
 }
 
-void BlockOnWord(const uint32_t* word, uint32_t seen) {
+void BlockOnWord(const uint32_t* word, uint32_t seen) { BlockOnWordUntil(word, seen, kForever); }
+
+int64_t BlockOnWordUntil(const uint32_t* word, uint32_t seen, int64_t deadline_ns) {
   Thread* t = g_current;
   t->state = kBlocked;
   t->host_done = word;
   t->host_seen = seen;
   t->uaddr = 0;
-  t->deadline = kForever;
+  t->deadline = deadline_ns;
   t->result = 0;
   Schedule(false);
+  return t->result;
 }
 
 uint32_t* CompletionCounter() { return Completions(); }

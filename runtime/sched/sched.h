@@ -123,6 +123,9 @@ uint32_t* CompletionCounter();
 // Blocks the calling thread until (*word) no longer holds (seen): a word
 // hvrun counts up (the process's events: a child ended, a signal came).
 void BlockOnWord(const uint32_t* word, uint32_t seen);
+// The same, until CLOCK_MONOTONIC (deadline_ns) at the latest: 0, or
+// -ETIMEDOUT.
+int64_t BlockOnWordUntil(const uint32_t* word, uint32_t seen, int64_t deadline_ns);
 
 // fork: PrepareFork saves the calling thread's segment bases and extended
 // state in its record before the copy is taken; in the child, AfterFork

@@ -241,6 +241,8 @@ uint64_t Target(uint32_t ino) {
   switch (n->kind) {
     case Kind::kPipe:
       return Format(g_target, sizeof g_target, "pipe:[%u]", ino);
+    case Kind::kSignalFd:
+      return Format(g_target, sizeof g_target, "anon_inode:[signalfd]");
     case Kind::kConsole:
       return ConsoleTarget(static_cast<uint8_t>(n->stream));
     case Kind::kHost:              // PathOf knows a host inode's path, directory or not

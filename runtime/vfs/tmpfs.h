@@ -51,6 +51,7 @@ enum class Kind : uint8_t {
   kPipe,     // pipe2(): a ring in the data extent
   kFdAlias,  // /dev/stdin etc., /proc/self/fd/N: a link to whatever fd (stream) is
   kHost,     // a host mount's directory or an open host file: runtime/vfs/hostfs.h
+  kSignalFd, // signalfd(2): (entries) is its signal mask (runtime/linux/signalfd.h)
 };
 
 struct Inode {

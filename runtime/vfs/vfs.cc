@@ -9,6 +9,7 @@
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/linux/signalfd.h"
 #include "runtime/linux/signals.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
@@ -664,7 +665,7 @@ void SetCloExec(int32_t fd, bool on) { g_fds[fd].cloexec = on; }
 bool Seekable(const File& f) {
   const Inode* n = tmpfs::Get(f.ino);
   return n != nullptr && n->kind != Kind::kPipe && n->kind != Kind::kConsole &&
-         !(n->kind == Kind::kHost && abi::IsFifo(n->mode));
+         n->kind != Kind::kSignalFd && !(n->kind == Kind::kHost && abi::IsFifo(n->mode));
 }
 
 int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
@@ -731,6 +732,8 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       }
       return r;
     }
+    case Kind::kSignalFd:
+      return signalfd::Read(*n, buf, len, (f.flags & abi::kO_NONBLOCK) != 0);
     case Kind::kFree:
     case Kind::kFdAlias:  // only reachable as an O_PATH fd, refused above
       break;
@@ -825,6 +828,8 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       shared_maps::MirrorWrite(*n, src, *off - static_cast<uint64_t>(r), static_cast<uint64_t>(r));
       return r;
     }
+    case Kind::kSignalFd:
+      return -abi::kEINVAL;  // as Linux: a signalfd has no write
     case Kind::kFree:
     case Kind::kFdAlias:  // only reachable as an O_PATH fd, refused above
       break;

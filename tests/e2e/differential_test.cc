@@ -265,6 +265,11 @@ const std::vector<Case>& Cases() {
        .expected_status = 142,
        .expect_out = "waiting for the alarm",
        .compare_stderr = false},
+      // sigtimedwait: pending, timeout, from a thread and from a process.
+      {.name = "sigwait",
+       .program = "sigwait",
+       .expect_out = "sigwait: all ok",
+       .backends = kProcessBackends},
       {.name = "thread_signals",
        .program = "thread_signals",
        .expect_out = "thread_signals: all ok"},
