@@ -113,7 +113,7 @@ constexpr Syscall kRows[] = {
     {nr::tkill, "tkill", sys_tkill, kSupported, ""},
     {nr::time, "time", sys_time, kSupported, ""},
     {nr::futex, "futex", sys_futex, kPartial,
-     "no requeue to PI; no wakes between processes (no shared memory across fork yet)"},
+     "no requeue to PI; a wake from another process is seen within 2 ms (polled)"},
     {nr::sched_getaffinity, "sched_getaffinity", sys_sched_getaffinity, kSupported, ""},
     {nr::getdents64, "getdents64", sys_getdents64, kSupported, ""},
     {nr::set_tid_address, "set_tid_address", sys_set_tid_address, kSupported, ""},
