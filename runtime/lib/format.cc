@@ -98,12 +98,13 @@ size_t VFormat(char* buf, size_t cap, const char* fmt, va_list ap) {
         break;
       }
       case 'u':
+      case 'o':
       case 'x':
       case 'X': {
         uint64_t v = longs > 0 ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
         if (shorts == 1) v = static_cast<uint16_t>(v);
         if (shorts >= 2) v = static_cast<uint8_t>(v);
-        EmitNumber(out, spec, v, *p == 'u' ? 10 : 16, *p == 'X', false, "");
+        EmitNumber(out, spec, v, *p == 'u' ? 10 : *p == 'o' ? 8 : 16, *p == 'X', false, "");
         break;
       }
       case 'p':

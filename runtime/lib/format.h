@@ -1,7 +1,7 @@
 // File: runtime/lib/format.h
 //
 // A small printf for panic and diagnostic messages in freestanding code.
-// Supports %d %i %u %x %X %p %s %c %%, the flags '-' and '0', a decimal
+// Supports %d %i %u %o %x %X %p %s %c %%, the flags '-' and '0', a decimal
 // width, and the length modifiers hh h l ll z j. No floating point: the
 // runtime never touches x87/SSE registers.
 //

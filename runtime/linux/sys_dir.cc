@@ -373,7 +373,7 @@ int64_t sys_getdents64(hv_syscall_frame& f) {
       len = pos + 1;
       ino = pos == 0 ? file->ino : dir->parent;
     } else if (fds) {
-      if (!procfs::FdEntry(pos - 2, fd_name, &len, &ino)) {
+      if (!procfs::FdEntry(file->ino, pos - 2, fd_name, &len, &ino)) {
         file->offset = pos + 1;
         continue;
       }

@@ -39,6 +39,9 @@ constinit uint32_t g_maps = 0;
 constinit uint32_t g_statm = 0;
 constinit uint32_t g_fd_dir = 0;
 constinit uint32_t g_link[2] = {};
+constinit uint32_t g_fdinfo_dir = 0;
+constinit uint32_t g_info[2] = {};  // /proc/self/fdinfo/N files, used in turn as the links
+constexpr uint64_t kInfoBytes = 256;
 constinit uint32_t g_link_slot = 0;
 // Static, not on the app's stack: the maps text, and a link target (up to
 // PATH_MAX plus " (deleted)").
@@ -288,11 +291,45 @@ void Build(uint32_t self) {
     link = tmpfs::NewInode(Kind::kFdAlias, abi::kS_IFLNK | 0700, vfs::kDevProc);
     if (Inode* n = tmpfs::Get(link)) tmpfs::Reserve(*n, sizeof g_target);
   }
+  g_fdinfo_dir = Make(self, "fdinfo", Kind::kTmpfs, abi::kS_IFDIR | 0500);
+  for (uint32_t& info : g_info) {
+    info = tmpfs::NewInode(Kind::kTmpfs, abi::kS_IFREG | 0400, vfs::kDevProc);
+    if (Inode* n = tmpfs::Get(info)) tmpfs::Reserve(*n, kInfoBytes);
+  }
 }
 
-bool IsFdDir(uint32_t ino) { return ino != 0 && ino == g_fd_dir; }
+bool IsFdDir(uint32_t ino) { return ino != 0 && (ino == g_fd_dir || ino == g_fdinfo_dir); }
 
-uint32_t FdLookup(const char* name, uint64_t len) {
+namespace {
+
+// /proc/self/fdinfo/N for open description (f) of fd (fd), as Linux prints
+// its common part (pos, flags in octal with O_CLOEXEC for the fd's flag,
+// mnt_id, ino), and a signalfd's mask.
+uint32_t InfoLookup(int32_t fd, const vfs::File& f) {
+  static constinit int g_info_slot = 0;
+  const uint32_t ino = g_info[g_info_slot];
+  g_info_slot ^= 1;
+  Inode* n = tmpfs::Get(ino);
+  const Inode* target = tmpfs::Get(f.ino);
+  if (n == nullptr || target == nullptr) return 0;
+  char text[kInfoBytes];
+  uint64_t flags = f.flags | (vfs::CloExec(fd) ? abi::kO_CLOEXEC : 0);
+  uint64_t len = Format(text, sizeof text, "pos:\t%lu\nflags:\t0%lo\nmnt_id:\t%u\nino:\t%u\n",
+                        static_cast<unsigned long>(vfs::Seekable(f) ? f.offset : 0),
+                        static_cast<unsigned long>(flags), target->dev, f.ino);
+  if (target->kind == Kind::kSignalFd && len < sizeof text) {
+    len += Format(text + len, sizeof text - len, "sigmask:\t%016lx\n",
+                  static_cast<unsigned long>(target->entries));
+  }
+  tmpfs::SetSize(*n, 0);
+  tmpfs::Write(*n, text, len, 0);  // into the extent reserved at boot: no allocation
+  n->atime = n->mtime = n->ctime = tmpfs::Now();
+  return ino;
+}
+
+}  // namespace
+
+uint32_t FdLookup(uint32_t dir, const char* name, uint64_t len) {
   // Linux's names: decimal, no sign, no leading zero.
   if (len == 0 || len > 4 || (len > 1 && name[0] == '0')) return 0;
   int32_t fd = 0;
@@ -302,6 +339,7 @@ uint32_t FdLookup(const char* name, uint64_t len) {
   }
   const vfs::File* f = vfs::FileOf(fd);
   if (f == nullptr) return 0;
+  if (dir == g_fdinfo_dir) return InfoLookup(fd, *f);
   uint32_t ino = g_link[g_link_slot];
   g_link_slot ^= 1;
   Inode* n = tmpfs::Get(ino);
@@ -324,11 +362,11 @@ uint32_t FdLookup(const char* name, uint64_t len) {
   return ino;
 }
 
-bool FdEntry(uint64_t i, char* name, uint64_t* len, uint32_t* ino) {
+bool FdEntry(uint32_t dir, uint64_t i, char* name, uint64_t* len, uint32_t* ino) {
   if (i >= static_cast<uint64_t>(vfs::kMaxFds) || vfs::FileOf(static_cast<int32_t>(i)) == nullptr)
     return false;
   *len = Format(name, 8, "%lu", static_cast<unsigned long>(i));
-  *ino = g_link[0];
+  *ino = dir == g_fdinfo_dir ? g_info[0] : g_link[0];
   return true;
 }
 

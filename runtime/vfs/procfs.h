@@ -12,6 +12,8 @@
 //                    thread's [stack]. The runtime's own pages (file data,
 //                    pipe rings) are left out. At most kMapsBytes of text:
 //                    lines past that are dropped whole.
+//   /proc/self/fdinfo/  one generated file per open fd: pos, flags, mnt_id,
+//                    ino (and a signalfd's sigmask), made at lookup.
 //   /proc/self/fd/   one entry per open fd, named in decimal. Each is a
 //                    magic link like /dev/stdin: readlink says what the fd
 //                    is (an absolute path, "pipe:[INO]", ...), a path walk
@@ -35,18 +37,20 @@ inline constexpr uint64_t kMapsBytes = 16384;
 // Makes exe, maps and fd/ in directory (self) (/proc/self). Boot only.
 void Build(uint32_t self);
 
-// Whether (ino) is /proc/self/fd, whose entries are not in its slots: path
-// walks ask FdLookup and getdents asks FdEntry instead.
+// Whether (ino) is /proc/self/fd or /proc/self/fdinfo, whose entries are
+// not in their slots: path walks ask FdLookup and getdents FdEntry instead.
 bool IsFdDir(uint32_t ino);
 
-// The link inode for entry (name, len) of /proc/self/fd, filled in for that
-// fd, or 0 if the name is no open fd (-ENOENT for the caller).
-uint32_t FdLookup(const char* name, uint64_t len);
+// The inode for entry (name, len) of (dir) (one of those two), filled in for
+// that fd: a magic link in fd/, a generated file in fdinfo/ (pos, flags,
+// mnt_id, ino; a signalfd's sigmask), or 0 if the name is no open fd
+// (-ENOENT for the caller). Two of each are used in turn (see the header).
+uint32_t FdLookup(uint32_t dir, const char* name, uint64_t len);
 
-// The getdents entry of /proc/self/fd at index (i) (= the fd number): false
-// if fd (i) is closed. Else the decimal name into (name) (at least 8 bytes)
-// with its length in (*len), and the d_ino to report in (*ino).
-bool FdEntry(uint64_t i, char* name, uint64_t* len, uint32_t* ino);
+// The getdents entry of (dir) at index (i) (= the fd number): false if fd
+// (i) is closed. Else the decimal name into (name) (at least 8 bytes) with
+// its length in (*len), and the d_ino to report in (*ino).
+bool FdEntry(uint32_t dir, uint64_t i, char* name, uint64_t* len, uint32_t* ino);
 // Indexes past this are past the end of the directory.
 uint64_t FdEntryEnd();
 

@@ -426,7 +426,7 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
     } else if (len == 2 && name[0] == '.' && name[1] == '.') {
       next = dir->parent;  // the root's parent is itself: no escaping "/"
     } else if (procfs::IsFdDir(cur)) {
-      next = procfs::FdLookup(name, len);  // a magic link made for this walk
+      next = procfs::FdLookup(cur, name, len);  // made for this walk
     } else {
       next = tmpfs::DirLookup(*dir, name, len);
     }

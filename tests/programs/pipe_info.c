@@ -1,6 +1,6 @@
 /* What a program asks of a pipe besides reading and writing it: fstatfs
  * (pipefs), statfs of /proc, F_GETPIPE_SZ / F_SETPIPE_SZ (rounded up to a
- * page; more than pipe-max-size refused), FIONREAD, and SIGPIPE for a
+ * page; more than pipe-max-size refused), /proc/self/fdinfo, FIONREAD, and SIGPIPE for a
  * write after the reader is gone. Deterministic output, for the
  * differential suite. */
 #define _GNU_SOURCE
@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -37,6 +38,16 @@ int main(void) {
    * hvrun never grants; natively root may get it, so nothing is printed. */
   int big = fcntl(fds[1], F_SETPIPE_SZ, 1 << 30);
   CHECK(big == -1 || big >= (1 << 30));
+
+  /* /proc/self/fdinfo: the write end's flags line. */
+  char path[64], info[256];
+  snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fds[1]);
+  FILE* fi = fopen(path, "r");
+  CHECK(fi != NULL);
+  while (fi != NULL && fgets(info, sizeof info, fi) != NULL) {
+    if (strncmp(info, "flags:", 6) == 0) printf("fdinfo of the write end: %s", info);
+  }
+  if (fi != NULL) fclose(fi);
 
   int n = -1;
   CHECK(ioctl(fds[0], FIONREAD, &n) == 0);

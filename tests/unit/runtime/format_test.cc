@@ -20,6 +20,7 @@ TEST(FormatTest, Integers) {
   EXPECT_EQ(F("%lu", UINT64_MAX), "18446744073709551615");
   EXPECT_EQ(F("%x %X %lx", 255u, 255u, 0x1234abcdULL), "ff FF 1234abcd");
   EXPECT_EQ(F("%zu", size_t{99}), "99");
+  EXPECT_EQ(F("%o 0%lo", 8u, 02100000ul), "10 02100000");
   EXPECT_EQ(F("%hhu %hd", 0x1ff, 0x18000), "255 -32768");
 }
 
