@@ -142,7 +142,7 @@ void ProcessTable::SendSignal(Process* p, int sig) {
   Notify(p);
 }
 
-int64_t ProcessTable::Fork(int32_t pid) {
+int64_t ProcessTable::Fork(int32_t pid, uint64_t flags) {
   Process* parent;
   int32_t child_pid;
   {
@@ -184,7 +184,7 @@ int64_t ProcessTable::Fork(int32_t pid) {
   if (!boot.ok()) return -EFAULT;
   boot->flags |= HV_BOOT_FORKED;
   boot->pid = child_pid;
-  boot->ppid = pid;
+  boot->ppid = (flags & HV_FORK_PARENT) != 0 ? parent->ppid : pid;
   boot->events = 0;
   boot->signals = 0;
   if (!memory->Write(layout::kBootInfo, *boot).ok()) return -EFAULT;
@@ -193,7 +193,8 @@ int64_t ProcessTable::Fork(int32_t pid) {
 
   auto child = std::make_unique<Process>();
   child->pid = child_pid;
-  child->ppid = pid;
+  // CLONE_PARENT: a sibling of the caller (init may not: the runtime says EINVAL).
+  child->ppid = (flags & HV_FORK_PARENT) != 0 ? parent->ppid : pid;
   child->image.backend = *std::move(backend);
   child->image.memory = std::make_unique<GuestMemory>(*std::move(memory));
   child->image.start = parent->image.start;

@@ -70,7 +70,7 @@ class ProcessTable final : public ProcessHooks {
   // How many processes were created in all (init included).
   int created() const { return created_.load(); }
 
-  int64_t Fork(int32_t pid) override;
+  int64_t Fork(int32_t pid, uint64_t flags) override;
   int64_t Proc(int32_t pid, hv_proc& req) override;
   HypercallOutcome Exec(int32_t pid, const ServiceContext& ctx, uint64_t arg) override;
 

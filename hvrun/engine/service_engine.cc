@@ -44,8 +44,7 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
 // Calls that end in a plain reply, so that they can be submitted.
 bool Submittable(uint64_t nr) {
   return nr < HV_CALL_MAX && kServices[nr] != nullptr && nr != HV_CALL_EXIT &&
-         nr != HV_CALL_PANIC && nr != HV_CALL_WAIT && nr != HV_CALL_PIPE &&
-         nr != HV_CALL_MEM_SHARE;
+         nr != HV_CALL_PANIC && nr != HV_CALL_WAIT && nr != HV_CALL_PIPE && nr != HV_CALL_MEM_SHARE;
 }
 
 }  // namespace
@@ -135,7 +134,12 @@ HypercallOutcome ServiceEngine::Handle(uint64_t nr, uint64_t arg) {
   if (nr == HV_CALL_FORK || nr == HV_CALL_PROC || nr == HV_CALL_EXEC) {
     ++counts_[nr];
     if (procs_ == nullptr) return HypercallOutcome::Reply(-ENOSYS);
-    if (nr == HV_CALL_FORK) return HypercallOutcome::Reply(procs_->Fork(pid_));
+    if (nr == HV_CALL_FORK) {
+      auto flags = memory_.Read<uint64_t>(arg);
+      if (!flags.ok()) return HypercallOutcome::Reply(-EFAULT);
+      if ((*flags & ~HV_FORK_PARENT) != 0) return HypercallOutcome::Reply(-EINVAL);
+      return HypercallOutcome::Reply(procs_->Fork(pid_, *flags));
+    }
     if (nr == HV_CALL_EXEC) {
       const ServiceContext ctx{memory_, options_, files_};
       return procs_->Exec(pid_, ctx, arg);

@@ -32,8 +32,8 @@ namespace hvrun {
 class ProcessHooks {
  public:
   virtual ~ProcessHooks() = default;
-  virtual int64_t Fork(int32_t pid) = 0;                // HV_CALL_FORK
-  virtual int64_t Proc(int32_t pid, hv_proc& req) = 0;  // HV_CALL_PROC
+  virtual int64_t Fork(int32_t pid, uint64_t flags) = 0;  // HV_CALL_FORK (HV_FORK_*)
+  virtual int64_t Proc(int32_t pid, hv_proc& req) = 0;    // HV_CALL_PROC
   virtual HypercallOutcome Exec(int32_t pid, const ServiceContext& ctx, uint64_t arg) = 0;
 };
 

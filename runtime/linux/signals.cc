@@ -289,10 +289,14 @@ void Reset() {
   for (ThreadState& t : g.threads) t.altstack = kNoAltStack;
 }
 
-void ResetForExec() {
+void ClearHandlers() {
   for (auto& a : g.actions) {
     if (a.handler != abi::kSIG_IGN) a = abi::KSigaction{};
   }
+}
+
+void ResetForExec() {
+  ClearHandlers();
   T().altstack = kNoAltStack;
 }
 

@@ -39,6 +39,9 @@ void Reset();
 // execve: handlers go back to SIG_DFL (ignored signals stay ignored), no
 // alternate stack; the mask and pending signals stay, as on Linux.
 void ResetForExec();
+// Every handled signal back to SIG_DFL; ignored ones stay ignored
+// (clone3's CLONE_CLEAR_SIGHAND, and part of execve).
+void ClearHandlers();
 // fork, in the child: nothing pending; the mask and alternate stack stay.
 void AfterFork();
 // A new thread (tid) made by the calling one: its mask; its alternate stack

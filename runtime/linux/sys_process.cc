@@ -46,17 +46,20 @@ namespace {
 // rest of memory.
 constinit uint64_t g_fork_rsp = 0;
 
+constinit uint64_t g_fork_flags = 0;  // HV_FORK_*, for ForkCall (no arguments)
+
 int64_t ForkCall() {
-  uint64_t unused = 0;
-  return hv::Call(HV_CALL_FORK, &unused);
+  uint64_t flags = g_fork_flags;
+  return hv::Call(HV_CALL_FORK, &flags);
 }
 
 // fork(2) and the clone(2)s that make a process. (child_tid): with
 // CLONE_CHILD_SETTID, where the child's tid goes in the child; with
 // CLONE_CHILD_CLEARTID, its set_tid_address. (parent_tid): with
 // CLONE_PARENT_SETTID, where it goes in the parent.
-int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid) {
+int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid, uint64_t tls) {
   sched::PrepareFork();
+  g_fork_flags = (flags & abi::kCLONE_PARENT) != 0 ? HV_FORK_PARENT : 0;
   int64_t r = hvrt_fork_save(&g_fork_rsp, ForkCall);
   if (r != 0) {
     if (r > 0) mm::shared_anon::AfterForkParent();
@@ -73,6 +76,8 @@ int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid) {
   signals::AfterFork();
   timers::AfterFork();
   mm::shared_anon::AfterForkChild();
+  if ((flags & abi::kCLONE_SETTLS) != 0) cpu::SetFsBase(tls);
+  if ((flags & abi::kCLONE_CLEAR_SIGHAND) != 0) signals::ClearHandlers();
   if ((flags & abi::kCLONE_CHILD_SETTID) != 0) user::CopyOut(child_tid, &pid, sizeof pid);
   sched::SetClearChildTid((flags & abi::kCLONE_CHILD_CLEARTID) != 0 ? child_tid : 0);
   return 0;
@@ -129,28 +134,33 @@ namespace boot {
 }  // namespace boot
 
 // Fork implements Linux syscall fork(2): a new process, a copy of this one.
-int64_t sys_fork(hv_syscall_frame&) { return Fork(0, 0, 0); }
+int64_t sys_fork(hv_syscall_frame&) { return Fork(0, 0, 0, 0); }
 
 // Vfork implements Linux syscall vfork(2) as fork: the child has its own
 // copy of memory (so it cannot disturb the parent's), and the parent does
 // not wait for its exec.
-int64_t sys_vfork(hv_syscall_frame&) { return Fork(0, 0, 0); }
+int64_t sys_vfork(hv_syscall_frame&) { return Fork(0, 0, 0, 0); }
 
 // A clone(2) without CLONE_VM (or with CLONE_VFORK and no new stack) makes
 // a process: see sys_thread.cc.
 int64_t CloneProcess(hv_syscall_frame& f, uint64_t flags, uint64_t stack, uint64_t parent_tid,
-                     uint64_t child_tid) {
+                     uint64_t child_tid, uint64_t tls) {
   constexpr uint64_t kAllowed = abi::kCSIGNAL | abi::kCLONE_CHILD_SETTID |
                                 abi::kCLONE_CHILD_CLEARTID | abi::kCLONE_PARENT_SETTID |
                                 abi::kCLONE_VM | abi::kCLONE_VFORK | abi::kCLONE_FS |
-                                abi::kCLONE_FILES | abi::kCLONE_SYSVSEM | abi::kCLONE_DETACHED;
+                                abi::kCLONE_FILES | abi::kCLONE_SYSVSEM | abi::kCLONE_DETACHED |
+                                abi::kCLONE_SETTLS | abi::kCLONE_PARENT | abi::kCLONE_CLEAR_SIGHAND;
   if ((flags & ~kAllowed) != 0) return shim::ReportUnsupported(f);
+  // Linux: a TLS base that is no user address is EPERM (do_arch_prctl).
+  if ((flags & abi::kCLONE_SETTLS) != 0 && tls >= (1ull << 47)) return -abi::kEPERM;
+  // Linux: init cannot give its children its own parent.
+  if ((flags & abi::kCLONE_PARENT) != 0 && process::Pid() == 1) return -abi::kEINVAL;
   // A shared address space cannot be two guests; a new stack would need the
   // child to return on it. posix_spawn asks for both.
   if ((flags & abi::kCLONE_VM) != 0 && ((flags & abi::kCLONE_VFORK) == 0 || stack != 0)) {
     return shim::ReportUnsupported(f);
   }
-  return Fork(flags, parent_tid, child_tid);
+  return Fork(flags, parent_tid, child_tid, tls);
 }
 
 // Wait4 implements Linux syscall wait4(2); rusage is reported as zero.

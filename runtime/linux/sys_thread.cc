@@ -86,7 +86,7 @@ int64_t CloneThread(hv_syscall_frame& f, const sched::CloneRequest& r) {
   bool thread = (r.flags & abi::kCLONE_THREAD) != 0;
   if (thread && (r.flags & abi::kCLONE_SIGHAND) == 0) return -abi::kEINVAL;
   if ((r.flags & abi::kCLONE_SIGHAND) != 0 && (r.flags & abi::kCLONE_VM) == 0) return -abi::kEINVAL;
-  if (!thread) return CloneProcess(f, r.flags, r.stack_top, r.parent_tid, r.child_tid);
+  if (!thread) return CloneProcess(f, r.flags, r.stack_top, r.parent_tid, r.child_tid, r.tls);
   if ((r.flags & ~(kThreadFlags | abi::kCSIGNAL)) != 0) return -abi::kEINVAL;
   // The child needs its own stack: the parent's is in use below f.rsp.
   if (r.stack_top == 0) return -abi::kEINVAL;
@@ -118,6 +118,14 @@ int64_t sys_clone3(hv_syscall_frame& f) {
   if (a.set_tid != 0 || a.set_tid_size != 0 || a.cgroup != 0) return -abi::kEINVAL;
   if ((a.stack == 0) != (a.stack_size == 0)) return -abi::kEINVAL;
   if ((a.flags & abi::kCSIGNAL) != 0 || a.exit_signal > abi::kCSIGNAL) return -abi::kEINVAL;
+  // Linux's clone3: flags it does not know are EINVAL; CLONE_CLEAR_SIGHAND
+  // cannot go with shared handlers.
+  if ((a.flags & ~(0xffffffffull | abi::kCLONE_CLEAR_SIGHAND | abi::kCLONE_INTO_CGROUP)) != 0) {
+    return -abi::kEINVAL;
+  }
+  if ((a.flags & abi::kCLONE_CLEAR_SIGHAND) != 0 && (a.flags & abi::kCLONE_SIGHAND) != 0) {
+    return -abi::kEINVAL;
+  }
   sched::CloneRequest r = {a.flags | a.exit_signal, a.stack + a.stack_size, a.parent_tid,
                            a.child_tid, a.tls};
   return CloneThread(f, r);

@@ -119,7 +119,7 @@ int64_t sys_setsid(hv_syscall_frame& f);
 int64_t sys_getsid(hv_syscall_frame& f);
 // sys_process.cc's helpers for clone(2) and kill(2).
 int64_t CloneProcess(hv_syscall_frame& f, uint64_t flags, uint64_t stack, uint64_t parent_tid,
-                     uint64_t child_tid);
+                     uint64_t child_tid, uint64_t tls);
 int64_t KillOther(int32_t pid, int32_t sig);
 int64_t sys_gettid(hv_syscall_frame& f);
 int64_t sys_getuid(hv_syscall_frame& f);

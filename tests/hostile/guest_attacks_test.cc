@@ -276,6 +276,8 @@ getsid pid -5                                -> -ESRCH
 setpgid pid 99999                            -> -ESRCH
 setpgid to pgid -7                           -> -EINVAL
 setpgid to a group that does not exist       -> -EPERM
+fork arg null                                -> -EFAULT
+fork flags 0xff                              -> -EINVAL
 pdeathsig 65                                 -> -EINVAL
 pdeathsig -1                                 -> -EINVAL
 )";

@@ -72,6 +72,10 @@ inline constexpr uint64_t kCLONE_VFORK = 0x4000;
 inline constexpr uint64_t kCLONE_THREAD = 0x10000;
 inline constexpr uint64_t kCLONE_SYSVSEM = 0x40000;
 inline constexpr uint64_t kCLONE_SETTLS = 0x80000;
+inline constexpr uint64_t kCLONE_PARENT = 0x8000;
+// clone3 only: handlers back to SIG_DFL in the child.
+inline constexpr uint64_t kCLONE_CLEAR_SIGHAND = 1ull << 32;
+inline constexpr uint64_t kCLONE_INTO_CGROUP = 1ull << 33;
 inline constexpr uint64_t kCLONE_PARENT_SETTID = 0x100000;
 inline constexpr uint64_t kCLONE_CHILD_CLEARTID = 0x200000;
 inline constexpr uint64_t kCLONE_DETACHED = 0x400000;

@@ -94,13 +94,17 @@ enum hv_call {
   HV_CALL_SUBMIT = 21,       /* struct hv_async: a call that must not hold the guest up */
   HV_CALL_MEM_BACK = 22,     /* struct hv_buffer: the guest will use these pages: back them */
   /* Processes (hvrun's process table): every process is its own guest. */
-  HV_CALL_FORK = 23,         /* arg ignored; returns the child's pid (the child resumes) */
+  HV_CALL_FORK = 23,         /* u64 HV_FORK_* flags; returns the child's pid (the child resumes) */
   HV_CALL_PROC = 24,         /* struct hv_proc: wait, kill, process groups, ... */
   HV_CALL_EXEC = 25,         /* struct hv_exec: read a program, then load it in place */
   HV_CALL_PIPE = 26,         /* struct hv_pipe: a host pipe, as two file handles */
   HV_CALL_MEM_SHARE = 27,    /* struct hv_mem_share: MAP_SHARED|MAP_ANONYMOUS across fork */
   HV_CALL_MAX
 };
+
+/* HV_CALL_FORK's flags: the child's parent is the caller's parent
+ * (CLONE_PARENT). */
+#define HV_FORK_PARENT 1ull
 
 /* HV_CALL_MEM_SHARE: [addr, addr+len) (page-aligned guest memory) is a
  * MAP_SHARED|MAP_ANONYMOUS mapping (HV_SHARE_ADD): a child forked later

@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
   proc("setpgid pid 99999", HV_PROC_SETPGID, 99999, 0);
   proc("setpgid to pgid -7", HV_PROC_SETPGID, 0, -7);
   proc("setpgid to a group that does not exist", HV_PROC_SETPGID, 0, 4242);
+  call("fork arg null", HV_CALL_FORK, 0);
+  static uint64_t fork_flags = 0xff;
+  call("fork flags 0xff", HV_CALL_FORK, P(&fork_flags));
   proc("pdeathsig 65", HV_PROC_SET_PDEATHSIG, 0, 65);
   proc("pdeathsig -1", HV_PROC_SET_PDEATHSIG, 0, -1);
 
