@@ -23,6 +23,24 @@
  * run with a report. */
 #define KVM_FAULT_VECTORS 0xB7061
 
+/* Loads the argument and callee-saved registers from the frame at (%rsp):
+ * what every return to the app restores (rax, rcx, r11, rsp, rip and
+ * rflags are each path's own). */
+.macro LOAD_FRAME_REGS
+  movq 8(%rsp), %rdi
+  movq 16(%rsp), %rsi
+  movq 24(%rsp), %rdx
+  movq 32(%rsp), %r10
+  movq 40(%rsp), %r8
+  movq 48(%rsp), %r9
+  movq 80(%rsp), %rbx
+  movq 88(%rsp), %rbp
+  movq 96(%rsp), %r12
+  movq 104(%rsp), %r13
+  movq 112(%rsp), %r14
+  movq 120(%rsp), %r15
+.endm
+
   .section .rodata.hv_kvm_blob, "a"
   .balign 4096
   .globl hv_kvm_blob_start, hv_kvm_blob_end
@@ -119,18 +137,7 @@ hv_kvm_syscall_trampoline:
 1:
   testq $HV_FRAME_FULL, 136(%rsp)
   jnz hv_kvm_resume_full
-  movq 8(%rsp), %rdi
-  movq 16(%rsp), %rsi
-  movq 24(%rsp), %rdx
-  movq 32(%rsp), %r10
-  movq 40(%rsp), %r8
-  movq 48(%rsp), %r9
-  movq 80(%rsp), %rbx
-  movq 96(%rsp), %r12
-  movq 104(%rsp), %r13
-  movq 112(%rsp), %r14
-  movq 120(%rsp), %r15
-  movq 88(%rsp), %rbp
+  LOAD_FRAME_REGS
   movq 56(%rsp), %rcx                 /* rcx = rip, as after a real syscall */
   movq 72(%rsp), %r11                 /* r11 = rflags, likewise */
   pushq %r11
@@ -146,18 +153,7 @@ hv_kvm_syscall_trampoline:
 hv_kvm_resume_full:
   movq 56(%rsp), %rcx
   movq %rcx, KVM_DATA_RESUME_RIP
-  movq 8(%rsp), %rdi
-  movq 16(%rsp), %rsi
-  movq 24(%rsp), %rdx
-  movq 32(%rsp), %r10
-  movq 40(%rsp), %r8
-  movq 48(%rsp), %r9
-  movq 80(%rsp), %rbx
-  movq 88(%rsp), %rbp
-  movq 96(%rsp), %r12
-  movq 104(%rsp), %r13
-  movq 112(%rsp), %r14
-  movq 120(%rsp), %r15
+  LOAD_FRAME_REGS
   movq 144(%rsp), %rcx
   movq 152(%rsp), %r11
   pushq 72(%rsp)                      /* rflags (the address is taken before the push) */
