@@ -29,6 +29,8 @@ const std::map<std::string, long>& HostNumbers() {
       N(rt_sigaction),
       N(rt_sigprocmask),
       N(rt_sigreturn),
+      N(capget),
+      N(capset),
       N(rt_sigpending),
       N(rt_sigtimedwait),
       N(rt_sigsuspend),
