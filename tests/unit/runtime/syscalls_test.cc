@@ -404,6 +404,29 @@ TEST_F(SyscallsTest, HandlerWithoutRestorerIsSigsegv) {
   EXPECT_EQ(e.status, SIGSEGV);
 }
 
+TEST_F(SyscallsTest, CapabilitiesFollowTheUid) {
+  // uid 1000 here: no capabilities; capset cannot raise any.
+  uint64_t hdr = Buf(0), data = Buf(0x40);
+  *g_.At<uint32_t>(hdr) = 0x20080522;  // _LINUX_CAPABILITY_VERSION_3
+  *g_.At<int32_t>(hdr + 4) = 0;
+  EXPECT_EQ(g_.Syscall(SYS_capget, hdr, data), 0);
+  EXPECT_EQ(*g_.At<uint32_t>(data), 0u);      // effective, low half
+  EXPECT_EQ(*g_.At<uint32_t>(data + 4), 0u);  // permitted
+  *g_.At<uint32_t>(data + 4) = 1;             // ask for CAP_CHOWN
+  EXPECT_EQ(g_.Syscall(SYS_capset, hdr, data), -EPERM);
+  // An unknown version: EINVAL, and Linux's own written back; a probe
+  // with no data pointer is 0.
+  *g_.At<uint32_t>(hdr) = 0x1234;
+  EXPECT_EQ(g_.Syscall(SYS_capget, hdr, data), -EINVAL);
+  EXPECT_EQ(*g_.At<uint32_t>(hdr), 0x20080522u);
+  *g_.At<uint32_t>(hdr) = 0x1234;
+  EXPECT_EQ(g_.Syscall(SYS_capget, hdr, 0), 0);
+  // Another process's: not readable here.
+  *g_.At<uint32_t>(hdr) = 0x20080522;
+  *g_.At<int32_t>(hdr + 4) = 4242;
+  EXPECT_EQ(g_.Syscall(SYS_capget, hdr, data), -ESRCH);
+}
+
 TEST_F(SyscallsTest, ExitMasksStatus) {
   hv_exit e = ExitOf([&] { g_.Syscall(SYS_exit, 257); });
   EXPECT_EQ(e.status, 1);
