@@ -51,7 +51,7 @@ constexpr Syscall kRows[] = {
     {nr::sendfile, "sendfile", sys_sendfile, kPartial,
      "from regular files only (tmpfs or host mounts)"},
     {nr::clone, "clone", sys_clone, kPartial,
-     "threads; and processes (a copy of memory), but not CLONE_VM with a new stack (posix_spawn)"},
+     "threads; processes with a copy of memory (CLONE_VM only with CLONE_VFORK: posix_spawn)"},
     {nr::fork, "fork", sys_fork, kPartial,
      "sim and kvm: a new guest with a copy of this one's memory (MAP_SHARED memory is copied "
      "too)"},
@@ -167,8 +167,7 @@ constexpr Syscall kRows[] = {
      "between regular files (tmpfs or host mounts)"},
     {nr::statx, "statx", sys_statx, kPartial, "basic stats; no birth time"},
     {nr::rseq, "rseq", sys_rseq, kPartial, "-ENOSYS on purpose: glibc falls back"},
-    {nr::clone3, "clone3", sys_clone3, kPartial,
-     "threads only, as for clone; no set_tid, pidfd, cgroup"},
+    {nr::clone3, "clone3", sys_clone3, kPartial, "as clone; no set_tid, pidfd, cgroup"},
     {nr::faccessat2, "faccessat2", sys_faccessat2, kPartial,
      "mode bits of the owner/group/other; no ACLs"},
 };

@@ -155,12 +155,18 @@ int64_t CloneProcess(hv_syscall_frame& f, uint64_t flags, uint64_t stack, uint64
   if ((flags & abi::kCLONE_SETTLS) != 0 && tls >= (1ull << 47)) return -abi::kEPERM;
   // Linux: init cannot give its children its own parent.
   if ((flags & abi::kCLONE_PARENT) != 0 && process::Pid() == 1) return -abi::kEINVAL;
-  // A shared address space cannot be two guests; a new stack would need the
-  // child to return on it. posix_spawn asks for both.
-  if ((flags & abi::kCLONE_VM) != 0 && ((flags & abi::kCLONE_VFORK) == 0 || stack != 0)) {
+  // A shared address space cannot be two guests: CLONE_VM only as vfork.
+  if ((flags & abi::kCLONE_VM) != 0 && (flags & abi::kCLONE_VFORK) == 0) {
     return shim::ReportUnsupported(f);
   }
-  return Fork(flags, parent_tid, child_tid, tls);
+  const int64_t r = Fork(flags, parent_tid, child_tid, tls);
+  // glibc's posix_spawn (and so system()): CLONE_VM|CLONE_VFORK on a stack
+  // of its own, which the child starts on. The child here has a copy of the
+  // memory, not the parent's: an exec error it writes for the parent stays
+  // its own (posix_spawn returns the pid, and the child exits 127), and the
+  // parent does not wait for its exec.
+  if (r == 0 && stack != 0) f.rsp = stack;
+  return r;
 }
 
 // Wait4 implements Linux syscall wait4(2); rusage is reported as zero.

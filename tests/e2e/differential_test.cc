@@ -252,6 +252,19 @@ const std::vector<Case>& Cases() {
                  std::filesystem::path(ProgramPath("shared_mem")).parent_path().string() + ":" +
                  std::filesystem::path(ProgramPath("shared_mem")).parent_path().string() + ":ro"},
        .backends = kProcessBackends},
+      // posix_spawn (CLONE_VM|CLONE_VFORK on its own stack), and system().
+      {.name = "spawn",
+       .program = "spawn",
+       .expect_out = "spawn: all ok",
+       .flags = {"--volume=" + std::filesystem::path(ProgramPath("spawn")).parent_path().string() +
+                 ":" + std::filesystem::path(ProgramPath("spawn")).parent_path().string() + ":ro"},
+       .backends = kProcessBackends},
+      {.name = "spawn_system",
+       .program = "spawn",
+       .args = {"system"},
+       .expect_out = "system returned exit status 5",
+       .flags = {"--rootfs=/"},
+       .backends = kProcessBackends},
       // prctl: names, the parent-death signal across processes.
       {.name = "prctl_basics",
        .program = "prctl_basics",
