@@ -168,6 +168,8 @@ constexpr Syscall kRows[] = {
     {nr::statx, "statx", sys_statx, kPartial, "basic stats; no birth time"},
     {nr::rseq, "rseq", sys_rseq, kPartial, "-ENOSYS on purpose: glibc falls back"},
     {nr::clone3, "clone3", sys_clone3, kPartial, "as clone; no set_tid, pidfd, cgroup"},
+    {nr::close_range, "close_range", sys_close_range, kPartial,
+     "CLOSE_RANGE_UNSHARE closes in the fd table its threads share"},
     {nr::faccessat2, "faccessat2", sys_faccessat2, kPartial,
      "mode bits of the owner/group/other; no ACLs"},
 };

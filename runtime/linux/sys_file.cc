@@ -69,6 +69,29 @@ int64_t sys_creat(hv_syscall_frame& f) {
 // Close implements Linux syscall close(2).
 int64_t sys_close(hv_syscall_frame& f) { return vfs::Close(Int(f.args[0])); }
 
+// CloseRange implements Linux syscall close_range(2): closes (or, with
+// CLOSE_RANGE_CLOEXEC, marks close-on-exec) the open fds in [first, last].
+// CLOSE_RANGE_UNSHARE would give the caller an fd table of its own first;
+// the threads here share one, so it closes in that one.
+int64_t sys_close_range(hv_syscall_frame& f) {
+  constexpr uint64_t kUnshare = 2, kCloexec = 4;
+  const uint32_t first = static_cast<uint32_t>(f.args[0]);
+  const uint32_t last = static_cast<uint32_t>(f.args[1]);
+  const uint64_t flags = static_cast<uint32_t>(f.args[2]);
+  if ((flags & ~(kUnshare | kCloexec)) != 0 || first > last) return -abi::kEINVAL;
+  const uint32_t end = last < static_cast<uint32_t>(vfs::kMaxFds - 1) ? last : vfs::kMaxFds - 1;
+  for (uint32_t fd = first; fd <= end && fd < static_cast<uint32_t>(vfs::kMaxFds); fd++) {
+    const int32_t i = static_cast<int32_t>(fd);
+    if (vfs::FileOf(i) == nullptr) continue;
+    if ((flags & kCloexec) != 0) {
+      vfs::SetCloExec(i, true);
+    } else {
+      vfs::Close(i);
+    }
+  }
+  return 0;
+}
+
 // Dup implements Linux syscall dup(2).
 int64_t sys_dup(hv_syscall_frame& f) { return vfs::Dup(Int(f.args[0]), 0, false); }
 

@@ -132,6 +132,7 @@ int64_t sys_exit_group(hv_syscall_frame& f);
 // sys_thread.cc
 int64_t sys_arch_prctl(hv_syscall_frame& f);
 int64_t sys_prctl(hv_syscall_frame& f);
+int64_t sys_close_range(hv_syscall_frame& f);
 int64_t sys_capget(hv_syscall_frame& f);
 int64_t sys_capset(hv_syscall_frame& f);
 int64_t sys_signalfd(hv_syscall_frame& f);

@@ -141,6 +141,7 @@ inline constexpr uint32_t execveat = 322;
 inline constexpr uint32_t copy_file_range = 326;
 inline constexpr uint32_t statx = 332;
 inline constexpr uint32_t rseq = 334;
+inline constexpr uint32_t close_range = 436;
 inline constexpr uint32_t clone3 = 435;
 inline constexpr uint32_t faccessat2 = 439;
 

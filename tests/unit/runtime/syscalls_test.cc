@@ -404,6 +404,19 @@ TEST_F(SyscallsTest, HandlerWithoutRestorerIsSigsegv) {
   EXPECT_EQ(e.status, SIGSEGV);
 }
 
+TEST_F(SyscallsTest, CloseRangeClosesOrMarks) {
+  ASSERT_EQ(g_.Syscall(SYS_dup, 1), 3);
+  ASSERT_EQ(g_.Syscall(SYS_dup, 1), 4);
+  ASSERT_EQ(g_.Syscall(SYS_dup, 1), 5);
+  EXPECT_EQ(g_.Syscall(SYS_close_range, 4, ~0u, 0), 0);  // 4, 5 and nothing past them
+  EXPECT_EQ(g_.Syscall(SYS_fcntl, 4, F_GETFD), -EBADF);
+  EXPECT_EQ(g_.Syscall(SYS_fcntl, 5, F_GETFD), -EBADF);
+  EXPECT_EQ(g_.Syscall(SYS_close_range, 3, 3, 4 /* CLOSE_RANGE_CLOEXEC */), 0);
+  EXPECT_EQ(g_.Syscall(SYS_fcntl, 3, F_GETFD), FD_CLOEXEC);
+  EXPECT_EQ(g_.Syscall(SYS_close_range, 5, 4, 0), -EINVAL);
+  EXPECT_EQ(g_.Syscall(SYS_close_range, 3, 3, 8), -EINVAL);
+}
+
 TEST_F(SyscallsTest, CapabilitiesFollowTheUid) {
   // uid 1000 here: no capabilities; capset cannot raise any.
   uint64_t hdr = Buf(0), data = Buf(0x40);

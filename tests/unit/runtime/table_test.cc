@@ -154,6 +154,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(renameat2),
       N(copy_file_range),
       N(statx),
+      N(close_range),
       N(faccessat2),
       N(poll),
       N(ppoll),
