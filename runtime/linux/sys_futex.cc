@@ -22,8 +22,6 @@
 namespace hvrt {
 namespace {
 
-constexpr int64_t kNsPerSec = 1000000000;
-
 // Reads the timespec at (addr) as a CLOCK_MONOTONIC deadline: relative to
 // now, or (absolute) a time on (clock_id), translated by that clock's
 // current offset from the monotonic clock. 0 = no timeout = kForever.
@@ -32,9 +30,8 @@ int64_t Deadline(uint64_t addr, bool absolute, int32_t clock_id, int64_t* deadli
   if (addr == 0) return 0;
   abi::Timespec ts;
   if (int64_t r = user::CopyIn(&ts, addr, sizeof ts); r < 0) return r;
-  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= kNsPerSec) return -abi::kEINVAL;
-  int64_t span =
-      ts.tv_sec > (INT64_MAX / kNsPerSec) - 1 ? INT64_MAX / 2 : ts.tv_sec * kNsPerSec + ts.tv_nsec;
+  if (!abi::ValidTimespec(ts)) return -abi::kEINVAL;
+  const int64_t span = abi::SpanNs(ts);
   int64_t mono = static_cast<int64_t>(clock::MonotonicNs());
   if (!absolute) {
     *deadline = mono + span;

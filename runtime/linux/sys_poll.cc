@@ -88,7 +88,7 @@ int64_t sys_ppoll(hv_syscall_frame& f) {
   if (f.args[2] != 0) {
     abi::Timespec ts;
     if (int64_t r = user::CopyIn(&ts, f.args[2], sizeof ts); r < 0) return r;
-    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return -abi::kEINVAL;
+    if (!abi::ValidTimespec(ts)) return -abi::kEINVAL;
   }
   return Poll(f.args[0], f.args[1]);
 }

@@ -110,11 +110,8 @@ int64_t sys_rt_sigtimedwait(hv_syscall_frame& f) {
   if (f.args[2] != 0) {
     abi::Timespec ts;
     if (int64_t r = user::CopyIn(&ts, f.args[2], sizeof ts); r < 0) return r;
-    constexpr int64_t kNsPerSec = 1000000000;
-    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= kNsPerSec) return -abi::kEINVAL;
-    const int64_t span =
-        ts.tv_sec > INT64_MAX / kNsPerSec - 1 ? INT64_MAX / 2 : ts.tv_sec * kNsPerSec + ts.tv_nsec;
-    deadline = static_cast<int64_t>(clock::MonotonicNs()) + span;
+    if (!abi::ValidTimespec(ts)) return -abi::kEINVAL;
+    deadline = static_cast<int64_t>(clock::MonotonicNs()) + abi::SpanNs(ts);
   }
   if (f.args[1] != 0 && !user::RangeOk(f.args[1], sizeof(abi::SigInfo))) return -abi::kEFAULT;
   abi::SigInfo info;

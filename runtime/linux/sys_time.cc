@@ -11,18 +11,6 @@
 namespace hvrt {
 namespace {
 
-constexpr int64_t kNsPerSec = 1000000000;
-
-// Splits (ns) into seconds and nanoseconds, flooring for times before 1970.
-abi::Timespec ToTimespec(int64_t ns) {
-  abi::Timespec ts = {ns / kNsPerSec, ns % kNsPerSec};
-  if (ts.tv_nsec < 0) {
-    ts.tv_nsec += kNsPerSec;
-    ts.tv_sec--;
-  }
-  return ts;
-}
-
 // Sleeps the calling thread (others run; with none runnable the guest waits
 // in hvrun) until the timespec at (req) has passed on (clock_id): relative,
 // or (absolute) a time on that clock. Returns 0, -EINVAL, -EFAULT, or -EINTR
@@ -31,18 +19,17 @@ abi::Timespec ToTimespec(int64_t ns) {
 int64_t Sleep(int32_t clock_id, bool absolute, uint64_t req, uint64_t rem) {
   abi::Timespec ts;
   if (int64_t r = user::CopyIn(&ts, req, sizeof ts); r < 0) return r;
-  if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= kNsPerSec) return -abi::kEINVAL;
+  if (!abi::ValidTimespec(ts)) return -abi::kEINVAL;
   int64_t now;
   if (int64_t r = clock::Read(clock_id, &now); r < 0) return r;
-  int64_t span =
-      ts.tv_sec > (INT64_MAX / kNsPerSec) - 1 ? INT64_MAX / 2 : ts.tv_sec * kNsPerSec + ts.tv_nsec;
+  int64_t span = abi::SpanNs(ts);
   if (absolute) span -= now;  // the distance to that time, measured on its clock
   if (span <= 0) return 0;
   int64_t mono = static_cast<int64_t>(clock::MonotonicNs());
   if (sched::Block(0, 0, mono + span) != -abi::kEINTR) return 0;
   if (!absolute && rem != 0) {
     int64_t left = mono + span - static_cast<int64_t>(clock::MonotonicNs());
-    abi::Timespec t = ToTimespec(left > 0 ? left : 0);
+    abi::Timespec t = abi::ToTimespec(left > 0 ? left : 0);
     if (int64_t r = user::CopyOut(rem, &t, sizeof t); r < 0) return r;
   }
   return -abi::kEINTR;
@@ -73,7 +60,7 @@ int64_t sys_clock_nanosleep(hv_syscall_frame& f) {
 int64_t sys_clock_gettime(hv_syscall_frame& f) {
   int64_t ns;
   if (int64_t r = clock::Read(Int(f.args[0]), &ns); r < 0) return r;
-  abi::Timespec ts = ToTimespec(ns);
+  abi::Timespec ts = abi::ToTimespec(ns);
   return user::CopyOut(f.args[1], &ts, sizeof ts);
 }
 
@@ -93,7 +80,7 @@ int64_t sys_gettimeofday(hv_syscall_frame& f) {
   if (f.args[0] != 0) {
     int64_t ns;
     clock::Read(abi::kCLOCK_REALTIME, &ns);
-    abi::Timespec ts = ToTimespec(ns);
+    abi::Timespec ts = abi::ToTimespec(ns);
     abi::Timeval tv = {ts.tv_sec, ts.tv_nsec / 1000};
     if (int64_t r = user::CopyOut(f.args[0], &tv, sizeof tv); r < 0) return r;
   }
@@ -108,7 +95,7 @@ int64_t sys_gettimeofday(hv_syscall_frame& f) {
 int64_t sys_time(hv_syscall_frame& f) {
   int64_t ns;
   clock::Read(abi::kCLOCK_REALTIME, &ns);
-  int64_t sec = ToTimespec(ns).tv_sec;
+  int64_t sec = abi::ToTimespec(ns).tv_sec;
   if (f.args[0] != 0) {
     if (int64_t r = user::CopyOut(f.args[0], &sec, sizeof sec); r < 0) return r;
   }

@@ -12,7 +12,9 @@
 namespace hvrt::timers {
 namespace {
 
-constexpr int64_t kNsPerSec = 1000000000;
+using abi::kNsPerSec;
+using abi::SpanNs;
+using abi::ValidTimespec;
 constexpr int64_t kNsPerUs = 1000;
 constexpr int kITimers = 3;
 
@@ -64,17 +66,12 @@ void Fire(Timer& t, int64_t now) {
   signals::Send(t.sig);  // the process's (or its thread is gone)
 }
 
-// A relative span in ns, saturated, from a timespec already checked.
-int64_t SpanNs(const abi::Timespec& ts) {
-  if (ts.tv_sec > INT64_MAX / kNsPerSec - 1) return INT64_MAX / 2;
-  return ts.tv_sec * kNsPerSec + ts.tv_nsec;
-}
+// A valid (tv) in ns, saturated as abi::SpanNs saturates a timespec.
 int64_t SpanNs(const abi::Timeval& tv) {
   if (tv.tv_sec > INT64_MAX / kNsPerSec - 1) return INT64_MAX / 2;
   return tv.tv_sec * kNsPerSec + tv.tv_usec * kNsPerUs;
 }
 
-abi::Timespec ToTimespec(int64_t ns) { return {ns / kNsPerSec, ns % kNsPerSec}; }
 abi::Timeval ToTimeval(int64_t ns) {
   // Linux rounds a remaining time up to the next microsecond, so that a
   // running timer never reads as 0 (disarmed).
@@ -100,9 +97,6 @@ void Arm(Timer& t, int64_t deadline, int64_t interval) {
 
 bool ValidTimeval(const abi::Timeval& tv) {
   return tv.tv_sec >= 0 && tv.tv_usec >= 0 && tv.tv_usec < 1000000;
-}
-bool ValidTimespec(const abi::Timespec& ts) {
-  return ts.tv_sec >= 0 && ts.tv_nsec >= 0 && ts.tv_nsec < kNsPerSec;
 }
 
 // Which clock a POSIX timer counts on (all on the monotonic one here, with
@@ -268,8 +262,8 @@ int64_t GetPosix(int32_t id, abi::Itimerspec* out) {
   if (t == nullptr) return -abi::kEINVAL;
   int64_t value, interval;
   Remaining(*t, &value, &interval);
-  out->it_value = ToTimespec(value);
-  out->it_interval = ToTimespec(interval);
+  out->it_value = abi::ToTimespec(value);
+  out->it_interval = abi::ToTimespec(interval);
   return 0;
 }
 

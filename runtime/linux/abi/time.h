@@ -32,6 +32,30 @@ struct Timeval {
 };
 static_assert(sizeof(Timeval) == 16);
 
+inline constexpr int64_t kNsPerSec = 1000000000;
+
+// A timeout or sleep as the app gives it: no negative part, tv_nsec below
+// a second (Linux's timespec64_valid; else -EINVAL for the caller).
+constexpr bool ValidTimespec(const Timespec& ts) {
+  return ts.tv_sec >= 0 && ts.tv_nsec >= 0 && ts.tv_nsec < kNsPerSec;
+}
+
+// A valid (ts) in ns, saturated at INT64_MAX / 2 so that a clock reading
+// plus it cannot overflow.
+constexpr int64_t SpanNs(const Timespec& ts) {
+  return ts.tv_sec > INT64_MAX / kNsPerSec - 1 ? INT64_MAX / 2 : ts.tv_sec * kNsPerSec + ts.tv_nsec;
+}
+
+// (ns) as seconds and nanoseconds, flooring for times before 1970.
+constexpr Timespec ToTimespec(int64_t ns) {
+  Timespec ts = {ns / kNsPerSec, ns % kNsPerSec};
+  if (ts.tv_nsec < 0) {
+    ts.tv_nsec += kNsPerSec;
+    ts.tv_sec--;
+  }
+  return ts;
+}
+
 // setitimer(2)
 inline constexpr int32_t kITIMER_REAL = 0;
 inline constexpr int32_t kITIMER_VIRTUAL = 1;
