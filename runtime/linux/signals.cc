@@ -82,6 +82,10 @@ Action ActionOf(int sig) {
   return Action::kHandler;
 }
 
+// Counts the process's events word up: whatever waits on it (sigsuspend,
+// wait4, sigtimedwait, a signalfd read) looks at the signals again.
+void CountEvent() { __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST); }
+
 // Takes the action of (sig), sent to the process (thread -1) or to thread
 // slot (thread), now that a thread that does not block it is chosen
 // (slot (to)): nothing, the end of the process, or pending for its handler
@@ -100,7 +104,7 @@ void Act(int sig, int to, bool to_thread) {
         g.pending |= abi::SigBit(sig);
       }
       sched::Interrupt(to);
-      __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST);
+      CountEvent();
       return;
   }
 }
@@ -117,6 +121,15 @@ int Taker(int sig) {
     if (sched::SlotLive(i) && (g.threads[i].blocked & abi::SigBit(sig)) == 0) return i;
   }
   return -1;
+}
+
+// A thread in sigtimedwait for (sig) takes it as it comes: pending for it,
+// and its wait wakes (the events word). True if (slot) is one.
+bool ToWaiter(int slot, int sig) {
+  if ((g.threads[slot].waiting_for & abi::SigBit(sig)) == 0) return false;
+  g.threads[slot].pending |= abi::SigBit(sig);
+  CountEvent();
+  return true;
 }
 
 // The size of the extended state the sim stub's host frame holds at
@@ -349,22 +362,12 @@ void SetBlocked(uint64_t mask) {
   }
 }
 
-// A thread in sigtimedwait for (sig) takes it as it comes: pending for it,
-// and its wait wakes (the events word). True if (slot) is one.
-bool ToWaiter(int slot, int sig) {
-  if ((g.threads[slot].waiting_for & abi::SigBit(sig)) == 0) return false;
-  g.threads[slot].pending |= abi::SigBit(sig);
-  __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST);
-  return true;
-}
-
 void Send(int sig) {
   // Linux discards an ignored signal when it is generated, unless blocked.
   const int to = Taker(sig);
   if (to < 0) {
     g.pending |= abi::SigBit(sig);
-    // A signalfd reader waits on the events word for blocked signals.
-    __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST);
+    CountEvent();  // a signalfd reader waits for blocked signals too
     return;
   }
   if (ToWaiter(to, sig)) return;
@@ -377,7 +380,7 @@ int64_t SendToThread(int32_t tid, int sig) {
   if (ToWaiter(slot, sig)) return 0;
   if ((g.threads[slot].blocked & abi::SigBit(sig)) != 0) {
     g.threads[slot].pending |= abi::SigBit(sig);
-    __atomic_fetch_add(process::EventsWord(), 1u, __ATOMIC_SEQ_CST);  // a signalfd reader
+    CountEvent();  // a signalfd reader
     return 0;
   }
   Act(sig, slot, true);
@@ -442,18 +445,10 @@ void Suspend(uint64_t mask) {
 void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
   ThreadState& t = T();
   // Signals sent to this thread first, then the process's, lowest first.
-  uint64_t mine = t.pending & ~t.blocked;
-  uint64_t ready = (g.pending | t.pending) & ~t.blocked;
   int sig = 0;
-  while (ready != 0 && sig == 0) {
-    const int s = __builtin_ctzll(mine != 0 ? mine : ready) + 1;
-    ready &= ~abi::SigBit(s);
-    mine &= ~abi::SigBit(s);
-    if ((t.pending & abi::SigBit(s)) != 0) {
-      t.pending &= ~abi::SigBit(s);
-    } else {
-      g.pending &= ~abi::SigBit(s);
-    }
+  while (sig == 0) {
+    const int s = Take(~t.blocked);
+    if (s == 0) break;
     switch (ActionOf(s)) {  // it may have changed since it was sent
       case Action::kNothing:
         break;

@@ -445,19 +445,6 @@ void ResetForExec(int32_t pid) {
   g_current->robust_list = 0;
 }
 
-int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n) {
-  int64_t woken = 0;
-  while (woken < n) {
-    Thread* t = OldestWaiter(uaddr, bitset);
-    if (t == nullptr) break;
-    t->uaddr = 0;
-    t->result = 0;
-    Enqueue(t);
-    woken++;
-  }
-  return woken;
-}
-
 int32_t WakeOldest(uint64_t uaddr, uint32_t bitset) {
   Thread* t = OldestWaiter(uaddr, bitset);
   if (t == nullptr) return 0;
@@ -465,6 +452,12 @@ int32_t WakeOldest(uint64_t uaddr, uint32_t bitset) {
   t->result = 0;
   Enqueue(t);
   return t->tid;
+}
+
+int64_t Wake(uint64_t uaddr, uint32_t bitset, int64_t n) {
+  int64_t woken = 0;
+  while (woken < n && WakeOldest(uaddr, bitset) != 0) woken++;  // tids are never 0
+  return woken;
 }
 
 int Waiters(uint64_t uaddr) {
