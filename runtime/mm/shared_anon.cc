@@ -16,6 +16,9 @@ struct Range {
 };
 
 constinit Range g_ranges[kMaxRanges] = {};
+// Slots [0, g_high) have ever been used: Release and Discard ask Pinned and
+// Contains once per page, so with no shared memory they must cost nothing.
+constinit int g_high = 0;
 
 int64_t Tell(uint32_t op, uint64_t addr, uint64_t len) {
   hv_mem_share s = {op, 0, addr, len};
@@ -23,15 +26,20 @@ int64_t Tell(uint32_t op, uint64_t addr, uint64_t len) {
 }
 
 Range* FreeSlot() {
-  for (Range& r : g_ranges) {
-    if (r.kind == kFree) return &r;
+  for (int i = 0; i < kMaxRanges; i++) {
+    if (g_ranges[i].kind != kFree) continue;
+    if (i + 1 > g_high) g_high = i + 1;
+    return &g_ranges[i];
   }
   return nullptr;
 }
 
 }  // namespace
 
-void Reset() { Fill(g_ranges, 0, sizeof g_ranges); }
+void Reset() {
+  Fill(g_ranges, 0, sizeof g_ranges);
+  g_high = 0;
+}
 
 int64_t Add(uint64_t addr, uint64_t len) {
   Range* slot = FreeSlot();
@@ -45,7 +53,8 @@ int64_t Add(uint64_t addr, uint64_t len) {
 
 void Remove(uint64_t addr, uint64_t len) {
   const uint64_t end = addr + len;
-  for (Range& r : g_ranges) {
+  for (int i = 0; i < g_high; i++) {
+    Range& r = g_ranges[i];
     if (r.kind == kFree || r.kind == kPinned) continue;
     const uint64_t r_end = r.addr + r.len;
     if (r_end <= addr || r.addr >= end) continue;
@@ -68,14 +77,16 @@ void Remove(uint64_t addr, uint64_t len) {
 }
 
 bool Pinned(uint64_t addr) {
-  for (const Range& r : g_ranges) {
+  for (int i = 0; i < g_high; i++) {
+    const Range& r = g_ranges[i];
     if (r.kind == kPinned && addr >= r.addr && addr - r.addr < r.len) return true;
   }
   return false;
 }
 
 bool Contains(uint64_t addr) {
-  for (const Range& r : g_ranges) {
+  for (int i = 0; i < g_high; i++) {
+    const Range& r = g_ranges[i];
     if (r.kind != kFree && r.kind != kPinned && addr >= r.addr && addr - r.addr < r.len) {
       return true;
     }
@@ -84,13 +95,15 @@ bool Contains(uint64_t addr) {
 }
 
 void AfterForkParent() {
-  for (Range& r : g_ranges) {
+  for (int i = 0; i < g_high; i++) {
+    Range& r = g_ranges[i];
     if (r.kind == kOwn) r.kind = kExported;
   }
 }
 
 void AfterForkChild() {
-  for (Range& r : g_ranges) {
+  for (int i = 0; i < g_high; i++) {
+    Range& r = g_ranges[i];
     if (r.kind == kPinned) {
       r.kind = kFree;
     } else if (r.kind != kFree) {
