@@ -26,6 +26,7 @@ struct Timer {
   int64_t next;      // CLOCK_MONOTONIC deadline while armed
   int64_t interval;  // 0: one shot
   int32_t overrun;   // expirations missed before the last one sent
+  int32_t clock;     // POSIX timers: the clock created on (for TIMER_ABSTIME)
 };
 
 struct State {
@@ -138,9 +139,6 @@ int32_t ReadableClock(int32_t id) {
   }
 }
 
-// The clock each POSIX timer was created on (for TIMER_ABSTIME).
-constinit int32_t g_clock[kMaxPosixTimers] = {};
-
 Timer* PosixTimer(int32_t id) {
   if (id < 0 || id >= kMaxPosixTimers || !g.posix[id].used) return nullptr;
   return &g.posix[id];
@@ -225,8 +223,7 @@ int64_t Create(int32_t clock_id, const abi::SigEvent* event, int32_t* id) {
   }
   for (int32_t i = 0; i < kMaxPosixTimers; i++) {
     if (g.posix[i].used) continue;
-    g.posix[i] = Timer{.used = true, .armed = false, .sig = sig, .tid = tid};
-    g_clock[i] = clock_id;
+    g.posix[i] = Timer{.used = true, .armed = false, .sig = sig, .tid = tid, .clock = clock_id};
     *id = i;
     return 0;
   }
@@ -247,7 +244,7 @@ int64_t SetPosix(int32_t id, bool absolute, const abi::Itimerspec& value, abi::I
       // The same distance away on the monotonic clock (a later step of the
       // realtime clock does not move it).
       int64_t on_clock;
-      clock::Read(ReadableClock(g_clock[id]), &on_clock);
+      clock::Read(ReadableClock(t->clock), &on_clock);
       span -= on_clock;
       if (span < 1) span = 1;  // already past: expires at once
     }
