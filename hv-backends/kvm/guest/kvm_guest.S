@@ -23,6 +23,24 @@
  * run with a report. */
 #define KVM_FAULT_VECTORS 0xB7061
 
+/* Stores rax (nr), the argument registers, rbx and r12..r15 into the frame
+ * at (%rsp): what every way into the runtime saves alike (rip, rsp,
+ * rflags and rbp are each trampoline's own). */
+.macro STORE_FRAME_REGS
+  movq %rax, 0(%rsp)
+  movq %rdi, 8(%rsp)
+  movq %rsi, 16(%rsp)
+  movq %rdx, 24(%rsp)
+  movq %r10, 32(%rsp)
+  movq %r8, 40(%rsp)
+  movq %r9, 48(%rsp)
+  movq %rbx, 80(%rsp)
+  movq %r12, 96(%rsp)
+  movq %r13, 104(%rsp)
+  movq %r14, 112(%rsp)
+  movq %r15, 120(%rsp)
+.endm
+
 /* Loads the argument and callee-saved registers from the frame at (%rsp):
  * what every return to the app restores (rax, rcx, r11, rsp, rip and
  * rflags are each path's own). */
@@ -108,25 +126,14 @@ hv_kvm_syscall_trampoline:
   subq $FRAME_SIZE, %rsp
   movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
   movq $0, 136(%rsp)                  /* flags */
-  movq %rax, 0(%rsp)
-  movq %rdi, 8(%rsp)
-  movq %rsi, 16(%rsp)
-  movq %rdx, 24(%rsp)
-  movq %r10, 32(%rsp)
-  movq %r8, 40(%rsp)
-  movq %r9, 48(%rsp)
+  STORE_FRAME_REGS
   movq 8(%rbp), %rax                  /* return rip */
   movq %rax, 56(%rsp)
   leaq 144(%rbp), %rax                /* the app's rsp */
   movq %rax, 64(%rsp)
   movq %r11, 72(%rsp)
-  movq %rbx, 80(%rsp)
   movq 0(%rbp), %rax                  /* the app's rbp, pushed on entry */
   movq %rax, 88(%rsp)
-  movq %r12, 96(%rsp)
-  movq %r13, 104(%rsp)
-  movq %r14, 112(%rsp)
-  movq %r15, 120(%rsp)
   movq $-38, %rax                     /* -ENOSYS until the runtime registers */
   movq KVM_DATA_SYSCALL_ENTRY, %rcx
   testq %rcx, %rcx
@@ -171,25 +178,14 @@ hv_kvm_resume_full:
  */
 hv_kvm_fault_trampoline:
   subq $FRAME_SIZE, %rsp
-  movq %rax, 0(%rsp)
-  movq %rdi, 8(%rsp)
-  movq %rsi, 16(%rsp)
-  movq %rdx, 24(%rsp)
-  movq %r10, 32(%rsp)
-  movq %r8, 40(%rsp)
-  movq %r9, 48(%rsp)
+  STORE_FRAME_REGS
   movq KVM_DATA_FAULT_RIP, %rax
   movq %rax, 56(%rsp)
   movq KVM_DATA_FAULT_RSP, %rax
   movq %rax, 64(%rsp)
   movq KVM_DATA_FAULT_RFLAGS, %rax
   movq %rax, 72(%rsp)
-  movq %rbx, 80(%rsp)
   movq %rbp, 88(%rsp)
-  movq %r12, 96(%rsp)
-  movq %r13, 104(%rsp)
-  movq %r14, 112(%rsp)
-  movq %r15, 120(%rsp)
   movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
   movq $HV_FRAME_FULL, 136(%rsp)
   movq %rcx, 144(%rsp)
