@@ -46,6 +46,14 @@ absl::Status SizeMemfd(int fd, uint64_t size) {
                    "RLIMIT_FSIZE hard limit) allows: raise the limit or lower --memory"));
 }
 
+// Puts (r) into (v), which is sorted by gva (the ranges are disjoint).
+void InsertSorted(std::vector<GuestMemory::SharedRange>& v, const GuestMemory::SharedRange& r) {
+  v.insert(std::upper_bound(v.begin(), v.end(), r,
+                            [](const GuestMemory::SharedRange& a,
+                               const GuestMemory::SharedRange& b) { return a.gva < b.gva; }),
+           r);
+}
+
 }  // namespace
 
 absl::StatusOr<GuestMemory> GuestMemory::Create(uint64_t size) {
@@ -148,11 +156,7 @@ absl::Status GuestMemory::MapShared(const SharedRange& r) const {
   std::lock_guard lock(shared_->mu);
   SharedRange mine = r;
   mine.own = false;
-  auto& v = shared_->ranges;
-  v.insert(
-      std::upper_bound(v.begin(), v.end(), mine,
-                       [](const SharedRange& a, const SharedRange& b) { return a.gva < b.gva; }),
-      mine);
+  InsertSorted(shared_->ranges, mine);
   return absl::OkStatus();
 }
 
@@ -175,11 +179,7 @@ absl::Status GuestMemory::Share(uint64_t gva, uint64_t len) const {
     if (!dup.valid()) return absl::ErrnoToStatus(errno, "dup of the guest memfd");
     shared_->own_file = std::make_shared<const UniqueFd>(std::move(dup));
   }
-  SharedRange r{gva, len, shared_->own_file, gva, true};
-  v.insert(
-      std::upper_bound(v.begin(), v.end(), r,
-                       [](const SharedRange& a, const SharedRange& b) { return a.gva < b.gva; }),
-      r);
+  InsertSorted(v, SharedRange{gva, len, shared_->own_file, gva, true});
   return absl::OkStatus();
 }
 
