@@ -2,7 +2,6 @@
 // answer as Linux's would (tmpfs for /, /tmp and /dev, proc for /proc,
 // pipefs for a pipe); a host mount or host pipe answers with the host's
 // numbers (HV_PATHOP_STATFS / HV_FDOP_STATFS).
-#include "runtime/boot/boot_info.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/stat.h"
@@ -16,8 +15,6 @@
 namespace hvrt {
 namespace {
 
-constexpr int64_t kNameMax = 255;
-
 // What the guest's own file system holding (n) reports: tmpfs's size is the
 // memory the guest may use (--memory), its free blocks what is left, as a
 // tmpfs without size= reports half of RAM on Linux.
@@ -25,7 +22,7 @@ abi::Statfs GuestStatfs(const tmpfs::Inode& n) {
   abi::Statfs st = {};
   st.f_bsize = static_cast<int64_t>(mm::kPageSize);
   st.f_frsize = st.f_bsize;
-  st.f_namelen = kNameMax;
+  st.f_namelen = tmpfs::kNameMax;
   st.f_fsid[0] = static_cast<int32_t>(n.dev);
   st.f_flags = abi::kST_VALID;
   if (n.kind == tmpfs::Kind::kPipe || (n.kind == tmpfs::Kind::kHost && abi::IsFifo(n.mode))) {
@@ -42,11 +39,8 @@ abi::Statfs GuestStatfs(const tmpfs::Inode& n) {
     return st;
   }
   st.f_type = abi::kTMPFS_MAGIC;
-  const hv_boot_info& bi = boot::Info();
-  const uint64_t limit = bi.memory_limit != 0 ? bi.memory_limit : bi.memory.size;
-  const uint64_t used = mm::Pages().UsedPages() * mm::kPageSize;
-  st.f_blocks = limit / mm::kPageSize;
-  st.f_bfree = used < limit ? (limit - used) / mm::kPageSize : 0;
+  st.f_blocks = mm::LimitBytes() / mm::kPageSize;
+  st.f_bfree = mm::FreeBytes() / mm::kPageSize;
   st.f_bavail = st.f_bfree;
   st.f_files = tmpfs::kMaxInodes;
   st.f_ffree = tmpfs::kMaxInodes - tmpfs::InodesInUse();

@@ -38,13 +38,10 @@ int64_t sys_sysinfo(hv_syscall_frame& f) {
     char reserved[4];
   };
   static_assert(sizeof(Sysinfo) == 112);
-  const hv_boot_info& bi = boot::Info();
-  uint64_t limit = bi.memory_limit != 0 ? bi.memory_limit : bi.memory.size;
-  uint64_t used = mm::Pages().UsedPages() * mm::kPageSize;
   Sysinfo s = {};
   s.uptime = static_cast<int64_t>(clock::MonotonicNs() / 1000000000);
-  s.totalram = limit;
-  s.freeram = used < limit ? limit - used : 0;
+  s.totalram = mm::LimitBytes();
+  s.freeram = mm::FreeBytes();
   s.procs = 1;
   s.mem_unit = 1;
   return user::CopyOut(f.args[0], &s, sizeof s);

@@ -213,6 +213,17 @@ void ExecReset(const hv_mem_region& app, const hv_mem_region& interp, ForEachKep
   g.brk = g.brk_base;
 }
 
+uint64_t LimitBytes() {
+  const hv_boot_info& bi = boot::Info();
+  return bi.memory_limit != 0 ? bi.memory_limit : bi.memory.size;
+}
+
+uint64_t FreeBytes() {
+  const uint64_t limit = LimitBytes();
+  const uint64_t used = g.pages.UsedPages() * kPageSize;
+  return used < limit ? limit - used : 0;
+}
+
 Range MainStack() {
   const uint64_t hi = Pages().End();
   const uint64_t bytes = PageUp(boot::Info().stack_size);

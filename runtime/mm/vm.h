@@ -71,6 +71,12 @@ int64_t Madvise(uint64_t addr, uint64_t len, uint64_t advice);
 int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
                uint64_t new_addr);
 
+// The memory the guest may use (--memory; all guest memory without one),
+// and how much of it is not handed out: what sysinfo, /proc/meminfo and
+// tmpfs's statfs report.
+uint64_t LimitBytes();
+uint64_t FreeBytes();
+
 // How many memory requests failed for lack of free pages.
 uint64_t OutOfMemoryCount();
 

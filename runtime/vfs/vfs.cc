@@ -120,12 +120,9 @@ void BuildTree() {
                         "processor\t: 0\nvendor_id\t: hvrun\nmodel name\t: hvrun virtual CPU\n"
                         "cpu cores\t: 1\nflags\t\t: fpu tsc sse sse2\n\n");
   SetText(Make(proc, "cpuinfo", Kind::kTmpfs, abi::kS_IFREG | 0444, kDevProc), text, len);
-  const hv_boot_info& bi = boot::Info();
   // What the guest may use (--memory), less what the runtime handed out.
-  uint64_t limit = bi.memory_limit != 0 ? bi.memory_limit : bi.memory.size;
-  uint64_t used = mm::Pages().UsedPages() * mm::kPageSize;
-  unsigned long total_kb = static_cast<unsigned long>(limit >> 10);
-  unsigned long free_kb = static_cast<unsigned long>(used < limit ? (limit - used) >> 10 : 0);
+  unsigned long total_kb = static_cast<unsigned long>(mm::LimitBytes() >> 10);
+  unsigned long free_kb = static_cast<unsigned long>(mm::FreeBytes() >> 10);
   len = Format(text, sizeof text,
                "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
                "Buffers:               0 kB\nCached:                0 kB\n"
