@@ -14,7 +14,7 @@
 namespace hvrt::signals {
 namespace {
 
-constexpr uint64_t kUnblockable = abi::SigBit(abi::kSIGKILL) | abi::SigBit(abi::kSIGSTOP);
+using abi::kUnblockable;
 // Below the app's rsp, the System V red zone, which a leaf function may use.
 constexpr uint64_t kRedZone = 128;
 // Room left below the runtime's own stack (it runs on the app's stack,

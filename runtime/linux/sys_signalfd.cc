@@ -17,7 +17,6 @@ namespace {
 constexpr uint64_t kSigsetSize = 8;
 constexpr uint64_t kSFD_CLOEXEC = abi::kO_CLOEXEC;
 constexpr uint64_t kSFD_NONBLOCK = abi::kO_NONBLOCK;
-constexpr uint64_t kUnblockable = abi::SigBit(abi::kSIGKILL) | abi::SigBit(abi::kSIGSTOP);
 
 // struct signalfd_siginfo: 128 bytes; the kill() fields filled here.
 struct SignalfdSiginfo {
@@ -34,7 +33,7 @@ int64_t MakeOrUpdate(int32_t fd, uint64_t mask_addr, uint64_t size, uint64_t fla
   if (size != kSigsetSize || (flags & ~(kSFD_CLOEXEC | kSFD_NONBLOCK)) != 0) return -abi::kEINVAL;
   uint64_t mask;
   if (int64_t r = user::CopyIn(&mask, mask_addr, sizeof mask); r < 0) return r;
-  mask &= ~kUnblockable;  // Linux ignores them in the mask
+  mask &= ~abi::kUnblockable;  // Linux ignores them in the mask
   if (fd != -1) {
     vfs::File* f = vfs::FileOf(fd);
     if (f == nullptr) return -abi::kEBADF;

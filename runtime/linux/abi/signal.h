@@ -49,6 +49,8 @@ inline constexpr uint64_t kMINSIGSTKSZ = 2048;
 
 // The bit for signal (sig) in a kernel sigset.
 constexpr uint64_t SigBit(int sig) { return 1ull << (sig - 1); }
+// The signals no mask holds (and a signalfd ignores).
+inline constexpr uint64_t kUnblockable = SigBit(kSIGKILL) | SigBit(kSIGSTOP);
 
 struct KSigaction {
   uint64_t handler;   // SIG_DFL, SIG_IGN or a function
