@@ -48,6 +48,14 @@ struct Case {
 // The same ones hand CPU faults to the app's signal handlers.
 const std::vector<std::string> kProcessBackends = {"sim", "kvm"};
 
+// The flag that mounts test program (name)'s own directory read-only at the
+// same path, so that it can exec itself (/proc/self/exe) as a command inside
+// an image would.
+std::string MountOwnDir(const std::string& name) {
+  const std::string dir = std::filesystem::path(ProgramPath(name)).parent_path().string();
+  return "--volume=" + dir + ":" + dir + ":ro";
+}
+
 // A fresh empty directory, removed with everything in it when this goes.
 class TempDir {
  public:
@@ -248,16 +256,13 @@ const std::vector<Case>& Cases() {
       {.name = "shared_mem",
        .program = "shared_mem",
        .expect_out = "shared_mem: all ok",
-       .flags = {"--volume=" +
-                 std::filesystem::path(ProgramPath("shared_mem")).parent_path().string() + ":" +
-                 std::filesystem::path(ProgramPath("shared_mem")).parent_path().string() + ":ro"},
+       .flags = {MountOwnDir("shared_mem")},
        .backends = kProcessBackends},
       // posix_spawn (CLONE_VM|CLONE_VFORK on its own stack), and system().
       {.name = "spawn",
        .program = "spawn",
        .expect_out = "spawn: all ok",
-       .flags = {"--volume=" + std::filesystem::path(ProgramPath("spawn")).parent_path().string() +
-                 ":" + std::filesystem::path(ProgramPath("spawn")).parent_path().string() + ":ro"},
+       .flags = {MountOwnDir("spawn")},
        .backends = kProcessBackends},
       {.name = "spawn_system",
        .program = "spawn",
@@ -291,8 +296,7 @@ const std::vector<Case>& Cases() {
       {.name = "procs",
        .program = "procs",
        .expect_out = "procs: all ok",
-       .flags = {"--volume=" + std::filesystem::path(ProgramPath("procs")).parent_path().string() +
-                 ":" + std::filesystem::path(ProgramPath("procs")).parent_path().string() + ":ro"},
+       .flags = {MountOwnDir("procs")},
        .backends = kProcessBackends},
       // Debian's shells, with the host's / as the root file system (so the
       // script's host path is its guest path too) running Debian's commands.
