@@ -45,6 +45,14 @@ class GuestAttacks : public ::testing::TestWithParam<std::string> {
   std::string Guest(const std::string& name) { return HostileGuestPath(name); }
 };
 
+// One line as the bad-argument guests print it (hostile_report_call):
+// the call, padded to 44 columns, and its answer.
+std::string AnswerLine(const std::string& what, const std::string& answer) {
+  char line[128];
+  snprintf(line, sizeof line, "%-44s -> %s\n", what.c_str(), answer.c_str());
+  return line;
+}
+
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -242,10 +250,7 @@ TEST_P(GuestAttacks, BadHypercallsAreAnsweredWithErrors) {
   std::string want = kBadHypercallAnswers;
   for (int nr : {3, 4, 5, 6, 7, 11, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22}) {
     for (const char* how : {"null", "wraps", "above memory"}) {
-      char line[128];
-      std::string what = "nr " + std::to_string(nr) + " arg " + how;
-      snprintf(line, sizeof line, "%-44s -> -EFAULT\n", what.c_str());
-      want += line;
+      want += AnswerLine("nr " + std::to_string(nr) + " arg " + how, "-EFAULT");
     }
   }
   want += kBadHypercallTail;
@@ -317,33 +322,22 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
   std::string want;
   for (int nr : {24, 25, 26}) {  // HV_CALL_PROC, EXEC, PIPE
     for (const char* how : {"null", "wraps", "above memory"}) {
-      char line[128];
-      std::string what = "nr " + std::to_string(nr) + " arg " + how;
-      snprintf(line, sizeof line, "%-44s -> -EFAULT\n", what.c_str());
-      want += line;
+      want += AnswerLine("nr " + std::to_string(nr) + " arg " + how, "-EFAULT");
     }
   }
   want += kBadProcessAnswers;
   for (const auto& [what, answer] : kBadExecAnswers) {
-    char line[128];
-    snprintf(line, sizeof line, "%-44s -> %s\n", what,
-             BackendForks(backend()) ? answer : "-ENOSYS");
-    want += line;
+    want += AnswerLine(what, BackendForks(backend()) ? answer : "-ENOSYS");
   }
   for (const ShareAnswer& a : kBadShareAnswers) {
-    char line[128];
-    snprintf(line, sizeof line, "%-44s -> %s\n", a.what,
-             BackendForks(backend()) || a.everywhere ? a.answer : "-ENOSYS");
-    want += line;
+    want += AnswerLine(a.what, BackendForks(backend()) || a.everywhere ? a.answer : "-ENOSYS");
   }
   want += "pipe flags 0xffffffff                        -> -EINVAL\n";
   // Host pipes exist where processes do (xen: the runtime's own, so no line).
   if (BackendForks(backend())) want += "direct read of an empty pipe                 -> -EAGAIN\n";
-  char fork_line[128];
-  snprintf(fork_line, sizeof fork_line, "%-44s -> %s\n",
-           BackendForks(backend()) ? "raw fork: the child" : "raw fork",
-           BackendForks(backend()) ? "died of a signal" : "refused");
-  want += std::string(fork_line) + "all answered\n";
+  want += AnswerLine(BackendForks(backend()) ? "raw fork: the child" : "raw fork",
+                     BackendForks(backend()) ? "died of a signal" : "refused");
+  want += "all answered\n";
   EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
   // The child's crash is its own: silent without --verbose, as on Linux.
   EXPECT_EQ(r.err.find("crashed"), std::string::npos) << r.Describe();
