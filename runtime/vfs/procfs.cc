@@ -43,6 +43,7 @@ constinit uint32_t g_fdinfo_dir = 0;
 constinit uint32_t g_info[2] = {};  // /proc/self/fdinfo/N files, used in turn as the links
 constexpr uint64_t kInfoBytes = 256;
 constinit uint32_t g_link_slot = 0;
+constinit uint32_t g_info_slot = 0;
 // Static, not on the app's stack: the maps text, and a link target (up to
 // PATH_MAX plus " (deleted)").
 constinit char g_text[kMapsBytes] = {};
@@ -173,16 +174,22 @@ void MemoryLines(Text& t) {
   }
 }
 
+// Replaces generated file (n)'s contents with (text, len) and marks it
+// modified now.
+int64_t Rewrite(Inode& n, const char* text, uint64_t len) {
+  if (int64_t r = tmpfs::SetSize(n, 0); r < 0) return r;
+  if (int64_t r = tmpfs::Write(n, text, len, 0); r < 0) return r;
+  n.mtime = n.ctime = tmpfs::Now();
+  return 0;
+}
+
 int64_t RefreshMaps() {
   Text t;
   AppLines(t);
   MemoryLines(t);
   Inode* n = tmpfs::Get(g_maps);
   if (n == nullptr) return -abi::kENOENT;
-  if (int64_t r = tmpfs::SetSize(*n, 0); r < 0) return r;
-  if (int64_t r = tmpfs::Write(*n, g_text, t.len, 0); r < 0) return r;
-  n->mtime = n->ctime = tmpfs::Now();
-  return 0;
+  return Rewrite(*n, g_text, t.len);
 }
 
 // Appends (s, len) to g_target at (*at), keeping room for the NUL.
@@ -271,6 +278,7 @@ uint64_t Target(uint32_t ino) {
 
 void Build(uint32_t self) {
   g_link_slot = 0;
+  g_info_slot = 0;
   // /proc/self/exe: the app path made absolute against the boot cwd "/"
   // (Linux's link is always absolute; glibc's static startup asserts a '/').
   g_exe = Make(self, "exe", Kind::kTmpfs, abi::kS_IFLNK | 0777);
@@ -306,7 +314,6 @@ namespace {
 // its common part (pos, flags in octal with O_CLOEXEC for the fd's flag,
 // mnt_id, ino), and a signalfd's mask.
 uint32_t InfoLookup(int32_t fd, const vfs::File& f) {
-  static constinit int g_info_slot = 0;
   const uint32_t ino = g_info[g_info_slot];
   g_info_slot ^= 1;
   Inode* n = tmpfs::Get(ino);
@@ -321,9 +328,8 @@ uint32_t InfoLookup(int32_t fd, const vfs::File& f) {
     len += Format(text + len, sizeof text - len, "sigmask:\t%016lx\n",
                   static_cast<unsigned long>(target->entries));
   }
-  tmpfs::SetSize(*n, 0);
-  tmpfs::Write(*n, text, len, 0);  // into the extent reserved at boot: no allocation
-  n->atime = n->mtime = n->ctime = tmpfs::Now();
+  Rewrite(*n, text, len);  // into the extent reserved at boot: no allocation
+  n->atime = n->mtime;
   return ino;
 }
 
@@ -356,9 +362,8 @@ uint32_t FdLookup(uint32_t dir, const char* name, uint64_t len) {
   n->stream = static_cast<uint16_t>(fd);
   uint64_t tlen = Target(f->ino);
   // The extent was reserved at boot for the longest target: no allocation.
-  tmpfs::SetSize(*n, 0);
-  tmpfs::Write(*n, g_target, tlen, 0);
-  n->atime = n->mtime = n->ctime = tmpfs::Now();
+  Rewrite(*n, g_target, tlen);
+  n->atime = n->mtime;
   return ino;
 }
 
@@ -386,10 +391,7 @@ int64_t RefreshStatm() {
                         static_cast<unsigned long>(text), static_cast<unsigned long>(size - text));
   Inode* n = tmpfs::Get(g_statm);
   if (n == nullptr) return -abi::kENOENT;
-  if (int64_t r = tmpfs::SetSize(*n, 0); r < 0) return r;
-  if (int64_t r = tmpfs::Write(*n, line, len, 0); r < 0) return r;
-  n->mtime = n->ctime = tmpfs::Now();
-  return 0;
+  return Rewrite(*n, line, len);
 }
 
 int64_t BeforeOpen(uint32_t ino) {
