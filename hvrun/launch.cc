@@ -416,6 +416,9 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.memory_limit = plan.limit;
   boot.hypercall_entry = entries.hypercall;
   boot.segment_base_entry = entries.segment_base;
+  boot.protect_entry = entries.protect;
+  boot.page_table_root = entries.page_table_root;
+  boot.tlb_flush_entry = entries.tlb_flush;
   boot.memory = {memory.start(), memory.size() - memory.start()};
   // On elastic memory the runtime's free memory starts above the image area,
   // so that execve can load a larger program in place (exec_service.h).

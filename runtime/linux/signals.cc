@@ -8,6 +8,7 @@
 #include "runtime/linux/abi/sigframe.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/user.h"
+#include "runtime/mm/protect.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 
@@ -182,7 +183,7 @@ bool EnterHandler(hv_syscall_frame& f, int sig, int64_t rax, uint64_t rip, const
   const uint64_t fp_size = f.fpstate != 0 ? HostFpStateSize(f.fpstate) : sched::kXstateBytes;
   const uint64_t fp = (sp - fp_size) & ~63ull;
   const uint64_t frame = ((fp - sizeof(abi::RtSigframe)) & ~15ull) - 8;
-  if (sp < fp_size + sizeof(abi::RtSigframe) + 64 || !user::RangeOk(frame, sp - frame) ||
+  if (sp < fp_size + sizeof(abi::RtSigframe) + 64 || !user::WriteOk(frame, sp - frame) ||
       (act.flags & abi::kSA_RESTORER) == 0) {
     return false;
   }
@@ -263,6 +264,8 @@ bool EnterHandler(hv_syscall_frame& f, int sig, int64_t rax, uint64_t rip, const
 // The signal and si_code Linux gives a CPU fault of vector (fault.vector)
 // (arch/x86/kernel/traps.c), into (info); (*cr2) the faulting address of a
 // page fault. False for a vector no signal stands for here.
+constexpr int32_t kSEGV_MAPERR = 1, kSEGV_ACCERR = 2, kBUS_ADRERR = 2;
+
 bool FromVector(const hv_fault& fault, abi::SigInfo* info, uint64_t* cr2) {
   constexpr int32_t kSI_KERNEL = 0x80;
   switch (fault.vector) {
@@ -292,6 +295,19 @@ bool FromVector(const hv_fault& fault, abi::SigInfo* info, uint64_t* cr2) {
       return true;
     default:
       return false;
+  }
+}
+
+// A page fault as Linux tells it, from the runtime's own bookkeeping (the
+// backend sees only a page it may not touch): a file page past EOF is
+// SIGBUS; an unmapped page SEGV_MAPERR; a mapped one whose protection
+// forbids the access SEGV_ACCERR.
+void ClassifyPageFault(uint64_t addr, abi::SigInfo* info) {
+  if ((mm::protect::At(addr) & mm::protect::kBus) != 0) {
+    *info = {.si_signo = abi::kSIGBUS, .si_code = kBUS_ADRERR};
+  } else {
+    const bool mapped = mm::IsMapped(addr & ~uint64_t{4095}, 4096);
+    *info = {.si_signo = abi::kSIGSEGV, .si_code = mapped ? kSEGV_ACCERR : kSEGV_MAPERR};
   }
 }
 
@@ -501,15 +517,23 @@ int64_t DeliverFault(hv_syscall_frame& f, const hv_fault& fault) {
   } else if (!FromVector(fault, &info, &cr2)) {
     return -abi::kEFAULT;
   }
+  const uint64_t addr = fault.signo != 0 ? fault.address : (trapno == 14 ? fault.address : f.rip);
+  const bool page_fault = fault.signo != 0
+                              ? fault.signo == abi::kSIGSEGV &&
+                                    (fault.code == kSEGV_MAPERR || fault.code == kSEGV_ACCERR)
+                              : trapno == 14;
+  if (page_fault) ClassifyPageFault(addr, &info);
   const int sig = info.si_signo;
   if (!Valid(sig)) return -abi::kEFAULT;
-  const uint64_t addr = fault.signo != 0 ? fault.address : (trapno == 14 ? fault.address : f.rip);
   // si_addr shares its place with si_pid/si_uid (offset 16).
   Copy(reinterpret_cast<uint8_t*>(&info) + 16, &addr, sizeof addr);
   // Linux (force_sig_fault): a blocked or ignored fault signal, or one left
   // at its default, ends the process; only a handler takes it.
   ThreadState& t = T();
   if ((t.blocked & abi::SigBit(sig)) != 0 || ActionOf(sig) != Action::kHandler) {
+    // The backend reports the fault as the CPU or host saw it (a SIGSEGV);
+    // a file page past EOF is a SIGBUS, which only the runtime knows.
+    if (sig == abi::kSIGBUS && page_fault) process::Exit(sig, HV_EXIT_SIGNALED | HV_EXIT_CORE);
     return -abi::kEFAULT;
   }
   if (!EnterHandler(f, sig, static_cast<int64_t>(f.nr), f.rip, info,

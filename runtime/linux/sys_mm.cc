@@ -10,6 +10,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/syscalls.h"
+#include "runtime/mm/protect.h"
 #include "runtime/mm/vm.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/shared_maps.h"
@@ -56,11 +57,14 @@ int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int3
     if (host && (file->flags & abi::kO_APPEND) != 0) return -abi::kENODEV;
   }
   if ((flags & abi::kMAP_FIXED) != 0) Unshare(addr, len);
-  int64_t a = mm::Mmap(addr, len, prot, flags | abi::kMAP_ANONYMOUS, -1, off);
+  // Read/write while the file's bytes come in; (prot) after.
+  int64_t a = mm::Mmap(addr, len, mm::protect::kDefault, flags | abi::kMAP_ANONYMOUS, -1, off);
   if (a < 0) return a;
   uint64_t at = static_cast<uint64_t>(a);
+  uint64_t filled = len;  // bytes of the mapping that are the file's
   if (!host) {
     tmpfs::Read(*n, reinterpret_cast<void*>(a), len, off);
+    filled = n->size > off ? (n->size - off < len ? n->size - off : len) : 0;
   } else {
     // Read into the fresh pages until the end of the file (the host may
     // return fewer bytes per call). Past the end stays zero.
@@ -70,9 +74,22 @@ int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int3
         mm::Munmap(at, len);
         return r;
       }
-      if (r == 0) break;
+      if (r == 0) {
+        filled = done;
+        break;
+      }
       done += static_cast<uint64_t>(r);
     }
+  }
+  // Pages wholly past the end of the file raise SIGBUS, as on Linux.
+  if (int64_t r = mm::Mprotect(at, len, prot); r < 0) {
+    mm::Munmap(at, len);
+    return r;
+  }
+  if (mm::PageUp(filled) < mm::PageUp(len) &&
+      !mm::protect::Change(at + mm::PageUp(filled), at + mm::PageUp(len), 0, mm::protect::kBus)) {
+    mm::Munmap(at, len);
+    return -abi::kENOMEM;
   }
   if (shared) {
     // The other shared mappings of these bytes hold the latest stores.
@@ -149,7 +166,8 @@ int64_t sys_msync(hv_syscall_frame& f) {
   return shared_maps::WriteBackRange(addr, mm::PageUp(len), /*forget=*/false);
 }
 
-// Mprotect implements Linux syscall mprotect(2) (bookkeeping only).
+// Mprotect implements Linux syscall mprotect(2) (mm/protect.h enforces it
+// where the backend can).
 int64_t sys_mprotect(hv_syscall_frame& f) {
   return mm::Mprotect(f.args[0], f.args[1], static_cast<uint32_t>(f.args[2]));
 }

@@ -124,6 +124,7 @@ namespace boot {
   clock::Init(info.clock, info.pvclock, info.pvclock_offset_ns);
   process::UseBootPage(const_cast<hv_boot_info*>(bi));
   mm::BackAgain();
+  mm::Reprotect();
   hv_register reg = {reinterpret_cast<uint64_t>(&hvrt_syscall),
                      reinterpret_cast<uint64_t>(&hvrt_fault), shim::FaultStackTop()};
   if (int64_t r = hv::Call(HV_CALL_REGISTER, &reg); r < 0)

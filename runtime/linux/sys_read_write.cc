@@ -21,7 +21,10 @@ using Transfer = int64_t (*)(vfs::File& f, uint64_t buf, uint64_t len, uint64_t*
 // transfer still checks the fd (Linux returns 0 without looking at buf).
 int64_t Checked(Transfer t, vfs::File& f, uint64_t buf, uint64_t len, uint64_t* off) {
   if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
-  if (len != 0 && !user::RangeOk(buf, len)) return -abi::kEFAULT;
+  // read() stores into the buffer, so it must be writable too.
+  const bool stores = t == vfs::Read;
+  if (len != 0 && !(stores ? user::WriteOk(buf, len) : user::RangeOk(buf, len)))
+    return -abi::kEFAULT;
   return t(f, buf, len, off);
 }
 

@@ -4,23 +4,33 @@
 #include "runtime/boot/boot_info.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
+#include "runtime/mm/vm.h"
 
 namespace hvrt::user {
 namespace {
 
 constexpr uint64_t kNullPageEnd = 4096;  // page 0 is never mapped (layout.h)
 
-}  // namespace
-
-bool RangeOk(uint64_t addr, uint64_t len) {
+// Inside guest memory and above the null page.
+bool InGuest(uint64_t addr, uint64_t len) {
   const hv_mem_region& m = boot::Info().memory;
   uint64_t lo = m.start > kNullPageEnd ? m.start : kNullPageEnd;
   uint64_t hi = m.start + m.size;
   return addr >= lo && addr <= hi && len <= hi - addr;
 }
 
+}  // namespace
+
+bool RangeOk(uint64_t addr, uint64_t len) {
+  return InGuest(addr, len) && mm::Accessible(addr, len, /*write=*/false);
+}
+
+bool WriteOk(uint64_t addr, uint64_t len) {
+  return InGuest(addr, len) && mm::Accessible(addr, len, /*write=*/true);
+}
+
 int64_t CopyOut(uint64_t dst, const void* src, size_t len) {
-  if (!RangeOk(dst, len)) return -abi::kEFAULT;
+  if (!WriteOk(dst, len)) return -abi::kEFAULT;
   Copy(reinterpret_cast<void*>(dst), src, len);
   return 0;
 }
@@ -33,7 +43,8 @@ int64_t CopyIn(void* dst, uint64_t src, size_t len) {
 
 int64_t StringLength(uint64_t src, size_t max) {
   for (size_t i = 0; i < max; i++) {
-    if (!RangeOk(src + i, 1)) return -abi::kEFAULT;
+    // Checked once per page (a string may run into one that is not there).
+    if ((i == 0 || ((src + i) & 4095) == 0) && !RangeOk(src + i, 1)) return -abi::kEFAULT;
     if (*reinterpret_cast<const char*>(src + i) == '\0') return static_cast<int64_t>(i);
   }
   return -abi::kENAMETOOLONG;

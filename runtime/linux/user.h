@@ -2,8 +2,9 @@
 //
 // Checked access to app memory for syscall handlers. An app pointer is a
 // guest address the app chose; before the runtime reads or writes through it
-// the range must lie wholly in guest memory above the null page, else the
-// call returns -EFAULT (as Linux does) instead of faulting in the runtime.
+// the range must lie wholly in guest memory above the null page and be
+// mapped with the access it needs, else the call returns -EFAULT (as Linux
+// does) instead of faulting in the runtime.
 //
 // Example:
 //   abi::Timespec ts = {sec, nsec};
@@ -16,8 +17,11 @@
 
 namespace hvrt::user {
 
-// True if [addr, addr + len) is inside guest memory and above the null page.
+// True if [addr, addr + len) is inside guest memory and above the null page,
+// and the app may read it: mapped (mm/vm.h), not PROT_NONE, not a file page
+// past EOF (mm/protect.h). WriteOk: and write it too (PROT_WRITE).
 bool RangeOk(uint64_t addr, uint64_t len);
+bool WriteOk(uint64_t addr, uint64_t len);
 
 // Copies (len) bytes from the runtime's (src) to app address (dst). Returns 0
 // or -EFAULT (nothing copied).

@@ -6,6 +6,8 @@
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/mman.h"
+#include "runtime/mm/page_tables.h"
+#include "runtime/mm/protect.h"
 #include "runtime/mm/shared_anon.h"
 
 namespace hvrt::mm {
@@ -84,6 +86,15 @@ void ZeroPages(uint64_t addr, uint64_t len) {
   }
 }
 
+// Makes [lo, hi) writable for the runtime's own stores (zeroing, copying)
+// where a record says otherwise; the caller re-applies or unmaps after.
+// True if it changed anything.
+bool Writable(uint64_t lo, uint64_t hi) {
+  if (protect::Allows(lo, hi, protect::kRead | protect::kWrite)) return false;
+  protect::Apply(lo, hi, protect::kDefault);
+  return true;
+}
+
 // Frees the pages of [addr, addr + len) (page-aligned, not wrapping) that
 // are in use, zeroing them. Pages outside the managed range are left alone.
 void Release(uint64_t addr, uint64_t len) {
@@ -101,8 +112,10 @@ void Release(uint64_t addr, uint64_t len) {
     }
     uint64_t run = p;
     while (p < hi && g.pages.IsUsed(p) && !shared_anon::Pinned(p)) p += kPageSize;
+    Writable(run, p);
     ZeroPages(run, p - run);
     g.pages.SetFree(run, (p - run) / kPageSize);
+    protect::Unmapped(run, p);
   }
 }
 
@@ -122,7 +135,9 @@ void Discard(uint64_t addr, uint64_t len) {
     }
     uint64_t run = p;
     while (p < end && plain(p)) p += kPageSize;
+    const bool opened = Writable(run, p);
     ZeroPages(run, p - run);
+    if (opened) protect::Reapply(run, p);
   }
 }
 
@@ -138,16 +153,42 @@ bool Mapped(uint64_t addr, uint64_t len) {
   return true;
 }
 
-// Takes (npages) top-down, ending at or below (limit), backed unless
-// (reserve_only) (PROT_NONE); 0 (counted) if there is no such run.
-uint64_t TakeTopDown(uint64_t npages, uint64_t limit = ~uint64_t{0}, bool reserve_only = false) {
+// Marks [addr, addr + len) in use with (prot) (protect.h); false if the
+// protection table is full (the pages stay free).
+bool Take(uint64_t addr, uint64_t len, uint64_t prot) {
+  // In use first: a page table split on kvm must not take one of these.
+  g.pages.SetUsed(addr, len / kPageSize);
+  if (protect::Mapped(addr, addr + len, static_cast<uint32_t>(prot))) return true;
+  g.pages.SetFree(addr, len / kPageSize);
+  return false;
+}
+
+// Takes (npages) top-down, ending at or below (limit), with (prot): backed
+// unless PROT_NONE. 0 (counted) if there is no such run.
+uint64_t TakeTopDown(uint64_t npages, uint64_t limit = ~uint64_t{0},
+                     uint64_t prot = protect::kDefault) {
   uint64_t a = g.pages.FindTopDown(npages, limit);
   if (a == 0) {
     g.out_of_memory++;
     return 0;
   }
-  if (!reserve_only && !BackForApp(a, npages * kPageSize)) return 0;
-  g.pages.SetUsed(a, npages);
+  if (Usable(prot) && !BackForApp(a, npages * kPageSize)) return 0;
+  if (!Take(a, npages * kPageSize, prot)) {
+    g.out_of_memory++;
+    return 0;
+  }
+  return a;
+}
+
+// A page for a split page table (page_tables.h): the runtime's for good.
+// From the first GiB where there is one: a forked child's VM starts with
+// only that GiB's memory slot (BackAgain makes the others), and the CPU
+// must be able to walk its tables from the first instruction.
+uint64_t TablePage() {
+  uint64_t a = g.pages.FindTopDown(1, kBackChunk);
+  if (a == 0) a = g.pages.FindTopDown(1);
+  if (a == 0 || !Back(a, kPageSize)) return 0;
+  g.pages.SetUsed(a, 1);  // free pages read as zero, and are read/write on kvm
   return a;
 }
 
@@ -160,9 +201,12 @@ bool Plausible(uint64_t len) { return len <= g.pages.End(); }
 bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_region& interp) {
   g = Vm{};
   shared_anon::Reset();
+  protect::Init();
+  page_tables::SetTablePageSource(TablePage);
   uint64_t end = free.start + free.size;
   bool zeroed = (boot::Info().flags & HV_BOOT_ZEROED_MEMORY) != 0;
   if (end < free.start || !g.pages.Init(PageUp(free.start), PageDown(end), zeroed)) return false;
+  protect::Unmapped(g.pages.Base(), g.pages.End());
   g.app_lo = PageDown(app.start);
   g.app_hi = PageUp(app.start + app.size);
   Fill(g_backed, 0, sizeof g_backed);
@@ -192,10 +236,28 @@ void BackAgain() {
   }
 }
 
+void Reprotect() {
+  if (protect::UnmappedEnforced()) {
+    protect::Apply(g.pages.Base(), g.pages.End(), 0);
+    for (uint64_t p = g.pages.Base(); p < g.pages.End();) {
+      const uint64_t used = g.pages.NextUsed(p);
+      if (used >= g.pages.End()) break;
+      const uint64_t free = g.pages.NextFree(used);
+      protect::Apply(used, free, protect::kDefault);
+      p = free;
+    }
+  }
+  protect::ApplyAll();
+}
+
 void ExecReset(const hv_mem_region& app, const hv_mem_region& interp, ForEachKept kept) {
+  // The old program's protections go first (its images' too: the new
+  // program is loaded there read/write/execute).
+  protect::Reset();
   // The runtime's own extents are hidden for a moment, so that every page
   // still in use is the old program's: each such run is zeroed and freed.
   kept([](uint64_t a, uint64_t len) { g.pages.SetFree(a, PageUp(len) / kPageSize); });
+  page_tables::ForEachTable([](uint64_t page) { g.pages.SetFree(page, 1); });
   for (uint64_t p = g.pages.Base(); p < g.pages.End();) {
     const uint64_t used = g.pages.NextUsed(p);
     if (used >= g.pages.End()) break;
@@ -204,6 +266,7 @@ void ExecReset(const hv_mem_region& app, const hv_mem_region& interp, ForEachKep
     p = free;
   }
   kept([](uint64_t a, uint64_t len) { g.pages.SetUsed(a, PageUp(len) / kPageSize); });
+  page_tables::ForEachTable([](uint64_t page) { g.pages.SetUsed(page, 1); });
   g.app_lo = PageDown(app.start);
   g.app_hi = PageUp(app.start + app.size);
   g.interp_lo = interp.size != 0 ? PageDown(interp.start) : 0;
@@ -255,7 +318,10 @@ int64_t Brk(uint64_t addr) {
       return static_cast<int64_t>(g.brk);
     }
     if (!BackForApp(old_top, new_top - old_top)) return static_cast<int64_t>(g.brk);
-    g.pages.SetUsed(old_top, n);
+    if (!Take(old_top, new_top - old_top, protect::kDefault)) {
+      g.out_of_memory++;
+      return static_cast<int64_t>(g.brk);
+    }
   } else if (new_top < old_top) {
     Release(new_top, old_top - new_top);
   }
@@ -308,20 +374,19 @@ int64_t Mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t
     if ((flags & abi::kMAP_FIXED_NOREPLACE) == 0) {
       Release(addr, bytes);  // the new mapping's pages must read as zero
     }
-    g.pages.SetUsed(addr, npages);
+    if (!Take(addr, bytes, prot)) return -abi::kENOMEM;
     return Shared(static_cast<int64_t>(addr), bytes, flags);
   }
 
   // A hint is honoured if that range is free, as Linux does.
   uint64_t hint = addr <= g.pages.End() ? PageUp(addr) : 0;
   if (hint != 0 && g.pages.Contains(hint, bytes) && g.pages.AllFree(hint, npages) &&
-      (reserve_only || Back(hint, bytes))) {
-    g.pages.SetUsed(hint, npages);
+      (reserve_only || Back(hint, bytes)) && Take(hint, bytes, prot)) {
     return Shared(static_cast<int64_t>(hint), bytes, flags);
   }
   // MAP_32BIT: in the first 2 GiB, as Linux places it.
   uint64_t a =
-      TakeTopDown(npages, (flags & abi::kMAP_32BIT) != 0 ? 1ull << 31 : ~uint64_t{0}, reserve_only);
+      TakeTopDown(npages, (flags & abi::kMAP_32BIT) != 0 ? 1ull << 31 : ~uint64_t{0}, prot);
   return a == 0 ? -abi::kENOMEM : Shared(static_cast<int64_t>(a), bytes, flags);
 }
 
@@ -336,9 +401,9 @@ int64_t Munmap(uint64_t addr, uint64_t len) {
   return 0;
 }
 
-// Mprotect implements Linux syscall mprotect(2) as bookkeeping: all guest
-// memory stays read/write/execute, so it only checks that the range is
-// mapped (-ENOMEM if not), as Linux does.
+// Mprotect implements Linux syscall mprotect(2): the range must be mapped
+// (-ENOMEM if not), as Linux checks; protect.h records it and has the
+// backend enforce it.
 int64_t Mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
   constexpr uint64_t kKnown = abi::kPROT_READ | abi::kPROT_WRITE | abi::kPROT_EXEC |
                               0x01000000 /* PROT_GROWSDOWN */ | 0x02000000 /* PROT_GROWSUP */;
@@ -348,12 +413,25 @@ int64_t Mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
   if (!Mapped(addr, PageUp(len))) return -abi::kENOMEM;
   // Made usable (a PROT_NONE reservation's part): backed from now on.
   if (Usable(prot) && !BackForApp(addr, PageUp(len))) return -abi::kENOMEM;
+  if (!protect::SetProt(addr, addr + PageUp(len), static_cast<uint32_t>(prot)))
+    return -abi::kENOMEM;  // Linux too, past vm.max_map_count
   return 0;
 }
 
 bool IsMapped(uint64_t addr, uint64_t len) {
   return (addr & kPageMask) == 0 && Plausible(len) && addr + PageUp(len) >= addr &&
          Mapped(addr, PageUp(len));
+}
+
+bool Accessible(uint64_t addr, uint64_t len, bool write) {
+  if (len == 0) return true;
+  const uint64_t lo = PageDown(addr);
+  if (addr + len < addr || addr + len > ~kPageMask) return false;
+  const uint64_t hi = PageUp(addr + len);
+  const uint64_t mlo = lo > g.pages.Base() ? lo : g.pages.Base();
+  const uint64_t mhi = hi < g.pages.End() ? hi : g.pages.End();
+  if (mlo < mhi && !g.pages.AllUsed(mlo, (mhi - mlo) / kPageSize)) return false;
+  return protect::Allows(lo, hi, write ? protect::kRead | protect::kWrite : protect::kRead);
 }
 
 // Madvise implements Linux syscall madvise(2). MADV_DONTNEED and MADV_FREE
@@ -369,6 +447,24 @@ int64_t Madvise(uint64_t addr, uint64_t len, uint64_t advice) {
   Discard(addr, bytes);
   return 0;
 }
+
+namespace {
+
+// mremap's move: the bytes and their protection go from [from, +from_len)
+// to the fresh (read/write) [to, +to_len); pages it grows by take the
+// protection of the last old page, as Linux extends the mapping. Then the
+// old range is unmapped.
+void MoveContents(uint64_t from, uint64_t from_len, uint64_t to, uint64_t to_len) {
+  const uint64_t n = from_len < to_len ? from_len : to_len;
+  Writable(from, from + n);  // PROT_NONE pages move too; read them here
+  Copy(reinterpret_cast<void*>(to), reinterpret_cast<const void*>(from), n);
+  protect::Move(from, n, to);
+  if (to_len > from_len)
+    protect::Set(to + from_len, to + to_len, protect::At(from + from_len - kPageSize));
+  Release(from, from_len);
+}
+
+}  // namespace
 
 // Mremap implements Linux syscall mremap(2): shrink in place, grow in place
 // when the pages above are free, else move (MREMAP_MAYMOVE) or place at
@@ -403,10 +499,8 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
     if (new_addr < old_addr + old_bytes && old_addr < new_addr + new_bytes) return -abi::kEINVAL;
     if (!BackForApp(new_addr, new_bytes)) return -abi::kENOMEM;
     Release(new_addr, new_bytes);
-    g.pages.SetUsed(new_addr, new_bytes / kPageSize);
-    Copy(reinterpret_cast<void*>(new_addr), reinterpret_cast<const void*>(old_addr),
-         old_bytes < new_bytes ? old_bytes : new_bytes);
-    Release(old_addr, old_bytes);
+    if (!Take(new_addr, new_bytes, protect::kDefault)) return -abi::kENOMEM;
+    MoveContents(old_addr, old_bytes, new_addr, new_bytes);
     return static_cast<int64_t>(new_addr);
   }
 
@@ -417,8 +511,7 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
   uint64_t tail = old_addr + old_bytes;
   uint64_t extra = new_bytes - old_bytes;
   if (g.pages.Contains(tail, extra) && g.pages.AllFree(tail, extra / kPageSize) &&
-      Back(tail, extra)) {
-    g.pages.SetUsed(tail, extra / kPageSize);
+      Back(tail, extra) && Take(tail, extra, protect::At(tail - kPageSize) & protect::kDefault)) {
     return static_cast<int64_t>(old_addr);
   }
   // Cannot grow in place. Without MREMAP_MAYMOVE that is the app's answer,
@@ -426,8 +519,7 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
   if ((flags & abi::kMREMAP_MAYMOVE) == 0) return -abi::kENOMEM;
   uint64_t a = TakeTopDown(new_bytes / kPageSize);
   if (a == 0) return -abi::kENOMEM;
-  Copy(reinterpret_cast<void*>(a), reinterpret_cast<const void*>(old_addr), old_bytes);
-  Release(old_addr, old_bytes);
+  MoveContents(old_addr, old_bytes, a, new_bytes);
   return static_cast<int64_t>(a);
 }
 

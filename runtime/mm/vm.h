@@ -2,8 +2,9 @@
 //
 // The app's address space inside boot_info.free: brk grows up from the bottom,
 // mmap allocates top-down, both from one PageMap. Guest memory is already
-// mapped read/write/execute (hvrun maps it all once), so "mapping" is only
-// bookkeeping: which pages are in use.
+// mapped read/write/execute (hvrun maps it all once), so "mapping" is
+// bookkeeping (which pages are in use) plus protection (protect.h): what
+// mprotect and PROT_NONE say, and on sim no access to unmapped pages.
 //
 // Invariant: a free page is all zero. Fresh guest memory is zero, and every
 // page is zeroed when it is freed (munmap, brk shrink, MAP_FIXED over it) or
@@ -42,6 +43,9 @@ bool Init(const hv_mem_region& free, const hv_mem_region& app, const hv_mem_regi
 // A forked child's backend starts with only the first GiB usable: asks it
 // for every GiB the parent had backed (the copy holds their contents).
 void BackAgain();
+// A forked child: its memory is a copy, but not its protection (a sim child
+// maps guest memory read/write/execute): applies it all again.
+void Reprotect();
 // execve in place: frees every page the old program held, keeping what
 // (kept) names (it calls its argument with each extent the runtime keeps:
 // tmpfs file data, the new argv), and takes (app) and (interp) as the new
@@ -67,6 +71,10 @@ int64_t Mprotect(uint64_t addr, uint64_t len, uint64_t prot);
 // Whether every page of [addr, addr + len) (addr page-aligned, len rounded
 // up) is mapped, as mprotect would check, without changing anything.
 bool IsMapped(uint64_t addr, uint64_t len);
+// Whether the app may read (and, with (write), write) every byte of
+// [addr, addr + len): no unmapped page of the managed memory, and nothing
+// protect.h forbids. (len) 0 is always allowed.
+bool Accessible(uint64_t addr, uint64_t len, bool write);
 int64_t Madvise(uint64_t addr, uint64_t len, uint64_t advice);
 int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
                uint64_t new_addr);

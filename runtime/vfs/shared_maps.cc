@@ -5,6 +5,7 @@
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/mm/protect.h"
 #include "runtime/vfs/hostfs.h"
 
 namespace hvrt::shared_maps {
@@ -88,6 +89,7 @@ int64_t WriteBack(const Map& m, uint64_t addr, uint64_t len) {
   if (off >= static_cast<uint64_t>(size)) return 0;
   if (len > static_cast<uint64_t>(size) - off) len = static_cast<uint64_t>(size) - off;
   if (n->kind == Kind::kTmpfs) {
+    mm::protect::ScopedAccess access(addr, addr + len);
     int64_t r = tmpfs::Write(*n, reinterpret_cast<const void*>(addr), len, off);
     return r < 0 ? r : 0;
   }
@@ -133,6 +135,9 @@ void CopyOverlaps(Inode& n, char* buf, uint64_t off, uint64_t len, bool to_maps)
     if (k == 0) continue;
     char* mapped = reinterpret_cast<char*>(m.addr + (start - m.off));
     char* at = buf + (start - off);
+    // The mapping may be read-only or PROT_NONE to the app, not to us.
+    const uint64_t lo = reinterpret_cast<uint64_t>(mapped);
+    mm::protect::ScopedAccess access(lo, lo + k);
     if (to_maps) {
       Move(mapped, at, k);
     } else {
@@ -226,9 +231,18 @@ void Truncated(Inode& n, uint64_t size) {
   if (!Relevant(n)) return;
   for (uint32_t i = 0; i < g_high; i++) {
     const Map& m = g_maps[i];
-    if (!SameFile(m, n) || m.off + m.len <= size) continue;
-    uint64_t from = size > m.off ? size - m.off : 0;
-    Fill(reinterpret_cast<void*>(m.addr + from), 0, m.len - from);
+    if (!SameFile(m, n)) continue;
+    // The mapping's whole pages past the new end raise SIGBUS, as Linux's
+    // do; pages the file covers again (it grew) stop doing so.
+    const uint64_t valid = size > m.off ? (size - m.off < m.len ? size - m.off : m.len) : 0;
+    const uint64_t edge = m.addr + ((valid + 4095) & ~uint64_t{4095});
+    mm::protect::Change(m.addr, edge, mm::protect::kBus, 0);
+    if (valid == m.len) continue;
+    {  // its bytes past the end read as zero (when it grows again)
+      mm::protect::ScopedAccess access(m.addr + valid, m.addr + m.len);
+      Fill(reinterpret_cast<void*>(m.addr + valid), 0, m.len - valid);
+    }
+    mm::protect::Change(edge, m.addr + m.len, 0, mm::protect::kBus);
   }
 }
 

@@ -64,6 +64,7 @@
   .globl hv_kvm_blob_start, hv_kvm_blob_end
   .globl hv_kvm_hypercall, hv_kvm_syscall_iret, hv_kvm_syscall_sysret
   .globl hv_kvm_exceptions, hv_kvm_exception_report, hv_kvm_probe
+  .globl hv_kvm_tlb_flush
 hv_kvm_blob_start:
 
 /*
@@ -229,6 +230,20 @@ hv_kvm_exceptions:
  * registers, and ends the run. The report path never returns.
  */
 hv_kvm_exception_common:
+  cmpq $6, (%rsp)
+  jne 1f
+  cmpq $ABS(hv_kvm_tlb_flush_ud2), 16(%rsp)
+  jne 1f
+  /* The TLB flush: a CR3 reload drops every entry (hvrun sets no global
+   * pages); then on past the 2-byte ud2. Nothing comes from CPL3 but rip. */
+  pushq %rax
+  movq %cr3, %rax
+  movq %rax, %cr3
+  popq %rax
+  addq $2, 16(%rsp)
+  addq $16, %rsp
+  iretq
+1:
   testb $3, 24(%rsp)
   jz 9f
   cmpq $0, KVM_DATA_FAULT_ENTRY
@@ -273,6 +288,17 @@ hv_kvm_exception_common:
 hv_kvm_exception_report:
   outb %al, $KVM_PORT_EXCEPTION
   hlt
+
+/*
+ * void hv_kvm_tlb_flush(void), CPL3: the runtime edited the page tables
+ * (runtime/mm/page_tables.h); make the CPU drop what it cached of them.
+ * kvm_pvm answers a CPL3 `int n` with #UD, so the way to CPL0 is the #UD
+ * itself: this ud2, which hv_kvm_exception_common knows by its address.
+ */
+hv_kvm_tlb_flush:
+hv_kvm_tlb_flush_ud2:
+  ud2
+  ret
 
 /*
  * Start-up probe (runs in a throwaway VM): CPL3 code that makes a syscall

@@ -36,11 +36,11 @@ struct CpuTablesOptions {
   // one 4 KiB directory per GiB (layout::kTopTablesSize at the top of guest
   // memory holds them for up to layout::kMaxAddressSpace).
   uint64_t high_directories = 0;
-  // The rest is for the xen backend, which shares this memory picture.
-  // IDT vectors 0..31 go to 16-byte stubs from here (0: kvm_guest.S's).
+  // For the xen backend, which shares this memory picture: IDT vectors
+  // 0..31 go to 16-byte stubs from here (0: kvm_guest.S's).
   uint64_t exception_stubs = 0;
-  // A DPL3 interrupt gate (vector, CPL0 target), so CPL3 may `int` into it;
-  // vector 0: none.
+  // A DPL3 interrupt gate (vector, CPL0 target), so CPL3 may `int` into it
+  // (xen: the wake-up); vector 0: none.
   uint8_t user_gate_vector = 0;
   uint64_t user_gate_target = 0;
   // Pages in the first 2 MiB whose access differs from the rule above,

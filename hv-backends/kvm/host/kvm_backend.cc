@@ -143,7 +143,13 @@ class KvmBackend final : public Backend {
                                      .gib_pages = top == 0,
                                      .high_directories = top == 0 ? 0 : memory.size() - top}));
     // CR4.FSGSBASE is hvrun's to set in the VM: wr{fs,gs}base always work.
-    return GuestEntries{.hypercall = GuestBlobAddress(hv_kvm_hypercall)};
+    // Page protection: the runtime edits the page tables where they are
+    // CPL3-writable (CPL0 emulated, kvm_pvm); where they are the CPU's alone
+    // (hardware VMX/SVM) it would need a CPL0 editor, which is not there
+    // yet: mprotect stays bookkeeping on that host.
+    return GuestEntries{.hypercall = GuestBlobAddress(hv_kvm_hypercall),
+                        .page_table_root = sysret_ ? 0 : layout::kPageTables,
+                        .tlb_flush = sysret_ ? 0 : GuestBlobAddress(hv_kvm_tlb_flush)};
   }
 
   absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,

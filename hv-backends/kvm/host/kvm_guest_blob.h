@@ -20,7 +20,7 @@
 extern "C" {
 extern const char hv_kvm_blob_start[], hv_kvm_blob_end[];
 extern const char hv_kvm_hypercall[], hv_kvm_syscall_iret[], hv_kvm_syscall_sysret[],
-    hv_kvm_probe[], hv_kvm_exceptions[], hv_kvm_exception_report[];
+    hv_kvm_probe[], hv_kvm_exceptions[], hv_kvm_exception_report[], hv_kvm_tlb_flush[];
 }
 
 namespace hvrun::kvm {

@@ -22,8 +22,7 @@ absl::Status KvmSlots::Back(uint64_t start, uint64_t len) {
     if (backed_[gib]) continue;
     const uint64_t gpa = gib * kChunk;
     const uint64_t size = std::min(kChunk, memory_.size() - gpa);
-    absl::Status s =
-        vm_.MapSlot(static_cast<uint32_t>(gib), gpa, memory_.host_base() + gpa, size);
+    absl::Status s = vm_.MapSlot(static_cast<uint32_t>(gib), gpa, memory_.host_base() + gpa, size);
     if (!s.ok()) return s;
     backed_[gib] = true;
   }

@@ -21,6 +21,7 @@
 #define SYS_exit_group 231
 #define SYS_seccomp 317
 #define SYS_arch_prctl 158
+#define SYS_mprotect 10
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define ENOSYS 38
@@ -126,7 +127,7 @@
   .balign 4096
   .globl hv_sim_blob_start, hv_sim_blob_end
   .globl hv_sim_hypercall, hv_sim_sigsys, hv_sim_crash, hv_sim_restorer, hv_sim_launch
-  .globl hv_sim_set_segment_base
+  .globl hv_sim_set_segment_base, hv_sim_protect
 hv_sim_blob_start:
 
 /*
@@ -297,6 +298,19 @@ hv_sim_restorer:
  */
 hv_sim_set_segment_base:
   movl $SYS_arch_prctl, %eax
+  syscall
+  ret
+
+/*
+ * int64_t hv_sim_protect(uint64_t addr, uint64_t len, uint64_t prot)
+ * mprotect(addr, len, prot) on the host: the runtime's page protection
+ * (mprotect, PROT_NONE, unmapped pages) made real on the child's mapping of
+ * guest memory. seccomp allows only the PROT_READ/WRITE/EXEC bits; the child
+ * maps nothing but guest memory and this page, so no other mapping can be
+ * reached.
+ */
+hv_sim_protect:
+  movl $SYS_mprotect, %eax
   syscall
   ret
 

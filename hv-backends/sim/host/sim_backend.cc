@@ -42,7 +42,7 @@
 extern "C" {
 extern const char hv_sim_blob_start[], hv_sim_blob_end[];
 extern const char hv_sim_hypercall[], hv_sim_sigsys[], hv_sim_crash[], hv_sim_restorer[],
-    hv_sim_launch[], hv_sim_set_segment_base[];
+    hv_sim_launch[], hv_sim_set_segment_base[], hv_sim_protect[];
 }
 
 namespace hvrun {
@@ -87,24 +87,31 @@ constexpr sock_filter kFilterProgram[] = {
     /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
     /* 2 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     /* 3 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-    /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 11, 0),  // -> 16
-    /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 10, 0),    // -> 16
-    /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 2, 0),          // -> 9
-    /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 4, 0),     // -> 12
-    /* 8 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 15, 0),  // -> 20
+    /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 14, 0),    // -> 20
+    /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 3, 0),          // -> 10
+    /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 5, 0),     // -> 13
+    /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 8, 0),       // -> 17
+    /* 9 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // futex: plain WAIT and WAKE only. REQUEUE or the PI operations on the
     // shared mailbox word could move hvrun's own waiter elsewhere. (The
     // kernel takes the op as an int: the low word is all of it.)
-    /* 9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
-    /* 10 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 5),  // -> 11 or 16
-    /* 11 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
+    /* 11 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 8),  // -> 12 or 20
+    /* 12 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // arch_prctl: setting the child's own FS or GS base only (hosts without
     // FSGSBASE); never ARCH_SET_CPUID, the vDSO or shadow-stack codes.
-    /* 12 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
-    /* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_FS, 2, 0),  // -> 16
-    /* 14 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_GS, 1, 0),  // -> 16
-    /* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    /* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    /* 13 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+    /* 14 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_FS, 5, 0),  // -> 20
+    /* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_GS, 4, 0),  // -> 20
+    /* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    // mprotect: read, write and execute bits only (no PROT_GROWSDOWN/UP,
+    // nothing a later kernel may add). It can only change guest memory and
+    // the code page: the child maps nothing else.
+    /* 17 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[2])),
+    /* 18 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~7u, 0, 1),  // -> 19 or 20
+    /* 19 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 20 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 static_assert(FUTEX_WAIT == 0 && FUTEX_WAKE == 1, "the filter allows futex ops 0 and 1");
 
@@ -259,7 +266,8 @@ class SimBackend final : public Backend {
     // runtime must set segment bases through arch_prctl instead.
     const bool fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
     return GuestEntries{.hypercall = GuestAddressOf(hv_sim_hypercall),
-                        .segment_base = fsgsbase ? 0 : GuestAddressOf(hv_sim_set_segment_base)};
+                        .segment_base = fsgsbase ? 0 : GuestAddressOf(hv_sim_set_segment_base),
+                        .protect = GuestAddressOf(hv_sim_protect)};
   }
 
   absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,

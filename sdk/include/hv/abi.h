@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 12
+#define HV_ABI_VERSION 13
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -681,8 +681,19 @@ struct hv_boot_info {
    * an atomic OR before it counts (events) up; the runtime takes them with
    * an atomic exchange. */
   uint64_t signals;
+  /* Page protection (mprotect, PROT_NONE, unmapped pages), where the backend
+   * enforces it; every field 0 where it does not (xen).
+   * sim: int64_t f(uint64_t addr, uint64_t len, uint64_t prot), the host's
+   * mprotect on the child's mapping of guest memory (prot: PROT_READ,
+   * PROT_WRITE, PROT_EXEC bits only). */
+  HV_GUEST_PTR(void) protect_entry;
+  /* kvm: the PML4 of the guest's identity page tables, which the runtime may
+   * edit in place (they are CPL3-writable there), and void f(void) that makes
+   * the CPU see edits (a CR3 reload at CPL0). */
+  uint64_t page_table_root;
+  HV_GUEST_PTR(void) tlb_flush_entry;
 };
-HV_CHECK_SIZE(struct hv_boot_info, 384);
+HV_CHECK_SIZE(struct hv_boot_info, 408);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
 HV_CHECK_OFFSET(struct hv_boot_info, abi_version, 8);
 HV_CHECK_OFFSET(struct hv_boot_info, size, 12);
@@ -724,6 +735,9 @@ HV_CHECK_OFFSET(struct hv_boot_info, memory_limit, 352);
 HV_CHECK_OFFSET(struct hv_boot_info, pid, 360);
 HV_CHECK_OFFSET(struct hv_boot_info, events, 368);
 HV_CHECK_OFFSET(struct hv_boot_info, signals, 376);
+HV_CHECK_OFFSET(struct hv_boot_info, protect_entry, 384);
+HV_CHECK_OFFSET(struct hv_boot_info, page_table_root, 392);
+HV_CHECK_OFFSET(struct hv_boot_info, tlb_flush_entry, 400);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the
