@@ -38,6 +38,7 @@ constexpr Syscall kRows[] = {
     {nr::sched_yield, "sched_yield", sys_sched_yield, kSupported, ""},
     {nr::mremap, "mremap", sys_mremap, kPartial, "no MREMAP_DONTUNMAP, no old_size 0"},
     {nr::msync, "msync", sys_msync, kSupported, ""},
+    {nr::mincore, "mincore", sys_mincore, kPartial, "every mapped page reads as resident"},
     {nr::madvise, "madvise", sys_madvise, kPartial, "DONTNEED/FREE zero pages; others ignored"},
     {nr::dup, "dup", sys_dup, kSupported, ""},
     {nr::dup2, "dup2", sys_dup2, kSupported, ""},

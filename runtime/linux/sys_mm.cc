@@ -10,6 +10,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/syscalls.h"
+#include "runtime/linux/user.h"
 #include "runtime/mm/protect.h"
 #include "runtime/mm/vm.h"
 #include "runtime/vfs/hostfs.h"
@@ -164,6 +165,22 @@ int64_t sys_msync(hv_syscall_frame& f) {
   if (len >= (1ull << 47) || addr + mm::PageUp(len) < addr) return -abi::kENOMEM;
   if (!mm::IsMapped(addr, len)) return -abi::kENOMEM;
   return shared_maps::WriteBackRange(addr, mm::PageUp(len), /*forget=*/false);
+}
+
+// Mincore implements Linux syscall mincore(2), with Linux's checks in its
+// order. Residency is not known here (a page may be a hole of the host's
+// memfd): every mapped page is reported resident.
+int64_t sys_mincore(hv_syscall_frame& f) {
+  uint64_t addr = f.args[0], len = f.args[1], vec = f.args[2];
+  if ((addr & 4095) != 0) return -abi::kEINVAL;
+  constexpr uint64_t kTaskSize = 1ull << 47;
+  if (addr > kTaskSize || len > kTaskSize - addr) return -abi::kENOMEM;
+  if (len == 0) return 0;  // any vec will do: nothing is stored
+  uint64_t pages = mm::PageUp(len) / mm::kPageSize;
+  if (!user::WriteOk(vec, pages)) return -abi::kEFAULT;
+  if (!mm::IsMapped(addr, len)) return -abi::kENOMEM;
+  Fill(reinterpret_cast<void*>(vec), 1, pages);
+  return 0;
 }
 
 // Mprotect implements Linux syscall mprotect(2) (mm/protect.h enforces it

@@ -90,6 +90,7 @@ int64_t sys_ftruncate(hv_syscall_frame& f);
 int64_t sys_fallocate(hv_syscall_frame& f);
 int64_t sys_fsync(hv_syscall_frame& f);
 int64_t sys_msync(hv_syscall_frame& f);
+int64_t sys_mincore(hv_syscall_frame& f);
 int64_t sys_fdatasync(hv_syscall_frame& f);
 // sys_ioctl.cc
 int64_t sys_ioctl(hv_syscall_frame& f);

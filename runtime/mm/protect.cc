@@ -111,6 +111,10 @@ void Apply(uint64_t lo, uint64_t hi, uint32_t prot) {
 
 bool Set(uint64_t lo, uint64_t hi, uint32_t attr) {
   if (lo >= hi) return true;
+  // Where execute permission is not enforced (kvm: no EFER.NXE; xen), a
+  // readable page is executable, and plain read/write memory needs no
+  // record (the table would otherwise hold every mapping).
+  if (g_host_protect == nullptr && (attr & kDefault) != 0) attr |= kExec;
   if (g_count + 2 > kMaxRanges) return false;
   Cut(lo, hi);
   Insert(lo, hi, attr);

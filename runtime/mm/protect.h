@@ -27,7 +27,7 @@ inline constexpr uint32_t kDefault = kRead | kWrite | kExec;
 inline constexpr uint32_t kBus = 8;  // a file page past EOF: SIGBUS on access
 // Records the table can hold (Linux's default vm.max_map_count is 65530;
 // records here are only the ranges that differ from read/write/execute).
-inline constexpr int kMaxRanges = 4096;
+inline constexpr int kMaxRanges = 16384;
 
 // Reads the backend's means from boot info; forgets every record.
 void Init();

@@ -349,6 +349,12 @@ const std::vector<Case>& Cases() {
        .program = "fault_handlers",
        .expect_out = "fault_handlers: all ok",
        .backends = kProcessBackends},
+      // Page protection: read-only and PROT_NONE pages, EFAULT for such
+      // buffers, mremap, SIGBUS past a file's end (xen: bookkeeping only).
+      {.name = "protect",
+       .program = "protect",
+       .expect_out = "protect: all ok",
+       .backends = kProcessBackends},
       {.name = "fault_handlers_blocked",
        .program = "fault_handlers",
        .args = {"blocked"},

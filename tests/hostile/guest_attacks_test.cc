@@ -425,6 +425,24 @@ TEST_P(GuestAttacks, SegmentBaseStubPassesOnlyFsAndGs) {
   }
 }
 
+// The sim stub that makes page protection real is a host mprotect any
+// guest code can call: seccomp lets only the read/write/execute bits
+// through. (It can only reach the child's own mappings, which are guest
+// memory and the code page, already read/write/execute to the guest.)
+// Where there is no such stub (kvm, xen) the guest says so and exits 0.
+TEST_P(GuestAttacks, ProtectStubPassesOnlyRwxBits) {
+  RunResult r = RunHvrunWith(RunSpec{}, backend(), {"--timeout=10s"},
+                             HostileGuestPath("code_page_syscall"), {"mprotect"});
+  ExpectNoCrash(r);
+  if (backend() != "sim") {
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    EXPECT_EQ(r.out, "no protect stub here\n") << r.Describe();
+  } else {
+    EXPECT_EQ(r.exit_code, 128 + SIGSYS) << r.Describe();
+    EXPECT_TRUE(Matches(r.err, "seccomp")) << r.Describe();
+  }
+}
+
 TEST_P(GuestAttacks, FutexRequeueOnTheMailboxIsStopped) {
   CodePageSyscall(backend(), "futex-requeue");
 }

@@ -36,6 +36,7 @@ inline constexpr uint32_t pipe = 22;
 inline constexpr uint32_t sched_yield = 24;
 inline constexpr uint32_t mremap = 25;
 inline constexpr uint32_t msync = 26;
+inline constexpr uint32_t mincore = 27;
 inline constexpr uint32_t madvise = 28;
 inline constexpr uint32_t dup = 32;
 inline constexpr uint32_t dup2 = 33;

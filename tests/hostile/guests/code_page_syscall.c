@@ -13,6 +13,10 @@
 //                  pass (the program says so when there is no such stub)
 //   futex-requeue  FUTEX_REQUEUE on the mailbox word, which could move
 //                  hvrun's own waiter if it were allowed
+//   mprotect       calls the backend's host mprotect stub (boot info's
+//                  protect_entry, sim) with PROT_GROWSDOWN besides
+//                  read/write: only the read, write and execute bits may
+//                  pass (the program says so when there is no such stub)
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -33,6 +37,20 @@ int main(int argc, char** argv) {
     fprintf(stderr, "calling the segment base stub with ARCH_SET_CPUID\n");
     const int64_t r = ((set_base_fn)(uintptr_t)boot->segment_base_entry)(0x1012, 0);
     printf("ARCH_SET_CPUID through the stub returned %lld\n", (long long)r);
+    return 1;
+  }
+  if (strcmp(mode, "mprotect") == 0) {
+    const struct hv_boot_info* boot = (const struct hv_boot_info*)(uintptr_t)0x1000;
+    if (boot->protect_entry == 0) {
+      printf("no protect stub here\n");
+      return 0;
+    }
+    typedef int64_t (*protect_fn)(uint64_t, uint64_t, uint64_t);
+    static char page_of_ours[8192] __attribute__((aligned(4096)));
+    fprintf(stderr, "calling the protect stub with PROT_GROWSDOWN\n");
+    const int64_t r = ((protect_fn)(uintptr_t)boot->protect_entry)(
+        (uint64_t)(uintptr_t)page_of_ours, 4096, 3 | 0x01000000);
+    printf("PROT_GROWSDOWN through the stub returned %lld\n", (long long)r);
     return 1;
   }
   const uint8_t* page = (const uint8_t*)(uintptr_t)0x2000;

@@ -62,6 +62,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(clone3),
       N(mremap),
       N(msync),
+      N(mincore),
       N(sysinfo),
       N(madvise),
       N(getpid),

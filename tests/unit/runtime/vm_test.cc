@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/mm/protect.h"
 #include "tests/unit/runtime/fake_guest.h"
 
 namespace {
@@ -255,3 +256,56 @@ TEST_F(VmTest, MremapFixed) {
 }
 
 }  // namespace
+
+// ---- Page protection records (runtime/mm/protect.h) ---------------------------
+// The fake guest has no backend to enforce them: these check the table, which
+// RangeOk and the fault classification rely on everywhere.
+
+namespace prot = hvrt::mm::protect;
+
+TEST_F(VmTest, ProtectionRecordsSplitMergeAndMove) {
+  int64_t a = Mmap(0, 8 * kPage);
+  ASSERT_GT(a, 0);
+  const uint64_t b = static_cast<uint64_t>(a);
+  const int before = prot::Count();
+  // Linux keeps PROT_EXEC apart only where a backend enforces it; here
+  // read/write memory is the default and has no record.
+  EXPECT_TRUE(prot::Allows(b, b + 8 * kPage, prot::kRead | prot::kWrite));
+  ASSERT_EQ(g_.Syscall(SYS_mprotect, b + 2 * kPage, 2 * kPage, PROT_READ), 0);
+  ASSERT_EQ(g_.Syscall(SYS_mprotect, b + 4 * kPage, kPage, PROT_READ), 0);
+  EXPECT_EQ(prot::Count(), before + 1) << "adjacent equal records merge";
+  EXPECT_FALSE(prot::Allows(b, b + 8 * kPage, prot::kWrite));
+  EXPECT_TRUE(prot::Allows(b + 5 * kPage, b + 8 * kPage, prot::kRead | prot::kWrite));
+  EXPECT_EQ(prot::At(b + 3 * kPage) & prot::kWrite, 0u);
+  // PROT_NONE in the middle splits the record in three.
+  ASSERT_EQ(g_.Syscall(SYS_mprotect, b + 3 * kPage, kPage, PROT_NONE), 0);
+  EXPECT_EQ(prot::Count(), before + 3);
+  EXPECT_EQ(prot::At(b + 3 * kPage) & prot::kDefault, 0u);
+  EXPECT_FALSE(hvrt::mm::Accessible(b + 3 * kPage + 5, 1, /*write=*/false));
+  EXPECT_TRUE(hvrt::mm::Accessible(b + 2 * kPage, 8, /*write=*/false));
+  EXPECT_FALSE(hvrt::mm::Accessible(b + 2 * kPage, 8, /*write=*/true));
+  // A file page past EOF stays one through mprotect.
+  ASSERT_TRUE(prot::Change(b + 6 * kPage, b + 7 * kPage, 0, prot::kBus));
+  ASSERT_EQ(g_.Syscall(SYS_mprotect, b + 6 * kPage, kPage, PROT_READ | PROT_WRITE), 0);
+  EXPECT_NE(prot::At(b + 6 * kPage) & prot::kBus, 0u);
+  // mremap moves the records with the bytes; munmap drops them.
+  int64_t moved = g_.Syscall(SYS_mremap, b, 8 * kPage, 16 * kPage, MREMAP_MAYMOVE, 0);
+  ASSERT_GT(moved, 0);
+  const uint64_t m = static_cast<uint64_t>(moved);
+  EXPECT_EQ(prot::At(m + 3 * kPage) & prot::kDefault, 0u);
+  EXPECT_EQ(prot::At(m + 2 * kPage) & prot::kWrite, 0u);
+  EXPECT_NE(prot::At(m + 6 * kPage) & prot::kBus, 0u);
+  EXPECT_EQ(prot::At(b + 3 * kPage), prot::kDefault) << "the old range keeps no record";
+  ASSERT_EQ(g_.Syscall(SYS_munmap, m, 16 * kPage), 0);
+  EXPECT_EQ(prot::Count(), before);
+  EXPECT_FALSE(hvrt::mm::Accessible(m, 1, false)) << "unmapped pages are no buffer";
+}
+
+TEST_F(VmTest, MprotectOfUnmappedMemoryIsEnomemAndRecordsNothing) {
+  const int before = prot::Count();
+  int64_t a = Mmap(0, 2 * kPage);
+  ASSERT_GT(a, 0);
+  ASSERT_EQ(g_.Syscall(SYS_munmap, a, 2 * kPage), 0);
+  EXPECT_EQ(g_.Syscall(SYS_mprotect, a, kPage, PROT_READ), -ENOMEM);
+  EXPECT_EQ(prot::Count(), before);
+}
