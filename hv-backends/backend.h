@@ -94,7 +94,7 @@ struct GuestEntries {
   uint64_t hypercall = 0;     // hypercall_entry
   uint64_t segment_base = 0;  // segment_base_entry, or 0 where wr{fs,gs}base work
   // Page protection (hv_boot_info): sim's host-mprotect stub; kvm's page
-  // table root and CR3-reload stub. 0 where the backend does not enforce it.
+  // table root and TLB-flush stub. 0 where the backend does not enforce it.
   uint64_t protect = 0;
   uint64_t page_table_root = 0;
   uint64_t tlb_flush = 0;

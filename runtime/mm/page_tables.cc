@@ -12,7 +12,7 @@ constexpr uint64_t k4K = 1ull << 12, k2M = 1ull << 21, k1G = 1ull << 30;
 constexpr uint64_t kTop = 512 * k1G;  // what PML4 entry 0 maps
 
 constinit uint64_t* g_pdpt = nullptr;
-using FlushFn = void (*)();
+using FlushFn = void (*)(uint64_t addr, uint64_t pages);
 constinit FlushFn g_flush = nullptr;
 constinit PageSource g_source = nullptr;
 // Every table Split made, for ForEachTable.
@@ -104,7 +104,7 @@ void Protect(uint64_t lo, uint64_t hi, uint32_t prot) {
     uint64_t* pt = TableOf(*e2);
     for (; p < hi && p < next_2m; p += k4K) pt[(p / k4K) % 512] = Leaf(p, prot, 0);
   }
-  g_flush();
+  if (lo < hi) g_flush(lo, (hi - lo) / k4K);
 }
 
 }  // namespace hvrt::mm::page_tables

@@ -8,7 +8,8 @@
 // without PROT_WRITE; a large page that the range covers only in part is
 // split into a fresh table first (built completely before the one entry
 // that links it is written, so that a shadow MMU sees one write, not 512).
-// Then one CR3 reload at CPL0 (tlb_flush_entry) makes the CPU see it all.
+// Then tlb_flush_entry makes the CPU see it (at CPL0: an invlpg per page,
+// or one CR3 reload for a large range, which a shadow MMU pays dearly for).
 //
 // PROT_EXEC is not enforced: hvrun does not turn on EFER.NXE.
 // Tables made by splits come from the runtime's page allocator
@@ -21,8 +22,9 @@
 
 namespace hvrt::mm::page_tables {
 
-// Takes the tables rooted at (root) (a PML4) and the CR3-reload stub
-// (flush: void f(void)). False if the root is not what hvrun builds.
+// Takes the tables rooted at (root) (a PML4) and the flush stub (flush:
+// void f(uint64_t addr, uint64_t pages)). False if the root is not what
+// hvrun builds.
 bool Init(uint64_t root, uint64_t flush);
 
 // Where split tables come from: a zeroed, backed page, or 0 if none is left

@@ -234,12 +234,28 @@ hv_kvm_exception_common:
   jne 1f
   cmpq $ABS(hv_kvm_tlb_flush_ud2), 16(%rsp)
   jne 1f
-  /* The TLB flush: a CR3 reload drops every entry (hvrun sets no global
-   * pages); then on past the 2-byte ud2. Nothing comes from CPL3 but rip. */
+  /* The TLB flush: an invlpg per page (it also drops the cached upper
+   * levels), or for more than 32 pages a CR3 reload, which drops every entry
+   * (hvrun sets no global pages) but makes a shadow MMU (kvm_pvm) rebuild
+   * its tables, at some 100 us. rdi and rsi are CPL3's arguments: a
+   * non-canonical address faults here at CPL0, which ends the run with a
+   * report (the guest can only stop itself). Then on past the 2-byte ud2. */
+  cmpq $32, %rsi
+  ja 3f
+  testq %rsi, %rsi
+  jz 4f
+2:
+  invlpg (%rdi)
+  addq $4096, %rdi
+  decq %rsi
+  jnz 2b
+  jmp 4f
+3:
   pushq %rax
   movq %cr3, %rax
   movq %rax, %cr3
   popq %rax
+4:
   addq $2, 16(%rsp)
   addq $16, %rsp
   iretq
@@ -290,10 +306,12 @@ hv_kvm_exception_report:
   hlt
 
 /*
- * void hv_kvm_tlb_flush(void), CPL3: the runtime edited the page tables
- * (runtime/mm/page_tables.h); make the CPU drop what it cached of them.
- * kvm_pvm answers a CPL3 `int n` with #UD, so the way to CPL0 is the #UD
- * itself: this ud2, which hv_kvm_exception_common knows by its address.
+ * void hv_kvm_tlb_flush(uint64_t addr, uint64_t pages), CPL3: the runtime
+ * edited the page tables (runtime/mm/page_tables.h) for the (pages) 4 KiB
+ * pages from (addr); make the CPU drop what it cached of them. kvm_pvm
+ * answers a CPL3 `int n` with #UD, so the way to CPL0 is the #UD itself:
+ * this ud2, which hv_kvm_exception_common knows by its address. Clobbers
+ * rdi and rsi.
  */
 hv_kvm_tlb_flush:
 hv_kvm_tlb_flush_ud2:

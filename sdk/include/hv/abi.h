@@ -688,8 +688,9 @@ struct hv_boot_info {
    * PROT_WRITE, PROT_EXEC bits only). */
   HV_GUEST_PTR(void) protect_entry;
   /* kvm: the PML4 of the guest's identity page tables, which the runtime may
-   * edit in place (they are CPL3-writable there), and void f(void) that makes
-   * the CPU see edits (a CR3 reload at CPL0). */
+   * edit in place (they are CPL3-writable there), and
+   * void f(uint64_t addr, uint64_t pages) that makes the CPU see the edits of
+   * those pages (invlpg, or a CR3 reload for many, at CPL0). */
   uint64_t page_table_root;
   HV_GUEST_PTR(void) tlb_flush_entry;
 };
