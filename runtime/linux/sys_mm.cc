@@ -62,36 +62,24 @@ int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int3
   int64_t a = mm::Mmap(addr, len, mm::protect::kDefault, flags | abi::kMAP_ANONYMOUS, -1, off);
   if (a < 0) return a;
   uint64_t at = static_cast<uint64_t>(a);
-  uint64_t filled = len;  // bytes of the mapping that are the file's
-  if (!host) {
-    tmpfs::Read(*n, reinterpret_cast<void*>(a), len, off);
-    filled = n->size > off ? (n->size - off < len ? n->size - off : len) : 0;
-  } else {
-    // Read into the fresh pages until the end of the file (the host may
-    // return fewer bytes per call). Past the end stays zero.
-    for (uint64_t done = 0; done < len;) {
-      int64_t r = hostfs::Read(*n, at + done, len - done, off + done);
-      if (r < 0) {
-        mm::Munmap(at, len);
-        return r;
-      }
-      if (r == 0) {
-        filled = done;
-        break;
-      }
-      done += static_cast<uint64_t>(r);
-    }
+  // Read into the fresh pages until the end of the file; past it stays zero.
+  const int64_t filled = shared_maps::ReadFile(*n, at, len, off);
+  if (filled < 0) {
+    mm::Munmap(at, len);
+    return filled;
   }
   // Pages wholly past the end of the file raise SIGBUS, as on Linux.
   if (int64_t r = mm::Mprotect(at, len, prot); r < 0) {
     mm::Munmap(at, len);
     return r;
   }
-  if (mm::PageUp(filled) < mm::PageUp(len) &&
-      !mm::protect::Change(at + mm::PageUp(filled), at + mm::PageUp(len), 0, mm::protect::kBus)) {
+  const uint64_t valid = mm::PageUp(static_cast<uint64_t>(filled));
+  if (valid < mm::PageUp(len) &&
+      !mm::protect::Change(at + valid, at + mm::PageUp(len), 0, mm::protect::kBus)) {
     mm::Munmap(at, len);
     return -abi::kENOMEM;
   }
+  if (!shared) shared_maps::AddPrivate(file->ino, at, mm::PageUp(len), off);
   if (shared) {
     // The other shared mappings of these bytes hold the latest stores.
     shared_maps::OverlayRead(*n, reinterpret_cast<void*>(a), off, len);
@@ -189,12 +177,12 @@ int64_t sys_mprotect(hv_syscall_frame& f) {
   return mm::Mprotect(f.args[0], f.args[1], static_cast<uint32_t>(f.args[2]));
 }
 
-// Madvise implements Linux syscall madvise(2). MADV_DONTNEED of a shared file
-// mapping leaves it as it is: on Linux the pages come back from the file,
-// whose latest bytes the mapping holds (shared_maps.h).
-int64_t sys_madvise(hv_syscall_frame& f) {
-  uint64_t addr = f.args[0], len = f.args[1];
-  uint32_t advice = static_cast<uint32_t>(f.args[2]);
+namespace {
+
+// madvise(2)'s work. MADV_DONTNEED of a shared file mapping leaves it as it
+// is: on Linux the pages come back from the file, whose latest bytes the
+// mapping holds (shared_maps.h).
+int64_t Madvise(uint64_t addr, uint64_t len, uint32_t advice) {
   if (len != 0 && (mm::PageUp(len) == 0 || addr + mm::PageUp(len) < addr)) return -abi::kEINVAL;
   constexpr uint32_t kMADV_FREE = 8;
   if ((advice != abi::kMADV_DONTNEED && advice != kMADV_FREE) || !shared_maps::Any() ||
@@ -214,12 +202,50 @@ int64_t sys_madvise(hv_syscall_frame& f) {
   return 0;
 }
 
-// Mremap implements Linux syscall mremap(2).
+}  // namespace
+
+// Madvise implements Linux syscall madvise(2).
+int64_t sys_madvise(hv_syscall_frame& f) {
+  uint64_t addr = f.args[0], len = f.args[1];
+  uint32_t advice = static_cast<uint32_t>(f.args[2]);
+  int64_t r = Madvise(addr, len, advice);
+  // MADV_DONTNEED of a private file mapping: its pages are the file's again.
+  if (r == 0 && advice == abi::kMADV_DONTNEED && len != 0) {
+    shared_maps::RefillPrivate(addr, mm::PageUp(len));
+  }
+  return r;
+}
+
+// Mremap implements Linux syscall mremap(2). A moved or shrunk shared file
+// mapping stops being shared (its bytes go to the file first:
+// shared_maps.h). A private file mapping that grows shows the file's bytes
+// in its new pages (and SIGBUS past the file's end), as on Linux.
 int64_t sys_mremap(hv_syscall_frame& f) {
-  // A moved or shrunk shared file mapping stops being shared (its bytes go
-  // to the file first): shared_maps.h.
-  Unshare(f.args[0], f.args[1]);
-  return mm::Mremap(f.args[0], f.args[1], f.args[2], f.args[3], f.args[4]);
+  const uint64_t old_addr = f.args[0], old_len = f.args[1], new_len = f.args[2];
+  uint32_t inode = 0;
+  uint64_t off = 0;
+  const bool priv = (old_addr & 4095) == 0 && old_len != 0 && old_len < (1ull << 47) &&
+                    shared_maps::PrivateAt(old_addr, &inode, &off);
+  Unshare(old_addr, old_len);
+  int64_t r = mm::Mremap(old_addr, old_len, new_len, f.args[3], f.args[4]);
+  if (r < 0 || !priv) return r;
+  const uint64_t at = static_cast<uint64_t>(r);
+  const uint64_t kept = mm::PageUp(old_len), total = mm::PageUp(new_len);
+  if (total > kept) {
+    if (tmpfs::Inode* n = tmpfs::Get(inode)) {
+      int64_t filled;
+      {
+        mm::protect::ScopedAccess access(at + kept, at + total);
+        filled = shared_maps::ReadFile(*n, at + kept, total - kept, off + kept);
+      }
+      uint64_t valid = at + kept + mm::PageUp(filled > 0 ? static_cast<uint64_t>(filled) : 0);
+      if (valid > at + total) valid = at + total;
+      mm::protect::Change(at + kept, valid, mm::protect::kBus, 0);
+      mm::protect::Change(valid, at + total, 0, mm::protect::kBus);
+    }
+  }
+  shared_maps::AddPrivate(inode, at, total, off);
+  return r;
 }
 
 }  // namespace hvrt

@@ -26,6 +26,7 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/timers.h"
 #include "runtime/linux/user.h"
+#include "runtime/mm/protect.h"
 #include "runtime/mm/shared_anon.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
@@ -76,6 +77,15 @@ int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid, uint64_t t
   signals::AfterFork();
   timers::AfterFork();
   mm::shared_anon::AfterForkChild();
+  // MADV_DONTFORK ranges are not this child's (after AfterForkChild: a
+  // shared range dropped here is inherited, not this process's own): no
+  // shared file mapping of them either (their bytes are the parent's to
+  // write back).
+  uint64_t lo, hi;
+  for (uint64_t p = 0; mm::protect::NextWith(p, mm::protect::kDontFork, &lo, &hi); p = hi) {
+    shared_maps::Forget(lo, hi - lo);
+  }
+  mm::DropDontFork();
   if ((flags & abi::kCLONE_SETTLS) != 0) cpu::SetFsBase(tls);
   if ((flags & abi::kCLONE_CLEAR_SIGHAND) != 0) signals::ClearHandlers();
   if ((flags & abi::kCLONE_CHILD_SETTID) != 0) user::CopyOut(child_tid, &pid, sizeof pid);

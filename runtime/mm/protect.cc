@@ -23,6 +23,7 @@ constinit bool g_page_tables = false;          // kvm
 
 // What the CPU is told for (attr): a page past EOF is no access at all.
 uint32_t Effective(uint32_t attr) { return (attr & kBus) != 0 ? 0 : attr & kDefault; }
+// (Other bits, kDontFork, are the runtime's alone.)
 
 // The first record that ends above (addr).
 int Find(uint64_t addr) {
@@ -166,6 +167,19 @@ bool Move(uint64_t from, uint64_t len, uint64_t to) {
     p = hi;
   }
   return true;
+}
+
+bool NextWith(uint64_t from, uint32_t bit, uint64_t* lo, uint64_t* hi) {
+  for (int i = Find(from); i < g_count; i++) {
+    if ((g_records[i].attr & bit) == 0) continue;
+    *lo = g_records[i].lo > from ? g_records[i].lo : from;
+    *hi = g_records[i].hi;
+    // Adjacent records with the bit (different protections) join.
+    while (i + 1 < g_count && g_records[i + 1].lo == *hi && (g_records[i + 1].attr & bit) != 0)
+      *hi = g_records[++i].hi;
+    return true;
+  }
+  return false;
 }
 
 uint32_t At(uint64_t addr) {

@@ -25,6 +25,8 @@ namespace hvrt::mm::protect {
 inline constexpr uint32_t kRead = 1, kWrite = 2, kExec = 4;
 inline constexpr uint32_t kDefault = kRead | kWrite | kExec;
 inline constexpr uint32_t kBus = 8;  // a file page past EOF: SIGBUS on access
+// MADV_DONTFORK: a forked child does not get the range (no access meaning).
+inline constexpr uint32_t kDontFork = 16;
 // Records the table can hold (Linux's default vm.max_map_count is 65530;
 // records here are only the ranges that differ from read/write/execute).
 inline constexpr int kMaxRanges = 16384;
@@ -49,6 +51,9 @@ void Forget(uint64_t lo, uint64_t hi);
 // caller has Forgotten the target and forgets the source after).
 bool Move(uint64_t from, uint64_t len, uint64_t to);
 
+// The first range at or above (from) whose records all have (bit), as
+// [*lo, *hi); false if there is none.
+bool NextWith(uint64_t from, uint32_t bit, uint64_t* lo, uint64_t* hi);
 // The attributes of the page at (addr): kDefault where nothing is recorded.
 uint32_t At(uint64_t addr);
 // Whether every page of [lo, hi) allows (need) (and none is kBus).

@@ -1,6 +1,7 @@
 // MAP_SHARED|MAP_ANONYMOUS memory between processes: see shared_anon.h.
 #include "runtime/mm/shared_anon.h"
 
+#include "runtime/boot/boot_info.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
@@ -60,8 +61,13 @@ void Remove(uint64_t addr, uint64_t len) {
     if (r_end <= addr || r.addr >= end) continue;
     const uint64_t lo = r.addr > addr ? r.addr : addr;
     const uint64_t hi = r_end < end ? r_end : end;
-    Tell(HV_SHARE_REMOVE, lo, hi - lo);
     const Range whole = r;
+    // A sim child maps a parent's pages once, at launch, in its own process,
+    // where hvrun cannot change them later: they stay there. So they stay
+    // shared with hvrun too, and pinned: never zeroed, never handed out
+    // again (a store there would land in the parent's memory).
+    const bool stays = whole.kind == kInherited && boot::Info().backend == HV_BACKEND_SIM;
+    if (!stays) Tell(HV_SHARE_REMOVE, lo, hi - lo);
     r.kind = kFree;
     // What is left of it on either side stays as it was; the middle of an
     // exported range stays, pinned. (No room: the rest stays shared with
@@ -72,7 +78,7 @@ void Remove(uint64_t addr, uint64_t len) {
     };
     keep(whole.addr, lo - whole.addr, whole.kind);
     keep(hi, r_end - hi, whole.kind);
-    if (whole.kind == kExported) keep(lo, hi - lo, kPinned);
+    if (whole.kind == kExported || stays) keep(lo, hi - lo, kPinned);
   }
 }
 
@@ -80,6 +86,14 @@ bool Pinned(uint64_t addr) {
   for (int i = 0; i < g_high; i++) {
     const Range& r = g_ranges[i];
     if (r.kind == kPinned && addr >= r.addr && addr - r.addr < r.len) return true;
+  }
+  return false;
+}
+
+bool PinnedIn(uint64_t lo, uint64_t hi) {
+  for (int i = 0; i < g_high; i++) {
+    const Range& r = g_ranges[i];
+    if (r.kind == kPinned && r.addr < hi && lo < r.addr + r.len) return true;
   }
   return false;
 }

@@ -9,7 +9,9 @@
 //   inherited  a parent's pages (hvrun maps them over this process's own);
 //   pinned     an exported range this process unmapped: a child may still
 //              use its pages, which are this process's own memfd pages, so
-//              they are never freed or handed out again while it lives.
+//              they are never freed or handed out again while it lives;
+//              likewise, on sim, an inherited range this process unmapped
+//              (the child process maps the parent's pages for good).
 // Where hvrun has no processes (xen: -ENOSYS) nothing is recorded.
 //
 // A futex in a shared range may be woken by another process, which cannot
@@ -29,11 +31,13 @@ void Reset();
 // -ENOMEM when the table (or hvrun's) is full; 0 otherwise.
 int64_t Add(uint64_t addr, uint64_t len);
 // [addr, addr+len) is being unmapped (or replaced): its sharing ends; pages
-// of an exported range become pinned.
+// of an exported range (and, on sim, of an inherited one) become pinned.
 void Remove(uint64_t addr, uint64_t len);
 // Whether the page at (addr) must stay (pinned), or is shared (any kind but
 // pinned).
 bool Pinned(uint64_t addr);
+// Whether any page of [lo, hi) is pinned (unmapped, to the app).
+bool PinnedIn(uint64_t lo, uint64_t hi);
 bool Contains(uint64_t addr);
 // fork: in the parent, own ranges are exported now; in the child, every
 // shared range is inherited and pinned ones are plain (copied) memory.

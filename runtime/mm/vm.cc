@@ -106,8 +106,14 @@ void Release(uint64_t addr, uint64_t len) {
   if (lo < hi) shared_anon::Remove(lo, hi - lo);
   uint64_t p = lo;
   while (p < hi) {
-    if (!g.pages.IsUsed(p) || shared_anon::Pinned(p)) {
+    if (!g.pages.IsUsed(p)) {
       p += kPageSize;
+      continue;
+    }
+    if (shared_anon::Pinned(p)) {  // kept as it is, but unmapped to the app
+      uint64_t run = p;
+      while (p < hi && g.pages.IsUsed(p) && shared_anon::Pinned(p)) p += kPageSize;
+      protect::Unmapped(run, p);
       continue;
     }
     uint64_t run = p;
@@ -150,7 +156,8 @@ bool Mapped(uint64_t addr, uint64_t len) {
     if (p >= g.interp_lo && p < g.interp_hi) continue;
     if (!g.pages.Contains(p, kPageSize) || !g.pages.IsUsed(p)) return false;
   }
-  return true;
+  // Pinned pages are in use, but the app unmapped them.
+  return !shared_anon::PinnedIn(addr, addr + len);
 }
 
 // Marks [addr, addr + len) in use with (prot) (protect.h); false if the
@@ -234,6 +241,12 @@ void BackAgain() {
     hv_buffer b = {c * kBackChunk, kBackChunk};
     hv::Call(HV_CALL_MEM_BACK, &b);
   }
+}
+
+void DropDontFork() {
+  uint64_t lo, hi;
+  for (uint64_t p = 0; protect::NextWith(p, protect::kDontFork, &lo, &hi); p = hi)
+    Munmap(lo, hi - lo);
 }
 
 void Reprotect() {
@@ -430,18 +443,30 @@ bool Accessible(uint64_t addr, uint64_t len, bool write) {
   const uint64_t hi = PageUp(addr + len);
   const uint64_t mlo = lo > g.pages.Base() ? lo : g.pages.Base();
   const uint64_t mhi = hi < g.pages.End() ? hi : g.pages.End();
-  if (mlo < mhi && !g.pages.AllUsed(mlo, (mhi - mlo) / kPageSize)) return false;
+  if (mlo < mhi &&
+      (!g.pages.AllUsed(mlo, (mhi - mlo) / kPageSize) || shared_anon::PinnedIn(mlo, mhi)))
+    return false;
   return protect::Allows(lo, hi, write ? protect::kRead | protect::kWrite : protect::kRead);
 }
 
 // Madvise implements Linux syscall madvise(2). MADV_DONTNEED and MADV_FREE
 // leave the in-use pages of the range reading as zero (the app image is left
-// as it is); every other advice is accepted and ignored.
+// as it is); MADV_DONTFORK/DOFORK mark the range for fork (DropDontFork);
+// every other advice is accepted and ignored.
 int64_t Madvise(uint64_t addr, uint64_t len, uint64_t advice) {
   if ((addr & kPageMask) != 0) return -abi::kEINVAL;
   if (len == 0) return 0;
   if (!Plausible(len) || addr + PageUp(len) < addr) return -abi::kENOMEM;
   uint64_t bytes = PageUp(len);
+  constexpr uint64_t kMADV_DONTFORK = 10, kMADV_DOFORK = 11;
+  if (advice == kMADV_DONTFORK || advice == kMADV_DOFORK) {
+    if (!Mapped(addr, bytes)) return -abi::kENOMEM;
+    const bool dont = advice == kMADV_DONTFORK;
+    return protect::Change(addr, addr + bytes, dont ? 0 : protect::kDontFork,
+                           dont ? protect::kDontFork : 0)
+               ? 0
+               : -abi::kENOMEM;
+  }
   if (advice != abi::kMADV_DONTNEED && advice != abi::kMADV_FREE) return 0;
   if (!Mapped(addr, bytes)) return -abi::kENOMEM;
   Discard(addr, bytes);

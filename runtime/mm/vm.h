@@ -46,6 +46,9 @@ void BackAgain();
 // A forked child: its memory is a copy, but not its protection (a sim child
 // maps guest memory read/write/execute): applies it all again.
 void Reprotect();
+// A forked child: unmaps what the parent marked MADV_DONTFORK. (The caller
+// drops the runtime's other knowledge of those ranges first.)
+void DropDontFork();
 // execve in place: frees every page the old program held, keeping what
 // (kept) names (it calls its argument with each extent the runtime keeps:
 // tmpfs file data, the new argv), and takes (app) and (interp) as the new

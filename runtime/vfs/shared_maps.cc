@@ -21,12 +21,14 @@ struct Map {
   uint64_t dev;  // the file (Inode::file_dev/file_ino); 0, 0: shared anonymous memory
   uint64_t ino;
   uint32_t inode;  // the inode held open for write-back (0: none)
+  bool priv;       // a MAP_PRIVATE file mapping: never written back (below)
 };
 
 constinit Map g_maps[kMaxMaps] = {};
 constinit uint32_t g_high = 0;       // slots [0, g_high) may be in use
 constinit uint32_t g_count = 0;      // in use
-constinit uint32_t g_host_maps = 0;  // of which map host files
+constinit uint32_t g_host_maps = 0;  // of which shared mappings of host files
+constinit uint32_t g_private = 0;    // of which MAP_PRIVATE file mappings
 
 constexpr uint64_t kTmpfsDev = ~uint64_t{0};
 
@@ -51,7 +53,7 @@ bool Identify(Inode& n) {
 // of its kind of file exists, and (n) is identified (asking the host once
 // per host inode only while host files are mapped).
 bool Relevant(Inode& n) {
-  if (g_count == 0) return false;
+  if (g_count == g_private) return false;
   if (n.kind == Kind::kHost) return g_host_maps > 0 && Identify(n);
   return n.kind == Kind::kTmpfs && Identify(n);
 }
@@ -81,6 +83,7 @@ int64_t FileSize(Inode& n) {
 // Writes the mapping (m)'s pages [addr, addr + len) to its file, stopping
 // at the file's end.
 int64_t WriteBack(const Map& m, uint64_t addr, uint64_t len) {
+  if (m.priv) return 0;
   Inode* n = tmpfs::Get(m.inode);
   if (n == nullptr || len == 0) return 0;
   int64_t size = FileSize(*n);
@@ -102,12 +105,27 @@ int64_t WriteBack(const Map& m, uint64_t addr, uint64_t len) {
   return 0;
 }
 
+// One more (+1) or one less (-1) mapping of (m)'s kind in the counters.
+void Count(const Map& m, int d) {
+  g_count += d;
+  if (m.priv) {
+    g_private += d;
+  } else if (const Inode* n = tmpfs::Get(m.inode); n != nullptr && n->kind == Kind::kHost) {
+    g_host_maps += d;
+  }
+}
+
+// Whether (m) is a private mapping of inode (n) itself (private mappings
+// are known by inode, not by file identity: see shared_maps.h).
+bool SameInode(const Map& m, const Inode& n) {
+  return m.addr != 0 && m.priv && tmpfs::Get(m.inode) == &n;
+}
+
 void Release(Map& m) {
   Inode* n = tmpfs::Get(m.inode);
-  if (n != nullptr && n->kind == Kind::kHost) g_host_maps--;
+  Count(m, -1);
   uint32_t ino = m.inode;
   m = Map{};
-  g_count--;
   if (n != nullptr) {
     n->opens--;
     tmpfs::MaybeRelease(ino);
@@ -154,8 +172,8 @@ void AddAnonymous(uint64_t addr, uint64_t len) {
   if (addr == 0 || len == 0) return;
   Map* m = FreeSlot();
   if (m == nullptr) return;
-  *m = Map{addr, len, 0, 0, 0, 0};  // no file: never SameFile, nothing to write back
-  g_count++;
+  *m = Map{addr, len, 0, 0, 0, 0, false};  // no file: never SameFile, nothing to write back
+  Count(*m, +1);
 }
 
 int64_t Add(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off) {
@@ -164,11 +182,60 @@ int64_t Add(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off) {
   if (!Identify(*n)) return -abi::kENODEV;
   Map* m = FreeSlot();
   if (m == nullptr) return -abi::kENOMEM;
-  *m = Map{addr, len, off, n->file_dev, n->file_ino, ino};
+  *m = Map{addr, len, off, n->file_dev, n->file_ino, ino, false};
   n->opens++;  // the mapping holds the file, as Linux's holds its struct file
-  g_count++;
-  if (n->kind == Kind::kHost) g_host_maps++;
+  Count(*m, +1);
   return 0;
+}
+
+void AddPrivate(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off) {
+  Inode* n = tmpfs::Get(ino);
+  if (n == nullptr || addr == 0 || len == 0) return;
+  Map* m = FreeSlot();
+  if (m == nullptr) return;
+  *m = Map{addr, len, off, 0, 0, ino, true};  // dev, ino 0: never SameFile
+  n->opens++;
+  Count(*m, +1);
+}
+
+int64_t ReadFile(Inode& n, uint64_t addr, uint64_t len, uint64_t off) {
+  if (n.kind == Kind::kTmpfs) {
+    return static_cast<int64_t>(tmpfs::Read(n, reinterpret_cast<void*>(addr), len, off));
+  }
+  uint64_t done = 0;
+  while (done < len) {  // the host may return fewer bytes per call
+    int64_t r = hostfs::Read(n, addr + done, len - done, off + done);
+    if (r < 0) return r;
+    if (r == 0) break;
+    done += static_cast<uint64_t>(r);
+  }
+  return static_cast<int64_t>(done);
+}
+
+bool PrivateAt(uint64_t addr, uint32_t* inode, uint64_t* off) {
+  if (g_private == 0) return false;
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Map& m = g_maps[i];
+    if (m.addr != 0 && m.priv && addr >= m.addr && addr - m.addr < m.len) {
+      *inode = m.inode;
+      *off = m.off + (addr - m.addr);
+      return true;
+    }
+  }
+  return false;
+}
+
+void RefillPrivate(uint64_t addr, uint64_t len) {
+  if (g_private == 0) return;
+  for (uint32_t i = 0; i < g_high; i++) {
+    const Map& m = g_maps[i];
+    uint64_t start;
+    uint64_t k = m.addr != 0 && m.priv ? Overlap(addr, len, m.addr, m.len, &start) : 0;
+    Inode* n = k != 0 ? tmpfs::Get(m.inode) : nullptr;
+    if (n == nullptr) continue;
+    mm::protect::ScopedAccess access(start, start + k);
+    ReadFile(*n, start, k, m.off + (start - m.addr));  // the rest stays zero
+  }
 }
 
 void MirrorWrite(Inode& n, const void* src, uint64_t off, uint64_t len) {
@@ -179,14 +246,17 @@ void OverlayRead(Inode& n, void* dst, uint64_t off, uint64_t len) {
   CopyOverlaps(n, static_cast<char*>(dst), off, len, /*to_maps=*/false);
 }
 
-int64_t WriteBackRange(uint64_t addr, uint64_t len, bool forget) {
+namespace {
+
+// WriteBackRange, with the write-back itself optional (write).
+int64_t Walk(uint64_t addr, uint64_t len, bool write, bool forget) {
   int64_t first_error = 0;
   for (uint32_t i = 0; i < g_high && g_count > 0; i++) {
     Map& m = g_maps[i];
     uint64_t start;
     uint64_t k = m.addr != 0 ? Overlap(addr, len, m.addr, m.len, &start) : 0;
     if (k == 0) continue;
-    if (int64_t r = WriteBack(m, start, k); r < 0 && first_error == 0) first_error = r;
+    if (int64_t r = write ? WriteBack(m, start, k) : 0; r < 0 && first_error == 0) first_error = r;
     if (!forget) continue;
     uint64_t end = start + k, m_end = m.addr + m.len;
     if (start == m.addr && end == m_end) {
@@ -205,16 +275,21 @@ int64_t WriteBackRange(uint64_t addr, uint64_t len, bool forget) {
       m.len = start - m.addr;
       if (Map* slot = FreeSlot(); slot != nullptr) {
         *slot = back;
-        g_count++;
-        if (Inode* n = tmpfs::Get(back.inode)) {
-          n->opens++;
-          if (n->kind == Kind::kHost) g_host_maps++;
-        }
+        Count(back, +1);
+        if (Inode* n = tmpfs::Get(back.inode)) n->opens++;
       }  // else the back is a private copy from now on (written back above)
     }
   }
   return first_error;
 }
+
+}  // namespace
+
+int64_t WriteBackRange(uint64_t addr, uint64_t len, bool forget) {
+  return Walk(addr, len, /*write=*/true, forget);
+}
+
+void Forget(uint64_t addr, uint64_t len) { Walk(addr, len, /*write=*/false, /*forget=*/true); }
 
 int64_t WriteBackFile(Inode& n) {
   if (!Relevant(n)) return 0;
@@ -228,10 +303,11 @@ int64_t WriteBackFile(Inode& n) {
 }
 
 void Truncated(Inode& n, uint64_t size) {
-  if (!Relevant(n)) return;
+  const bool shared = Relevant(n);
+  if (!shared && g_private == 0) return;
   for (uint32_t i = 0; i < g_high; i++) {
     const Map& m = g_maps[i];
-    if (!SameFile(m, n)) continue;
+    if (!(shared && SameFile(m, n)) && !SameInode(m, n)) continue;
     // The mapping's whole pages past the new end raise SIGBUS, as Linux's
     // do; pages the file covers again (it grew) stop doing so.
     const uint64_t valid = size > m.off ? (size - m.off < m.len ? size - m.off : m.len) : 0;
@@ -251,7 +327,7 @@ bool FirstCovered(uint64_t lo, uint64_t hi, uint64_t* start, uint64_t* end) {
   for (uint32_t i = 0; i < g_high; i++) {
     const Map& m = g_maps[i];
     uint64_t at;
-    if (m.addr != 0 && Overlap(lo, hi - lo, m.addr, m.len, &at) != 0 && at < s) s = at;
+    if (m.addr != 0 && !m.priv && Overlap(lo, hi - lo, m.addr, m.len, &at) != 0 && at < s) s = at;
   }
   if (s == hi) return false;
   // Grow the stretch over every mapping that overlaps or touches its end.
@@ -260,7 +336,7 @@ bool FirstCovered(uint64_t lo, uint64_t hi, uint64_t* start, uint64_t* end) {
     grew = false;
     for (uint32_t i = 0; i < g_high; i++) {
       const Map& m = g_maps[i];
-      if (m.addr != 0 && m.addr <= e && m.addr + m.len > e) {
+      if (m.addr != 0 && !m.priv && m.addr <= e && m.addr + m.len > e) {
         e = m.addr + m.len;
         grew = true;
       }
@@ -279,7 +355,7 @@ void WriteBackAll() {
 
 void Reset() {
   Fill(g_maps, 0, sizeof g_maps);
-  g_high = g_count = g_host_maps = 0;
+  g_high = g_count = g_host_maps = g_private = 0;
 }
 
 }  // namespace hvrt::shared_maps

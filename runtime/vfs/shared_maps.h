@@ -45,6 +45,23 @@ inline constexpr uint32_t kMaxMaps = 512;
 // -ENOMEM (table full) or -errno (the host could not stat the file).
 int64_t Add(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off);
 
+// Registers [addr, addr + len) as a MAP_PRIVATE mapping of inode (ino) from
+// file offset (off), for what Linux re-reads from the file: MADV_DONTNEED
+// (RefillPrivate), mremap growing it (PrivateAt), and ftruncate (its pages
+// past the new end raise SIGBUS). It is never written back, and is known by
+// its inode only (another open of the same host file truncating it is not
+// seen). Best effort: a full table leaves it unregistered. Holds the inode.
+void AddPrivate(uint32_t ino, uint64_t addr, uint64_t len, uint64_t off);
+// The private mapping holding (addr): its inode and the file offset of
+// (addr); false if none.
+bool PrivateAt(uint64_t addr, uint32_t* inode, uint64_t* off);
+// [addr, addr + len) was just zeroed (MADV_DONTNEED): the private mappings'
+// pages there get their file's bytes again.
+void RefillPrivate(uint64_t addr, uint64_t len);
+// Reads (n)'s bytes from (off) into guest memory [addr, addr + len) until
+// the end of the file. Returns the bytes read, or -errno.
+int64_t ReadFile(tmpfs::Inode& n, uint64_t addr, uint64_t len, uint64_t off);
+
 // Registers [addr, addr + len) as shared anonymous memory (MAP_SHARED |
 // MAP_ANONYMOUS): no file, but MADV_DONTNEED must leave it as it is, as
 // Linux's shared pages live on in their shmem object. Best effort: a full
@@ -63,6 +80,9 @@ void OverlayRead(tmpfs::Inode& n, void* dst, uint64_t off, uint64_t len);
 // mappings' parts there stop being shared (munmap, MAP_FIXED, mremap).
 // Returns 0 or the first write-back error (-errno).
 int64_t WriteBackRange(uint64_t addr, uint64_t len, bool forget);
+// The mappings' parts in [addr, addr + len) stop being known here, without
+// a write-back (a forked child dropping MADV_DONTFORK ranges).
+void Forget(uint64_t addr, uint64_t len);
 // Writes back every mapping of the file behind (n) (fsync).
 int64_t WriteBackFile(tmpfs::Inode& n);
 // The file behind (n) is now (size) bytes long: its mappings' bytes past
