@@ -98,6 +98,8 @@ struct GuestEntries {
   uint64_t protect = 0;
   uint64_t page_table_root = 0;
   uint64_t tlb_flush = 0;
+  // sim: the stub that maps the child's own memory back (remap_own_entry).
+  uint64_t remap_own = 0;
 };
 
 struct GuestStart {

@@ -419,6 +419,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.protect_entry = entries.protect;
   boot.page_table_root = entries.page_table_root;
   boot.tlb_flush_entry = entries.tlb_flush;
+  boot.remap_own_entry = entries.remap_own;
   boot.memory = {memory.start(), memory.size() - memory.start()};
   // On elastic memory the runtime's free memory starts above the image area,
   // so that execve can load a larger program in place (exec_service.h).

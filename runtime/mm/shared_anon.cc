@@ -62,11 +62,17 @@ void Remove(uint64_t addr, uint64_t len) {
     const uint64_t lo = r.addr > addr ? r.addr : addr;
     const uint64_t hi = r_end < end ? r_end : end;
     const Range whole = r;
-    // A sim child maps a parent's pages once, at launch, in its own process,
-    // where hvrun cannot change them later: they stay there. So they stay
-    // shared with hvrun too, and pinned: never zeroed, never handed out
-    // again (a store there would land in the parent's memory).
-    const bool stays = whole.kind == kInherited && boot::Info().backend == HV_BACKEND_SIM;
+    // A sim child maps a parent's pages in its own process, where hvrun
+    // cannot reach: the child maps its own pages back itself. Should that
+    // fail, the parent's pages stay there, shared with hvrun too, and
+    // pinned: never zeroed, never handed out again (a store there would
+    // land in the parent's memory).
+    bool stays = false;
+    if (whole.kind == kInherited && boot::Info().backend == HV_BACKEND_SIM) {
+      using RemapFn = int64_t (*)(uint64_t, uint64_t);
+      const auto remap = reinterpret_cast<RemapFn>(boot::Info().remap_own_entry);
+      stays = remap == nullptr || remap(lo, hi - lo) < 0;
+    }
     if (!stays) Tell(HV_SHARE_REMOVE, lo, hi - lo);
     r.kind = kFree;
     // What is left of it on either side stays as it was; the middle of an

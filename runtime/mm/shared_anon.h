@@ -11,7 +11,7 @@
 //              use its pages, which are this process's own memfd pages, so
 //              they are never freed or handed out again while it lives;
 //              likewise, on sim, an inherited range this process unmapped
-//              (the child process maps the parent's pages for good).
+//              whose own pages it could not map back (remap_own_entry).
 // Where hvrun has no processes (xen: -ENOSYS) nothing is recorded.
 //
 // A futex in a shared range may be woken by another process, which cannot

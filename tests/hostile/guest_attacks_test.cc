@@ -443,6 +443,11 @@ TEST_P(GuestAttacks, ProtectStubPassesOnlyRwxBits) {
   }
 }
 
+// sim's seccomp lets mmap through for the child's own memfd only (the stub
+// that maps its own memory back over a parent's shared pages): an mmap of
+// fd 0 from the code page kills the child.
+TEST_P(GuestAttacks, MmapOfAnotherFdIsStopped) { CodePageSyscall(backend(), "mmap-stdin"); }
+
 TEST_P(GuestAttacks, FutexRequeueOnTheMailboxIsStopped) {
   CodePageSyscall(backend(), "futex-requeue");
 }

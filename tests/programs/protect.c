@@ -5,8 +5,10 @@
  * protection, syscalls given such buffers fail with EFAULT instead of
  * faulting, and a file mapping's pages wholly past the end of the file
  * raise SIGBUS (BUS_ADRERR), also after ftruncate shrinks a MAP_SHARED
- * mapping's file, and no more once it grows back. Deterministic output, for
- * the differential suite. */
+ * mapping's file, and no more once it grows back; a private file mapping
+ * gets its file's bytes back after MADV_DONTNEED and shows the file's next
+ * page when mremap grows it; a forked child has no MADV_DONTFORK range.
+ * Deterministic output, for the differential suite. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fail_count.h"
@@ -121,8 +124,45 @@ int main(void) {
   CHECK(Touch(s + page, 0) == 0 && s[page] == 0);
   CHECK(munmap(s, 2 * page) == 0);
   printf("ftruncate: SIGBUS past the new end, none once it grows back\n");
+
+  /* A private file mapping: MADV_DONTNEED gives the file's bytes back,
+   * growing it with mremap shows the file's next page, then SIGBUS. */
+  CHECK(ftruncate(fd, 0) == 0);
+  char buf[4096];
+  memset(buf, 'x', sizeof buf);
+  CHECK(pwrite(fd, buf, sizeof buf, 0) == 4096);
+  memset(buf, 'y', sizeof buf);
+  CHECK(pwrite(fd, buf, sizeof buf, 4096) == 4096);
+  char* pv = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  CHECK(pv != MAP_FAILED);
+  pv[0] = 'p';
+  CHECK(madvise(pv, page, MADV_DONTNEED) == 0 && pv[0] == 'x');
+  pv[1] = 'q';
+  char* grown = mremap(pv, page, 3 * page, MREMAP_MAYMOVE);
+  CHECK(grown != MAP_FAILED);
+  CHECK(grown[1] == 'q' && grown[page] == 'y');
+  CHECK(Touch(grown + 2 * page, 0) == SIGBUS);
+  CHECK(munmap(grown, 3 * page) == 0);
+  printf("private file mappings: DONTNEED and mremap see the file\n");
   close(fd);
   unlink(path);
+
+  /* MADV_DONTFORK: the child does not have the range. */
+  char* df = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(df != MAP_FAILED && madvise(df + page, page, MADV_DONTFORK) == 0);
+  df[0] = 1;
+  df[page] = 2;
+  pid_t child = fork();
+  if (child == 0) {
+    int ok = df[0] == 1 && msync(df + page, page, MS_ASYNC) == -1 && errno == ENOMEM &&
+             msync(df, page, MS_ASYNC) == 0;
+    _exit(ok ? 0 : 1);
+  }
+  int status = -1;
+  CHECK(child > 0 && waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  CHECK(df[page] == 2);
+  printf("MADV_DONTFORK: the child has no such range\n");
 
   printf(failures == 0 ? "protect: all ok\n" : "protect: FAILED\n");
   return failures == 0 ? 0 : 1;

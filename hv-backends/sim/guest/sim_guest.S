@@ -22,6 +22,8 @@
 #define SYS_seccomp 317
 #define SYS_arch_prctl 158
 #define SYS_mprotect 10
+#define SYS_mmap 9
+#define SIM_OWN_MEMFD 3 /* sim_backend.cc kOwnMemfd */
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define ENOSYS 38
@@ -127,7 +129,7 @@
   .balign 4096
   .globl hv_sim_blob_start, hv_sim_blob_end
   .globl hv_sim_hypercall, hv_sim_sigsys, hv_sim_crash, hv_sim_restorer, hv_sim_launch
-  .globl hv_sim_set_segment_base, hv_sim_protect
+  .globl hv_sim_set_segment_base, hv_sim_protect, hv_sim_remap_own
 hv_sim_blob_start:
 
 /*
@@ -311,6 +313,22 @@ hv_sim_set_segment_base:
  */
 hv_sim_protect:
   movl $SYS_mprotect, %eax
+  syscall
+  ret
+
+/*
+ * int64_t hv_sim_remap_own(uint64_t addr, uint64_t len)
+ * mmap(addr, len, RWX, MAP_SHARED | MAP_FIXED, own memfd, addr) on the host:
+ * this process's own guest memory back where a parent's shared pages were
+ * mapped at launch. seccomp allows mmap with exactly these flags and fd
+ * only: the memfd is the guest's own memory, which it can write anyway.
+ */
+hv_sim_remap_own:
+  movq %rdi, %r9                      /* offset = address: guest memory maps 1:1 */
+  movl $7, %edx                       /* PROT_READ | PROT_WRITE | PROT_EXEC */
+  movl $0x11, %r10d                   /* MAP_SHARED | MAP_FIXED */
+  movl $SIM_OWN_MEMFD, %r8d
+  movl $SYS_mmap, %eax
   syscall
   ret
 

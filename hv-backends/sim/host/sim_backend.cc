@@ -42,7 +42,7 @@
 extern "C" {
 extern const char hv_sim_blob_start[], hv_sim_blob_end[];
 extern const char hv_sim_hypercall[], hv_sim_sigsys[], hv_sim_crash[], hv_sim_restorer[],
-    hv_sim_launch[], hv_sim_set_segment_base[], hv_sim_protect[];
+    hv_sim_launch[], hv_sim_set_segment_base[], hv_sim_protect[], hv_sim_remap_own[];
 }
 
 namespace hvrun {
@@ -80,6 +80,10 @@ struct GuestFprog {
 };
 static_assert(sizeof(GuestFprog) == sizeof(sock_fprog));
 
+// The fd the sim child keeps its own guest memory at (sim_guest.S's
+// SIM_OWN_MEMFD): hv_sim_remap_own maps it back over a parent's pages.
+constexpr int kOwnMemfd = 3;
+
 // seccomp: allow only what the code page needs; anything else kills the child.
 // Jump offsets count the instructions skipped (the comments number them).
 constexpr sock_filter kFilterProgram[] = {
@@ -87,31 +91,45 @@ constexpr sock_filter kFilterProgram[] = {
     /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
     /* 2 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     /* 3 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-    /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 15, 0),  // -> 20
-    /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 14, 0),    // -> 20
-    /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 3, 0),          // -> 10
-    /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 5, 0),     // -> 13
-    /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 8, 0),       // -> 17
-    /* 9 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 25, 0),  // -> 30
+    /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 24, 0),    // -> 30
+    /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 4, 0),          // -> 11
+    /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 6, 0),     // -> 14
+    /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 9, 0),       // -> 18
+    /* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 11, 0),          // -> 21
+    /* 10 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // futex: plain WAIT and WAKE only. REQUEUE or the PI operations on the
     // shared mailbox word could move hvrun's own waiter elsewhere. (The
     // kernel takes the op as an int: the low word is all of it.)
-    /* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
-    /* 11 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 8),  // -> 12 or 20
-    /* 12 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 11 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
+    /* 12 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 17),  // -> 13 or 30
+    /* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // arch_prctl: setting the child's own FS or GS base only (hosts without
     // FSGSBASE); never ARCH_SET_CPUID, the vDSO or shadow-stack codes.
-    /* 13 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
-    /* 14 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_FS, 5, 0),  // -> 20
-    /* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_GS, 4, 0),  // -> 20
-    /* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 14 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+    /* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_FS, 14, 0),  // -> 30
+    /* 16 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_GS, 13, 0),  // -> 30
+    /* 17 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // mprotect: read, write and execute bits only (no PROT_GROWSDOWN/UP,
     // nothing a later kernel may add). It can only change guest memory and
     // the code page: the child maps nothing else.
-    /* 17 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[2])),
-    /* 18 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~7u, 0, 1),  // -> 19 or 20
-    /* 19 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    /* 20 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    /* 18 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[2])),
+    /* 19 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~7u, 0, 10),  // -> 20 or 30
+    /* 20 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    // mmap: of the child's own memfd only, MAP_SHARED | MAP_FIXED exactly,
+    // read/write/execute bits only (hv_sim_remap_own). The memfd is the
+    // guest's own memory, which it can write anyway; no other fd is open
+    // but 0-2, which are not mappable files to it.
+    /* 21 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[4])),
+    /* 22 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kOwnMemfd, 0, 6),  // -> 23 or 29
+    /* 23 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[3])),
+    /* 24 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MAP_SHARED | MAP_FIXED, 0, 4),  // -> 25 or 29
+    /* 25 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[3]) + 4),
+    /* 26 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2),  // -> 27 or 29
+    /* 27 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[2])),
+    /* 28 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~7u, 0, 1),  // -> 29 or 30
+    /* 29 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 30 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 static_assert(FUTEX_WAIT == 0 && FUTEX_WAKE == 1, "the filter allows futex ops 0 and 1");
 
@@ -176,9 +194,12 @@ struct SharedMap {
       _exit(125);
     }
   }
-  // hvrun's other fds (the memfd, mount roots) are no use to the guest:
-  // seccomp would refuse them anyway, but they need not be there at all.
-  syscall(SYS_close_range, 3, ~0U, 0);
+  // The guest's own memfd stays, at kOwnMemfd, for hv_sim_remap_own (the
+  // shared ranges' fds are done with: mapped above). hvrun's other fds
+  // (mount roots, ...) are no use to the guest: seccomp would refuse them
+  // anyway, but they need not be there at all.
+  if (memfd != kOwnMemfd && dup2(memfd, kOwnMemfd) != kOwnMemfd) _exit(125);
+  syscall(SYS_close_range, kOwnMemfd + 1, ~0U, 0);
   stack_t ss{};
   ss.ss_sp = reinterpret_cast<void*>(SIM_ALTSTACK);
   ss.ss_size = SIM_ALTSTACK_SIZE;
@@ -267,7 +288,8 @@ class SimBackend final : public Backend {
     const bool fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
     return GuestEntries{.hypercall = GuestAddressOf(hv_sim_hypercall),
                         .segment_base = fsgsbase ? 0 : GuestAddressOf(hv_sim_set_segment_base),
-                        .protect = GuestAddressOf(hv_sim_protect)};
+                        .protect = GuestAddressOf(hv_sim_protect),
+                        .remap_own = GuestAddressOf(hv_sim_remap_own)};
   }
 
   absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,

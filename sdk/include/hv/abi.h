@@ -693,8 +693,13 @@ struct hv_boot_info {
    * those pages (invlpg, or a CR3 reload for many, at CPL0). */
   uint64_t page_table_root;
   HV_GUEST_PTR(void) tlb_flush_entry;
+  /* sim: int64_t f(uint64_t addr, uint64_t len): maps this process's own
+   * guest memory back at [addr, addr + len) in the child process, over a
+   * range a parent's shared pages were mapped at launch (HV_SHARE_REMOVE
+   * does the same in hvrun's view). 0 elsewhere: hvrun's view is the VM's. */
+  HV_GUEST_PTR(void) remap_own_entry;
 };
-HV_CHECK_SIZE(struct hv_boot_info, 408);
+HV_CHECK_SIZE(struct hv_boot_info, 416);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
 HV_CHECK_OFFSET(struct hv_boot_info, abi_version, 8);
 HV_CHECK_OFFSET(struct hv_boot_info, size, 12);
@@ -739,6 +744,7 @@ HV_CHECK_OFFSET(struct hv_boot_info, signals, 376);
 HV_CHECK_OFFSET(struct hv_boot_info, protect_entry, 384);
 HV_CHECK_OFFSET(struct hv_boot_info, page_table_root, 392);
 HV_CHECK_OFFSET(struct hv_boot_info, tlb_flush_entry, 400);
+HV_CHECK_OFFSET(struct hv_boot_info, remap_own_entry, 408);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the

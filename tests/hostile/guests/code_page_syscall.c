@@ -13,6 +13,9 @@
 //                  pass (the program says so when there is no such stub)
 //   futex-requeue  FUTEX_REQUEUE on the mailbox word, which could move
 //                  hvrun's own waiter if it were allowed
+//   mmap-stdin     mmap of fd 0 (MAP_SHARED | MAP_FIXED) through the code
+//                  page's syscall: sim's seccomp lets mmap through only for
+//                  the child's own memfd (hv_sim_remap_own)
 //   mprotect       calls the backend's host mprotect stub (boot info's
 //                  protect_entry, sim) with PROT_GROWSDOWN besides
 //                  read/write: only the read, write and execute bits may
@@ -63,6 +66,15 @@ int main(int argc, char** argv) {
     return 0;
   }
   long nr = SYS_getpid, a1 = 0, a2 = 0, a3 = 0;
+  long flags = 0x7fffffff, fd = (long)(uintptr_t)(hostile_mailbox(hv) + MB_HOST_SLEEPING);
+  if (strcmp(mode, "mmap-stdin") == 0) {
+    nr = SYS_mmap;
+    a1 = 0x10000000;  /* somewhere in guest memory */
+    a2 = 4096;
+    a3 = 3;           /* PROT_READ | PROT_WRITE */
+    flags = 0x11;     /* MAP_SHARED | MAP_FIXED */
+    fd = 0;
+  }
   if (strcmp(mode, "futex-requeue") == 0) {
     nr = SYS_futex;
     a1 = (long)(uintptr_t)(hostile_mailbox(hv) + MB_STATE);
@@ -71,8 +83,8 @@ int main(int argc, char** argv) {
   }
   fprintf(stderr, "jumping to the syscall at %p\n", (const void*)insn);
   fflush(stderr);
-  register long r10 __asm__("r10") = 0x7fffffff;
-  register long r8 __asm__("r8") = (long)(uintptr_t)(hostile_mailbox(hv) + MB_HOST_SLEEPING);
+  register long r10 __asm__("r10") = flags;
+  register long r8 __asm__("r8") = fd;
   __asm__ volatile("jmp *%[insn]"
                    :
                    : [insn] "r"(insn), "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
