@@ -182,6 +182,12 @@ bool NextWith(uint64_t from, uint32_t bit, uint64_t* lo, uint64_t* hi) {
   return false;
 }
 
+uint64_t NextEdge(uint64_t addr) {
+  int i = Find(addr + 1);
+  if (i >= g_count) return ~uint64_t{0};
+  return g_records[i].lo > addr ? g_records[i].lo : g_records[i].hi;
+}
+
 uint32_t At(uint64_t addr) {
   int i = Find(addr);
   return i < g_count && g_records[i].lo <= addr ? g_records[i].attr : kDefault;

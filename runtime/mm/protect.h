@@ -54,6 +54,9 @@ bool Move(uint64_t from, uint64_t len, uint64_t to);
 // The first range at or above (from) whose records all have (bit), as
 // [*lo, *hi); false if there is none.
 bool NextWith(uint64_t from, uint32_t bit, uint64_t* lo, uint64_t* hi);
+// The next address above (addr) where the attributes may change (a record's
+// start or end); ~0 if none.
+uint64_t NextEdge(uint64_t addr);
 // The attributes of the page at (addr): kDefault where nothing is recorded.
 uint32_t At(uint64_t addr);
 // Whether every page of [lo, hi) allows (need) (and none is kBus).

@@ -7,6 +7,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/mm/protect.h"
 #include "runtime/mm/vm.h"
 #include "runtime/vfs/console.h"
 #include "runtime/vfs/hostfs.h"
@@ -137,6 +138,25 @@ bool InExtent(uint64_t p, uint64_t* end) {
 
 uint64_t Min(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
+// Lines for app memory [lo, hi), one per stretch of the same protection
+// (mm/protect.h): what mprotect made of it. Memory with no record shows as
+// Linux shows anonymous memory, rw-p.
+void ProtectedLines(Text& t, uint64_t lo, uint64_t hi, const char* name, uint64_t name_len) {
+  for (uint64_t p = lo; p < hi && !t.full;) {
+    const uint64_t next = Min(hi, mm::protect::NextEdge(p));
+    const uint32_t a = mm::protect::At(p);
+    char perms[5] = "rw-p";
+    if (a != mm::protect::kDefault) {
+      const bool bus = (a & mm::protect::kBus) != 0;
+      perms[0] = (a & mm::protect::kRead) != 0 || bus ? 'r' : '-';
+      perms[1] = (a & mm::protect::kWrite) != 0 ? 'w' : '-';
+      perms[2] = (a & mm::protect::kExec) != 0 ? 'x' : '-';
+    }
+    Line(t, p, next, perms, 0, name, name_len);
+    p = next;
+  }
+}
+
 // Free memory in use, in address order: [heap], anonymous mappings, [stack]
 // (mm::MainStack).
 void MemoryLines(Text& t) {
@@ -152,17 +172,17 @@ void MemoryLines(Text& t) {
       uint64_t next;
       if (p >= heap_lo && p < heap_hi) {
         next = Min(run_end, heap_hi);
-        Line(t, p, next, "rw-p", 0, "[heap]", 6);
+        ProtectedLines(t, p, next, "[heap]", 6);
       } else if (p >= stack_lo && p < stack_hi) {
         next = Min(run_end, stack_hi);
-        Line(t, p, next, "rw-p", 0, "[stack]", 7);
+        ProtectedLines(t, p, next, "[stack]", 7);
       } else if (uint64_t end; InExtent(p, &end)) {
         next = Min(run_end, end);  // the runtime's, not the app's
       } else {
         next = Min(run_end, end);
         if (heap_lo > p) next = Min(next, heap_lo);
         if (stack_lo > p) next = Min(next, stack_lo);
-        Line(t, p, next, "rw-p", 0, nullptr, 0);
+        ProtectedLines(t, p, next, nullptr, 0);
       }
       p = next;
     }
