@@ -109,6 +109,31 @@ constexpr Syscall kRows[] = {
     {nr::sigaltstack, "sigaltstack", sys_sigaltstack, kSupported, ""},
     {nr::statfs, "statfs", sys_statfs, kSupported, ""},
     {nr::fstatfs, "fstatfs", sys_fstatfs, kSupported, ""},
+    {nr::getpriority, "getpriority", sys_getpriority, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
+    {nr::setpriority, "setpriority", sys_setpriority, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
+    {nr::sched_setparam, "sched_setparam", sys_sched_setparam, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
+    {nr::sched_getparam, "sched_getparam", sys_sched_getparam, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
+    {nr::sched_setscheduler, "sched_setscheduler", sys_sched_setscheduler, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
+    {nr::sched_getscheduler, "sched_getscheduler", sys_sched_getscheduler, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
+    {nr::sched_get_priority_max, "sched_get_priority_max", sys_sched_get_priority_max, kSupported,
+     ""},
+    {nr::sched_get_priority_min, "sched_get_priority_min", sys_sched_get_priority_min, kSupported,
+     ""},
+    {nr::sched_rr_get_interval, "sched_rr_get_interval", sys_sched_rr_get_interval, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
     {nr::prctl, "prctl", sys_prctl, kPartial,
      "PR_SET/GET_PDEATHSIG, _DUMPABLE, _NAME, _NO_NEW_PRIVS; others -EINVAL"},
     {nr::arch_prctl, "arch_prctl", sys_arch_prctl, kPartial, "ARCH_SET/GET_FS/GS only"},
@@ -160,6 +185,12 @@ constexpr Syscall kRows[] = {
     {nr::preadv, "preadv", sys_preadv, kSupported, ""},
     {nr::pwritev, "pwritev", sys_pwritev, kSupported, ""},
     {nr::prlimit64, "prlimit64", sys_prlimit64, kPartial, "self only; lowering only; not enforced"},
+    {nr::sched_setattr, "sched_setattr", sys_sched_setattr, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
+    {nr::sched_getattr, "sched_getattr", sys_sched_getattr, kPartial,
+     "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
+     "process's: EPERM"},
     {nr::renameat2, "renameat2", sys_renameat2, kPartial,
      "RENAME_NOREPLACE; EXCHANGE/WHITEOUT -EINVAL"},
     {nr::getrandom, "getrandom", sys_getrandom, kSupported, ""},

@@ -159,6 +159,17 @@ int64_t sys_execve(hv_syscall_frame& f);
 int64_t sys_execveat(hv_syscall_frame& f);
 // sys_sched.cc
 int64_t sys_sched_yield(hv_syscall_frame& f);
+int64_t sys_getpriority(hv_syscall_frame& f);
+int64_t sys_setpriority(hv_syscall_frame& f);
+int64_t sys_sched_setparam(hv_syscall_frame& f);
+int64_t sys_sched_getparam(hv_syscall_frame& f);
+int64_t sys_sched_setscheduler(hv_syscall_frame& f);
+int64_t sys_sched_getscheduler(hv_syscall_frame& f);
+int64_t sys_sched_get_priority_max(hv_syscall_frame& f);
+int64_t sys_sched_get_priority_min(hv_syscall_frame& f);
+int64_t sys_sched_rr_get_interval(hv_syscall_frame& f);
+int64_t sys_sched_setattr(hv_syscall_frame& f);
+int64_t sys_sched_getattr(hv_syscall_frame& f);
 int64_t sys_sched_getaffinity(hv_syscall_frame& f);
 // sys_futex.cc
 int64_t sys_futex(hv_syscall_frame& f);

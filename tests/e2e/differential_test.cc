@@ -355,6 +355,8 @@ const std::vector<Case>& Cases() {
        .program = "protect",
        .expect_out = "protect: all ok",
        .backends = kProcessBackends},
+      // Scheduling policy and nice: kept per process, Linux's checks.
+      {.name = "sched_calls", .program = "sched_calls", .expect_out = "sched_calls: all ok"},
       {.name = "fault_handlers_blocked",
        .program = "fault_handlers",
        .args = {"blocked"},
