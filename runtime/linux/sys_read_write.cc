@@ -21,10 +21,12 @@ using Transfer = int64_t (*)(vfs::File& f, uint64_t buf, uint64_t len, uint64_t*
 // transfer still checks the fd (Linux returns 0 without looking at buf).
 int64_t Checked(Transfer t, vfs::File& f, uint64_t buf, uint64_t len, uint64_t* off) {
   if (len > abi::kMAX_RW_COUNT) len = abi::kMAX_RW_COUNT;
-  // read() stores into the buffer, so it must be writable too.
-  const bool stores = t == vfs::Read;
-  if (len != 0 && !(stores ? user::WriteOk(buf, len) : user::RangeOk(buf, len)))
-    return -abi::kEFAULT;
+  // read() stores into the buffer, so it must be writable too. As on Linux,
+  // a buffer that turns bad part way moves what comes before the bad page.
+  if (len != 0) {
+    len = user::AccessiblePrefix(buf, len, /*write=*/t == vfs::Read);
+    if (len == 0) return -abi::kEFAULT;
+  }
   return t(f, buf, len, off);
 }
 
@@ -52,6 +54,10 @@ int64_t Vectored(Transfer t, int32_t fd, uint64_t iov_addr, int32_t iovcnt, int6
                  bool positioned) {
   vfs::File* f = vfs::FileOf(fd);
   if (f == nullptr) return -abi::kEBADF;
+  // Not open for this direction: EBADF even with nothing to move, as Linux.
+  const uint64_t acc = f->flags & abi::kO_ACCMODE;
+  if ((f->flags & abi::kO_PATH) != 0 || acc == (t == vfs::Read ? abi::kO_WRONLY : abi::kO_RDONLY))
+    return -abi::kEBADF;
   if (iovcnt < 0 || static_cast<uint64_t>(iovcnt) > abi::kUIO_MAXIOV) return -abi::kEINVAL;
   uint64_t local = 0;
   uint64_t* off = &f->offset;
@@ -207,6 +213,44 @@ int64_t sys_pwritev(hv_syscall_frame& f) {
   return Vectored(vfs::Write, Int(f.args[0]), f.args[1], Int(f.args[2]),
                   static_cast<int64_t>(f.args[3]), true);
 }
+
+namespace {
+
+// preadv2/pwritev2: offset -1 is the description's own offset (as readv),
+// any other negative one EINVAL; flags beyond RWF_HIPRI, DSYNC, SYNC,
+// NOWAIT and APPEND are EOPNOTSUPP (HIPRI and NOWAIT change nothing here).
+// A write with RWF_DSYNC or RWF_SYNC is then synced as fdatasync/fsync
+// would.
+int64_t Vectored2(Transfer t, hv_syscall_frame& f) {
+  constexpr uint64_t kRWF_DSYNC = 2, kRWF_SYNC = 4, kRWF_APPEND = 0x10, kKnown = 0x1f;
+  const int32_t fd = Int(f.args[0]);
+  const int64_t pos = static_cast<int64_t>(f.args[3]);
+  const uint64_t flags = f.args[5];
+  vfs::File* file = vfs::FileOf(fd);
+  if (file == nullptr) return -abi::kEBADF;
+  if ((flags & ~kKnown) != 0) return -abi::kEOPNOTSUPP;
+  if (pos < -1) return -abi::kEINVAL;
+  // RWF_APPEND: this one write appends, as with O_APPEND (the offset given
+  // is ignored, as Linux does).
+  const bool append =
+      t == vfs::Write && (flags & kRWF_APPEND) != 0 && (file->flags & abi::kO_APPEND) == 0;
+  if (append) file->flags |= abi::kO_APPEND;
+  int64_t r = Vectored(t, fd, f.args[1], Int(f.args[2]), append ? -1 : pos, !append && pos != -1);
+  if (append) file->flags &= ~abi::kO_APPEND;
+  if (r > 0 && t == vfs::Write && (flags & (kRWF_DSYNC | kRWF_SYNC)) != 0) {
+    hv_syscall_frame sync = f;
+    sync.args[0] = static_cast<uint64_t>(fd);
+    if (int64_t s = (flags & kRWF_SYNC) != 0 ? sys_fsync(sync) : sys_fdatasync(sync); s < 0)
+      return s;
+  }
+  return r;
+}
+
+}  // namespace
+
+// Preadv2 and Pwritev2 implement Linux syscalls preadv2(2) and pwritev2(2).
+int64_t sys_preadv2(hv_syscall_frame& f) { return Vectored2(vfs::Read, f); }
+int64_t sys_pwritev2(hv_syscall_frame& f) { return Vectored2(vfs::Write, f); }
 
 // Lseek implements Linux syscall lseek(2): SEEK_SET/CUR/END on files,
 // SEEK_SET on directories (a getdents position), 0 on the mem devices;

@@ -29,6 +29,19 @@ bool WriteOk(uint64_t addr, uint64_t len) {
   return InGuest(addr, len) && mm::Accessible(addr, len, /*write=*/true);
 }
 
+uint64_t AccessiblePrefix(uint64_t addr, uint64_t len, bool write) {
+  if (write ? WriteOk(addr, len) : RangeOk(addr, len)) return len;
+  uint64_t done = 0;
+  while (done < len) {
+    const uint64_t page_end = ((addr + done) | 4095) + 1;
+    const uint64_t n =
+        page_end - (addr + done) < len - done ? page_end - (addr + done) : len - done;
+    if (!(write ? WriteOk(addr + done, n) : RangeOk(addr + done, n))) break;
+    done += n;
+  }
+  return done;
+}
+
 int64_t CopyOut(uint64_t dst, const void* src, size_t len) {
   if (!WriteOk(dst, len)) return -abi::kEFAULT;
   Copy(reinterpret_cast<void*>(dst), src, len);

@@ -22,6 +22,10 @@ namespace hvrt::user {
 // past EOF (mm/protect.h). WriteOk: and write it too (PROT_WRITE).
 bool RangeOk(uint64_t addr, uint64_t len);
 bool WriteOk(uint64_t addr, uint64_t len);
+// How many bytes from (addr), up to (len), the app may read (or, with
+// (write), write): all of them, or up to the first page it may not. A
+// transfer moves that much, as Linux's copies stop at a bad page.
+uint64_t AccessiblePrefix(uint64_t addr, uint64_t len, bool write);
 
 // Copies (len) bytes from the runtime's (src) to app address (dst). Returns 0
 // or -EFAULT (nothing copied).

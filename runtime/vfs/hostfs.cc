@@ -53,14 +53,19 @@ int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode) {
   if ((flags & abi::kO_TMPFILE) == abi::kO_TMPFILE) return -abi::kEOPNOTSUPP;
   hv_file_open o = {};
   o.at = At(l);
-  // O_CLOEXEC is the guest fd's; the host adds its own to its fd.
-  o.flags = static_cast<uint32_t>(flags & ~abi::kO_CLOEXEC);
+  // O_CLOEXEC is the guest fd's; the host adds its own to its fd. O_DIRECT
+  // is accepted and dropped: the guest's I/O goes through the host's page
+  // cache (no alignment rules), and F_GETFL still shows it.
+  o.flags = static_cast<uint32_t>(flags & ~(abi::kO_CLOEXEC | abi::kO_DIRECT));
   o.mode = mode & 07777 & ~vfs::Umask();
   int64_t h = hv::Call(HV_CALL_FILE_OPEN, &o);
   if (h < 0) return h;
   uint64_t handle = static_cast<uint64_t>(h) + 1;
   abi::Stat st;
   int64_t r = StatHandle(handle, &st);
+  // A directory takes no O_DIRECT (Linux: no direct I/O there), which the
+  // host never saw.
+  if (r >= 0 && (flags & abi::kO_DIRECT) != 0 && abi::IsDir(st.st_mode)) r = -abi::kEINVAL;
   if (r >= 0) r = NewInode(l, st.st_mode, 0);
   if (r < 0) {
     hv_file_io io = {};

@@ -86,10 +86,13 @@ TEST_F(SyscallsTest, BadFdsAndPointers) {
   EXPECT_EQ(g_.Syscall(SYS_write, 3, Str("x"), 1), -EBADF);
   EXPECT_EQ(g_.Syscall(SYS_write, 1ull << 32 | 1, Str("x"), 1), 1);  // fd is an int
   EXPECT_EQ(g_.Syscall(SYS_read, 1, Buf(0), 1), -EBADF);
-  EXPECT_EQ(g_.Syscall(SYS_write, 1, 16, 1), -EFAULT);                          // the null page
-  EXPECT_EQ(g_.Syscall(SYS_write, 1, g_.base() + (64 << 20) - 2, 3), -EFAULT);  // past the end
+  EXPECT_EQ(g_.Syscall(SYS_write, 1, 16, 1), -EFAULT);  // the null page
+  // A buffer that runs past the end: what comes before moves (Linux's copy
+  // stops at the bad page); one starting past it is EFAULT.
+  EXPECT_EQ(g_.Syscall(SYS_write, 1, g_.base() + (64 << 20) - 2, 3), 2);
+  EXPECT_EQ(g_.Syscall(SYS_write, 1, g_.base() + (64 << 20), 3), -EFAULT);
   EXPECT_EQ(g_.Syscall(SYS_fstat, 1, 8), -EFAULT);
-  EXPECT_EQ(g_.Count(HV_CALL_CONSOLE_WRITE), 1);
+  EXPECT_EQ(g_.Count(HV_CALL_CONSOLE_WRITE), 2);
 }
 
 TEST_F(SyscallsTest, CloseThenWriteIsEBADF) {

@@ -64,6 +64,8 @@ const std::map<std::string, long>& HostNumbers() {
       N(msync),
       N(mincore),
       N(sysinfo),
+      N(preadv2),
+      N(pwritev2),
       N(getpriority),
       N(setpriority),
       N(sched_setparam),
