@@ -355,6 +355,11 @@ const std::vector<Case>& Cases() {
        .program = "protect",
        .expect_out = "protect: all ok",
        .backends = kProcessBackends},
+      // Random mprotects over 8 MiB (kvm: 2 MiB pages split) against a model.
+      {.name = "protect_random",
+       .program = "protect_random",
+       .expect_out = "protect_random: all ok",
+       .backends = kProcessBackends},
       // Scheduling policy and nice: kept per process, Linux's checks.
       {.name = "sched_calls", .program = "sched_calls", .expect_out = "sched_calls: all ok"},
       {.name = "fault_handlers_blocked",

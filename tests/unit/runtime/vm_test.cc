@@ -309,3 +309,78 @@ TEST_F(VmTest, MprotectOfUnmappedMemoryIsEnomemAndRecordsNothing) {
   EXPECT_EQ(g_.Syscall(SYS_mprotect, a, kPage, PROT_READ), -ENOMEM);
   EXPECT_EQ(prot::Count(), before);
 }
+
+// The protection table against a page-by-page model: random Set, Change,
+// Forget and Move over a 64-page window, checked after each step (At,
+// Allows, NextEdge, and that adjacent records never share attributes).
+TEST(ProtectTableTest, MatchesAPageModel) {
+  FakeGuest guest;
+  guest.Boot();
+  const uint64_t base = 0x7000000000ull;  // outside the fake guest's memory: records only
+  constexpr int kPages = 64;
+  uint32_t model[kPages];
+  for (uint32_t& a : model) a = prot::kDefault;
+  uint64_t seed = 12345;
+  auto next = [&seed](uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  // Where execute is not enforced (as in this fake guest: no backend), a
+  // readable or writable page is executable too.
+  ASSERT_FALSE(prot::Enforced());
+  auto norm = [](uint32_t a) { return (a & prot::kDefault) != 0 ? a | prot::kExec : a; };
+  const int before = prot::Count();
+  for (int step = 0; step < 4000; step++) {
+    uint64_t lo = next(kPages), hi = lo + 1 + next(kPages - lo);
+    const uint32_t attrs[] = {0,
+                              prot::kRead,
+                              prot::kRead | prot::kWrite,
+                              prot::kDefault,
+                              prot::kRead | prot::kBus,
+                              prot::kDefault | prot::kDontFork};
+    const uint32_t attr = attrs[next(6)];
+    switch (next(4)) {
+      case 0:
+        ASSERT_TRUE(prot::Set(base + lo * kPage, base + hi * kPage, attr));
+        for (uint64_t p = lo; p < hi; p++) model[p] = norm(attr);
+        break;
+      case 1: {
+        const uint32_t clear = attrs[next(6)], set = attrs[next(6)];
+        ASSERT_TRUE(prot::Change(base + lo * kPage, base + hi * kPage, clear, set));
+        for (uint64_t p = lo; p < hi; p++) model[p] = norm((model[p] & ~clear) | set);
+        break;
+      }
+      case 2:
+        prot::Forget(base + lo * kPage, base + hi * kPage);
+        for (uint64_t p = lo; p < hi; p++) model[p] = prot::kDefault;
+        break;
+      default: {  // move [lo, hi) to a disjoint place, then forget the source
+        const uint64_t len = hi - lo;
+        uint64_t to = next(kPages - len + 1);
+        if (to < hi && lo < to + len) break;  // overlapping: mremap never does that
+        prot::Forget(base + to * kPage, base + (to + len) * kPage);
+        for (uint64_t p = to; p < to + len; p++) model[p] = prot::kDefault;
+        ASSERT_TRUE(prot::Move(base + lo * kPage, len * kPage, base + to * kPage));
+        for (uint64_t i = 0; i < len; i++) model[to + i] = model[lo + i];
+        prot::Forget(base + lo * kPage, base + hi * kPage);
+        for (uint64_t p = lo; p < hi; p++) model[p] = prot::kDefault;
+        break;
+      }
+    }
+    for (int p = 0; p < kPages; p++) {
+      ASSERT_EQ(prot::At(base + p * kPage), model[p]) << "step " << step << " page " << p;
+      const bool rw = (model[p] & prot::kBus) == 0 &&
+                      (model[p] & (prot::kRead | prot::kWrite)) == (prot::kRead | prot::kWrite);
+      ASSERT_EQ(prot::Allows(base + p * kPage, base + (p + 1) * kPage, prot::kRead | prot::kWrite),
+                rw)
+          << "step " << step << " page " << p;
+      // NextEdge never skips a change of attributes.
+      const uint64_t edge = prot::NextEdge(base + p * kPage);
+      for (int q = p + 1; q < kPages && base + q * kPage < edge; q++) {
+        ASSERT_EQ(model[q], model[p]) << "step " << step << " edge past page " << q;
+      }
+    }
+  }
+  prot::Forget(base, base + kPages * kPage);
+  EXPECT_EQ(prot::Count(), before);
+}
