@@ -13,6 +13,7 @@
 #include <iostream>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_format.h"
 #include "hvrun/engine/crash_report.h"
 #include "hvrun/engine/memory_watch.h"
@@ -28,7 +29,10 @@ struct ProcessTable::Process {
   int32_t sid = 0;
   bool zombie = false;
   int wait_status = 0;
-  int pdeath_sig = 0;  // prctl(PR_SET_PDEATHSIG): sent to it when its parent ends
+  uint64_t maxrss_kb = 0;    // its hv_exit's, for the parent's wait4/getrusage
+  int pdeath_sig = 0;        // prctl(PR_SET_PDEATHSIG): sent to it when its parent ends
+  bool nocldwait = false;    // it ignores SIGCHLD: its children are reaped as they end
+  bool auto_reaped = false;  // so this one was: no wait sees it (Sweep removes it)
   // The guest: the engine first, so it goes before the memory it serves.
   GuestImage image;
   std::unique_ptr<ExecService> exec;
@@ -142,9 +146,31 @@ void ProcessTable::SendSignal(Process* p, int sig) {
   Notify(p);
 }
 
+std::vector<std::unique_ptr<ProcessTable::Process>> ProcessTable::Sweep() {
+  std::vector<std::unique_ptr<Process>> gone;
+  for (auto it = procs_.begin(); it != procs_.end();) {
+    if (it->second->zombie && it->second->auto_reaped) {
+      gone.push_back(std::move(it->second));
+      it = procs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return gone;
+}
+
+void ProcessTable::Join(std::vector<std::unique_ptr<Process>>& gone) {
+  for (auto& p : gone) {
+    if (p->thread.joinable()) p->thread.join();
+  }
+  gone.clear();
+}
+
 int64_t ProcessTable::Fork(int32_t pid, uint64_t flags) {
   Process* parent;
   int32_t child_pid;
+  std::vector<std::unique_ptr<Process>> swept;
+  absl::Cleanup join = [&] { Join(swept); };
   {
     std::lock_guard lock(mu_);
     parent = Find(pid);
@@ -157,6 +183,7 @@ int64_t ProcessTable::Fork(int32_t pid, uint64_t flags) {
       }
       return -ENOSYS;
     }
+    swept = Sweep();
     if (static_cast<int>(procs_.size()) >= options_.pids_limit) {
       if (!limit_reported_) {
         limit_reported_ = true;
@@ -207,6 +234,7 @@ int64_t ProcessTable::Fork(int32_t pid, uint64_t flags) {
   if (ending_) return -EAGAIN;
   child->pgid = parent->pgid;
   child->sid = parent->sid;
+  child->nocldwait = parent->nocldwait;  // dispositions are inherited
   Process* raw = child.get();
   procs_[child_pid] = std::move(child);
   raw->thread = StopSignals::StartThread([this, raw] { RunChild(raw); });
@@ -236,6 +264,7 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
   {
     std::lock_guard lock(mu_);
     p->wait_status = WaitStatus(exit, p->killed_by.load());
+    if (exit.ok()) p->maxrss_kb = exit->info.maxrss_kb;
     Process* init = Find(1);
     for (auto& [pid, q] : procs_) {
       if (q->ppid != p->pid || q.get() == p) continue;
@@ -247,7 +276,10 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
     }
     // SIGCHLD to the parent (its default action is to do nothing; a shell's
     // handler learns of the child here), and a wake for a parent in wait.
-    if (Process* parent = Find(p->ppid); parent != nullptr) SendSignal(parent, SIGCHLD);
+    if (Process* parent = Find(p->ppid); parent != nullptr) {
+      p->auto_reaped = parent->nocldwait;
+      SendSignal(parent, SIGCHLD);
+    }
     p->zombie = true;
     engine = std::move(p->engine);
     exec = std::move(p->exec);
@@ -264,9 +296,13 @@ int64_t ProcessTable::Wait(Process* caller, hv_proc& req) {
       WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WCLONE | __WALL;
   if ((req.arg & ~kKnownOptions) != 0) return -EINVAL;
   std::unique_ptr<Process> reaped;
+  std::vector<std::unique_ptr<Process>> swept;
+  absl::Cleanup join = [&] { Join(swept); };
   int32_t pid;
   {
     std::lock_guard lock(mu_);
+    // Children reaped as they ended (SIGCHLD ignored) are no one's to wait for.
+    swept = Sweep();
     Process* found = nullptr;
     bool any = false;
     for (auto& [id, q] : procs_) {
@@ -286,6 +322,7 @@ int64_t ProcessTable::Wait(Process* caller, hv_proc& req) {
     if (found == nullptr) return (req.arg & WNOHANG) != 0 ? 0 : -EAGAIN;
     req.status = found->wait_status;
     req.usage_ns = 0;
+    req.maxrss_kb = found->maxrss_kb;
     pid = found->pid;
     if ((req.arg & WNOWAIT) == 0) {
       auto it = procs_.find(pid);
@@ -365,6 +402,10 @@ int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {
     case HV_PROC_SET_PDEATHSIG:
       if (req.arg < 0 || req.arg > 64) return -EINVAL;
       caller->pdeath_sig = req.arg;
+      return 0;
+    case HV_PROC_SET_NOCLDWAIT:
+      if (req.arg != 0 && req.arg != 1) return -EINVAL;
+      caller->nocldwait = req.arg == 1;
       return 0;
     case HV_PROC_SETSID: {
       bool leader = false;

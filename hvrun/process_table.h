@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "hv-backends/backend.h"
@@ -87,6 +88,10 @@ class ProcessTable final : public ProcessHooks {
   int64_t Wait(Process* caller, hv_proc& req);
   int64_t Kill(Process* caller, int32_t pid, int sig);
   Process* Find(int32_t pid);  // mu_ held; null if none
+  // Takes the zombies no one waits for (their parent ignores SIGCHLD) out of
+  // the table (mu_ held); Join waits for their threads to end (mu_ not held).
+  std::vector<std::unique_ptr<Process>> Sweep();
+  static void Join(std::vector<std::unique_ptr<Process>>& gone);
   void StopAll();
 
   Options options_;

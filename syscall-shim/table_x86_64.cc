@@ -89,6 +89,8 @@ constexpr Syscall kRows[] = {
     {nr::umask, "umask", sys_umask, kSupported, ""},
     {nr::gettimeofday, "gettimeofday", sys_gettimeofday, kSupported, ""},
     {nr::getrlimit, "getrlimit", sys_getrlimit, kSupported, ""},
+    {nr::getrusage, "getrusage", sys_getrusage, kPartial,
+     "times: time since start (self), none (children); ru_maxrss; other fields 0"},
     {nr::sysinfo, "sysinfo", sys_sysinfo, kPartial, "RAM is the --memory limit; no load, no swap"},
     {nr::getuid, "getuid", sys_getuid, kSupported, ""},
     {nr::getgid, "getgid", sys_getgid, kSupported, ""},

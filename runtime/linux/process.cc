@@ -79,11 +79,27 @@ abi::Rlimit* Limit(uint32_t resource) {
   return resource < abi::kRLIM_NLIMITS ? &g_limits[resource] : nullptr;
 }
 
+namespace {
+constinit uint64_t g_children_maxrss_kb = 0;
+}  // namespace
+
+void ForgetReapedChildren() { g_children_maxrss_kb = 0; }
+
+void ReapedChild(uint64_t maxrss_kb) {
+  if (maxrss_kb > g_children_maxrss_kb) g_children_maxrss_kb = maxrss_kb;
+}
+
+uint64_t MaxRssKb(bool children) {
+  return children ? g_children_maxrss_kb : mm::PeakBytes() / 1024;
+}
+
 void Exit(int32_t status, uint32_t flags) {
   // Stores through shared file mappings reach their files, as the kernel
   // writes back dirty pages after a process ends.
   shared_maps::WriteBackAll();
-  hv_exit e = {status, flags, hv::Stats().unsupported_syscalls, mm::OutOfMemoryCount()};
+  const uint64_t own = MaxRssKb(/*children=*/false), children = MaxRssKb(/*children=*/true);
+  hv_exit e = {status, flags, hv::Stats().unsupported_syscalls, mm::OutOfMemoryCount(),
+               own > children ? own : children};
   hv::Call(HV_CALL_EXIT, &e);
   for (;;) cpu::Pause();
 }

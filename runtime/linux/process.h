@@ -63,6 +63,14 @@ inline bool IsSelf(int64_t pid) { return pid == 0 || pid == Pid(); }
 // Ends the guest: HV_CALL_EXIT with (status), (flags) (HV_EXIT_*), the count
 // of unknown syscalls and of failed memory requests. Never returns.
 [[noreturn]] void Exit(int32_t status, uint32_t flags);
+// wait4/waitid reaped a child whose ru_maxrss (its own or its reaped
+// children's, hv_proc.maxrss_kb) was (maxrss_kb).
+void ReapedChild(uint64_t maxrss_kb);
+// A forked child has reaped nobody yet.
+void ForgetReapedChildren();
+// getrusage's ru_maxrss, in KiB: this process's (mm::PeakBytes), or the
+// largest of its reaped children's (children).
+uint64_t MaxRssKb(bool children);
 
 }  // namespace hvrt::process
 

@@ -3,6 +3,7 @@
 
 #include "hv/abi.h"
 #include "runtime/boot/boot_info.h"
+#include "runtime/hv/hypercall.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/sigframe.h"
@@ -311,6 +312,20 @@ void ClassifyPageFault(uint64_t addr, abi::SigInfo* info) {
   }
 }
 
+// Whether SIGCHLD is ignored the way that makes children reap themselves
+// (SIG_IGN, or SA_NOCLDWAIT), as hvrun was last told (a process starts
+// with it off; a fork inherits it, there and in hvrun).
+constinit bool g_told_nocldwait = false;
+
+void TellChildWait() {
+  constexpr uint64_t kSA_NOCLDWAIT = 2;
+  const abi::KSigaction& a = g.actions[abi::kSIGCHLD - 1];
+  const bool on = a.handler == abi::kSIG_IGN || (a.flags & kSA_NOCLDWAIT) != 0;
+  if (on == g_told_nocldwait) return;
+  hv_proc p = {HV_PROC_SET_NOCLDWAIT, 0, on ? 1 : 0, 0, 0, 0};
+  if (hv::Call(HV_CALL_PROC, &p) >= 0) g_told_nocldwait = on;
+}
+
 }  // namespace
 
 void Reset() {
@@ -327,6 +342,7 @@ void ClearHandlers() {
 void ResetForExec() {
   ClearHandlers();
   T().altstack = kNoAltStack;
+  TellChildWait();
 }
 
 void AfterFork() {
@@ -352,6 +368,7 @@ const abi::KSigaction& Action(int sig) { return g.actions[sig - 1]; }
 void SetAction(int sig, const abi::KSigaction& act) {
   g.actions[sig - 1] = act;
   g.actions[sig - 1].mask &= ~kUnblockable;
+  if (sig == abi::kSIGCHLD) TellChildWait();
   if (ActionOf(sig) == Action::kNothing) {
     g.pending &= ~abi::SigBit(sig);
     for (ThreadState& t : g.threads) t.pending &= ~abi::SigBit(sig);

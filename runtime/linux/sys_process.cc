@@ -19,6 +19,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/misc.h"
+#include "runtime/linux/abi/resource.h"
 #include "runtime/linux/abi/signal.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/process.h"
@@ -73,6 +74,7 @@ int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid, uint64_t t
   // The child: boot::ResumeFork brought us here.
   int32_t pid = static_cast<int32_t>(boot::Info().pid);
   process::SetPid(pid);
+  process::ForgetReapedChildren();
   sched::AfterFork(pid);
   signals::AfterFork();
   timers::AfterFork();
@@ -108,6 +110,8 @@ int64_t WaitFor(int32_t pid, int32_t options, hv_proc* out) {
   for (;;) {
     const uint32_t seen = __atomic_load_n(process::EventsWord(), __ATOMIC_ACQUIRE);
     int64_t r = Proc(HV_PROC_WAIT, pid, options, out);
+    constexpr int32_t kWNOWAIT = 0x01000000;
+    if (r > 0 && (options & kWNOWAIT) == 0) process::ReapedChild(out->maxrss_kb);
     if (r != -abi::kEAGAIN) return r;
     process::TakeSignals();
     if (signals::HandlerPending()) return -signals::kERESTARTSYS;
@@ -193,10 +197,34 @@ int64_t sys_wait4(hv_syscall_frame& f) {
     if (int64_t c = user::CopyOut(f.args[1], &out.status, sizeof out.status); c < 0) return c;
   }
   if (r >= 0 && f.args[3] != 0) {
-    uint8_t zero[144] = {};
-    if (int64_t c = user::CopyOut(f.args[3], zero, sizeof zero); c < 0) return c;
+    // The child's ru_maxrss; hvrun keeps no CPU times for it (zero).
+    abi::Rusage ru = {};
+    if (r > 0) ru.ru_maxrss = static_cast<int64_t>(out.maxrss_kb);
+    if (int64_t c = user::CopyOut(f.args[3], &ru, sizeof ru); c < 0) return c;
   }
   return r;
+}
+
+// Getrusage implements Linux syscall getrusage(2): RUSAGE_SELF and
+// RUSAGE_THREAD give the CPU time the runtime's clock approximates
+// (clock.h: time since start, as user time) and the process's ru_maxrss;
+// RUSAGE_CHILDREN the largest ru_maxrss of the children it reaped, and no
+// times (hvrun keeps none for them). Every other field is zero.
+int64_t sys_getrusage(hv_syscall_frame& f) {
+  constexpr int32_t kRUSAGE_SELF = 0, kRUSAGE_CHILDREN = -1, kRUSAGE_THREAD = 1;
+  const int32_t who = Int(f.args[0]);
+  if (who != kRUSAGE_SELF && who != kRUSAGE_CHILDREN && who != kRUSAGE_THREAD) return -abi::kEINVAL;
+  abi::Rusage ru = {};
+  if (who == kRUSAGE_CHILDREN) {
+    ru.ru_maxrss = static_cast<int64_t>(process::MaxRssKb(/*children=*/true));
+  } else {
+    constexpr int32_t kCLOCK_PROCESS_CPUTIME_ID = 2, kCLOCK_THREAD_CPUTIME_ID = 3;
+    int64_t ns = 0;
+    clock::Read(who == kRUSAGE_SELF ? kCLOCK_PROCESS_CPUTIME_ID : kCLOCK_THREAD_CPUTIME_ID, &ns);
+    ru.ru_utime = {ns / 1000000000, (ns % 1000000000) / 1000};
+    ru.ru_maxrss = static_cast<int64_t>(process::MaxRssKb(/*children=*/false));
+  }
+  return user::CopyOut(f.args[1], &ru, sizeof ru);
 }
 
 // Waitid implements Linux syscall waitid(2) for WEXITED (P_ALL, P_PID,

@@ -159,6 +159,7 @@ int64_t sys_execve(hv_syscall_frame& f);
 int64_t sys_execveat(hv_syscall_frame& f);
 // sys_sched.cc
 int64_t sys_sched_yield(hv_syscall_frame& f);
+int64_t sys_getrusage(hv_syscall_frame& f);
 int64_t sys_preadv2(hv_syscall_frame& f);
 int64_t sys_pwritev2(hv_syscall_frame& f);
 int64_t sys_getpriority(hv_syscall_frame& f);

@@ -22,6 +22,7 @@ struct Vm {
   uint64_t interp_lo = 0;  // the dynamic linker's image, likewise (0, 0: none)
   uint64_t interp_hi = 0;
   uint64_t out_of_memory = 0;
+  uint64_t peak_pages = 0;  // the most pages in use at once (ru_maxrss)
 };
 
 constinit Vm g;
@@ -165,6 +166,7 @@ bool Mapped(uint64_t addr, uint64_t len) {
 bool Take(uint64_t addr, uint64_t len, uint64_t prot) {
   // In use first: a page table split on kvm must not take one of these.
   g.pages.SetUsed(addr, len / kPageSize);
+  if (g.pages.UsedPages() > g.peak_pages) g.peak_pages = g.pages.UsedPages();
   if (protect::Mapped(addr, addr + len, static_cast<uint32_t>(prot))) return true;
   g.pages.SetFree(addr, len / kPageSize);
   return false;
@@ -549,6 +551,9 @@ int64_t Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t f
 }
 
 uint64_t OutOfMemoryCount() { return g.out_of_memory; }
+uint64_t PeakBytes() {
+  return g.peak_pages * kPageSize + (g.app_hi - g.app_lo) + (g.interp_hi - g.interp_lo);
+}
 const PageMap& Pages() { return g.pages; }
 uint64_t BrkBase() { return g.brk_base; }
 uint64_t BrkEnd() { return g.brk; }

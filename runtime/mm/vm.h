@@ -90,6 +90,10 @@ uint64_t FreeBytes();
 
 // How many memory requests failed for lack of free pages.
 uint64_t OutOfMemoryCount();
+// The most memory the process has had in use: its images and the peak of
+// pages handed out (Linux's ru_maxrss counts resident pages; here every
+// page handed out counts, touched or not).
+uint64_t PeakBytes();
 
 // For tests and diagnostics.
 const PageMap& Pages();

@@ -360,6 +360,11 @@ const std::vector<Case>& Cases() {
        .program = "protect_random",
        .expect_out = "protect_random: all ok",
        .backends = kProcessBackends},
+      // ru_maxrss of reaped children; SIGCHLD ignored: children reap themselves.
+      {.name = "rusage",
+       .program = "rusage",
+       .expect_out = "rusage: all ok",
+       .backends = kProcessBackends},
       // Scheduling policy and nice: kept per process, Linux's checks.
       {.name = "sched_calls", .program = "sched_calls", .expect_out = "sched_calls: all ok"},
       {.name = "fault_handlers_blocked",

@@ -285,6 +285,8 @@ fork arg null                                -> -EFAULT
 fork flags 0xff                              -> -EINVAL
 pdeathsig 65                                 -> -EINVAL
 pdeathsig -1                                 -> -EINVAL
+nocldwait 2                                  -> -EINVAL
+nocldwait -1                                 -> -EINVAL
 )";
 // HV_CALL_MEM_SHARE: bad operations first (every backend), then ranges;
 // where no processes run (xen) every valid operation is ENOSYS.

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "runtime/linux/abi/time.h"
+
 namespace hvrt::abi {
 
 inline constexpr uint32_t kRLIMIT_CPU = 0;
@@ -33,6 +35,16 @@ struct Rlimit {
   uint64_t rlim_max;
 };
 static_assert(sizeof(Rlimit) == 16);
+
+// struct rusage (getrusage, wait4): two timevals, then fourteen longs.
+struct Rusage {
+  Timeval ru_utime;
+  Timeval ru_stime;
+  int64_t ru_maxrss;  // KiB
+  int64_t ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap, ru_inblock, ru_oublock,
+      ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+static_assert(sizeof(Rusage) == 144);
 
 }  // namespace hvrt::abi
 

@@ -79,6 +79,7 @@ inline constexpr uint32_t lchown = 94;
 inline constexpr uint32_t umask = 95;
 inline constexpr uint32_t gettimeofday = 96;
 inline constexpr uint32_t getrlimit = 97;
+inline constexpr uint32_t getrusage = 98;
 inline constexpr uint32_t sysinfo = 99;
 inline constexpr uint32_t getuid = 102;
 inline constexpr uint32_t getgid = 104;

@@ -126,14 +126,18 @@ struct hv_exit {
   uint32_t flags;           /* IN: HV_EXIT_* */
   uint64_t unsupported;     /* IN: how many syscalls returned ENOSYS */
   uint64_t out_of_memory;   /* IN: how many memory requests failed */
+  /* IN: the most memory the process had in use (KiB), or its reaped
+   * children had, whichever is more: their wait4/getrusage ru_maxrss. */
+  uint64_t maxrss_kb;
 };
 #define HV_EXIT_SIGNALED 1u /* status is a signal number (the app was killed) */
 #define HV_EXIT_CORE 2u     /* with SIGNALED: a native run would have dumped core */
-HV_CHECK_SIZE(struct hv_exit, 24);
+HV_CHECK_SIZE(struct hv_exit, 32);
 HV_CHECK_OFFSET(struct hv_exit, status, 0);
 HV_CHECK_OFFSET(struct hv_exit, flags, 4);
 HV_CHECK_OFFSET(struct hv_exit, unsupported, 8);
 HV_CHECK_OFFSET(struct hv_exit, out_of_memory, 16);
+HV_CHECK_OFFSET(struct hv_exit, maxrss_kb, 24);
 
 /* HV_CALL_CONSOLE_WRITE / HV_CALL_CONSOLE_READ on the guest's fd 0, 1 or 2. */
 struct hv_console_io {
@@ -400,6 +404,9 @@ enum hv_proc_op {
   HV_PROC_SETSID = 6,
   HV_PROC_GETSID = 7,   /* pid */
   HV_PROC_SET_PDEATHSIG = 8, /* sig (0: none): sent to the caller when its parent ends */
+  /* arg 1: the caller ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT), so its
+   * children are reaped as they end, never zombies it could wait for; 0: not. */
+  HV_PROC_SET_NOCLDWAIT = 9,
 };
 struct hv_proc {
   uint32_t op;          /* IN: enum hv_proc_op */
@@ -407,10 +414,12 @@ struct hv_proc {
   int32_t arg;          /* IN: pgid, sig or wait options */
   int32_t status;       /* OUT: HV_PROC_WAIT */
   uint64_t usage_ns;    /* OUT: HV_PROC_WAIT */
+  uint64_t maxrss_kb;   /* OUT: HV_PROC_WAIT: the child's hv_exit.maxrss_kb (0: none) */
 };
-HV_CHECK_SIZE(struct hv_proc, 24);
+HV_CHECK_SIZE(struct hv_proc, 32);
 HV_CHECK_OFFSET(struct hv_proc, status, 12);
 HV_CHECK_OFFSET(struct hv_proc, usage_ns, 16);
+HV_CHECK_OFFSET(struct hv_proc, maxrss_kb, 24);
 
 
 /* HV_CALL_PIPE: a host pipe (shared by every process that inherits it).

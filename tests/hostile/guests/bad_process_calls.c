@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   call("fork flags 0xff", HV_CALL_FORK, P(&fork_flags));
   proc("pdeathsig 65", HV_PROC_SET_PDEATHSIG, 0, 65);
   proc("pdeathsig -1", HV_PROC_SET_PDEATHSIG, 0, -1);
+  proc("nocldwait 2", HV_PROC_SET_NOCLDWAIT, 0, 2);
+  proc("nocldwait -1", HV_PROC_SET_NOCLDWAIT, 0, -1);
 
   struct hv_exec x = {.op = 999};
   call("exec op 999", HV_CALL_EXEC, P(&x));

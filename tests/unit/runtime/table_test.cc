@@ -64,6 +64,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(msync),
       N(mincore),
       N(sysinfo),
+      N(getrusage),
       N(preadv2),
       N(pwritev2),
       N(getpriority),
