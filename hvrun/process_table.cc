@@ -33,6 +33,7 @@ struct ProcessTable::Process {
   int pdeath_sig = 0;        // prctl(PR_SET_PDEATHSIG): sent to it when its parent ends
   bool nocldwait = false;    // it ignores SIGCHLD: its children are reaped as they end
   bool auto_reaped = false;  // so this one was: no wait sees it (Sweep removes it)
+  bool subreaper = false;    // PR_SET_CHILD_SUBREAPER: orphans below it come to it
   // The guest: the engine first, so it goes before the memory it serves.
   GuestImage image;
   std::unique_ptr<ExecService> exec;
@@ -265,14 +266,23 @@ void ProcessTable::Ended(Process* p, const absl::StatusOr<GuestExit>& exit) {
     std::lock_guard lock(mu_);
     p->wait_status = WaitStatus(exit, p->killed_by.load());
     if (exit.ok()) p->maxrss_kb = exit->info.maxrss_kb;
-    Process* init = Find(1);
+    // Orphans go to the nearest live subreaper above (PR_SET_CHILD_SUBREAPER),
+    // else to init.
+    Process* reaper = Find(1);
+    for (Process* a = Find(p->ppid); a != nullptr && a->pid != 1; a = Find(a->ppid)) {
+      if (a->subreaper && !a->zombie) {
+        reaper = a;
+        break;
+      }
+    }
+    const int32_t new_ppid = reaper != nullptr ? reaper->pid : 1;
     for (auto& [pid, q] : procs_) {
       if (q->ppid != p->pid || q.get() == p) continue;
       if (!q->zombie && q->pdeath_sig != 0 && q->image.memory) SendSignal(q.get(), q->pdeath_sig);
-      q->ppid = 1;
+      q->ppid = new_ppid;
       // The runtime's getppid reads this word (no hypercall).
-      if (!q->zombie && q->image.memory) std::atomic_ref<int32_t>(*q->ppid_word()).store(1);
-      if (q->zombie && init != nullptr) Notify(init);
+      if (!q->zombie && q->image.memory) std::atomic_ref<int32_t>(*q->ppid_word()).store(new_ppid);
+      if (q->zombie && reaper != nullptr) Notify(reaper);
     }
     // SIGCHLD to the parent (its default action is to do nothing; a shell's
     // handler learns of the child here), and a wake for a parent in wait.
@@ -402,6 +412,17 @@ int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {
     case HV_PROC_SET_PDEATHSIG:
       if (req.arg < 0 || req.arg > 64) return -EINVAL;
       caller->pdeath_sig = req.arg;
+      return 0;
+    case HV_PROC_NEW_TIDS: {
+      if (req.arg < 1 || req.arg > 1024) return -EINVAL;
+      if (next_pid_ > INT32_MAX - req.arg) return -EAGAIN;  // never wraps onto a live id
+      const int32_t first = next_pid_;
+      next_pid_ += req.arg;
+      return first;
+    }
+    case HV_PROC_SET_SUBREAPER:
+      if (req.arg != 0 && req.arg != 1) return -EINVAL;
+      caller->subreaper = req.arg == 1;
       return 0;
     case HV_PROC_SET_NOCLDWAIT:
       if (req.arg != 0 && req.arg != 1) return -EINVAL;

@@ -31,11 +31,12 @@ void SetPid(int32_t pid);
 
 // What prctl(2) sets for the process: PR_SET_PDEATHSIG's signal (hvrun
 // sends it; kept here for PR_GET_PDEATHSIG), PR_SET_DUMPABLE (1 at start),
-// PR_SET_NO_NEW_PRIVS.
+// PR_SET_CHILD_SUBREAPER (hvrun reparents orphans by it). (Per-thread
+// settings, the name and no_new_privs, are sys_prctl.cc's.)
 struct PrctlState {
   int32_t pdeath_sig;
   int32_t dumpable;
-  int32_t no_new_privs;
+  int32_t child_subreaper;
 };
 PrctlState& Prctl();
 

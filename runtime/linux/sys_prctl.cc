@@ -21,6 +21,9 @@ constexpr uint64_t kPR_GET_DUMPABLE = 3;
 constexpr uint64_t kPR_SET_DUMPABLE = 4;
 constexpr uint64_t kPR_SET_NAME = 15;
 constexpr uint64_t kPR_GET_NAME = 16;
+constexpr uint64_t kPR_SET_MM = 35;
+constexpr uint64_t kPR_SET_CHILD_SUBREAPER = 36;
+constexpr uint64_t kPR_GET_CHILD_SUBREAPER = 37;
 constexpr uint64_t kPR_SET_NO_NEW_PRIVS = 38;
 constexpr uint64_t kPR_GET_NO_NEW_PRIVS = 39;
 
@@ -28,7 +31,11 @@ constexpr uint64_t kTaskCommLen = 16;  // TASK_COMM_LEN, the NUL included
 
 // Names set with PR_SET_NAME, by thread slot ("" = never set: the
 // program's own name).
+// Per thread (sched slot), as on Linux: the name and no_new_privs. A new
+// thread starts with its creator's (PrctlOnClone); a fork's one thread
+// keeps the forking thread's, in its slot.
 constinit char g_names[sched::kMaxThreads][kTaskCommLen] = {};
+constinit uint8_t g_no_new_privs[sched::kMaxThreads] = {};
 
 // The name a thread starts with: the program's file name, cut to 15 bytes.
 void DefaultName(char out[kTaskCommLen]) {
@@ -47,8 +54,16 @@ void DefaultName(char out[kTaskCommLen]) {
 
 }  // namespace
 
+void PrctlOnClone(int32_t tid) {
+  const int slot = sched::SlotOf(tid);
+  if (slot < 0) return;
+  Copy(g_names[slot], g_names[sched::CurrentSlot()], kTaskCommLen);
+  g_no_new_privs[slot] = g_no_new_privs[sched::CurrentSlot()];
+}
+
 // Prctl implements Linux syscall prctl(2) for PR_SET/GET_PDEATHSIG,
-// PR_SET/GET_DUMPABLE, PR_SET/GET_NAME and PR_SET/GET_NO_NEW_PRIVS.
+// PR_SET/GET_DUMPABLE, PR_SET/GET_NAME, PR_SET/GET_NO_NEW_PRIVS and
+// PR_SET/GET_CHILD_SUBREAPER; PR_SET_MM is EPERM; anything else EINVAL.
 int64_t sys_prctl(hv_syscall_frame& f) {
   process::PrctlState& st = process::Prctl();
   const uint64_t arg = f.args[1];
@@ -93,11 +108,22 @@ int64_t sys_prctl(hv_syscall_frame& f) {
     }
     case kPR_SET_NO_NEW_PRIVS:
       if (arg != 1 || f.args[2] != 0 || f.args[3] != 0 || f.args[4] != 0) return -abi::kEINVAL;
-      st.no_new_privs = 1;
+      g_no_new_privs[sched::CurrentSlot()] = 1;
       return 0;
     case kPR_GET_NO_NEW_PRIVS:
       if (arg != 0 || f.args[2] != 0 || f.args[3] != 0 || f.args[4] != 0) return -abi::kEINVAL;
-      return st.no_new_privs;
+      return g_no_new_privs[sched::CurrentSlot()];
+    case kPR_SET_CHILD_SUBREAPER: {
+      hv_proc p = {HV_PROC_SET_SUBREAPER, 0, arg != 0 ? 1 : 0, 0, 0, 0};
+      int64_t r = hv::Call(HV_CALL_PROC, &p);
+      if (r < 0 && r != -abi::kENOSYS) return r;  // xen: one process, no orphans
+      st.child_subreaper = arg != 0 ? 1 : 0;
+      return 0;
+    }
+    case kPR_GET_CHILD_SUBREAPER:
+      return user::CopyOut(arg, &st.child_subreaper, sizeof st.child_subreaper);
+    case kPR_SET_MM:
+      return -abi::kEPERM;  // CAP_SYS_RESOURCE is not the guest's
     default:
       return -abi::kEINVAL;
   }

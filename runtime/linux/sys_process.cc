@@ -75,6 +75,7 @@ int64_t Fork(uint64_t flags, uint64_t parent_tid, uint64_t child_tid, uint64_t t
   int32_t pid = static_cast<int32_t>(boot::Info().pid);
   process::SetPid(pid);
   process::ForgetReapedChildren();
+  process::Prctl().child_subreaper = 0;  // not inherited (nor in hvrun's table)
   sched::AfterFork(pid);
   signals::AfterFork();
   timers::AfterFork();

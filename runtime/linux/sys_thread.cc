@@ -91,7 +91,10 @@ int64_t CloneThread(hv_syscall_frame& f, const sched::CloneRequest& r) {
   // The child needs its own stack: the parent's is in use below f.rsp.
   if (r.stack_top == 0) return -abi::kEINVAL;
   int64_t tid = sched::Clone(f, r);
-  if (tid > 0) signals::OnClone(static_cast<int32_t>(tid), /*shares_vm=*/true);
+  if (tid > 0) {
+    signals::OnClone(static_cast<int32_t>(tid), /*shares_vm=*/true);
+    PrctlOnClone(static_cast<int32_t>(tid));
+  }
   return tid;
 }
 

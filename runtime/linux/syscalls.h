@@ -122,6 +122,9 @@ int64_t sys_getsid(hv_syscall_frame& f);
 int64_t CloneProcess(hv_syscall_frame& f, uint64_t flags, uint64_t stack, uint64_t parent_tid,
                      uint64_t child_tid, uint64_t tls);
 int64_t KillOther(int32_t pid, int32_t sig);
+// A thread (tid) was created by the current one: it starts with its name
+// and no_new_privs (sys_prctl.cc).
+void PrctlOnClone(int32_t tid);
 int64_t sys_gettid(hv_syscall_frame& f);
 int64_t sys_getuid(hv_syscall_frame& f);
 int64_t sys_geteuid(hv_syscall_frame& f);

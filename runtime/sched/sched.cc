@@ -47,7 +47,24 @@ constinit Thread g_threads[kMaxThreads] = {};
 constinit Thread* g_current = nullptr;
 constinit int g_live = 0;
 constinit int g_high = 0;  // slots [0, g_high) have ever been used
+// Thread ids come from hvrun's pid space (HV_PROC_NEW_TIDS), a block at a
+// time, so that a tid is never some process's pid: kill(2) of a child that
+// has been reaped must not find a thread of this process instead. Where
+// hvrun has no process table to ask (ENOSYS), from this local count.
 constinit int32_t g_next_tid = 2;
+constinit int32_t g_tid_block_next = 0, g_tid_block_end = 0;
+constexpr int32_t kTidBlock = 16;
+
+int32_t NewTid() {
+  if (g_tid_block_next == g_tid_block_end) {
+    hv_proc p = {HV_PROC_NEW_TIDS, 0, kTidBlock, 0, 0, 0};
+    const int64_t first = hv::Call(HV_CALL_PROC, &p);
+    if (first <= 0) return g_next_tid++;
+    g_tid_block_next = static_cast<int32_t>(first);
+    g_tid_block_end = g_tid_block_next + kTidBlock;
+  }
+  return g_tid_block_next++;
+}
 constinit uint64_t g_seq = 0;
 constinit uint64_t g_dead_rsp = 0;  // where a dying thread's switch saves its rsp
 // hvrun adds 1 to process::EventsWord() whenever a queued request completes
@@ -245,6 +262,7 @@ void Reset() {
   g_live = 1;
   g_high = 1;
   g_next_tid = 2;
+  g_tid_block_next = g_tid_block_end = 0;
   g_seq = 0;
   g_qhead = 0;
   g_qcount = 0;
@@ -281,7 +299,7 @@ int64_t Clone(const hv_syscall_frame& f, const CloneRequest& r) {
     }
   }
   if (c == nullptr) return -abi::kEAGAIN;  // Linux: over RLIMIT_NPROC / threads-max
-  int32_t tid = g_next_tid;
+  int32_t tid = NewTid();
   uint32_t tid32 = static_cast<uint32_t>(tid);
   if ((r.flags & abi::kCLONE_PARENT_SETTID) != 0) {
     if (int64_t e = user::CopyOut(r.parent_tid, &tid32, sizeof tid32); e < 0) return e;
@@ -289,7 +307,6 @@ int64_t Clone(const hv_syscall_frame& f, const CloneRequest& r) {
   if ((r.flags & abi::kCLONE_CHILD_SETTID) != 0) {
     if (int64_t e = user::CopyOut(r.child_tid, &tid32, sizeof tid32); e < 0) return e;
   }
-  g_next_tid++;
   c->tid = tid;
   c->fresh = true;
   c->ticks = 0;
@@ -433,6 +450,7 @@ void AfterFork(int32_t pid) {
   g_qhead = 0;
   g_qcount = 0;
   g_next_tid = pid * 1000 + 1;
+  g_tid_block_next = g_tid_block_end = 0;  // the parent's block is the parent's
   // This guest starts with the boot CPU state: the thread's own again.
   hvrt_xstate_restore(g_current->xstate, g_xmask);
   cpu::SetFsBase(g_current->fs);

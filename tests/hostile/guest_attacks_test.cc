@@ -287,6 +287,10 @@ pdeathsig 65                                 -> -EINVAL
 pdeathsig -1                                 -> -EINVAL
 nocldwait 2                                  -> -EINVAL
 nocldwait -1                                 -> -EINVAL
+subreaper 7                                  -> -EINVAL
+new tids 0                                   -> -EINVAL
+new tids 1025                                -> -EINVAL
+new tids -1                                  -> -EINVAL
 )";
 // HV_CALL_MEM_SHARE: bad operations first (every backend), then ranges;
 // where no processes run (xen) every valid operation is ENOSYS.

@@ -407,6 +407,13 @@ enum hv_proc_op {
   /* arg 1: the caller ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT), so its
    * children are reaped as they end, never zombies it could wait for; 0: not. */
   HV_PROC_SET_NOCLDWAIT = 9,
+  /* arg (1..1024) fresh ids for the caller's threads, returned as the first
+   * of that many in a row: ids from the pid space, so that no tid is ever a
+   * process's pid (kill, wait, getpgid keep meaning the process). */
+  HV_PROC_NEW_TIDS = 10,
+  /* arg 1: the caller is a child subreaper (PR_SET_CHILD_SUBREAPER): orphans
+   * below it are reparented to it, not to init; 0: not. Not inherited. */
+  HV_PROC_SET_SUBREAPER = 11,
 };
 struct hv_proc {
   uint32_t op;          /* IN: enum hv_proc_op */

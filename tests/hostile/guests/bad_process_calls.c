@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
   proc("pdeathsig -1", HV_PROC_SET_PDEATHSIG, 0, -1);
   proc("nocldwait 2", HV_PROC_SET_NOCLDWAIT, 0, 2);
   proc("nocldwait -1", HV_PROC_SET_NOCLDWAIT, 0, -1);
+  proc("subreaper 7", HV_PROC_SET_SUBREAPER, 0, 7);
+  proc("new tids 0", HV_PROC_NEW_TIDS, 0, 0);
+  proc("new tids 1025", HV_PROC_NEW_TIDS, 0, 1025);
+  proc("new tids -1", HV_PROC_NEW_TIDS, 0, -1);
 
   struct hv_exec x = {.op = 999};
   call("exec op 999", HV_CALL_EXEC, P(&x));
