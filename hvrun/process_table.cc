@@ -34,6 +34,12 @@ struct ProcessTable::Process {
   bool nocldwait = false;    // it ignores SIGCHLD: its children are reaped as they end
   bool auto_reaped = false;  // so this one was: no wait sees it (Sweep removes it)
   bool subreaper = false;    // PR_SET_CHILD_SUBREAPER: orphans below it come to it
+  // Job control: stopped by (stop_sig) until a SIGCONT; what a parent's
+  // wait4(WUNTRACED) / (WCONTINUED) has yet to be told.
+  bool stopped = false;
+  int stop_sig = 0;
+  bool stop_untold = false;
+  bool continued_untold = false;
   // The guest: the engine first, so it goes before the memory it serves.
   GuestImage image;
   std::unique_ptr<ExecService> exec;
@@ -139,11 +145,26 @@ void ProcessTable::SendSignal(Process* p, int sig) {
     p->image.backend->Stop();
     return;
   }
-  // No job control: stop and continue signals change nothing.
-  if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGCONT) {
-    return;
+  const bool stop = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+  // The container's init takes no stop signal, as a namespace's init does not.
+  if (stop && p->pid == 1) return;
+  std::atomic_ref<uint64_t> word(*p->signals());
+  constexpr uint64_t kStopBits = (1ull << (SIGSTOP - 1)) | (1ull << (SIGTSTP - 1)) |
+                                 (1ull << (SIGTTIN - 1)) | (1ull << (SIGTTOU - 1));
+  if (sig == SIGCONT) {
+    // Resumes at once (the runtime waits for this bit) and drops pending stops.
+    word.fetch_and(~kStopBits);
+    if (p->stopped) {
+      p->stopped = false;
+      p->stop_untold = false;
+      p->continued_untold = true;
+      if (Process* parent = Find(p->ppid); parent != nullptr) SendSignal(parent, SIGCHLD);
+    }
+  } else if (stop) {
+    word.fetch_and(~(1ull << (SIGCONT - 1)));  // a stop drops a pending SIGCONT
   }
-  std::atomic_ref<uint64_t>(*p->signals()).fetch_or(1ull << (sig - 1));
+  // The runtime takes the action: a stop signal stops it (HV_PROC_STOP).
+  word.fetch_or(1ull << (sig - 1));
   Notify(p);
 }
 
@@ -314,6 +335,7 @@ int64_t ProcessTable::Wait(Process* caller, hv_proc& req) {
     // Children reaped as they ended (SIGCHLD ignored) are no one's to wait for.
     swept = Sweep();
     Process* found = nullptr;
+    Process* changed = nullptr;  // stopped or continued, for WUNTRACED/WCONTINUED
     bool any = false;
     for (auto& [id, q] : procs_) {
       if (q->ppid != caller->pid || q.get() == caller) continue;
@@ -327,8 +349,23 @@ int64_t ProcessTable::Wait(Process* caller, hv_proc& req) {
         found = q.get();
         break;
       }
+      if (changed == nullptr && (((req.arg & WUNTRACED) != 0 && q->stop_untold) ||
+                                 ((req.arg & WCONTINUED) != 0 && q->continued_untold))) {
+        changed = q.get();
+      }
     }
     if (!any) return -ECHILD;
+    if (found == nullptr && changed != nullptr) {
+      // Told once (unless WNOWAIT), and not reaped: 0x7f | sig << 8 for a
+      // stop, 0xffff for a continue, as Linux's wait status says.
+      const bool stop = (req.arg & WUNTRACED) != 0 && changed->stop_untold;
+      req.status = stop ? 0x7f | (changed->stop_sig << 8) : 0xffff;
+      req.usage_ns = 0;
+      req.maxrss_kb = 0;
+      if ((req.arg & WNOWAIT) == 0)
+        (stop ? changed->stop_untold : changed->continued_untold) = false;
+      return changed->pid;
+    }
     if (found == nullptr) return (req.arg & WNOHANG) != 0 ? 0 : -EAGAIN;
     req.status = found->wait_status;
     req.usage_ns = 0;
@@ -419,6 +456,20 @@ int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {
       const int32_t first = next_pid_;
       next_pid_ += req.arg;
       return first;
+    }
+    case HV_PROC_STOP: {
+      if (req.arg != SIGSTOP && req.arg != SIGTSTP && req.arg != SIGTTIN && req.arg != SIGTTOU)
+        return -EINVAL;
+      if (caller->pid == 1) return -EPERM;  // init does not stop
+      // A SIGCONT that came in between (its bit still set): no stop at all.
+      if ((std::atomic_ref<uint64_t>(*caller->signals()).load() & (1ull << (SIGCONT - 1))) != 0)
+        return 1;
+      caller->stopped = true;
+      caller->stop_sig = req.arg;
+      caller->stop_untold = true;
+      caller->continued_untold = false;
+      if (Process* parent = Find(caller->ppid); parent != nullptr) SendSignal(parent, SIGCHLD);
+      return 0;
     }
     case HV_PROC_SET_SUBREAPER:
       if (req.arg != 0 && req.arg != 1) return -EINVAL;

@@ -93,6 +93,22 @@ uint64_t MaxRssKb(bool children) {
   return children ? g_children_maxrss_kb : mm::PeakBytes() / 1024;
 }
 
+void Stop(int sig) {
+  hv_proc p = {HV_PROC_STOP, 0, sig, 0, 0, 0};
+  if (hv::Call(HV_CALL_PROC, &p) != 0) return;  // init, no table (xen), or continued already
+  // Stopped: the whole process, this thread included, waits in hvrun (no
+  // other thread runs: the scheduler is not entered) until the SIGCONT bit
+  // is there. (SIGKILL ends the guest from outside.) The bit stays for
+  // TakeSignals, so a SIGCONT handler still runs.
+  const uint64_t cont = abi::SigBit(abi::kSIGCONT);
+  for (;;) {
+    const uint32_t seen = __atomic_load_n(g_events, __ATOMIC_ACQUIRE);
+    if ((__atomic_load_n(g_signals, __ATOMIC_ACQUIRE) & cont) != 0) return;
+    hv_wait w = {INT64_MAX, reinterpret_cast<uint64_t>(g_events), seen, 0};
+    hv::Call(HV_CALL_WAIT, &w);
+  }
+}
+
 void Exit(int32_t status, uint32_t flags) {
   // Stores through shared file mappings reach their files, as the kernel
   // writes back dirty pages after a process ends.

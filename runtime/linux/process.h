@@ -64,6 +64,10 @@ inline bool IsSelf(int64_t pid) { return pid == 0 || pid == Pid(); }
 // Ends the guest: HV_CALL_EXIT with (status), (flags) (HV_EXIT_*), the count
 // of unknown syscalls and of failed memory requests. Never returns.
 [[noreturn]] void Exit(int32_t status, uint32_t flags);
+// Job control: stop signal (sig) with its default action. The process stops
+// (hvrun tells its parent) until a SIGCONT; returns at once for init or
+// where there is no process table.
+void Stop(int sig);
 // wait4/waitid reaped a child whose ru_maxrss (its own or its reaped
 // children's, hv_proc.maxrss_kb) was (maxrss_kb).
 void ReapedChild(uint64_t maxrss_kb);

@@ -55,31 +55,35 @@ constinit State g;
 // The calling thread's state.
 ThreadState& T() { return g.threads[sched::CurrentSlot()]; }
 
-// Whether (sig)'s default action is to do nothing: ignore, or stop/continue
-// (there is no job control to stop for).
+// Whether (sig)'s default action is to do nothing: ignore, or continue
+// (hvrun resumes a stopped process when it sends SIGCONT).
 bool DefaultIsNothing(int sig) {
   switch (sig) {
     case abi::kSIGCHLD:
     case abi::kSIGURG:
     case abi::kSIGWINCH:
     case abi::kSIGCONT:
-    case abi::kSIGSTOP:
-    case abi::kSIGTSTP:
-    case abi::kSIGTTIN:
-    case abi::kSIGTTOU:
       return true;
     default:
       return false;
   }
 }
 
-enum class Action { kNothing, kTerminate, kHandler };
+bool DefaultIsStop(int sig) {
+  return sig == abi::kSIGSTOP || sig == abi::kSIGTSTP || sig == abi::kSIGTTIN ||
+         sig == abi::kSIGTTOU;
+}
+
+enum class Action { kNothing, kTerminate, kStop, kHandler };
 
 Action ActionOf(int sig) {
   const uint64_t handler = g.actions[sig - 1].handler;
+  if (sig == abi::kSIGSTOP) return Action::kStop;  // never caught nor ignored
   if (handler == abi::kSIG_IGN) return Action::kNothing;
   if (handler == abi::kSIG_DFL) {
-    return DefaultIsNothing(sig) ? Action::kNothing : Action::kTerminate;
+    return DefaultIsNothing(sig) ? Action::kNothing
+           : DefaultIsStop(sig)  ? Action::kStop
+                                 : Action::kTerminate;
   }
   return Action::kHandler;
 }
@@ -99,6 +103,9 @@ void Act(int sig, int to, bool to_thread) {
       return;
     case Action::kTerminate:
       process::Exit(sig, HV_EXIT_SIGNALED);
+    case Action::kStop:
+      process::Stop(sig);
+      return;
     case Action::kHandler:
       if (to_thread) {
         g.threads[to].pending |= abi::SigBit(sig);

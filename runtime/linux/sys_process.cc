@@ -229,17 +229,19 @@ int64_t sys_getrusage(hv_syscall_frame& f) {
 }
 
 // Waitid implements Linux syscall waitid(2) for WEXITED (P_ALL, P_PID,
-// P_PGID), with WNOHANG and WNOWAIT.
+// P_PGID), with WSTOPPED, WCONTINUED, WNOHANG and WNOWAIT (an exited child
+// is reported whenever one is there: WEXITED is required).
 int64_t sys_waitid(hv_syscall_frame& f) {
   uint32_t idtype = static_cast<uint32_t>(f.args[0]);
   int32_t id = Int(f.args[1]);
   int32_t options = Int(f.args[3]);
-  constexpr int32_t kWEXITED = 4, kWNOHANG = 1, kWNOWAIT = 0x01000000;
+  constexpr int32_t kWEXITED = 4, kWNOHANG = 1, kWNOWAIT = 0x01000000, kWSTOPPED = 2,
+                    kWCONTINUED = 8;
   if ((options & kWEXITED) == 0) return -abi::kEINVAL;
   int32_t pid = idtype == 0 ? -1 : idtype == 1 ? id : idtype == 2 ? (id == 0 ? 0 : -id) : 0;
   if (idtype > 2 || (idtype == 1 && id <= 0)) return -abi::kEINVAL;
   hv_proc out = {};
-  int64_t r = WaitFor(pid, options & (kWNOHANG | kWNOWAIT), &out);
+  int64_t r = WaitFor(pid, options & (kWNOHANG | kWNOWAIT | kWSTOPPED | kWCONTINUED), &out);
   if (r < 0) return r;
   int32_t info[32] = {};
   if (r > 0) {
@@ -250,6 +252,13 @@ int64_t sys_waitid(hv_syscall_frame& f) {
     info[4] = static_cast<int32_t>(r);
     info[5] = static_cast<int32_t>(boot::Info().uid);
     info[6] = sig == 0 ? (st >> 8) & 0xff : sig;
+    if (st == 0xffff) {  // continued
+      info[2] = 6;       // CLD_CONTINUED
+      info[6] = abi::kSIGCONT;
+    } else if ((st & 0xff) == 0x7f) {  // stopped
+      info[2] = 5;                     // CLD_STOPPED
+      info[6] = (st >> 8) & 0xff;
+    }
   }
   if (f.args[2] != 0) {
     if (int64_t c = user::CopyOut(f.args[2], info, sizeof info); c < 0) return c;

@@ -365,6 +365,11 @@ const std::vector<Case>& Cases() {
        .program = "rusage",
        .expect_out = "rusage: all ok",
        .backends = kProcessBackends},
+      // Job control: SIGSTOP/SIGTSTP/SIGCONT, WUNTRACED/WCONTINUED, waitid.
+      {.name = "job_control",
+       .program = "job_control",
+       .expect_out = "job_control: all ok",
+       .backends = kProcessBackends},
       // Scheduling policy and nice: kept per process, Linux's checks.
       {.name = "sched_calls", .program = "sched_calls", .expect_out = "sched_calls: all ok"},
       {.name = "fault_handlers_blocked",

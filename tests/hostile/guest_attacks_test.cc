@@ -288,6 +288,8 @@ pdeathsig -1                                 -> -EINVAL
 nocldwait 2                                  -> -EINVAL
 nocldwait -1                                 -> -EINVAL
 subreaper 7                                  -> -EINVAL
+stop sig 9                                   -> -EINVAL
+stop init                                    -> -EPERM
 new tids 0                                   -> -EINVAL
 new tids 1025                                -> -EINVAL
 new tids -1                                  -> -EINVAL

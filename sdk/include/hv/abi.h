@@ -414,6 +414,12 @@ enum hv_proc_op {
   /* arg 1: the caller is a child subreaper (PR_SET_CHILD_SUBREAPER): orphans
    * below it are reparented to it, not to init; 0: not. Not inherited. */
   HV_PROC_SET_SUBREAPER = 11,
+  /* Job control: the caller took stop signal (arg) with its default action
+   * and stops: its parent may see it (WUNTRACED, SIGCHLD) until a SIGCONT,
+   * whose bit in hv_boot_info.signals the runtime waits for (it clears
+   * pending stop bits there; a stop signal clears a pending SIGCONT).
+   * Returns 0, 1 if a SIGCONT came first (no stop), -EPERM for init. */
+  HV_PROC_STOP = 12,
 };
 struct hv_proc {
   uint32_t op;          /* IN: enum hv_proc_op */

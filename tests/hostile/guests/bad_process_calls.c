@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
   proc("nocldwait 2", HV_PROC_SET_NOCLDWAIT, 0, 2);
   proc("nocldwait -1", HV_PROC_SET_NOCLDWAIT, 0, -1);
   proc("subreaper 7", HV_PROC_SET_SUBREAPER, 0, 7);
+  proc("stop sig 9", HV_PROC_STOP, 0, 9);
+  proc("stop init", HV_PROC_STOP, 0, 19);
   proc("new tids 0", HV_PROC_NEW_TIDS, 0, 0);
   proc("new tids 1025", HV_PROC_NEW_TIDS, 0, 1025);
   proc("new tids -1", HV_PROC_NEW_TIDS, 0, -1);
