@@ -44,7 +44,7 @@ Launch Prepare(const hv_boot_info* bi) {
 
   // The app's main stack, from the top of free memory (as Linux puts the
   // stack at the top of the address space).
-  uint64_t stack_lo = mm::AllocTopDown(info.stack_size);
+  uint64_t stack_lo = mm::AllocStack(info.stack_size);
   if (stack_lo == 0)
     Panic("no memory for the app's %lu-byte stack", static_cast<unsigned long>(info.stack_size));
   uint64_t stack_hi = stack_lo + mm::PageUp(info.stack_size);

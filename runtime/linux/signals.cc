@@ -494,6 +494,9 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
         break;
       case Action::kTerminate:
         process::Exit(s, HV_EXIT_SIGNALED);
+      case Action::kStop:
+        process::Stop(s);
+        break;
       case Action::kHandler:
         sig = s;
         break;

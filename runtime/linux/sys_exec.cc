@@ -172,7 +172,7 @@ constinit uint32_t g_exec_lock = 0;
   g_current = g_next;
   g_next = Strings{};
 
-  uint64_t stack_lo = mm::AllocTopDown(info.stack_size);
+  uint64_t stack_lo = mm::AllocStack(info.stack_size);
   if (stack_lo == 0) process::Exit(abi::kSIGKILL, HV_EXIT_SIGNALED);
   uint64_t stack_hi = stack_lo + mm::PageUp(info.stack_size);
   boot::AuxExtras extras = {boot::MinSigStackSize(), reinterpret_cast<uint64_t>(boot::Native())};

@@ -316,6 +316,22 @@ uint64_t AllocTopDown(uint64_t bytes) {
   return TakeTopDown(PageUp(bytes) / kPageSize);
 }
 
+uint64_t AllocStack(uint64_t bytes) {
+  if (bytes == 0 || !Plausible(bytes + kStackGuard)) {
+    g.out_of_memory++;
+    return 0;
+  }
+  const uint64_t lo = TakeTopDown((PageUp(bytes) + kStackGuard) / kPageSize);
+  if (lo == 0) return 0;
+  // The gap: in use (nothing else is placed there), no access.
+  if (!protect::Set(lo, lo + kStackGuard, 0)) {
+    Release(lo, PageUp(bytes) + kStackGuard);
+    g.out_of_memory++;
+    return 0;
+  }
+  return lo + kStackGuard;
+}
+
 // Brk implements Linux syscall brk(2): returns the new break, or the old one
 // if it cannot move (glibc's sbrk sees that as failure). brk(0) queries.
 int64_t Brk(uint64_t addr) {

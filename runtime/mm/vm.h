@@ -59,6 +59,12 @@ void ExecReset(const hv_mem_region& app, const hv_mem_region& interp, ForEachKep
 // Allocates (bytes) top-down for the runtime's own use (the app's main
 // stack). Returns the address or 0 (counted as out of memory).
 uint64_t AllocTopDown(uint64_t bytes);
+// The app's main stack: AllocTopDown(bytes) with a guard gap of
+// kStackGuard below it, PROT_NONE (as Linux's stack_guard_gap), so that an
+// overflow faults instead of running into what is mapped below. Returns
+// the stack's low end, or 0.
+inline constexpr uint64_t kStackGuard = 1 << 20;
+uint64_t AllocStack(uint64_t bytes);
 
 // The main thread's stack, [lo, hi): the first top-down allocation at boot,
 // so the top stack_size bytes of the managed memory.

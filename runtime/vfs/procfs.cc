@@ -176,6 +176,8 @@ void MemoryLines(Text& t) {
       } else if (p >= stack_lo && p < stack_hi) {
         next = Min(run_end, stack_hi);
         ProtectedLines(t, p, next, "[stack]", 7);
+      } else if (p + mm::kStackGuard >= stack_lo && p < stack_lo) {
+        next = Min(run_end, stack_lo);  // the stack's guard gap: no mapping, as on Linux
       } else if (uint64_t end; InExtent(p, &end)) {
         next = Min(run_end, end);  // the runtime's, not the app's
       } else {
