@@ -47,6 +47,21 @@ bool Split(uint64_t* entry, uint64_t size) {
   return true;
 }
 
+// What Protect does at an upper-level entry (*e), which maps (size) bytes
+// around (p): nothing there, or no page left to split it into (kSkip); a
+// large page [p, hi) covers whole, now with (prot) (kDone); or a table to go
+// down into, perhaps just split from a large page (kDescend).
+enum class Step { kSkip, kDone, kDescend };
+Step Upper(uint64_t* e, uint64_t size, uint64_t p, uint64_t hi, uint32_t prot) {
+  if ((*e & (kPresent | kLarge)) == 0) return Step::kSkip;
+  if ((*e & kLarge) == 0) return Step::kDescend;
+  if (p % size == 0 && hi - p >= size) {
+    *e = Leaf(p, prot, kLarge);
+    return Step::kDone;
+  }
+  return Split(e, size) ? Step::kDescend : Step::kSkip;
+}
+
 }  // namespace
 
 bool Init(uint64_t root, uint64_t flush) {
@@ -67,42 +82,23 @@ void Protect(uint64_t lo, uint64_t hi, uint32_t prot) {
   if (g_pdpt == nullptr) return;
   if (hi > kTop) hi = kTop;
   for (uint64_t p = lo; p < hi;) {
-    uint64_t* e1 = &g_pdpt[p / k1G];
-    const uint64_t next_gib = (p / k1G + 1) * k1G;
-    if ((*e1 & (kPresent | kLarge)) == 0) {  // nothing mapped in this GiB
-      p = next_gib;
+    // Down from the GiB's entry: a large page the range covers takes (prot)
+    // whole; one it covers in part is split; then the 4 KiB entries.
+    uint64_t* e = &g_pdpt[p / k1G];
+    uint64_t size = k1G;
+    Step step = Upper(e, size, p, hi, prot);
+    if (step == Step::kDescend) {
+      e = &TableOf(*e)[(p / k2M) % 512];
+      size = k2M;
+      step = Upper(e, size, p, hi, prot);
+    }
+    if (step != Step::kDescend) {  // done with, or nothing to do in, this large page
+      p = (p / size + 1) * size;
       continue;
     }
-    if ((*e1 & kLarge) != 0) {
-      if (p % k1G == 0 && hi - p >= k1G) {
-        *e1 = Leaf(p, prot, kLarge);
-        p += k1G;
-        continue;
-      }
-      if (!Split(e1, k1G)) {
-        p = next_gib;
-        continue;
-      }
-    }
-    uint64_t* e2 = &TableOf(*e1)[(p / k2M) % 512];
-    const uint64_t next_2m = (p / k2M + 1) * k2M;
-    if ((*e2 & (kPresent | kLarge)) == 0) {
-      p = next_2m;
-      continue;
-    }
-    if ((*e2 & kLarge) != 0) {
-      if (p % k2M == 0 && hi - p >= k2M) {
-        *e2 = Leaf(p, prot, kLarge);
-        p += k2M;
-        continue;
-      }
-      if (!Split(e2, k2M)) {
-        p = next_2m;
-        continue;
-      }
-    }
-    uint64_t* pt = TableOf(*e2);
-    for (; p < hi && p < next_2m; p += k4K) pt[(p / k4K) % 512] = Leaf(p, prot, 0);
+    uint64_t* pt = TableOf(*e);
+    const uint64_t end = (p / k2M + 1) * k2M;
+    for (; p < hi && p < end; p += k4K) pt[(p / k4K) % 512] = Leaf(p, prot, 0);
   }
   if (lo < hi) g_flush(lo, (hi - lo) / k4K);
 }
