@@ -32,6 +32,7 @@ struct ProcessTable::Process {
   uint64_t maxrss_kb = 0;    // its hv_exit's, for the parent's wait4/getrusage
   int pdeath_sig = 0;        // prctl(PR_SET_PDEATHSIG): sent to it when its parent ends
   bool nocldwait = false;    // it ignores SIGCHLD: its children are reaped as they end
+  bool nocldstop = false;    // SA_NOCLDSTOP: no SIGCHLD when a child stops or continues
   bool auto_reaped = false;  // so this one was: no wait sees it (Sweep removes it)
   bool subreaper = false;    // PR_SET_CHILD_SUBREAPER: orphans below it come to it
   // Job control: stopped by (stop_sig) until a SIGCONT; what a parent's
@@ -158,7 +159,7 @@ void ProcessTable::SendSignal(Process* p, int sig) {
       p->stopped = false;
       p->stop_untold = false;
       p->continued_untold = true;
-      if (Process* parent = Find(p->ppid); parent != nullptr) SendSignal(parent, SIGCHLD);
+      if (Process* parent = Find(p->ppid); parent != nullptr) TellParent(parent);
     }
   } else if (stop) {
     word.fetch_and(~(1ull << (SIGCONT - 1)));  // a stop drops a pending SIGCONT
@@ -166,6 +167,16 @@ void ProcessTable::SendSignal(Process* p, int sig) {
   // The runtime takes the action: a stop signal stops it (HV_PROC_STOP).
   word.fetch_or(1ull << (sig - 1));
   Notify(p);
+}
+
+void ProcessTable::TellParent(Process* parent) {
+  // A child stopped or continued: its wait4(WUNTRACED/WCONTINUED) wakes,
+  // and SIGCHLD comes too unless the parent asked for none (SA_NOCLDSTOP).
+  if (parent->nocldstop) {
+    Notify(parent);
+  } else {
+    SendSignal(parent, SIGCHLD);
+  }
 }
 
 std::vector<std::unique_ptr<ProcessTable::Process>> ProcessTable::Sweep() {
@@ -257,6 +268,7 @@ int64_t ProcessTable::Fork(int32_t pid, uint64_t flags) {
   child->pgid = parent->pgid;
   child->sid = parent->sid;
   child->nocldwait = parent->nocldwait;  // dispositions are inherited
+  child->nocldstop = parent->nocldstop;
   Process* raw = child.get();
   procs_[child_pid] = std::move(child);
   raw->thread = StopSignals::StartThread([this, raw] { RunChild(raw); });
@@ -468,7 +480,7 @@ int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {
       caller->stop_sig = req.arg;
       caller->stop_untold = true;
       caller->continued_untold = false;
-      if (Process* parent = Find(caller->ppid); parent != nullptr) SendSignal(parent, SIGCHLD);
+      if (Process* parent = Find(caller->ppid); parent != nullptr) TellParent(parent);
       return 0;
     }
     case HV_PROC_SET_SUBREAPER:
@@ -476,8 +488,9 @@ int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {
       caller->subreaper = req.arg == 1;
       return 0;
     case HV_PROC_SET_NOCLDWAIT:
-      if (req.arg != 0 && req.arg != 1) return -EINVAL;
-      caller->nocldwait = req.arg == 1;
+      if ((req.arg & ~3) != 0) return -EINVAL;
+      caller->nocldwait = (req.arg & 1) != 0;
+      caller->nocldstop = (req.arg & 2) != 0;
       return 0;
     case HV_PROC_SETSID: {
       bool leader = false;

@@ -91,6 +91,8 @@ class ProcessTable final : public ProcessHooks {
   // Takes the zombies no one waits for (their parent ignores SIGCHLD) out of
   // the table (mu_ held); Join waits for their threads to end (mu_ not held).
   std::vector<std::unique_ptr<Process>> Sweep();
+  // A child of (parent) stopped or continued (mu_ held).
+  void TellParent(Process* parent);
   static void Join(std::vector<std::unique_ptr<Process>>& gone);
   void StopAll();
 

@@ -319,18 +319,24 @@ void ClassifyPageFault(uint64_t addr, abi::SigInfo* info) {
   }
 }
 
-// Whether SIGCHLD is ignored the way that makes children reap themselves
-// (SIG_IGN, or SA_NOCLDWAIT), as hvrun was last told (a process starts
-// with it off; a fork inherits it, there and in hvrun).
-constinit bool g_told_nocldwait = false;
+// What SIGCHLD's action says about children, as hvrun was last told
+// (HV_PROC_SET_NOCLDWAIT's bits; a process starts with none, a fork
+// inherits them, there and in hvrun): bit 0, they reap themselves (SIG_IGN
+// or SA_NOCLDWAIT); bit 1, no SIGCHLD when one stops or continues
+// (SA_NOCLDSTOP).
+constinit int32_t g_told_child_wait = 0;
 
 void TellChildWait() {
-  constexpr uint64_t kSA_NOCLDWAIT = 2;
+  constexpr uint64_t kSA_NOCLDSTOP = 1, kSA_NOCLDWAIT = 2;
   const abi::KSigaction& a = g.actions[abi::kSIGCHLD - 1];
-  const bool on = a.handler == abi::kSIG_IGN || (a.flags & kSA_NOCLDWAIT) != 0;
-  if (on == g_told_nocldwait) return;
-  hv_proc p = {HV_PROC_SET_NOCLDWAIT, 0, on ? 1 : 0, 0, 0, 0};
-  if (hv::Call(HV_CALL_PROC, &p) >= 0) g_told_nocldwait = on;
+  const int32_t bits =
+      (a.handler == abi::kSIG_IGN || (a.flags & kSA_NOCLDWAIT) != 0 ? 1 : 0) |
+      (a.handler != abi::kSIG_DFL && a.handler != abi::kSIG_IGN && (a.flags & kSA_NOCLDSTOP) != 0
+           ? 2
+           : 0);
+  if (bits == g_told_child_wait) return;
+  hv_proc p = {HV_PROC_SET_NOCLDWAIT, 0, bits, 0, 0, 0};
+  if (hv::Call(HV_CALL_PROC, &p) >= 0) g_told_child_wait = bits;
 }
 
 }  // namespace

@@ -285,7 +285,7 @@ fork arg null                                -> -EFAULT
 fork flags 0xff                              -> -EINVAL
 pdeathsig 65                                 -> -EINVAL
 pdeathsig -1                                 -> -EINVAL
-nocldwait 2                                  -> -EINVAL
+nocldwait 4                                  -> -EINVAL
 nocldwait -1                                 -> -EINVAL
 subreaper 7                                  -> -EINVAL
 stop sig 9                                   -> -EINVAL

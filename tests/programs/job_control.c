@@ -15,7 +15,11 @@
 
 #include "fail_count.h"
 
-static volatile sig_atomic_t conts;
+static volatile sig_atomic_t conts, chlds;
+static void OnChld(int sig) {
+  (void)sig;
+  chlds++;
+}
 static void OnCont(int sig) {
   (void)sig;
   conts++;
@@ -85,6 +89,28 @@ int main(void) {
   CHECK(kill(c, SIGKILL) == 0);
   CHECK(waitpid(c, &status, 0) == c && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
   printf("SIGKILL ends a stopped child\n");
+
+  /* SIGCHLD on a stop, unless SA_NOCLDSTOP. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnChld;
+  CHECK(sigaction(SIGCHLD, &sa, NULL) == 0);
+  c = Writer(fds[1]);
+  Sleep(20);
+  chlds = 0;
+  CHECK(kill(c, SIGSTOP) == 0);
+  CHECK(waitpid(c, &status, WUNTRACED) == c && WIFSTOPPED(status));
+  Sleep(20);
+  CHECK(chlds == 1);
+  sa.sa_flags = SA_NOCLDSTOP;
+  CHECK(sigaction(SIGCHLD, &sa, NULL) == 0);
+  chlds = 0;
+  CHECK(kill(c, SIGCONT) == 0);
+  CHECK(waitpid(c, &status, WCONTINUED) == c && WIFCONTINUED(status));
+  Sleep(20);
+  CHECK(chlds == 0);
+  CHECK(kill(c, SIGKILL) == 0 && waitpid(c, &status, 0) == c);
+  printf("SIGCHLD on a stop, none with SA_NOCLDSTOP\n");
 
   printf(failures == 0 ? "job_control: all ok\n" : "job_control: FAILED\n");
   return failures == 0 ? 0 : 1;

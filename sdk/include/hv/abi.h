@@ -404,8 +404,10 @@ enum hv_proc_op {
   HV_PROC_SETSID = 6,
   HV_PROC_GETSID = 7,   /* pid */
   HV_PROC_SET_PDEATHSIG = 8, /* sig (0: none): sent to the caller when its parent ends */
-  /* arg 1: the caller ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT), so its
-   * children are reaped as they end, never zombies it could wait for; 0: not. */
+  /* arg bit 0: the caller ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT), so its
+   * children are reaped as they end, never zombies it could wait for; bit 1:
+   * its SIGCHLD handler has SA_NOCLDSTOP (no SIGCHLD when a child stops or
+   * continues). */
   HV_PROC_SET_NOCLDWAIT = 9,
   /* arg (1..1024) fresh ids for the caller's threads, returned as the first
    * of that many in a row: ids from the pid space, so that no tid is ever a

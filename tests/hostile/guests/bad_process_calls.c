@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   call("fork flags 0xff", HV_CALL_FORK, P(&fork_flags));
   proc("pdeathsig 65", HV_PROC_SET_PDEATHSIG, 0, 65);
   proc("pdeathsig -1", HV_PROC_SET_PDEATHSIG, 0, -1);
-  proc("nocldwait 2", HV_PROC_SET_NOCLDWAIT, 0, 2);
+  proc("nocldwait 4", HV_PROC_SET_NOCLDWAIT, 0, 4);
   proc("nocldwait -1", HV_PROC_SET_NOCLDWAIT, 0, -1);
   proc("subreaper 7", HV_PROC_SET_SUBREAPER, 0, 7);
   proc("stop sig 9", HV_PROC_STOP, 0, 9);
