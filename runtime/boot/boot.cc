@@ -8,6 +8,7 @@
 #include "runtime/hv/cpu.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/hv/panic.h"
+#include "runtime/linux/cred.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/timers.h"
@@ -35,6 +36,7 @@ Launch Prepare(const hv_boot_info* bi) {
     Panic("hvrun boot info: free region [0x%lx, +0x%lx) is too small to manage",
           static_cast<unsigned long>(info.free.start), static_cast<unsigned long>(info.free.size));
   process::Reset(info);
+  cred::Reset();
   process::UseBootPage(const_cast<hv_boot_info*>(bi));
   signals::Reset();
   timers::Reset();

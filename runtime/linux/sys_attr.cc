@@ -6,6 +6,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/linux/cred.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/hostfs.h"
@@ -38,9 +39,10 @@ int64_t InodeOfFd(int32_t fd, Inode** out) {
   return 0;
 }
 
-// Only the owner (or root) may change the mode or times of a file.
+// Only the owner (or root) may change the mode or times of a file: the
+// file-system uid (cred.h).
 bool Owns(const Inode& n) {
-  uint32_t uid = boot::Info().uid;
+  uint32_t uid = cred::Uid().fs;
   return uid == 0 || n.uid == uid;
 }
 
@@ -53,13 +55,14 @@ int64_t Chmod(Inode* n, uint64_t mode) {
   return 0;
 }
 
-// chown: the guest is one user; it may "change" ownership to itself only
-// (uid/gid -1 leave a field alone). root may set anything.
+// chown: without root's file-system uid, only a "change" of an owned file
+// to that uid, and to one of the caller's groups (uid/gid -1 leave a field
+// alone). root may set anything.
 int64_t Chown(Inode* n, uint32_t uid, uint32_t gid) {
-  const hv_boot_info& bi = boot::Info();
-  if (bi.uid != 0) {
-    if (uid != 0xffffffffu && (uid != bi.uid || n->uid != bi.uid)) return -abi::kEPERM;
-    if (gid != 0xffffffffu && (gid != bi.gid || n->uid != bi.uid)) return -abi::kEPERM;
+  const uint32_t me = cred::Uid().fs;
+  if (me != 0) {
+    if (uid != 0xffffffffu && (uid != me || n->uid != me)) return -abi::kEPERM;
+    if (gid != 0xffffffffu && (!cred::InGroup(gid) || n->uid != me)) return -abi::kEPERM;
   }
   if (n->kind == tmpfs::Kind::kConsole) return 0;
   if (uid != 0xffffffffu) n->uid = uid;
@@ -82,7 +85,7 @@ int64_t Truncate(Inode* n, int64_t length) {
 // only a "change" to what the guest already is (or -1) succeeds, after the
 // file was found.
 int64_t HostChown(uint32_t uid, uint32_t gid) {
-  const hv_boot_info& bi = boot::Info();
+  const hv_boot_info& bi = boot::Info();  // what the guest is on the host
   if (uid != 0xffffffffu && uid != bi.uid) return -abi::kEPERM;
   if (gid != 0xffffffffu && gid != bi.gid) return -abi::kEPERM;
   return 0;

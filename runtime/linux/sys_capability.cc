@@ -57,6 +57,19 @@ bool IsSelf(int32_t pid) { return pid == 0 || pid == process::Pid() || sched::Al
 
 }  // namespace
 
+bool HasCapability(int cap) { return ((Current().effective >> cap) & 1) != 0; }
+
+void DropCapabilities(bool permitted) {
+  Caps& c = Current();
+  c.effective = 0;
+  if (permitted) c.permitted = 0;
+}
+
+void RaiseCapabilities() {
+  Caps& c = Current();
+  c.effective = c.permitted;
+}
+
 // Capget implements Linux syscall capget(2) for this process (pid 0, its
 // pid or one of its tids; another process: -ESRCH, which hvrun cannot read).
 int64_t sys_capget(hv_syscall_frame& f) {

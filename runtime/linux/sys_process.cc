@@ -22,6 +22,7 @@
 #include "runtime/linux/abi/resource.h"
 #include "runtime/linux/abi/signal.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/linux/cred.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
@@ -250,7 +251,7 @@ int64_t sys_waitid(hv_syscall_frame& f) {
     info[0] = abi::kSIGCHLD;
     info[2] = sig == 0 ? 1 : ((st & 0x80) != 0 ? 3 : 2);  // CLD_EXITED, CLD_DUMPED, CLD_KILLED
     info[4] = static_cast<int32_t>(r);
-    info[5] = static_cast<int32_t>(boot::Info().uid);
+    info[5] = static_cast<int32_t>(cred::Uid().real);  // the child's, as its parent's here
     info[6] = sig == 0 ? (st >> 8) & 0xff : sig;
     if (st == 0xffff) {  // continued
       info[2] = 6;       // CLD_CONTINUED

@@ -6,6 +6,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/linux/cred.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/vfs/console.h"
@@ -25,8 +26,8 @@ int64_t FillStat(uint32_t ino, abi::Stat* st) {
     st->st_ino = info.ino;
     st->st_nlink = 1;
     st->st_mode = info.mode;
-    st->st_uid = boot::Info().uid;
-    st->st_gid = boot::Info().gid;
+    st->st_uid = cred::Uid().effective;
+    st->st_gid = cred::Gid().effective;
     st->st_rdev = info.rdev;
     st->st_blksize = info.is_tty != 0 ? 1024 : 4096;  // what Linux reports for a pty / a pipe
     return 0;
@@ -103,14 +104,16 @@ int64_t Access(int32_t dirfd, uint64_t path_addr, uint64_t mode, uint64_t flags)
   if (mode == abi::kF_OK) return 0;
   if ((mode & abi::kW_OK) != 0 && n.dev == vfs::kDevProc && !abi::IsDir(n.mode))
     return -abi::kEACCES;
-  uint32_t uid = boot::Info().uid;
+  // access(2) checks with the real ids (faccessat2's AT_EACCESS: the
+  // effective ones are not told apart here).
+  uint32_t uid = cred::Uid().real;
   if (uid == 0) {
     if ((mode & abi::kX_OK) != 0 && !abi::IsDir(n.mode) && (n.mode & 0111) == 0)
       return -abi::kEACCES;
     return 0;
   }
   uint32_t bits = n.uid == uid                ? (n.mode >> 6) & 7
-                  : n.gid == boot::Info().gid ? (n.mode >> 3) & 7
+                  : n.gid == cred::Gid().real ? (n.mode >> 3) & 7
                                               : n.mode & 7;
   return (bits & mode) == mode ? 0 : -abi::kEACCES;
 }

@@ -122,6 +122,15 @@ int64_t sys_getsid(hv_syscall_frame& f);
 int64_t CloneProcess(hv_syscall_frame& f, uint64_t flags, uint64_t stack, uint64_t parent_tid,
                      uint64_t child_tid, uint64_t tls);
 int64_t KillOther(int32_t pid, int32_t sig);
+// Capabilities (sys_capability.cc), for the runtime's own checks and the
+// set*id rules (sys_cred.cc).
+inline constexpr int kCapSetgid = 6, kCapSetuid = 7;
+bool HasCapability(int cap);
+// A set*id took root away: the effective set (and with (permitted), the
+// permitted set too) is emptied, as Linux does; RaiseCapabilities: the
+// effective uid became 0 again: effective = permitted.
+void DropCapabilities(bool permitted);
+void RaiseCapabilities();
 // A thread (tid) was created by the current one: it starts with its name
 // and no_new_privs (sys_prctl.cc).
 void PrctlOnClone(int32_t tid);
@@ -162,6 +171,18 @@ int64_t sys_execve(hv_syscall_frame& f);
 int64_t sys_execveat(hv_syscall_frame& f);
 // sys_sched.cc
 int64_t sys_sched_yield(hv_syscall_frame& f);
+int64_t sys_setuid(hv_syscall_frame& f);
+int64_t sys_setgid(hv_syscall_frame& f);
+int64_t sys_setreuid(hv_syscall_frame& f);
+int64_t sys_setregid(hv_syscall_frame& f);
+int64_t sys_setresuid(hv_syscall_frame& f);
+int64_t sys_setresgid(hv_syscall_frame& f);
+int64_t sys_setfsuid(hv_syscall_frame& f);
+int64_t sys_setfsgid(hv_syscall_frame& f);
+int64_t sys_getresuid(hv_syscall_frame& f);
+int64_t sys_getresgid(hv_syscall_frame& f);
+int64_t sys_getgroups(hv_syscall_frame& f);
+int64_t sys_setgroups(hv_syscall_frame& f);
 int64_t sys_getrusage(hv_syscall_frame& f);
 int64_t sys_preadv2(hv_syscall_frame& f);
 int64_t sys_pwritev2(hv_syscall_frame& f);

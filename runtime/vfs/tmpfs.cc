@@ -7,6 +7,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/mman.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/linux/cred.h"
 #include "runtime/mm/vm.h"
 #include "runtime/vfs/hostfs.h"
 
@@ -69,8 +70,8 @@ uint32_t NewInode(Kind kind, uint32_t mode, uint32_t dev) {
     n.kind = kind;
     n.mode = mode;
     n.nlink = abi::IsDir(mode) ? 2 : 1;
-    n.uid = boot::Info().uid;
-    n.gid = boot::Info().gid;
+    n.uid = cred::Uid().fs;  // a new file is its creator's
+    n.gid = cred::Gid().fs;
     n.dev = dev;
     n.atime = n.mtime = n.ctime = Now();
     g_next = (i + 1) % kMaxInodes;

@@ -370,6 +370,11 @@ const std::vector<Case>& Cases() {
        .program = "job_control",
        .expect_out = "job_control: all ok",
        .backends = kProcessBackends},
+      // set*id and groups: a child drops root.
+      {.name = "creds",
+       .program = "creds",
+       .expect_out = "creds: all ok",
+       .backends = kProcessBackends},
       // Scheduling policy and nice: kept per process, Linux's checks.
       {.name = "sched_calls", .program = "sched_calls", .expect_out = "sched_calls: all ok"},
       {.name = "fault_handlers_blocked",
