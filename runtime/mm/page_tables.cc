@@ -78,7 +78,11 @@ void ForEachTable(void (*fn)(uint64_t page)) {
   for (uint32_t i = 0; i < g_table_count; i++) fn(g_tables[i]);
 }
 
-void Protect(uint64_t lo, uint64_t hi, uint32_t prot) {
+void FlushAll() {
+  if (g_flush != nullptr) g_flush(0, ~uint64_t{0});  // past 32 pages: a CR3 reload
+}
+
+void Protect(uint64_t lo, uint64_t hi, uint32_t prot, bool flush) {
   if (g_pdpt == nullptr) return;
   if (hi > kTop) hi = kTop;
   for (uint64_t p = lo; p < hi;) {
@@ -100,7 +104,7 @@ void Protect(uint64_t lo, uint64_t hi, uint32_t prot) {
     const uint64_t end = (p / k2M + 1) * k2M;
     for (; p < hi && p < end; p += k4K) pt[(p / k4K) % 512] = Leaf(p, prot, 0);
   }
-  if (lo < hi) g_flush(lo, (hi - lo) / k4K);
+  if (flush && lo < hi) g_flush(lo, (hi - lo) / k4K);
 }
 
 }  // namespace hvrt::mm::page_tables

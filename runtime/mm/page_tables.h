@@ -39,8 +39,11 @@ inline constexpr uint32_t kMaxTables = 16384;
 void ForEachTable(void (*fn)(uint64_t page));
 
 // Gives [lo, hi) (page-aligned, below 512 GiB) the access of (prot):
-// Linux PROT_READ/WRITE/EXEC bits; 0 is no access.
-void Protect(uint64_t lo, uint64_t hi, uint32_t prot);
+// Linux PROT_READ/WRITE/EXEC bits; 0 is no access. Without (flush), the
+// caller flushes (FlushAll) once after a batch.
+void Protect(uint64_t lo, uint64_t hi, uint32_t prot, bool flush = true);
+// Makes the CPU drop every cached translation (one CR3 reload).
+void FlushAll();
 
 }  // namespace hvrt::mm::page_tables
 

@@ -235,6 +235,14 @@ void Reapply(uint64_t lo, uint64_t hi) {
 }
 
 void ApplyAll() {
+  if (g_page_tables) {  // kvm: one flush for the lot (a fork's fresh tables)
+    for (int i = 0; i < g_count; i++) {
+      page_tables::Protect(g_records[i].lo, g_records[i].hi, Effective(g_records[i].attr),
+                           /*flush=*/false);
+    }
+    page_tables::FlushAll();
+    return;
+  }
   for (int i = 0; i < g_count; i++) {
     Apply(g_records[i].lo, g_records[i].hi, Effective(g_records[i].attr));
   }
