@@ -52,9 +52,13 @@ int64_t Positioned(Transfer t, int32_t fd, uint64_t buf, uint64_t len, int64_t p
 // after some bytes moved returns the bytes moved.
 int64_t Vectored(Transfer t, int32_t fd, uint64_t iov_addr, int32_t iovcnt, int64_t pos,
                  bool positioned) {
+  // Linux's order (do_preadv, then vfs_readv): a negative position, a bad
+  // fd, an fd with no position (ESPIPE), then one not open for this
+  // direction (EBADF, even with nothing to move), then the vector.
+  if (positioned && pos < 0) return -abi::kEINVAL;
   vfs::File* f = vfs::FileOf(fd);
   if (f == nullptr) return -abi::kEBADF;
-  // Not open for this direction: EBADF even with nothing to move, as Linux.
+  if (positioned && !vfs::Seekable(*f)) return -abi::kESPIPE;
   const uint64_t acc = f->flags & abi::kO_ACCMODE;
   if ((f->flags & abi::kO_PATH) != 0 || acc == (t == vfs::Read ? abi::kO_WRONLY : abi::kO_RDONLY))
     return -abi::kEBADF;
@@ -62,8 +66,6 @@ int64_t Vectored(Transfer t, int32_t fd, uint64_t iov_addr, int32_t iovcnt, int6
   uint64_t local = 0;
   uint64_t* off = &f->offset;
   if (positioned) {
-    if (pos < 0) return -abi::kEINVAL;
-    if (!vfs::Seekable(*f)) return -abi::kESPIPE;
     local = static_cast<uint64_t>(pos);
     off = &local;
   }
