@@ -107,16 +107,25 @@ int64_t Proc(uint32_t op, int32_t pid, int32_t arg, hv_proc* out = nullptr) {
 // Waits as wait4 does for (pid) with (options); the child's wait status in
 // (*status). Blocks this thread only, on the process's events word.
 // A signal with a handler ends the wait: kERESTARTSYS (SA_RESTART waits
-// again after the handler, else -EINTR).
+// again after the handler, else -EINTR), unless a child is ready by then:
+// as on Linux, the child that changed (and sent the SIGCHLD) is reported
+// first, the handler runs after.
 int64_t WaitFor(int32_t pid, int32_t options, hv_proc* out) {
+  constexpr int32_t kWNOHANG = 1, kWNOWAIT = 0x01000000;
+  auto ask = [&](int32_t opts) {
+    int64_t r = Proc(HV_PROC_WAIT, pid, opts, out);
+    if (r > 0 && (opts & kWNOWAIT) == 0) process::ReapedChild(out->maxrss_kb);
+    return r;
+  };
   for (;;) {
     const uint32_t seen = __atomic_load_n(process::EventsWord(), __ATOMIC_ACQUIRE);
-    int64_t r = Proc(HV_PROC_WAIT, pid, options, out);
-    constexpr int32_t kWNOWAIT = 0x01000000;
-    if (r > 0 && (options & kWNOWAIT) == 0) process::ReapedChild(out->maxrss_kb);
+    int64_t r = ask(options);
     if (r != -abi::kEAGAIN) return r;
     process::TakeSignals();
-    if (signals::HandlerPending()) return -signals::kERESTARTSYS;
+    if (signals::HandlerPending()) {
+      r = ask(options | kWNOHANG);
+      return r != 0 && r != -abi::kEAGAIN ? r : -signals::kERESTARTSYS;
+    }
     sched::BlockOnWord(process::EventsWord(), seen);
   }
 }
