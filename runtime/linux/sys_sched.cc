@@ -107,31 +107,35 @@ int64_t sys_sched_getparam(hv_syscall_frame& f) {
   return user::CopyOut(f.args[1], &prio, sizeof prio);
 }
 
+namespace {
+
+// sched_setscheduler and sched_setparam after their own checks: the
+// struct sched_param at (uparam) for (pid), then (policy) and (flags).
+int64_t SetParam(int32_t pid, uint64_t uparam, uint32_t policy, uint64_t flags) {
+  int32_t prio;
+  if (int64_t r = user::CopyIn(&prio, uparam, sizeof prio); r < 0) return r;
+  bool other;
+  if (int64_t r = Target(pid, &other); r < 0) return r;
+  if (other) return -abi::kEPERM;
+  if (prio < 0) return -abi::kEINVAL;
+  return Set(policy, static_cast<uint32_t>(prio), g_sched.nice, flags);
+}
+
+}  // namespace
+
 int64_t sys_sched_setscheduler(hv_syscall_frame& f) {
   const int32_t policy = static_cast<int32_t>(f.args[1]);
   if (static_cast<int32_t>(f.args[0]) < 0 || f.args[2] == 0) return -abi::kEINVAL;
   constexpr int32_t kSCHED_RESET_ON_FORK = 0x40000000;
   const uint32_t base = static_cast<uint32_t>(policy & ~kSCHED_RESET_ON_FORK);
   if (policy < 0 || !ValidPolicy(base)) return -abi::kEINVAL;
-  int32_t prio;
-  if (int64_t r = user::CopyIn(&prio, f.args[2], sizeof prio); r < 0) return r;
-  bool other;
-  if (int64_t r = Target(static_cast<int32_t>(f.args[0]), &other); r < 0) return r;
-  if (other) return -abi::kEPERM;
-  if (prio < 0) return -abi::kEINVAL;
-  return Set(base, static_cast<uint32_t>(prio), g_sched.nice,
-             (policy & kSCHED_RESET_ON_FORK) != 0 ? 1 : 0);
+  return SetParam(static_cast<int32_t>(f.args[0]), f.args[2], base,
+                  (policy & kSCHED_RESET_ON_FORK) != 0 ? 1 : 0);
 }
 
 int64_t sys_sched_setparam(hv_syscall_frame& f) {
   if (static_cast<int32_t>(f.args[0]) < 0 || f.args[1] == 0) return -abi::kEINVAL;
-  int32_t prio;
-  if (int64_t r = user::CopyIn(&prio, f.args[1], sizeof prio); r < 0) return r;
-  bool other;
-  if (int64_t r = Target(static_cast<int32_t>(f.args[0]), &other); r < 0) return r;
-  if (other) return -abi::kEPERM;
-  if (prio < 0) return -abi::kEINVAL;
-  return Set(g_sched.policy, static_cast<uint32_t>(prio), g_sched.nice, g_sched.flags);
+  return SetParam(static_cast<int32_t>(f.args[0]), f.args[1], g_sched.policy, g_sched.flags);
 }
 
 int64_t sys_sched_get_priority_max(hv_syscall_frame& f) {

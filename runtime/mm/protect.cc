@@ -70,6 +70,16 @@ void Cut(uint64_t lo, uint64_t hi) {
   if (first < g_count && g_records[first].lo < hi) g_records[first].lo = hi;  // keeps its tail
 }
 
+// Applies each record's part inside [lo, hi) again: its own access, or
+// (as_default) read/write/execute.
+void ApplyRecords(uint64_t lo, uint64_t hi, bool as_default) {
+  for (int i = Find(lo); i < g_count && g_records[i].lo < hi; i++) {
+    const uint64_t a = g_records[i].lo > lo ? g_records[i].lo : lo;
+    const uint64_t b = g_records[i].hi < hi ? g_records[i].hi : hi;
+    Apply(a, b, as_default ? kDefault : Effective(g_records[i].attr));
+  }
+}
+
 // Records [lo, hi) as (attr) where nothing is recorded now, merging with
 // neighbours of the same attr.
 void Insert(uint64_t lo, uint64_t hi, uint32_t attr) {
@@ -212,11 +222,7 @@ void Unmapped(uint64_t lo, uint64_t hi) {
   }
   // Put back what records made different, so that fresh pages are always
   // read/write and mapping them needs nothing (see Mapped).
-  for (int i = Find(lo); i < g_count && g_records[i].lo < hi; i++) {
-    uint64_t a = g_records[i].lo > lo ? g_records[i].lo : lo;
-    uint64_t b = g_records[i].hi < hi ? g_records[i].hi : hi;
-    Apply(a, b, kDefault);
-  }
+  ApplyRecords(lo, hi, /*as_default=*/true);
   Forget(lo, hi);
 }
 
@@ -226,13 +232,7 @@ bool Mapped(uint64_t lo, uint64_t hi, uint32_t prot) {
   return Set(lo, hi, prot);
 }
 
-void Reapply(uint64_t lo, uint64_t hi) {
-  for (int i = Find(lo); i < g_count && g_records[i].lo < hi; i++) {
-    uint64_t a = g_records[i].lo > lo ? g_records[i].lo : lo;
-    uint64_t b = g_records[i].hi < hi ? g_records[i].hi : hi;
-    Apply(a, b, Effective(g_records[i].attr));
-  }
-}
+void Reapply(uint64_t lo, uint64_t hi) { ApplyRecords(lo, hi, /*as_default=*/false); }
 
 void ApplyAll() {
   if (g_page_tables) {  // kvm: one flush for the lot (a fork's fresh tables)
@@ -243,13 +243,11 @@ void ApplyAll() {
     page_tables::FlushAll();
     return;
   }
-  for (int i = 0; i < g_count; i++) {
-    Apply(g_records[i].lo, g_records[i].hi, Effective(g_records[i].attr));
-  }
+  ApplyRecords(0, ~uint64_t{0}, /*as_default=*/false);
 }
 
 void Reset() {
-  for (int i = 0; i < g_count; i++) Apply(g_records[i].lo, g_records[i].hi, kDefault);
+  ApplyRecords(0, ~uint64_t{0}, /*as_default=*/true);
   g_count = 0;
 }
 

@@ -142,9 +142,8 @@ void Discard(uint64_t addr, uint64_t len) {
     }
     uint64_t run = p;
     while (p < end && plain(p)) p += kPageSize;
-    const bool opened = Writable(run, p);
+    protect::ScopedAccess access(run, p);
     ZeroPages(run, p - run);
-    if (opened) protect::Reapply(run, p);
   }
 }
 
