@@ -35,6 +35,10 @@ struct ProcessTable::Process {
   bool nocldstop = false;    // SA_NOCLDSTOP: no SIGCHLD when a child stops or continues
   bool auto_reaped = false;  // so this one was: no wait sees it (Sweep removes it)
   bool subreaper = false;    // PR_SET_CHILD_SUBREAPER: orphans below it come to it
+  // User ids and CAP_KILL, as the runtime reports them (HV_PROC_SET_CREDS):
+  // who may signal whom.
+  uint32_t ruid = 0, euid = 0, suid = 0;
+  bool cap_kill = false;
   // Job control: stopped by (stop_sig) until a SIGCONT; what a parent's
   // wait4(WUNTRACED) / (WCONTINUED) has yet to be told.
   bool stopped = false;
@@ -101,6 +105,8 @@ absl::StatusOr<GuestExit> ProcessTable::RunInit(GuestImage init) {
     std::lock_guard lock(mu_);
     auto proc = std::make_unique<Process>();
     proc->pid = proc->pgid = proc->sid = 1;
+    proc->ruid = proc->euid = proc->suid = getuid();  // what boot info reports
+    proc->cap_kill = proc->euid == 0;
     proc->image = std::move(init);
     proc->exec = std::make_unique<ExecService>(proc->image.image_end);
     // Pipes live in hvrun only where processes can share them: elsewhere
@@ -269,6 +275,10 @@ int64_t ProcessTable::Fork(int32_t pid, uint64_t flags) {
   child->sid = parent->sid;
   child->nocldwait = parent->nocldwait;  // dispositions are inherited
   child->nocldstop = parent->nocldstop;
+  child->ruid = parent->ruid;
+  child->euid = parent->euid;
+  child->suid = parent->suid;
+  child->cap_kill = parent->cap_kill;
   Process* raw = child.get();
   procs_[child_pid] = std::move(child);
   raw->thread = StopSignals::StartThread([this, raw] { RunChild(raw); });
@@ -405,6 +415,17 @@ int64_t ProcessTable::Kill(Process* caller, int32_t pid, int sig) {
     if (match) targets.push_back(q.get());
   }
   if (targets.empty()) return -ESRCH;
+  // Linux's kill_ok_by_cred: the sender's real or effective uid is the
+  // target's real or saved one, or the sender holds CAP_KILL; a SIGCONT
+  // within the session is always allowed. Of several targets, those it may
+  // not signal are skipped; none at all is EPERM.
+  auto may = [&](const Process* t) {
+    return t == caller || caller->cap_kill || (sig == SIGCONT && t->sid == caller->sid) ||
+           caller->euid == t->suid || caller->euid == t->ruid || caller->ruid == t->suid ||
+           caller->ruid == t->ruid;
+  };
+  std::erase_if(targets, [&](const Process* t) { return !may(t); });
+  if (targets.empty()) return -EPERM;
   if (sig == 0) return 0;
   for (Process* t : targets) SendSignal(t, sig);
   return 0;
@@ -458,6 +479,12 @@ int64_t ProcessTable::Proc(int32_t pid, hv_proc& req) {
       p->pgid = pgid;
       return 0;
     }
+    case HV_PROC_SET_CREDS:
+      caller->ruid = static_cast<uint32_t>(req.pid);
+      caller->euid = static_cast<uint32_t>(req.arg);
+      caller->suid = static_cast<uint32_t>(req.status);
+      caller->cap_kill = (req.usage_ns & 1) != 0;
+      return 0;
     case HV_PROC_SET_PDEATHSIG:
       if (req.arg < 0 || req.arg > 64) return -EINVAL;
       caller->pdeath_sig = req.arg;

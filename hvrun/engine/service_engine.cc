@@ -69,6 +69,26 @@ bool ServiceEngine::StartAsync(const HostIo& io, const AsyncIo::Completion& wher
   return threaded_->Start(io, where);
 }
 
+int64_t ServiceEngine::SubmitOpen(uint64_t open_arg, uint64_t request, uint64_t counter,
+                                  bool* queued) {
+  const ServiceContext ctx{memory_, options_, files_};
+  FifoWait wait;
+  const int64_t r = FileOpenOrWait(ctx, open_arg, &wait);
+  if (r != kOpenWaits) return r;
+  uint64_t token = 0;
+  const int64_t handle = files_.Reserve(wait.read_only, /*stream=*/true, &token);
+  if (handle < 0) return handle;
+  if (fifo_opener_ == nullptr) fifo_opener_ = std::make_unique<FifoOpener>(memory_, files_);
+  if (!fifo_opener_->Start(std::move(wait), static_cast<uint32_t>(handle), token,
+                           {.request = request, .counter = counter})) {
+    files_.Fill(static_cast<uint32_t>(handle), token, UniqueFd());
+    return -EAGAIN;
+  }
+  ++queued_;
+  *queued = true;
+  return 0;
+}
+
 HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
   auto req = memory_.Read<hv_async>(arg);
   if (!req.ok()) return HypercallOutcome::Reply(-EFAULT);
@@ -102,10 +122,21 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
     // A host stdio stream in O_NONBLOCK mode (shared with whoever started
     // hvrun) would make io_uring answer EAGAIN at once: it is waited for in
     // line instead, by the console service's stop-aware poll.
+    const bool console = req->nr == HV_CALL_CONSOLE_READ || req->nr == HV_CALL_CONSOLE_WRITE;
+    const AsyncIo::Completion where{.request = arg, .counter = req->counter, .done_before = before};
     if (result == -EAGAIN && io.nowait) {
       // the guest's O_NONBLOCK: EAGAIN is the answer
     } else if (result == -EAGAIN && !(io.stream && (fcntl(io.fd, F_GETFL) & O_NONBLOCK) != 0)) {
-      if (StartAsync(io, {.request = arg, .counter = req->counter, .done_before = before})) {
+      if (StartAsync(io, where)) {
+        ++queued_;
+        return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
+      }
+    } else if (result == -EAGAIN && !console) {
+      // A named FIFO's fd, which hvrun keeps O_NONBLOCK (files.cc's
+      // OpenFifo): io_uring would answer EAGAIN at once, so it waits on a
+      // host thread, which polls and tries again.
+      if (threaded_ == nullptr) threaded_ = std::make_unique<ThreadedIo>(memory_);
+      if (threaded_->Start(io, where)) {
         ++queued_;
         return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
       }
@@ -114,10 +145,14 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
       // In line after all, blocking: the console through its service's
       // stop-aware path, a pipe and the rest of a file transfer with
       // read/pread (stop-aware too: StopSignals::Stopping ends the retries).
-      const bool console = req->nr == HV_CALL_CONSOLE_READ || req->nr == HV_CALL_CONSOLE_WRITE;
       result = WithProgress(
           before, io.stream && console ? kServices[req->nr](ctx, req->arg).result : RunFileIo(io));
     }
+  } else if (req->nr == HV_CALL_FILE_OPEN) {
+    ++counts_[req->nr];
+    bool queued = false;
+    result = SubmitOpen(req->arg, arg, req->counter, &queued);
+    if (queued) return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
   } else {
     result = Handle(req->nr, req->arg).result;
   }

@@ -21,6 +21,7 @@
 
 #include "hv-backends/backend.h"
 #include "hvrun/engine/async_io.h"
+#include "hvrun/engine/fifo_opener.h"
 #include "hvrun/engine/guest_memory.h"
 #include "hvrun/engine/threaded_io.h"
 #include "hvrun/services/services.h"
@@ -61,6 +62,10 @@ class ServiceEngine final : public HypercallHandler {
   // Starts (io) on io_uring, else on a host thread (threaded_io.h). False if
   // neither can take it: it then runs in line.
   bool StartAsync(const HostIo& io, const AsyncIo::Completion& where);
+  // A submitted FILE_OPEN: in line, or, for a FIFO open that waits for its
+  // peer, on a host thread (fifo_opener.h): -EAGAIN if none can take it.
+  // Returns the result, or sets (*queued) when the thread will give it.
+  int64_t SubmitOpen(uint64_t open_arg, uint64_t request, uint64_t counter, bool* queued);
 
   const GuestMemory& memory_;
   ServiceOptions options_;
@@ -74,6 +79,7 @@ class ServiceEngine final : public HypercallHandler {
   // guest memory still stand.
   std::unique_ptr<AsyncIo> async_;
   std::unique_ptr<ThreadedIo> threaded_;
+  std::unique_ptr<FifoOpener> fifo_opener_;
 };
 
 }  // namespace hvrun

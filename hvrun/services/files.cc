@@ -153,8 +153,38 @@ int64_t Reopen(const UniqueFd& path, uint64_t flags, uint64_t mode, UniqueFd* ou
   return 0;
 }
 
+// Opens FIFO (path), one the guest made (MadeFifos), for the guest's
+// (flags) into (*out), as open(2) would: O_RDWR and O_NONBLOCK never wait
+// (O_WRONLY|O_NONBLOCK without a reader is ENXIO). A blocking O_WRONLY open
+// finds a reader already there (its O_NONBLOCK try succeeds) or must wait,
+// and a blocking O_RDONLY open always may (no look at a FIFO tells whether
+// a writer has it open without being one): those return kOpenWaits with
+// (path) in (*wait), or -EAGAIN without (wait). O_TRUNC means nothing to a
+// FIFO.
+int64_t OpenFifo(UniqueFd path, uint64_t flags, UniqueFd* out, FifoWait* wait) {
+  const int base =
+      static_cast<int>((flags & ~uint64_t{O_CREAT | O_EXCL | O_NOFOLLOW | O_TRUNC | O_NONBLOCK}) |
+                       O_CLOEXEC | O_NOCTTY);
+  const bool may_wait = (flags & O_NONBLOCK) == 0 && (flags & O_ACCMODE) != O_RDWR;
+  if (!may_wait || (flags & O_ACCMODE) == O_WRONLY) {
+    out->Reset(open(ProcFd(path.get()).c_str(), base | O_NONBLOCK));
+    // The host fd stays O_NONBLOCK whatever the guest asked: a FIFO's fd
+    // takes no RWF_NOWAIT (before Linux gave FIFOs FMODE_NOWAIT), so hvrun
+    // tries each transfer with a plain read or write, and one that must
+    // wait polls on a host thread (host_io.cc, engine/threaded_io.h). The
+    // guest's O_NONBLOCK is its own (HV_IO_NOWAIT).
+    if (out->valid()) return 0;
+    if (!may_wait || errno != ENXIO) return Errno();
+  }
+  if (wait == nullptr) return -EAGAIN;
+  wait->path = std::move(path);
+  wait->flags = base;
+  return kOpenWaits;
+}
+
 // Opens (rel) beneath (root) for the guest's (flags), which hold no O_PATH,
-// into (*out). An existing file goes through Reopen. With O_CREAT, a missing
+// into (*out). An existing file goes through Reopen; a FIFO the guest made
+// through OpenFifo ((*wait) and kOpenWaits when it must wait). With O_CREAT, a missing
 // one is made with O_CREAT | O_EXCL, which never opens an existing file and
 // never follows a final symlink, so what it opens is the new regular file.
 // Where that finds the name taken, either a symlink names a missing file
@@ -162,7 +192,7 @@ int64_t Reopen(const UniqueFd& path, uint64_t flags, uint64_t mode, UniqueFd* ou
 // mount like any path, at most kMaxSymlinks times) or someone made the name
 // in between (look again, at most kMaxCreateRaces times, then EAGAIN).
 int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, uint64_t mode,
-                     UniqueFd* out) {
+                     const MadeFifos& fifos, UniqueFd* out, FifoWait* wait) {
   constexpr int kMaxSymlinks = 40;  // Linux's MAXSYMLINKS
   constexpr int kMaxCreateRaces = 8;
   const bool creates = flags & O_CREAT;
@@ -172,7 +202,14 @@ int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, ui
   for (;;) {
     if (!exclusive) {
       UniqueFd path(OpenBeneath(mount, rel, O_PATH | (flags & (O_DIRECTORY | O_NOFOLLOW)), 0));
-      if (path.valid()) return Reopen(path, flags, mode, out);
+      if (path.valid()) {
+        struct stat st {};
+        if (fstat(path.get(), &st) != 0) return Errno();
+        if (S_ISFIFO(st.st_mode) && fifos.Contains(st.st_dev, st.st_ino)) {
+          return OpenFifo(std::move(path), flags, out, wait);
+        }
+        return Reopen(path, flags, mode, out);
+      }
       if (errno != ENOENT || !creates) return ResolveErrno();
     }
     out->Reset(OpenBeneath(mount, rel, flags | O_CREAT | O_EXCL, mode));
@@ -229,31 +266,46 @@ int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostI
 }
 
 HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
+  return Reply(FileOpenOrWait(ctx, arg, nullptr));
+}
+
+int64_t FileOpenOrWait(const ServiceContext& ctx, uint64_t arg, FifoWait* wait) {
   auto req = ctx.memory.Read<hv_file_open>(arg);
-  if (!req.ok()) return Reply(-EFAULT);
+  if (!req.ok()) return -EFAULT;
   const HostMount* mount;
   std::string rel;
-  if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return Reply(r);
+  if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return r;
   constexpr uint32_t kAllowed = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_NONBLOCK |
                                 O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_LARGEFILE | O_DSYNC |
                                 O_SYNC | O_NOATIME | O_PATH;
-  if ((req->flags & ~kAllowed) != 0) return Reply(-EINVAL);
+  if ((req->flags & ~kAllowed) != 0) return -EINVAL;
+  // The FIFO store serves its FIFOs by number: no directory, no new files.
+  if (req->at.mount == HV_MOUNT_FIFO_STORE &&
+      (rel.find_first_not_of("0123456789") != std::string::npos || (req->flags & O_CREAT))) {
+    return -EACCES;
+  }
   const bool writes = (req->flags & O_ACCMODE) != O_RDONLY || (req->flags & (O_CREAT | O_TRUNC));
-  if (mount->read_only && writes && !(req->flags & O_PATH)) return Reply(-EROFS);
+  if (mount->read_only && writes && !(req->flags & O_PATH)) return -EROFS;
   // Before anything is made: a refused open(O_CREAT) leaves no file.
-  if (!ctx.files.HasFreeHandle()) return Reply(-EMFILE);
+  if (!ctx.files.HasFreeHandle()) return -EMFILE;
   UniqueFd fd;
   if (req->flags & O_PATH) {
     // O_PATH opens nothing, so it is the guest's handle itself.
     fd.Reset(OpenBeneath(*mount, rel, req->flags, 0));
-    if (!fd.valid()) return Reply(ResolveErrno());
+    if (!fd.valid()) return ResolveErrno();
     struct stat st {};
-    if (fstat(fd.get(), &st) != 0) return Reply(Errno());
-    if (!ServedType(st.st_mode)) return Reply(-EACCES);
-  } else if (int64_t r = OpenForGuest(*mount, rel, req->flags, req->mode, &fd); r < 0) {
-    return Reply(r);
+    if (fstat(fd.get(), &st) != 0) return Errno();
+    if (!ServedType(st.st_mode) && !S_ISFIFO(st.st_mode)) return -EACCES;
+  } else if (int64_t r =
+                 OpenForGuest(*mount, rel, req->flags, req->mode, ctx.files.fifos(), &fd, wait);
+             r != 0) {
+    if (r == kOpenWaits) wait->read_only = mount->read_only;
+    return r;
   }
-  return Reply(ctx.files.AddHandle(std::move(fd), mount->read_only));
+  // A FIFO's handle is a stream, as a pipe's: no offsets.
+  struct stat st {};
+  const bool fifo = !(req->flags & O_PATH) && fstat(fd.get(), &st) == 0 && S_ISFIFO(st.st_mode);
+  return ctx.files.AddHandle(std::move(fd), mount->read_only, fifo);
 }
 
 HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg) {
@@ -353,6 +405,40 @@ HypercallOutcome FileStat(const ServiceContext& ctx, uint64_t arg) {
   return Reply(0);
 }
 
+namespace {
+
+// mknod(2) of (name) in (parent): a regular file or a FIFO, the only types a
+// guest may make on the host (a device node would reach hardware; a socket
+// file is bind(2)'s to make). A FIFO is recorded as the guest's (MadeFifos):
+// only such FIFOs are ever opened.
+int64_t Mknod(const ServiceContext& ctx, const UniqueFd& parent, const std::string& name,
+              uint64_t mode) {
+  const mode_t perm = HostMode(mode, /*directory=*/false);
+  switch (mode & S_IFMT) {
+    case 0:
+    case S_IFREG: {
+      UniqueFd f(openat(parent.get(), name.c_str(),
+                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, perm));
+      return f.valid() ? 0 : Errno();
+    }
+    case S_IFIFO: {
+      if (mknodat(parent.get(), name.c_str(), S_IFIFO | perm, 0) < 0) return Errno();
+      struct stat st {};
+      if (fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Errno();
+      if (!S_ISFIFO(st.st_mode)) return -EAGAIN;  // replaced at once by a host process
+      if (!ctx.files.fifos().Add(st.st_dev, st.st_ino)) {
+        unlinkat(parent.get(), name.c_str(), 0);
+        return -ENOSPC;
+      }
+      return 0;
+    }
+    default:
+      return -EPERM;
+  }
+}
+
+}  // namespace
+
 HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
   auto req = ctx.memory.Read<hv_file_pathop>(arg);
   if (!req.ok()) return Reply(-EFAULT);
@@ -373,6 +459,11 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
     if (int64_t r = OpenParent(*mount, to_rel, &parent, &name); r < 0) return Reply(r);
     return Reply(symlinkat(target.c_str(), parent.get(), name.c_str()) < 0 ? Errno() : 0);
   }
+  if (req->at.mount == HV_MOUNT_FIFO_STORE) {
+    // The store takes new FIFOs only; nothing else reaches its directory.
+    if (req->op != HV_PATHOP_MKNOD || (req->mode & S_IFMT) != S_IFIFO) return Reply(-EACCES);
+    return Reply(ctx.files.fifo_store().Make(HostMode(req->mode, false), ctx.files.fifos()));
+  }
   if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return Reply(r);
   const bool mutates =
       req->op != HV_PATHOP_READLINK && req->op != HV_PATHOP_ACCESS && req->op != HV_PATHOP_STATFS;
@@ -380,6 +471,7 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
 
   switch (req->op) {
     case HV_PATHOP_MKDIR:
+    case HV_PATHOP_MKNOD:
     case HV_PATHOP_UNLINK:
     case HV_PATHOP_RMDIR:
     case HV_PATHOP_READLINK: {
@@ -390,9 +482,19 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
         const mode_t mode = HostMode(req->mode, /*directory=*/true);
         return Reply(mkdirat(parent.get(), name.c_str(), mode) < 0 ? Errno() : 0);
       }
-      if (req->op != HV_PATHOP_READLINK) {
-        const int flags = req->op == HV_PATHOP_RMDIR ? AT_REMOVEDIR : 0;
-        return Reply(unlinkat(parent.get(), name.c_str(), flags) < 0 ? Errno() : 0);
+      if (req->op == HV_PATHOP_MKNOD) return Reply(Mknod(ctx, parent, name, req->mode));
+      if (req->op == HV_PATHOP_UNLINK) {
+        // The last name of a FIFO the guest made: its inode number may come
+        // back as another file's, which must not be taken for it.
+        struct stat st {};
+        const bool made_fifo = fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                               S_ISFIFO(st.st_mode) && st.st_nlink == 1;
+        if (unlinkat(parent.get(), name.c_str(), 0) < 0) return Reply(Errno());
+        if (made_fifo) ctx.files.fifos().Remove(st.st_dev, st.st_ino);
+        return Reply(0);
+      }
+      if (req->op == HV_PATHOP_RMDIR) {
+        return Reply(unlinkat(parent.get(), name.c_str(), AT_REMOVEDIR) < 0 ? Errno() : 0);
       }
       auto buf = ctx.memory.Span(req->buf, std::min<uint64_t>(req->buf_len, HV_PATH_MAX));
       if (!buf.ok()) return Reply(-EFAULT);

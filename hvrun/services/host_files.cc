@@ -2,7 +2,9 @@
 #include "hvrun/services/host_files.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -86,26 +88,70 @@ uint32_t HostFiles::handle_limit() const {
   return static_cast<uint32_t>(std::min<uint64_t>(kMaxHandles, open_file_limit_ - kept));
 }
 
-int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only, bool stream) {
-  if (!fd.valid()) return -EBADF;
-  if (!HasFreeHandle()) return -EMFILE;
+bool HostFiles::HasFreeHandle() const {
+  std::lock_guard lock(*mu_);
+  return open_handles_ < handle_limit();
+}
+
+int64_t HostFiles::Insert(Handle h) {
+  if (open_handles_ >= handle_limit()) return -EMFILE;
   ++open_handles_;
   for (uint32_t i = 0; i < handles_.size(); ++i) {
-    if (!handles_[i].fd.valid()) {
-      handles_[i] = Handle{std::move(fd), read_only, stream};
+    if (!Used(handles_[i])) {
+      handles_[i] = std::move(h);
       return i;
     }
   }
-  handles_.push_back(Handle{std::move(fd), read_only, stream});
+  handles_.push_back(std::move(h));
   return static_cast<int64_t>(handles_.size() - 1);
 }
 
+int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only, bool stream) {
+  if (!fd.valid()) return -EBADF;
+  std::lock_guard lock(*mu_);
+  return Insert(Handle{std::move(fd), read_only, stream});
+}
+
+int64_t HostFiles::Reserve(bool read_only, bool stream, uint64_t* token) {
+  std::lock_guard lock(*mu_);
+  *token = next_token_++;
+  return Insert(Handle{UniqueFd(), read_only, stream, /*reserved=*/true, *token});
+}
+
+bool HostFiles::Fill(uint32_t handle, uint64_t token, UniqueFd fd) {
+  std::lock_guard lock(*mu_);
+  if (handle >= handles_.size() || !handles_[handle].reserved || handles_[handle].token != token) {
+    return false;
+  }
+  if (!fd.valid()) {  // the open failed: the handle is free again
+    handles_[handle] = Handle{};
+    --open_handles_;
+    return false;
+  }
+  handles_[handle].fd = std::move(fd);
+  handles_[handle].reserved = false;
+  return true;
+}
+
 int HostFiles::fd(uint32_t handle) const {
+  std::lock_guard lock(*mu_);
   return handle < handles_.size() ? handles_[handle].fd.get() : -1;
+}
+
+bool HostFiles::stream(uint32_t handle) const {
+  std::lock_guard lock(*mu_);
+  return handle < handles_.size() && handles_[handle].stream;
+}
+
+bool HostFiles::read_only(uint32_t handle) const {
+  std::lock_guard lock(*mu_);
+  return handle < handles_.size() && handles_[handle].read_only;
 }
 
 absl::StatusOr<HostFiles> HostFiles::Clone() const {
   HostFiles copy(open_file_limit_);
+  copy.fifos_ = fifos_;
+  copy.fifo_store_ = fifo_store_;
   auto dup = [](int fd) -> absl::StatusOr<UniqueFd> {
     UniqueFd d(fcntl(fd, F_DUPFD_CLOEXEC, 3));
     if (!d.valid()) return absl::ErrnoToStatus(errno, "dup of a guest file for fork");
@@ -113,24 +159,84 @@ absl::StatusOr<HostFiles> HostFiles::Clone() const {
   };
   for (const HostMount& m : mounts_) {
     HV_ASSIGN_OR_RETURN(UniqueFd root, dup(m.root.get()));
-    copy.mounts_.push_back(HostMount{m.host_path, m.guest_path, m.read_only, m.rootfs,
-                                     std::move(root)});
+    copy.mounts_.push_back(
+        HostMount{m.host_path, m.guest_path, m.read_only, m.rootfs, std::move(root)});
   }
+  std::lock_guard lock(*mu_);
   copy.handles_.resize(handles_.size());
+  // A handle still waiting for its open (Reserve) is not the child's: the
+  // open finishes in this process only.
   for (size_t i = 0; i < handles_.size(); ++i) {
     if (!handles_[i].fd.valid()) continue;
     HV_ASSIGN_OR_RETURN(UniqueFd fd, dup(handles_[i].fd.get()));
     copy.handles_[i] = Handle{std::move(fd), handles_[i].read_only, handles_[i].stream};
+    ++copy.open_handles_;
   }
-  copy.open_handles_ = open_handles_;
   return copy;
 }
 
 int64_t HostFiles::Close(uint32_t handle) {
-  if (fd(handle) < 0) return -EBADF;
+  std::lock_guard lock(*mu_);
+  if (handle >= handles_.size() || !Used(handles_[handle])) return -EBADF;
   handles_[handle] = Handle{};
   --open_handles_;
   return 0;
+}
+
+bool MadeFifos::Add(dev_t dev, ino_t ino) {
+  std::lock_guard lock(mu_);
+  if (made_.size() >= kMax) return false;
+  made_.insert({dev, ino});
+  return true;
+}
+
+void MadeFifos::Remove(dev_t dev, ino_t ino) {
+  std::lock_guard lock(mu_);
+  made_.erase({dev, ino});
+}
+
+bool MadeFifos::Contains(dev_t dev, ino_t ino) const {
+  std::lock_guard lock(mu_);
+  return made_.contains({dev, ino});
+}
+
+FifoStore::~FifoStore() {
+  std::lock_guard lock(mu_);
+  if (!ready_) return;
+  for (uint64_t i = 0; i < next_; ++i) unlinkat(mount_.root.get(), std::to_string(i).c_str(), 0);
+  mount_.root.Reset();
+  rmdir(mount_.host_path.c_str());
+}
+
+const HostMount* FifoStore::mount() const {
+  std::lock_guard lock(mu_);
+  return ready_ ? &mount_ : nullptr;
+}
+
+int64_t FifoStore::Make(uint64_t mode, MadeFifos& fifos) {
+  std::lock_guard lock(mu_);
+  if (!ready_) {
+    const char* tmp = getenv("TMPDIR");
+    std::string dir =
+        absl::StrCat(tmp != nullptr && *tmp == '/' ? tmp : "/tmp", "/hvrun-fifos-XXXXXX");
+    if (mkdtemp(dir.data()) == nullptr) return -errno;  // mode 0700
+    mount_.host_path = dir;
+    mount_.guest_path = "/";  // never shown: the guest names it by HV_MOUNT_FIFO_STORE
+    mount_.root.Reset(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!mount_.root.valid()) {
+      const int64_t err = -errno;
+      rmdir(dir.c_str());
+      return err;
+    }
+    ready_ = true;
+  }
+  const std::string name = std::to_string(next_);
+  if (mknodat(mount_.root.get(), name.c_str(), S_IFIFO | (mode & 0777), 0) < 0) return -errno;
+  ++next_;
+  struct stat st {};
+  if (fstatat(mount_.root.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return -errno;
+  if (!fifos.Add(st.st_dev, st.st_ino)) return -ENOSPC;
+  return static_cast<int64_t>(next_ - 1);
 }
 
 }  // namespace hvrun

@@ -22,13 +22,19 @@
 #ifndef HVRUN_SERVICES_HOST_FILES_H_
 #define HVRUN_SERVICES_HOST_FILES_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "hv/abi.h"
 #include "hvrun/engine/unique_fd.h"
 
 namespace hvrun {
@@ -53,6 +59,53 @@ struct HostMount {
   static absl::StatusOr<HostMount> SamePath(const std::string& dir);
 };
 
+// The FIFOs the guest made (mknod S_IFIFO beneath a mount), by host inode:
+// the only FIFOs hvrun opens. One set for the whole container (every
+// process's HostFiles shares it), so a FIFO made by one process opens in
+// another. A FIFO that was already in the mount is never opened: that open
+// would be the peer a host process waits for.
+class MadeFifos {
+ public:
+  static constexpr size_t kMax = 4096;
+  // False when the set is full.
+  bool Add(dev_t dev, ino_t ino);
+  void Remove(dev_t dev, ino_t ino);
+  bool Contains(dev_t dev, ino_t ino) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::set<std::pair<dev_t, ino_t>> made_;
+};
+
+// The FIFOs made in the guest's own tmpfs (mkfifo /tmp/p): host FIFOs in a
+// directory of hvrun's own (mode 0700, made under $TMPDIR or /tmp at the
+// first), named by number; the guest's tmpfs inode keeps the number, so the
+// processes that share the inode through fork share the FIFO. Removed with
+// the last HostFiles that shares the store (the guest's end); the guest's
+// unlink drops only its tmpfs name. A FIFO holds no data on disk.
+class FifoStore {
+ public:
+  FifoStore() = default;
+  ~FifoStore();
+  FifoStore(const FifoStore&) = delete;
+  FifoStore& operator=(const FifoStore&) = delete;
+
+  // Makes FIFO number N (returned) with permissions (mode), recorded in
+  // (fifos); -errno (-ENOSPC past MadeFifos::kMax).
+  int64_t Make(uint64_t mode, MadeFifos& fifos);
+  // The store as a mount (paths "N"), or null before the first Make.
+  const HostMount* mount() const;
+
+ private:
+  mutable std::mutex mu_;
+  HostMount mount_;
+  bool ready_ = false;  // guarded by mu_; mount_ never changes once set
+  uint64_t next_ = 0;   // guarded by mu_
+};
+
+// Thread-safety: a process's engine thread uses its HostFiles; the one other
+// writer is a FIFO open that waits on a host thread (fifo_opener.h), which
+// fills the handle Reserve() set aside. The handle table is locked for both.
 class HostFiles {
  public:
   static constexpr uint32_t kMaxHandles = 4096;
@@ -70,8 +123,10 @@ class HostFiles {
   void AddMount(HostMount mount) { mounts_.push_back(std::move(mount)); }
   const std::vector<HostMount>& mounts() const { return mounts_; }
 
-  // Returns the mount (index) or null.
+  // Returns the mount (index) or null; HV_MOUNT_FIFO_STORE is the FIFO
+  // store's, once it exists.
   const HostMount* mount(uint32_t index) const {
+    if (index == HV_MOUNT_FIFO_STORE) return fifo_store_->mount();
     return index < mounts_.size() ? &mounts_[index] : nullptr;
   }
 
@@ -82,29 +137,37 @@ class HostFiles {
   // Whether AddHandle would succeed now. Ask before creating anything on the
   // host, so a refused open(O_CREAT) leaves no file behind (Linux takes the
   // fd before it creates).
-  bool HasFreeHandle() const { return open_handles_ < handle_limit(); }
+  bool HasFreeHandle() const;
 
   // Takes (fd) into the handle table; (read_only): it came from a ":ro"
   // mount. Returns the handle, -EMFILE (the table is full: (fd) is closed)
   // or -EBADF (no fd).
   int64_t AddHandle(UniqueFd fd, bool read_only = false, bool stream = false);
+  // Sets a handle aside for an open that finishes later (a FIFO open that
+  // waits for its peer): counted as open, no fd yet (fd() is -1). Returns it
+  // or -EMFILE; (*token) names this reservation for Fill.
+  int64_t Reserve(bool read_only, bool stream, uint64_t* token);
+  // Gives reserved (handle) its (fd); an invalid (fd) (the open failed)
+  // frees the handle and returns false. False (and (fd) closed) if the guest
+  // closed the handle meanwhile (a hostile guest: it never had it), even
+  // where the number was reserved again since (token).
+  bool Fill(uint32_t handle, uint64_t token, UniqueFd fd);
   // Whether (handle) is a stream (a pipe): transfers ignore the offset.
-  bool stream(uint32_t handle) const {
-    return handle < handles_.size() && handles_[handle].stream;
-  }
+  bool stream(uint32_t handle) const;
   // A copy for a forked process: every mount root and handle dup()ed, so
   // both processes share the host's open file descriptions (offsets, O_APPEND,
   // a pipe's ends) as a forked Linux process shares its parent's.
   absl::StatusOr<HostFiles> Clone() const;
   // Whether (handle) came from a read-only mount (changes through it are
   // refused even where the host kernel would allow them, e.g. fchmod).
-  bool read_only(uint32_t handle) const {
-    return handle < handles_.size() && handles_[handle].read_only;
-  }
+  bool read_only(uint32_t handle) const;
   // Returns the host fd behind (handle), or -1.
   int fd(uint32_t handle) const;
-  // Closes (handle). Returns 0 or -EBADF.
+  // Closes (handle) (a reserved one too). Returns 0 or -EBADF.
   int64_t Close(uint32_t handle);
+
+  MadeFifos& fifos() const { return *fifos_; }
+  FifoStore& fifo_store() const { return *fifo_store_; }
 
  private:
   std::vector<HostMount> mounts_;
@@ -112,10 +175,19 @@ class HostFiles {
     UniqueFd fd;
     bool read_only = false;
     bool stream = false;
+    bool reserved = false;  // Reserve()d, not yet filled
+    uint64_t token = 0;     // which Reserve()
   };
-  std::vector<Handle> handles_;
-  uint32_t open_handles_ = 0;  // valid fds in handles_
+  bool Used(const Handle& h) const { return h.fd.valid() || h.reserved; }
+  int64_t Insert(Handle h);  // with mu_ held
+
+  std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();
+  std::vector<Handle> handles_;  // guarded by *mu_
+  uint32_t open_handles_ = 0;    // used slots in handles_; guarded by *mu_
   uint64_t open_file_limit_;
+  uint64_t next_token_ = 1;  // guarded by *mu_
+  std::shared_ptr<MadeFifos> fifos_ = std::make_shared<MadeFifos>();
+  std::shared_ptr<FifoStore> fifo_store_ = std::make_shared<FifoStore>();
 };
 
 }  // namespace hvrun

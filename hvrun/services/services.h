@@ -71,12 +71,26 @@ int64_t RunFileIo(const HostIo& io);
 // when it would block, or -EOPNOTSUPP when a file's fd cannot say.
 int64_t TryHostIo(const HostIo& io);
 
+// A FIFO open that must wait for the other end (Linux's O_RDONLY or
+// O_WRONLY open of a FIFO without O_NONBLOCK), to be finished off the
+// mailbox (engine/fifo_opener.h).
+struct FifoWait {
+  UniqueFd path;  // O_PATH of the FIFO, beneath its mount
+  int flags = 0;  // for open(2) of hvrun's /proc/self/fd/<path>
+  bool read_only = false;
+};
+// The FILE_OPEN service: a handle or -errno, or kOpenWaits when the open is
+// such a FIFO open and (wait) took it (null (wait): -EAGAIN instead, so a
+// guest that asks directly, not through HV_CALL_SUBMIT, never holds hvrun).
+inline constexpr int64_t kOpenWaits = INT64_MAX;
+int64_t FileOpenOrWait(const ServiceContext& ctx, uint64_t arg, FifoWait* wait);
+
 HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg);  // hv_console_io
 HypercallOutcome ConsoleRead(const ServiceContext& ctx, uint64_t arg);   // hv_console_io
 HypercallOutcome ConsoleInfo(const ServiceContext& ctx, uint64_t arg);   // hv_console_info
 HypercallOutcome Random(const ServiceContext& ctx, uint64_t arg);        // hv_buffer
 HypercallOutcome MemDiscard(const ServiceContext& ctx, uint64_t arg);    // hv_buffer
-HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg);     // hv_mem_share
+HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg);      // hv_mem_share
 HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg);         // hv_clock
 HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg);   // hv_unsupported
 HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg);         // hv_buffer

@@ -26,6 +26,10 @@ bool InGroup(uint32_t gid);
 
 // Process start (from boot info).
 void Reset();
+// Tells hvrun the user ids and whether CAP_KILL is held (HV_PROC_SET_CREDS),
+// after they changed: its kill checks them. Nothing where hvrun keeps no
+// processes.
+void Publish();
 
 }  // namespace hvrt::cred
 

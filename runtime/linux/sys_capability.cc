@@ -5,6 +5,7 @@
 // than its mounts give, whatever it holds here. Per process (all threads).
 #include "runtime/boot/boot_info.h"
 #include "runtime/linux/abi/errno.h"
+#include "runtime/linux/cred.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
@@ -111,6 +112,7 @@ int64_t sys_capset(hv_syscall_frame& f) {
   c.effective = eff;
   c.permitted = perm;
   c.inheritable = inh;
+  cred::Publish();  // CAP_KILL may have gone
   return 0;
 }
 

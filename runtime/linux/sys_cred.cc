@@ -3,6 +3,7 @@
 // be set; without, only to one of the current real, effective or saved ids.
 // When no id is 0 any more, the capabilities go, as Linux drops them.
 #include "runtime/boot/boot_info.h"
+#include "runtime/hv/hypercall.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/cred.h"
@@ -46,6 +47,7 @@ void FixCaps(const Ids& before) {
   } else if (before.effective != 0 && now.effective == 0) {
     RaiseCapabilities();  // effective = permitted
   }
+  Publish();
 }
 
 }  // namespace
@@ -60,6 +62,17 @@ bool InGroup(uint32_t gid) {
     if (s.groups[i] == gid) return true;
   }
   return false;
+}
+
+void Publish() {
+  const Ids& u = S().uid;
+  hv_proc p = {HV_PROC_SET_CREDS,
+               static_cast<int32_t>(u.real),
+               static_cast<int32_t>(u.effective),
+               static_cast<int32_t>(u.saved),
+               HasCapability(kCapKill) ? 1u : 0u,
+               0};
+  hv::Call(HV_CALL_PROC, &p);
 }
 
 void Reset() {

@@ -69,6 +69,44 @@ int64_t MkdirAt(int32_t dirfd, uint64_t path, uint64_t mode) {
   return 0;
 }
 
+// mknod(2): a regular file or a FIFO, never a device node (-EPERM). hvrun
+// makes a FIFO on the host, where the guest's processes share it: beneath
+// its mount, or, for one in the guest's tmpfs, in its FIFO store.
+int64_t MknodAt(int32_t dirfd, uint64_t path, uint64_t mode, uint64_t dev) {
+  (void)dev;  // only device nodes use it
+  const uint32_t type = static_cast<uint32_t>(mode) & abi::kS_IFMT;
+  const uint32_t perm = static_cast<uint32_t>(mode) & 07777 & ~vfs::Umask();
+  if (type == abi::kS_IFDIR) return -abi::kEPERM;
+  if (type != 0 && type != abi::kS_IFREG && type != abi::kS_IFIFO && type != abi::kS_IFCHR &&
+      type != abi::kS_IFBLK && type != abi::kS_IFSOCK) {
+    return -abi::kEINVAL;
+  }
+  vfs::Lookup l;
+  if (int64_t r = LookupArg(dirfd, path, false, &l); r < 0) return r;
+  if (type == abi::kS_IFCHR || type == abi::kS_IFBLK || type == abi::kS_IFSOCK) {
+    return l.host || l.ino == 0 ? -abi::kEPERM : -abi::kEEXIST;
+  }
+  if (l.host) {
+    return hostfs::PathOp(HV_PATHOP_MKNOD, l, nullptr, (type == 0 ? abi::kS_IFREG : type) | perm, 0,
+                          0, 0, 0);
+  }
+  if (int64_t r = CheckNewName(l); r < 0) return r;
+  int64_t fifo = 0;
+  if (type == abi::kS_IFIFO && (fifo = hostfs::MakeStoreFifo(perm)) < 0) return fifo;
+  Inode* dir = tmpfs::Get(l.parent);
+  uint32_t ino =
+      tmpfs::NewInode(tmpfs::Kind::kTmpfs,
+                      (type == abi::kS_IFIFO ? abi::kS_IFIFO : abi::kS_IFREG) | perm, dir->dev);
+  if (ino == 0) return -abi::kENOSPC;
+  if (type == abi::kS_IFIFO) tmpfs::Get(ino)->pipe_head = static_cast<uint64_t>(fifo) + 1;
+  if (int64_t r = tmpfs::DirAdd(*dir, l.name, l.len, ino); r < 0) {
+    tmpfs::Get(ino)->nlink = 0;
+    tmpfs::MaybeRelease(ino);
+    return r;
+  }
+  return 0;
+}
+
 int64_t Rmdir(int32_t dirfd, uint64_t path) {
   vfs::Lookup l;
   if (int64_t r = LookupArg(dirfd, path, false, &l); r < 0) return r;
@@ -282,6 +320,16 @@ int64_t sys_mkdir(hv_syscall_frame& f) { return MkdirAt(abi::kAT_FDCWD, f.args[0
 
 // Mkdirat implements Linux syscall mkdirat(2).
 int64_t sys_mkdirat(hv_syscall_frame& f) { return MkdirAt(Int(f.args[0]), f.args[1], f.args[2]); }
+
+// Mknod implements Linux syscall mknod(2).
+int64_t sys_mknod(hv_syscall_frame& f) {
+  return MknodAt(abi::kAT_FDCWD, f.args[0], f.args[1], f.args[2]);
+}
+
+// Mknodat implements Linux syscall mknodat(2).
+int64_t sys_mknodat(hv_syscall_frame& f) {
+  return MknodAt(Int(f.args[0]), f.args[1], f.args[2], f.args[3]);
+}
 
 // Rmdir implements Linux syscall rmdir(2).
 int64_t sys_rmdir(hv_syscall_frame& f) { return Rmdir(abi::kAT_FDCWD, f.args[0]); }

@@ -59,6 +59,8 @@ int64_t sys_ppoll(hv_syscall_frame& f);
 // sys_dir.cc
 int64_t sys_mkdir(hv_syscall_frame& f);
 int64_t sys_mkdirat(hv_syscall_frame& f);
+int64_t sys_mknod(hv_syscall_frame& f);
+int64_t sys_mknodat(hv_syscall_frame& f);
 int64_t sys_rmdir(hv_syscall_frame& f);
 int64_t sys_unlink(hv_syscall_frame& f);
 int64_t sys_unlinkat(hv_syscall_frame& f);
@@ -124,7 +126,7 @@ int64_t CloneProcess(hv_syscall_frame& f, uint64_t flags, uint64_t stack, uint64
 int64_t KillOther(int32_t pid, int32_t sig);
 // Capabilities (sys_capability.cc), for the runtime's own checks and the
 // set*id rules (sys_cred.cc).
-inline constexpr int kCapSetgid = 6, kCapSetuid = 7;
+inline constexpr int kCapKill = 5, kCapSetgid = 6, kCapSetuid = 7;
 bool HasCapability(int cap);
 // A set*id took root away: the effective set (and with (permitted), the
 // permitted set too) is emptied, as Linux does; RaiseCapabilities: the
@@ -215,6 +217,8 @@ int64_t sys_pause(hv_syscall_frame& f);
 int64_t sys_kill(hv_syscall_frame& f);
 int64_t sys_tkill(hv_syscall_frame& f);
 int64_t sys_tgkill(hv_syscall_frame& f);
+int64_t sys_rt_sigqueueinfo(hv_syscall_frame& f);
+int64_t sys_rt_tgsigqueueinfo(hv_syscall_frame& f);
 // sys_random.cc
 int64_t sys_getrandom(hv_syscall_frame& f);
 // sys_uname.cc

@@ -2,6 +2,7 @@
 #include "runtime/vfs/hostfs.h"
 
 #include "runtime/hv/hypercall.h"
+#include "runtime/lib/format.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
@@ -58,7 +59,9 @@ int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode) {
   // cache (no alignment rules), and F_GETFL still shows it.
   o.flags = static_cast<uint32_t>(flags & ~(abi::kO_CLOEXEC | abi::kO_DIRECT));
   o.mode = mode & 07777 & ~vfs::Umask();
-  int64_t h = hv::Call(HV_CALL_FILE_OPEN, &o);
+  // Submitted: opening a FIFO for reading or writing only waits in hvrun
+  // for the other end, and must hold up only this thread.
+  int64_t h = sched::HostCall(HV_CALL_FILE_OPEN, &o);
   if (h < 0) return h;
   uint64_t handle = static_cast<uint64_t>(h) + 1;
   abi::Stat st;
@@ -81,6 +84,24 @@ int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode) {
                             abi::kO_LARGEFILE);
   if (fd < 0) tmpfs::MaybeRelease(ino);  // closes the handle
   return fd;
+}
+
+int64_t MakeStoreFifo(uint32_t perm) {
+  hv_file_pathop p = {};
+  p.op = HV_PATHOP_MKNOD;
+  p.at.mount = HV_MOUNT_FIFO_STORE;
+  p.mode = abi::kS_IFIFO | (perm & 0777);
+  return hv::Call(HV_CALL_FILE_PATHOP, &p);
+}
+
+int64_t OpenStoreFifo(uint64_t number, uint64_t flags) {
+  char name[24];
+  vfs::Lookup l = {};
+  l.host = true;
+  l.mount = HV_MOUNT_FIFO_STORE;
+  l.hpath = name;
+  l.hlen = static_cast<uint32_t>(Format(name, sizeof name, "%lu", number));
+  return Open(l, flags & ~(abi::kO_CREAT | abi::kO_EXCL | abi::kO_TRUNC), 0);
 }
 
 int64_t DirInode(const vfs::Lookup& l, uint32_t* ino) {

@@ -49,6 +49,15 @@ inline uint64_t HandleOf(const tmpfs::Inode& n) { return n.pipe_head; }
 
 // open(2) of host lookup (l): a new fd or -errno.
 int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode);
+// FIFOs in the guest's own tmpfs live in hvrun's FIFO store
+// (HV_MOUNT_FIFO_STORE), so that forked processes share them: the tmpfs
+// inode (mode S_IFIFO) keeps the store's number + 1 in (pipe_head).
+// MakeStoreFifo makes one with (perm) and returns its number or -errno;
+// OpenStoreFifo opens number (number) as open(2) would with (flags) (a new
+// fd, or -errno; a blocking one-way open waits for the other end).
+int64_t MakeStoreFifo(uint32_t perm);
+int64_t OpenStoreFifo(uint64_t number, uint64_t flags);
+
 // A handle-less kHost inode for directory (l) (chdir): its number or -errno.
 int64_t DirInode(const vfs::Lookup& l, uint32_t* ino);
 // Closes (n)'s host handle, if any (tmpfs::MaybeRelease, on the last use).

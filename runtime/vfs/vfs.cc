@@ -587,6 +587,9 @@ int64_t Open(int32_t dirfd, const char* path, uint64_t flags, uint32_t mode) {
       return -abi::kENOTDIR;
     }
     if (n->dev == kDevProc && acc != abi::kO_RDONLY) return -abi::kEACCES;
+    if (n->kind == Kind::kTmpfs && abi::IsFifo(n->mode) && (flags & abi::kO_PATH) == 0) {
+      return hostfs::OpenStoreFifo(n->pipe_head - 1, flags);
+    }
     if (int64_t r = procfs::BeforeOpen(ino); r < 0) return r;  // /proc/self/maps: a snapshot
     if ((flags & abi::kO_TRUNC) != 0 && acc != abi::kO_RDONLY && abi::IsReg(n->mode)) {
       if (int64_t r = tmpfs::SetSize(*n, 0); r < 0) return r;

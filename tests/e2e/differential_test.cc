@@ -370,6 +370,14 @@ const std::vector<Case>& Cases() {
        .program = "job_control",
        .expect_out = "job_control: all ok",
        .backends = kProcessBackends},
+      // Named FIFOs on a host mount: blocking opens that wait for the peer
+      // (threads, then processes), ENXIO, EOF, ESPIPE, mknod.
+      {.name = "fifo",
+       .program = "fifo",
+       .args = {"@DATA@"},
+       .expect_out = "fifo: all ok",
+       .data_dir = true,
+       .backends = kProcessBackends},
       // set*id and groups: a child drops root.
       {.name = "creds",
        .program = "creds",

@@ -12,6 +12,10 @@
 //     FIFOs in the mount; guests/hostfile_fifo tries to open and truncate
 //     them. Any open by hvrun would be the peer they wait for; both must still
 //     be waiting after hvrun has exited.
+//   - AFifoOpenThatNeverEndsStillEnds: the guest makes its own FIFO and opens
+//     it for reading with no writer ever coming: hvrun waits for that open on
+//     a host thread, and --timeout must still end the run (and, where the
+//     waiting open is a forked child's, the first process's exit must).
 //   - FdFloodLeavesHvrunItsOwnFds: with RLIMIT_NOFILE 256,
 //     guests/hostfile_fd_flood opens host files until refused, then needs
 //     hvrun to open fds of its own (stat, mkdir, symlink, read): all work, and
@@ -178,6 +182,26 @@ TEST_P(HostFileAttacks, OpeningAFifoHasNoSideEffect) {
     ASSERT_NE(it, lines.end()) << what << "\n" << r.Describe();
     EXPECT_EQ(it->second, result) << what;
   }
+}
+
+TEST_P(HostFileAttacks, AFifoOpenThatNeverEndsStillEnds) {
+  ScratchDir dir;
+  RunSpec spec;
+  spec.timeout = std::chrono::seconds(30);
+  RunResult r = RunHvrunWith(spec, GetParam(), {"--timeout=2s", "-v", dir.path() + ":/w"},
+                             HostileGuestPath("hostfile_fifo"), {"/w", "wait"});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 124) << r.Describe();
+  EXPECT_LT(r.wall_seconds, 8) << r.Describe();
+  EXPECT_NE(r.out.find("waiting in open"), std::string::npos) << r.Describe();
+
+  if (GetParam() == "xen") GTEST_SKIP() << "no fork on xen yet: the child case is sim and kvm's";
+  ScratchDir dir2;
+  r = RunHvrunWith(spec, GetParam(), {"--timeout=20s", "-v", dir2.path() + ":/w"},
+                   HostileGuestPath("hostfile_fifo"), {"/w", "wait-child"});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_LT(r.wall_seconds, 8) << r.Describe();
 }
 
 TEST_P(HostFileAttacks, FdFloodLeavesHvrunItsOwnFds) {

@@ -1,13 +1,17 @@
 /* Credentials as Linux changes them, in a child that drops root: setgroups,
  * setresgid, setresuid with a saved id, getres[ug]id, seteuid back to the
  * saved id but not to root, the capabilities gone, and a new file owned by
- * the new ids. Run as root natively and under hvrun (its default is uid 0).
+ * the new ids; then kill's permission check: the unprivileged child may not
+ * signal its root parent (EPERM, for signal 0 too) except SIGCONT within its
+ * session, and the root parent may signal it. Run as root natively and under
+ * hvrun (its default is uid 0).
  * Deterministic output, for the differential suite. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -52,12 +56,29 @@ int main(void) {
     CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_uid == 1000 && st.st_gid == 65534);
     if (fd >= 0) close(fd);
     unlink(path);
+    const pid_t parent = getppid();
+    errno = 0;
+    CHECK(kill(parent, SIGUSR1) == -1 && errno == EPERM);
+    errno = 0;
+    CHECK(kill(parent, 0) == -1 && errno == EPERM);
+    CHECK(kill(parent, SIGCONT) == 0); /* same session */
+    CHECK(kill(getpid(), 0) == 0);
     _exit(failures == 0 ? 0 : 1);
   }
   int status = 0;
   CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
         WEXITSTATUS(status) == 0);
   CHECK(getuid() == 0 && EffectiveCaps() == 1);
+  /* Root may signal a child that dropped root. */
+  pid = fork();
+  if (pid == 0) {
+    CHECK(setresuid(1000, 1000, 1000) == 0);
+    pause();
+    _exit(1);
+  }
+  usleep(100000);
+  CHECK(kill(pid, SIGTERM) == 0);
+  CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
   printf("a child drops root as Linux does; the parent keeps it\n");
   printf(failures == 0 ? "creds: all ok\n" : "creds: FAILED\n");
   return failures == 0 ? 0 : 1;

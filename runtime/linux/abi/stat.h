@@ -16,8 +16,10 @@ inline constexpr uint32_t kS_IFMT = 0170000;
 inline constexpr uint32_t kS_IFIFO = 0010000;
 inline constexpr uint32_t kS_IFCHR = 0020000;
 inline constexpr uint32_t kS_IFDIR = 0040000;
+inline constexpr uint32_t kS_IFBLK = 0060000;
 inline constexpr uint32_t kS_IFREG = 0100000;
 inline constexpr uint32_t kS_IFLNK = 0120000;
+inline constexpr uint32_t kS_IFSOCK = 0140000;
 inline constexpr uint32_t kS_ISVTX = 01000;
 
 constexpr bool IsDir(uint32_t mode) { return (mode & kS_IFMT) == kS_IFDIR; }

@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 13
+#define HV_ABI_VERSION 14
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -283,6 +283,11 @@ HV_CHECK_OFFSET(struct hv_async, done, 32);
  * (no NUL needed). The host resolves it beneath the mount and never follows
  * a symlink or ".." out of it. */
 #define HV_PATH_MAX 4096
+/* hv_mount_path.mount naming hvrun's store of the FIFOs made in the guest's
+ * own tmpfs (mkfifo /tmp/p), shared by every process of the guest:
+ * HV_PATHOP_MKNOD (S_IFIFO) there makes one and returns its number N, and
+ * HV_CALL_FILE_OPEN of path "N" opens it; nothing else is served there. */
+#define HV_MOUNT_FIFO_STORE 0xffffffffu
 struct hv_mount_path {
   uint32_t mount;
   uint32_t len;
@@ -344,6 +349,7 @@ enum hv_pathop {
   HV_PATHOP_ACCESS = 10,    /* at, mode = R_OK|W_OK|X_OK */
   HV_PATHOP_UTIMENS = 11,   /* at, buf = 2 struct timespec (or 0: now), flags nofollow */
   HV_PATHOP_STATFS = 12,    /* at; the host's struct statfs (120 bytes) into buf */
+  HV_PATHOP_MKNOD = 13,     /* at, mode: S_IFIFO or S_IFREG | permissions (others: -EPERM) */
 };
 struct hv_file_pathop {
   uint32_t op;              /* IN: enum hv_pathop */
@@ -422,6 +428,11 @@ enum hv_proc_op {
    * pending stop bits there; a stop signal clears a pending SIGCONT).
    * Returns 0, 1 if a SIGCONT came first (no stop), -EPERM for init. */
   HV_PROC_STOP = 12,
+  /* The caller's user ids changed (set*uid, capset): (pid) real uid, (arg)
+   * effective uid, (status, IN here) saved uid, (usage_ns) 1 if it holds
+   * CAP_KILL. hvrun's kill checks them as Linux does (kill_ok_by_cred). A
+   * forked child starts with its parent's; init with hvrun's uid. */
+  HV_PROC_SET_CREDS = 13,
 };
 struct hv_proc {
   uint32_t op;          /* IN: enum hv_proc_op */

@@ -9,11 +9,18 @@
 // attempt, "NAME: ok" or "NAME: ERRNO"; the test
 // (tests/hostile/host_files_attacks_test.cc) checks that both host processes
 // are still blocked.
+//
+// hostfile_fifo DIR wait|wait-child: makes its own FIFO in DIR and opens it
+// for reading with no writer ever coming, so the open waits in hvrun for
+// good: in this process ("wait"; the run must still end at --timeout), or in
+// a forked child while the first process exits 0 at once ("wait-child"; the
+// run must end with it).
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 static char path[2][4096];
@@ -26,9 +33,29 @@ static void Show(const char* what, long rc) {
   }
 }
 
+static int WaitForever(const char* dir, int in_child) {
+  char own[4200];
+  snprintf(own, sizeof own, "%s/own_fifo", dir);
+  if (mkfifo(own, 0600) != 0) {
+    perror("mkfifo");
+    return 1;
+  }
+  if (in_child && fork() != 0) {
+    printf("hostfile_fifo: parent exits\n");
+    fflush(stdout);
+    return 0;
+  }
+  printf("hostfile_fifo: waiting in open\n");
+  fflush(stdout);
+  int fd = open(own, O_RDONLY);
+  printf("hostfile_fifo: open returned %d\n", fd);
+  return 3;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 3) return WaitForever(argv[1], strcmp(argv[2], "wait-child") == 0);
   if (argc != 2) {
-    fprintf(stderr, "usage: hostfile_fifo DIR\n");
+    fprintf(stderr, "usage: hostfile_fifo DIR [wait|wait-child]\n");
     return 2;
   }
   snprintf(path[0], sizeof path[0], "%s/wfifo", argv[1]);

@@ -207,7 +207,8 @@ TEST_F(FilesTest, OpeningAFifoLetsNoPeerThrough) {
   EXPECT_EQ(Open(0, "fifo", O_RDONLY | O_NONBLOCK), -EACCES);
   EXPECT_EQ(Open(0, "fifo", O_RDWR), -EACCES);
   EXPECT_EQ(Open(0, "fifo", O_RDONLY | O_CREAT), -EACCES);
-  EXPECT_EQ(Open(0, "fifo", O_PATH), -EACCES);
+  // O_PATH opens nothing: the FIFO's peer cannot tell.
+  EXPECT_GE(Open(0, "fifo", O_PATH), 0);
   std::this_thread::sleep_for(
       std::chrono::milliseconds(200));  // a peer let through returns at once
   EXPECT_FALSE(writer.opened()) << "hvrun opened the FIFO: the waiting writer got through";
