@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hvrun/engine/stop_signals.h"
+#include "hvrun/engine/worker_threads.h"
 
 namespace hvrun {
 namespace {
@@ -37,12 +38,7 @@ FifoOpener::~FifoOpener() {
 bool FifoOpener::Start(FifoWait wait, uint32_t handle, uint64_t token,
                        const AsyncIo::Completion& where) {
   std::lock_guard lock(mu_);
-  std::erase_if(workers_, [](const std::unique_ptr<Worker>& w) {
-    if (!w->finished.load()) return false;
-    w->thread.join();
-    return true;
-  });
-  if (static_cast<int>(workers_.size()) >= kMaxWaiting) return false;
+  if (JoinFinished(workers_) >= kMaxWaiting) return false;
   auto w = std::make_unique<Worker>();
   w->wait = std::move(wait);
   Worker* raw = w.get();

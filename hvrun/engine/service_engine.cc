@@ -38,6 +38,7 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_WAIT] = Wait;
   t[HV_CALL_PIPE] = PipeCreate;
   t[HV_CALL_MEM_SHARE] = MemShare;
+  t[HV_CALL_FUTEX] = Futex;
   return t;
 }();
 
@@ -147,6 +148,19 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
       // read/pread (stop-aware too: StopSignals::Stopping ends the retries).
       result = WithProgress(
           before, io.stream && console ? kServices[req->nr](ctx, req->arg).result : RunFileIo(io));
+    }
+  } else if (req->nr == HV_CALL_FUTEX) {
+    ++counts_[req->nr];
+    const ServiceContext ctx{memory_, options_, files_};
+    FutexWait wait;
+    result = PrepareFutex(ctx, req->arg, &wait);
+    if (wait.word != nullptr) {
+      if (futex_waiter_ == nullptr) futex_waiter_ = std::make_unique<FutexWaiter>(memory_);
+      if (futex_waiter_->Start(wait, {.request = arg, .counter = req->counter})) {
+        ++queued_;
+        return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
+      }
+      result = -EBUSY;
     }
   } else if (req->nr == HV_CALL_FILE_OPEN) {
     ++counts_[req->nr];

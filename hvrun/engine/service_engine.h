@@ -22,6 +22,7 @@
 #include "hv-backends/backend.h"
 #include "hvrun/engine/async_io.h"
 #include "hvrun/engine/fifo_opener.h"
+#include "hvrun/engine/futex_waiter.h"
 #include "hvrun/engine/guest_memory.h"
 #include "hvrun/engine/threaded_io.h"
 #include "hvrun/services/services.h"
@@ -80,6 +81,7 @@ class ServiceEngine final : public HypercallHandler {
   std::unique_ptr<AsyncIo> async_;
   std::unique_ptr<ThreadedIo> threaded_;
   std::unique_ptr<FifoOpener> fifo_opener_;
+  std::unique_ptr<FutexWaiter> futex_waiter_;
 };
 
 }  // namespace hvrun

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "hvrun/engine/stop_signals.h"
+#include "hvrun/engine/worker_threads.h"
 
 namespace hvrun {
 
@@ -19,13 +20,7 @@ ThreadedIo::~ThreadedIo() {
 
 bool ThreadedIo::Start(const HostIo& io, const AsyncIo::Completion& where) {
   std::lock_guard lock(mu_);
-  // The finished ones go first, so the count is of those still waiting.
-  std::erase_if(workers_, [](const std::unique_ptr<Worker>& w) {
-    if (!w->finished.load()) return false;
-    w->thread.join();
-    return true;
-  });
-  if (static_cast<int>(workers_.size()) >= kMaxInFlight) return false;
+  if (JoinFinished(workers_) >= kMaxInFlight) return false;
   HostIo own = io;
   own.fd = dup(io.fd);
   if (own.fd < 0) return false;

@@ -85,12 +85,26 @@ struct FifoWait {
 inline constexpr int64_t kOpenWaits = INT64_MAX;
 int64_t FileOpenOrWait(const ServiceContext& ctx, uint64_t arg, FifoWait* wait);
 
+// An HV_FUTEX_WAIT, checked: hvrun's view of the word and what to wait for
+// (engine/futex_waiter.h waits for it off the mailbox).
+struct FutexWait {
+  uint32_t* word = nullptr;
+  uint32_t val = 0;
+  int64_t timeout_ns = 0;  // at most HV_FUTEX_SLICE_NS
+  uint32_t bitset = 0;
+};
+// Checks a submitted HV_CALL_FUTEX: (wait->word) set for a wait that must
+// block, else the reply (a wake's count, -EAGAIN for a word that is not
+// (val), -errno).
+int64_t PrepareFutex(const ServiceContext& ctx, uint64_t arg, FutexWait* wait);
+
 HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg);  // hv_console_io
 HypercallOutcome ConsoleRead(const ServiceContext& ctx, uint64_t arg);   // hv_console_io
 HypercallOutcome ConsoleInfo(const ServiceContext& ctx, uint64_t arg);   // hv_console_info
 HypercallOutcome Random(const ServiceContext& ctx, uint64_t arg);        // hv_buffer
 HypercallOutcome MemDiscard(const ServiceContext& ctx, uint64_t arg);    // hv_buffer
 HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg);      // hv_mem_share
+HypercallOutcome Futex(const ServiceContext& ctx, uint64_t arg);         // hv_futex
 HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg);         // hv_clock
 HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg);   // hv_unsupported
 HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg);         // hv_buffer

@@ -9,6 +9,7 @@
 // The check "*uaddr == val, then sleep" is atomic because nothing else runs
 // between the check and the block: threads switch only inside Block.
 #include "runtime/hv/clock.h"
+#include "runtime/hv/hypercall.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/misc.h"
 #include "runtime/linux/abi/time.h"
@@ -17,6 +18,7 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/mm/shared_anon.h"
+#include "runtime/sched/host_call.h"
 #include "runtime/sched/sched.h"
 
 namespace hvrt {
@@ -44,26 +46,53 @@ int64_t Deadline(uint64_t addr, bool absolute, int32_t clock_id, int64_t* deadli
 }
 
 // A shared futex wait on memory other processes map too (shared_anon.h):
-// their wakes cannot reach this scheduler, so the wait goes in steps (50 us
-// doubling to 2 ms) and ends when a step finds the word changed, as well as
-// on a wake from this process. A wake that leaves the word as it was goes
-// unseen by another process's waiter (the callers that matter, glibc's
-// mutexes, condvars, semaphores and barriers, change it first).
+// their wakes cannot reach this scheduler, so hvrun waits on the host's
+// futex of the page (HV_CALL_FUTEX, which blocks only this thread), in
+// slices of at most HV_FUTEX_SLICE_NS, between which a signal for this
+// thread ends the wait. Wakes of such words go to hvrun too (SharedWake),
+// and count every process's waiters. A word found changed after a slice is
+// taken as a wake (futex callers expect spurious ones). Where hvrun takes
+// no more waits (-EBUSY) the thread waits here in 2 ms steps, re-reading
+// the word, as all shared waits did before.
 int64_t SharedWait(uint64_t uaddr, uint64_t key, uint32_t val, uint32_t bitset, int64_t deadline) {
-  constexpr int64_t kFirstStep = 50 * 1000, kLongestStep = 2 * 1000 * 1000;
-  int64_t step = kFirstStep;
+  constexpr int64_t kStep = 2 * 1000 * 1000;
   for (;;) {
     const int64_t now = static_cast<int64_t>(clock::MonotonicNs());
     if (now >= deadline) return -abi::kETIMEDOUT;
-    const int64_t until = deadline - now > step ? now + step : deadline;
-    const int64_t r = sched::Block(key, bitset, until);
-    if (r == 0) return 0;  // woken here
-    if (r == -abi::kEINTR) return deadline == sched::kForever ? -signals::kERESTARTSYS : r;
-    uint32_t cur;
-    if (int64_t e = user::CopyIn(&cur, uaddr, sizeof cur); e < 0) return e;
-    if (cur != val) return 0;  // another process changed it (and woke us)
-    if (step < kLongestStep) step *= 2;
+    const int64_t left = deadline - now;
+    hv_futex fx = {HV_FUTEX_WAIT, val, uaddr, left < HV_FUTEX_SLICE_NS ? left : HV_FUTEX_SLICE_NS,
+                   bitset,        0};
+    int64_t r = sched::HostCall(HV_CALL_FUTEX, &fx);
+    if (r == 0 || r == -abi::kEAGAIN) return 0;
+    if (r == -abi::kEBUSY || r == -abi::kENOSYS) {
+      r = sched::Block(key, bitset, left > kStep ? now + kStep : deadline);
+      if (r == 0) return 0;
+      if (r == -abi::kEINTR) return deadline == sched::kForever ? -signals::kERESTARTSYS : r;
+      uint32_t cur;
+      if (int64_t e = user::CopyIn(&cur, uaddr, sizeof cur); e < 0) return e;
+      if (cur != val) return 0;
+      continue;
+    }
+    if (r != -abi::kETIMEDOUT) return r;
+    if (signals::HandlerPending()) {
+      return deadline == sched::kForever ? -signals::kERESTARTSYS : -abi::kEINTR;
+    }
   }
+}
+
+// A wake of a shared futex word (see SharedWait): hvrun wakes the waiters
+// of every process, this one's included; those of this process that wait
+// here (SharedWait's fallback) are woken too. Returns how many woke.
+int64_t SharedWake(uint64_t uaddr, uint64_t key, uint32_t bitset, int64_t n) {
+  hv_futex fx = {HV_FUTEX_WAKE, static_cast<uint32_t>(n), uaddr, 0, bitset, 0};
+  int64_t woken = hv::Call(HV_CALL_FUTEX, &fx);
+  if (woken < 0) woken = 0;
+  if (woken < n) woken += sched::Wake(key, bitset, n - woken);
+  return woken;
+}
+
+bool IsShared(uint64_t uaddr, uint64_t key) {
+  return key != uaddr && mm::shared_anon::Contains(uaddr);
 }
 
 // FutexWaitUntil blocks the calling thread on (key) if (uaddr) holds (val):
@@ -74,8 +103,7 @@ int64_t FutexWaitUntil(uint64_t uaddr, uint64_t key, uint32_t val, uint32_t bits
   uint32_t cur;
   if (int64_t r = user::CopyIn(&cur, uaddr, sizeof cur); r < 0) return r;
   if (cur != val) return -abi::kEAGAIN;
-  if (key != uaddr && mm::shared_anon::Contains(uaddr))
-    return SharedWait(uaddr, key, val, bitset, deadline);
+  if (IsShared(uaddr, key)) return SharedWait(uaddr, key, val, bitset, deadline);
   int64_t r = sched::Block(key, bitset, deadline);
   // A signal's handler: Linux restarts an untimed wait after it (with
   // SA_RESTART), and ends a timed one with -EINTR.
@@ -233,9 +261,11 @@ int64_t sys_futex(hv_syscall_frame& f) {
   auto key = [priv](uint64_t a) { return priv ? a : sched::SharedFutexKey(a); };
   switch (cmd) {
     case abi::kFUTEX_WAKE:
-      return sched::Wake(key(uaddr), ~0u, count(val));
-    case abi::kFUTEX_WAKE_BITSET:
-      return sched::Wake(key(uaddr), bitset, count(val));
+    case abi::kFUTEX_WAKE_BITSET: {
+      const uint32_t bits = cmd == abi::kFUTEX_WAKE ? ~0u : bitset;
+      if (IsShared(uaddr, key(uaddr))) return SharedWake(uaddr, key(uaddr), bits, count(val));
+      return sched::Wake(key(uaddr), bits, count(val));
+    }
     case abi::kFUTEX_WAKE_OP:
       if (!user::RangeOk(f.args[4], 4)) return -abi::kEFAULT;
       return WakeOp(uaddr, f.args[4], key(uaddr), key(f.args[4]), count(val), count(f.args[3]),

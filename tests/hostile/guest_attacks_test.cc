@@ -310,6 +310,13 @@ constexpr ShareAnswer kBadShareAnswers[] = {
     {"share it again", "-EINVAL", false},
     {"unshare it", "0", false},
     {"unshare it again", "0", false},
+    {"futex wait, not submitted", "-EINVAL", false},
+    {"futex wake a wild word", "-EFAULT", false},
+    {"futex wake a misaligned word", "-EINVAL", false},
+    {"futex wake with bitset 0", "-EINVAL", false},
+    {"futex op 77", "-EINVAL", false},
+    {"futex wake no one", "0", false},
+    {"200 submitted futex waits", "queued or refused", true},
 };
 // The exec calls and their answers where exec runs (sim, kvm); xen has no
 // image area to exec into, so every one is ENOSYS there.

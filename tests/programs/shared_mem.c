@@ -3,15 +3,18 @@
  * and a process-shared semaphore; 4 children add to the counter under the
  * mutex and post the semaphore; the parent waits on it, reaps them, and
  * checks the sum. A MAP_PRIVATE region stays private; a grandchild sees the
- * region too; each child reports through a pipe, and one execs this
+ * region too; each child reports through a pipe; a raw futex wake in the
+ * parent wakes (and counts) a child's wait; and one child execs this
  * program again. Deterministic output, for the differential suite. */
 #define _GNU_SOURCE
+#include <linux/futex.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +28,7 @@ struct Shared {
   long counter;
   int grandchild_saw;
   int flag;
+  unsigned futex_word;
 };
 
 int main(int argc, char** argv) {
@@ -108,6 +112,26 @@ int main(int argc, char** argv) {
   CHECK(waitpid(c, &status, 0) == c);
   printf("a child saw the parent's later write: %s\n",
          WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "yes" : "no");
+
+  /* A raw futex wait in a child, woken by the parent: the wake counts the
+   * other process's waiter (Linux returns 1). The word does not change, so
+   * only a real wake ends the wait. */
+  s->flag = 0;
+  c = fork();
+  if (c == 0) {
+    s->flag = 1; /* about to wait */
+    long r = syscall(SYS_futex, &s->futex_word, FUTEX_WAIT, 0, NULL, NULL, 0);
+    _exit(r == 0 ? 0 : 1);
+  }
+  while (s->flag == 0) sched_yield();
+  long woken = 0;
+  for (int i = 0; i < 2000 && woken == 0; i++) {
+    usleep(1000); /* until the child is in its wait */
+    woken = syscall(SYS_futex, &s->futex_word, FUTEX_WAKE, 1, NULL, NULL, 0);
+  }
+  CHECK(waitpid(c, &status, 0) == c);
+  printf("a futex wake woke the other process's waiter: %ld, child %s\n", woken,
+         WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "woken" : "not woken");
 
   /* A child execs this program again. */
   c = fork();

@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 14
+#define HV_ABI_VERSION 15
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -99,6 +99,7 @@ enum hv_call {
   HV_CALL_EXEC = 25,         /* struct hv_exec: read a program, then load it in place */
   HV_CALL_PIPE = 26,         /* struct hv_pipe: a host pipe, as two file handles */
   HV_CALL_MEM_SHARE = 27,    /* struct hv_mem_share: MAP_SHARED|MAP_ANONYMOUS across fork */
+  HV_CALL_FUTEX = 28,        /* struct hv_futex: a futex in memory other processes share */
   HV_CALL_MAX
 };
 
@@ -119,6 +120,29 @@ struct hv_mem_share {
   uint64_t len;             /* IN */
 };
 HV_CHECK_SIZE(struct hv_mem_share, 24);
+
+/* HV_CALL_FUTEX: a futex word in memory that other processes map too
+ * (MAP_SHARED|MAP_ANONYMOUS across fork), which their schedulers cannot
+ * reach: hvrun waits and wakes on the host's futex of the same page.
+ * HV_FUTEX_WAIT (only through HV_CALL_SUBMIT, else -EINVAL): if the u32 at
+ * (addr) is (val), wait until an HV_FUTEX_WAKE of it whose (bitset) meets
+ * ours, or (timeout_ns) (at most HV_FUTEX_SLICE_NS; the guest waits again
+ * for longer): 0 woken, -EAGAIN not (val), -ETIMEDOUT, -EBUSY (hvrun has
+ * too many waits already: the guest waits by itself). HV_FUTEX_WAKE: wakes
+ * up to (val) waiters of any process; returns how many. (addr) 4-aligned. */
+enum hv_futex_op { HV_FUTEX_WAIT = 1, HV_FUTEX_WAKE = 2 };
+#define HV_FUTEX_SLICE_NS 20000000ll
+struct hv_futex {
+  uint32_t op;              /* IN: enum hv_futex_op */
+  uint32_t val;             /* IN */
+  HV_GUEST_PTR(uint32_t) addr; /* IN */
+  int64_t timeout_ns;       /* IN: WAIT, > 0 */
+  uint32_t bitset;          /* IN: nonzero */
+  uint32_t pad0;
+};
+HV_CHECK_SIZE(struct hv_futex, 32);
+HV_CHECK_OFFSET(struct hv_futex, timeout_ns, 16);
+HV_CHECK_OFFSET(struct hv_futex, bitset, 24);
 
 /* HV_CALL_EXIT: the guest is done. */
 struct hv_exit {

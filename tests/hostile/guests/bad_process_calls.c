@@ -103,6 +103,42 @@ int main(int argc, char** argv) {
   call("unshare it", HV_CALL_MEM_SHARE, P(&sh));
   call("unshare it again", HV_CALL_MEM_SHARE, P(&sh));
 
+  // Futexes in shared memory: a wait only through HV_CALL_SUBMIT, words
+  // checked like any guest pointer.
+  static uint32_t word;
+  struct hv_futex fx = {
+      .op = HV_FUTEX_WAIT, .addr = P(&word), .timeout_ns = 1000000, .bitset = ~0u};
+  call("futex wait, not submitted", HV_CALL_FUTEX, P(&fx));
+  fx = (struct hv_futex){.op = HV_FUTEX_WAKE, .val = 1, .addr = kWild, .bitset = ~0u};
+  call("futex wake a wild word", HV_CALL_FUTEX, P(&fx));
+  fx = (struct hv_futex){.op = HV_FUTEX_WAKE, .val = 1, .addr = P(&word) + 1, .bitset = ~0u};
+  call("futex wake a misaligned word", HV_CALL_FUTEX, P(&fx));
+  fx = (struct hv_futex){.op = HV_FUTEX_WAKE, .val = 0xffffffffu, .addr = P(&word), .bitset = 0};
+  call("futex wake with bitset 0", HV_CALL_FUTEX, P(&fx));
+  fx = (struct hv_futex){.op = 77, .addr = P(&word), .bitset = ~0u};
+  call("futex op 77", HV_CALL_FUTEX, P(&fx));
+  fx = (struct hv_futex){.op = HV_FUTEX_WAKE, .val = 0xffffffffu, .addr = P(&word), .bitset = ~0u};
+  call("futex wake no one", HV_CALL_FUTEX, P(&fx));
+  // More submitted waits than hvrun takes: each is queued or -EBUSY, and
+  // the ones still waiting at exit must not hold hvrun up.
+  static struct hv_async waits[200];
+  static uint32_t completions;
+  static struct hv_futex wait_req = {
+      .op = HV_FUTEX_WAIT, .addr = 0, .timeout_ns = HV_FUTEX_SLICE_NS, .bitset = ~0u};
+  wait_req.addr = P(&word);
+  int odd = 0;
+  for (int i = 0; i < 200; i++) {
+    waits[i] =
+        (struct hv_async){.nr = HV_CALL_FUTEX, .arg = P(&wait_req), .counter = P(&completions)};
+    const int64_t r = hostile_hypercall(hv, HV_CALL_SUBMIT, P(&waits[i]));
+    const int64_t result = waits[i].result;
+    odd +=
+        !(r == HV_SUBMIT_QUEUED ||
+          (r == HV_SUBMIT_DONE && (result == -EBUSY || result == -ENOSYS || result == -ETIMEDOUT)));
+  }
+  printf("%-44s -> %s\n", "200 submitted futex waits",
+         odd == 0 ? "queued or refused" : "odd answers");
+
   struct hv_pipe pp = {.flags = 0xffffffffu};
   call("pipe flags 0xffffffff", HV_CALL_PIPE, P(&pp));
   // A pipe read straight through the mailbox (not submitted), with both ends

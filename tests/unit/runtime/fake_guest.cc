@@ -49,6 +49,8 @@ size_t ArgSize(uint64_t nr) {
       return sizeof(hv_pipe);
     case HV_CALL_MEM_SHARE:
       return sizeof(hv_mem_share);
+    case HV_CALL_FUTEX:
+      return sizeof(hv_futex);
     case HV_CALL_FILE_READ:
     case HV_CALL_FILE_WRITE:
       return sizeof(hv_file_io);
