@@ -44,7 +44,9 @@ class ServiceEngine final : public HypercallHandler {
   // (memory) and (procs) must outlive the engine. (pid): the process it serves.
   ServiceEngine(const GuestMemory& memory, ServiceOptions options, HostFiles files = {},
                 ProcessHooks* procs = nullptr, int32_t pid = 1)
-      : memory_(memory), options_(options), files_(std::move(files)), procs_(procs), pid_(pid) {}
+      : memory_(memory), options_(options), files_(std::move(files)), procs_(procs), pid_(pid) {
+    files_.locks().set_pid(pid);
+  }
 
   const HostFiles& files() const { return files_; }
   const ServiceOptions& options() const { return options_; }

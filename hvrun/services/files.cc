@@ -18,7 +18,9 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -355,12 +357,20 @@ HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg) {
   if ((req->flags & ~static_cast<uint32_t>(O_NONBLOCK | O_DIRECT | O_CLOEXEC)) != 0) {
     return Reply(-EINVAL);
   }
+  const uint32_t type = req->socket_type;
+  if (type != 0 &&
+      (req->flags != 0 || (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET))) {
+    return Reply(-EINVAL);
+  }
   if (!ctx.options.host_pipes) return Reply(-ENOSYS);  // checked first, as exec's
   if (ctx.files.handle_limit() < 2 || !ctx.files.HasFreeHandle()) return Reply(-EMFILE);
-  // The host pipe stays blocking: O_NONBLOCK is the guest's (HV_IO_NOWAIT),
-  // and a blocking transfer waits on io_uring, not in hvrun's thread.
+  // The host pipe (or socket pair) stays blocking: O_NONBLOCK is the
+  // guest's (HV_IO_NOWAIT), and a blocking transfer waits on io_uring, not
+  // in hvrun's thread.
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC | (req->flags & O_DIRECT)) != 0) return Reply(Errno());
+  const int made = type != 0 ? socketpair(AF_UNIX, static_cast<int>(type) | SOCK_CLOEXEC, 0, fds)
+                             : pipe2(fds, O_CLOEXEC | (req->flags & O_DIRECT));
+  if (made != 0) return Reply(Errno());
   UniqueFd r(fds[0]), w(fds[1]);
   const int64_t rh = ctx.files.AddHandle(std::move(r), false, /*stream=*/true);
   if (rh < 0) return Reply(rh);
@@ -649,6 +659,35 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
     }
     case HV_FDOP_STATFS:
       return Reply(StatfsOut(ctx, fd, ctx.files.read_only(req->handle), req->arg0));
+    case HV_FDOP_SHUTDOWN:
+      if (req->arg0 > SHUT_RDWR) return Reply(-EINVAL);
+      r = shutdown(fd, static_cast<int>(req->arg0));
+      break;
+    case HV_FDOP_LOCK: {
+      struct flock fl {};
+      static_assert(sizeof(fl) == 32, "the x86-64 kernel's struct flock");
+      auto in = ctx.memory.Read<struct flock>(req->arg0);
+      if (!in.ok()) return Reply(-EFAULT);
+      fl = *in;
+      const int access = fcntl(fd, F_GETFL) & O_ACCMODE;
+      const int cmd = static_cast<int>(req->flags);
+      const int64_t res =
+          ctx.files.locks().Lock(fd, access != O_WRONLY, access != O_RDONLY, cmd, &fl);
+      if (res == 0 && (cmd == F_GETLK || cmd == F_OFD_GETLK) &&
+          !ctx.memory.Write(req->arg0, fl).ok()) {
+        return Reply(-EFAULT);
+      }
+      return Reply(res);
+    }
+    case HV_FDOP_UNLOCK_POSIX:
+      ctx.files.locks().ReleasePosix(fd);
+      return Reply(0);
+    case HV_FDOP_FLOCK: {
+      const int op = static_cast<int>(req->flags) & ~LOCK_NB;
+      if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN) return Reply(-EINVAL);
+      r = flock(fd, op | LOCK_NB);
+      break;
+    }
     case HV_FDOP_NREAD: {
       int n = 0;
       if (ioctl(fd, FIONREAD, &n) != 0) return Reply(Errno());

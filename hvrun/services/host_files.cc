@@ -152,6 +152,7 @@ absl::StatusOr<HostFiles> HostFiles::Clone() const {
   HostFiles copy(open_file_limit_);
   copy.fifos_ = fifos_;
   copy.fifo_store_ = fifo_store_;
+  copy.locks_ = locks_.ForChild();  // POSIX locks are not inherited
   auto dup = [](int fd) -> absl::StatusOr<UniqueFd> {
     UniqueFd d(fcntl(fd, F_DUPFD_CLOEXEC, 3));
     if (!d.valid()) return absl::ErrnoToStatus(errno, "dup of a guest file for fork");

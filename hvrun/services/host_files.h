@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "hv/abi.h"
 #include "hvrun/engine/unique_fd.h"
+#include "hvrun/services/file_locks.h"
 
 namespace hvrun {
 
@@ -167,6 +168,8 @@ class HostFiles {
   int64_t Close(uint32_t handle);
 
   MadeFifos& fifos() const { return *fifos_; }
+  // This process's fcntl locks (file_locks.h).
+  FileLocks& locks() { return locks_; }
   FifoStore& fifo_store() const { return *fifo_store_; }
 
  private:
@@ -188,6 +191,7 @@ class HostFiles {
   uint64_t next_token_ = 1;  // guarded by *mu_
   std::shared_ptr<MadeFifos> fifos_ = std::make_shared<MadeFifos>();
   std::shared_ptr<FifoStore> fifo_store_ = std::make_shared<FifoStore>();
+  FileLocks locks_;  // before handles_ go: its lock OFDs are reopens of them
 };
 
 }  // namespace hvrun

@@ -1,10 +1,13 @@
 // Opening and closing files and fds: open, openat, creat, close, dup,
 // dup2, dup3, fcntl, flock, pipe and pipe2, over runtime/vfs/vfs.h.
+#include "runtime/hv/clock.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/mm/vm.h"
+#include "runtime/sched/sched.h"
 #include "runtime/vfs/console.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
@@ -107,6 +110,77 @@ int64_t sys_dup3(hv_syscall_frame& f) {
   return vfs::DupTo(Int(f.args[0]), Int(f.args[1]), flags != 0);
 }
 
+namespace {
+
+// Waits for a lock hvrun could not give at once ((try_once) answered
+// -EAGAIN or -EWOULDBLOCK): tries again after 1 ms, doubling to 16 ms. A
+// signal for the thread ends the wait (-EINTR, or a restart after a
+// SA_RESTART handler), as for Linux's F_SETLKW and flock.
+template <typename F>
+int64_t WaitForLock(F try_once) {
+  constexpr int64_t kFirst = 1000 * 1000, kLongest = 16 * 1000 * 1000;
+  int64_t step = kFirst;
+  for (;;) {
+    const int64_t r = try_once();
+    if (r != -abi::kEAGAIN) return r;
+    const int64_t until = static_cast<int64_t>(clock::MonotonicNs()) + step;
+    if (sched::Block(0, ~0u, until) == -abi::kEINTR) return -signals::kERESTARTSYS;
+    if (step < kLongest) step *= 2;
+  }
+}
+
+// fcntl's record locks. On a host file hvrun keeps them (HV_FDOP_LOCK), so
+// they hold between the guest's processes: POSIX locks per process, OFD
+// locks per open file description. Elsewhere (tmpfs, whose files no other
+// process shares; pipes) every lock is this process's alone: set always
+// works, get answers F_UNLCK. F_SETLKW waits here (WaitForLock).
+int64_t RecordLock(vfs::File& file, uint32_t cmd, uint64_t arg) {
+  abi::Flock lk;
+  if (int64_t r = user::CopyIn(&lk, arg, sizeof lk); r < 0) return r;
+  const bool ofd =
+      cmd == abi::kF_OFD_GETLK || cmd == abi::kF_OFD_SETLK || cmd == abi::kF_OFD_SETLKW;
+  const bool get = cmd == abi::kF_GETLK || cmd == abi::kF_OFD_GETLK;
+  if (ofd && lk.l_pid != 0) return -abi::kEINVAL;
+  if (lk.l_type != abi::kF_RDLCK && lk.l_type != abi::kF_WRLCK && lk.l_type != abi::kF_UNLCK) {
+    return -abi::kEINVAL;
+  }
+  if (get && lk.l_type == abi::kF_UNLCK) return -abi::kEINVAL;  // Linux: nothing to test
+  // SEEK_CUR is this description's offset, which hvrun does not keep.
+  constexpr int16_t kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2;
+  if (lk.l_whence == kSeekCur) {
+    if (__builtin_add_overflow(lk.l_start, static_cast<int64_t>(file.offset), &lk.l_start)) {
+      return -abi::kEOVERFLOW;
+    }
+    lk.l_whence = kSeekSet;
+  }
+  if (lk.l_whence != kSeekSet && lk.l_whence != kSeekEnd) return -abi::kEINVAL;
+  const uint64_t acc = file.flags & abi::kO_ACCMODE;
+  if (!get && ((lk.l_type == abi::kF_RDLCK && acc == abi::kO_WRONLY) ||
+               (lk.l_type == abi::kF_WRLCK && acc == abi::kO_RDONLY))) {
+    return -abi::kEBADF;
+  }
+  tmpfs::Inode* n = vfs::InodeOf(file);
+  if (n == nullptr || n->kind != tmpfs::Kind::kHost || hostfs::HandleOf(*n) == 0) {
+    if (!get) return 0;
+    lk.l_type = abi::kF_UNLCK;
+    return user::CopyOut(arg, &lk, sizeof lk);
+  }
+  if (get) {
+    const uint32_t host_cmd = ofd ? abi::kF_OFD_GETLK : abi::kF_GETLK;
+    if (int64_t r = hostfs::Lock(*n, host_cmd, &lk); r < 0) return r;
+    return user::CopyOut(arg, &lk, sizeof lk);
+  }
+  const uint32_t host_cmd = ofd ? abi::kF_OFD_SETLK : abi::kF_SETLK;
+  auto once = [&] {
+    abi::Flock copy = lk;
+    return hostfs::Lock(*n, host_cmd, &copy);
+  };
+  if (cmd == abi::kF_SETLKW || cmd == abi::kF_OFD_SETLKW) return WaitForLock(once);
+  return once();
+}
+
+}  // namespace
+
 // Fcntl implements Linux syscall fcntl(2): F_DUPFD(_CLOEXEC), F_GETFD/SETFD,
 // F_GETFL/SETFL (O_APPEND and O_NONBLOCK change; the rest is ignored, as
 // Linux ignores it), F_GETPIPE_SZ/F_SETPIPE_SZ. Locks: one process, so F_SETLK(W) always succeeds
@@ -140,19 +214,12 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
       return 0;
     }
     case abi::kF_GETLK:
-    case abi::kF_OFD_GETLK: {
-      abi::Flock lk;
-      if (int64_t r = user::CopyIn(&lk, arg, sizeof lk); r < 0) return r;
-      lk.l_type = abi::kF_UNLCK;
-      return user::CopyOut(arg, &lk, sizeof lk);
-    }
+    case abi::kF_OFD_GETLK:
     case abi::kF_SETLK:
     case abi::kF_SETLKW:
     case abi::kF_OFD_SETLK:
-    case abi::kF_OFD_SETLKW: {
-      abi::Flock lk;
-      return user::CopyIn(&lk, arg, sizeof lk);
-    }
+    case abi::kF_OFD_SETLKW:
+      return RecordLock(*file, static_cast<uint32_t>(f.args[1]), arg);
     case abi::kF_GETPIPE_SZ:
     case abi::kF_SETPIPE_SZ:
       return PipeSize(*file, static_cast<uint32_t>(f.args[1]) == abi::kF_SETPIPE_SZ, arg);
@@ -161,13 +228,21 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
   }
 }
 
-// Flock implements Linux syscall flock(2): one process holds every lock, so
-// it always succeeds on an open fd.
+// Flock implements Linux syscall flock(2): on a host file hvrun's host
+// flock on the open file description (so between processes too; LOCK_NB
+// absent, the wait is WaitForLock's); elsewhere this process's alone, so it
+// always succeeds.
 int64_t sys_flock(hv_syscall_frame& f) {
-  if (vfs::FileOf(Int(f.args[0])) == nullptr) return -abi::kEBADF;
-  uint64_t op = static_cast<uint32_t>(f.args[1]) & ~abi::kLOCK_NB;
+  vfs::File* file = vfs::FileOf(Int(f.args[0]));
+  if (file == nullptr) return -abi::kEBADF;
+  const uint32_t how = static_cast<uint32_t>(f.args[1]);
+  const uint64_t op = how & ~abi::kLOCK_NB;
   if (op != abi::kLOCK_SH && op != abi::kLOCK_EX && op != abi::kLOCK_UN) return -abi::kEINVAL;
-  return 0;
+  tmpfs::Inode* n = vfs::InodeOf(*file);
+  if (n == nullptr || n->kind != tmpfs::Kind::kHost || hostfs::HandleOf(*n) == 0) return 0;
+  auto once = [&] { return hostfs::Flock(*n, static_cast<uint32_t>(op)); };
+  if ((how & abi::kLOCK_NB) != 0) return once();
+  return WaitForLock(once);
 }
 
 // Pipe implements Linux syscall pipe(2).

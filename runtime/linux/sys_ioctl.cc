@@ -32,7 +32,7 @@ int64_t Readable(const vfs::File& file, const tmpfs::Inode& n) {
       if (!abi::IsReg(n.mode)) return -abi::kENOTTY;
       return n.size > file.offset ? static_cast<int64_t>(n.size - file.offset) : 0;
     case tmpfs::Kind::kHost: {
-      if (abi::IsFifo(n.mode)) return hostfs::FdOp(n, HV_FDOP_NREAD, 0, 0, 0);
+      if (abi::IsStream(n.mode)) return hostfs::FdOp(n, HV_FDOP_NREAD, 0, 0, 0);
       if (!abi::IsReg(n.mode)) return -abi::kENOTTY;
       abi::Stat st;
       if (int64_t r = hostfs::Stat(n, &st); r < 0) return r;

@@ -29,6 +29,10 @@ abi::Statfs GuestStatfs(const tmpfs::Inode& n) {
     st.f_type = abi::kPIPEFS_MAGIC;
     return st;
   }
+  if (n.kind == tmpfs::Kind::kHost && abi::IsSock(n.mode)) {
+    st.f_type = abi::kSOCKFS_MAGIC;
+    return st;
+  }
   if (n.kind == tmpfs::Kind::kConsole) {
     st.f_type = abi::kDEVPTS_SUPER_MAGIC;
     return st;

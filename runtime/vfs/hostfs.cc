@@ -104,6 +104,26 @@ int64_t OpenStoreFifo(uint64_t number, uint64_t flags) {
   return Open(l, flags & ~(abi::kO_CREAT | abi::kO_EXCL | abi::kO_TRUNC), 0);
 }
 
+namespace {
+constinit bool g_posix_locks = false;  // this process ever set a POSIX lock
+}  // namespace
+
+int64_t Lock(const Inode& n, uint32_t cmd, abi::Flock* fl) {
+  if (n.pipe_head == 0) return -abi::kEBADF;
+  if (cmd == abi::kF_SETLK) g_posix_locks = true;
+  return FdOp(n, HV_FDOP_LOCK, cmd, reinterpret_cast<uint64_t>(fl), 0);
+}
+
+int64_t Flock(const Inode& n, uint32_t op) {
+  if (n.pipe_head == 0) return -abi::kEBADF;
+  return FdOp(n, HV_FDOP_FLOCK, op, 0, 0);
+}
+
+void ClosedFd(const Inode& n) {
+  if (!g_posix_locks || n.pipe_head == 0 || !abi::IsReg(n.mode)) return;
+  FdOp(n, HV_FDOP_UNLOCK_POSIX, 0, 0, 0);
+}
+
 int64_t DirInode(const vfs::Lookup& l, uint32_t* ino) {
   abi::Stat st;
   if (int64_t r = Stat(l, false, &st); r < 0) return r;

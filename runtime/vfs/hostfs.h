@@ -37,6 +37,7 @@
 
 #include <stdint.h>
 
+#include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/vfs/tmpfs.h"
 #include "runtime/vfs/vfs.h"
@@ -57,6 +58,15 @@ int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode);
 // fd, or -errno; a blocking one-way open waits for the other end).
 int64_t MakeStoreFifo(uint32_t perm);
 int64_t OpenStoreFifo(uint64_t number, uint64_t flags);
+
+// Record locks on host file (n) (HV_FDOP_LOCK, flock): (cmd) F_GETLK,
+// F_SETLK, F_OFD_GETLK or F_OFD_SETLK on (*fl), whose l_whence is SEEK_SET
+// or SEEK_END. A POSIX lock set makes every later close of a host file's fd
+// ask hvrun to drop this process's POSIX locks on it (ClosedFd), as closing
+// any fd of a file does on Linux.
+int64_t Lock(const tmpfs::Inode& n, uint32_t cmd, abi::Flock* fl);
+int64_t Flock(const tmpfs::Inode& n, uint32_t op);
+void ClosedFd(const tmpfs::Inode& n);
 
 // A handle-less kHost inode for directory (l) (chdir): its number or -errno.
 int64_t DirInode(const vfs::Lookup& l, uint32_t* ino);

@@ -277,12 +277,13 @@ uint64_t Target(uint32_t ino) {
       return Format(g_target, sizeof g_target, "anon_inode:[signalfd]");
     case Kind::kConsole:
       return ConsoleTarget(static_cast<uint8_t>(n->stream));
-    case Kind::kHost:              // PathOf knows a host inode's path, directory or not
-      if (abi::IsFifo(n->mode)) {  // a host pipe: named by the host's inode, as both ends are
+    case Kind::kHost:                // PathOf knows a host inode's path, directory or not
+      if (abi::IsStream(n->mode)) {  // a host pipe or socket: named by the host's inode
         abi::Stat st = {};
         if (hostfs::Stat(*n, &st) < 0) return 0;
-        return Format(g_target, sizeof g_target, "pipe:[%lu]",
-                      static_cast<unsigned long>(st.st_ino));
+        const auto ino = static_cast<unsigned long>(st.st_ino);
+        return abi::IsSock(n->mode) ? Format(g_target, sizeof g_target, "socket:[%lu]", ino)
+                                    : Format(g_target, sizeof g_target, "pipe:[%lu]", ino);
       }
       len = vfs::PathOf(ino, g_target, sizeof g_target - 16);
       break;

@@ -627,7 +627,10 @@ int64_t Install(uint32_t ino, uint64_t flags) {
 }
 
 int64_t Close(int32_t fd) {
-  if (FileOf(fd) == nullptr) return -abi::kEBADF;
+  File* f = FileOf(fd);
+  if (f == nullptr) return -abi::kEBADF;
+  // Closing any fd of a file drops the process's POSIX locks on it.
+  if (Inode* n = InodeOf(*f); n != nullptr && n->kind == Kind::kHost) hostfs::ClosedFd(*n);
   uint32_t i = g_fds[fd].file - 1u;
   g_fds[fd] = FdSlot{};
   Unref(i);
@@ -665,7 +668,7 @@ void SetCloExec(int32_t fd, bool on) { g_fds[fd].cloexec = on; }
 bool Seekable(const File& f) {
   const Inode* n = tmpfs::Get(f.ino);
   return n != nullptr && n->kind != Kind::kPipe && n->kind != Kind::kConsole &&
-         n->kind != Kind::kSignalFd && !(n->kind == Kind::kHost && abi::IsFifo(n->mode));
+         n->kind != Kind::kSignalFd && !(n->kind == Kind::kHost && abi::IsStream(n->mode));
 }
 
 int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
@@ -721,7 +724,7 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       return static_cast<int64_t>(r);
     }
     case Kind::kHost: {
-      if (abi::IsFifo(n->mode)) {
+      if (abi::IsStream(n->mode)) {
         return hostfs::StreamIo(*n, false, buf, len, (f.flags & abi::kO_NONBLOCK) != 0);
       }
       HostTransfer pinned(f);
@@ -799,7 +802,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       return r;
     }
     case Kind::kHost: {
-      if (abi::IsFifo(n->mode)) {
+      if (abi::IsStream(n->mode)) {
         // A blocking write puts all of (buf) in, as Linux's does (the host
         // may take it in pieces); one that meets a closed pipe after some
         // bytes returns them, and SIGPIPE comes all the same.
@@ -873,19 +876,16 @@ int64_t GuestPipe(uint64_t flags, int32_t fds[2]) {
 
 }  // namespace
 
-int64_t Pipe(uint64_t flags, int32_t fds[2]) {
-  // A host pipe: processes that inherit its ends share it through hvrun,
-  // and a blocked end waits in hvrun (io_uring), not in this guest. Where
-  // hvrun has none (ENOSYS: no processes on this backend), one in the guest.
-  hv_pipe p = {};
-  p.flags = static_cast<uint32_t>(flags & abi::kO_DIRECT);
-  if (int64_t r = hv::Call(HV_CALL_PIPE, &p); r < 0) {
-    return r == -abi::kENOSYS ? GuestPipe(flags, fds) : r;
-  }
+namespace {
+
+// Two fds on the two host handles of (p) (HV_CALL_PIPE answered), each a
+// nameless kHost inode of (mode), opened with (access[i]) and (common).
+int64_t InstallHostPair(const hv_pipe& p, uint32_t mode, const uint64_t access[2], uint64_t common,
+                        int32_t fds[2]) {
   uint32_t inos[2] = {};
   int64_t r = 0;
   for (int i = 0; i < 2 && r == 0; i++) {
-    inos[i] = tmpfs::NewInode(Kind::kHost, abi::kS_IFIFO | 0600, kDevPipe);
+    inos[i] = tmpfs::NewInode(Kind::kHost, mode, kDevPipe);
     if (inos[i] == 0) {
       r = -abi::kENFILE;
       break;
@@ -906,22 +906,47 @@ int64_t Pipe(uint64_t flags, int32_t fds[2]) {
     }
     return r;
   }
-  uint64_t common = flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC);
-  int64_t rd = Install(inos[0], abi::kO_RDONLY | common);
-  if (rd < 0) {
+  int64_t first = Install(inos[0], access[0] | common);
+  if (first < 0) {
     tmpfs::MaybeRelease(inos[0]);
     tmpfs::MaybeRelease(inos[1]);
-    return rd;
+    return first;
   }
-  int64_t wr = Install(inos[1], abi::kO_WRONLY | common);
-  if (wr < 0) {
-    Close(static_cast<int32_t>(rd));
+  int64_t second = Install(inos[1], access[1] | common);
+  if (second < 0) {
+    Close(static_cast<int32_t>(first));
     tmpfs::MaybeRelease(inos[1]);
-    return wr;
+    return second;
   }
-  fds[0] = static_cast<int32_t>(rd);
-  fds[1] = static_cast<int32_t>(wr);
+  fds[0] = static_cast<int32_t>(first);
+  fds[1] = static_cast<int32_t>(second);
   return 0;
+}
+
+}  // namespace
+
+int64_t Pipe(uint64_t flags, int32_t fds[2]) {
+  // A host pipe: processes that inherit its ends share it through hvrun,
+  // and a blocked end waits in hvrun (io_uring), not in this guest. Where
+  // hvrun has none (ENOSYS: no processes on this backend), one in the guest.
+  hv_pipe p = {};
+  p.flags = static_cast<uint32_t>(flags & abi::kO_DIRECT);
+  if (int64_t r = hv::Call(HV_CALL_PIPE, &p); r < 0) {
+    return r == -abi::kENOSYS ? GuestPipe(flags, fds) : r;
+  }
+  const uint64_t access[2] = {abi::kO_RDONLY, abi::kO_WRONLY};
+  return InstallHostPair(p, abi::kS_IFIFO | 0600, access,
+                         flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC), fds);
+}
+
+int64_t SocketPair(uint32_t type, uint64_t flags, int32_t fds[2]) {
+  hv_pipe p = {};
+  p.socket_type = type;
+  if (int64_t r = hv::Call(HV_CALL_PIPE, &p); r < 0)
+    return r == -abi::kENOSYS ? -abi::kEOPNOTSUPP : r;
+  const uint64_t access[2] = {abi::kO_RDWR, abi::kO_RDWR};
+  return InstallHostPair(p, abi::kS_IFSOCK | 0777, access,
+                         flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC), fds);
 }
 
 uint32_t Cwd() { return g_cwd; }

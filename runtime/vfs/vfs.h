@@ -121,6 +121,10 @@ bool Seekable(const File& f);
 
 // Creates a pipe: fds[0] reads, fds[1] writes. 0 or -errno.
 int64_t Pipe(uint64_t flags, int32_t fds[2]);
+// socketpair(AF_UNIX, (type)): two connected host sockets (HV_CALL_PIPE's
+// socket_type), shared like a host pipe by the processes that inherit them;
+// (flags) O_NONBLOCK and O_CLOEXEC. -EOPNOTSUPP where hvrun has none (xen).
+int64_t SocketPair(uint32_t type, uint64_t flags, int32_t fds[2]);
 
 // The cwd and umask.
 uint32_t Cwd();

@@ -378,6 +378,19 @@ const std::vector<Case>& Cases() {
        .expect_out = "fifo: all ok",
        .data_dir = true,
        .backends = kProcessBackends},
+      // fcntl and flock locks between processes on a host mount.
+      {.name = "locks",
+       .program = "locks",
+       .args = {"@DATA@"},
+       .expect_out = "locks: all ok",
+       .data_dir = true,
+       .backends = kProcessBackends},
+      // AF_UNIX socket pairs (host sockets): stream between processes,
+      // datagrams, shutdown, MSG_NOSIGNAL.
+      {.name = "socketpair",
+       .program = "socketpair",
+       .expect_out = "socketpair: all ok",
+       .backends = kProcessBackends},
       // set*id and groups: a child drops root.
       {.name = "creds",
        .program = "creds",

@@ -46,7 +46,11 @@ inline constexpr int64_t kENOSYS = 38;
 inline constexpr int64_t kENOTEMPTY = 39;
 inline constexpr int64_t kELOOP = 40;
 inline constexpr int64_t kEOVERFLOW = 75;
+inline constexpr int64_t kENOTSOCK = 88;
+inline constexpr int64_t kEPROTONOSUPPORT = 93;
 inline constexpr int64_t kEOPNOTSUPP = 95;
+inline constexpr int64_t kEAFNOSUPPORT = 97;
+inline constexpr int64_t kEISCONN = 106;
 inline constexpr int64_t kETIMEDOUT = 110;
 
 }  // namespace hvrt::abi

@@ -70,9 +70,9 @@ inline constexpr uint64_t kF_DUPFD_CLOEXEC = 1030;
 inline constexpr uint64_t kF_SETPIPE_SZ = 1031;
 inline constexpr uint64_t kF_GETPIPE_SZ = 1032;
 inline constexpr uint64_t kFD_CLOEXEC = 1;
-inline constexpr int16_t kF_UNLCK = 2;
+inline constexpr int16_t kF_RDLCK = 0, kF_WRLCK = 1, kF_UNLCK = 2;
 
-// struct flock: F_GETLK answers F_UNLCK (no other process holds a lock).
+// struct flock (32 bytes on x86-64).
 struct Flock {
   int16_t l_type;
   int16_t l_whence;

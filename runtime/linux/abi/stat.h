@@ -26,6 +26,9 @@ constexpr bool IsDir(uint32_t mode) { return (mode & kS_IFMT) == kS_IFDIR; }
 constexpr bool IsFifo(uint32_t mode) { return (mode & kS_IFMT) == kS_IFIFO; }
 constexpr bool IsReg(uint32_t mode) { return (mode & kS_IFMT) == kS_IFREG; }
 constexpr bool IsLnk(uint32_t mode) { return (mode & kS_IFMT) == kS_IFLNK; }
+constexpr bool IsSock(uint32_t mode) { return (mode & kS_IFMT) == kS_IFSOCK; }
+// A byte stream without offsets: a pipe, FIFO or socket.
+constexpr bool IsStream(uint32_t mode) { return IsFifo(mode) || IsSock(mode); }
 
 struct Stat {
   uint64_t st_dev;

@@ -29,6 +29,7 @@ static_assert(sizeof(Statfs) == 120);
 inline constexpr int64_t kTMPFS_MAGIC = 0x01021994;
 inline constexpr int64_t kPROC_SUPER_MAGIC = 0x9fa0;
 inline constexpr int64_t kPIPEFS_MAGIC = 0x50495045;
+inline constexpr int64_t kSOCKFS_MAGIC = 0x534F434B;
 inline constexpr int64_t kDEVPTS_SUPER_MAGIC = 0x1cd1;
 
 // f_flags (ST_* of statvfs, as the kernel reports them).

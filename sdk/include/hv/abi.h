@@ -407,6 +407,15 @@ enum hv_fdop {
   HV_FDOP_PIPE_SIZE = 9,    /* a pipe: flags 1 sets the capacity to arg0; returns it */
   HV_FDOP_NREAD = 10,       /* returns the bytes a read could take now (FIONREAD) */
   HV_FDOP_STATFS = 11,      /* the host's struct statfs (120 bytes) into guest arg0 */
+  HV_FDOP_SHUTDOWN = 12,    /* a socket: shutdown(2) with how = arg0 */
+  /* fcntl record lock: flags = F_GETLK, F_SETLK, F_OFD_GETLK or F_OFD_SETLK
+   * (never the waiting forms: the guest retries), arg0 = guest pointer to
+   * its struct flock (32 bytes, l_whence SEEK_SET or SEEK_END; GETLK writes
+   * it back). POSIX locks are the calling process's (held across its fds,
+   * not inherited by fork), OFD locks the handle's. -EAGAIN: a conflict. */
+  HV_FDOP_LOCK = 13,
+  HV_FDOP_UNLOCK_POSIX = 14, /* the caller closed an fd of the file: its POSIX locks go */
+  HV_FDOP_FLOCK = 15,       /* flock(2) op in flags (LOCK_NB implied); -EWOULDBLOCK: held */
 };
 struct hv_file_fdop {
   uint32_t op;              /* IN: enum hv_fdop */
@@ -478,7 +487,10 @@ HV_CHECK_OFFSET(struct hv_proc, maxrss_kb, 24);
 struct hv_pipe {
   uint32_t flags;       /* IN */
   uint32_t handles[2];  /* OUT */
-  uint32_t pad0;
+  /* IN: 0, a pipe; SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET: a connected
+   * pair of AF_UNIX sockets (socketpair), whose handles both read and
+   * write; (flags) must then be 0 (the guest keeps O_NONBLOCK itself). */
+  uint32_t socket_type;
 };
 HV_CHECK_SIZE(struct hv_pipe, 16);
 
