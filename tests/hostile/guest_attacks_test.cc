@@ -349,7 +349,17 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
   }
   want += "pipe flags 0xffffffff                        -> -EINVAL\n";
   // Host pipes exist where processes do (xen: the runtime's own, so no line).
-  if (BackendForks(backend())) want += "direct read of an empty pipe                 -> -EAGAIN\n";
+  if (BackendForks(backend())) {
+    want += "direct read of an empty pipe                 -> -EAGAIN\n";
+    want += AnswerLine("lock with a wild struct flock", "-EFAULT");
+    want += AnswerLine("lock cmd F_SETLKW (never hvrun's)", "-EINVAL");
+    want += AnswerLine("lock with l_whence 9", "-EINVAL");
+    want += AnswerLine("flock op 99", "-EINVAL");
+    want += AnswerLine("shutdown a pipe", "-ENOTSOCK");
+    want += AnswerLine("unlock a bad handle", "-EBADF");
+  }
+  want += AnswerLine("socket pair of type 77", "-EINVAL");
+  want += AnswerLine("socket pair with pipe flags", "-EINVAL");
   want += AnswerLine(BackendForks(backend()) ? "raw fork: the child" : "raw fork",
                      BackendForks(backend()) ? "died of a signal" : "refused");
   want += "all answered\n";

@@ -8,6 +8,7 @@
 // child has no saved context to resume (the runtime's fork never ran): the
 // child must end as a crash of its own, and this process carries on.
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -148,7 +149,28 @@ int main(int argc, char** argv) {
     static char byte;
     struct hv_file_io rd = {.handle = pp.handles[0], .data = P(&byte), .len = 1, .offset = -1};
     call("direct read of an empty pipe", HV_CALL_FILE_READ, P(&rd));
+    // Locks and socket calls on it, with bad arguments.
+    struct hv_file_fdop op = {
+        .op = HV_FDOP_LOCK, .handle = pp.handles[0], .flags = 6, .arg0 = kWild};
+    call("lock with a wild struct flock", HV_CALL_FILE_FDOP, P(&op));
+    static struct flock fl = {.l_type = F_WRLCK};
+    op = (struct hv_file_fdop){
+        .op = HV_FDOP_LOCK, .handle = pp.handles[0], .flags = 7, .arg0 = P(&fl)};
+    call("lock cmd F_SETLKW (never hvrun's)", HV_CALL_FILE_FDOP, P(&op));
+    fl.l_whence = 9;
+    op.flags = 6;
+    call("lock with l_whence 9", HV_CALL_FILE_FDOP, P(&op));
+    op = (struct hv_file_fdop){.op = HV_FDOP_FLOCK, .handle = pp.handles[0], .flags = 99};
+    call("flock op 99", HV_CALL_FILE_FDOP, P(&op));
+    op = (struct hv_file_fdop){.op = HV_FDOP_SHUTDOWN, .handle = pp.handles[0], .arg0 = 1};
+    call("shutdown a pipe", HV_CALL_FILE_FDOP, P(&op));
+    op = (struct hv_file_fdop){.op = HV_FDOP_UNLOCK_POSIX, .handle = 0xfffffff0u};
+    call("unlock a bad handle", HV_CALL_FILE_FDOP, P(&op));
   }
+  struct hv_pipe sp = {.socket_type = 77};
+  call("socket pair of type 77", HV_CALL_PIPE, P(&sp));
+  sp = (struct hv_pipe){.flags = 04000, .socket_type = 1};
+  call("socket pair with pipe flags", HV_CALL_PIPE, P(&sp));
 
   // A raw fork: the child resumes nowhere and crashes on its own.
   uint64_t unused = 0;
