@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "hv-backends/kvm/host/kvm_vm.h"
-#include "hvrun/engine/guest_memory.h"
+#include "vmm/base/guest_memory.h"
 
 namespace {
 

@@ -23,71 +23,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hv/abi.h"
-#include "hvrun/engine/guest_memory.h"
-#include "hvrun/layout.h"
+#include "vmm/base/guest_exit.h"
+#include "vmm/base/guest_memory.h"
+#include "vmm/base/hypercall.h"
+#include "vmm/base/layout.h"
 
 namespace hvrun {
-
-// What the service engine decided about one hypercall.
-struct HypercallOutcome {
-  // kSleep: reply 0 once CLOCK_MONOTONIC reaches (sleep_until_ns), or once
-  // the guest word at (wake_word) (hvrun's view of it; may be null) no
-  // longer holds (wake_seen), sleeping in a way the backend's delivery can
-  // interrupt (HV_CALL_WAIT).
-  enum class Kind { kReply, kExit, kFatal, kSleep };
-  Kind kind = Kind::kReply;
-  int64_t result = 0;          // kReply: the guest's return value (or -errno)
-  hv_exit exit{};              // kExit: what the guest reported
-  absl::Status fatal;          // kFatal: why the guest must stop (runtime panic, ...)
-  int64_t sleep_until_ns = 0;  // kSleep
-  uint32_t* wake_word = nullptr;
-  uint32_t wake_seen = 0;
-
-  static HypercallOutcome Reply(int64_t r) { return {Kind::kReply, r, {}, {}}; }
-  static HypercallOutcome Exit(const hv_exit& e) { return {Kind::kExit, 0, e, {}}; }
-  static HypercallOutcome Fatal(absl::Status s) { return {Kind::kFatal, 0, {}, std::move(s)}; }
-  static HypercallOutcome SleepUntil(int64_t ns, uint32_t* word = nullptr, uint32_t seen = 0) {
-    return {Kind::kSleep, 0, {}, {}, ns, word, seen};
-  }
-};
-
-// Serves hypercalls. Implemented once (hvrun/engine/service_engine.h).
-class HypercallHandler {
- public:
-  virtual ~HypercallHandler() = default;
-  // Handles hypercall (nr) with argument guest address (arg).
-  virtual HypercallOutcome Handle(uint64_t nr, uint64_t arg) = 0;
-};
-
-// A guest fault, as the backend saw it. Formatting and symbols: crash_report.h.
-struct CrashReport {
-  std::string what;  // "SIGSEGV (segmentation fault)", "#PF page fault", ...
-  int signo = 0;     // the Linux signal a native run would die of
-  uint64_t rip = 0;
-  std::optional<uint64_t> fault_address;
-  std::vector<std::pair<std::string, uint64_t>> registers;  // in display order
-};
-
-// How a guest run ended.
-struct GuestExit {
-  enum class Kind {
-    kExited,    // the guest called HV_CALL_EXIT; status is its exit status
-    kSignaled,  // the guest ended itself by a signal (abort); status is signo
-    kCrashed,   // a fault; status is the signal a native run would die of
-    kTimedOut,  // --timeout ran out
-    kKilled,    // the guest died without a report; status is signo or -1
-  };
-  Kind kind = Kind::kExited;
-  int status = 0;
-  hv_exit info{};  // the guest's own exit report, when it made one
-  std::optional<CrashReport> crash;
-  std::string detail;  // one line for kKilled and kTimedOut
-
-  // The guest reported its own end (HV_CALL_EXIT).
-  static GuestExit FromGuest(const hv_exit& info);
-  // hvrun stopped the guest on stop signal (sig): SIGALRM means (timeout) ran out.
-  static GuestExit FromStopSignal(int sig, absl::Duration timeout);
-};
 
 // Where the runtime calls the backend's guest pages (hv_boot_info).
 struct GuestEntries {

@@ -11,7 +11,7 @@
 
 #include <cstdint>
 
-#include "hvrun/engine/unique_fd.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "hvrun/elf/elf_loader.h"
-#include "hvrun/layout.h"
+#include "vmm/base/layout.h"
 
 namespace hvrun {
 namespace {

@@ -22,7 +22,7 @@
 #include <optional>
 
 #include "hvrun/elf/elf_image.h"
-#include "hvrun/services/services.h"
+#include "vmm/services/services.h"
 
 namespace hvrun {
 

@@ -26,16 +26,16 @@
 #include "hvrun/elf/elf_loader.h"
 #include "hvrun/elf/elf_symbols.h"
 #include "hvrun/elf/library_dirs.h"
-#include "hvrun/engine/crash_report.h"
-#include "hvrun/engine/host_limits.h"
-#include "hvrun/engine/memory_watch.h"
-#include "hvrun/engine/service_engine.h"
-#include "hvrun/engine/signal_names.h"
 #include "hvrun/exit_codes.h"
 #include "hvrun/process_table.h"
-#include "hvrun/services/host_files.h"
-#include "hvrun/status_macros.h"
 #include "hvrun/stop_forwarder.h"
+#include "vmm/base/crash_report.h"
+#include "vmm/base/host_limits.h"
+#include "vmm/base/memory_watch.h"
+#include "vmm/base/signal_names.h"
+#include "vmm/base/status_macros.h"
+#include "vmm/engine/service_engine.h"
+#include "vmm/services/host_files.h"
 
 namespace hvrun {
 namespace {

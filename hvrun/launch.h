@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "hvrun/layout.h"
+#include "vmm/base/layout.h"
 
 namespace hvrun {
 

@@ -24,7 +24,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "hvrun/engine/host_signals.h"
+#include "vmm/base/host_signals.h"
 #ifdef HV_HAVE_XEN
 #include "hv-backends/xen/host/xen_reaper.h"
 #endif

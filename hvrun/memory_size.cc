@@ -8,7 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "hvrun/layout.h"
+#include "vmm/base/layout.h"
 
 namespace hvrun {
 

@@ -15,10 +15,10 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_format.h"
-#include "hvrun/engine/crash_report.h"
-#include "hvrun/engine/memory_watch.h"
-#include "hvrun/engine/stop_signals.h"
-#include "hvrun/layout.h"
+#include "vmm/base/crash_report.h"
+#include "vmm/base/layout.h"
+#include "vmm/base/memory_watch.h"
+#include "vmm/base/stop_signals.h"
 
 namespace hvrun {
 

@@ -32,8 +32,8 @@
 
 #include "absl/status/statusor.h"
 #include "hv-backends/backend.h"
-#include "hvrun/engine/service_engine.h"
 #include "hvrun/exec_service.h"
+#include "vmm/engine/service_engine.h"
 
 namespace hvrun {
 

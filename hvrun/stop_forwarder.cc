@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "hvrun/engine/signal_names.h"
-#include "hvrun/engine/stop_signals.h"
+#include "vmm/base/signal_names.h"
+#include "vmm/base/stop_signals.h"
 
 namespace hvrun {
 

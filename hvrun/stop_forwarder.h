@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "absl/time/time.h"
-#include "hvrun/engine/unique_fd.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun {
 

@@ -15,7 +15,7 @@
  *           +0x100, the fault being handled at +0x500
  *   0x8000  CPL0 stacks: #DF on IST1 (0x8000..0xC000), everything else on
  *           RSP0 (0xC000..0x10000)
- *   0x40000 page tables (hvrun/layout.h kPageTables)
+ *   0x40000 page tables (vmm/base/layout.h kPageTables)
  */
 #ifndef HV_BACKENDS_KVM_KVM_LAYOUT_H_
 #define HV_BACKENDS_KVM_KVM_LAYOUT_H_
@@ -37,9 +37,9 @@
 #define KVM_DATA_FAULT_RIP 0x6520
 #define KVM_DATA_FAULT_RSP 0x6528
 #define KVM_DATA_FAULT_RFLAGS 0x6530
-#define KVM_DATA_PVCLOCK 0x6040       /* struct pvclock_vcpu_time_info, 32 bytes */
-#define KVM_MAILBOX 0x6100            /* the hypercall mailbox, MB_SIZE bytes */
-#define KVM_CPL0_STACKS 0x8000 /* both CPL0 stacks: 0x8000 .. KVM_RSP0_TOP */
+#define KVM_DATA_PVCLOCK 0x6040 /* struct pvclock_vcpu_time_info, 32 bytes */
+#define KVM_MAILBOX 0x6100      /* the hypercall mailbox, MB_SIZE bytes */
+#define KVM_CPL0_STACKS 0x8000  /* both CPL0 stacks: 0x8000 .. KVM_RSP0_TOP */
 #define KVM_IST1_TOP 0xC000
 #define KVM_RSP0_TOP 0x10000
 

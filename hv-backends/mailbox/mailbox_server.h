@@ -18,7 +18,7 @@
 #include <span>
 
 #include "hv-backends/backend.h"
-#include "hvrun/engine/guest_memory.h"
+#include "vmm/base/guest_memory.h"
 
 namespace hvrun {
 

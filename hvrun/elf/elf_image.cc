@@ -17,9 +17,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
-#include "hvrun/engine/unique_fd.h"
-#include "hvrun/layout.h"
-#include "hvrun/status_macros.h"
+#include "vmm/base/layout.h"
+#include "vmm/base/status_macros.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun {
 namespace {

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
-#include "hvrun/layout.h"
+#include "vmm/base/layout.h"
 
 namespace hvrun {
 namespace {

@@ -21,7 +21,7 @@
 
 #include "absl/status/status.h"
 #include "hvrun/elf/elf_image.h"
-#include "hvrun/engine/guest_memory.h"
+#include "vmm/base/guest_memory.h"
 
 namespace hvrun {
 

@@ -30,10 +30,10 @@
 #include "hvrun/elf/elf_image.h"
 #include "hvrun/elf/elf_loader.h"
 #include "hvrun/elf/elf_symbols.h"
-#include "hvrun/engine/guest_memory.h"
-#include "hvrun/engine/unique_fd.h"
-#include "hvrun/layout.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "vmm/base/guest_memory.h"
+#include "vmm/base/layout.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun {
 namespace {

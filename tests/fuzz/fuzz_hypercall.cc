@@ -52,11 +52,11 @@
 #include <string>
 #include <vector>
 
-#include "hvrun/engine/guest_memory.h"
-#include "hvrun/engine/service_engine.h"
-#include "hvrun/engine/unique_fd.h"
-#include "hvrun/services/host_files.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "vmm/base/guest_memory.h"
+#include "vmm/base/unique_fd.h"
+#include "vmm/engine/service_engine.h"
+#include "vmm/services/host_files.h"
 
 namespace hvrun {
 namespace {

@@ -30,9 +30,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "hvrun/engine/unique_fd.h"
 #include "hvrun/manifest.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun {
 namespace {

@@ -13,8 +13,8 @@
 #include "absl/strings/str_format.h"
 #include "hv-backends/kvm/host/kvm_guest_blob.h"
 #include "hv-backends/kvm/kvm_layout.h"
-#include "hvrun/layout.h"
-#include "hvrun/status_macros.h"
+#include "vmm/base/layout.h"
+#include "vmm/base/status_macros.h"
 
 namespace hvrun::kvm {
 namespace {

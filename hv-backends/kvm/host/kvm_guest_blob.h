@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "hv-backends/kvm/kvm_layout.h"
-#include "hvrun/engine/guest_memory.h"
+#include "vmm/base/guest_memory.h"
 
 extern "C" {
 extern const char hv_kvm_blob_start[], hv_kvm_blob_end[];

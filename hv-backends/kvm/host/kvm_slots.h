@@ -22,7 +22,7 @@
 
 #include "absl/status/status.h"
 #include "hv-backends/kvm/host/kvm_vm.h"
-#include "hvrun/engine/guest_memory.h"
+#include "vmm/base/guest_memory.h"
 
 namespace hvrun::kvm {
 

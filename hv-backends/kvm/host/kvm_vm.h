@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "hvrun/engine/unique_fd.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun {
 

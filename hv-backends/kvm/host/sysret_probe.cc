@@ -15,8 +15,8 @@
 #include "hv-backends/kvm/host/kvm_guest_blob.h"
 #include "hv-backends/kvm/host/kvm_vm.h"
 #include "hv-backends/kvm/kvm_layout.h"
-#include "hvrun/engine/guest_memory.h"
-#include "hvrun/layout.h"
+#include "vmm/base/guest_memory.h"
+#include "vmm/base/layout.h"
 
 namespace hvrun::kvm {
 namespace {

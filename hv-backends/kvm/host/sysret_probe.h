@@ -20,7 +20,7 @@
 
 #include <string>
 
-#include "hvrun/engine/unique_fd.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun::kvm {
 

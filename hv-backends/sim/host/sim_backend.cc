@@ -28,10 +28,10 @@
 #include "absl/strings/str_format.h"
 #include "hv-backends/mailbox/mailbox_server.h"
 #include "hv-backends/sim/sim_mailbox.h"
-#include "hvrun/engine/signal_names.h"
-#include "hvrun/engine/stop_signals.h"
-#include "hvrun/layout.h"
-#include "hvrun/status_macros.h"
+#include "vmm/base/layout.h"
+#include "vmm/base/signal_names.h"
+#include "vmm/base/status_macros.h"
+#include "vmm/base/stop_signals.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59

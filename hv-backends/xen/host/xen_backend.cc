@@ -18,11 +18,11 @@
 #include "hv-backends/xen/host/xen_guest_blob.h"
 #include "hv-backends/xen/host/xen_headers.h"
 #include "hv-backends/xen/xen_layout.h"
-#include "hvrun/engine/crash_report.h"
-#include "hvrun/engine/stop_signals.h"
-#include "hvrun/engine/thread_kick.h"
-#include "hvrun/layout.h"
-#include "hvrun/status_macros.h"
+#include "vmm/base/crash_report.h"
+#include "vmm/base/layout.h"
+#include "vmm/base/status_macros.h"
+#include "vmm/base/stop_signals.h"
+#include "vmm/base/thread_kick.h"
 
 namespace hvrun {
 namespace {

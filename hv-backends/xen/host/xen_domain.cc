@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "hv-backends/xen/host/xen_headers.h"
-#include "hvrun/status_macros.h"
+#include "vmm/base/status_macros.h"
 
 namespace hvrun::xen {
 namespace {

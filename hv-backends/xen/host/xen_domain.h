@@ -22,8 +22,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hv-backends/xen/host/xen_reaper.h"
-#include "hvrun/engine/crash_report.h"
-#include "hvrun/engine/unique_fd.h"
+#include "vmm/base/crash_report.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun::xen {
 

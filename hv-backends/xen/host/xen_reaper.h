@@ -17,7 +17,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
-#include "hvrun/engine/unique_fd.h"
+#include "vmm/base/unique_fd.h"
 
 namespace hvrun::xen {
 

@@ -16,7 +16,7 @@
  *
  * Guest pointers are HV_GUEST_PTR(T): a plain 64-bit guest virtual address
  * that the host can never dereference directly; it must go through the host's
- * checked translation (hvrun/engine/guest_memory.h).
+ * checked translation (vmm/base/guest_memory.h).
  *
  * Example (guest side):
  *   struct hv_console_io w = {.fd = 1, .data = (uint64_t)buf, .len = n};

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     if (strcmp(mode, "write-idt") == 0) at = KVM_IDT;
     if (strcmp(mode, "write-gdt") == 0) at = KVM_GDT;
     if (strcmp(mode, "write-code") == 0) at = KVM_CODE + 0x100;
-    if (strcmp(mode, "write-pt") == 0) at = 0x40000;  // hvrun/layout.h kPageTables
+    if (strcmp(mode, "write-pt") == 0) at = 0x40000;  // vmm/base/layout.h kPageTables
     if (at == 0) return 2;
     *(volatile uint64_t*)at = 0;
     printf("%s: the write went through\n", mode);

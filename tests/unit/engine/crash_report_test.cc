@@ -1,9 +1,9 @@
-#include "hvrun/engine/crash_report.h"
+#include "vmm/base/crash_report.h"
 
 #include <csignal>
 
 #include "gtest/gtest.h"
-#include "hvrun/engine/signal_names.h"
+#include "vmm/base/signal_names.h"
 
 namespace hvrun {
 namespace {

@@ -21,8 +21,8 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "hvrun/engine/service_engine.h"
 #include "tests/support/fifo_waiter.h"
+#include "vmm/engine/service_engine.h"
 
 namespace hvrun {
 namespace {

@@ -1,4 +1,4 @@
-#include "hvrun/engine/guest_memory.h"
+#include "vmm/base/guest_memory.h"
 
 #include <cstdint>
 #include <limits>

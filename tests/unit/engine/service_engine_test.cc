@@ -1,6 +1,6 @@
 // The service engine against a real GuestMemory, with hvrun's stdio replaced
 // by pipes: every hostile argument must come back as an errno, never a crash.
-#include "hvrun/engine/service_engine.h"
+#include "vmm/engine/service_engine.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "hvrun/engine/service_engine.h"
+#include "vmm/engine/service_engine.h"
 
 namespace hvrun {
 namespace {

@@ -1,9 +1,9 @@
 // File: tests/unit/engine/thread_kick_test.cc
 //
-// ThreadKick (hvrun/engine/thread_kick.h) ends a write(2) that would block
+// ThreadKick (vmm/base/thread_kick.h) ends a write(2) that would block
 // forever, the way hvrun's shutdown ends a mailbox thread stuck writing a
 // guest's output into a pipe nobody drains.
-#include "hvrun/engine/thread_kick.h"
+#include "vmm/base/thread_kick.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 // once the pipe has data; the guest closing its fd meanwhile changes nothing
 // (the thread has its own dup); a ThreadedIo destroyed with a transfer still
 // waiting ends it promptly without writing guest memory.
-#include "hvrun/engine/threaded_io.h"
+#include "vmm/engine/threaded_io.h"
 
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
 // File: tests/unit/runtime/fake_guest.h
 //
 // FakeGuest: runs the runtime's portable code (hvrt_host) inside a unit test.
-// It maps zeroed "guest memory" laid out like hvrun/layout.h (strings at
+// It maps zeroed "guest memory" laid out like vmm/base/layout.h (strings at
 // +0x10000, the app image at +0x400000, free memory above it), fills a
 // struct hv_boot_info for it, and answers hypercalls with a host function
 // that records every call. HV_CALL_EXIT and HV_CALL_PANIC throw GuestExit /
@@ -58,7 +58,7 @@ struct GuestOptions {
 
 class FakeGuest {
  public:
-  // Guest-relative offsets, as in hvrun/layout.h.
+  // Guest-relative offsets, as in vmm/base/layout.h.
   static constexpr uint64_t kStrings = 0x10000;
   static constexpr uint64_t kApp = 0x400000;
   static constexpr uint64_t kAppSize = 0x100000;

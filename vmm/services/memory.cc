@@ -1,0 +1,89 @@
+// File: memory.cc
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+
+#include "vmm/base/layout.h"
+#include "vmm/services/services.h"
+
+namespace hvrun {
+
+HypercallOutcome MemDiscard(const ServiceContext& ctx, uint64_t arg) {
+  auto buf = ctx.memory.Read<hv_buffer>(arg);
+  if (!buf.ok()) return HypercallOutcome::Reply(-EFAULT);
+  absl::Status s = ctx.memory.Discard(buf->data, buf->len);
+  if (absl::IsInvalidArgument(s)) return HypercallOutcome::Reply(-EINVAL);
+  if (!s.ok()) return HypercallOutcome::Reply(-EFAULT);
+  return HypercallOutcome::Reply(0);
+}
+
+HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg) {
+  auto req = ctx.memory.Read<hv_mem_share>(arg);
+  if (!req.ok()) return HypercallOutcome::Reply(-EFAULT);
+  if (req->op != HV_SHARE_ADD && req->op != HV_SHARE_REMOVE)
+    return HypercallOutcome::Reply(-EINVAL);
+  // Only where there are processes to share with (as host pipes).
+  if (!ctx.options.host_pipes) return HypercallOutcome::Reply(-ENOSYS);
+  // Only the memory the runtime hands out: never the boot info, backend
+  // pages (a shared mailbox would join two processes' hypercalls), CPU
+  // tables or program images, nor kvm's top page directories.
+  constexpr uint64_t kTopReserve = 2ull << 20;
+  const uint64_t size = ctx.memory.size();
+  if (req->op == HV_SHARE_ADD &&
+      (req->addr < layout::kImageAreaEnd || size < kTopReserve || req->addr > size - kTopReserve ||
+       req->len > size - kTopReserve - req->addr)) {
+    return HypercallOutcome::Reply(-EINVAL);
+  }
+  absl::Status s = req->op == HV_SHARE_ADD ? ctx.memory.Share(req->addr, req->len)
+                                           : ctx.memory.Unshare(req->addr, req->len);
+  if (absl::IsInvalidArgument(s)) return HypercallOutcome::Reply(-EINVAL);
+  if (absl::IsOutOfRange(s)) return HypercallOutcome::Reply(-EFAULT);
+  if (absl::IsResourceExhausted(s)) return HypercallOutcome::Reply(-ENOMEM);
+  if (!s.ok()) return HypercallOutcome::Reply(-EIO);
+  return HypercallOutcome::Reply(0);
+}
+
+namespace {
+
+// A wait (*wait) or a wake's reply. Host futexes without
+// FUTEX_PRIVATE_FLAG key a MAP_SHARED page by its file and offset, so a
+// word in memory processes share (the same memfd page, mapped by hvrun
+// once per process) is one futex in every process's view, and a word in a
+// process's own memory is its alone.
+int64_t CheckFutex(const ServiceContext& ctx, uint64_t arg, bool submitted, FutexWait* wait) {
+  auto req = ctx.memory.Read<hv_futex>(arg);
+  if (!req.ok()) return -EFAULT;
+  if (!ctx.options.host_pipes) return -ENOSYS;  // no processes to share with (xen)
+  if (req->addr % 4 != 0 || req->bitset == 0) return -EINVAL;
+  auto word = ctx.memory.Span(req->addr, sizeof(uint32_t));
+  if (!word.ok()) return -EFAULT;
+  auto* host_word = reinterpret_cast<uint32_t*>(word->data());
+  if (req->op == HV_FUTEX_WAKE) {
+    const int n = req->val > INT_MAX ? INT_MAX : static_cast<int>(req->val);
+    const long woken =
+        syscall(SYS_futex, host_word, FUTEX_WAKE_BITSET, n, nullptr, nullptr, req->bitset);
+    return woken < 0 ? -errno : woken;
+  }
+  if (req->op != HV_FUTEX_WAIT || !submitted) return -EINVAL;
+  if (req->timeout_ns <= 0) return -ETIMEDOUT;
+  if (__atomic_load_n(host_word, __ATOMIC_SEQ_CST) != req->val) return -EAGAIN;
+  *wait = FutexWait{host_word, req->val, std::min<int64_t>(req->timeout_ns, HV_FUTEX_SLICE_NS),
+                    req->bitset};
+  return 0;
+}
+
+}  // namespace
+
+HypercallOutcome Futex(const ServiceContext& ctx, uint64_t arg) {
+  return HypercallOutcome::Reply(CheckFutex(ctx, arg, /*submitted=*/false, nullptr));
+}
+
+int64_t PrepareFutex(const ServiceContext& ctx, uint64_t arg, FutexWait* wait) {
+  return CheckFutex(ctx, arg, /*submitted=*/true, wait);
+}
+
+}  // namespace hvrun
