@@ -1,7 +1,7 @@
 // socketpair(2) and the calls on its sockets (send, recv, shutdown): a pair
 // of connected AF_UNIX sockets made by hvrun on the host (vfs::SocketPair),
-// shared across fork like a host pipe. socket(2) itself, addresses,
-// sendmsg/recvmsg and socket options are not here yet (-ENOSYS).
+// shared across fork like a host pipe; eventfd(2), a host eventfd likewise. socket(2) itself,
+// addresses, sendmsg/recvmsg and socket options are not here yet (-ENOSYS).
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/signal.h"
@@ -106,6 +106,23 @@ int64_t sys_recvfrom(hv_syscall_frame& f) {
   const int32_t len = 0;
   if (int64_t e = user::CopyOut(addrlen, &len, sizeof len); e < 0) return e;
   return r;
+}
+
+// Eventfd2 implements Linux syscall eventfd2(2): a host eventfd, shared
+// across fork; EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC.
+int64_t sys_eventfd2(hv_syscall_frame& f) {
+  constexpr uint32_t kEFD_SEMAPHORE = 1, kEFD_NONBLOCK = 04000, kEFD_CLOEXEC = 02000000;
+  const uint32_t flags = static_cast<uint32_t>(f.args[1]);
+  if ((flags & ~(kEFD_SEMAPHORE | kEFD_NONBLOCK | kEFD_CLOEXEC)) != 0) return -abi::kEINVAL;
+  return vfs::Eventfd(static_cast<uint32_t>(f.args[0]), (flags & kEFD_SEMAPHORE) != 0,
+                      ((flags & kEFD_NONBLOCK) != 0 ? abi::kO_NONBLOCK : 0) |
+                          ((flags & kEFD_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+}
+
+// Eventfd implements Linux syscall eventfd(2): eventfd2 without flags.
+int64_t sys_eventfd(hv_syscall_frame& f) {
+  f.args[1] = 0;
+  return sys_eventfd2(f);
 }
 
 // Shutdown implements Linux syscall shutdown(2).

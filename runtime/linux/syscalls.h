@@ -57,6 +57,8 @@ int64_t sys_socketpair(hv_syscall_frame& f);
 int64_t sys_sendto(hv_syscall_frame& f);
 int64_t sys_recvfrom(hv_syscall_frame& f);
 int64_t sys_shutdown(hv_syscall_frame& f);
+int64_t sys_eventfd(hv_syscall_frame& f);
+int64_t sys_eventfd2(hv_syscall_frame& f);
 // sys_poll.cc
 int64_t sys_poll(hv_syscall_frame& f);
 int64_t sys_ppoll(hv_syscall_frame& f);

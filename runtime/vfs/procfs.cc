@@ -277,7 +277,8 @@ uint64_t Target(uint32_t ino) {
       return Format(g_target, sizeof g_target, "anon_inode:[signalfd]");
     case Kind::kConsole:
       return ConsoleTarget(static_cast<uint8_t>(n->stream));
-    case Kind::kHost:                // PathOf knows a host inode's path, directory or not
+    case Kind::kHost:  // PathOf knows a host inode's path, directory or not
+      if (abi::IsAnon(n->mode)) return Format(g_target, sizeof g_target, "anon_inode:[eventfd]");
       if (abi::IsStream(n->mode)) {  // a host pipe or socket: named by the host's inode
         abi::Stat st = {};
         if (hostfs::Stat(*n, &st) < 0) return 0;

@@ -125,6 +125,10 @@ int64_t Pipe(uint64_t flags, int32_t fds[2]);
 // socket_type), shared like a host pipe by the processes that inherit them;
 // (flags) O_NONBLOCK and O_CLOEXEC. -EOPNOTSUPP where hvrun has none (xen).
 int64_t SocketPair(uint32_t type, uint64_t flags, int32_t fds[2]);
+// eventfd: a host eventfd (HV_CALL_EVENTFD) with counter (initval);
+// (semaphore): EFD_SEMAPHORE; (flags) O_NONBLOCK and O_CLOEXEC. A new fd,
+// or -errno (-ENOSYS where hvrun has none: xen).
+int64_t Eventfd(uint32_t initval, bool semaphore, uint64_t flags);
 
 // The cwd and umask.
 uint32_t Cwd();

@@ -378,6 +378,11 @@ const std::vector<Case>& Cases() {
        .expect_out = "fifo: all ok",
        .data_dir = true,
        .backends = kProcessBackends},
+      // eventfd (a host eventfd, shared across fork).
+      {.name = "eventfd",
+       .program = "eventfd",
+       .expect_out = "eventfd: all ok",
+       .backends = kProcessBackends},
       // fcntl and flock locks between processes on a host mount.
       {.name = "locks",
        .program = "locks",

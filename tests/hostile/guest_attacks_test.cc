@@ -335,7 +335,7 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
   ExpectNoCrash(r);
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   std::string want;
-  for (int nr : {24, 25, 26}) {  // HV_CALL_PROC, EXEC, PIPE
+  for (int nr : {24, 25, 26, 28, 29}) {  // HV_CALL_PROC, EXEC, PIPE, FUTEX, EVENTFD
     for (const char* how : {"null", "wraps", "above memory"}) {
       want += AnswerLine("nr " + std::to_string(nr) + " arg " + how, "-EFAULT");
     }
@@ -358,6 +358,7 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
     want += AnswerLine("shutdown a pipe", "-ENOTSOCK");
     want += AnswerLine("unlock a bad handle", "-EBADF");
   }
+  want += AnswerLine("eventfd flags 0xff", "-EINVAL");
   want += AnswerLine("socket pair of type 77", "-EINVAL");
   want += AnswerLine("socket pair with pipe flags", "-EINVAL");
   want += AnswerLine(BackendForks(backend()) ? "raw fork: the child" : "raw fork",

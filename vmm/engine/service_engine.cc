@@ -39,13 +39,15 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_PIPE] = PipeCreate;
   t[HV_CALL_MEM_SHARE] = MemShare;
   t[HV_CALL_FUTEX] = Futex;
+  t[HV_CALL_EVENTFD] = EventfdCreate;
   return t;
 }();
 
 // Calls that end in a plain reply, so that they can be submitted.
 bool Submittable(uint64_t nr) {
   return nr < HV_CALL_MAX && kServices[nr] != nullptr && nr != HV_CALL_EXIT &&
-         nr != HV_CALL_PANIC && nr != HV_CALL_WAIT && nr != HV_CALL_PIPE && nr != HV_CALL_MEM_SHARE;
+         nr != HV_CALL_PANIC && nr != HV_CALL_WAIT && nr != HV_CALL_PIPE &&
+         nr != HV_CALL_MEM_SHARE && nr != HV_CALL_EVENTFD;
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -383,6 +384,26 @@ HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg) {
   out.handles[0] = static_cast<uint32_t>(rh);
   out.handles[1] = static_cast<uint32_t>(wh);
   if (!ctx.memory.Write(arg, out).ok()) return Reply(-EFAULT);
+  return Reply(0);
+}
+
+HypercallOutcome EventfdCreate(const ServiceContext& ctx, uint64_t arg) {
+  auto req = ctx.memory.Read<hv_eventfd>(arg);
+  if (!req.ok()) return Reply(-EFAULT);
+  if ((req->flags & ~static_cast<uint32_t>(EFD_SEMAPHORE)) != 0) return Reply(-EINVAL);
+  if (!ctx.options.host_pipes) return Reply(-ENOSYS);  // no processes to share it with
+  if (!ctx.files.HasFreeHandle()) return Reply(-EMFILE);
+  // Blocking on the host, as a host pipe: EFD_NONBLOCK is the guest's.
+  UniqueFd fd(eventfd(req->initval, EFD_CLOEXEC | static_cast<int>(req->flags)));
+  if (!fd.valid()) return Reply(Errno());
+  const int64_t h = ctx.files.AddHandle(std::move(fd), false, /*stream=*/true);
+  if (h < 0) return Reply(h);
+  hv_eventfd out = *req;
+  out.handle = static_cast<uint32_t>(h);
+  if (!ctx.memory.Write(arg, out).ok()) {
+    ctx.files.Close(static_cast<uint32_t>(h));
+    return Reply(-EFAULT);
+  }
   return Reply(0);
 }
 

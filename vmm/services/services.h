@@ -109,16 +109,17 @@ HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg);         // hv_c
 HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg);   // hv_unsupported
 HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg);         // hv_buffer
 HypercallOutcome Exit(const ServiceContext& ctx, uint64_t arg);
-HypercallOutcome Wait(const ServiceContext& ctx, uint64_t arg);          // hv_exit
-HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg);      // hv_file_open
-HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg);     // hv_file_io
-HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg);      // hv_file_io
-HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg);     // hv_file_io
-HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg);  // hv_file_io
-HypercallOutcome FileStat(const ServiceContext& ctx, uint64_t arg);      // hv_file_stat
-HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg);    // hv_file_pathop
-HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg);      // hv_file_fdop
-HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg);    // hv_pipe
+HypercallOutcome Wait(const ServiceContext& ctx, uint64_t arg);           // hv_exit
+HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg);       // hv_file_open
+HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg);      // hv_file_io
+HypercallOutcome FileRead(const ServiceContext& ctx, uint64_t arg);       // hv_file_io
+HypercallOutcome FileWrite(const ServiceContext& ctx, uint64_t arg);      // hv_file_io
+HypercallOutcome FileGetdents(const ServiceContext& ctx, uint64_t arg);   // hv_file_io
+HypercallOutcome FileStat(const ServiceContext& ctx, uint64_t arg);       // hv_file_stat
+HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg);     // hv_file_pathop
+HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg);       // hv_file_fdop
+HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg);     // hv_pipe
+HypercallOutcome EventfdCreate(const ServiceContext& ctx, uint64_t arg);  // hv_eventfd
 
 // Returns the name of Linux x86-64 syscall (nr), or "" if unknown.
 const char* SyscallName(uint64_t nr);

@@ -27,8 +27,10 @@ constexpr bool IsFifo(uint32_t mode) { return (mode & kS_IFMT) == kS_IFIFO; }
 constexpr bool IsReg(uint32_t mode) { return (mode & kS_IFMT) == kS_IFREG; }
 constexpr bool IsLnk(uint32_t mode) { return (mode & kS_IFMT) == kS_IFLNK; }
 constexpr bool IsSock(uint32_t mode) { return (mode & kS_IFMT) == kS_IFSOCK; }
-// A byte stream without offsets: a pipe, FIFO or socket.
-constexpr bool IsStream(uint32_t mode) { return IsFifo(mode) || IsSock(mode); }
+// No file type: an anonymous inode (an eventfd), as Linux's anon_inode files.
+constexpr bool IsAnon(uint32_t mode) { return (mode & kS_IFMT) == 0; }
+// A stream without offsets: a pipe, FIFO, socket or anonymous inode.
+constexpr bool IsStream(uint32_t mode) { return IsFifo(mode) || IsSock(mode) || IsAnon(mode); }
 
 struct Stat {
   uint64_t st_dev;

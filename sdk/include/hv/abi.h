@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 15
+#define HV_ABI_VERSION 16
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -100,6 +100,7 @@ enum hv_call {
   HV_CALL_PIPE = 26,         /* struct hv_pipe: a host pipe, as two file handles */
   HV_CALL_MEM_SHARE = 27,    /* struct hv_mem_share: MAP_SHARED|MAP_ANONYMOUS across fork */
   HV_CALL_FUTEX = 28,        /* struct hv_futex: a futex in memory other processes share */
+  HV_CALL_EVENTFD = 29,      /* struct hv_eventfd: a host eventfd, as a file handle */
   HV_CALL_MAX
 };
 
@@ -493,6 +494,18 @@ struct hv_pipe {
   uint32_t socket_type;
 };
 HV_CHECK_SIZE(struct hv_pipe, 16);
+
+/* HV_CALL_EVENTFD: a host eventfd with counter (initval) and (flags)
+ * EFD_SEMAPHORE (the guest keeps EFD_NONBLOCK and EFD_CLOEXEC itself), as
+ * a handle whose transfers ignore the offset (8-byte reads and writes, the
+ * host's eventfd rules). -ENOSYS where the guest makes no processes. */
+struct hv_eventfd {
+  uint32_t initval;     /* IN */
+  uint32_t flags;       /* IN: 0 or EFD_SEMAPHORE (1) */
+  uint32_t handle;      /* OUT */
+  uint32_t pad0;
+};
+HV_CHECK_SIZE(struct hv_eventfd, 16);
 
 /* A host directory mounted into the guest (boot info lists them). */
 #define HV_MOUNT_READ_ONLY 1u

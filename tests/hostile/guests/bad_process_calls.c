@@ -33,7 +33,8 @@ static void proc(const char* what, uint32_t op, int32_t pid, int32_t arg) {
 int main(int argc, char** argv) {
   hv = hostile_native();
   setvbuf(stdout, NULL, _IOLBF, 0);  // a crash mid-way still shows how far it got
-  const uint64_t calls[] = {HV_CALL_PROC, HV_CALL_EXEC, HV_CALL_PIPE};
+  const uint64_t calls[] = {HV_CALL_PROC, HV_CALL_EXEC, HV_CALL_PIPE, HV_CALL_FUTEX,
+                            HV_CALL_EVENTFD};
   for (size_t i = 0; i < sizeof calls / sizeof calls[0]; ++i) {
     char what[64];
     snprintf(what, sizeof what, "nr %llu arg null", (unsigned long long)calls[i]);
@@ -167,6 +168,8 @@ int main(int argc, char** argv) {
     op = (struct hv_file_fdop){.op = HV_FDOP_UNLOCK_POSIX, .handle = 0xfffffff0u};
     call("unlock a bad handle", HV_CALL_FILE_FDOP, P(&op));
   }
+  struct hv_eventfd ev = {.initval = 1, .flags = 0xff};
+  call("eventfd flags 0xff", HV_CALL_EVENTFD, P(&ev));
   struct hv_pipe sp = {.socket_type = 77};
   call("socket pair of type 77", HV_CALL_PIPE, P(&sp));
   sp = (struct hv_pipe){.flags = 04000, .socket_type = 1};

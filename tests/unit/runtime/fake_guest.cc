@@ -51,6 +51,8 @@ size_t ArgSize(uint64_t nr) {
       return sizeof(hv_mem_share);
     case HV_CALL_FUTEX:
       return sizeof(hv_futex);
+    case HV_CALL_EVENTFD:
+      return sizeof(hv_eventfd);
     case HV_CALL_FILE_READ:
     case HV_CALL_FILE_WRITE:
       return sizeof(hv_file_io);
