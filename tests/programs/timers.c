@@ -75,8 +75,11 @@ int main(int argc, char** argv) {
   struct timespec req = {5, 0}, rem = {0, 0};
   errno = 0;
   r = nanosleep(&req, &rem);
+  /* Natively about 4.95 s are left. Under an emulated CPU (the xen suite
+   * runs on QEMU TCG) the alarm has been seen arriving over a second late,
+   * so "most of the 5 s" is what is checked. */
   printf("sleep cut by SIGALRM: %d %s, time left %s\n", r, errno == EINTR ? "EINTR" : "?",
-         rem.tv_sec >= 4 ? "about 5 s" : "wrong");
+         rem.tv_sec >= 2 ? "most of 5 s" : "wrong");
 
   /* POSIX timers. */
   timer_t t;
