@@ -41,6 +41,8 @@ struct GuestEntries {
   uint64_t tlb_flush = 0;
   // sim: the stub that maps the child's own memory back (remap_own_entry).
   uint64_t remap_own = 0;
+  // sim: the stub that maps a file hvrun passed the child (map_file_entry).
+  uint64_t map_file = 0;
 };
 
 struct GuestStart {

@@ -36,6 +36,7 @@
 #include "vmm/base/status_macros.h"
 #include "vmm/engine/service_engine.h"
 #include "vmm/services/host_files.h"
+#include "vmm/services/shm_store.h"
 
 namespace hvrun {
 namespace {
@@ -193,6 +194,20 @@ absl::StatusOr<HostFiles> OpenMounts(const LaunchOptions& options) {
     }
     files.AddMount(std::move(mount));
   }
+  // /dev/shm: the shared-memory store (shm_store.h), unless a -v mount
+  // covers the path.
+  if (options.shm_size > 0) {
+    bool covered = false;
+    for (const HostMount& m : files.mounts()) {
+      covered |= !m.rootfs && (m.guest_path == "/dev/shm" || m.guest_path == "/dev" ||
+                               absl::StartsWith("/dev/shm", m.guest_path + "/"));
+    }
+    if (!covered) {
+      HV_ASSIGN_OR_RETURN(std::shared_ptr<ShmStore> store, ShmStore::Create(options.shm_size));
+      HV_ASSIGN_OR_RETURN(HostMount mount, store->Mount());
+      files.AddMount(std::move(mount));
+    }
+  }
   return files;
 }
 
@@ -243,8 +258,8 @@ absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
   std::string paths;
   const uint64_t paths_at = *mounts + files.mounts().size() * sizeof(hv_mount);
   for (const HostMount& m : files.mounts()) {
-    const uint32_t flags =
-        (m.read_only ? HV_MOUNT_READ_ONLY : 0) | (m.rootfs ? HV_MOUNT_ROOTFS : 0);
+    const uint32_t flags = (m.read_only ? HV_MOUNT_READ_ONLY : 0) |
+                           (m.rootfs ? HV_MOUNT_ROOTFS : 0) | (m.shm ? HV_MOUNT_SHM : 0);
     hv_mount entry{paths_at + paths.size(), flags, 0};
     blob.append(reinterpret_cast<const char*>(&entry), sizeof(entry));
     paths.append(m.guest_path).push_back('\0');
@@ -420,6 +435,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.page_table_root = entries.page_table_root;
   boot.tlb_flush_entry = entries.tlb_flush;
   boot.remap_own_entry = entries.remap_own;
+  boot.map_file_entry = entries.map_file;
   boot.memory = {memory.start(), memory.size() - memory.start()};
   // On elastic memory the runtime's free memory starts above the image area,
   // so that execve can load a larger program in place (exec_service.h).

@@ -36,6 +36,8 @@ struct LaunchOptions {
   bool rootfs_rw = false;  // --rootfs-rw: the guest may change (rootfs)
   std::string workdir;     // the guest's start directory (absolute); empty: "/"
   int pids_limit = 512;    // --pids-limit: processes at once (live and zombie)
+  // --shm-size: the bytes /dev/shm (the shared-memory store) may hold; 0: none.
+  uint64_t shm_size = 64ull << 20;
   // --stop-timeout: how long the guest has to exit after a forwarded SIGINT,
   // SIGTERM or SIGHUP before hvrun ends it (stop_forwarder.h).
   absl::Duration stop_timeout = absl::Seconds(10);

@@ -31,6 +31,7 @@
 #include "hvrun/exit_codes.h"
 #include "hvrun/launch.h"
 #include "hvrun/manifest.h"
+#include "hvrun/memory_size.h"
 
 ABSL_FLAG(std::string, backend, "auto",
           "How the guest runs: auto (kvm when /dev/kvm is usable and built, else sim), sim "
@@ -64,6 +65,10 @@ ABSL_FLAG(absl::Duration, stop_timeout, absl::Seconds(10),
 ABSL_FLAG(int, pids_limit, 512,
           "The most processes the guest may have at once (live and not yet reaped); a fork "
           "past it fails with EAGAIN, and hvrun says so once");
+ABSL_FLAG(std::string, shm_size, "64M",
+          "The size of the guest's /dev/shm (POSIX shared memory, sem_open), shared by all its "
+          "processes, as docker's --shm-size: the sizes of its files together; 0 for no "
+          "/dev/shm");
 ABSL_FLAG(bool, print_manifest, false,
           "Print the effective manifest (the manifest, defaults and flags merged) and exit "
           "without running anything");
@@ -86,9 +91,9 @@ constexpr char kUsage[] =
     "interpreter cannot be loaded); 127 when APP does not exist.\n";
 
 // Abseil's names; --help and the command line spell '_' as '-'.
-constexpr const char* kFlagNames[] = {"backend",      "memory",     "verbose",   "runtime",
-                                      "timeout",      "rootfs",     "rootfs_rw", "workdir",
-                                      "stop_timeout", "pids_limit", "manifest",  "print_manifest"};
+constexpr const char* kFlagNames[] = {
+    "backend", "memory",       "verbose",    "runtime",  "timeout",  "rootfs",        "rootfs_rw",
+    "workdir", "stop_timeout", "pids_limit", "shm_size", "manifest", "print_manifest"};
 
 void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
@@ -125,9 +130,9 @@ struct SplitArgs {
 };
 
 SplitArgs Split(int argc, char** argv) {
-  static const std::set<std::string> kTakesValue = {"backend", "memory",     "runtime",
-                                                    "timeout", "manifest",   "rootfs",
-                                                    "workdir", "pids_limit", "stop_timeout"};
+  static const std::set<std::string> kTakesValue = {
+      "backend", "memory",  "runtime",    "timeout",      "manifest",
+      "rootfs",  "workdir", "pids_limit", "stop_timeout", "shm_size"};
   static const std::set<std::string> kBool = {"verbose", "print_manifest", "rootfs_rw"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
@@ -248,6 +253,13 @@ int main(int argc, char** argv) {
   if (options->pids_limit < 1) {
     Fail("--pids-limit must be at least 1 (the first process)", hvrun::kExitHvrunError);
   }
+  absl::StatusOr<uint64_t> shm_size = absl::GetFlag(FLAGS_shm_size) == "0"
+                                          ? absl::StatusOr<uint64_t>(0)
+                                          : hvrun::ParseMemorySize(absl::GetFlag(FLAGS_shm_size));
+  if (!shm_size.ok()) {
+    Fail(absl::StrCat("--shm-size: ", shm_size.status().message()), hvrun::kExitHvrunError);
+  }
+  options->shm_size = *shm_size;
   absl::StatusOr<int> status = hvrun::Launch(*options);
   if (!status.ok()) {
     std::cerr << "hvrun: " << status.status().message() << "\n";

@@ -12,6 +12,7 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/mm/protect.h"
+#include "runtime/mm/shared_anon.h"
 #include "runtime/mm/vm.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/shared_maps.h"
@@ -26,6 +27,46 @@ namespace {
 void Unshare(uint64_t addr, uint64_t len) {
   if (!shared_maps::Any() || (addr & 4095) != 0 || len == 0 || len >= (1ull << 47)) return;
   shared_maps::WriteBackRange(addr, mm::PageUp(len), /*forget=*/true);
+}
+
+// MAP_SHARED of a file of hvrun's shared-memory store (/dev/shm): the host
+// file's own pages, mapped by hvrun (shared_anon::AddFile) in this process
+// and in every process that maps them, so stores and futexes are shared
+// between processes as on Linux. Pages wholly past the end of the file are
+// this process's own, and raise SIGBUS, as on Linux (a later ftruncate that
+// grows the file does not make them the file's: map again). -ENOSYS where
+// hvrun maps no files (xen): the caller copies instead.
+int64_t MapStoreFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
+                     const tmpfs::Inode& n, uint64_t off) {
+  abi::Stat st;
+  if (int64_t r = hostfs::Stat(n, &st); r < 0) return r;
+  const uint64_t handle = hostfs::HandleOf(n);
+  if (handle == 0) return -abi::kEBADF;
+  if ((flags & abi::kMAP_FIXED) != 0) Unshare(addr, len);
+  int64_t a = mm::Mmap(addr, len, mm::protect::kDefault,
+                       (flags & ~abi::kMAP_TYPE) | abi::kMAP_PRIVATE | abi::kMAP_ANONYMOUS, -1, 0);
+  if (a < 0) return a;
+  const uint64_t at = static_cast<uint64_t>(a);
+  const uint64_t pages = mm::PageUp(len);
+  const uint64_t file_pages = mm::PageUp(st.st_size);
+  const uint64_t mapped =
+      off >= file_pages ? 0 : (file_pages - off < pages ? file_pages - off : pages);
+  if (mapped > 0) {
+    if (int64_t r = mm::shared_anon::AddFile(at, mapped, static_cast<uint32_t>(handle - 1), off);
+        r < 0) {
+      mm::Munmap(at, len);
+      return r;
+    }
+  }
+  if (int64_t r = mm::Mprotect(at, len, prot); r < 0) {
+    mm::Munmap(at, len);
+    return r;
+  }
+  if (mapped < pages && !mm::protect::Change(at + mapped, at + pages, 0, mm::protect::kBus)) {
+    mm::Munmap(at, len);
+    return -abi::kENOMEM;
+  }
+  return a;
 }
 
 // mmap of a regular file, tmpfs or host: fresh anonymous pages (zero) with
@@ -56,6 +97,9 @@ int64_t MapFile(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int3
   if (shared && (prot & abi::kPROT_WRITE) != 0) {
     // Write-back is a positioned write, which an O_APPEND host fd appends.
     if (host && (file->flags & abi::kO_APPEND) != 0) return -abi::kENODEV;
+  }
+  if (host && shared && hostfs::InShmStore(*n)) {
+    if (int64_t r = MapStoreFile(addr, len, prot, flags, *n, off); r != -abi::kENOSYS) return r;
   }
   if ((flags & abi::kMAP_FIXED) != 0) Unshare(addr, len);
   // Read/write while the file's bytes come in; (prot) after.

@@ -22,7 +22,7 @@ constinit Range g_ranges[kMaxRanges] = {};
 constinit int g_high = 0;
 
 int64_t Tell(uint32_t op, uint64_t addr, uint64_t len) {
-  hv_mem_share s = {op, 0, addr, len};
+  hv_mem_share s = {op, 0, addr, len, 0};
   return hv::Call(HV_CALL_MEM_SHARE, &s);
 }
 
@@ -49,6 +49,26 @@ int64_t Add(uint64_t addr, uint64_t len) {
   if (r == -abi::kENOSYS) return 0;  // no processes: plain memory
   if (r < 0) return r;
   *slot = Range{addr, len, kOwn};
+  return 0;
+}
+
+int64_t AddFile(uint64_t addr, uint64_t len, uint32_t handle, uint64_t offset) {
+  Range* slot = FreeSlot();
+  if (slot == nullptr) return -abi::kENOMEM;
+  hv_mem_share s = {HV_SHARE_MAP_FILE, handle, addr, len, offset};
+  if (int64_t r = hv::Call(HV_CALL_MEM_SHARE, &s); r < 0) return r;
+  // On sim the child process maps the file too: hvrun passed it the fd just
+  // now (the runtime's threads take turns, so no other map comes between).
+  using MapFn = int64_t (*)(uint64_t, uint64_t, uint64_t);
+  const auto map = reinterpret_cast<MapFn>(boot::Info().map_file_entry);
+  if (boot::Info().backend == HV_BACKEND_SIM) {
+    const int64_t r = map == nullptr ? -abi::kENOSYS : map(addr, len, offset);
+    if (r < 0) {
+      Tell(HV_SHARE_REMOVE, addr, len);
+      return r == -abi::kENOSYS ? -abi::kENODEV : r;
+    }
+  }
+  *slot = Range{addr, len, kInherited};
   return 0;
 }
 

@@ -6,7 +6,8 @@
 // whose pages they are:
 //   own        made here, not yet seen by a fork;
 //   exported   made here, and a child maps them too;
-//   inherited  a parent's pages (hvrun maps them over this process's own);
+//   inherited  a parent's pages, or a store file's (AddFile), which hvrun
+//              maps over this process's own;
 //   pinned     an exported range this process unmapped: a child may still
 //              use its pages, which are this process's own memfd pages, so
 //              they are never freed or handed out again while it lives;
@@ -30,6 +31,13 @@ void Reset();
 // [addr, addr+len) (whole pages) was just mapped MAP_SHARED|MAP_ANONYMOUS.
 // -ENOMEM when the table (or hvrun's) is full; 0 otherwise.
 int64_t Add(uint64_t addr, uint64_t len);
+// [addr, addr+len) (whole pages, just taken as private memory) becomes the
+// pages of host file (handle) from (offset), a file of the shared-memory
+// store (HV_SHARE_MAP_FILE): hvrun maps them there, and on sim the child
+// maps them too (map_file_entry). Recorded as inherited: unmapping it maps
+// this process's own pages back. -ENOSYS where hvrun has no processes
+// (xen: the caller copies instead); -errno otherwise.
+int64_t AddFile(uint64_t addr, uint64_t len, uint32_t handle, uint64_t offset);
 // [addr, addr+len) is being unmapped (or replaced): its sharing ends; pages
 // of an exported range (and, on sim, of an inherited one) become pinned.
 void Remove(uint64_t addr, uint64_t len);

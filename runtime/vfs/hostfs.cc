@@ -1,6 +1,7 @@
 // Host mounts over HV_CALL_FILE_*: see hostfs.h.
 #include "runtime/vfs/hostfs.h"
 
+#include "runtime/boot/boot_info.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/format.h"
 #include "runtime/lib/string.h"
@@ -84,6 +85,13 @@ int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode) {
                             abi::kO_LARGEFILE);
   if (fd < 0) tmpfs::MaybeRelease(ino);  // closes the handle
   return fd;
+}
+
+bool InShmStore(const tmpfs::Inode& n) {
+  if (!IsHost(n)) return false;
+  const hv_boot_info& bi = boot::Info();
+  const hv_mount* mounts = reinterpret_cast<const hv_mount*>(bi.mounts);
+  return n.stream < bi.mount_count && (mounts[n.stream].flags & HV_MOUNT_SHM) != 0;
 }
 
 int64_t MakeStoreFifo(uint32_t perm) {

@@ -47,6 +47,9 @@ namespace hvrt::hostfs {
 // Whether (n) is a kHost inode, and its handle (host handle + 1, 0: none).
 inline bool IsHost(const tmpfs::Inode& n) { return n.kind == tmpfs::Kind::kHost; }
 inline uint64_t HandleOf(const tmpfs::Inode& n) { return n.pipe_head; }
+// Whether kHost inode (n) lies in hvrun's shared-memory store (/dev/shm,
+// HV_MOUNT_SHM), whose files MAP_SHARED maps for real.
+bool InShmStore(const tmpfs::Inode& n);
 
 // open(2) of host lookup (l): a new fd or -errno.
 int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode);

@@ -258,6 +258,11 @@ const std::vector<Case>& Cases() {
        .expect_out = "shared_mem: all ok",
        .flags = {MountOwnDir("shared_mem")},
        .backends = kProcessBackends},
+      // Named shared memory between processes: shm_open objects across fork
+      // and opened by a child on its own, shm_unlink, pwrite/pread and growth,
+      // a sem_open semaphore, a process-shared mutex in an shm object, SysV
+      // shmget/shmat/shmctl (IPC_PRIVATE and keyed).
+      {.name = "shm", .program = "shm", .expect_out = "shm: all ok", .backends = kProcessBackends},
       // posix_spawn (CLONE_VM|CLONE_VFORK on its own stack), and system().
       {.name = "spawn",
        .program = "spawn",

@@ -5,6 +5,7 @@
 #include <linux/falloc.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -181,6 +182,58 @@ absl::Status GuestMemory::Share(uint64_t gva, uint64_t len) const {
   }
   InsertSorted(v, SharedRange{gva, len, shared_->own_file, gva, true});
   return absl::OkStatus();
+}
+
+absl::Status GuestMemory::MapFile(uint64_t gva, uint64_t len, std::shared_ptr<const UniqueFd> file,
+                                  uint64_t offset) const {
+  if (gva % layout::kPageSize != 0 || len % layout::kPageSize != 0 || len == 0 ||
+      offset % layout::kPageSize != 0) {
+    return absl::InvalidArgumentError("a shared range is whole pages");
+  }
+  if (!Contains(gva, len)) return absl::OutOfRangeError("a shared range outside guest memory");
+  int channel = -1;
+  {
+    std::lock_guard lock(shared_->mu);
+    for (const SharedRange& r : shared_->ranges) {
+      if (r.gva < gva + len && gva < r.gva + r.len) {
+        return absl::InvalidArgumentError("the range is shared already");
+      }
+    }
+    if (shared_->ranges.size() >= kMaxSharedRanges) {
+      return absl::ResourceExhaustedError("too many shared ranges");
+    }
+    channel = shared_->channel.get();
+  }
+  const int fd = file->get();
+  HV_RETURN_IF_ERROR(MapShared(SharedRange{gva, len, std::move(file), offset, false}));
+  if (channel < 0) return absl::OkStatus();
+  // One fd per message; never waiting: a guest that does not take what it
+  // asked for fills its own socket buffer and gets ResourceExhausted.
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  if (sendmsg(channel, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) != 1) {
+    const int err = errno;
+    HV_RETURN_IF_ERROR(Unshare(gva, len));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("passing a shared file to the guest process: ", strerror(err)));
+  }
+  return absl::OkStatus();
+}
+
+void GuestMemory::SetFileChannel(UniqueFd channel) const {
+  std::lock_guard lock(shared_->mu);
+  shared_->channel = std::move(channel);
 }
 
 absl::Status GuestMemory::Unshare(uint64_t gva, uint64_t len) const {

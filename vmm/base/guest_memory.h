@@ -114,6 +114,19 @@ class GuestMemory {
   // The guest unmapped [gva, gva+len): no longer shared; inherited pages
   // there give way to this memory's own.
   absl::Status Unshare(uint64_t gva, uint64_t len) const;
+  // [gva, gva+len) becomes (file)'s pages from (offset) (a file of the
+  // shared-memory store, HV_SHARE_MAP_FILE), mapped over this memory's own
+  // pages in hvrun's view, recorded as a range that is not this memory's
+  // own (so forks map it too and Unshare maps the own pages back), and
+  // passed to the guest process on the file channel, where there is one
+  // (sim). InvalidArgument if not page-aligned or overlapping a shared
+  // range, OutOfRange outside memory, ResourceExhausted past
+  // kMaxSharedRanges or when the channel takes no more.
+  absl::Status MapFile(uint64_t gva, uint64_t len, std::shared_ptr<const UniqueFd> file,
+                       uint64_t offset) const;
+  // The socket MapFile passes files on (the sim backend's file channel to
+  // its child process).
+  void SetFileChannel(UniqueFd channel) const;
   std::vector<SharedRange> SharedRanges() const;
   // The shared ranges that are another memory's pages (for the sim child).
   std::vector<SharedRange> Inherited() const;
@@ -131,6 +144,7 @@ class GuestMemory {
     std::mutex mu;
     std::shared_ptr<const UniqueFd> own_file;  // a dup of fd_, made at the first Share
     std::vector<SharedRange> ranges;           // sorted by gva, disjoint
+    UniqueFd channel;                          // SetFileChannel's
   };
 
   UniqueFd fd_;

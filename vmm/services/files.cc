@@ -16,6 +16,7 @@
 // hardware (rewind a tape). Every mode that reaches the host passes
 // HostMode() first: no setuid or setgid file is ever made.
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -37,6 +38,7 @@
 #include "absl/strings/str_cat.h"
 #include "vmm/services/host_files.h"
 #include "vmm/services/services.h"
+#include "vmm/services/shm_store.h"
 
 namespace hvrun {
 namespace {
@@ -244,9 +246,11 @@ int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, ui
 
 // A read, write or getdents on a handle: the checks they share. (data) is
 // the guest's buffer, at most kMaxTransfer bytes.
-int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, HostIo* t) {
+int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, HostIo* t,
+                      uint32_t* handle = nullptr) {
   auto io = ctx.memory.Read<hv_file_io>(arg);
   if (!io.ok()) return -EFAULT;
+  if (handle != nullptr) *handle = io->handle;
   t->fd = ctx.files.fd(io->handle);
   if (t->fd < 0) return -EBADF;
   // A stream (a pipe) has no offset: -1 there, the fd's own position.
@@ -265,7 +269,21 @@ int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, 
 
 int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* out) {
   *out = HostIo{.write = write};
-  return CheckTransfer(ctx, arg, /*positioned=*/true, out);
+  uint32_t handle = 0;
+  if (int64_t r = CheckTransfer(ctx, arg, /*positioned=*/true, out, &handle); r < 0) return r;
+  if (!write) return 0;
+  // A write that would grow a file of the shared-memory store past its
+  // quota is -ENOSPC (an O_APPEND fd writes at the end).
+  if (const std::shared_ptr<ShmStore> shm = ctx.files.shm(handle)) {
+    struct stat st {};
+    if (fstat(out->fd, &st) != 0) return -errno;
+    const int fl = fcntl(out->fd, F_GETFL);
+    const uint64_t at = (fl >= 0 && (fl & O_APPEND)) || out->offset < 0
+                            ? static_cast<uint64_t>(st.st_size)
+                            : static_cast<uint64_t>(out->offset);
+    if (int64_t r = shm->CheckGrowth(out->fd, at + out->data.size()); r < 0) return r;
+  }
+  return 0;
 }
 
 HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg) {
@@ -299,16 +317,25 @@ int64_t FileOpenOrWait(const ServiceContext& ctx, uint64_t arg, FifoWait* wait) 
     struct stat st {};
     if (fstat(fd.get(), &st) != 0) return Errno();
     if (!ServedType(st.st_mode) && !S_ISFIFO(st.st_mode)) return -EACCES;
-  } else if (int64_t r =
-                 OpenForGuest(*mount, rel, req->flags, req->mode, ctx.files.fifos(), &fd, wait);
+  } else if (int64_t r = OpenForGuest(*mount, rel,
+                                      mount->shm ? req->flags & ~uint64_t{O_TRUNC} : req->flags,
+                                      req->mode, ctx.files.fifos(), &fd, wait);
              r != 0) {
     if (r == kOpenWaits) wait->read_only = mount->read_only;
     return r;
   }
+  // In the shared-memory store, O_TRUNC is the store's truncate, which
+  // refuses to cut a mapped range away from under hvrun.
+  if (mount->shm && (req->flags & O_TRUNC) && !(req->flags & O_PATH)) {
+    struct stat st {};
+    if (fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      if (int64_t r = mount->shm->Truncate(fd.get(), 0); r < 0) return r;
+    }
+  }
   // A FIFO's handle is a stream, as a pipe's: no offsets.
   struct stat st {};
   const bool fifo = !(req->flags & O_PATH) && fstat(fd.get(), &st) == 0 && S_ISFIFO(st.st_mode);
-  return ctx.files.AddHandle(std::move(fd), mount->read_only, fifo);
+  return ctx.files.AddHandle(std::move(fd), mount->read_only, fifo, fifo ? nullptr : mount->shm);
 }
 
 HypercallOutcome FileClose(const ServiceContext& ctx, uint64_t arg) {
@@ -602,6 +629,7 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg) {
       if (!S_ISREG(st.st_mode)) return Reply(-EINVAL);
       UniqueFd fd;
       if (int64_t r = Reopen(path, O_WRONLY, 0, &fd); r < 0) return Reply(r);
+      if (mount->shm) return Reply(mount->shm->Truncate(fd.get(), req->size));
       return Reply(ftruncate(fd.get(), static_cast<off_t>(req->size)) < 0 ? Errno() : 0);
     }
     default:
@@ -619,6 +647,23 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
   const bool changes = req->op == HV_FDOP_TRUNCATE || req->op == HV_FDOP_FALLOCATE ||
                        req->op == HV_FDOP_CHMOD || req->op == HV_FDOP_UTIMENS;
   if (changes && ctx.files.read_only(req->handle)) return Reply(-EROFS);
+  // A file of the shared-memory store: its size is the store's to change
+  // (quota, mapped ranges); fallocate may grow it or punch holes only.
+  if (const std::shared_ptr<ShmStore> shm = ctx.files.shm(req->handle)) {
+    if (req->op == HV_FDOP_TRUNCATE) return Reply(shm->Truncate(fd, req->arg0));
+    if (req->op == HV_FDOP_FALLOCATE) {
+      if (req->flags == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)) {
+        // Gives pages back: never more, never a smaller file.
+      } else if (req->flags != 0) {
+        return Reply(-EOPNOTSUPP);
+      } else if (req->arg0 > static_cast<uint64_t>(INT64_MAX) ||
+                 req->arg1 > static_cast<uint64_t>(INT64_MAX) - req->arg0) {
+        return Reply(-EFBIG);
+      } else if (int64_t g = shm->CheckGrowth(fd, req->arg0 + req->arg1); g < 0) {
+        return Reply(g);
+      }
+    }
+  }
   int r;
   switch (req->op) {
     case HV_FDOP_TRUNCATE:

@@ -106,10 +106,18 @@ int64_t HostFiles::Insert(Handle h) {
   return static_cast<int64_t>(handles_.size() - 1);
 }
 
-int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only, bool stream) {
+int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only, bool stream,
+                             std::shared_ptr<ShmStore> shm) {
   if (!fd.valid()) return -EBADF;
   std::lock_guard lock(*mu_);
-  return Insert(Handle{std::move(fd), read_only, stream});
+  Handle h{std::move(fd), read_only, stream};
+  h.shm = std::move(shm);
+  return Insert(std::move(h));
+}
+
+std::shared_ptr<ShmStore> HostFiles::shm(uint32_t handle) const {
+  std::lock_guard lock(*mu_);
+  return handle < handles_.size() ? handles_[handle].shm : nullptr;
 }
 
 int64_t HostFiles::Reserve(bool read_only, bool stream, uint64_t* token) {
@@ -161,7 +169,7 @@ absl::StatusOr<HostFiles> HostFiles::Clone() const {
   for (const HostMount& m : mounts_) {
     HV_ASSIGN_OR_RETURN(UniqueFd root, dup(m.root.get()));
     copy.mounts_.push_back(
-        HostMount{m.host_path, m.guest_path, m.read_only, m.rootfs, std::move(root)});
+        HostMount{m.host_path, m.guest_path, m.read_only, m.rootfs, std::move(root), m.shm});
   }
   std::lock_guard lock(*mu_);
   copy.handles_.resize(handles_.size());
@@ -171,6 +179,7 @@ absl::StatusOr<HostFiles> HostFiles::Clone() const {
     if (!handles_[i].fd.valid()) continue;
     HV_ASSIGN_OR_RETURN(UniqueFd fd, dup(handles_[i].fd.get()));
     copy.handles_[i] = Handle{std::move(fd), handles_[i].read_only, handles_[i].stream};
+    copy.handles_[i].shm = handles_[i].shm;
     ++copy.open_handles_;
   }
   return copy;

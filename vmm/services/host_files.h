@@ -40,6 +40,8 @@
 
 namespace hvrun {
 
+class ShmStore;
+
 struct HostMount {
   std::string host_path;
   std::string guest_path;  // absolute, normalized, not "/"
@@ -48,6 +50,8 @@ struct HostMount {
   // chroot (RESOLVE_IN_ROOT), where -v mounts use RESOLVE_BENEATH.
   bool rootfs = false;
   UniqueFd root;  // O_PATH | O_DIRECTORY
+  // The shared-memory store this mount is (shm_store.h), or null.
+  std::shared_ptr<ShmStore> shm;
 
   // Parses "HOST:GUEST[:ro|:rw]" and opens HOST. InvalidArgument for a bad
   // spec (GUEST not absolute, GUEST "/", unknown option), NotFound or the
@@ -143,7 +147,10 @@ class HostFiles {
   // Takes (fd) into the handle table; (read_only): it came from a ":ro"
   // mount. Returns the handle, -EMFILE (the table is full: (fd) is closed)
   // or -EBADF (no fd).
-  int64_t AddHandle(UniqueFd fd, bool read_only = false, bool stream = false);
+  int64_t AddHandle(UniqueFd fd, bool read_only = false, bool stream = false,
+                    std::shared_ptr<ShmStore> shm = nullptr);
+  // The shared-memory store (handle)'s file lies in, or null.
+  std::shared_ptr<ShmStore> shm(uint32_t handle) const;
   // Sets a handle aside for an open that finishes later (a FIFO open that
   // waits for its peer): counted as open, no fd yet (fd() is -1). Returns it
   // or -EMFILE; (*token) names this reservation for Fill.
@@ -180,6 +187,7 @@ class HostFiles {
     bool stream = false;
     bool reserved = false;  // Reserve()d, not yet filled
     uint64_t token = 0;     // which Reserve()
+    std::shared_ptr<ShmStore> shm;  // a file of this store
   };
   bool Used(const Handle& h) const { return h.fd.valid() || h.reserved; }
   int64_t Insert(Handle h);  // with mu_ held

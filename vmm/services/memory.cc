@@ -9,6 +9,7 @@
 
 #include "vmm/base/layout.h"
 #include "vmm/services/services.h"
+#include "vmm/services/shm_store.h"
 
 namespace hvrun {
 
@@ -24,7 +25,7 @@ HypercallOutcome MemDiscard(const ServiceContext& ctx, uint64_t arg) {
 HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg) {
   auto req = ctx.memory.Read<hv_mem_share>(arg);
   if (!req.ok()) return HypercallOutcome::Reply(-EFAULT);
-  if (req->op != HV_SHARE_ADD && req->op != HV_SHARE_REMOVE)
+  if (req->op != HV_SHARE_ADD && req->op != HV_SHARE_REMOVE && req->op != HV_SHARE_MAP_FILE)
     return HypercallOutcome::Reply(-EINVAL);
   // Only where there are processes to share with (as host pipes).
   if (!ctx.options.host_pipes) return HypercallOutcome::Reply(-ENOSYS);
@@ -33,13 +34,33 @@ HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg) {
   // tables or program images, nor kvm's top page directories.
   constexpr uint64_t kTopReserve = 2ull << 20;
   const uint64_t size = ctx.memory.size();
-  if (req->op == HV_SHARE_ADD &&
+  if (req->op != HV_SHARE_REMOVE &&
       (req->addr < layout::kImageAreaEnd || size < kTopReserve || req->addr > size - kTopReserve ||
        req->len > size - kTopReserve - req->addr)) {
     return HypercallOutcome::Reply(-EINVAL);
   }
-  absl::Status s = req->op == HV_SHARE_ADD ? ctx.memory.Share(req->addr, req->len)
-                                           : ctx.memory.Unshare(req->addr, req->len);
+  absl::Status s;
+  if (req->op == HV_SHARE_MAP_FILE) {
+    // A file of the shared-memory store only: its size cannot drop below
+    // the mapping while it lasts (shm_store.h), so hvrun's view never loses
+    // a page it may touch.
+    const int fd = ctx.files.fd(req->handle);
+    if (fd < 0) return HypercallOutcome::Reply(-EBADF);
+    const std::shared_ptr<ShmStore> store = ctx.files.shm(req->handle);
+    if (store == nullptr) return HypercallOutcome::Reply(-ENODEV);
+    if (req->offset % layout::kPageSize != 0 || req->len % layout::kPageSize != 0 ||
+        req->len == 0 || req->offset > UINT64_MAX - req->len) {
+      return HypercallOutcome::Reply(-EINVAL);
+    }
+    auto file = store->MapGuard(fd, req->offset + req->len);
+    if (!file.ok()) {
+      return HypercallOutcome::Reply(absl::IsInvalidArgument(file.status()) ? -EINVAL : -EACCES);
+    }
+    s = ctx.memory.MapFile(req->addr, req->len, *std::move(file), req->offset);
+  } else {
+    s = req->op == HV_SHARE_ADD ? ctx.memory.Share(req->addr, req->len)
+                                : ctx.memory.Unshare(req->addr, req->len);
+  }
   if (absl::IsInvalidArgument(s)) return HypercallOutcome::Reply(-EINVAL);
   if (absl::IsOutOfRange(s)) return HypercallOutcome::Reply(-EFAULT);
   if (absl::IsResourceExhausted(s)) return HypercallOutcome::Reply(-ENOMEM);

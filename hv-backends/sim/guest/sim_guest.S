@@ -23,7 +23,12 @@
 #define SYS_arch_prctl 158
 #define SYS_mprotect 10
 #define SYS_mmap 9
+#define SYS_recvmsg 47
+#define SYS_close 3
 #define SIM_OWN_MEMFD 3 /* sim_backend.cc kOwnMemfd */
+#define SIM_FILE_CHANNEL 4 /* sim_backend.cc kFileChannel */
+#define MSG_DONTWAIT 0x40
+#define EBADF 9
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define ENOSYS 38
@@ -129,7 +134,7 @@
   .balign 4096
   .globl hv_sim_blob_start, hv_sim_blob_end
   .globl hv_sim_hypercall, hv_sim_sigsys, hv_sim_crash, hv_sim_restorer, hv_sim_launch
-  .globl hv_sim_set_segment_base, hv_sim_protect, hv_sim_remap_own
+  .globl hv_sim_set_segment_base, hv_sim_protect, hv_sim_remap_own, hv_sim_map_file
 hv_sim_blob_start:
 
 /*
@@ -330,6 +335,79 @@ hv_sim_remap_own:
   movl $SIM_OWN_MEMFD, %r8d
   movl $SYS_mmap, %eax
   syscall
+  ret
+
+/*
+ * int64_t hv_sim_map_file(uint64_t addr, uint64_t len, uint64_t offset)
+ * Takes the one fd hvrun passed on the file channel for the last
+ * HV_SHARE_MAP_FILE (recvmsg, SCM_RIGHTS, never waiting), maps it with
+ * mmap(addr, len, RWX, MAP_SHARED | MAP_FIXED, fd, offset) and closes it.
+ * Returns mmap's result, recvmsg's -errno, or -EBADF when no fd came.
+ * seccomp allows recvmsg on the channel only, and mmap and close of a
+ * passed fd (5 and up): they are files hvrun chose to share.
+ * Stack frame (96 bytes): msghdr at 0, iovec at 56, one data byte at 72,
+ * the control buffer (CMSG_SPACE(sizeof(int)) = 24) at 80 (16-aligned is
+ * not needed: the kernel copies it).
+ */
+hv_sim_map_file:
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  subq $104, %rsp
+  movq %rdi, %r12
+  movq %rsi, %r13
+  movq %rdx, %r14
+  xorl %eax, %eax
+  movq %rax, 0(%rsp)                  /* msg_name */
+  movq %rax, 8(%rsp)                  /* msg_namelen */
+  leaq 56(%rsp), %rcx
+  movq %rcx, 16(%rsp)                 /* msg_iov */
+  movq $1, 24(%rsp)                   /* msg_iovlen */
+  leaq 80(%rsp), %rcx
+  movq %rcx, 32(%rsp)                 /* msg_control */
+  movq $24, 40(%rsp)                  /* msg_controllen */
+  movq %rax, 48(%rsp)                 /* msg_flags */
+  leaq 72(%rsp), %rcx
+  movq %rcx, 56(%rsp)                 /* iov_base */
+  movq $1, 64(%rsp)                   /* iov_len */
+  movq %rax, 80(%rsp)                 /* cmsg_len: 0 unless filled */
+  movq %rax, 88(%rsp)
+  movq %rax, 96(%rsp)
+  movl $SYS_recvmsg, %eax
+  movl $SIM_FILE_CHANNEL, %edi
+  movq %rsp, %rsi
+  movl $MSG_DONTWAIT, %edx
+  syscall
+  testq %rax, %rax
+  js 8f
+  movq $-EBADF, %rax
+  cmpq $20, 80(%rsp)                  /* cmsg_len: CMSG_LEN(sizeof(int)) */
+  jb 8f
+  cmpl $1, 88(%rsp)                   /* cmsg_level: SOL_SOCKET */
+  jne 8f
+  cmpl $1, 92(%rsp)                   /* cmsg_type: SCM_RIGHTS */
+  jne 8f
+  movslq 96(%rsp), %rbx               /* the fd */
+  movq %r12, %rdi
+  movq %r13, %rsi
+  movl $7, %edx                       /* PROT_READ | PROT_WRITE | PROT_EXEC */
+  movl $0x11, %r10d                   /* MAP_SHARED | MAP_FIXED */
+  movq %rbx, %r8
+  movq %r14, %r9
+  movl $SYS_mmap, %eax
+  syscall
+  movq %rax, %r12
+  movl $SYS_close, %eax
+  movq %rbx, %rdi
+  syscall
+  movq %r12, %rax
+8:
+  addq $104, %rsp
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
   ret
 
 /*

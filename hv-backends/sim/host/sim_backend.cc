@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/rseq.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,7 +43,8 @@
 extern "C" {
 extern const char hv_sim_blob_start[], hv_sim_blob_end[];
 extern const char hv_sim_hypercall[], hv_sim_sigsys[], hv_sim_crash[], hv_sim_restorer[],
-    hv_sim_launch[], hv_sim_set_segment_base[], hv_sim_protect[], hv_sim_remap_own[];
+    hv_sim_launch[], hv_sim_set_segment_base[], hv_sim_protect[], hv_sim_remap_own[],
+    hv_sim_map_file[];
 }
 
 namespace hvrun {
@@ -83,6 +85,12 @@ static_assert(sizeof(GuestFprog) == sizeof(sock_fprog));
 // The fd the sim child keeps its own guest memory at (sim_guest.S's
 // SIM_OWN_MEMFD): hv_sim_remap_own maps it back over a parent's pages.
 constexpr int kOwnMemfd = 3;
+// The child's end of its file channel (SIM_FILE_CHANNEL): a socket on which
+// hvrun passes the store files it maps for the guest (HV_SHARE_MAP_FILE),
+// one fd per message; hv_sim_map_file receives each at the lowest free fd,
+// kFirstPassedFd or above, maps and closes it.
+constexpr int kFileChannel = 4;
+constexpr int kFirstPassedFd = 5;
 
 // seccomp: allow only what the code page needs; anything else kills the child.
 // Jump offsets count the instructions skipped (the comments number them).
@@ -91,45 +99,58 @@ constexpr sock_filter kFilterProgram[] = {
     /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
     /* 2 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     /* 3 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-    /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 25, 0),  // -> 30
-    /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 24, 0),    // -> 30
-    /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 4, 0),          // -> 11
-    /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 6, 0),     // -> 14
-    /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 9, 0),       // -> 18
-    /* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 11, 0),          // -> 21
-    /* 10 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 33, 0),  // -> 38
+    /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 32, 0),    // -> 38
+    /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 6, 0),          // -> 13
+    /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 8, 0),     // -> 16
+    /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 11, 0),      // -> 20
+    /* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 13, 0),          // -> 23
+    /* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_recvmsg, 22, 0),      // -> 33
+    /* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, 23, 0),        // -> 35
+    /* 12 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // futex: plain WAIT and WAKE only. REQUEUE or the PI operations on the
     // shared mailbox word could move hvrun's own waiter elsewhere. (The
     // kernel takes the op as an int: the low word is all of it.)
-    /* 11 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
-    /* 12 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 17),  // -> 13 or 30
-    /* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 13 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[1])),
+    /* 14 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FUTEX_WAKE + 1, 0, 23),  // -> 15 or 38
+    /* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // arch_prctl: setting the child's own FS or GS base only (hosts without
     // FSGSBASE); never ARCH_SET_CPUID, the vDSO or shadow-stack codes.
-    /* 14 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
-    /* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_FS, 14, 0),  // -> 30
-    /* 16 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_GS, 13, 0),  // -> 30
-    /* 17 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 16 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+    /* 17 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_FS, 20, 0),  // -> 38
+    /* 18 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SET_GS, 19, 0),  // -> 38
+    /* 19 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     // mprotect: read, write and execute bits only (no PROT_GROWSDOWN/UP,
     // nothing a later kernel may add). It can only change guest memory and
     // the code page: the child maps nothing else.
-    /* 18 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[2])),
-    /* 19 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~7u, 0, 10),  // -> 20 or 30
-    /* 20 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    // mmap: of the child's own memfd only, MAP_SHARED | MAP_FIXED exactly,
-    // read/write/execute bits only (hv_sim_remap_own). The memfd is the
-    // guest's own memory, which it can write anyway; no other fd is open
-    // but 0-2, which are not mappable files to it.
-    /* 21 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[4])),
-    /* 22 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kOwnMemfd, 0, 6),  // -> 23 or 29
-    /* 23 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[3])),
-    /* 24 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MAP_SHARED | MAP_FIXED, 0, 4),  // -> 25 or 29
-    /* 25 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[3]) + 4),
-    /* 26 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2),  // -> 27 or 29
-    /* 27 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[2])),
-    /* 28 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~7u, 0, 1),  // -> 29 or 30
-    /* 29 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    /* 30 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    /* 20 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[2])),
+    /* 21 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~7u, 0, 16),  // -> 22 or 38
+    /* 22 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    // mmap: of the child's own memfd (hv_sim_remap_own) or of a file hvrun
+    // passed it (hv_sim_map_file), MAP_SHARED | MAP_FIXED exactly,
+    // read/write/execute bits only. The memfd is the guest's own memory,
+    // which it can write anyway; a passed file is one hvrun chose to share
+    // with it; fds 0-2 are not mappable files to it and 4 is a socket.
+    // (mmap takes the fd as an unsigned int: the low word is all of it.)
+    /* 23 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[4])),
+    /* 24 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kOwnMemfd, 1, 0),       // -> 26 or 25
+    /* 25 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kFirstPassedFd, 0, 6),  // -> 26 or 32
+    /* 26 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[3])),
+    /* 27 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MAP_SHARED | MAP_FIXED, 0, 4),  // -> 28 or 32
+    /* 28 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[3]) + 4),
+    /* 29 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2),  // -> 30 or 32
+    /* 30 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[2])),
+    /* 31 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ~7u, 0, 6),  // -> 32 or 38
+    /* 32 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    // recvmsg: on the file channel only (hv_sim_map_file); it can only
+    // bring what hvrun sent.
+    /* 33 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+    /* 34 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kFileChannel, 3, 2),  // -> 38 or 37
+    // close: of a passed fd only, never the memfd, the channel or 0-2.
+    /* 35 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+    /* 36 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kFirstPassedFd, 1, 0),  // -> 38 or 37
+    /* 37 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* 38 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 static_assert(FUTEX_WAIT == 0 && FUTEX_WAKE == 1, "the filter allows futex ops 0 and 1");
 
@@ -165,8 +186,9 @@ struct SharedMap {
 };
 
 // Runs in the forked child: async-signal-safe calls only, no allocation.
-[[noreturn]] void ChildMain(pid_t parent, int memfd, uint64_t mem_start, uint64_t mem_size,
-                            const GuestStart& start, const SharedMap* shared, size_t nshared) {
+[[noreturn]] void ChildMain(pid_t parent, int memfd, int channel, uint64_t mem_start,
+                            uint64_t mem_size, const GuestStart& start, const SharedMap* shared,
+                            size_t nshared) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125);
   // A guest that dies (seccomp, a signal) must not leave a core file of
@@ -198,8 +220,12 @@ struct SharedMap {
   // shared ranges' fds are done with: mapped above). hvrun's other fds
   // (mount roots, ...) are no use to the guest: seccomp would refuse them
   // anyway, but they need not be there at all.
+  // The file channel goes to kFileChannel: moved out of the way first if
+  // it sits where the memfd goes.
+  if (channel == kOwnMemfd && (channel = dup(channel)) < 0) _exit(125);
   if (memfd != kOwnMemfd && dup2(memfd, kOwnMemfd) != kOwnMemfd) _exit(125);
-  syscall(SYS_close_range, kOwnMemfd + 1, ~0U, 0);
+  if (channel != kFileChannel && dup2(channel, kFileChannel) != kFileChannel) _exit(125);
+  syscall(SYS_close_range, kFirstPassedFd, ~0U, 0);
   stack_t ss{};
   ss.ss_sp = reinterpret_cast<void*>(SIM_ALTSTACK);
   ss.ss_size = SIM_ALTSTACK_SIZE;
@@ -289,7 +315,8 @@ class SimBackend final : public Backend {
     return GuestEntries{.hypercall = GuestAddressOf(hv_sim_hypercall),
                         .segment_base = fsgsbase ? 0 : GuestAddressOf(hv_sim_set_segment_base),
                         .protect = GuestAddressOf(hv_sim_protect),
-                        .remap_own = GuestAddressOf(hv_sim_remap_own)};
+                        .remap_own = GuestAddressOf(hv_sim_remap_own),
+                        .map_file = GuestAddressOf(hv_sim_map_file)};
   }
 
   absl::StatusOr<GuestExit> Run(const GuestMemory& memory, const GuestStart& start,
@@ -329,13 +356,23 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
   for (const GuestMemory::SharedRange& r : inherited) {
     shared.push_back({r.file->get(), r.gva, r.len, r.offset});
   }
+  // The file channel: hvrun's end goes to (memory), which passes the store
+  // files it maps for the guest (GuestMemory::MapFile); SEQPACKET keeps one
+  // fd per message.
+  int channel[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) != 0)
+    return absl::ErrnoToStatus(errno, "sim: socketpair for the file channel");
+  UniqueFd host_end(channel[0]);
+  UniqueFd child_end(channel[1]);
   const pid_t parent = getpid();
   const pid_t child = fork();
   if (child < 0) return absl::ErrnoToStatus(errno, "sim: fork of the guest process");
   if (child == 0) {
-    ChildMain(parent, memory.fd(), memory.start(), memory.size(), start, shared.data(),
-              shared.size());
+    ChildMain(parent, memory.fd(), child_end.get(), memory.start(), memory.size(), start,
+              shared.data(), shared.size());
   }
+  child_end.Reset();
+  memory.SetFileChannel(std::move(host_end));
   {
     std::lock_guard lock(mu_);
     child_ = child;

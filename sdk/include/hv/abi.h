@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 16
+#define HV_ABI_VERSION 17
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -113,14 +113,23 @@ enum hv_call {
  * maps the same pages there, not a copy. HV_SHARE_REMOVE: unmapped; where
  * the range came from a parent, this process's own (zero) pages come back.
  * -ENOSYS where the guest makes no processes (xen). */
-enum hv_share_op { HV_SHARE_ADD = 1, HV_SHARE_REMOVE = 2 };
+/* HV_SHARE_MAP_FILE (ABI v17): [addr, addr+len) becomes the pages of open
+ * host file (handle) from (offset) (page-aligned), shared with every process
+ * that maps them: only a file of the shared-memory store (a mount with
+ * HV_MOUNT_SHM), and only its pages below the file's size rounded up to a
+ * page (-EINVAL past it; while mapped, hvrun refuses to shrink the file
+ * below the mapping: -EBUSY). On sim the runtime then calls
+ * hv_boot_info.map_file_entry, which takes the file hvrun passed the child
+ * and maps it there too. HV_SHARE_REMOVE ends it as for an inherited range. */
+enum hv_share_op { HV_SHARE_ADD = 1, HV_SHARE_REMOVE = 2, HV_SHARE_MAP_FILE = 3 };
 struct hv_mem_share {
   uint32_t op;              /* IN: enum hv_share_op */
-  uint32_t pad0;
+  uint32_t handle;          /* IN: HV_SHARE_MAP_FILE's file */
   uint64_t addr;            /* IN */
   uint64_t len;             /* IN */
+  uint64_t offset;          /* IN: HV_SHARE_MAP_FILE's file offset */
 };
-HV_CHECK_SIZE(struct hv_mem_share, 24);
+HV_CHECK_SIZE(struct hv_mem_share, 32);
 
 /* HV_CALL_FUTEX: a futex word in memory that other processes map too
  * (MAP_SHARED|MAP_ANONYMOUS across fork), which their schedulers cannot
@@ -514,6 +523,10 @@ HV_CHECK_SIZE(struct hv_eventfd, 16);
  * symlinks stay inside); the guest's own /tmp, /dev, /proc and the other
  * mounts sit on top of it. At most one mount has this flag. */
 #define HV_MOUNT_ROOTFS 2u
+/* hvrun's shared-memory store at /dev/shm (ABI v17; --shm-size): a host
+ * directory of hvrun's own, shared by every process of the container, whose
+ * files MAP_SHARED maps for real (HV_SHARE_MAP_FILE), not as a copy. */
+#define HV_MOUNT_SHM 4u
 struct hv_mount {
   HV_GUEST_PTR(char) guest_path; /* absolute, NUL-terminated */
   uint32_t flags;                /* HV_MOUNT_* */
@@ -782,8 +795,12 @@ struct hv_boot_info {
    * range a parent's shared pages were mapped at launch (HV_SHARE_REMOVE
    * does the same in hvrun's view). 0 elsewhere: hvrun's view is the VM's. */
   HV_GUEST_PTR(void) remap_own_entry;
+  /* sim: int64_t f(uint64_t addr, uint64_t len, uint64_t offset): after an
+   * HV_SHARE_MAP_FILE, receives the file hvrun passed this process and maps
+   * it at [addr, addr + len) from (offset) in the child process. 0 elsewhere. */
+  HV_GUEST_PTR(void) map_file_entry;
 };
-HV_CHECK_SIZE(struct hv_boot_info, 416);
+HV_CHECK_SIZE(struct hv_boot_info, 424);
 HV_CHECK_OFFSET(struct hv_boot_info, magic, 0);
 HV_CHECK_OFFSET(struct hv_boot_info, abi_version, 8);
 HV_CHECK_OFFSET(struct hv_boot_info, size, 12);
@@ -829,6 +846,7 @@ HV_CHECK_OFFSET(struct hv_boot_info, protect_entry, 384);
 HV_CHECK_OFFSET(struct hv_boot_info, page_table_root, 392);
 HV_CHECK_OFFSET(struct hv_boot_info, tlb_flush_entry, 400);
 HV_CHECK_OFFSET(struct hv_boot_info, remap_own_entry, 408);
+HV_CHECK_OFFSET(struct hv_boot_info, map_file_entry, 416);
 
 /*
  * The native interface the runtime offers SDK apps. Its address is in the

@@ -1,0 +1,85 @@
+// File: shm_store.h
+//
+// ShmStore is the container's /dev/shm: a host directory of hvrun's own,
+// mounted at /dev/shm in every process of the container (HV_MOUNT_SHM), so
+// that shm_open, sem_open and every file operation on it are the host file
+// service's as for any mount, and the objects are the same files in every
+// process. What sets it apart is mmap: MAP_SHARED of a store file maps the
+// host file's pages into the guest (HV_SHARE_MAP_FILE, GuestMemory::MapFile),
+// so stores are shared between processes for real, futexes included.
+//
+// Two rules keep hvrun safe while the guest maps such files:
+//   - no mapped page may vanish under hvrun, which touches guest memory
+//     directly (a host file truncated below a mapping raises SIGBUS in
+//     whoever touches it): while a range of a file is mapped, shrinking the
+//     file below its end is -EBUSY (CheckResize), and nothing but hvrun can
+//     reach the directory (mode 0700 above it);
+//   - the store holds at most (quota) bytes (--shm-size, as docker's): the
+//     sizes of all its files, sparse or not, together; growth past it is
+//     -ENOSPC. Pages can only be touched below a file's size, so host memory
+//     stays within the quota whatever the guest stores through its mappings.
+// The directory lives on the host's /dev/shm (tmpfs) where hvrun may write
+// there, else under $TMPDIR or /tmp, and is removed with the store (the
+// container's end).
+//
+// Example:
+//   HV_ASSIGN_OR_RETURN(std::shared_ptr<ShmStore> shm, ShmStore::Create(64 << 20));
+//   files.AddMount(shm->Mount());
+#ifndef VMM_SERVICES_SHM_STORE_H_
+#define VMM_SERVICES_SHM_STORE_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "vmm/base/unique_fd.h"
+#include "vmm/services/host_files.h"
+
+namespace hvrun {
+
+class ShmStore : public std::enable_shared_from_this<ShmStore> {
+ public:
+  static absl::StatusOr<std::shared_ptr<ShmStore>> Create(uint64_t quota);
+  ~ShmStore();
+  ShmStore(const ShmStore&) = delete;
+  ShmStore& operator=(const ShmStore&) = delete;
+
+  // The store as a mount at /dev/shm (a new O_PATH root each call).
+  absl::StatusOr<HostMount> Mount() const;
+  uint64_t quota() const { return quota_; }
+  const std::string& host_path() const { return dir_; }
+
+  // Whether store file (fd) may grow to (new_end) bytes (a write, an
+  // fallocate): 0, or -ENOSPC past the quota.
+  int64_t CheckGrowth(int fd, uint64_t new_end) const;
+  // ftruncate of store file (fd) to (new_size): 0, -ENOSPC past the quota,
+  // -EBUSY below the end of a mapped range, or ftruncate's -errno.
+  int64_t Truncate(int fd, uint64_t new_size) const;
+
+  // A mapping of store file (fd) up to file offset (end): the fd to map
+  // (read and write: hvrun's own view writes guest memory), which guards
+  // [0, end) against shrinking while it lives. -EINVAL if (end) lies past
+  // the file's size rounded up to a page; -errno of the reopen.
+  absl::StatusOr<std::shared_ptr<const UniqueFd>> MapGuard(int fd, uint64_t end);
+
+ private:
+  explicit ShmStore(uint64_t quota) : quota_(quota) {}
+  // The largest mapped end of file (dev, ino), 0 if none; with mu_ held.
+  uint64_t MappedEnd(dev_t dev, ino_t ino) const;
+  void Unguard(dev_t dev, ino_t ino, uint64_t end);
+
+  const uint64_t quota_;
+  std::string parent_;  // the private 0700 directory
+  std::string dir_;     // parent_/shm, the mount's root
+  mutable std::mutex mu_;
+  std::multimap<std::pair<dev_t, ino_t>, uint64_t> mapped_;  // guarded by mu_
+};
+
+}  // namespace hvrun
+
+#endif  // VMM_SERVICES_SHM_STORE_H_
