@@ -253,12 +253,10 @@ int main(int argc, char** argv) {
   if (options->pids_limit < 1) {
     Fail("--pids-limit must be at least 1 (the first process)", hvrun::kExitHvrunError);
   }
-  absl::StatusOr<uint64_t> shm_size = absl::GetFlag(FLAGS_shm_size) == "0"
-                                          ? absl::StatusOr<uint64_t>(0)
-                                          : hvrun::ParseMemorySize(absl::GetFlag(FLAGS_shm_size));
-  if (!shm_size.ok()) {
-    Fail(absl::StrCat("--shm-size: ", shm_size.status().message()), hvrun::kExitHvrunError);
-  }
+  absl::StatusOr<uint64_t> shm_size =
+      hvrun::ParseByteSize(absl::GetFlag(FLAGS_shm_size), "--shm-size");
+  if (!shm_size.ok()) Fail(std::string(shm_size.status().message()), hvrun::kExitHvrunError);
+  if (*shm_size > (1ull << 40)) Fail("--shm-size must be at most 1T", hvrun::kExitHvrunError);
   options->shm_size = *shm_size;
   absl::StatusOr<int> status = hvrun::Launch(*options);
   if (!status.ok()) {

@@ -12,10 +12,10 @@
 
 namespace hvrun {
 
-absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text) {
+absl::StatusOr<uint64_t> ParseByteSize(std::string_view text, std::string_view flag) {
   auto bad = [&] {
     return absl::InvalidArgumentError(
-        absl::StrCat("--memory='", std::string(text),
+        absl::StrCat(std::string(flag), "='", std::string(text),
                      "' is not a size: use bytes or a K, M or G suffix, e.g. 512M"));
   };
   std::string s = absl::AsciiStrToUpper(std::string(text));
@@ -50,8 +50,18 @@ absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text) {
     return bad();
   }
   if (n > (UINT64_MAX >> shift)) return bad();
-  const uint64_t bytes =
-      ((n << shift) + layout::kMemoryGranule - 1) & ~(layout::kMemoryGranule - 1);
+  return n << shift;
+}
+
+absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text) {
+  absl::StatusOr<uint64_t> n = ParseByteSize(text, "--memory");
+  if (!n.ok()) return n.status();
+  if (*n > UINT64_MAX - layout::kMemoryGranule) {
+    return absl::InvalidArgumentError(absl::StrCat("--memory='", std::string(text),
+                                                   "' is not a size: use bytes or a K, M or G "
+                                                   "suffix, e.g. 512M"));
+  }
+  const uint64_t bytes = (*n + layout::kMemoryGranule - 1) & ~(layout::kMemoryGranule - 1);
   if (bytes < layout::kMinMemory || bytes > layout::kMaxMemory) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--memory='", std::string(text), "' is out of range: guest memory must be between ",

@@ -16,6 +16,10 @@ namespace hvrun {
 // text that is not a size or a size outside [kMinMemory, kMaxMemory].
 absl::StatusOr<uint64_t> ParseMemorySize(std::string_view text);
 
+// The same syntax, any byte count (no rounding, no range); errors name
+// (flag).
+absl::StatusOr<uint64_t> ParseByteSize(std::string_view text, std::string_view flag);
+
 }  // namespace hvrun
 
 #endif  // HVRUN_MEMORY_SIZE_H_

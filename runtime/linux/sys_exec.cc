@@ -17,6 +17,7 @@
 #include "runtime/linux/abi/signal.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/process.h"
+#include "runtime/linux/shm.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/timers.h"
 #include "runtime/linux/syscalls.h"
@@ -143,6 +144,7 @@ constinit uint32_t g_exec_lock = 0;
   const hv_boot_info& old = boot::Info();
   shared_maps::WriteBackAll();
   vfs::CloseOnExec();
+  shm::ForgetAttaches();
   signals::ResetForExec();
   timers::AtExec();
   sched::ResetForExec(process::Pid());

@@ -59,6 +59,12 @@ int64_t sys_recvfrom(hv_syscall_frame& f);
 int64_t sys_shutdown(hv_syscall_frame& f);
 int64_t sys_eventfd(hv_syscall_frame& f);
 int64_t sys_eventfd2(hv_syscall_frame& f);
+
+// sys_shm.cc
+int64_t sys_shmget(hv_syscall_frame& f);
+int64_t sys_shmat(hv_syscall_frame& f);
+int64_t sys_shmdt(hv_syscall_frame& f);
+int64_t sys_shmctl(hv_syscall_frame& f);
 // sys_poll.cc
 int64_t sys_poll(hv_syscall_frame& f);
 int64_t sys_ppoll(hv_syscall_frame& f);

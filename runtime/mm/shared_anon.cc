@@ -35,6 +35,13 @@ Range* FreeSlot() {
   return nullptr;
 }
 
+bool HasFreeSlot() {
+  for (const Range& r : g_ranges) {
+    if (r.kind == kFree) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Reset() {
@@ -53,10 +60,18 @@ int64_t Add(uint64_t addr, uint64_t len) {
 }
 
 int64_t AddFile(uint64_t addr, uint64_t len, uint32_t handle, uint64_t offset) {
-  Range* slot = FreeSlot();
-  if (slot == nullptr) return -abi::kENOMEM;
+  if (!HasFreeSlot()) return -abi::kENOMEM;
   hv_mem_share s = {HV_SHARE_MAP_FILE, handle, addr, len, offset};
   if (int64_t r = hv::Call(HV_CALL_MEM_SHARE, &s); r < 0) return r;
+  return AdoptFile(addr, len, offset);
+}
+
+int64_t AdoptFile(uint64_t addr, uint64_t len, uint64_t offset) {
+  Range* slot = FreeSlot();
+  if (slot == nullptr) {
+    Tell(HV_SHARE_REMOVE, addr, len);
+    return -abi::kENOMEM;
+  }
   // On sim the child process maps the file too: hvrun passed it the fd just
   // now (the runtime's threads take turns, so no other map comes between).
   using MapFn = int64_t (*)(uint64_t, uint64_t, uint64_t);

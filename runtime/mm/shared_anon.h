@@ -38,6 +38,11 @@ int64_t Add(uint64_t addr, uint64_t len);
 // this process's own pages back. -ENOSYS where hvrun has no processes
 // (xen: the caller copies instead); -errno otherwise.
 int64_t AddFile(uint64_t addr, uint64_t len, uint32_t handle, uint64_t offset);
+// The second half of AddFile, after hvrun mapped a file at [addr, addr+len)
+// (HV_SHARE_MAP_FILE or HV_SYSV_ATTACH) from (offset): on sim the child
+// maps it too; recorded as inherited. 0 or -errno (then hvrun's mapping is
+// ended again).
+int64_t AdoptFile(uint64_t addr, uint64_t len, uint64_t offset);
 // [addr, addr+len) is being unmapped (or replaced): its sharing ends; pages
 // of an exported range (and, on sim, of an inherited one) become pinned.
 void Remove(uint64_t addr, uint64_t len);

@@ -5,6 +5,7 @@
 // path, on arbitrary guest memory contents and argument structs. Guest
 // memory is a real 64 KiB GuestMemory (memfd); host files are two mounts of
 // a private scratch directory, "rw" (mount 0) and "ro" (mount 1, ":ro"),
+// and a fresh shared-memory store per input (mount 2, /dev/shm, 256 KiB),
 // beside an outside file the guest must never reach.
 //
 // Input layout (little-endian):
@@ -57,6 +58,7 @@
 #include "vmm/base/unique_fd.h"
 #include "vmm/engine/service_engine.h"
 #include "vmm/services/host_files.h"
+#include "vmm/services/shm_store.h"
 
 namespace hvrun {
 namespace {
@@ -206,6 +208,10 @@ class Harness {
 
     PrepareRw();
     {
+      // A fresh shared-memory store per input (small: its quota is part of
+      // what is fuzzed), removed with everything in it at the end.
+      absl::StatusOr<std::shared_ptr<ShmStore>> store = ShmStore::Create(256 << 10);
+      FUZZ_CHECK(store.ok());
       // A fresh engine per input: its handle table and io_uring (if a
       // transfer was queued) go with it, in-flight transfers cancelled.
       ServiceEngine engine(memory_,
@@ -213,7 +219,7 @@ class Harness {
                                           .stdin_fd = null_.get(),
                                           .stdout_fd = null_.get(),
                                           .stderr_fd = null_.get()},
-                           Mounts());
+                           Mounts(**store));
       for (const Call& c : calls) {
         const int64_t result = c.submit ? Submit(engine, c) : Handle(engine, c);
         if (trace_) {
@@ -259,13 +265,16 @@ class Harness {
     FUZZ_CHECK(symlinkat("file", rw_.get(), "inside") == 0);
   }
 
-  HostFiles Mounts() const {
+  // The scratch mounts, and (store)'s /dev/shm as mount 2.
+  HostFiles Mounts(const ShmStore& store) const {
     HostFiles files;
     absl::StatusOr<HostMount> rw = HostMount::Parse(scratch_path_ + "/rw:/data");
     absl::StatusOr<HostMount> ro = HostMount::Parse(scratch_path_ + "/ro:/ro:ro");
-    FUZZ_CHECK(rw.ok() && ro.ok());
+    absl::StatusOr<HostMount> shm = store.Mount();
+    FUZZ_CHECK(rw.ok() && ro.ok() && shm.ok());
     files.AddMount(*std::move(rw));
     files.AddMount(*std::move(ro));
+    files.AddMount(*std::move(shm));
     return files;
   }
 

@@ -369,6 +369,60 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
   EXPECT_EQ(r.err.find("crashed"), std::string::npos) << r.Describe();
 }
 
+// The shared-memory calls (HV_SHARE_MAP_FILE, HV_CALL_SYSV_SHM, the store's
+// truncates) with bad handles, ranges, sizes and ids: errors, never a crash,
+// a hang, a mapped file shrunk under hvrun or a store past --shm-size. Where
+// no processes run (xen) the mapping and System V calls are ENOSYS, and the
+// store file has no mapping to protect.
+TEST_P(GuestAttacks, BadSharedMemoryCallsAreAnsweredWithErrors) {
+  RunSpec spec;
+  spec.timeout = std::chrono::seconds(60);
+  RunResult r =
+      RunHvrunWith(spec, backend(), {"--timeout=30s", "--shm-size=1M"}, Guest("bad_shm_calls"), {});
+  ExpectNoCrash(r);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const bool forks = BackendForks(backend());
+  auto maps = [&](const char* answer) { return forks ? answer : "-ENOSYS"; };
+  std::string want = AnswerLine("size the store file", "0");
+  if (backend() == "sim") want += AnswerLine("map stub with nothing passed", "-EAGAIN");
+  want += AnswerLine("map file: a bad handle", maps("-EBADF"));
+  if (forks) want += AnswerLine("map file: a pipe, not a store file", "-ENODEV");
+  for (const char* what :
+       {"map file: a misaligned offset", "map file: past the end of the file",
+        "map file: a wild address", "map file: the backend pages", "map file: offset wraps"}) {
+    want += AnswerLine(what, maps("-EINVAL"));
+  }
+  want += AnswerLine("map file: a page", maps("0"));
+  want += AnswerLine("map file: the same page again", maps("-EINVAL"));
+  want += AnswerLine("truncate it below the mapping", forks ? "-EBUSY" : "0");
+  want += AnswerLine("grow it past --shm-size", "-ENOSPC");
+  want += AnswerLine("fallocate past --shm-size", "-ENOSPC");
+  want += AnswerLine("fallocate keeping the size", "-EOPNOTSUPP");
+  want += AnswerLine("fallocate a wrapping range", "-EFBIG");
+  want += AnswerLine("unmap it", maps("0"));
+  want += AnswerLine("truncate it now", "0");
+  for (const char* what :
+       {"sysv op 99", "sysv get with flags 0xffff", "sysv get size 0", "sysv get 1 TiB"}) {
+    want += AnswerLine(what, maps("-EINVAL"));
+  }
+  want += AnswerLine("sysv get a missing key", maps("-ENOENT"));
+  for (const char* what : {"sysv stat id 12345", "sysv attach id 12345", "sysv remove id -1"}) {
+    want += AnswerLine(what, maps("-EINVAL"));
+  }
+  want += AnswerLine("sysv get a segment", forks ? "an id" : "refused");
+  if (forks) {
+    want += AnswerLine("sysv attach at a wild address", "-EINVAL");
+    want += AnswerLine("sysv attach misaligned", "-EINVAL");
+    want += AnswerLine("sysv attach over the backend pages", "-EINVAL");
+    want += AnswerLine("sysv stat, struct wild", "-EFAULT");
+    want += AnswerLine("sysv remove it", "0");
+    want += AnswerLine("sysv remove it again", "-EINVAL");
+  }
+  want += AnswerLine("300 maps never taken", "refused");
+  want += "all answered\n";
+  EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
+}
+
 // A fork bomb under --pids-limit: forks past the limit fail with EAGAIN,
 // hvrun says so once, and when the first process gives up every process
 // ends with it (none is left behind on the host).
@@ -469,10 +523,16 @@ TEST_P(GuestAttacks, ProtectStubPassesOnlyRwxBits) {
   }
 }
 
-// sim's seccomp lets mmap through for the child's own memfd only (the stub
-// that maps its own memory back over a parent's shared pages): an mmap of
-// fd 0 from the code page kills the child.
+// sim's seccomp lets mmap through for the child's own memfd (the stub that
+// maps its own memory back over a parent's shared pages) and the store
+// files hvrun passed it (fds 5 and up): an mmap of fd 0 or of the file
+// channel (fd 4) from the code page kills the child.
 TEST_P(GuestAttacks, MmapOfAnotherFdIsStopped) { CodePageSyscall(backend(), "mmap-stdin"); }
+TEST_P(GuestAttacks, MmapOfTheFileChannelIsStopped) { CodePageSyscall(backend(), "mmap-channel"); }
+// close and recvmsg are there for the map stub only: closing the child's
+// own memfd, or receiving on anything but the file channel, kills it.
+TEST_P(GuestAttacks, CloseOfTheOwnMemfdIsStopped) { CodePageSyscall(backend(), "close-memfd"); }
+TEST_P(GuestAttacks, RecvmsgOffTheChannelIsStopped) { CodePageSyscall(backend(), "recvmsg-stdin"); }
 
 TEST_P(GuestAttacks, FutexRequeueOnTheMailboxIsStopped) {
   CodePageSyscall(backend(), "futex-requeue");

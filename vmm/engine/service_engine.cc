@@ -40,6 +40,7 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_MEM_SHARE] = MemShare;
   t[HV_CALL_FUTEX] = Futex;
   t[HV_CALL_EVENTFD] = EventfdCreate;
+  t[HV_CALL_SYSV_SHM] = SysvShm;
   return t;
 }();
 
@@ -47,7 +48,7 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
 bool Submittable(uint64_t nr) {
   return nr < HV_CALL_MAX && kServices[nr] != nullptr && nr != HV_CALL_EXIT &&
          nr != HV_CALL_PANIC && nr != HV_CALL_WAIT && nr != HV_CALL_PIPE &&
-         nr != HV_CALL_MEM_SHARE && nr != HV_CALL_EVENTFD;
+         nr != HV_CALL_MEM_SHARE && nr != HV_CALL_EVENTFD && nr != HV_CALL_SYSV_SHM;
 }
 
 }  // namespace

@@ -149,6 +149,13 @@ class HostFiles {
   // or -EBADF (no fd).
   int64_t AddHandle(UniqueFd fd, bool read_only = false, bool stream = false,
                     std::shared_ptr<ShmStore> shm = nullptr);
+  // The shared-memory store (a mount with shm set), or null.
+  std::shared_ptr<ShmStore> shm_store() const {
+    for (const HostMount& m : mounts_) {
+      if (m.shm) return m.shm;
+    }
+    return nullptr;
+  }
   // The shared-memory store (handle)'s file lies in, or null.
   std::shared_ptr<ShmStore> shm(uint32_t handle) const;
   // Sets a handle aside for an open that finishes later (a FIFO open that
@@ -185,8 +192,8 @@ class HostFiles {
     UniqueFd fd;
     bool read_only = false;
     bool stream = false;
-    bool reserved = false;  // Reserve()d, not yet filled
-    uint64_t token = 0;     // which Reserve()
+    bool reserved = false;          // Reserve()d, not yet filled
+    uint64_t token = 0;             // which Reserve()
     std::shared_ptr<ShmStore> shm;  // a file of this store
   };
   bool Used(const Handle& h) const { return h.fd.valid() || h.reserved; }

@@ -120,6 +120,7 @@ HypercallOutcome FilePathop(const ServiceContext& ctx, uint64_t arg);     // hv_
 HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg);       // hv_file_fdop
 HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg);     // hv_pipe
 HypercallOutcome EventfdCreate(const ServiceContext& ctx, uint64_t arg);  // hv_eventfd
+HypercallOutcome SysvShm(const ServiceContext& ctx, uint64_t arg);        // hv_sysv_shm
 
 // Returns the name of Linux x86-64 syscall (nr), or "" if unknown.
 const char* SyscallName(uint64_t nr);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "vmm/base/layout.h"
+#include "vmm/base/status_macros.h"
 
 namespace hvrun {
 namespace {
@@ -57,6 +59,9 @@ absl::StatusOr<std::shared_ptr<ShmStore>> ShmStore::Create(uint64_t quota) {
   }
   store->parent_ = parent;
   store->dir_ = parent + "/shm";
+  if (mkdir((parent + "/sysv").c_str(), 0700) != 0) {
+    return absl::ErrnoToStatus(errno, "making the shared-memory store's directory");
+  }
   // Within, the mode the guest expects of /dev/shm (sticky, everyone's).
   if (mkdir(store->dir_.c_str(), 0700) != 0 || chmod(store->dir_.c_str(), 01777) != 0) {
     return absl::ErrnoToStatus(errno, "making the shared-memory store's directory");
@@ -95,7 +100,7 @@ int64_t ShmStore::CheckGrowth(int fd, uint64_t new_end) const {
   if (new_end > quota_) return -ENOSPC;
   std::lock_guard walk(g_walk_mu);
   g_walk_bytes = 0;
-  if (nftw(dir_.c_str(), AddSize, 16, FTW_PHYS) != 0) return -EIO;
+  if (nftw(parent_.c_str(), AddSize, 16, FTW_PHYS) != 0) return -EIO;
   return g_walk_bytes + (new_end - size) > quota_ ? -ENOSPC : 0;
 }
 
@@ -153,9 +158,153 @@ void ShmStore::Unguard(dev_t dev, ino_t ino, uint64_t end) {
   for (auto it = lo; it != hi; ++it) {
     if (it->second == end) {
       mapped_.erase(it);
-      return;
+      break;
     }
   }
+  ReapSysv();
+}
+
+namespace {
+
+int64_t Now() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec;
+}
+
+// Linux's bounds: SHMMIN is 1; SHMMAX here is the store's quota.
+constexpr int kIpcCreat = 01000;
+constexpr int kIpcExcl = 02000;
+
+}  // namespace
+
+uint32_t ShmStore::Segment::Attached() const {
+  uint32_t n = 0;
+  for (const auto& w : attaches) n += static_cast<uint32_t>(w.use_count());
+  return n;
+}
+
+void ShmStore::ReapSysv() {
+  for (auto it = sysv_.begin(); it != sysv_.end();) {
+    if (it->second.removed && it->second.Attached() == 0) {
+      unlink(it->second.path.c_str());
+      it = sysv_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+int64_t ShmStore::SysvGet(const hv_sysv_shm& req) {
+  if ((req.flags & ~uint32_t{kIpcCreat | kIpcExcl}) != 0) return -EINVAL;
+  std::lock_guard lock(mu_);
+  if (req.key != 0) {  // IPC_PRIVATE always makes a new one
+    for (auto& [id, seg] : sysv_) {
+      if (seg.removed || seg.key != req.key) continue;
+      if ((req.flags & kIpcCreat) && (req.flags & kIpcExcl)) return -EEXIST;
+      if (req.size > seg.size) return -EINVAL;
+      return id;
+    }
+    if (!(req.flags & kIpcCreat)) return -ENOENT;
+  }
+  if (req.size < 1 || req.size > quota_) return -EINVAL;
+  if (sysv_.size() >= kMaxSysvSegments) return -ENOSPC;
+  const int32_t id = next_sysv_;
+  if (next_sysv_ == INT32_MAX) return -ENOSPC;
+  Segment seg;
+  seg.path = absl::StrCat(parent_, "/sysv/", id);
+  seg.file.Reset(open(seg.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!seg.file.valid()) return -errno;
+  // The quota counts sizes: check before the file takes its size.
+  {
+    std::lock_guard walk(g_walk_mu);
+    g_walk_bytes = 0;
+    if (nftw(parent_.c_str(), AddSize, 16, FTW_PHYS) != 0 || g_walk_bytes + req.size > quota_) {
+      unlink(seg.path.c_str());
+      return -ENOSPC;
+    }
+  }
+  if (ftruncate(seg.file.get(), static_cast<off_t>(req.size)) != 0) {
+    const int64_t err = -errno;
+    unlink(seg.path.c_str());
+    return err;
+  }
+  ++next_sysv_;
+  seg.key = req.key;
+  seg.size = req.size;
+  seg.mode = req.mode & 0777;
+  seg.uid = seg.cuid = req.uid;
+  seg.gid = seg.cgid = req.gid;
+  seg.cpid = req.pid;
+  seg.ctime = Now();
+  sysv_.emplace(id, std::move(seg));
+  return id;
+}
+
+int64_t ShmStore::SysvStat(int32_t id, hv_sysv_shm* out) const {
+  std::lock_guard lock(mu_);
+  auto it = sysv_.find(id);
+  if (it == sysv_.end()) return -EINVAL;
+  const Segment& seg = it->second;
+  out->key = seg.removed ? 0 : seg.key;
+  out->size = seg.size;
+  out->mode = seg.mode | (seg.removed ? HV_SYSV_MODE_DEST : 0);
+  out->uid = seg.uid;
+  out->gid = seg.gid;
+  out->cuid = seg.cuid;
+  out->cgid = seg.cgid;
+  out->cpid = seg.cpid;
+  out->lpid = seg.lpid;
+  out->nattch = seg.Attached();
+  out->atime = seg.atime;
+  out->dtime = seg.dtime;
+  out->ctime = seg.ctime;
+  return 0;
+}
+
+int64_t ShmStore::SysvSet(int32_t id, const hv_sysv_shm& req) {
+  std::lock_guard lock(mu_);
+  auto it = sysv_.find(id);
+  if (it == sysv_.end()) return -EINVAL;
+  it->second.uid = req.uid;
+  it->second.gid = req.gid;
+  it->second.mode = req.mode & 0777;
+  it->second.ctime = Now();
+  return 0;
+}
+
+int64_t ShmStore::SysvRemove(int32_t id) {
+  std::lock_guard lock(mu_);
+  auto it = sysv_.find(id);
+  if (it == sysv_.end()) return -EINVAL;
+  it->second.removed = true;
+  it->second.ctime = Now();
+  ReapSysv();
+  return 0;
+}
+
+absl::StatusOr<std::shared_ptr<const UniqueFd>> ShmStore::SysvAttach(int32_t id, int32_t pid,
+                                                                     uint64_t* size) {
+  UniqueFd file;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sysv_.find(id);
+    if (it == sysv_.end()) return absl::NotFoundError("no such segment");
+    file.Reset(fcntl(it->second.file.get(), F_DUPFD_CLOEXEC, 0));
+    if (!file.valid()) return absl::ErrnoToStatus(errno, "dup of a segment");
+    *size = it->second.size;
+  }
+  const uint64_t end = (*size + layout::kPageSize - 1) / layout::kPageSize * layout::kPageSize;
+  HV_ASSIGN_OR_RETURN(std::shared_ptr<const UniqueFd> guard, MapGuard(file.get(), end));
+  std::lock_guard lock(mu_);
+  auto it = sysv_.find(id);
+  if (it == sysv_.end()) return absl::NotFoundError("the segment went away");
+  Segment& seg = it->second;
+  std::erase_if(seg.attaches, [](const auto& w) { return w.expired(); });
+  seg.attaches.push_back(guard);
+  seg.lpid = pid;
+  seg.atime = Now();
+  return guard;
 }
 
 }  // namespace hvrun

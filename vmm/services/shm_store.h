@@ -35,8 +35,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "hv/abi.h"
 #include "vmm/base/unique_fd.h"
 #include "vmm/services/host_files.h"
 
@@ -61,6 +63,19 @@ class ShmStore : public std::enable_shared_from_this<ShmStore> {
   // -EBUSY below the end of a mapped range, or ftruncate's -errno.
   int64_t Truncate(int fd, uint64_t new_size) const;
 
+  // System V segments (HV_CALL_SYSV_SHM): files of the store's own
+  // directory beside the mount's (never seen in /dev/shm), counted in the
+  // quota. Each returns the id or 0, else -errno as shmget/shmctl would.
+  static constexpr size_t kMaxSysvSegments = 4096;  // Linux's SHMMNI
+  int64_t SysvGet(const hv_sysv_shm& req);
+  int64_t SysvStat(int32_t id, hv_sysv_shm* out) const;
+  int64_t SysvSet(int32_t id, const hv_sysv_shm& req);
+  int64_t SysvRemove(int32_t id);
+  // The file to map for an attach of segment (id) by (pid), as MapGuard
+  // gives, and the segment's size in (*size); -EINVAL for no such segment.
+  absl::StatusOr<std::shared_ptr<const UniqueFd>> SysvAttach(int32_t id, int32_t pid,
+                                                             uint64_t* size);
+
   // A mapping of store file (fd) up to file offset (end): the fd to map
   // (read and write: hvrun's own view writes guest memory), which guards
   // [0, end) against shrinking while it lives. -EINVAL if (end) lies past
@@ -73,11 +88,31 @@ class ShmStore : public std::enable_shared_from_this<ShmStore> {
   uint64_t MappedEnd(dev_t dev, ino_t ino) const;
   void Unguard(dev_t dev, ino_t ino, uint64_t end);
 
+  // Drops segments marked for removal that nobody maps; with mu_ held.
+  void ReapSysv();
+
+  struct Segment {
+    int32_t key = 0;  // 0: IPC_PRIVATE, or removed
+    uint64_t size = 0;
+    uint32_t mode = 0, uid = 0, gid = 0, cuid = 0, cgid = 0;
+    int32_t cpid = 0, lpid = 0;
+    int64_t atime = 0, dtime = 0, ctime = 0;
+    bool removed = false;
+    std::string path;
+    UniqueFd file;
+    // The attaches' guards: each process's ranges hold a copy, so the use
+    // counts add up to the attaches in every process.
+    std::vector<std::weak_ptr<const UniqueFd>> attaches;
+    uint32_t Attached() const;
+  };
+
   const uint64_t quota_;
   std::string parent_;  // the private 0700 directory
   std::string dir_;     // parent_/shm, the mount's root
   mutable std::mutex mu_;
   std::multimap<std::pair<dev_t, ino_t>, uint64_t> mapped_;  // guarded by mu_
+  std::map<int32_t, Segment> sysv_;                          // guarded by mu_
+  int32_t next_sysv_ = 0;                                    // guarded by mu_
 };
 
 }  // namespace hvrun

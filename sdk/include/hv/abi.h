@@ -101,6 +101,7 @@ enum hv_call {
   HV_CALL_MEM_SHARE = 27,    /* struct hv_mem_share: MAP_SHARED|MAP_ANONYMOUS across fork */
   HV_CALL_FUTEX = 28,        /* struct hv_futex: a futex in memory other processes share */
   HV_CALL_EVENTFD = 29,      /* struct hv_eventfd: a host eventfd, as a file handle */
+  HV_CALL_SYSV_SHM = 30,     /* struct hv_sysv_shm: System V shared memory segments */
   HV_CALL_MAX
 };
 
@@ -130,6 +131,51 @@ struct hv_mem_share {
   uint64_t offset;          /* IN: HV_SHARE_MAP_FILE's file offset */
 };
 HV_CHECK_SIZE(struct hv_mem_share, 32);
+
+/* HV_CALL_SYSV_SHM (ABI v17): System V shared memory, one key and id space
+ * for the whole container, its segments files of the shared-memory store
+ * (within --shm-size; -ENOSYS without a store, and where the guest makes no
+ * processes: xen). HV_SYSV_GET: shmget(key, size, flags) with Linux's rules
+ * (IPC_PRIVATE always makes one; IPC_CREAT, IPC_EXCL; -EINVAL for a size
+ * out of range or above an existing segment's), returns the id; (mode),
+ * (uid), (gid) and (pid) describe the caller and its new segment.
+ * HV_SYSV_ATTACH: maps segment (id) at (addr) (page-aligned; its size
+ * rounded up to pages) as HV_SHARE_MAP_FILE maps a store file (on sim the
+ * runtime then calls map_file_entry with offset 0); HV_SHARE_REMOVE ends
+ * it. HV_SYSV_STAT fills the OUT fields; HV_SYSV_SET sets (uid), (gid) and
+ * the permission bits of (mode); HV_SYSV_REMOVE marks it for removal
+ * (IPC_RMID: its key is free at once, the segment goes with its last
+ * attach). */
+enum hv_sysv_shm_op {
+  HV_SYSV_GET = 1,
+  HV_SYSV_ATTACH = 2,
+  HV_SYSV_STAT = 3,
+  HV_SYSV_SET = 4,
+  HV_SYSV_REMOVE = 5
+};
+#define HV_SYSV_MODE_DEST 01000u /* STAT's mode: marked for removal (SHM_DEST) */
+struct hv_sysv_shm {
+  uint32_t op;              /* IN: enum hv_sysv_shm_op */
+  uint32_t flags;           /* IN, GET: IPC_CREAT | IPC_EXCL (Linux's values) */
+  int32_t key;              /* IN, GET; OUT, STAT */
+  int32_t id;               /* IN; OUT of GET (also its return value) */
+  uint64_t size;            /* IN, GET; OUT, STAT */
+  uint64_t addr;            /* IN, ATTACH */
+  uint32_t mode;            /* IN, GET and SET; OUT, STAT */
+  uint32_t uid;             /* IN, GET and SET; OUT, STAT: the owner */
+  uint32_t gid;
+  uint32_t cuid;            /* OUT, STAT: the creator */
+  uint32_t cgid;
+  int32_t pid;              /* IN: the caller's pid */
+  int32_t cpid;             /* OUT, STAT: creator, last attach */
+  int32_t lpid;
+  uint32_t nattch;          /* OUT, STAT: attaches, in every process */
+  uint32_t pad0;
+  int64_t atime;            /* OUT, STAT: seconds (realtime) */
+  int64_t dtime;
+  int64_t ctime;
+};
+HV_CHECK_SIZE(struct hv_sysv_shm, 96);
 
 /* HV_CALL_FUTEX: a futex word in memory that other processes map too
  * (MAP_SHARED|MAP_ANONYMOUS across fork), which their schedulers cannot

@@ -15,7 +15,11 @@
 //                  hvrun's own waiter if it were allowed
 //   mmap-stdin     mmap of fd 0 (MAP_SHARED | MAP_FIXED) through the code
 //                  page's syscall: sim's seccomp lets mmap through only for
-//                  the child's own memfd (hv_sim_remap_own)
+//                  the child's own memfd (hv_sim_remap_own) and the fds
+//                  hvrun passed it (5 and up, hv_sim_map_file)
+//   mmap-channel   the same of fd 4, the file channel
+//   close-memfd    close(3), the child's own memfd: only passed fds close
+//   recvmsg-stdin  recvmsg on fd 0: only the file channel (fd 4) may
 //   mprotect       calls the backend's host mprotect stub (boot info's
 //                  protect_entry, sim) with PROT_GROWSDOWN besides
 //                  read/write: only the read, write and execute bits may
@@ -69,11 +73,27 @@ int main(int argc, char** argv) {
   long flags = 0x7fffffff, fd = (long)(uintptr_t)(hostile_mailbox(hv) + MB_HOST_SLEEPING);
   if (strcmp(mode, "mmap-stdin") == 0) {
     nr = SYS_mmap;
-    a1 = 0x10000000;  /* somewhere in guest memory */
+    a1 = 0x10000000; /* somewhere in guest memory */
     a2 = 4096;
-    a3 = 3;           /* PROT_READ | PROT_WRITE */
-    flags = 0x11;     /* MAP_SHARED | MAP_FIXED */
+    a3 = 3;       /* PROT_READ | PROT_WRITE */
+    flags = 0x11; /* MAP_SHARED | MAP_FIXED */
     fd = 0;
+  }
+  if (strcmp(mode, "mmap-channel") == 0) { /* the file channel: a socket */
+    nr = SYS_mmap;
+    a1 = 0x10000000;
+    a2 = 4096;
+    a3 = 3;
+    flags = 0x11;
+    fd = 4;
+  }
+  if (strcmp(mode, "close-memfd") == 0) { /* the child's own memfd */
+    nr = SYS_close;
+    a1 = 3;
+  }
+  if (strcmp(mode, "recvmsg-stdin") == 0) { /* recvmsg, not on the channel */
+    nr = SYS_recvmsg;
+    a1 = 0;
   }
   if (strcmp(mode, "futex-requeue") == 0) {
     nr = SYS_futex;

@@ -195,6 +195,10 @@ const std::map<std::string, long>& HostNumbers() {
       N(faccessat2),
       N(poll),
       N(ppoll),
+      N(shmget),
+      N(shmat),
+      N(shmdt),
+      N(shmctl),
   };
 #undef N
   return m;
