@@ -7,10 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstddef>
+#include <cstring>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
@@ -45,6 +48,10 @@ struct ProcessTable::Process {
   int stop_sig = 0;
   bool stop_untold = false;
   bool continued_untold = false;
+  // What /proc/<pid> shows (HV_CALL_PROC_INFO): as the runtime last said;
+  // a child starts with its parent's.
+  std::string comm, cmdline, exe;
+  absl::Time started = absl::Now();
   // The guest: the engine first, so it goes before the memory it serves.
   GuestImage image;
   std::unique_ptr<ExecService> exec;
@@ -279,6 +286,9 @@ int64_t ProcessTable::Fork(int32_t pid, uint64_t flags) {
   child->euid = parent->euid;
   child->suid = parent->suid;
   child->cap_kill = parent->cap_kill;
+  child->comm = parent->comm;
+  child->cmdline = parent->cmdline;
+  child->exe = parent->exe;
   Process* raw = child.get();
   procs_[child_pid] = std::move(child);
   raw->thread = StopSignals::StartThread([this, raw] { RunChild(raw); });
@@ -557,6 +567,93 @@ void ProcessTable::StopAll() {
     }
   }
   for (std::thread& t : threads) t.join();
+}
+
+int64_t ProcessTable::ProcInfo(int32_t pid, const GuestMemory& memory, uint64_t arg) {
+  auto req = memory.Read<hv_proc_info>(arg);
+  if (!req.ok()) return -EFAULT;
+  // Guest strings come out before the lock; the bounds are the ABI's.
+  auto take = [&](uint64_t at, uint64_t len, uint64_t max, std::string* out) -> int64_t {
+    if (len > max) return -EINVAL;
+    auto bytes = memory.Span(at, len);
+    if (!bytes.ok()) return -EFAULT;
+    out->assign(bytes->begin(), bytes->end());
+    return 0;
+  };
+  switch (req->op) {
+    case HV_PROCINFO_SET: {
+      if ((req->fields & ~(HV_PROCINFO_COMM | HV_PROCINFO_CMDLINE | HV_PROCINFO_EXE)) != 0) {
+        return -EINVAL;
+      }
+      std::string cmdline, exe;
+      if (req->fields & HV_PROCINFO_CMDLINE) {
+        if (int64_t r = take(req->cmdline, req->cmdline_len, HV_PROCINFO_CMDLINE_MAX, &cmdline);
+            r < 0) {
+          return r;
+        }
+      }
+      if (req->fields & HV_PROCINFO_EXE) {
+        if (int64_t r = take(req->exe, req->exe_len, HV_PATH_MAX, &exe); r < 0) return r;
+      }
+      std::lock_guard lock(mu_);
+      Process* self = Find(pid);
+      if (self == nullptr) return -ESRCH;
+      if (req->fields & HV_PROCINFO_COMM) {
+        self->comm.assign(req->comm, strnlen(req->comm, sizeof req->comm - 1));
+      }
+      if (req->fields & HV_PROCINFO_CMDLINE) self->cmdline = std::move(cmdline);
+      if (req->fields & HV_PROCINFO_EXE) self->exe = std::move(exe);
+      return 0;
+    }
+    case HV_PROCINFO_GET: {
+      hv_proc_info out = *req;
+      std::string cmdline, exe;
+      {
+        std::lock_guard lock(mu_);
+        Process* p = Find(req->pid);
+        if (p == nullptr || p->auto_reaped) return -ESRCH;
+        out.ppid = p->ppid;
+        out.pgid = p->pgid;
+        out.sid = p->sid;
+        out.uid = p->ruid;
+        out.state = p->zombie ? 'Z' : (p->pid == pid ? 'R' : (p->stopped ? 'T' : 'S'));
+        std::memset(out.comm, 0, sizeof out.comm);
+        std::memcpy(out.comm, p->comm.data(), std::min(p->comm.size(), sizeof out.comm - 1));
+        out.start_ns = static_cast<uint64_t>(absl::ToInt64Nanoseconds(p->started - started_));
+        cmdline = p->cmdline;
+        exe = p->exe;
+      }
+      auto give = [&](const std::string& text, uint64_t at, uint64_t* len) -> bool {
+        const uint64_t n = std::min<uint64_t>(*len, text.size());
+        *len = n;
+        return n == 0 ||
+               memory.WriteBytes(at, {reinterpret_cast<const uint8_t*>(text.data()), n}).ok();
+      };
+      if (!give(cmdline, req->cmdline, &out.cmdline_len) || !give(exe, req->exe, &out.exe_len)) {
+        return -EFAULT;
+      }
+      return memory.Write(arg, out).ok() ? 0 : -EFAULT;
+    }
+    case HV_PROCINFO_LIST: {
+      std::vector<int32_t> pids;
+      {
+        std::lock_guard lock(mu_);
+        for (const auto& [id, p] : procs_) {
+          if (!p->auto_reaped) pids.push_back(id);
+        }
+      }
+      const uint64_t n = std::min<uint64_t>(req->cmdline_len, pids.size());
+      if (n > 0 && !memory
+                        .WriteBytes(req->cmdline, {reinterpret_cast<const uint8_t*>(pids.data()),
+                                                   n * sizeof(int32_t)})
+                        .ok()) {
+        return -EFAULT;
+      }
+      return static_cast<int64_t>(pids.size());
+    }
+    default:
+      return -EINVAL;
+  }
 }
 
 }  // namespace hvrun

@@ -31,6 +31,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "hv-backends/backend.h"
 #include "hvrun/exec_service.h"
 #include "vmm/engine/service_engine.h"
@@ -74,6 +76,7 @@ class ProcessTable final : public ProcessHooks {
   int64_t Fork(int32_t pid, uint64_t flags) override;
   int64_t Proc(int32_t pid, hv_proc& req) override;
   HypercallOutcome Exec(int32_t pid, const ServiceContext& ctx, uint64_t arg) override;
+  int64_t ProcInfo(int32_t pid, const GuestMemory& memory, uint64_t arg) override;
 
  private:
   struct Process;
@@ -106,6 +109,7 @@ class ProcessTable final : public ProcessHooks {
   bool ending_ = false;
   uint64_t early_signals_ = 0;  // SignalInit before RunInit
   std::atomic<int> created_{0};
+  const absl::Time started_ = absl::Now();  // /proc's start times count from here
 };
 
 }  // namespace hvrun

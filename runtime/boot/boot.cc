@@ -14,6 +14,7 @@
 #include "runtime/linux/timers.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
+#include "runtime/vfs/procfs.h"
 #include "runtime/vfs/vfs.h"
 #include "syscall-shim/dispatch.h"
 
@@ -59,6 +60,7 @@ Launch Prepare(const hv_boot_info* bi) {
       Panic("--workdir %s: cannot change to it in the guest (errno %ld)", dir,
             static_cast<long>(-r));
   }
+  procfs::Publish(nullptr);  // what /proc/1 shows other processes
   AuxExtras extras = {MinSigStackSize(), reinterpret_cast<uint64_t>(Native())};
   uint64_t sp = BuildInitialStack(info, stack_lo, stack_hi, extras);
   if (sp == 0)

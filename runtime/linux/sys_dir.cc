@@ -409,8 +409,11 @@ int64_t sys_getdents64(hv_syscall_frame& f) {
   if (dir->nlink == 0) return 0;  // removed: Linux lists nothing
   // /proc/self/fd lists the open fds, not slots (procfs.h): position 2 + fd.
   bool fds = procfs::IsFdDir(file->ino);
+  // /proc lists the pids after its own entries (asked anew from the start).
+  const bool pids = procfs::IsProcRoot(file->ino);
   uint64_t end = (fds ? procfs::FdEntryEnd() : dir->size) + 2;
-  char fd_name[8];
+  if (pids) end += procfs::PidEntries(/*refresh=*/file->offset <= dir->size + 2);
+  char fd_name[12];
   uint64_t used = 0;
   for (uint64_t pos = file->offset; pos < end; pos++) {
     const char* name;
@@ -422,6 +425,12 @@ int64_t sys_getdents64(hv_syscall_frame& f) {
       ino = pos == 0 ? file->ino : dir->parent;
     } else if (fds) {
       if (!procfs::FdEntry(file->ino, pos - 2, fd_name, &len, &ino)) {
+        file->offset = pos + 1;
+        continue;
+      }
+      name = fd_name;
+    } else if (pids && pos - 2 >= dir->size) {
+      if (!procfs::PidEntry(pos - 2 - dir->size, fd_name, &len, &ino)) {
         file->offset = pos + 1;
         continue;
       }

@@ -19,12 +19,13 @@
 #include "runtime/linux/process.h"
 #include "runtime/linux/shm.h"
 #include "runtime/linux/signals.h"
-#include "runtime/linux/timers.h"
 #include "runtime/linux/syscalls.h"
+#include "runtime/linux/timers.h"
 #include "runtime/linux/user.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/hostfs.h"
+#include "runtime/vfs/procfs.h"
 #include "runtime/vfs/shared_maps.h"
 #include "runtime/vfs/tmpfs.h"
 #include "runtime/vfs/vfs.h"
@@ -98,12 +99,13 @@ int64_t ReadHead(int32_t fd, char* buf, uint64_t len) {
 
 // Opens (path) for exec: a regular file with an execute bit.
 int64_t OpenProgram(int32_t dirfd, const char* path, bool follow) {
-  int64_t fd = vfs::Open(dirfd, path, abi::kO_RDONLY | abi::kO_CLOEXEC | (follow ? 0 : abi::kO_NOFOLLOW), 0);
+  int64_t fd =
+      vfs::Open(dirfd, path, abi::kO_RDONLY | abi::kO_CLOEXEC | (follow ? 0 : abi::kO_NOFOLLOW), 0);
   if (fd < 0) return fd == -abi::kELOOP && !follow ? -abi::kELOOP : fd;
   vfs::File* f = vfs::FileOf(static_cast<int32_t>(fd));
   tmpfs::Inode* n = f == nullptr ? nullptr : vfs::InodeOf(*f);
   abi::Stat st = {};
-  int64_t r = n == nullptr ? -abi::kEBADF
+  int64_t r = n == nullptr         ? -abi::kEBADF
               : hostfs::IsHost(*n) ? hostfs::Stat(*n, &st)
                                    : (st.st_mode = n->mode, 0);
   if (r == 0 && (st.st_mode & abi::kS_IFMT) != abi::kS_IFREG) r = -abi::kEACCES;
@@ -174,6 +176,7 @@ constinit uint32_t g_exec_lock = 0;
   g_current = g_next;
   g_next = Strings{};
 
+  procfs::Publish(nullptr);  // the new program, for /proc/<pid>
   uint64_t stack_lo = mm::AllocStack(info.stack_size);
   if (stack_lo == 0) process::Exit(abi::kSIGKILL, HV_EXIT_SIGNALED);
   uint64_t stack_hi = stack_lo + mm::PageUp(info.stack_size);
@@ -332,8 +335,7 @@ int64_t Exec(int32_t dirfd, uint64_t path_addr, uint64_t argv, uint64_t envp, bo
   // The point of no return: the old program goes, with the stack this code
   // runs on, so the rest runs on the runtime's own.
   g_exec = {x, argc, envc, exe_at};
-  hvrt_call_on_stack(reinterpret_cast<uint64_t>(g_exec_stack + sizeof g_exec_stack),
-                     FinishExec);
+  hvrt_call_on_stack(reinterpret_cast<uint64_t>(g_exec_stack + sizeof g_exec_stack), FinishExec);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/sched/sched.h"
+#include "runtime/vfs/procfs.h"
 
 namespace hvrt {
 namespace {
@@ -94,6 +95,8 @@ int64_t sys_prctl(hv_syscall_frame& f) {
         if (name[i] == '\0') break;
       }
       Copy(g_names[sched::CurrentSlot()], name, kTaskCommLen);
+      // The main thread's name is the process's in /proc/<pid> (hvrun's).
+      if (sched::CurrentTid() == process::Pid()) procfs::Publish(name);
       return 0;
     }
     case kPR_GET_NAME: {

@@ -323,6 +323,7 @@ void Build(uint32_t self) {
     link = tmpfs::NewInode(Kind::kFdAlias, abi::kS_IFLNK | 0700, vfs::kDevProc);
     if (Inode* n = tmpfs::Get(link)) tmpfs::Reserve(*n, sizeof g_target);
   }
+  BuildPid(self);
   g_fdinfo_dir = Make(self, "fdinfo", Kind::kTmpfs, abi::kS_IFDIR | 0500);
   for (uint32_t& info : g_info) {
     info = tmpfs::NewInode(Kind::kTmpfs, abi::kS_IFREG | 0400, vfs::kDevProc);
@@ -422,7 +423,7 @@ int64_t BeforeOpen(uint32_t ino) {
   if (ino == 0) return 0;
   if (ino == g_maps) return RefreshMaps();
   if (ino == g_statm) return RefreshStatm();
-  return 0;
+  return RefreshSelf(ino);
 }
 
 uint64_t FormatMapsLine(char* buf, uint64_t cap, uint64_t start, uint64_t end, const char* perms,

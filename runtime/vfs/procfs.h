@@ -58,6 +58,27 @@ uint64_t FdEntryEnd();
 // that is what is being opened. 0 or -errno (-ENOSPC: no memory for it).
 int64_t BeforeOpen(uint32_t ino);
 
+// /proc/<pid> (procfs_pid.cc). /proc/self gets stat, status, cmdline and
+// comm, generated as they are opened (BeforeOpen); /proc/<own pid> is
+// /proc/self; /proc/<pid> of another process of the container is one
+// directory (stat, status, cmdline, comm, exe) filled from hvrun's process
+// table (HV_CALL_PROC_INFO) by each lookup of a pid, so a lookup's files are
+// valid until the next lookup of another pid. getdents of /proc lists the
+// pids after its fixed entries. No fd/ or maps of another process.
+void BuildPid(uint32_t self);
+bool IsProcRoot(uint32_t ino);
+// The directory for decimal pid (name, len), or 0 (-ENOENT for the caller).
+uint32_t PidLookup(const char* name, uint64_t len);
+// How many pids /proc lists (asking hvrun again when (refresh)), and entry
+// (i) of them: its name (12 bytes at least), length and d_ino.
+uint64_t PidEntries(bool refresh);
+bool PidEntry(uint64_t i, char* name, uint64_t* len, uint32_t* ino);
+// BeforeOpen's part for /proc/self/{stat,status,cmdline,comm}.
+int64_t RefreshSelf(uint32_t ino);
+// Tells hvrun what this process runs: (comm) alone (PR_SET_NAME on the main
+// thread), or, with null, its name, command line and program (start, execve).
+void Publish(const char* comm);
+
 // One line of /proc/self/maps as Linux prints it:
 //   "start-end perms offset 00:00 0 " then, with a path (path, path_len;
 //   path_len 0: none), spaces to column 73 and the path; then '\n'. (perms)

@@ -426,6 +426,8 @@ int64_t Walk(uint32_t cur, const char* p, bool follow, int* links, Lookup* out) 
       next = procfs::FdLookup(cur, name, len);  // made for this walk
     } else {
       next = tmpfs::DirLookup(*dir, name, len);
+      // /proc/<pid>: not in the directory's slots (procfs.h).
+      if (next == 0 && procfs::IsProcRoot(cur)) next = procfs::PidLookup(name, len);
     }
     Inode* n = tmpfs::Get(next);
     if (n == nullptr && dir->overlay && g_rootfs >= 0)

@@ -262,6 +262,11 @@ const std::vector<Case>& Cases() {
       // and opened by a child on its own, shm_unlink, pwrite/pread and growth,
       // a sem_open semaphore, a process-shared mutex in an shm object, SysV
       // shmget/shmat/shmctl (IPC_PRIVATE and keyed).
+      // /proc/<pid> of another process, /proc/self's stat, status, cmdline.
+      {.name = "proc_pid",
+       .program = "proc_pid",
+       .expect_out = "proc_pid: all ok",
+       .backends = kProcessBackends},
       {.name = "shm", .program = "shm", .expect_out = "shm: all ok", .backends = kProcessBackends},
       // posix_spawn (CLONE_VM|CLONE_VFORK on its own stack), and system().
       {.name = "spawn",

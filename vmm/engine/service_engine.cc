@@ -48,7 +48,8 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
 bool Submittable(uint64_t nr) {
   return nr < HV_CALL_MAX && kServices[nr] != nullptr && nr != HV_CALL_EXIT &&
          nr != HV_CALL_PANIC && nr != HV_CALL_WAIT && nr != HV_CALL_PIPE &&
-         nr != HV_CALL_MEM_SHARE && nr != HV_CALL_EVENTFD && nr != HV_CALL_SYSV_SHM;
+         nr != HV_CALL_MEM_SHARE && nr != HV_CALL_EVENTFD && nr != HV_CALL_SYSV_SHM &&
+         nr != HV_CALL_PROC_INFO;
 }
 
 }  // namespace
@@ -183,7 +184,7 @@ HypercallOutcome ServiceEngine::Handle(uint64_t nr, uint64_t arg) {
     ++counts_[nr];
     return Submit(arg);
   }
-  if (nr == HV_CALL_FORK || nr == HV_CALL_PROC || nr == HV_CALL_EXEC) {
+  if (nr == HV_CALL_FORK || nr == HV_CALL_PROC || nr == HV_CALL_EXEC || nr == HV_CALL_PROC_INFO) {
     ++counts_[nr];
     if (procs_ == nullptr) return HypercallOutcome::Reply(-ENOSYS);
     if (nr == HV_CALL_FORK) {
@@ -196,6 +197,8 @@ HypercallOutcome ServiceEngine::Handle(uint64_t nr, uint64_t arg) {
       const ServiceContext ctx{memory_, options_, files_};
       return procs_->Exec(pid_, ctx, arg);
     }
+    if (nr == HV_CALL_PROC_INFO)
+      return HypercallOutcome::Reply(procs_->ProcInfo(pid_, memory_, arg));
     auto req = memory_.Read<hv_proc>(arg);
     if (!req.ok()) return HypercallOutcome::Reply(-EFAULT);
     const int64_t r = procs_->Proc(pid_, *req);

@@ -37,6 +37,8 @@ class ProcessHooks {
   virtual int64_t Fork(int32_t pid, uint64_t flags) = 0;  // HV_CALL_FORK (HV_FORK_*)
   virtual int64_t Proc(int32_t pid, hv_proc& req) = 0;    // HV_CALL_PROC
   virtual HypercallOutcome Exec(int32_t pid, const ServiceContext& ctx, uint64_t arg) = 0;
+  // HV_CALL_PROC_INFO: 0, a count, or -errno.
+  virtual int64_t ProcInfo(int32_t pid, const GuestMemory& memory, uint64_t arg) = 0;
 };
 
 class ServiceEngine final : public HypercallHandler {

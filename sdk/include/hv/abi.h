@@ -102,6 +102,7 @@ enum hv_call {
   HV_CALL_FUTEX = 28,        /* struct hv_futex: a futex in memory other processes share */
   HV_CALL_EVENTFD = 29,      /* struct hv_eventfd: a host eventfd, as a file handle */
   HV_CALL_SYSV_SHM = 30,     /* struct hv_sysv_shm: System V shared memory segments */
+  HV_CALL_PROC_INFO = 31,    /* struct hv_proc_info: what /proc/<pid> shows */
   HV_CALL_MAX
 };
 
@@ -176,6 +177,42 @@ struct hv_sysv_shm {
   int64_t ctime;
 };
 HV_CHECK_SIZE(struct hv_sysv_shm, 96);
+
+/* HV_CALL_PROC_INFO (ABI v17): what /proc/<pid> shows of any process of the
+ * container. HV_PROCINFO_SET: the caller tells what it runs, whichever of
+ * (fields) says: its name (comm, NUL-padded), its command line (cmdline,
+ * cmdline_len bytes: the arguments, each NUL-terminated; at most
+ * HV_PROCINFO_CMDLINE_MAX kept) and its program's path (exe, exe_len, at
+ * most HV_PATH_MAX). A forked child starts with its parent's. HV_PROCINFO_GET:
+ * process (pid)'s, into the caller's buffers (cmdline and exe with their
+ * caps in cmdline_len and exe_len IN; lengths OUT, cut to the caps), with
+ * its ppid, pgid, sid, real uid, state ('R' the caller, 'S' alive, 'Z' ended
+ * and not yet reaped) and start time; -ESRCH if none. HV_PROCINFO_LIST: the
+ * pids of every process, ascending, into (cmdline) as int32s (at most
+ * cmdline_len of them); returns how many there are. -ENOSYS where hvrun
+ * keeps no processes (xen). */
+enum hv_proc_info_op { HV_PROCINFO_SET = 1, HV_PROCINFO_GET = 2, HV_PROCINFO_LIST = 3 };
+#define HV_PROCINFO_COMM 1u
+#define HV_PROCINFO_CMDLINE 2u
+#define HV_PROCINFO_EXE 4u
+#define HV_PROCINFO_CMDLINE_MAX 65536u
+struct hv_proc_info {
+  uint32_t op;              /* IN: enum hv_proc_info_op */
+  uint32_t fields;          /* IN, SET: HV_PROCINFO_* */
+  int32_t pid;              /* IN, GET */
+  int32_t ppid;             /* OUT, GET */
+  int32_t pgid;
+  int32_t sid;
+  uint32_t uid;
+  uint32_t state;
+  char comm[16];            /* IN, SET; OUT, GET */
+  HV_GUEST_PTR(char) cmdline;
+  uint64_t cmdline_len;
+  HV_GUEST_PTR(char) exe;
+  uint64_t exe_len;
+  uint64_t start_ns;        /* OUT, GET: since the container started */
+};
+HV_CHECK_SIZE(struct hv_proc_info, 88);
 
 /* HV_CALL_FUTEX: a futex word in memory that other processes map too
  * (MAP_SHARED|MAP_ANONYMOUS across fork), which their schedulers cannot

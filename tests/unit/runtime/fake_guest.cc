@@ -55,6 +55,8 @@ size_t ArgSize(uint64_t nr) {
       return sizeof(hv_eventfd);
     case HV_CALL_SYSV_SHM:
       return sizeof(hv_sysv_shm);
+    case HV_CALL_PROC_INFO:
+      return sizeof(hv_proc_info);
     case HV_CALL_FILE_READ:
     case HV_CALL_FILE_WRITE:
       return sizeof(hv_file_io);
