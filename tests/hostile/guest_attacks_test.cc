@@ -335,7 +335,7 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
   ExpectNoCrash(r);
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   std::string want;
-  for (int nr : {24, 25, 26, 28, 29}) {  // HV_CALL_PROC, EXEC, PIPE, FUTEX, EVENTFD
+  for (int nr : {24, 25, 26, 28, 29, 31}) {  // HV_CALL_PROC, EXEC, PIPE, FUTEX, EVENTFD, PROC_INFO
     for (const char* how : {"null", "wraps", "above memory"}) {
       want += AnswerLine("nr " + std::to_string(nr) + " arg " + how, "-EFAULT");
     }
@@ -361,6 +361,14 @@ TEST_P(GuestAttacks, BadProcessCallsAreAnsweredWithErrors) {
   want += AnswerLine("eventfd flags 0xff", "-EINVAL");
   want += AnswerLine("socket pair of type 77", "-EINVAL");
   want += AnswerLine("socket pair with pipe flags", "-EINVAL");
+  want += AnswerLine("proc info op 99", "-EINVAL");
+  want += AnswerLine("proc info set fields 0x80", "-EINVAL");
+  want += AnswerLine("proc info set a 1 MiB cmdline", "-EINVAL");
+  want += AnswerLine("proc info set a wild exe", "-EFAULT");
+  want += AnswerLine("proc info get pid 99999", "-ESRCH");
+  want += AnswerLine("proc info get into a wild buffer", "-EFAULT");
+  want += AnswerLine("proc info list into a wild buffer", "-EFAULT");
+  want += AnswerLine("proc info count", "1");
   want += AnswerLine(BackendForks(backend()) ? "raw fork: the child" : "raw fork",
                      BackendForks(backend()) ? "died of a signal" : "refused");
   want += "all answered\n";

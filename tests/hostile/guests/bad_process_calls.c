@@ -33,8 +33,8 @@ static void proc(const char* what, uint32_t op, int32_t pid, int32_t arg) {
 int main(int argc, char** argv) {
   hv = hostile_native();
   setvbuf(stdout, NULL, _IOLBF, 0);  // a crash mid-way still shows how far it got
-  const uint64_t calls[] = {HV_CALL_PROC, HV_CALL_EXEC, HV_CALL_PIPE, HV_CALL_FUTEX,
-                            HV_CALL_EVENTFD};
+  const uint64_t calls[] = {HV_CALL_PROC,  HV_CALL_EXEC,    HV_CALL_PIPE,
+                            HV_CALL_FUTEX, HV_CALL_EVENTFD, HV_CALL_PROC_INFO};
   for (size_t i = 0; i < sizeof calls / sizeof calls[0]; ++i) {
     char what[64];
     snprintf(what, sizeof what, "nr %llu arg null", (unsigned long long)calls[i]);
@@ -174,6 +174,29 @@ int main(int argc, char** argv) {
   call("socket pair of type 77", HV_CALL_PIPE, P(&sp));
   sp = (struct hv_pipe){.flags = 04000, .socket_type = 1};
   call("socket pair with pipe flags", HV_CALL_PIPE, P(&sp));
+
+  // What /proc/<pid> shows: bad operations, fields, lengths and buffers.
+  static char text[64] = "x";
+  struct hv_proc_info pi = {.op = 99};
+  call("proc info op 99", HV_CALL_PROC_INFO, P(&pi));
+  pi = (struct hv_proc_info){.op = HV_PROCINFO_SET, .fields = 0x80};
+  call("proc info set fields 0x80", HV_CALL_PROC_INFO, P(&pi));
+  pi = (struct hv_proc_info){.op = HV_PROCINFO_SET,
+                             .fields = HV_PROCINFO_CMDLINE,
+                             .cmdline = P(text),
+                             .cmdline_len = 1 << 20};
+  call("proc info set a 1 MiB cmdline", HV_CALL_PROC_INFO, P(&pi));
+  pi = (struct hv_proc_info){
+      .op = HV_PROCINFO_SET, .fields = HV_PROCINFO_EXE, .exe = kWild, .exe_len = 100};
+  call("proc info set a wild exe", HV_CALL_PROC_INFO, P(&pi));
+  pi = (struct hv_proc_info){.op = HV_PROCINFO_GET, .pid = 99999};
+  call("proc info get pid 99999", HV_CALL_PROC_INFO, P(&pi));
+  pi = (struct hv_proc_info){.op = HV_PROCINFO_GET, .pid = 1, .cmdline = kWild, .cmdline_len = 100};
+  call("proc info get into a wild buffer", HV_CALL_PROC_INFO, P(&pi));
+  pi = (struct hv_proc_info){.op = HV_PROCINFO_LIST, .cmdline = kWild, .cmdline_len = 100};
+  call("proc info list into a wild buffer", HV_CALL_PROC_INFO, P(&pi));
+  pi = (struct hv_proc_info){.op = HV_PROCINFO_LIST, .cmdline = P(text), .cmdline_len = 0};
+  call("proc info count", HV_CALL_PROC_INFO, P(&pi));
 
   // A raw fork: the child resumes nowhere and crashes on its own.
   uint64_t unused = 0;
