@@ -17,14 +17,18 @@
 // paths relative to a host directory fd or cwd, and for getcwd), (mode) the
 // host's st_mode when opened.
 //
-// Offsets are the guest's: the open description's offset goes to the host
-// as pread/pwrite's. O_APPEND is the host fd's (it was opened with it, and
-// Linux's pwrite on an O_APPEND fd appends); the guest then sets its offset
-// to the new size. F_SETFL O_APPEND after open changes only the guest's flag,
-// not the host fd's. A host directory's getdents position is the host
-// handle's: lseek to 0 reopens the directory by its path (Rewind); other
-// positions are -EINVAL. A host directory fd or cwd resolves relative paths
-// by the path it was opened with (renaming it meanwhile is not followed).
+// Offsets of regular files are the host fd's: read and write use and move
+// its position (kAtPosition), and lseek moves it, so processes that share
+// the description through fork share the offset, as on Linux (hvrun's fork
+// dup()s the host fd). The description's (offset) is a cache of it, exact
+// after lseek. Where this process has shared mappings (shared_maps.h, which
+// needs each transfer's file offset), a read or write asks the position,
+// transfers at it, and moves it on. pread/pwrite are positioned as on Linux.
+// O_APPEND is the host fd's (it was opened with it). F_SETFL O_APPEND after
+// open changes only the guest's flag, not the host fd's. A host directory's getdents position is
+// the host handle's: lseek to 0 reopens the directory by its path (Rewind); other positions are
+// -EINVAL. A host directory fd or cwd resolves relative paths by the path it was opened with
+// (renaming it meanwhile is not followed).
 //
 // Ownership: chown family on host files is a no-op success when it asks for
 // the guest's own uid/gid or -1, else -EPERM (hvrun never changes owners).
@@ -81,7 +85,10 @@ int64_t Stat(const vfs::Lookup& l, bool nofollow, abi::Stat* st);
 int64_t Stat(const tmpfs::Inode& n, abi::Stat* st);
 
 // pread/pwrite at (off) between app memory (buf, len) and (n): bytes or
-// -errno. Write sets (*end) to the file size after an O_APPEND write.
+// -errno. (off) kAtPosition: read/write at the host fd's own position,
+// which moves (the position every process that shares the description
+// shares, as Linux's open file descriptions do across fork).
+inline constexpr uint64_t kAtPosition = ~0ull;
 int64_t Read(const tmpfs::Inode& n, uint64_t buf, uint64_t len, uint64_t off);
 int64_t Write(const tmpfs::Inode& n, uint64_t buf, uint64_t len, uint64_t off);
 // getdents64 into app memory from the handle's own position.

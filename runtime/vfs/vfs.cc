@@ -730,10 +730,23 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
         return hostfs::StreamIo(*n, false, buf, len, (f.flags & abi::kO_NONBLOCK) != 0);
       }
       HostTransfer pinned(f);
+      // read(): at the host fd's position, which forked processes share.
+      if (off == &f.offset && !shared_maps::Any()) {
+        int64_t r = hostfs::Read(*n, buf, len, hostfs::kAtPosition);
+        if (r > 0) *off += static_cast<uint64_t>(r);  // the cache (hostfs.h)
+        return r;
+      }
+      const bool moves = off == &f.offset;
+      if (moves) {
+        const int64_t at = hostfs::FdOp(*n, HV_FDOP_SEEK, abi::kSEEK_CUR, 0, 0);
+        if (at < 0) return at;
+        *off = static_cast<uint64_t>(at);
+      }
       int64_t r = hostfs::Read(*n, buf, len, *off);
       if (r > 0) {
         shared_maps::OverlayRead(*n, dst, *off, static_cast<uint64_t>(r));
         *off += static_cast<uint64_t>(r);
+        if (moves) hostfs::FdOp(*n, HV_FDOP_SEEK, abi::kSEEK_SET, *off, 0);
       }
       return r;
     }
@@ -822,6 +835,18 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       // O_APPEND: the host fd appends whatever the offset (hostfs.h); the
       // offset then moves to the end, as Linux's does.
       HostTransfer pinned(f);
+      // write(): at the host fd's position, which forked processes share.
+      const bool moves = off == &f.offset;
+      if (moves && !shared_maps::Any()) {
+        int64_t r = hostfs::Write(*n, buf, len, hostfs::kAtPosition);
+        if (r > 0) *off += static_cast<uint64_t>(r);  // the cache (hostfs.h)
+        return r;
+      }
+      if (moves) {
+        const int64_t at = hostfs::FdOp(*n, HV_FDOP_SEEK, abi::kSEEK_CUR, 0, 0);
+        if (at < 0) return at;
+        *off = static_cast<uint64_t>(at);
+      }
       int64_t r = hostfs::Write(*n, buf, len, *off);
       if (r < 0) return r;
       abi::Stat st;
@@ -830,6 +855,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       } else {
         *off += static_cast<uint64_t>(r);
       }
+      if (moves) hostfs::FdOp(*n, HV_FDOP_SEEK, abi::kSEEK_SET, *off, 0);
       shared_maps::MirrorWrite(*n, src, *off - static_cast<uint64_t>(r), static_cast<uint64_t>(r));
       return r;
     }

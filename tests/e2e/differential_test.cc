@@ -393,6 +393,13 @@ const std::vector<Case>& Cases() {
        .program = "eventfd",
        .expect_out = "eventfd: all ok",
        .backends = kProcessBackends},
+      // Offsets of host files shared across fork (read, write, lseek, O_APPEND).
+      {.name = "shared_offset",
+       .program = "shared_offset",
+       .args = {"@DATA@"},
+       .expect_out = "shared_offset: all ok",
+       .data_dir = true,
+       .backends = kProcessBackends},
       // fcntl and flock locks between processes on a host mount.
       {.name = "locks",
        .program = "locks",

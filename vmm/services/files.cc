@@ -253,9 +253,10 @@ int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, 
   if (handle != nullptr) *handle = io->handle;
   t->fd = ctx.files.fd(io->handle);
   if (t->fd < 0) return -EBADF;
-  // A stream (a pipe) has no offset: -1 there, the fd's own position.
+  // -1: the fd's own position (a stream's, which has no offset; a file's,
+  // shared by every process that shares the description).
   t->stream = ctx.files.stream(io->handle);
-  if (positioned && io->offset < 0 && !(t->stream && io->offset == -1)) return -EINVAL;
+  if (positioned && io->offset < -1) return -EINVAL;
   if ((io->flags & ~HV_IO_NOWAIT) != 0) return -EINVAL;
   t->offset = t->stream ? -1 : io->offset;
   t->nowait = (io->flags & HV_IO_NOWAIT) != 0;

@@ -41,6 +41,8 @@ inline constexpr uint64_t kO_TMPFILE = 020000000;
 inline constexpr int32_t kSEEK_SET = 0;
 inline constexpr int32_t kSEEK_CUR = 1;
 inline constexpr int32_t kSEEK_END = 2;
+inline constexpr int32_t kSEEK_DATA = 3;
+inline constexpr int32_t kSEEK_HOLE = 4;
 
 inline constexpr uint64_t kRENAME_NOREPLACE = 1;
 inline constexpr uint64_t kRENAME_EXCHANGE = 2;
