@@ -194,19 +194,25 @@ absl::StatusOr<HostFiles> OpenMounts(const LaunchOptions& options) {
     }
     files.AddMount(std::move(mount));
   }
-  // /dev/shm: the shared-memory store (shm_store.h), unless a -v mount
-  // covers the path.
-  if (options.shm_size > 0) {
-    bool covered = false;
+  // /dev/shm and /tmp: stores every process shares (shm_store.h), unless a
+  // -v mount covers the path.
+  auto covered = [&](const std::string& path) {
     for (const HostMount& m : files.mounts()) {
-      covered |= !m.rootfs && (m.guest_path == "/dev/shm" || m.guest_path == "/dev" ||
-                               absl::StartsWith("/dev/shm", m.guest_path + "/"));
+      if (!m.rootfs && (m.guest_path == path || absl::StartsWith(path, m.guest_path + "/"))) {
+        return true;
+      }
     }
-    if (!covered) {
-      HV_ASSIGN_OR_RETURN(std::shared_ptr<ShmStore> store, ShmStore::Create(options.shm_size));
-      HV_ASSIGN_OR_RETURN(HostMount mount, store->Mount());
-      files.AddMount(std::move(mount));
-    }
+    return false;
+  };
+  const uint64_t tmp_size = options.tmp_size != LaunchOptions::kTmpAsMemory ? options.tmp_size
+                            : options.memory != 0                           ? options.memory
+                                                                            : HostMemTotal();
+  for (const auto& [path, size] :
+       {std::pair<std::string, uint64_t>{"/dev/shm", options.shm_size}, {"/tmp", tmp_size}}) {
+    if (size == 0 || covered(path)) continue;
+    HV_ASSIGN_OR_RETURN(std::shared_ptr<ShmStore> store, ShmStore::Create(size, path));
+    HV_ASSIGN_OR_RETURN(HostMount mount, store->Mount());
+    files.AddMount(std::move(mount));
   }
   return files;
 }
@@ -259,7 +265,8 @@ absl::StatusOr<uint64_t> WriteStrings(const GuestMemory& memory,
   const uint64_t paths_at = *mounts + files.mounts().size() * sizeof(hv_mount);
   for (const HostMount& m : files.mounts()) {
     const uint32_t flags = (m.read_only ? HV_MOUNT_READ_ONLY : 0) |
-                           (m.rootfs ? HV_MOUNT_ROOTFS : 0) | (m.shm ? HV_MOUNT_SHM : 0);
+                           (m.rootfs ? HV_MOUNT_ROOTFS : 0) |
+                           (m.shm && m.shm->guest_path() == "/dev/shm" ? HV_MOUNT_SHM : 0);
     hv_mount entry{paths_at + paths.size(), flags, 0};
     blob.append(reinterpret_cast<const char*>(&entry), sizeof(entry));
     paths.append(m.guest_path).push_back('\0');

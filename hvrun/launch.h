@@ -38,6 +38,11 @@ struct LaunchOptions {
   int pids_limit = 512;    // --pids-limit: processes at once (live and zombie)
   // --shm-size: the bytes /dev/shm (the shared-memory store) may hold; 0: none.
   uint64_t shm_size = 64ull << 20;
+  // --tmp-size: /tmp as a host directory every process shares, of at most
+  // this many bytes (kTmpAsMemory: --memory's, or the host's RAM); 0: the
+  // runtime's own in-memory tmpfs, which each process has a copy of.
+  static constexpr uint64_t kTmpAsMemory = ~0ull;
+  uint64_t tmp_size = kTmpAsMemory;
   // --stop-timeout: how long the guest has to exit after a forwarded SIGINT,
   // SIGTERM or SIGHUP before hvrun ends it (stop_forwarder.h).
   absl::Duration stop_timeout = absl::Seconds(10);

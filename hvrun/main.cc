@@ -69,6 +69,11 @@ ABSL_FLAG(std::string, shm_size, "64M",
           "The size of the guest's /dev/shm (POSIX shared memory, sem_open), shared by all its "
           "processes, as docker's --shm-size: the sizes of its files together; 0 for no "
           "/dev/shm");
+ABSL_FLAG(std::string, tmp_size, "",
+          "The most bytes the guest's /tmp may hold: a host directory of hvrun's own (under "
+          "$TMPDIR), shared by all its processes and removed when the guest ends; empty means "
+          "--memory's size; 0 gives each process the runtime's in-memory /tmp instead (faster, "
+          "but a forked process has its own copy)");
 ABSL_FLAG(bool, print_manifest, false,
           "Print the effective manifest (the manifest, defaults and flags merged) and exit "
           "without running anything");
@@ -258,6 +263,12 @@ int main(int argc, char** argv) {
   if (!shm_size.ok()) Fail(std::string(shm_size.status().message()), hvrun::kExitHvrunError);
   if (*shm_size > (1ull << 40)) Fail("--shm-size must be at most 1T", hvrun::kExitHvrunError);
   options->shm_size = *shm_size;
+  if (!absl::GetFlag(FLAGS_tmp_size).empty()) {
+    absl::StatusOr<uint64_t> tmp_size =
+        hvrun::ParseByteSize(absl::GetFlag(FLAGS_tmp_size), "--tmp-size");
+    if (!tmp_size.ok()) Fail(std::string(tmp_size.status().message()), hvrun::kExitHvrunError);
+    options->tmp_size = *tmp_size;
+  }
   absl::StatusOr<int> status = hvrun::Launch(*options);
   if (!status.ok()) {
     std::cerr << "hvrun: " << status.status().message() << "\n";

@@ -7,6 +7,7 @@
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/cred.h"
 #include "runtime/sched/host_call.h"
 
 namespace hvrt::hostfs {
@@ -60,6 +61,8 @@ int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode) {
   // cache (no alignment rules), and F_GETFL still shows it.
   o.flags = static_cast<uint32_t>(flags & ~(abi::kO_CLOEXEC | abi::kO_DIRECT));
   o.mode = mode & 07777 & ~vfs::Umask();
+  o.uid = cred::Uid().fs;
+  o.gid = cred::Gid().fs;
   // Submitted: opening a FIFO for reading or writing only waits in hvrun
   // for the other end, and must hold up only this thread.
   int64_t h = sched::HostCall(HV_CALL_FILE_OPEN, &o);

@@ -197,7 +197,8 @@ int64_t OpenFifo(UniqueFd path, uint64_t flags, UniqueFd* out, FifoWait* wait) {
 // mount like any path, at most kMaxSymlinks times) or someone made the name
 // in between (look again, at most kMaxCreateRaces times, then EAGAIN).
 int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, uint64_t mode,
-                     const MadeFifos& fifos, UniqueFd* out, FifoWait* wait) {
+                     const MadeFifos& fifos, UniqueFd* out, FifoWait* wait,
+                     bool* created = nullptr) {
   constexpr int kMaxSymlinks = 40;  // Linux's MAXSYMLINKS
   constexpr int kMaxCreateRaces = 8;
   const bool creates = flags & O_CREAT;
@@ -218,7 +219,10 @@ int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, ui
       if (errno != ENOENT || !creates) return ResolveErrno();
     }
     out->Reset(OpenBeneath(mount, rel, flags | O_CREAT | O_EXCL, mode));
-    if (out->valid()) return 0;
+    if (out->valid()) {
+      if (created != nullptr) *created = true;
+      return 0;
+    }
     if (errno != EEXIST || exclusive) return ResolveErrno();
     UniqueFd link(OpenBeneath(mount, rel, O_PATH | O_NOFOLLOW, 0));
     struct stat st {};
@@ -311,6 +315,7 @@ int64_t FileOpenOrWait(const ServiceContext& ctx, uint64_t arg, FifoWait* wait) 
   // Before anything is made: a refused open(O_CREAT) leaves no file.
   if (!ctx.files.HasFreeHandle()) return -EMFILE;
   UniqueFd fd;
+  bool created = false;
   if (req->flags & O_PATH) {
     // O_PATH opens nothing, so it is the guest's handle itself.
     fd.Reset(OpenBeneath(*mount, rel, req->flags, 0));
@@ -320,10 +325,15 @@ int64_t FileOpenOrWait(const ServiceContext& ctx, uint64_t arg, FifoWait* wait) 
     if (!ServedType(st.st_mode) && !S_ISFIFO(st.st_mode)) return -EACCES;
   } else if (int64_t r = OpenForGuest(*mount, rel,
                                       mount->shm ? req->flags & ~uint64_t{O_TRUNC} : req->flags,
-                                      req->mode, ctx.files.fifos(), &fd, wait);
+                                      req->mode, ctx.files.fifos(), &fd, wait, &created);
              r != 0) {
     if (r == kOpenWaits) wait->read_only = mount->read_only;
     return r;
+  }
+  // A file made in one of hvrun's own directories is the guest user's, as
+  // in the guest's own tmpfs (where hvrun may give it away: as root).
+  if (created && mount->shm && fchown(fd.get(), req->uid, req->gid) != 0) {
+    // Not root: the file stays hvrun's user's, as in any mount.
   }
   // In the shared-memory store, O_TRUNC is the store's truncate, which
   // refuses to cut a mapped range away from under hvrun.

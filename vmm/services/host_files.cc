@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "vmm/base/host_limits.h"
 #include "vmm/base/status_macros.h"
+#include "vmm/services/shm_store.h"
 
 namespace hvrun {
 
@@ -113,6 +114,13 @@ int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only, bool stream,
   Handle h{std::move(fd), read_only, stream};
   h.shm = std::move(shm);
   return Insert(std::move(h));
+}
+
+std::shared_ptr<ShmStore> HostFiles::shm_store() const {
+  for (const HostMount& m : mounts_) {
+    if (m.shm && m.shm->guest_path() == "/dev/shm") return m.shm;
+  }
+  return nullptr;
 }
 
 std::shared_ptr<ShmStore> HostFiles::shm(uint32_t handle) const {

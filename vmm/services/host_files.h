@@ -149,13 +149,9 @@ class HostFiles {
   // or -EBADF (no fd).
   int64_t AddHandle(UniqueFd fd, bool read_only = false, bool stream = false,
                     std::shared_ptr<ShmStore> shm = nullptr);
-  // The shared-memory store (a mount with shm set), or null.
-  std::shared_ptr<ShmStore> shm_store() const {
-    for (const HostMount& m : mounts_) {
-      if (m.shm) return m.shm;
-    }
-    return nullptr;
-  }
+  // The shared-memory store mounted at /dev/shm (System V segments live in
+  // it), or null.
+  std::shared_ptr<ShmStore> shm_store() const;
   // The shared-memory store (handle)'s file lies in, or null.
   std::shared_ptr<ShmStore> shm(uint32_t handle) const;
   // Sets a handle aside for an open that finishes later (a FIFO open that

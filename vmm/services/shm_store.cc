@@ -37,6 +37,11 @@ int RemoveEntry(const char* path, const struct stat*, int type, FTW*) {
   return 0;
 }
 
+std::string TmpBase() {
+  const char* tmp = getenv("TMPDIR");
+  return tmp != nullptr && *tmp == '/' ? tmp : "/tmp";
+}
+
 // Where the store's directory goes: the host's /dev/shm when it is a
 // directory hvrun may make one in (tmpfs, like the guest's expects), else
 // $TMPDIR or /tmp.
@@ -45,15 +50,16 @@ std::string BaseDir() {
   if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK | X_OK) == 0) {
     return "/dev/shm";
   }
-  const char* tmp = getenv("TMPDIR");
-  return tmp != nullptr && *tmp == '/' ? tmp : "/tmp";
+  return TmpBase();
 }
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<ShmStore>> ShmStore::Create(uint64_t quota) {
-  std::shared_ptr<ShmStore> store(new ShmStore(quota));
-  std::string parent = absl::StrCat(BaseDir(), "/hvrun-shm-XXXXXX");
+absl::StatusOr<std::shared_ptr<ShmStore>> ShmStore::Create(uint64_t quota, std::string guest_path) {
+  const bool shm = guest_path == "/dev/shm";
+  std::shared_ptr<ShmStore> store(new ShmStore(quota, std::move(guest_path)));
+  std::string parent =
+      absl::StrCat(shm ? BaseDir() : TmpBase(), shm ? "/hvrun-shm-XXXXXX" : "/hvrun-tmp-XXXXXX");
   if (mkdtemp(parent.data()) == nullptr) {  // mode 0700: only hvrun gets in
     return absl::ErrnoToStatus(errno, "making the shared-memory store's directory");
   }
@@ -78,7 +84,7 @@ ShmStore::~ShmStore() {
 absl::StatusOr<HostMount> ShmStore::Mount() const {
   HostMount m;
   m.host_path = dir_;
-  m.guest_path = "/dev/shm";
+  m.guest_path = guest_path_;
   m.root.Reset(open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!m.root.valid()) return absl::ErrnoToStatus(errno, "opening the shared-memory store");
   m.shm = std::const_pointer_cast<ShmStore>(shared_from_this());
@@ -92,19 +98,31 @@ uint64_t ShmStore::MappedEnd(dev_t dev, ino_t ino) const {
   return end;
 }
 
-int64_t ShmStore::CheckGrowth(int fd, uint64_t new_end) const {
+uint64_t ShmStore::Usage(uint64_t growth) {
+  if (counted_ + grown_ + growth > quota_ || grown_ > quota_ / 16) {
+    std::lock_guard walk(g_walk_mu);
+    g_walk_bytes = 0;
+    nftw(parent_.c_str(), AddSize, 16, FTW_PHYS);
+    counted_ = g_walk_bytes;
+    grown_ = 0;
+  }
+  return counted_ + grown_;
+}
+
+int64_t ShmStore::CheckGrowth(int fd, uint64_t new_end) {
   struct stat st {};
   if (fstat(fd, &st) != 0) return -errno;
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (new_end <= size) return 0;
   if (new_end > quota_) return -ENOSPC;
-  std::lock_guard walk(g_walk_mu);
-  g_walk_bytes = 0;
-  if (nftw(parent_.c_str(), AddSize, 16, FTW_PHYS) != 0) return -EIO;
-  return g_walk_bytes + (new_end - size) > quota_ ? -ENOSPC : 0;
+  const uint64_t growth = new_end - size;
+  std::lock_guard lock(count_mu_);
+  if (Usage(growth) + growth > quota_) return -ENOSPC;
+  grown_ += growth;
+  return 0;
 }
 
-int64_t ShmStore::Truncate(int fd, uint64_t new_size) const {
+int64_t ShmStore::Truncate(int fd, uint64_t new_size) {
   if (new_size > static_cast<uint64_t>(INT64_MAX)) return -EINVAL;
   if (int64_t r = CheckGrowth(fd, new_size); r < 0) return r;
   // The check and the shrink under one lock: MapGuard cannot slip between.
@@ -217,12 +235,12 @@ int64_t ShmStore::SysvGet(const hv_sysv_shm& req) {
   if (!seg.file.valid()) return -errno;
   // The quota counts sizes: check before the file takes its size.
   {
-    std::lock_guard walk(g_walk_mu);
-    g_walk_bytes = 0;
-    if (nftw(parent_.c_str(), AddSize, 16, FTW_PHYS) != 0 || g_walk_bytes + req.size > quota_) {
+    std::lock_guard count(count_mu_);
+    if (Usage(req.size) + req.size > quota_) {
       unlink(seg.path.c_str());
       return -ENOSPC;
     }
+    grown_ += req.size;
   }
   if (ftruncate(seg.file.get(), static_cast<off_t>(req.size)) != 0) {
     const int64_t err = -errno;

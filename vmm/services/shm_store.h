@@ -35,6 +35,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,22 +47,27 @@ namespace hvrun {
 
 class ShmStore : public std::enable_shared_from_this<ShmStore> {
  public:
-  static absl::StatusOr<std::shared_ptr<ShmStore>> Create(uint64_t quota);
+  // A store mounted at (guest_path): "/dev/shm" (the default) lives on the
+  // host's /dev/shm where it can, any other (the shared /tmp) under $TMPDIR
+  // or /tmp, on disk as docker's writable layer is.
+  static absl::StatusOr<std::shared_ptr<ShmStore>> Create(uint64_t quota,
+                                                          std::string guest_path = "/dev/shm");
   ~ShmStore();
   ShmStore(const ShmStore&) = delete;
   ShmStore& operator=(const ShmStore&) = delete;
 
-  // The store as a mount at /dev/shm (a new O_PATH root each call).
+  // The store as a mount at its guest path (a new O_PATH root each call).
   absl::StatusOr<HostMount> Mount() const;
   uint64_t quota() const { return quota_; }
+  const std::string& guest_path() const { return guest_path_; }
   const std::string& host_path() const { return dir_; }
 
   // Whether store file (fd) may grow to (new_end) bytes (a write, an
   // fallocate): 0, or -ENOSPC past the quota.
-  int64_t CheckGrowth(int fd, uint64_t new_end) const;
+  int64_t CheckGrowth(int fd, uint64_t new_end);
   // ftruncate of store file (fd) to (new_size): 0, -ENOSPC past the quota,
   // -EBUSY below the end of a mapped range, or ftruncate's -errno.
-  int64_t Truncate(int fd, uint64_t new_size) const;
+  int64_t Truncate(int fd, uint64_t new_size);
 
   // System V segments (HV_CALL_SYSV_SHM): files of the store's own
   // directory beside the mount's (never seen in /dev/shm), counted in the
@@ -83,7 +89,14 @@ class ShmStore : public std::enable_shared_from_this<ShmStore> {
   absl::StatusOr<std::shared_ptr<const UniqueFd>> MapGuard(int fd, uint64_t end);
 
  private:
-  explicit ShmStore(uint64_t quota) : quota_(quota) {}
+  ShmStore(uint64_t quota, std::string guest_path)
+      : quota_(quota), guest_path_(std::move(guest_path)) {}
+  // The bytes the store's files hold (their sizes), counted anew when what
+  // grew since the last count could reach the quota, or passed a sixteenth
+  // of it (so a store of many files is walked once per quota/16 bytes
+  // written, not per write); removals are seen at the next count. With
+  // count_mu_ held.
+  uint64_t Usage(uint64_t growth);
   // The largest mapped end of file (dev, ino), 0 if none; with mu_ held.
   uint64_t MappedEnd(dev_t dev, ino_t ino) const;
   void Unguard(dev_t dev, ino_t ino, uint64_t end);
@@ -107,12 +120,16 @@ class ShmStore : public std::enable_shared_from_this<ShmStore> {
   };
 
   const uint64_t quota_;
+  const std::string guest_path_;
   std::string parent_;  // the private 0700 directory
   std::string dir_;     // parent_/shm, the mount's root
   mutable std::mutex mu_;
   std::multimap<std::pair<dev_t, ino_t>, uint64_t> mapped_;  // guarded by mu_
   std::map<int32_t, Segment> sysv_;                          // guarded by mu_
   int32_t next_sysv_ = 0;                                    // guarded by mu_
+  mutable std::mutex count_mu_;
+  uint64_t counted_ = 0;  // guarded by count_mu_: the last count
+  uint64_t grown_ = 0;    // guarded by count_mu_: growth allowed since
 };
 
 }  // namespace hvrun

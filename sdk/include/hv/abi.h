@@ -419,8 +419,13 @@ struct hv_file_open {
   struct hv_mount_path at;  /* IN */
   uint32_t flags;           /* IN: Linux open flags */
   uint32_t mode;            /* IN */
+  /* IN (ABI v17): the owner a file this open makes gets in one of hvrun's
+   * own directories (/tmp, /dev/shm), where hvrun can give it (as root);
+   * elsewhere new files are hvrun's user's, as ever. */
+  uint32_t uid;
+  uint32_t gid;
 };
-HV_CHECK_SIZE(struct hv_file_open, 24);
+HV_CHECK_SIZE(struct hv_file_open, 32);
 HV_CHECK_OFFSET(struct hv_file_open, flags, 16);
 
 /* HV_CALL_FILE_CLOSE/READ/WRITE/GETDENTS on a handle from HV_CALL_FILE_OPEN. */

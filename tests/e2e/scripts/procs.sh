@@ -15,6 +15,10 @@ true | false; echo "last stage status: $?"
 sh -c 'exit 9'; echo "child status: $?"
 /bin/sh -c 'kill -TERM $$'; echo "killed child status: $?"
 echo "to a file" > /tmp/procs.$$; cat < /tmp/procs.$$; rm /tmp/procs.$$
+# /tmp is every process's: what a child writes there, its parent reads.
+ls / > /tmp/procs-ls.$$; [ -s /tmp/procs-ls.$$ ] && echo "a child's /tmp file: seen"; rm /tmp/procs-ls.$$
+{ echo first; /bin/echo second; echo third; } > /tmp/procs-group.$$
+echo "one offset: $(tr '\n' ' ' < /tmp/procs-group.$$)"; rm /tmp/procs-group.$$
 ls /nonexistent-dir 2>/dev/null || echo "stderr redirected, status nonzero"
 { echo one; echo two; } | while read -r l; do echo "read: $l"; done
 cat <<HERE | tr a-z A-Z

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   Show("fchmod dir 3777", fchmod(dfd, 03777), ".");
 
   // Raw hypercalls: no umask, no runtime checks in between.
-  struct hv_file_open o = {At("raw_open"), O_CREAT | O_WRONLY, 07777};
+  struct hv_file_open o = {At("raw_open"), O_CREAT | O_WRONLY, 07777, 0, 0};
   const int64_t h = hostile_hypercall(hv, HV_CALL_FILE_OPEN, (uint64_t)(uintptr_t)&o);
   ShowRaw("raw open O_CREAT 7777", h, "raw_open");
   struct hv_file_fdop f = {HV_FDOP_CHMOD, (uint32_t)h, 0, 0, 07777, 0};
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
           hostile_hypercall(hv, HV_CALL_FILE_PATHOP, (uint64_t)(uintptr_t)&p), "raw_dir");
   // O_TMPFILE makes an unnamed file in a directory (refused by the runtime,
   // so only a raw hypercall can ask).
-  struct hv_file_open t = {At(""), O_TMPFILE | O_RDWR, 07777};
+  struct hv_file_open t = {At(""), O_TMPFILE | O_RDWR, 07777, 0, 0};
   const int64_t th = hostile_hypercall(hv, HV_CALL_FILE_OPEN, (uint64_t)(uintptr_t)&t);
   if (th < 0) {
     printf("raw open O_TMPFILE 7777: %s\n", strerrorname_np((int)-th));
