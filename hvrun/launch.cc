@@ -195,10 +195,16 @@ absl::StatusOr<HostFiles> OpenMounts(const LaunchOptions& options) {
     files.AddMount(std::move(mount));
   }
   // /dev/shm and /tmp: stores every process shares (shm_store.h), unless a
-  // -v mount covers the path.
+  // -v mount covers the path or lies below it (the runtime mounts nothing
+  // inside a host mount: there the guest keeps its own tmpfs, as before).
   auto covered = [&](const std::string& path) {
     for (const HostMount& m : files.mounts()) {
-      if (!m.rootfs && (m.guest_path == path || absl::StartsWith(path, m.guest_path + "/"))) {
+      if (!m.rootfs && (m.guest_path == path || absl::StartsWith(path, m.guest_path + "/") ||
+                        absl::StartsWith(m.guest_path, path + "/"))) {
+        if (options.verbose) {
+          std::cerr << "hvrun: " << path << " stays the guest's own (per process): the mount at "
+                    << m.guest_path << " is there\n";
+        }
         return true;
       }
     }

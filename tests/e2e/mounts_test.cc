@@ -174,6 +174,31 @@ void RunScript(const std::string& backend, const std::string& shell,
   EXPECT_EQ(ReadFile(guest_scratch + "/out.txt"), ReadFile(native_scratch + "/out.txt"));
 }
 
+// /tmp is a host directory every process shares (hvrun's own, removed at
+// the end); a -v mount below /tmp keeps the guest's own /tmp so the mount
+// shows (hvrun --verbose says why), and -v over /tmp is the user's.
+TEST_P(Mounts, TmpIsSharedUnlessAMountIsThere) {
+  if (!FileExists("/bin/busybox")) GTEST_SKIP() << "no /bin/busybox (scripts/install-deps.sh)";
+  if (!BackendForks(GetParam())) GTEST_SKIP() << GetParam() << " runs one process";
+  const std::vector<std::string> sh = {
+      "sh", "-c",
+      "/bin/busybox ls / > /tmp/x && /bin/busybox wc -c < /tmp/x | /bin/busybox tr -d ' '"};
+  RunResult shared = RunHvrun(GetParam(), {"-v", "/bin:/bin:ro"}, "/bin/busybox", sh);
+  ASSERT_TRUE(shared.Exited()) << shared.Describe();
+  EXPECT_EQ(shared.exit_code, 0) << shared.Describe();
+  EXPECT_NE(shared.out, "0\n") << "the child's /tmp file did not reach its parent\n"
+                               << shared.Describe();
+  ASSERT_TRUE(WriteFile(base_ + "/in.txt", "below tmp\n", 0644));
+  RunResult below = RunHvrun(GetParam(), {"--verbose", "-v", base_ + ":/tmp/sub:ro"},
+                             "/bin/busybox", {"cat", "/tmp/sub/in.txt"});
+  ASSERT_TRUE(below.Exited()) << below.Describe();
+  EXPECT_EQ(below.out, "below tmp\n") << below.Describe();
+  EXPECT_NE(below.err.find("/tmp stays the guest's own"), std::string::npos) << below.Describe();
+  RunResult over =
+      RunHvrun(GetParam(), {"-v", base_ + ":/tmp:ro"}, "/bin/busybox", {"cat", "/tmp/in.txt"});
+  EXPECT_EQ(over.out, "below tmp\n") << over.Describe();
+}
+
 TEST_P(Mounts, BashStaticBuiltinsScript) {
   if (!FileExists("/bin/bash-static"))
     GTEST_SKIP() << "no /bin/bash-static (scripts/install-deps.sh)";
