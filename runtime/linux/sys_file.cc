@@ -190,7 +190,13 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
   vfs::File* file = vfs::FileOf(fd);
   if (file == nullptr) return -abi::kEBADF;
   uint64_t arg = f.args[2];
-  switch (static_cast<uint32_t>(f.args[1])) {
+  const uint32_t cmd = static_cast<uint32_t>(f.args[1]);
+  // An O_PATH fd takes only the fd-level commands, as on Linux.
+  if ((file->flags & abi::kO_PATH) != 0 && cmd != abi::kF_DUPFD && cmd != abi::kF_DUPFD_CLOEXEC &&
+      cmd != abi::kF_GETFD && cmd != abi::kF_SETFD && cmd != abi::kF_GETFL) {
+    return -abi::kEBADF;
+  }
+  switch (cmd) {
     case abi::kF_DUPFD:
       return vfs::Dup(fd, Int(arg), false);
     case abi::kF_DUPFD_CLOEXEC:

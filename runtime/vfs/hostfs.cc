@@ -85,7 +85,7 @@ int64_t Open(const vfs::Lookup& l, uint64_t flags, uint32_t mode) {
   // As vfs::Open: O_LARGEFILE always, the create-time flags dropped.
   int64_t fd =
       vfs::Install(ino, (flags & ~(abi::kO_CREAT | abi::kO_EXCL | abi::kO_TRUNC | abi::kO_NOCTTY)) |
-                            abi::kO_LARGEFILE);
+                            ((flags & abi::kO_PATH) != 0 ? 0 : abi::kO_LARGEFILE));
   if (fd < 0) tmpfs::MaybeRelease(ino);  // closes the handle
   return fd;
 }

@@ -598,10 +598,11 @@ int64_t Open(int32_t dirfd, const char* path, uint64_t flags, uint32_t mode) {
       n->mtime = n->ctime = tmpfs::Now();
     }
   }
-  // A 64-bit kernel forces O_LARGEFILE on every open (fcntl F_GETFL shows it).
+  // A 64-bit kernel forces O_LARGEFILE on every open but O_PATH's (fcntl
+  // F_GETFL shows it).
   int64_t fd =
       Install(ino, (flags & ~(abi::kO_CREAT | abi::kO_EXCL | abi::kO_TRUNC | abi::kO_NOCTTY)) |
-                       abi::kO_LARGEFILE);
+                       ((flags & abi::kO_PATH) != 0 ? 0 : abi::kO_LARGEFILE));
   if (fd < 0) {
     tmpfs::MaybeRelease(ino);
     return fd;
