@@ -97,8 +97,8 @@ constexpr char kUsage[] =
 
 // Abseil's names; --help and the command line spell '_' as '-'.
 constexpr const char* kFlagNames[] = {
-    "backend", "memory",       "verbose",    "runtime",  "timeout",  "rootfs",        "rootfs_rw",
-    "workdir", "stop_timeout", "pids_limit", "shm_size", "manifest", "print_manifest"};
+    "backend", "memory",       "verbose",    "runtime",  "timeout",  "rootfs",   "rootfs_rw",
+    "workdir", "stop_timeout", "pids_limit", "shm_size", "tmp_size", "manifest", "print_manifest"};
 
 void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
@@ -136,8 +136,8 @@ struct SplitArgs {
 
 SplitArgs Split(int argc, char** argv) {
   static const std::set<std::string> kTakesValue = {
-      "backend", "memory",  "runtime",    "timeout",      "manifest",
-      "rootfs",  "workdir", "pids_limit", "stop_timeout", "shm_size"};
+      "backend", "memory",     "runtime",      "timeout",  "manifest", "rootfs",
+      "workdir", "pids_limit", "stop_timeout", "shm_size", "tmp_size"};
   static const std::set<std::string> kBool = {"verbose", "print_manifest", "rootfs_rw"};
   SplitArgs out;
   out.flags.push_back(argv[0]);

@@ -188,6 +188,12 @@ TEST_P(Mounts, TmpIsSharedUnlessAMountIsThere) {
   EXPECT_EQ(shared.exit_code, 0) << shared.Describe();
   EXPECT_NE(shared.out, "0\n") << "the child's /tmp file did not reach its parent\n"
                                << shared.Describe();
+  // --tmp-size=0: each process its own in-memory /tmp, so the parent sees
+  // nothing of what the child wrote (an empty file at most: busybox sh
+  // opens the redirection before it forks).
+  RunResult own = RunHvrun(GetParam(), {"--tmp-size=0", "-v", "/bin:/bin:ro"}, "/bin/busybox", sh);
+  ASSERT_TRUE(own.Exited()) << own.Describe();
+  EXPECT_EQ(own.out, "0\n") << own.Describe();
   ASSERT_TRUE(WriteFile(base_ + "/in.txt", "below tmp\n", 0644));
   RunResult below = RunHvrun(GetParam(), {"--verbose", "-v", base_ + ":/tmp/sub:ro"},
                              "/bin/busybox", {"cat", "/tmp/sub/in.txt"});
