@@ -85,6 +85,7 @@ constexpr Syscall kRows[] = {
     {nr::fdatasync, "fdatasync", sys_fdatasync, kSupported, ""},
     {nr::truncate, "truncate", sys_truncate, kSupported, ""},
     {nr::ftruncate, "ftruncate", sys_ftruncate, kSupported, ""},
+    {nr::getdents, "getdents", sys_getdents, kSupported, ""},
     {nr::getcwd, "getcwd", sys_getcwd, kSupported, ""},
     {nr::chdir, "chdir", sys_chdir, kSupported, ""},
     {nr::fchdir, "fchdir", sys_fchdir, kSupported, ""},

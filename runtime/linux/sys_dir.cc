@@ -397,12 +397,26 @@ int64_t sys_readlinkat(hv_syscall_frame& f) {
 // each record's d_off.
 int64_t sys_getdents64(hv_syscall_frame& f) {
   vfs::File* file = vfs::FileOf(Int(f.args[0]));
-  if (file == nullptr) return -abi::kEBADF;
+  if (file == nullptr || (file->flags & abi::kO_PATH) != 0) return -abi::kEBADF;
   Inode* dir = vfs::InodeOf(*file);
   if (dir == nullptr || !abi::IsDir(dir->mode)) return -abi::kENOTDIR;
   uint64_t buf = f.args[1];
   uint64_t cap = static_cast<uint32_t>(f.args[2]);
-  if (!user::RangeOk(buf, cap)) return -abi::kEFAULT;
+  if (cap > 0x7fffffff) return -abi::kEINVAL;  // Linux keeps the count in an int
+  // Linux copies records until one would fault: the writable start of the
+  // buffer is the buffer (EFAULT only when not even its first page is).
+  if (!user::WriteOk(buf, cap)) {
+    uint64_t ok = 0;
+    uint64_t end = ((buf | 4095) + 1) - buf;
+    while (ok < cap) {
+      if (end > cap) end = cap;
+      if (!user::WriteOk(buf + ok, end - ok)) break;
+      ok = end;
+      end += 4096;
+    }
+    if (ok == 0) return -abi::kEFAULT;
+    cap = ok;
+  }
   // A host directory: the host's records (Linux's format) from its handle's
   // own position (hostfs.h).
   if (hostfs::IsHost(*dir)) return hostfs::Getdents(*dir, buf, cap);
@@ -460,6 +474,32 @@ int64_t sys_getdents64(hv_syscall_frame& f) {
     file->offset = pos + 1;
   }
   return static_cast<int64_t>(used);
+}
+
+// Getdents implements Linux syscall getdents(2), the old record format
+// (struct linux_dirent: no d_type field; the type is the record's last
+// byte, after the name's NUL). Its records are the same size as
+// getdents64's (both 20 + name bytes, 8-aligned), so getdents64 fills the
+// buffer and each record is rewritten in place: the name moves one byte
+// down, and d_type goes to the end.
+int64_t sys_getdents(hv_syscall_frame& f) {
+  const int64_t n = sys_getdents64(f);
+  if (n <= 0) return n;
+  char* buf = reinterpret_cast<char*>(f.args[1]);
+  constexpr uint64_t kTypeAt = 18, kNameAt = 19;  // in a linux_dirent64
+  for (uint64_t at = 0; at + kNameAt < static_cast<uint64_t>(n);) {
+    char* rec = buf + at;
+    uint16_t reclen;
+    Copy(&reclen, rec + 16, sizeof reclen);
+    if (reclen < kNameAt + 1 || at + reclen > static_cast<uint64_t>(n)) break;
+    const char type = rec[kTypeAt];
+    const uint64_t len = StrNLen(rec + kNameAt, reclen - kNameAt);
+    for (uint64_t i = 0; i < len; i++) rec[kTypeAt + i] = rec[kNameAt + i];
+    rec[kTypeAt + len] = '\0';
+    rec[reclen - 1] = type;
+    at += reclen;
+  }
+  return n;
 }
 
 // Getcwd implements Linux syscall getcwd(2). Returns the length including

@@ -279,6 +279,19 @@ int64_t sys_lseek(hv_syscall_frame& f) {
     if (pos >= 0) file->offset = static_cast<uint64_t>(pos);
     return pos;
   }
+  // A host directory's position is its handle's (hostfs.h): SEEK_SET 0
+  // rewinds it (a fresh handle), SEEK_CUR 0 tells it, SEEK_END is the
+  // host file system's answer (ext4: the largest offset; others: EINVAL).
+  if (abi::IsDir(n->mode) && n->kind == tmpfs::Kind::kHost) {
+    if (whence == abi::kSEEK_CUR && off == 0) return static_cast<int64_t>(file->offset);
+    if (whence == abi::kSEEK_END) {
+      return hostfs::FdOp(*n, HV_FDOP_SEEK, abi::kSEEK_END, static_cast<uint64_t>(off), 0);
+    }
+    if (whence != abi::kSEEK_SET || off != 0) return -abi::kEINVAL;
+    if (int64_t r = hostfs::Rewind(*n); r < 0) return r;
+    file->offset = 0;
+    return 0;
+  }
   int64_t base;
   switch (whence) {
     case abi::kSEEK_SET:
@@ -288,6 +301,15 @@ int64_t sys_lseek(hv_syscall_frame& f) {
       base = static_cast<int64_t>(file->offset);
       break;
     case abi::kSEEK_END:
+      // /proc's generated files have no end to seek from (Linux's seq
+      // files say EINVAL); its directories, like Linux's, have size 0; a
+      // tmpfs directory takes SEEK_SET and SEEK_CUR only.
+      if (n->dev == vfs::kDevProc) {
+        if (!abi::IsDir(n->mode)) return -abi::kEINVAL;
+        base = 0;
+        break;
+      }
+      if (abi::IsDir(n->mode)) return -abi::kEINVAL;
       if (n->kind == tmpfs::Kind::kHost) {  // the host file's size now
         abi::Stat st;
         if (int64_t r = hostfs::Stat(*n, &st); r < 0) return r;
@@ -298,13 +320,6 @@ int64_t sys_lseek(hv_syscall_frame& f) {
       break;
     default:
       return -abi::kEINVAL;
-  }
-  if (abi::IsDir(n->mode) && whence != abi::kSEEK_SET) return -abi::kEINVAL;
-  if (abi::IsDir(n->mode) && n->kind == tmpfs::Kind::kHost) {  // see hostfs.h
-    if (off != 0) return -abi::kEINVAL;
-    if (int64_t r = hostfs::Rewind(*n); r < 0) return r;
-    file->offset = 0;
-    return 0;
   }
   int64_t pos;
   if (__builtin_add_overflow(base, off, &pos)) return -abi::kEOVERFLOW;

@@ -86,6 +86,7 @@ int64_t sys_symlinkat(hv_syscall_frame& f);
 int64_t sys_readlink(hv_syscall_frame& f);
 int64_t sys_readlinkat(hv_syscall_frame& f);
 int64_t sys_getdents64(hv_syscall_frame& f);
+int64_t sys_getdents(hv_syscall_frame& f);
 int64_t sys_getcwd(hv_syscall_frame& f);
 int64_t sys_chdir(hv_syscall_frame& f);
 int64_t sys_fchdir(hv_syscall_frame& f);

@@ -51,6 +51,49 @@ static void List(const char* path) {
   close(fd);
 }
 
+/* The same with the old getdents(2) (struct linux_dirent: the type is the
+ * record's last byte), and a directory's lseek positions. */
+struct OldDirent {
+  unsigned long d_ino;
+  unsigned long d_off;
+  unsigned short d_reclen;
+  char d_name[];
+};
+
+static void ListOld(const char* path) {
+  int fd = open(path, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) {
+    printf("list-old %s: %s\n", path, ErrnoName(errno));
+    return;
+  }
+  printf("lseek cur at the start: %ld\n", (long)lseek(fd, 0, SEEK_CUR));
+  static char buf[4096];
+  static char names[64][280];
+  const char* sorted[64];
+  int count = 0;
+  long n;
+  while ((n = syscall(SYS_getdents, fd, buf, 100)) > 0) {
+    for (long off = 0; off < n;) {
+      struct OldDirent* d = (struct OldDirent*)(buf + off);
+      const char type = buf[off + d->d_reclen - 1];
+      if (count < 64) {
+        char t = type == DT_DIR ? 'd' : type == DT_LNK ? 'l' : type == DT_REG ? 'f' : '?';
+        snprintf(names[count], sizeof names[count], "%s(%c)", d->d_name, t);
+        sorted[count] = names[count];
+        count++;
+      }
+      off += d->d_reclen;
+    }
+  }
+  if (n < 0) printf("getdents: %s\n", ErrnoName(errno));
+  qsort(sorted, count, sizeof sorted[0], CompareNames);
+  printf("list-old %s:", path);
+  for (int i = 0; i < count; i++) printf(" %s", sorted[i]);
+  printf("\n");
+  printf("lseek set 0: %ld\n", (long)lseek(fd, 0, SEEK_SET));
+  close(fd);
+}
+
 /* Prints the cwd relative to the temporary directory. */
 static void Cwd(void) {
   char buf[PATH_MAX];
@@ -80,6 +123,7 @@ int main(void) {
   CHECK(mkdir("d/f/g", 0700));
   List("d");
   List(".");
+  ListOld(".");
   List("d/f");
 
   CHECK(rmdir("d"));

@@ -62,6 +62,7 @@ inline constexpr uint32_t exit = 60;
 inline constexpr uint32_t kill = 62;
 inline constexpr uint32_t uname = 63;
 inline constexpr uint32_t shmdt = 67;
+inline constexpr uint32_t getdents = 78;
 inline constexpr uint32_t fcntl = 72;
 inline constexpr uint32_t flock = 73;
 inline constexpr uint32_t fsync = 74;

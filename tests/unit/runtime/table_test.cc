@@ -199,6 +199,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(shmat),
       N(shmdt),
       N(shmctl),
+      N(getdents),
   };
 #undef N
   return m;
