@@ -26,8 +26,8 @@
 // transfers at it, and moves it on. pread/pwrite are positioned as on Linux.
 // O_APPEND is the host fd's (it was opened with it). F_SETFL O_APPEND after
 // open changes only the guest's flag, not the host fd's. A host directory's getdents position is
-// the host handle's: lseek to 0 reopens the directory by its path (Rewind); other positions are
-// -EINVAL. A host directory fd or cwd resolves relative paths by the path it was opened with
+// the host handle's: lseek to 0 reopens the directory by its path (Rewind), SEEK_CUR 0 tells the
+// position, SEEK_END is the host's answer; other positions are -EINVAL. A host directory fd or cwd resolves relative paths by the path it was opened with
 // (renaming it meanwhile is not followed).
 //
 // Ownership: chown family on host files is a no-op success when it asks for
