@@ -2,7 +2,6 @@
 // signal goes to hvrun's process table (which sends it when the parent
 // ends); thread names are kept per thread for PR_GET_NAME. Everything else
 // is -EINVAL, as Linux says for an option it does not know.
-#include "runtime/boot/boot_info.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
@@ -29,6 +28,7 @@ constexpr uint64_t kPR_SET_NO_NEW_PRIVS = 38;
 constexpr uint64_t kPR_GET_NO_NEW_PRIVS = 39;
 
 constexpr uint64_t kTaskCommLen = 16;  // TASK_COMM_LEN, the NUL included
+static_assert(kTaskCommLen == 16, "procfs::DefaultComm fills 16 bytes");
 
 // Names set with PR_SET_NAME, by thread slot ("" = never set: the
 // program's own name).
@@ -37,21 +37,6 @@ constexpr uint64_t kTaskCommLen = 16;  // TASK_COMM_LEN, the NUL included
 // keeps the forking thread's, in its slot.
 constinit char g_names[sched::kMaxThreads][kTaskCommLen] = {};
 constinit uint8_t g_no_new_privs[sched::kMaxThreads] = {};
-
-// The name a thread starts with: the program's file name, cut to 15 bytes.
-void DefaultName(char out[kTaskCommLen]) {
-  const char* path = boot::AppPath();
-  const char* base = path;
-  for (const char* p = path; *p != '\0'; p++) {
-    if (*p == '/') base = p + 1;
-  }
-  uint64_t n = 0;
-  while (n < kTaskCommLen - 1 && base[n] != '\0') {
-    out[n] = base[n];
-    n++;
-  }
-  out[n] = '\0';
-}
 
 }  // namespace
 
@@ -105,7 +90,7 @@ int64_t sys_prctl(hv_syscall_frame& f) {
       if (mine[0] != '\0') {
         Copy(name, mine, kTaskCommLen);
       } else {
-        DefaultName(name);
+        procfs::DefaultComm(name);  // the program's file name
       }
       return user::CopyOut(arg, name, kTaskCommLen);
     }

@@ -272,7 +272,7 @@ int64_t sys_lseek(hv_syscall_frame& f) {
   }
   // A host file's offset is its host fd's position (hostfs.h): the host
   // moves it, for every process that shares it.
-  if (n->kind == tmpfs::Kind::kHost && !abi::IsDir(n->mode) && n->opens == 1) {
+  if (n->kind == tmpfs::Kind::kHost && !abi::IsDir(n->mode) && hostfs::OffsetIsHostPosition(*n)) {
     if (whence < abi::kSEEK_SET || whence > abi::kSEEK_HOLE) return -abi::kEINVAL;
     const int64_t pos = hostfs::FdOp(*n, HV_FDOP_SEEK, static_cast<uint32_t>(whence),
                                      static_cast<uint64_t>(off), 0);

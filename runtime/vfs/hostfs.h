@@ -27,8 +27,8 @@
 // O_APPEND is the host fd's (it was opened with it). F_SETFL O_APPEND after
 // open changes only the guest's flag, not the host fd's. A host directory's getdents position is
 // the host handle's: lseek to 0 reopens the directory by its path (Rewind), SEEK_CUR 0 tells the
-// position, SEEK_END is the host's answer; other positions are -EINVAL. A host directory fd or cwd resolves relative paths by the path it was opened with
-// (renaming it meanwhile is not followed).
+// position, SEEK_END is the host's answer; other positions are -EINVAL. A host directory fd or cwd
+// resolves relative paths by the path it was opened with (renaming it meanwhile is not followed).
 //
 // Ownership: chown family on host files is a no-op success when it asks for
 // the guest's own uid/gid or -1, else -EPERM (hvrun never changes owners).
@@ -89,6 +89,10 @@ int64_t Stat(const tmpfs::Inode& n, abi::Stat* st);
 // which moves (the position every process that shares the description
 // shares, as Linux's open file descriptions do across fork).
 inline constexpr uint64_t kAtPosition = ~0ull;
+// Whether open host file (n)'s offset is its host fd's position: where one
+// description holds its handle (a reopen through /proc/self/fd shares the
+// handle, not the offset, and keeps an offset of its own).
+inline bool OffsetIsHostPosition(const tmpfs::Inode& n) { return n.opens == 1; }
 int64_t Read(const tmpfs::Inode& n, uint64_t buf, uint64_t len, uint64_t off);
 int64_t Write(const tmpfs::Inode& n, uint64_t buf, uint64_t len, uint64_t off);
 // getdents64 into app memory from the handle's own position.

@@ -50,12 +50,6 @@ constinit uint32_t g_info_slot = 0;
 constinit char g_text[kMapsBytes] = {};
 constinit char g_target[boot::kPathMax + 32] = {};
 
-// Owned by the guest's uid/gid (NewEntry's default): /proc/self/* belongs to
-// the process on Linux.
-uint32_t Make(uint32_t dir, const char* name, Kind kind, uint32_t mode) {
-  return tmpfs::NewEntry(dir, name, kind, mode, vfs::kDevProc);
-}
-
 // The text being built: (len) bytes of g_text so far; (full) once a line
 // did not fit (later lines are dropped too, so the text stays in order).
 struct Text {
@@ -196,15 +190,6 @@ void MemoryLines(Text& t) {
   }
 }
 
-// Replaces generated file (n)'s contents with (text, len) and marks it
-// modified now.
-int64_t Rewrite(Inode& n, const char* text, uint64_t len) {
-  if (int64_t r = tmpfs::SetSize(n, 0); r < 0) return r;
-  if (int64_t r = tmpfs::Write(n, text, len, 0); r < 0) return r;
-  n.mtime = n.ctime = tmpfs::Now();
-  return 0;
-}
-
 int64_t RefreshMaps() {
   Text t;
   AppLines(t);
@@ -300,20 +285,53 @@ uint64_t Target(uint32_t ino) {
 
 }  // namespace
 
+// Owned by the guest's uid/gid (NewEntry's default): /proc/self/* belongs to
+// the process on Linux.
+uint32_t Make(uint32_t dir, const char* name, Kind kind, uint32_t mode) {
+  return tmpfs::NewEntry(dir, name, kind, mode, vfs::kDevProc);
+}
+
+int64_t Rewrite(Inode& n, const char* text, uint64_t len) {
+  if (int64_t r = tmpfs::SetSize(n, 0); r < 0) return r;
+  if (int64_t r = tmpfs::Write(n, text, len, 0); r < 0) return r;
+  n.mtime = n.ctime = tmpfs::Now();
+  return 0;
+}
+
+uint64_t ExePath(char* out, uint64_t cap) {
+  const char* app = boot::AppPath();
+  uint64_t n = 0;
+  if (app[0] != '/') {
+    while (app[0] == '.' && app[1] == '/') app += 2;  // "./bin/x" is "/bin/x"
+    out[n++] = '/';
+  }
+  const uint64_t len = StrNLen(app, cap - n - 1);
+  Copy(out + n, app, len);
+  return n + len;
+}
+
+void DefaultComm(char out[16]) {
+  const char* path = boot::AppPath();
+  const char* base = path;
+  for (const char* p = path; *p != '\0'; p++) {
+    if (*p == '/') base = p + 1;
+  }
+  uint64_t n = 0;
+  while (n < 15 && base[n] != '\0') {
+    out[n] = base[n];
+    n++;
+  }
+  Fill(out + n, 0, 16 - n);
+}
+
 void Build(uint32_t self) {
   g_link_slot = 0;
   g_info_slot = 0;
   // /proc/self/exe: the app path made absolute against the boot cwd "/"
   // (Linux's link is always absolute; glibc's static startup asserts a '/').
   g_exe = Make(self, "exe", Kind::kTmpfs, abi::kS_IFLNK | 0777);
-  const char* app = boot::AppPath();
-  if (Inode* n = tmpfs::Get(g_exe)) {
-    if (app[0] != '/') {
-      while (app[0] == '.' && app[1] == '/') app += 2;  // "./bin/x" is "/bin/x"
-      tmpfs::Write(*n, "/", 1, 0);
-    }
-    tmpfs::Write(*n, app, StrLen(app), n->size);
-  }
+  if (Inode* n = tmpfs::Get(g_exe))
+    tmpfs::Write(*n, g_target, ExePath(g_target, sizeof g_target), 0);
   g_maps = Make(self, "maps", Kind::kTmpfs, abi::kS_IFREG | 0444);
   g_statm = Make(self, "statm", Kind::kTmpfs, abi::kS_IFREG | 0444);
   g_fd_dir = Make(self, "fd", Kind::kTmpfs, abi::kS_IFDIR | 0500);

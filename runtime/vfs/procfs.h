@@ -30,6 +30,8 @@
 
 #include <stdint.h>
 
+#include "runtime/vfs/tmpfs.h"
+
 namespace hvrt::procfs {
 
 inline constexpr uint64_t kMapsBytes = 16384;
@@ -57,6 +59,17 @@ uint64_t FdEntryEnd();
 // Called by open before it opens (ino): regenerates /proc/self/maps when
 // that is what is being opened. 0 or -errno (-ENOSPC: no memory for it).
 int64_t BeforeOpen(uint32_t ino);
+
+// Shared by procfs.cc and procfs_pid.cc. An entry of /proc made at boot
+// (owned by the guest's uid/gid: /proc/self/* is the process's on Linux);
+// a generated file's new contents, marked modified now; /proc/self/exe's
+// text, the app's path made absolute (Linux's link always is; glibc's static
+// startup asserts a '/'), into (out) of (cap), returning its length; the
+// program's name as comm: its file name cut to 15 bytes, NUL-padded to 16.
+uint32_t Make(uint32_t dir, const char* name, tmpfs::Kind kind, uint32_t mode);
+int64_t Rewrite(tmpfs::Inode& n, const char* text, uint64_t len);
+uint64_t ExePath(char* out, uint64_t cap);
+void DefaultComm(char out[16]);
 
 // /proc/<pid> (procfs_pid.cc). /proc/self gets stat, status, cmdline and
 // comm, generated as they are opened (BeforeOpen); /proc/<own pid> is

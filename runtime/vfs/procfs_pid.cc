@@ -32,7 +32,6 @@ struct PidFiles {
 constinit PidFiles g_self_files = {};
 constinit uint32_t g_other = 0;
 constinit PidFiles g_other_files = {};
-constinit int32_t g_other_pid = 0;
 // Static, not on the app's stack: a command line (cut to this), a path, the
 // pid list of a getdents.
 constexpr uint64_t kCmdlineBytes = 4096;
@@ -43,10 +42,6 @@ constexpr uint64_t kMaxPids = 1024;
 constinit int32_t g_pids[kMaxPids] = {};
 constinit uint64_t g_npids = 0;
 
-uint32_t Make(uint32_t dir, const char* name, Kind kind, uint32_t mode) {
-  return tmpfs::NewEntry(dir, name, kind, mode, vfs::kDevProc);
-}
-
 // stat, status, cmdline, comm and (with_exe) exe in (dir).
 PidFiles MakeFiles(uint32_t dir, bool with_exe) {
   return PidFiles{Make(dir, "stat", Kind::kTmpfs, abi::kS_IFREG | 0444),
@@ -56,30 +51,10 @@ PidFiles MakeFiles(uint32_t dir, bool with_exe) {
                   with_exe ? Make(dir, "exe", Kind::kTmpfs, abi::kS_IFLNK | 0777) : 0};
 }
 
+// Rewrite by inode number.
 int64_t Rewrite(uint32_t ino, const char* text, uint64_t len) {
   Inode* n = tmpfs::Get(ino);
-  if (n == nullptr) return -abi::kENOENT;
-  if (int64_t r = tmpfs::SetSize(*n, 0); r < 0) return r;
-  if (len > 0) {
-    if (int64_t r = tmpfs::Write(*n, text, len, 0); r < 0) return r;
-  }
-  n->mtime = n->ctime = tmpfs::Now();
-  return 0;
-}
-
-// The program's name as Linux's comm: the file name of its path, 15 bytes.
-void DefaultComm(char out[16]) {
-  const char* path = boot::AppPath();
-  const char* base = path;
-  for (const char* p = path; *p != '\0'; p++) {
-    if (*p == '/') base = p + 1;
-  }
-  uint64_t n = 0;
-  while (n < 15 && base[n] != '\0') {
-    out[n] = base[n];
-    n++;
-  }
-  Fill(out + n, 0, 16 - n);
+  return n == nullptr ? -abi::kENOENT : procfs::Rewrite(*n, text, len);
 }
 
 // The argv part of the boot strings (argc NUL-terminated strings).
@@ -91,19 +66,6 @@ uint64_t ArgvBytes() {
     at += StrNLen(s + at, bi.strings_size - at) + 1;
   }
   return at < bi.strings_size ? at : bi.strings_size;
-}
-
-// /proc/self/exe's text: the app's path made absolute.
-uint64_t ExePath(char* out, uint64_t cap) {
-  const char* app = boot::AppPath();
-  uint64_t n = 0;
-  if (app[0] != '/') {
-    while (app[0] == '.' && app[1] == '/') app += 2;
-    out[n++] = '/';
-  }
-  const uint64_t len = StrNLen(app, cap - n - 1);
-  Copy(out + n, app, len);
-  return n + len;
 }
 
 struct Facts {
@@ -216,7 +178,6 @@ void BuildPid(uint32_t self) {
     o->parent = g_proc;
     g_other_files = MakeFiles(g_other, /*with_exe=*/true);
   }
-  g_other_pid = 0;
 }
 
 bool IsProcRoot(uint32_t ino) { return ino != 0 && ino == g_proc; }
@@ -234,7 +195,6 @@ uint32_t PidLookup(const char* name, uint64_t len) {
   uint64_t cmdline_len = 0, exe_len = 0;
   if (Ask(static_cast<int32_t>(pid), &f, &cmdline_len, &exe_len) < 0) return 0;
   // Generated now, for this walk: the files of the directory it returns.
-  g_other_pid = static_cast<int32_t>(pid);
   WriteStat(g_other_files.stat, f);
   WriteStatus(g_other_files.status, f);
   WriteComm(g_other_files.comm, f.comm);

@@ -732,14 +732,13 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       }
       HostTransfer pinned(f);
       // read(): at the host fd's position, which forked processes share
-      // (hostfs.h): where this description is the inode's only one (a
-      // reopen through /proc/self/fd shares the handle, not the offset).
-      if (off == &f.offset && n->opens == 1 && !shared_maps::Any()) {
+      // (hostfs.h).
+      const bool moves = off == &f.offset && hostfs::OffsetIsHostPosition(*n);
+      if (moves && !shared_maps::Any()) {
         int64_t r = hostfs::Read(*n, buf, len, hostfs::kAtPosition);
         if (r > 0) *off += static_cast<uint64_t>(r);  // the cache (hostfs.h)
         return r;
       }
-      const bool moves = off == &f.offset && n->opens == 1;
       if (moves) {
         const int64_t at = hostfs::FdOp(*n, HV_FDOP_SEEK, abi::kSEEK_CUR, 0, 0);
         if (at < 0) return at;
@@ -839,8 +838,8 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       // offset then moves to the end, as Linux's does.
       HostTransfer pinned(f);
       // write(): at the host fd's position, which forked processes share
-      // (where this description is the inode's only one, as for read).
-      const bool moves = off == &f.offset && n->opens == 1;
+      // (hostfs.h).
+      const bool moves = off == &f.offset && hostfs::OffsetIsHostPosition(*n);
       if (moves && !shared_maps::Any()) {
         int64_t r = hostfs::Write(*n, buf, len, hostfs::kAtPosition);
         if (r > 0) *off += static_cast<uint64_t>(r);  // the cache (hostfs.h)

@@ -16,43 +16,8 @@ static int CompareNames(const void* a, const void* b) {
   return strcmp(*(const char* const*)a, *(const char* const*)b);
 }
 
-/* Prints the names in (path), sorted, with a type letter. */
-static void List(const char* path) {
-  int fd = open(path, O_RDONLY | O_DIRECTORY);
-  if (fd < 0) {
-    printf("list %s: %s\n", path, ErrnoName(errno));
-    return;
-  }
-  static char buf[4096];
-  static char names[64][280];
-  const char* sorted[64];
-  int count = 0;
-  long n;
-  while ((n = syscall(SYS_getdents64, fd, buf, 100)) > 0) { /* small: several calls */
-    for (long off = 0; off < n;) {
-      struct dirent64* d = (struct dirent64*)(buf + off);
-      if (count < 64) {
-        char t = d->d_type == DT_DIR   ? 'd'
-                 : d->d_type == DT_LNK ? 'l'
-                 : d->d_type == DT_REG ? 'f'
-                                       : '?';
-        snprintf(names[count], sizeof names[count], "%s(%c)", d->d_name, t);
-        sorted[count] = names[count];
-        count++;
-      }
-      off += d->d_reclen;
-    }
-  }
-  if (n < 0) printf("getdents64: %s\n", ErrnoName(errno));
-  qsort(sorted, count, sizeof sorted[0], CompareNames);
-  printf("list %s:", path);
-  for (int i = 0; i < count; i++) printf(" %s", sorted[i]);
-  printf("\n");
-  close(fd);
-}
-
-/* The same with the old getdents(2) (struct linux_dirent: the type is the
- * record's last byte), and a directory's lseek positions. */
+/* The old getdents(2)'s record (struct linux_dirent): no d_type field, the
+ * type is the record's last byte. */
 struct OldDirent {
   unsigned long d_ino;
   unsigned long d_off;
@@ -60,39 +25,58 @@ struct OldDirent {
   char d_name[];
 };
 
-static void ListOld(const char* path) {
+/* Prints the names in (path), sorted, with a type letter, read with
+ * getdents64, or (old) with getdents and then the directory's lseek
+ * positions at the start and after a rewind. */
+static void ListWith(const char* path, int old) {
+  const char* what = old ? "list-old" : "list";
   int fd = open(path, O_RDONLY | O_DIRECTORY);
   if (fd < 0) {
-    printf("list-old %s: %s\n", path, ErrnoName(errno));
+    printf("%s %s: %s\n", what, path, ErrnoName(errno));
     return;
   }
-  printf("lseek cur at the start: %ld\n", (long)lseek(fd, 0, SEEK_CUR));
+  if (old) printf("lseek cur at the start: %ld\n", (long)lseek(fd, 0, SEEK_CUR));
   static char buf[4096];
   static char names[64][280];
   const char* sorted[64];
   int count = 0;
   long n;
-  while ((n = syscall(SYS_getdents, fd, buf, 100)) > 0) {
+  /* small: several calls */
+  while ((n = syscall(old ? SYS_getdents : SYS_getdents64, fd, buf, 100)) > 0) {
     for (long off = 0; off < n;) {
-      struct OldDirent* d = (struct OldDirent*)(buf + off);
-      const char type = buf[off + d->d_reclen - 1];
+      const char* name;
+      unsigned char type;
+      unsigned short reclen;
+      if (old) {
+        struct OldDirent* d = (struct OldDirent*)(buf + off);
+        name = d->d_name;
+        reclen = d->d_reclen;
+        type = (unsigned char)buf[off + reclen - 1];
+      } else {
+        struct dirent64* d = (struct dirent64*)(buf + off);
+        name = d->d_name;
+        reclen = d->d_reclen;
+        type = d->d_type;
+      }
       if (count < 64) {
         char t = type == DT_DIR ? 'd' : type == DT_LNK ? 'l' : type == DT_REG ? 'f' : '?';
-        snprintf(names[count], sizeof names[count], "%s(%c)", d->d_name, t);
+        snprintf(names[count], sizeof names[count], "%s(%c)", name, t);
         sorted[count] = names[count];
         count++;
       }
-      off += d->d_reclen;
+      off += reclen;
     }
   }
-  if (n < 0) printf("getdents: %s\n", ErrnoName(errno));
+  if (n < 0) printf("%s: %s\n", old ? "getdents" : "getdents64", ErrnoName(errno));
   qsort(sorted, count, sizeof sorted[0], CompareNames);
-  printf("list-old %s:", path);
+  printf("%s %s:", what, path);
   for (int i = 0; i < count; i++) printf(" %s", sorted[i]);
   printf("\n");
-  printf("lseek set 0: %ld\n", (long)lseek(fd, 0, SEEK_SET));
+  if (old) printf("lseek set 0: %ld\n", (long)lseek(fd, 0, SEEK_SET));
   close(fd);
 }
+
+static void List(const char* path) { ListWith(path, 0); }
 
 /* Prints the cwd relative to the temporary directory. */
 static void Cwd(void) {
@@ -123,7 +107,7 @@ int main(void) {
   CHECK(mkdir("d/f/g", 0700));
   List("d");
   List(".");
-  ListOld(".");
+  ListWith(".", 1);
   List("d/f");
 
   CHECK(rmdir("d"));

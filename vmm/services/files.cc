@@ -280,13 +280,7 @@ int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostI
   // A write that would grow a file of the shared-memory store past its
   // quota is -ENOSPC (an O_APPEND fd writes at the end).
   if (const std::shared_ptr<ShmStore> shm = ctx.files.shm(handle)) {
-    struct stat st {};
-    if (fstat(out->fd, &st) != 0) return -errno;
-    const int fl = fcntl(out->fd, F_GETFL);
-    const uint64_t at = (fl >= 0 && (fl & O_APPEND)) || out->offset < 0
-                            ? static_cast<uint64_t>(st.st_size)
-                            : static_cast<uint64_t>(out->offset);
-    if (int64_t r = shm->CheckGrowth(out->fd, at + out->data.size()); r < 0) return r;
+    return shm->CheckWrite(out->fd, out->offset, out->data.size());
   }
   return 0;
 }

@@ -231,12 +231,15 @@ const HostMount* FifoStore::mount() const {
   return ready_ ? &mount_ : nullptr;
 }
 
+std::string HostTmpDir() {
+  const char* tmp = getenv("TMPDIR");
+  return tmp != nullptr && *tmp == '/' ? tmp : "/tmp";
+}
+
 int64_t FifoStore::Make(uint64_t mode, MadeFifos& fifos) {
   std::lock_guard lock(mu_);
   if (!ready_) {
-    const char* tmp = getenv("TMPDIR");
-    std::string dir =
-        absl::StrCat(tmp != nullptr && *tmp == '/' ? tmp : "/tmp", "/hvrun-fifos-XXXXXX");
+    std::string dir = HostTmpDir() + "/hvrun-fifos-XXXXXX";
     if (mkdtemp(dir.data()) == nullptr) return -errno;  // mode 0700
     mount_.host_path = dir;
     mount_.guest_path = "/";  // never shown: the guest names it by HV_MOUNT_FIFO_STORE

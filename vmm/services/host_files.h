@@ -82,6 +82,10 @@ class MadeFifos {
   std::set<std::pair<dev_t, ino_t>> made_;
 };
 
+// Where hvrun makes its own private directories on the host: $TMPDIR when
+// it is absolute, else /tmp.
+std::string HostTmpDir();
+
 // The FIFOs made in the guest's own tmpfs (mkfifo /tmp/p): host FIFOs in a
 // directory of hvrun's own (mode 0700, made under $TMPDIR or /tmp at the
 // first), named by number; the guest's tmpfs inode keeps the number, so the

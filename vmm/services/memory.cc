@@ -29,14 +29,7 @@ HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg) {
     return HypercallOutcome::Reply(-EINVAL);
   // Only where there are processes to share with (as host pipes).
   if (!ctx.options.host_pipes) return HypercallOutcome::Reply(-ENOSYS);
-  // Only the memory the runtime hands out: never the boot info, backend
-  // pages (a shared mailbox would join two processes' hypercalls), CPU
-  // tables or program images, nor kvm's top page directories.
-  constexpr uint64_t kTopReserve = 2ull << 20;
-  const uint64_t size = ctx.memory.size();
-  if (req->op != HV_SHARE_REMOVE &&
-      (req->addr < layout::kImageAreaEnd || size < kTopReserve || req->addr > size - kTopReserve ||
-       req->len > size - kTopReserve - req->addr)) {
+  if (req->op != HV_SHARE_REMOVE && !ShareableRange(ctx.memory, req->addr, req->len)) {
     return HypercallOutcome::Reply(-EINVAL);
   }
   absl::Status s;
@@ -61,11 +54,25 @@ HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg) {
     s = req->op == HV_SHARE_ADD ? ctx.memory.Share(req->addr, req->len)
                                 : ctx.memory.Unshare(req->addr, req->len);
   }
-  if (absl::IsInvalidArgument(s)) return HypercallOutcome::Reply(-EINVAL);
-  if (absl::IsOutOfRange(s)) return HypercallOutcome::Reply(-EFAULT);
-  if (absl::IsResourceExhausted(s)) return HypercallOutcome::Reply(-ENOMEM);
-  if (!s.ok()) return HypercallOutcome::Reply(-EIO);
-  return HypercallOutcome::Reply(0);
+  return HypercallOutcome::Reply(ShareErrno(s));
+}
+
+bool ShareableRange(const GuestMemory& memory, uint64_t addr, uint64_t len) {
+  // Only the memory the runtime hands out: never the boot info, backend
+  // pages (a shared mailbox would join two processes' hypercalls), CPU
+  // tables or program images, nor kvm's top page directories.
+  constexpr uint64_t kTopReserve = 2ull << 20;
+  const uint64_t size = memory.size();
+  return addr >= layout::kImageAreaEnd && size >= kTopReserve && addr <= size - kTopReserve &&
+         len <= size - kTopReserve - addr;
+}
+
+int64_t ShareErrno(const absl::Status& s) {
+  if (s.ok()) return 0;
+  if (absl::IsInvalidArgument(s)) return -EINVAL;
+  if (absl::IsOutOfRange(s)) return -EFAULT;
+  if (absl::IsResourceExhausted(s)) return -ENOMEM;
+  return -EIO;
 }
 
 namespace {

@@ -104,10 +104,16 @@ HypercallOutcome ConsoleInfo(const ServiceContext& ctx, uint64_t arg);   // hv_c
 HypercallOutcome Random(const ServiceContext& ctx, uint64_t arg);        // hv_buffer
 HypercallOutcome MemDiscard(const ServiceContext& ctx, uint64_t arg);    // hv_buffer
 HypercallOutcome MemShare(const ServiceContext& ctx, uint64_t arg);      // hv_mem_share
-HypercallOutcome Futex(const ServiceContext& ctx, uint64_t arg);         // hv_futex
-HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg);         // hv_clock
-HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg);   // hv_unsupported
-HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg);         // hv_buffer
+// Whether [addr, addr+len) may be shared with other processes (the memory
+// the runtime hands out: never the boot info, backend pages, CPU tables,
+// program images or kvm's top page directories), and the -errno a sharing
+// call's status maps to (0 for OK).
+bool ShareableRange(const GuestMemory& memory, uint64_t addr, uint64_t len);
+int64_t ShareErrno(const absl::Status& s);
+HypercallOutcome Futex(const ServiceContext& ctx, uint64_t arg);        // hv_futex
+HypercallOutcome Clock(const ServiceContext& ctx, uint64_t arg);        // hv_clock
+HypercallOutcome Unsupported(const ServiceContext& ctx, uint64_t arg);  // hv_unsupported
+HypercallOutcome Panic(const ServiceContext& ctx, uint64_t arg);        // hv_buffer
 HypercallOutcome Exit(const ServiceContext& ctx, uint64_t arg);
 HypercallOutcome Wait(const ServiceContext& ctx, uint64_t arg);           // hv_exit
 HypercallOutcome FileOpen(const ServiceContext& ctx, uint64_t arg);       // hv_file_open

@@ -37,11 +37,6 @@ int RemoveEntry(const char* path, const struct stat*, int type, FTW*) {
   return 0;
 }
 
-std::string TmpBase() {
-  const char* tmp = getenv("TMPDIR");
-  return tmp != nullptr && *tmp == '/' ? tmp : "/tmp";
-}
-
 // Where the store's directory goes: the host's /dev/shm when it is a
 // directory hvrun may make one in (tmpfs, like the guest's expects), else
 // $TMPDIR or /tmp.
@@ -50,7 +45,7 @@ std::string BaseDir() {
   if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK | X_OK) == 0) {
     return "/dev/shm";
   }
-  return TmpBase();
+  return HostTmpDir();
 }
 
 }  // namespace
@@ -59,13 +54,13 @@ absl::StatusOr<std::shared_ptr<ShmStore>> ShmStore::Create(uint64_t quota, std::
   const bool shm = guest_path == "/dev/shm";
   std::shared_ptr<ShmStore> store(new ShmStore(quota, std::move(guest_path)));
   std::string parent =
-      absl::StrCat(shm ? BaseDir() : TmpBase(), shm ? "/hvrun-shm-XXXXXX" : "/hvrun-tmp-XXXXXX");
+      absl::StrCat(shm ? BaseDir() : HostTmpDir(), shm ? "/hvrun-shm-XXXXXX" : "/hvrun-tmp-XXXXXX");
   if (mkdtemp(parent.data()) == nullptr) {  // mode 0700: only hvrun gets in
     return absl::ErrnoToStatus(errno, "making the shared-memory store's directory");
   }
   store->parent_ = parent;
   store->dir_ = parent + "/shm";
-  if (mkdir((parent + "/sysv").c_str(), 0700) != 0) {
+  if (shm && mkdir((parent + "/sysv").c_str(), 0700) != 0) {
     return absl::ErrnoToStatus(errno, "making the shared-memory store's directory");
   }
   // Within, the mode the guest expects of /dev/shm (sticky, everyone's).
@@ -109,10 +104,7 @@ uint64_t ShmStore::Usage(uint64_t growth) {
   return counted_ + grown_;
 }
 
-int64_t ShmStore::CheckGrowth(int fd, uint64_t new_end) {
-  struct stat st {};
-  if (fstat(fd, &st) != 0) return -errno;
-  const uint64_t size = static_cast<uint64_t>(st.st_size);
+int64_t ShmStore::Reserve(uint64_t size, uint64_t new_end) {
   if (new_end <= size) return 0;
   if (new_end > quota_) return -ENOSPC;
   const uint64_t growth = new_end - size;
@@ -120,6 +112,22 @@ int64_t ShmStore::CheckGrowth(int fd, uint64_t new_end) {
   if (Usage(growth) + growth > quota_) return -ENOSPC;
   grown_ += growth;
   return 0;
+}
+
+int64_t ShmStore::CheckGrowth(int fd, uint64_t new_end) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return -errno;
+  return Reserve(static_cast<uint64_t>(st.st_size), new_end);
+}
+
+int64_t ShmStore::CheckWrite(int fd, int64_t offset, uint64_t len) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return -errno;
+  const int fl = fcntl(fd, F_GETFL);
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  const uint64_t at =
+      (fl >= 0 && (fl & O_APPEND)) || offset < 0 ? size : static_cast<uint64_t>(offset);
+  return Reserve(size, at + len);
 }
 
 int64_t ShmStore::Truncate(int fd, uint64_t new_size) {
@@ -234,13 +242,9 @@ int64_t ShmStore::SysvGet(const hv_sysv_shm& req) {
   seg.file.Reset(open(seg.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!seg.file.valid()) return -errno;
   // The quota counts sizes: check before the file takes its size.
-  {
-    std::lock_guard count(count_mu_);
-    if (Usage(req.size) + req.size > quota_) {
-      unlink(seg.path.c_str());
-      return -ENOSPC;
-    }
-    grown_ += req.size;
+  if (Reserve(0, req.size) < 0) {
+    unlink(seg.path.c_str());
+    return -ENOSPC;
   }
   if (ftruncate(seg.file.get(), static_cast<off_t>(req.size)) != 0) {
     const int64_t err = -errno;

@@ -65,6 +65,9 @@ class ShmStore : public std::enable_shared_from_this<ShmStore> {
   // Whether store file (fd) may grow to (new_end) bytes (a write, an
   // fallocate): 0, or -ENOSPC past the quota.
   int64_t CheckGrowth(int fd, uint64_t new_end);
+  // The same for a write of (len) bytes at (offset) (-1, or an O_APPEND fd:
+  // at the end).
+  int64_t CheckWrite(int fd, int64_t offset, uint64_t len);
   // ftruncate of store file (fd) to (new_size): 0, -ENOSPC past the quota,
   // -EBUSY below the end of a mapped range, or ftruncate's -errno.
   int64_t Truncate(int fd, uint64_t new_size);
@@ -97,6 +100,9 @@ class ShmStore : public std::enable_shared_from_this<ShmStore> {
   // written, not per write); removals are seen at the next count. With
   // count_mu_ held.
   uint64_t Usage(uint64_t growth);
+  // Whether a file of (size) bytes may become (new_end): 0, or -ENOSPC;
+  // the growth is counted.
+  int64_t Reserve(uint64_t size, uint64_t new_end);
   // The largest mapped end of file (dev, ino), 0 if none; with mu_ held.
   uint64_t MappedEnd(dev_t dev, ino_t ino) const;
   void Unguard(dev_t dev, ino_t ino, uint64_t end);

@@ -31,23 +31,15 @@ HypercallOutcome SysvShm(const ServiceContext& ctx, uint64_t arg) {
     case HV_SYSV_REMOVE:
       return reply(store->SysvRemove(req->id));
     case HV_SYSV_ATTACH: {
-      // The same bounds as HV_SHARE_MAP_FILE: memory the runtime hands out.
-      constexpr uint64_t kTopReserve = 2ull << 20;
-      const uint64_t size = ctx.memory.size();
       uint64_t bytes = 0;
       auto file = store->SysvAttach(req->id, req->pid, &bytes);
       if (!file.ok()) return reply(absl::IsNotFound(file.status()) ? -EINVAL : -EACCES);
       const uint64_t len = (bytes + layout::kPageSize - 1) / layout::kPageSize * layout::kPageSize;
-      if (req->addr % layout::kPageSize != 0 || req->addr < layout::kImageAreaEnd ||
-          size < kTopReserve || req->addr > size - kTopReserve ||
-          len > size - kTopReserve - req->addr) {
+      // The same bounds as HV_SHARE_MAP_FILE.
+      if (req->addr % layout::kPageSize != 0 || !ShareableRange(ctx.memory, req->addr, len)) {
         return reply(-EINVAL);
       }
-      absl::Status s = ctx.memory.MapFile(req->addr, len, *std::move(file), 0);
-      if (absl::IsInvalidArgument(s)) return reply(-EINVAL);
-      if (absl::IsOutOfRange(s)) return reply(-EFAULT);
-      if (absl::IsResourceExhausted(s)) return reply(-ENOMEM);
-      return reply(s.ok() ? 0 : -EIO);
+      return reply(ShareErrno(ctx.memory.MapFile(req->addr, len, *std::move(file), 0)));
     }
     default:
       return reply(-EINVAL);
