@@ -504,7 +504,8 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   const bool elastic = backend->ElasticMemory();
   ProcessTable table({.backend = std::string(backend->name()),
                       .pids_limit = options.pids_limit,
-                      .service = ServiceOptions{.verbose = options.verbose}});
+                      .service = ServiceOptions{.verbose = options.verbose,
+                                                .network = options.network}});
   MemoryWatch watch(elastic ? std::function<uint64_t()>([&table] { return table.UsedBytes(); })
                             : std::function<uint64_t()>(),
                     plan.limit);

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "vmm/base/layout.h"
+#include "vmm/services/network_policy.h"
 
 namespace hvrun {
 
@@ -46,6 +47,8 @@ struct LaunchOptions {
   // --stop-timeout: how long the guest has to exit after a forwarded SIGINT,
   // SIGTERM or SIGHUP before hvrun ends it (stop_forwarder.h).
   absl::Duration stop_timeout = absl::Seconds(10);
+  // --network and --publish: what the guest's sockets may reach.
+  NetworkPolicy network;
   std::vector<std::string> args;  // argv, argv[0] included
 };
 

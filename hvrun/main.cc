@@ -4,6 +4,7 @@
 //
 //   hvrun [--backend=auto|sim|kvm|xen] [--memory=SIZE] [-e KEY=VAL]... [-v HOST:GUEST[:ro]]...
 //         [--rootfs=DIR [--rootfs-rw]] [-w DIR] [--verbose] [--runtime=PATH] [--timeout=DURATION]
+//         [--network=none|loopback|host] [-p [IP:]HOSTPORT:GUESTPORT[/udp]]...
 //         [--manifest=FILE] [--print-manifest] APP [ARGS...]
 //
 // Flags come before APP; everything from APP on belongs to the guest. A
@@ -74,6 +75,10 @@ ABSL_FLAG(std::string, tmp_size, "",
           "$TMPDIR), shared by all its processes and removed when the guest ends; empty means "
           "--memory's size; 0 gives each process the runtime's in-memory /tmp instead (faster, "
           "but a forked process has its own copy)");
+ABSL_FLAG(std::string, network, "loopback",
+          "What the guest's sockets may reach: none (no IP sockets, AF_UNIX only), loopback "
+          "(outbound anywhere; the guest listens only on the host's loopback, and on the ports "
+          "given with -p) or host (the host's network as it is, every interface)");
 ABSL_FLAG(bool, print_manifest, false,
           "Print the effective manifest (the manifest, defaults and flags merged) and exit "
           "without running anything");
@@ -96,9 +101,10 @@ constexpr char kUsage[] =
     "interpreter cannot be loaded); 127 when APP does not exist.\n";
 
 // Abseil's names; --help and the command line spell '_' as '-'.
-constexpr const char* kFlagNames[] = {
-    "backend", "memory",       "verbose",    "runtime",  "timeout",  "rootfs",   "rootfs_rw",
-    "workdir", "stop_timeout", "pids_limit", "shm_size", "tmp_size", "manifest", "print_manifest"};
+constexpr const char* kFlagNames[] = {"backend",      "memory",     "verbose",       "runtime",
+                                      "timeout",      "rootfs",     "rootfs_rw",     "workdir",
+                                      "stop_timeout", "pids_limit", "shm_size",      "tmp_size",
+                                      "network",      "manifest",   "print_manifest"};
 
 void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
@@ -106,6 +112,9 @@ void PrintHelp() {
                "(repeatable)\n";
   std::cout << "  -v HOST:GUEST[:ro], --volume=HOST:GUEST[:ro]\n      Mount host directory HOST "
                "at GUEST in the guest, read-only with :ro (repeatable)\n";
+  std::cout << "  -p [IP:]HOSTPORT:GUESTPORT[/tcp|/udp], --publish=...\n      Publish a guest "
+               "port on the host, as docker's -p: the guest's bind of GUESTPORT listens on "
+               "HOSTPORT of every host interface (or IP's) (repeatable)\n";
   for (const char* name : kFlagNames) {
     const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     if (flag == nullptr) continue;
@@ -130,6 +139,7 @@ struct SplitArgs {
   std::set<std::string> given;     // the Abseil names of the flags in (flags)
   std::vector<std::string> env;
   std::vector<std::string> volumes;
+  std::vector<std::string> publish;
   std::vector<std::string> app_args;
   bool help = false;
 };
@@ -137,7 +147,7 @@ struct SplitArgs {
 SplitArgs Split(int argc, char** argv) {
   static const std::set<std::string> kTakesValue = {
       "backend", "memory",     "runtime",      "timeout",  "manifest", "rootfs",
-      "workdir", "pids_limit", "stop_timeout", "shm_size", "tmp_size"};
+      "workdir", "pids_limit", "stop_timeout", "shm_size", "tmp_size", "network"};
   static const std::set<std::string> kBool = {"verbose", "print_manifest", "rootfs_rw"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
@@ -161,6 +171,14 @@ SplitArgs Split(int argc, char** argv) {
       out.volumes.push_back(argv[++i]);
     } else if (absl::StartsWith(arg, "--volume=")) {
       out.volumes.push_back(arg.substr(9));
+    } else if (arg == "-p" || arg == "--publish") {
+      if (i + 1 >= argc) {
+        Fail(absl::StrCat(arg, " needs [IP:]HOSTPORT:GUESTPORT[/tcp|/udp]"),
+             hvrun::kExitHvrunError);
+      }
+      out.publish.push_back(argv[++i]);
+    } else if (absl::StartsWith(arg, "--publish=")) {
+      out.publish.push_back(arg.substr(10));
     } else if (arg == "-w") {
       if (i + 1 >= argc) Fail("-w needs DIR", hvrun::kExitHvrunError);
       out.given.insert("workdir");
@@ -232,7 +250,9 @@ int main(int argc, char** argv) {
   from("rootfs_rw").rootfs_rw = absl::GetFlag(FLAGS_rootfs_rw);
   from("workdir").workdir = absl::GetFlag(FLAGS_workdir);
   given.env = split.env;
+  from("network").network = absl::GetFlag(FLAGS_network);
   given.volumes = split.volumes;
+  given.publish = split.publish;
   given.app_args = split.app_args;
   if (absl::Status merged = hvrun::ApplyFlags(given, defaults, &manifest); !merged.ok()) {
     Fail(std::string(merged.message()), hvrun::kExitHvrunError);

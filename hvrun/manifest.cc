@@ -267,6 +267,14 @@ absl::Status Merge(const ManifestFlags& flags, bool replace, RunManifest* m) {
     mount->set_guest_path(parts[1]);
     mount->set_read_only(parts.size() == 3 && parts[2] == "ro");
   }
+  if (flags.network && (replace || m->network().empty())) {
+    if (auto mode = ParseNetworkMode(*flags.network); !mode.ok()) return mode.status();
+    m->set_network(*flags.network);
+  }
+  for (const std::string& spec : flags.publish) {
+    if (auto p = ParsePublish(spec); !p.ok()) return p.status();
+    m->add_publish(spec);
+  }
   if (!flags.app_args.empty()) {
     m->set_image(flags.app_args[0]);
     m->clear_args();
@@ -366,6 +374,19 @@ absl::StatusOr<LaunchOptions> ToLaunchOptions(const RunManifest& manifest) {
   options.rootfs = manifest.rootfs();
   options.rootfs_rw = manifest.rootfs_read_write();
   options.workdir = manifest.workdir();
+  if (!manifest.network().empty()) {
+    auto mode = ParseNetworkMode(manifest.network());
+    if (!mode.ok()) return mode.status();
+    options.network.mode = *mode;
+  }
+  for (const std::string& spec : manifest.publish()) {
+    auto p = ParsePublish(spec);
+    if (!p.ok()) return p.status();
+    options.network.published.push_back(*p);
+  }
+  if (!options.network.published.empty() && options.network.mode == NetworkMode::kNone) {
+    return absl::InvalidArgumentError("--publish needs a network: not with --network=none");
+  }
   if (options.rootfs_rw && options.rootfs.empty()) {
     return absl::InvalidArgumentError("--rootfs-rw needs --rootfs=DIR");
   }
@@ -407,6 +428,15 @@ absl::StatusOr<RunManifest> ToManifest(const LaunchOptions& options) {
   manifest.set_rootfs(options.rootfs);
   manifest.set_rootfs_read_write(options.rootfs_rw);
   manifest.set_workdir(options.workdir);
+  if (options.network.mode != NetworkMode::kLoopback) {
+    manifest.set_network(NetworkModeName(options.network.mode));
+  }
+  for (const PortPublish& p : options.network.published) {
+    const bool v6 = p.host_ip.find(':') != std::string::npos;
+    manifest.add_publish(absl::StrCat(p.host_ip.empty() ? "" : (v6 ? "[" : ""), p.host_ip,
+                                      p.host_ip.empty() ? "" : (v6 ? "]:" : ":"), p.host_port, ":",
+                                      p.guest_port, p.type == SOCK_DGRAM ? "/udp" : ""));
+  }
   for (const std::string& kv : options.env) manifest.add_env(kv);
   for (const std::string& spec : options.volumes) {
     std::vector<std::string> parts = absl::StrSplit(spec, ':');

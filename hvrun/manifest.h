@@ -56,6 +56,8 @@ struct ManifestFlags {
   std::optional<std::string> workdir;     // --workdir, -w
   std::vector<std::string> env;           // -e KEY=VAL, in order
   std::vector<std::string> volumes;       // -v HOST:GUEST[:ro], in order: appended to mounts
+  std::optional<std::string> network;     // --network: none, loopback or host
+  std::vector<std::string> publish;       // -p [IP:]HOST:GUEST[/proto], appended
   std::vector<std::string> app_args;      // APP ARGS...; empty keeps the manifest's
 };
 

@@ -475,11 +475,15 @@ bool HandlerPending() {
   return ((g.pending | t.pending) & ~t.blocked) != 0;
 }
 
-void Suspend(uint64_t mask) {
+void MaskUntilExit(uint64_t mask) {
   ThreadState& t = T();
   t.saved_mask = t.blocked;
   t.restore_mask = true;
   SetBlocked(mask);
+}
+
+void Suspend(uint64_t mask) {
+  MaskUntilExit(mask);
   for (;;) {
     const uint32_t seen = __atomic_load_n(process::EventsWord(), __ATOMIC_ACQUIRE);
     process::TakeSignals();  // what other processes sent

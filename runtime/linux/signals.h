@@ -97,6 +97,11 @@ int64_t Wait(uint64_t set, int64_t deadline, abi::SigInfo* info);
 // puts back.
 void Suspend(uint64_t mask);
 
+// ppoll/pselect6/epoll_pwait's sigmask: (mask) is the calling thread's until
+// its syscall ends; then the mask from before comes back (after the handler
+// a signal meanwhile enters, as sigsuspend's).
+void MaskUntilExit(uint64_t mask);
+
 // At the end of every syscall (hvrt_syscall): if a handler is pending, enters
 // it. (*result) is the syscall's result; (f) is the frame the backend stub
 // loads the app's registers from. Ends the process with SIGSEGV, as Linux

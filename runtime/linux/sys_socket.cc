@@ -1,14 +1,30 @@
-// socketpair(2) and the calls on its sockets (send, recv, shutdown): a pair
-// of connected AF_UNIX sockets made by hvrun on the host (vfs::SocketPair),
-// shared across fork like a host pipe; eventfd(2), a host eventfd likewise. socket(2) itself,
-// addresses, sendmsg/recvmsg and socket options are not here yet (-ENOSYS).
+// Sockets: every guest socket is a host socket that hvrun made and serves
+// under its network policy (HV_CALL_SOCKET, abi.h); the fd is an unnamed
+// kHost inode of type S_IFSOCK whose read/write go through the host stream
+// path like a pipe's. hvrun never waits: where Linux blocks (accept, connect,
+// send into a full buffer, recv with nothing there) hvrun says -EAGAIN (or
+// -EINPROGRESS) and the calling thread waits here for readiness
+// (host_ready.h) unless the socket or the call is non-blocking, within
+// SO_RCVTIMEO/SO_SNDTIMEO. socketpair(2) and eventfd(2) make host objects
+// too (HV_CALL_PIPE, HV_CALL_EVENTFD).
+//
+// AF_UNIX path names are resolved here like any path (vfs::Resolve) and
+// travel as a path beneath a mount; a name in the guest's own tmpfs (not a
+// host directory) cannot be a host socket: -EACCES. Control messages
+// (SCM_RIGHTS, SCM_CREDENTIALS) are not carried yet: sendmsg with any is
+// -EOPNOTSUPP, recvmsg reports none.
+#include "runtime/hv/clock.h"
+#include "runtime/hv/hypercall.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/signal.h"
 #include "runtime/linux/abi/stat.h"
+#include "runtime/linux/abi/time.h"
+#include "runtime/linux/host_ready.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/sched/sched.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
 
@@ -19,45 +35,227 @@ constexpr uint32_t kAF_UNIX = 1, kAF_INET = 2, kAF_INET6 = 10;
 constexpr uint32_t kSOCK_STREAM = 1, kSOCK_DGRAM = 2, kSOCK_SEQPACKET = 5;
 constexpr uint32_t kSOCK_TYPE_MASK = 0xf;
 constexpr uint32_t kSOCK_NONBLOCK = 04000, kSOCK_CLOEXEC = 02000000;
-constexpr uint32_t kMSG_DONTWAIT = 0x40, kMSG_WAITALL = 0x100, kMSG_NOSIGNAL = 0x4000;
+constexpr uint32_t kMSG_PEEK = 0x2, kMSG_DONTWAIT = 0x40, kMSG_WAITALL = 0x100,
+                   kMSG_NOSIGNAL = 0x4000;
+constexpr int kSOL_SOCKET = 1, kSO_TYPE = 3, kSO_ERROR = 4, kSO_RCVTIMEO = 20, kSO_SNDTIMEO = 21;
+constexpr int16_t kPOLLIN = 0x1, kPOLLOUT = 0x4;
+constexpr uint64_t kMaxRw = 0x7ffff000;  // Linux's MAX_RW_COUNT
 
-// The socket behind (fd): -EBADF, -ENOTSOCK, or 0 with (*n) and (*f) set.
-int64_t SocketOf(int32_t fd, vfs::File** f, tmpfs::Inode** n) {
-  *f = vfs::FileOf(fd);
-  if (*f == nullptr) return -abi::kEBADF;
-  *n = vfs::InodeOf(**f);
-  if (*n == nullptr || (*n)->kind != tmpfs::Kind::kHost || !abi::IsSock((*n)->mode)) {
+// A socket fd: its description, inode and host handle.
+struct Sock {
+  vfs::File* f;
+  tmpfs::Inode* n;
+  uint32_t handle;
+  bool nonblock() const { return (f->flags & abi::kO_NONBLOCK) != 0; }
+};
+
+// The socket behind (fd): -EBADF, -ENOTSOCK, or 0 with (*s) set.
+int64_t SocketOf(int32_t fd, Sock* s) {
+  s->f = vfs::FileOf(fd);
+  if (s->f == nullptr) return -abi::kEBADF;
+  s->n = vfs::InodeOf(*s->f);
+  if (s->n == nullptr || s->n->kind != tmpfs::Kind::kHost || !abi::IsSock(s->n->mode) ||
+      s->n->pipe_head == 0) {
     return -abi::kENOTSOCK;
   }
+  s->handle = static_cast<uint32_t>(s->n->pipe_head - 1);
   return 0;
 }
 
-// send/recv on socket (fd): a blocking send puts all of (buf) in (a stream
-// takes it in pieces), a recv takes what is there (MSG_WAITALL: until
-// (len) on a stream, or its end); a send to a closed peer raises SIGPIPE
-// unless MSG_NOSIGNAL.
-int64_t Transfer(int32_t fd, bool send, uint64_t buf, uint64_t len, uint32_t flags) {
-  vfs::File* f;
-  tmpfs::Inode* n;
-  if (int64_t r = SocketOf(fd, &f, &n); r < 0) return r;
-  if ((flags & ~(kMSG_DONTWAIT | kMSG_NOSIGNAL | (send ? 0 : kMSG_WAITALL))) != 0) {
-    return -abi::kEOPNOTSUPP;
-  }
-  if (len > 0x7ffff000) len = 0x7ffff000;  // Linux's MAX_RW_COUNT
-  if (!user::RangeOk(buf, len)) return -abi::kEFAULT;
-  const bool nonblock = (f->flags & abi::kO_NONBLOCK) != 0 || (flags & kMSG_DONTWAIT) != 0;
-  const bool all = send || (flags & kMSG_WAITALL) != 0;
-  uint64_t done = 0;
-  int64_t r = 0;
-  do {
-    r = hostfs::StreamIo(*n, send, buf + done, len - done, nonblock);
-    if (r > 0) done += static_cast<uint64_t>(r);
-  } while (all && !nonblock && r > 0 && done < len);
-  if (send && r == -abi::kEPIPE && (flags & kMSG_NOSIGNAL) == 0) signals::Send(abi::kSIGPIPE);
-  return done > 0 ? static_cast<int64_t>(done) : r;
+hv_socket Request(uint32_t op, const Sock& s) {
+  hv_socket r = {};
+  r.op = op;
+  r.handle = s.handle;
+  r.path.mount = HV_SOCK_NO_PATH;
+  return r;
 }
 
+int64_t Call(hv_socket& r) { return hv::Call(HV_CALL_SOCKET, &r); }
+
+// A guest sockaddr, copied in, with its AF_UNIX path resolved.
+struct Addr {
+  uint8_t bytes[HV_SOCKADDR_MAX];
+  char path[HV_SOCKADDR_MAX];
+};
+
+// Copies the guest's (addr, len) into (a) and points (r) at it; an AF_UNIX
+// path name is resolved (following a final symlink unless (bind)) to a
+// path beneath a mount.
+int64_t TakeAddr(uint64_t addr, uint64_t len, bool bind, Addr* a, hv_socket* r) {
+  if (static_cast<int32_t>(len) < 0 || len > HV_SOCKADDR_MAX) return -abi::kEINVAL;
+  if (int64_t e = user::CopyIn(a->bytes, addr, len); e < 0) return e;
+  r->addr = reinterpret_cast<uint64_t>(a->bytes);
+  r->addr_len = static_cast<uint32_t>(len);
+  r->path.mount = HV_SOCK_NO_PATH;
+  const uint32_t family = len >= 2 ? a->bytes[0] | (a->bytes[1] << 8) : 0;
+  if (family != kAF_UNIX || len <= 2 || a->bytes[2] == 0) return 0;  // abstract or unnamed
+  uint64_t n = 0;
+  while (2 + n < len && a->bytes[2 + n] != 0) {
+    a->path[n] = static_cast<char>(a->bytes[2 + n]);
+    n++;
+  }
+  a->path[n] = 0;
+  vfs::Lookup l;
+  if (int64_t e = vfs::Resolve(abi::kAT_FDCWD, a->path, !bind, &l); e < 0) return e;
+  if (!l.host) {
+    if (bind) return l.ino != 0 ? -abi::kEADDRINUSE : -abi::kEACCES;
+    return l.ino != 0 ? -abi::kECONNREFUSED : -abi::kENOENT;
+  }
+  r->path = hv_mount_path{l.mount, l.hlen, reinterpret_cast<uint64_t>(l.hpath)};
+  return 0;
+}
+
+// Where the guest wants an address back (accept, getsockname, recvfrom):
+// reads the room it gives at (len_ptr) (-EINVAL if negative).
+int64_t AddrRoom(uint64_t addr, uint64_t len_ptr, uint32_t* room) {
+  *room = 0;
+  if (addr == 0 || len_ptr == 0) return 0;
+  int32_t n;
+  if (int64_t e = user::CopyIn(&n, len_ptr, sizeof n); e < 0) return e;
+  if (n < 0) return -abi::kEINVAL;
+  *room = static_cast<uint32_t>(n);
+  return 0;
+}
+
+// Copies the address hvrun wrote into (a) back to the guest: at most (room)
+// bytes, and its full length into (len_ptr).
+int64_t GiveAddr(const Addr& a, uint32_t len, uint64_t addr, uint64_t len_ptr, uint32_t room) {
+  if (addr == 0 || len_ptr == 0) return 0;
+  const uint32_t n = len < room ? len : room;
+  if (int64_t e = user::CopyOut(addr, a.bytes, n); e < 0) return e;
+  const int32_t full = static_cast<int32_t>(len);
+  return user::CopyOut(len_ptr, &full, sizeof full);
+}
+
+// The deadline SO_RCVTIMEO (recv) or SO_SNDTIMEO (send) sets for a wait
+// starting now: sched::kForever where it is 0.
+int64_t Deadline(const Sock& s, bool send) {
+  abi::Timeval tv = {};
+  hv_socket r = Request(HV_SOCK_GETOPT, s);
+  r.arg0 = kSOL_SOCKET;
+  r.arg1 = send ? kSO_SNDTIMEO : kSO_RCVTIMEO;
+  r.data = reinterpret_cast<uint64_t>(&tv);
+  r.data_len = sizeof tv;
+  if (Call(r) < 0 || (tv.tv_sec == 0 && tv.tv_usec == 0)) return sched::kForever;
+  return static_cast<int64_t>(clock::MonotonicNs()) + tv.tv_sec * 1000000000 + tv.tv_usec * 1000;
+}
+
+// Runs (r) until it does not say -EAGAIN, waiting for (events) in between
+// unless (nonblock). A timeout is -EAGAIN, as Linux's SO_RCVTIMEO.
+int64_t UntilReady(const Sock& s, hv_socket& r, int16_t events, bool nonblock) {
+  const hv_socket asked = r;
+  int64_t deadline = 0;  // looked up at the first wait
+  for (;;) {
+    r = asked;
+    const int64_t got = Call(r);
+    if (got != -abi::kEAGAIN || nonblock) return got;
+    if (deadline == 0) deadline = Deadline(s, events == kPOLLOUT);
+    if (int64_t w = host_ready::WaitOne(s.handle, events, deadline); w < 0) return w;
+  }
+}
+
+// sendmsg over (iov, count) to (addr, addr_len) (0: none). (single): (iov)
+// is one buffer of the runtime's own (send, sendto), which a stream's
+// blocking send moves whole; else it is the guest's array, which only hvrun
+// reads.
+int64_t Send(int32_t fd, hv_iovec* iov, uint64_t count, bool single, uint32_t flags, uint64_t addr,
+             uint64_t addr_len) {
+  Sock s;
+  if (int64_t e = SocketOf(fd, &s); e < 0) return e;
+  hv_socket r = Request(HV_SOCK_SENDMSG, s);
+  Addr a;
+  if (addr != 0) {
+    if (int64_t e = TakeAddr(addr, addr_len, false, &a, &r); e < 0) return e;
+  }
+  r.flags = flags & ~kMSG_DONTWAIT;
+  r.data = reinterpret_cast<uint64_t>(iov);
+  r.data_len = count;
+  const bool nonblock = s.nonblock() || (flags & kMSG_DONTWAIT) != 0;
+  const uint64_t total = single ? iov[0].len : 0;
+  uint64_t done = 0;
+  int64_t got;
+  for (;;) {
+    got = UntilReady(s, r, kPOLLOUT, nonblock);
+    if (got <= 0 || !single || nonblock) break;
+    done += static_cast<uint64_t>(got);
+    if (done >= total) break;
+    iov[0].base += static_cast<uint64_t>(got);
+    iov[0].len -= static_cast<uint64_t>(got);
+  }
+  if (got == -abi::kEPIPE && (flags & kMSG_NOSIGNAL) == 0) signals::Send(abi::kSIGPIPE);
+  return done > 0 ? static_cast<int64_t>(done) : got;
+}
+
+// recvmsg into (iov, count) ((single): as Send's); the sender's address
+// into (from, *from_len), its MSG_TRUNC/MSG_EOR into (*msg_flags).
+int64_t Recv(int32_t fd, hv_iovec* iov, uint64_t count, bool single, uint32_t flags, Addr* from,
+             uint32_t* from_len, uint32_t* msg_flags) {
+  Sock s;
+  if (int64_t e = SocketOf(fd, &s); e < 0) return e;
+  hv_socket r = Request(HV_SOCK_RECVMSG, s);
+  r.flags = flags & ~kMSG_DONTWAIT;
+  r.data = reinterpret_cast<uint64_t>(iov);
+  r.data_len = count;
+  if (from != nullptr) {
+    r.addr = reinterpret_cast<uint64_t>(from->bytes);
+    r.addr_len = HV_SOCKADDR_MAX;
+  }
+  const bool nonblock = s.nonblock() || (flags & kMSG_DONTWAIT) != 0;
+  int64_t got = UntilReady(s, r, kPOLLIN, nonblock);
+  // MSG_WAITALL on a stream: on until the buffer is full, the end, or an
+  // error (what came before it is the answer then).
+  uint64_t done = 0;
+  if ((flags & kMSG_WAITALL) != 0 && (flags & kMSG_PEEK) == 0 && single && !nonblock) {
+    while (got > 0) {
+      done += static_cast<uint64_t>(got);
+      if (done >= iov[0].len) break;
+      hv_iovec rest = {iov[0].base + done, iov[0].len - done};
+      r.data = reinterpret_cast<uint64_t>(&rest);
+      got = UntilReady(s, r, kPOLLIN, nonblock);
+    }
+    if (done > 0) got = static_cast<int64_t>(done);
+  }
+  if (got >= 0) {
+    if (from_len != nullptr) *from_len = r.addr_len;
+    if (msg_flags != nullptr) *msg_flags = static_cast<uint32_t>(r.arg2);
+  }
+  return got;
+}
+
+// The guest's struct msghdr.
+struct MsgHdr {
+  uint64_t name;
+  uint32_t namelen;
+  uint32_t pad0;
+  uint64_t iov;
+  uint64_t iovlen;
+  uint64_t control;
+  uint64_t controllen;
+  int32_t flags;
+  uint32_t pad1;
+};
+static_assert(sizeof(MsgHdr) == 56);
+
 }  // namespace
+
+// Socket implements Linux syscall socket(2): AF_UNIX, AF_INET, AF_INET6.
+int64_t sys_socket(hv_syscall_frame& f) {
+  const uint32_t domain = static_cast<uint32_t>(f.args[0]);
+  const uint32_t type = static_cast<uint32_t>(f.args[1]);
+  if ((type & ~(kSOCK_TYPE_MASK | kSOCK_NONBLOCK | kSOCK_CLOEXEC)) != 0) return -abi::kEINVAL;
+  hv_socket r = {};
+  r.op = HV_SOCK_CREATE;
+  r.arg0 = domain;
+  r.arg1 = type & kSOCK_TYPE_MASK;
+  r.arg2 = static_cast<uint32_t>(f.args[2]);
+  r.path.mount = HV_SOCK_NO_PATH;
+  const int64_t h = Call(r);
+  if (h < 0) return h;
+  return vfs::InstallHostHandle(static_cast<uint32_t>(h), abi::kS_IFSOCK | 0777,
+                                abi::kO_RDWR |
+                                    ((type & kSOCK_NONBLOCK) != 0 ? abi::kO_NONBLOCK : 0) |
+                                    ((type & kSOCK_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+}
 
 // Socketpair implements Linux syscall socketpair(2) for AF_UNIX.
 int64_t sys_socketpair(hv_syscall_frame& f) {
@@ -81,31 +279,192 @@ int64_t sys_socketpair(hv_syscall_frame& f) {
   return user::CopyOut(f.args[3], fds, sizeof fds);
 }
 
-// Sendto implements Linux syscall sendto(2) on a connected socket: no
-// address (-EISCONN with one).
-int64_t sys_sendto(hv_syscall_frame& f) {
-  if (f.args[4] != 0) {
-    vfs::File* file;
-    tmpfs::Inode* n;
-    if (int64_t r = SocketOf(Int(f.args[0]), &file, &n); r < 0) return r;
-    return -abi::kEISCONN;
-  }
-  return Transfer(Int(f.args[0]), true, f.args[1], f.args[2], static_cast<uint32_t>(f.args[3]));
+// Bind implements Linux syscall bind(2).
+int64_t sys_bind(hv_syscall_frame& f) {
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  hv_socket r = Request(HV_SOCK_BIND, s);
+  Addr a;
+  if (int64_t e = TakeAddr(f.args[1], f.args[2], true, &a, &r); e < 0) return e;
+  return Call(r);
 }
 
-// Recvfrom implements Linux syscall recvfrom(2); the peer of a socketpair
-// is unnamed: its address is empty (length 0), as Linux reports it.
+// Listen implements Linux syscall listen(2).
+int64_t sys_listen(hv_syscall_frame& f) {
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  hv_socket r = Request(HV_SOCK_LISTEN, s);
+  const int32_t backlog = Int(f.args[1]);
+  r.arg0 = backlog < 0 ? 0 : static_cast<uint64_t>(backlog);
+  return Call(r);
+}
+
+// Accept4 implements Linux syscall accept4(2): waits for a connection
+// unless the socket is non-blocking.
+int64_t sys_accept4(hv_syscall_frame& f) {
+  const uint32_t flags = static_cast<uint32_t>(f.args[3]);
+  if ((flags & ~(kSOCK_NONBLOCK | kSOCK_CLOEXEC)) != 0) return -abi::kEINVAL;
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  uint32_t room;
+  if (int64_t e = AddrRoom(f.args[1], f.args[2], &room); e < 0) return e;
+  Addr a;
+  hv_socket r = Request(HV_SOCK_ACCEPT, s);
+  r.addr = reinterpret_cast<uint64_t>(a.bytes);
+  r.addr_len = HV_SOCKADDR_MAX;
+  const int64_t h = UntilReady(s, r, kPOLLIN, s.nonblock());
+  if (h < 0) return h;
+  const int64_t fd =
+      vfs::InstallHostHandle(static_cast<uint32_t>(h), abi::kS_IFSOCK | 0777,
+                             abi::kO_RDWR | ((flags & kSOCK_NONBLOCK) != 0 ? abi::kO_NONBLOCK : 0) |
+                                 ((flags & kSOCK_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+  if (fd < 0) return fd;
+  if (int64_t e = GiveAddr(a, r.addr_len, f.args[1], f.args[2], room); e < 0) return e;
+  return fd;
+}
+
+// Accept implements Linux syscall accept(2).
+int64_t sys_accept(hv_syscall_frame& f) {
+  f.args[3] = 0;
+  return sys_accept4(f);
+}
+
+// Connect implements Linux syscall connect(2): a blocking socket waits
+// until the connection is made or refused.
+int64_t sys_connect(hv_syscall_frame& f) {
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  hv_socket r = Request(HV_SOCK_CONNECT, s);
+  Addr a;
+  if (int64_t e = TakeAddr(f.args[1], f.args[2], false, &a, &r); e < 0) return e;
+  int64_t got = UntilReady(s, r, kPOLLOUT, s.nonblock());
+  if (got != -abi::kEINPROGRESS || s.nonblock()) return got;
+  // Linux: a signal ends the wait with EINTR while the connection goes on.
+  if (int64_t w = host_ready::WaitOne(s.handle, kPOLLOUT, sched::kForever); w < 0) {
+    return w == -signals::kERESTARTSYS ? -abi::kEINTR : w;
+  }
+  int32_t err = 0;
+  hv_socket o = Request(HV_SOCK_GETOPT, s);
+  o.arg0 = kSOL_SOCKET;
+  o.arg1 = kSO_ERROR;
+  o.data = reinterpret_cast<uint64_t>(&err);
+  o.data_len = sizeof err;
+  if (int64_t e = Call(o); e < 0) return e;
+  return err == 0 ? 0 : -err;
+}
+
+// Getsockname implements Linux syscall getsockname(2): the guest's view of
+// its name (the network policy may have bound another).
+int64_t NameOf(hv_syscall_frame& f, uint32_t op) {
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  if (f.args[2] == 0) return -abi::kEFAULT;
+  uint32_t room;
+  if (int64_t e = AddrRoom(f.args[1], f.args[2], &room); e < 0) return e;
+  Addr a;
+  hv_socket r = Request(op, s);
+  r.addr = reinterpret_cast<uint64_t>(a.bytes);
+  r.addr_len = HV_SOCKADDR_MAX;
+  if (int64_t e = Call(r); e < 0) return e;
+  return GiveAddr(a, r.addr_len, f.args[1], f.args[2], room);
+}
+
+int64_t sys_getsockname(hv_syscall_frame& f) { return NameOf(f, HV_SOCK_NAME); }
+
+// Getpeername implements Linux syscall getpeername(2).
+int64_t sys_getpeername(hv_syscall_frame& f) { return NameOf(f, HV_SOCK_PEER); }
+
+// Setsockopt implements Linux syscall setsockopt(2): the options hvrun
+// allows (sockets.cc's list), set on the host socket.
+int64_t sys_setsockopt(hv_syscall_frame& f) {
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  const int32_t len = Int(f.args[4]);
+  if (len < 0) return -abi::kEINVAL;
+  hv_socket r = Request(HV_SOCK_SETOPT, s);
+  r.arg0 = static_cast<uint32_t>(f.args[1]);
+  r.arg1 = static_cast<uint32_t>(f.args[2]);
+  r.data = f.args[3];
+  r.data_len = static_cast<uint64_t>(len);
+  return Call(r);
+}
+
+// Getsockopt implements Linux syscall getsockopt(2).
+int64_t sys_getsockopt(hv_syscall_frame& f) {
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  int32_t len;
+  if (int64_t e = user::CopyIn(&len, f.args[4], sizeof len); e < 0) return e;
+  if (len < 0) return -abi::kEINVAL;
+  hv_socket r = Request(HV_SOCK_GETOPT, s);
+  r.arg0 = static_cast<uint32_t>(f.args[1]);
+  r.arg1 = static_cast<uint32_t>(f.args[2]);
+  r.data = f.args[3];
+  r.data_len = static_cast<uint64_t>(len);
+  const int64_t got = Call(r);
+  if (got < 0) return got;
+  const int32_t out = static_cast<int32_t>(got < len ? got : len);
+  return user::CopyOut(f.args[4], &out, sizeof out);
+}
+
+// Sendto implements Linux syscall sendto(2).
+int64_t sys_sendto(hv_syscall_frame& f) {
+  uint64_t len = f.args[2] > kMaxRw ? kMaxRw : f.args[2];
+  hv_iovec iov = {f.args[1], len};
+  return Send(Int(f.args[0]), &iov, 1, true, static_cast<uint32_t>(f.args[3]), f.args[4],
+              f.args[5]);
+}
+
+// Recvfrom implements Linux syscall recvfrom(2).
 int64_t sys_recvfrom(hv_syscall_frame& f) {
-  const uint64_t addr = f.args[4], addrlen = f.args[5];
-  int64_t r =
-      Transfer(Int(f.args[0]), false, f.args[1], f.args[2], static_cast<uint32_t>(f.args[3]));
-  if (r < 0 || addr == 0 || addrlen == 0) return r;
-  int32_t room;
-  if (int64_t e = user::CopyIn(&room, addrlen, sizeof room); e < 0) return e;
-  if (room < 0) return -abi::kEINVAL;
-  const int32_t len = 0;
-  if (int64_t e = user::CopyOut(addrlen, &len, sizeof len); e < 0) return e;
-  return r;
+  uint64_t len = f.args[2] > kMaxRw ? kMaxRw : f.args[2];
+  hv_iovec iov = {f.args[1], len};
+  uint32_t room;
+  if (int64_t e = AddrRoom(f.args[4], f.args[5], &room); e < 0) return e;
+  Addr from;
+  uint32_t from_len = 0;
+  const bool want = f.args[4] != 0 && f.args[5] != 0;
+  const int64_t got = Recv(Int(f.args[0]), &iov, 1, true, static_cast<uint32_t>(f.args[3]),
+                           want ? &from : nullptr, &from_len, nullptr);
+  if (got < 0 || !want) return got;
+  if (int64_t e = GiveAddr(from, from_len, f.args[4], f.args[5], room); e < 0) return e;
+  return got;
+}
+
+// Sendmsg implements Linux syscall sendmsg(2), without control messages.
+int64_t sys_sendmsg(hv_syscall_frame& f) {
+  MsgHdr m;
+  if (int64_t e = user::CopyIn(&m, f.args[1], sizeof m); e < 0) return e;
+  if (m.iovlen > HV_IOV_MAX) return -abi::kEMSGSIZE;
+  if (m.controllen != 0) return -abi::kEOPNOTSUPP;
+  // The guest's struct iovec is hv_iovec: hvrun reads and checks it.
+  return Send(Int(f.args[0]), reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false,
+              static_cast<uint32_t>(f.args[2]), m.name, m.name == 0 ? 0 : m.namelen);
+}
+
+// Recvmsg implements Linux syscall recvmsg(2), without control messages.
+int64_t sys_recvmsg(hv_syscall_frame& f) {
+  MsgHdr m;
+  if (int64_t e = user::CopyIn(&m, f.args[1], sizeof m); e < 0) return e;
+  if (m.iovlen > HV_IOV_MAX) return -abi::kEMSGSIZE;
+  if (static_cast<int32_t>(m.namelen) < 0) return -abi::kEINVAL;
+  Addr from;
+  uint32_t from_len = 0, msg_flags = 0;
+  const int64_t got =
+      Recv(Int(f.args[0]), reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false,
+           static_cast<uint32_t>(f.args[2]), m.name != 0 ? &from : nullptr, &from_len, &msg_flags);
+  if (got < 0) return got;
+  if (m.name != 0) {
+    const uint32_t n = from_len < m.namelen ? from_len : m.namelen;
+    if (int64_t e = user::CopyOut(m.name, from.bytes, n); e < 0) return e;
+    m.namelen = from_len;
+  } else {
+    m.namelen = 0;
+  }
+  m.controllen = 0;
+  m.flags = static_cast<int32_t>(msg_flags);
+  if (int64_t e = user::CopyOut(f.args[1], &m, sizeof m); e < 0) return e;
+  return got;
 }
 
 // Eventfd2 implements Linux syscall eventfd2(2): a host eventfd, shared
@@ -127,12 +486,11 @@ int64_t sys_eventfd(hv_syscall_frame& f) {
 
 // Shutdown implements Linux syscall shutdown(2).
 int64_t sys_shutdown(hv_syscall_frame& f) {
-  vfs::File* file;
-  tmpfs::Inode* n;
-  if (int64_t r = SocketOf(Int(f.args[0]), &file, &n); r < 0) return r;
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
   const uint64_t how = static_cast<uint32_t>(f.args[1]);
   if (how > 2) return -abi::kEINVAL;
-  return hostfs::FdOp(*n, HV_FDOP_SHUTDOWN, 0, how, 0);
+  return hostfs::FdOp(*s.n, HV_FDOP_SHUTDOWN, 0, how, 0);
 }
 
 }  // namespace hvrt

@@ -54,6 +54,18 @@ int64_t sys_flock(hv_syscall_frame& f);
 int64_t sys_pipe(hv_syscall_frame& f);
 int64_t sys_pipe2(hv_syscall_frame& f);
 int64_t sys_socketpair(hv_syscall_frame& f);
+int64_t sys_socket(hv_syscall_frame& f);
+int64_t sys_bind(hv_syscall_frame& f);
+int64_t sys_listen(hv_syscall_frame& f);
+int64_t sys_accept(hv_syscall_frame& f);
+int64_t sys_accept4(hv_syscall_frame& f);
+int64_t sys_connect(hv_syscall_frame& f);
+int64_t sys_getsockname(hv_syscall_frame& f);
+int64_t sys_getpeername(hv_syscall_frame& f);
+int64_t sys_setsockopt(hv_syscall_frame& f);
+int64_t sys_getsockopt(hv_syscall_frame& f);
+int64_t sys_sendmsg(hv_syscall_frame& f);
+int64_t sys_recvmsg(hv_syscall_frame& f);
 int64_t sys_sendto(hv_syscall_frame& f);
 int64_t sys_recvfrom(hv_syscall_frame& f);
 int64_t sys_shutdown(hv_syscall_frame& f);
@@ -68,6 +80,8 @@ int64_t sys_shmctl(hv_syscall_frame& f);
 // sys_poll.cc
 int64_t sys_poll(hv_syscall_frame& f);
 int64_t sys_ppoll(hv_syscall_frame& f);
+int64_t sys_select(hv_syscall_frame& f);
+int64_t sys_pselect6(hv_syscall_frame& f);
 // sys_dir.cc
 int64_t sys_mkdir(hv_syscall_frame& f);
 int64_t sys_mkdirat(hv_syscall_frame& f);

@@ -980,24 +980,29 @@ int64_t SocketPair(uint32_t type, uint64_t flags, int32_t fds[2]) {
                          flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC), fds);
 }
 
-int64_t Eventfd(uint32_t initval, bool semaphore, uint64_t flags) {
-  hv_eventfd e = {initval, semaphore ? 1u : 0u, 0, 0};
-  if (int64_t r = hv::Call(HV_CALL_EVENTFD, &e); r < 0) return r;
-  // Mode 0600 and no file type, as Linux's anonymous inodes (fstat says
-  // the host's): abi::IsAnon makes its transfers streams.
-  uint32_t ino = tmpfs::NewInode(Kind::kHost, 0600, kDevPipe);
+int64_t InstallHostHandle(uint32_t handle, uint32_t mode, uint64_t flags) {
+  uint32_t ino = tmpfs::NewInode(Kind::kHost, mode, kDevPipe);
   if (ino == 0) {
     hv_file_io c = {};
-    c.handle = e.handle;
+    c.handle = handle;
     hv::Call(HV_CALL_FILE_CLOSE, &c);
     return -abi::kENFILE;
   }
   Inode* n = tmpfs::Get(ino);
   n->nlink = 0;
-  n->pipe_head = static_cast<uint64_t>(e.handle) + 1;
-  int64_t fd = Install(ino, abi::kO_RDWR | (flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC)));
+  n->pipe_head = static_cast<uint64_t>(handle) + 1;
+  int64_t fd = Install(ino, flags);
   if (fd < 0) tmpfs::MaybeRelease(ino);
   return fd;
+}
+
+int64_t Eventfd(uint32_t initval, bool semaphore, uint64_t flags) {
+  hv_eventfd e = {initval, semaphore ? 1u : 0u, 0, 0};
+  if (int64_t r = hv::Call(HV_CALL_EVENTFD, &e); r < 0) return r;
+  // Mode 0600 and no file type, as Linux's anonymous inodes (fstat says
+  // the host's): abi::IsAnon makes its transfers streams.
+  return InstallHostHandle(e.handle, 0600,
+                           abi::kO_RDWR | (flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC)));
 }
 
 uint32_t Cwd() { return g_cwd; }

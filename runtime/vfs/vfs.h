@@ -129,6 +129,10 @@ int64_t SocketPair(uint32_t type, uint64_t flags, int32_t fds[2]);
 // (semaphore): EFD_SEMAPHORE; (flags) O_NONBLOCK and O_CLOEXEC. A new fd,
 // or -errno (-ENOSYS where hvrun has none: xen).
 int64_t Eventfd(uint32_t initval, bool semaphore, uint64_t flags);
+// A new fd (open with (flags)) on host stream handle (handle) (a socket, an
+// eventfd) as an unnamed kHost inode of (mode); the handle is closed if it
+// cannot be. The fd or -errno.
+int64_t InstallHostHandle(uint32_t handle, uint32_t mode, uint64_t flags);
 
 // The cwd and umask.
 uint32_t Cwd();

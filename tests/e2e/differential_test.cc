@@ -436,6 +436,30 @@ const std::vector<Case>& Cases() {
        .program = "socketpair",
        .expect_out = "socketpair: all ok",
        .backends = kProcessBackends},
+      // TCP over loopback (IPv4 and ::1) between a process and its child:
+      // accept4, names, echo, MSG_WAITALL, options, non-blocking, SIGPIPE.
+      {.name = "sockets_tcp",
+       .program = "sockets_tcp",
+       .expect_out = "sockets_tcp: all ok",
+       .backends = kProcessBackends},
+      // UDP over loopback: addresses, boundaries, MSG_PEEK, MSG_TRUNC,
+      // connected sockets, SO_RCVTIMEO, a datagram from a child.
+      {.name = "sockets_udp",
+       .program = "sockets_udp",
+       .expect_out = "sockets_udp: all ok",
+       .backends = kProcessBackends},
+      // AF_UNIX with names: paths under /tmp (stream, datagram, seqpacket)
+      // and an abstract name; bind and connect errors.
+      {.name = "sockets_unix",
+       .program = "sockets_unix",
+       .expect_out = "sockets_unix: all ok",
+       .backends = kProcessBackends},
+      // poll, ppoll, select and pselect that wait: timeouts, a child's
+      // write or connect, POLLHUP/POLLNVAL, pselect's mask, EINTR.
+      {.name = "poll_wait",
+       .program = "poll_wait",
+       .expect_out = "poll_wait: all ok",
+       .backends = kProcessBackends},
       // set*id and groups: a child drops root.
       {.name = "creds",
        .program = "creds",

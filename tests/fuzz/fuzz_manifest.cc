@@ -57,6 +57,10 @@ void SetFlag(absl::string_view name, absl::string_view value, ManifestFlags* fla
     flags->volumes.emplace_back(value);
   } else if (name == "app") {
     flags->app_args.emplace_back(value);
+  } else if (name == "network") {
+    flags->network = std::string(value);
+  } else if (name == "publish") {
+    flags->publish.emplace_back(value);
   }
 }
 
@@ -79,10 +83,23 @@ void ReadFlags(absl::string_view text, ManifestFlags* given, ManifestFlags* defa
   }
 }
 
+bool SamePublished(const std::vector<PortPublish>& a, const std::vector<PortPublish>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].type != b[i].type || a[i].host_port != b[i].host_port ||
+        a[i].guest_port != b[i].guest_port || a[i].host_ip != b[i].host_ip) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool SameOptions(const LaunchOptions& a, const LaunchOptions& b) {
   return a.backend == b.backend && a.memory == b.memory && a.env == b.env &&
          a.volumes == b.volumes && a.verbose == b.verbose && a.runtime == b.runtime &&
-         a.timeout == b.timeout && a.app == b.app && a.args == b.args;
+         a.timeout == b.timeout && a.app == b.app && a.args == b.args &&
+         a.network.mode == b.network.mode &&
+         SamePublished(a.network.published, b.network.published);
 }
 
 // The input as a file, for ReadManifest (a memfd: no disk, no cleanup).

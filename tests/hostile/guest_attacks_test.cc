@@ -431,6 +431,59 @@ TEST_P(GuestAttacks, BadSharedMemoryCallsAreAnsweredWithErrors) {
   EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
 }
 
+// Bad socket and poll calls (bad_socket_calls.c): each answered with the
+// error Linux or the network policy gives, never a crash; sockets made until
+// the handle table is full end in EMFILE and hvrun goes on.
+TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
+  RunSpec spec;
+  spec.timeout = std::chrono::seconds(60);
+  RunResult r = RunHvrunWith(spec, backend(), {"--timeout=30s"}, Guest("bad_socket_calls"), {});
+  ExpectNoCrash(r);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  std::string want;
+  for (const auto& [what, answer] : std::vector<std::pair<const char*, const char*>>{
+           {"create: family 12345", "-EAFNOSUPPORT"},
+           {"create: SOCK_RAW", "-EPERM"},
+           {"create: SOCK_PACKET", "-EPERM"},
+           {"create: type 99", "-EINVAL"},
+           {"create: protocol 2^40", "-EPROTONOSUPPORT"},
+           {"create: AF_NETLINK", "-EAFNOSUPPORT"},
+           {"op 999", "-EINVAL"},
+           {"a handle not open", "-EBADF"},
+           {"listen on a pipe", "-ENOTSOCK"},
+           {"bind: address length 4096", "-EINVAL"},
+           {"bind: address length 1", "-EINVAL"},
+           {"bind: a wild address", "-EFAULT"},
+           {"bind: 8.8.8.8, not the host's loopback", "-EADDRNOTAVAIL"},
+           {"bind: AF_UNIX on a TCP socket", "-EAFNOSUPPORT"},
+           {"accept: not listening", "-EINVAL"},
+           {"connect: mount 9999", "-ENOENT"},
+           {"connect: a path out of its mount", "-EACCES"},
+           {"connect: a path of 1 MiB", "-ENAMETOOLONG"},
+           {"bind: the longest abstract name", "-EINVAL"},
+           {"setopt: SO_BINDTODEVICE", "-ENOPROTOOPT"},
+           {"setopt: SO_MARK", "-ENOPROTOOPT"},
+           {"setopt: SO_PRIORITY 7", "-EPERM"},
+           {"setopt: a wild value", "-EFAULT"},
+           {"setopt: a value of 2^40 bytes", "0"},  // Linux reads an int's worth too
+           {"getopt: into a wild buffer", "-EFAULT"},
+           {"getopt: level 2^33", "-ENOPROTOOPT"},
+           {"sendmsg: 2000 iovecs", "-EMSGSIZE"},
+           {"sendmsg: a wild iovec", "-EFAULT"},
+           {"sendmsg: a wild iovec array", "-EFAULT"},
+           {"sendmsg: flag 0x80000000", "-EOPNOTSUPP"},
+           {"recvmsg: not connected", "-ENOTCONN"},
+           {"poll: 5000 items", "-EINVAL"},
+           {"poll: wild items", "-EFAULT"},
+           {"poll: a negative timeout", "-EINVAL"},
+           {"poll: a handle not open", "2"},
+           {"its revents", "POLLNVAL"},
+           {"sockets until the table is full", "-EMFILE"}}) {
+    want += AnswerLine(what, answer);
+  }
+  EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
+}
+
 // A fork bomb under --pids-limit: forks past the limit fail with EAGAIN,
 // hvrun says so once, and when the first process gives up every process
 // ends with it (none is left behind on the host).

@@ -41,6 +41,8 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_FUTEX] = Futex;
   t[HV_CALL_EVENTFD] = EventfdCreate;
   t[HV_CALL_SYSV_SHM] = SysvShm;
+  t[HV_CALL_SOCKET] = Socket;
+  t[HV_CALL_POLL] = Poll;
   return t;
 }();
 
@@ -161,6 +163,19 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
     if (wait.word != nullptr) {
       if (futex_waiter_ == nullptr) futex_waiter_ = std::make_unique<FutexWaiter>(memory_);
       if (futex_waiter_->Start(wait, {.request = arg, .counter = req->counter})) {
+        ++queued_;
+        return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
+      }
+      result = -EBUSY;
+    }
+  } else if (req->nr == HV_CALL_POLL) {
+    ++counts_[req->nr];
+    const ServiceContext ctx{memory_, options_, files_};
+    PollWait wait;
+    result = PreparePoll(ctx, req->arg, &wait);
+    if (result == kPollWaits) {
+      if (poll_waiter_ == nullptr) poll_waiter_ = std::make_unique<PollWaiter>(memory_);
+      if (poll_waiter_->Start(std::move(wait), {.request = arg, .counter = req->counter})) {
         ++queued_;
         return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
       }

@@ -24,6 +24,7 @@
 #include "vmm/engine/async_io.h"
 #include "vmm/engine/fifo_opener.h"
 #include "vmm/engine/futex_waiter.h"
+#include "vmm/engine/poll_waiter.h"
 #include "vmm/engine/threaded_io.h"
 #include "vmm/services/services.h"
 
@@ -86,6 +87,7 @@ class ServiceEngine final : public HypercallHandler {
   std::unique_ptr<ThreadedIo> threaded_;
   std::unique_ptr<FifoOpener> fifo_opener_;
   std::unique_ptr<FutexWaiter> futex_waiter_;
+  std::unique_ptr<PollWaiter> poll_waiter_;
 };
 
 }  // namespace hvrun

@@ -272,6 +272,23 @@ int64_t CheckTransfer(const ServiceContext& ctx, uint64_t arg, bool positioned, 
 
 }  // namespace
 
+int64_t OpenPathParent(const ServiceContext& ctx, const hv_mount_path& at, UniqueFd* parent,
+                       std::string* name, bool* read_only) {
+  const HostMount* mount;
+  std::string rel;
+  if (int64_t r = ReadPath(ctx, at, &mount, &rel); r < 0) return r;
+  *read_only = mount->read_only;
+  return OpenParent(*mount, rel, parent, name);
+}
+
+int64_t OpenPathNoFollow(const ServiceContext& ctx, const hv_mount_path& at, UniqueFd* out) {
+  const HostMount* mount;
+  std::string rel;
+  if (int64_t r = ReadPath(ctx, at, &mount, &rel); r < 0) return r;
+  out->Reset(OpenBeneath(*mount, rel, O_PATH | O_NOFOLLOW, 0));
+  return out->valid() ? 0 : ResolveErrno();
+}
+
 int64_t PrepareFileIo(const ServiceContext& ctx, uint64_t arg, bool write, HostIo* out) {
   *out = HostIo{.write = write};
   uint32_t handle = 0;
@@ -405,9 +422,16 @@ HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg) {
                              : pipe2(fds, O_CLOEXEC | (req->flags & O_DIRECT));
   if (made != 0) return Reply(Errno());
   UniqueFd r(fds[0]), w(fds[1]);
-  const int64_t rh = ctx.files.AddHandle(std::move(r), false, /*stream=*/true);
+  // A socket pair's ends are sockets to HV_CALL_SOCKET too (options, names).
+  auto add = [&](UniqueFd fd) {
+    if (type == 0) return ctx.files.AddHandle(std::move(fd), false, /*stream=*/true);
+    return ctx.files.AddSocket(
+        std::move(fd),
+        std::make_shared<SocketInfo>(AF_UNIX, static_cast<int>(type), ctx.files.unix_names()));
+  };
+  const int64_t rh = add(std::move(r));
   if (rh < 0) return Reply(rh);
-  const int64_t wh = ctx.files.AddHandle(std::move(w), false, /*stream=*/true);
+  const int64_t wh = add(std::move(w));
   if (wh < 0) {
     ctx.files.Close(static_cast<uint32_t>(rh));
     return Reply(wh);

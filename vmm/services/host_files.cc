@@ -116,6 +116,39 @@ int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only, bool stream,
   return Insert(std::move(h));
 }
 
+int64_t HostFiles::AddSocket(UniqueFd fd, std::shared_ptr<SocketInfo> info) {
+  if (!fd.valid()) return -EBADF;
+  std::lock_guard lock(*mu_);
+  Handle h{std::move(fd), /*read_only=*/false, /*stream=*/true};
+  h.socket = std::move(info);
+  return Insert(std::move(h));
+}
+
+std::shared_ptr<SocketInfo> HostFiles::socket(uint32_t handle, int* fd) const {
+  std::lock_guard lock(*mu_);
+  if (handle >= handles_.size() || !handles_[handle].fd.valid() || !handles_[handle].socket) {
+    return nullptr;
+  }
+  *fd = handles_[handle].fd.get();
+  return handles_[handle].socket;
+}
+
+void UnixNames::Add(const std::string& host, std::string guest) {
+  std::lock_guard lock(mu_);
+  names_[host] = std::move(guest);
+}
+
+void UnixNames::Remove(const std::string& host) {
+  std::lock_guard lock(mu_);
+  names_.erase(host);
+}
+
+std::string UnixNames::Find(const std::string& host) const {
+  std::lock_guard lock(mu_);
+  auto it = names_.find(host);
+  return it == names_.end() ? std::string() : it->second;
+}
+
 std::shared_ptr<ShmStore> HostFiles::shm_store() const {
   for (const HostMount& m : mounts_) {
     if (m.shm && m.shm->guest_path() == "/dev/shm") return m.shm;
@@ -168,6 +201,7 @@ absl::StatusOr<HostFiles> HostFiles::Clone() const {
   HostFiles copy(open_file_limit_);
   copy.fifos_ = fifos_;
   copy.fifo_store_ = fifo_store_;
+  copy.unix_names_ = unix_names_;
   copy.locks_ = locks_.ForChild();  // POSIX locks are not inherited
   auto dup = [](int fd) -> absl::StatusOr<UniqueFd> {
     UniqueFd d(fcntl(fd, F_DUPFD_CLOEXEC, 3));
@@ -188,6 +222,7 @@ absl::StatusOr<HostFiles> HostFiles::Clone() const {
     HV_ASSIGN_OR_RETURN(UniqueFd fd, dup(handles_[i].fd.get()));
     copy.handles_[i] = Handle{std::move(fd), handles_[i].read_only, handles_[i].stream};
     copy.handles_[i].shm = handles_[i].shm;
+    copy.handles_[i].socket = handles_[i].socket;
     ++copy.open_handles_;
   }
   return copy;

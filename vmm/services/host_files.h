@@ -37,6 +37,7 @@
 #include "hv/abi.h"
 #include "vmm/base/unique_fd.h"
 #include "vmm/services/file_locks.h"
+#include "vmm/services/socket_info.h"
 
 namespace hvrun {
 
@@ -158,6 +159,12 @@ class HostFiles {
   std::shared_ptr<ShmStore> shm_store() const;
   // The shared-memory store (handle)'s file lies in, or null.
   std::shared_ptr<ShmStore> shm(uint32_t handle) const;
+  // Takes socket (fd) into the table with what hvrun knows of it (socket_info.h).
+  int64_t AddSocket(UniqueFd fd, std::shared_ptr<SocketInfo> info);
+  // The socket behind (handle), with its host fd in (*fd), or null.
+  std::shared_ptr<SocketInfo> socket(uint32_t handle, int* fd) const;
+  // The AF_UNIX names of the container's sockets (shared by every process).
+  const std::shared_ptr<UnixNames>& unix_names() const { return unix_names_; }
   // Sets a handle aside for an open that finishes later (a FIFO open that
   // waits for its peer): counted as open, no fd yet (fd() is -1). Returns it
   // or -EMFILE; (*token) names this reservation for Fill.
@@ -192,9 +199,10 @@ class HostFiles {
     UniqueFd fd;
     bool read_only = false;
     bool stream = false;
-    bool reserved = false;          // Reserve()d, not yet filled
-    uint64_t token = 0;             // which Reserve()
-    std::shared_ptr<ShmStore> shm;  // a file of this store
+    bool reserved = false;               // Reserve()d, not yet filled
+    uint64_t token = 0;                  // which Reserve()
+    std::shared_ptr<ShmStore> shm;       // a file of this store
+    std::shared_ptr<SocketInfo> socket;  // a socket (HV_CALL_SOCKET)
   };
   bool Used(const Handle& h) const { return h.fd.valid() || h.reserved; }
   int64_t Insert(Handle h);  // with mu_ held
@@ -206,6 +214,7 @@ class HostFiles {
   uint64_t next_token_ = 1;  // guarded by *mu_
   std::shared_ptr<MadeFifos> fifos_ = std::make_shared<MadeFifos>();
   std::shared_ptr<FifoStore> fifo_store_ = std::make_shared<FifoStore>();
+  std::shared_ptr<UnixNames> unix_names_ = std::make_shared<UnixNames>();
   FileLocks locks_;  // before handles_ go: its lock OFDs are reopens of them
 };
 

@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "vmm/base/guest_memory.h"
 #include "vmm/base/hypercall.h"
 #include "vmm/services/host_files.h"
+#include "vmm/services/network_policy.h"
 
 namespace hvrun {
 
@@ -24,6 +26,8 @@ struct ServiceOptions {
   // HV_CALL_PIPE: host pipes, which processes share (false: ENOSYS, and the
   // runtime keeps pipes inside the guest; for a backend without processes).
   bool host_pipes = true;
+  // What the guest's sockets may do (--network, --publish).
+  NetworkPolicy network;
 };
 
 struct ServiceContext {
@@ -98,6 +102,29 @@ struct FutexWait {
 // (val), -errno).
 int64_t PrepareFutex(const ServiceContext& ctx, uint64_t arg, FutexWait* wait);
 
+// Paths beneath a mount for the services outside files.cc (sockets.cc): the
+// parent directory of (at), opened O_PATH beneath its mount, and the last
+// component (a real name); (*read_only): the mount is ":ro". Or the path
+// itself, O_PATH|O_NOFOLLOW. 0 or -errno (an escape is -EACCES).
+int64_t OpenPathParent(const ServiceContext& ctx, const hv_mount_path& at, UniqueFd* parent,
+                       std::string* name, bool* read_only);
+int64_t OpenPathNoFollow(const ServiceContext& ctx, const hv_mount_path& at, UniqueFd* out);
+
+// HV_CALL_POLL, checked and tried at once: the reply (how many are ready,
+// or -errno), or, where nothing is ready and the caller may wait (submitted
+// with a timeout), kPollWaits with (wait) holding dups of the fds.
+struct PollWait {
+  uint64_t items = 0;  // guest address of the hv_poll_item array
+  std::vector<UniqueFd> fds;
+  std::vector<short> events;
+  int64_t timeout_ns = 0;
+};
+inline constexpr int64_t kPollWaits = INT64_MAX;
+int64_t PreparePoll(const ServiceContext& ctx, uint64_t arg, PollWait* wait);
+// Writes each item's revents from (ready) (pollfd.revents, in order) and
+// returns how many are non-zero, or -EFAULT.
+int64_t FinishPoll(const GuestMemory& memory, uint64_t items, const std::vector<short>& ready);
+
 HypercallOutcome ConsoleWrite(const ServiceContext& ctx, uint64_t arg);  // hv_console_io
 HypercallOutcome ConsoleRead(const ServiceContext& ctx, uint64_t arg);   // hv_console_io
 HypercallOutcome ConsoleInfo(const ServiceContext& ctx, uint64_t arg);   // hv_console_info
@@ -127,6 +154,8 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg);       // hv_
 HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg);     // hv_pipe
 HypercallOutcome EventfdCreate(const ServiceContext& ctx, uint64_t arg);  // hv_eventfd
 HypercallOutcome SysvShm(const ServiceContext& ctx, uint64_t arg);        // hv_sysv_shm
+HypercallOutcome Socket(const ServiceContext& ctx, uint64_t arg);         // hv_socket
+HypercallOutcome Poll(const ServiceContext& ctx, uint64_t arg);           // hv_poll
 
 // Returns the name of Linux x86-64 syscall (nr), or "" if unknown.
 const char* SyscallName(uint64_t nr);

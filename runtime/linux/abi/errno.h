@@ -47,11 +47,15 @@ inline constexpr int64_t kENOTEMPTY = 39;
 inline constexpr int64_t kELOOP = 40;
 inline constexpr int64_t kEOVERFLOW = 75;
 inline constexpr int64_t kENOTSOCK = 88;
+inline constexpr int64_t kEMSGSIZE = 90;
 inline constexpr int64_t kEPROTONOSUPPORT = 93;
 inline constexpr int64_t kEOPNOTSUPP = 95;
 inline constexpr int64_t kEAFNOSUPPORT = 97;
+inline constexpr int64_t kEADDRINUSE = 98;
 inline constexpr int64_t kEISCONN = 106;
 inline constexpr int64_t kETIMEDOUT = 110;
+inline constexpr int64_t kECONNREFUSED = 111;
+inline constexpr int64_t kEINPROGRESS = 115;
 
 }  // namespace hvrt::abi
 

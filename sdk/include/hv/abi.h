@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 17
+#define HV_ABI_VERSION 18
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -103,6 +103,8 @@ enum hv_call {
   HV_CALL_EVENTFD = 29,      /* struct hv_eventfd: a host eventfd, as a file handle */
   HV_CALL_SYSV_SHM = 30,     /* struct hv_sysv_shm: System V shared memory segments */
   HV_CALL_PROC_INFO = 31,    /* struct hv_proc_info: what /proc/<pid> shows */
+  HV_CALL_SOCKET = 32,       /* struct hv_socket: a host socket under the network policy */
+  HV_CALL_POLL = 33,         /* struct hv_poll: readiness of handles, waiting up to a timeout */
   HV_CALL_MAX
 };
 
@@ -603,6 +605,81 @@ struct hv_eventfd {
   uint32_t pad0;
 };
 HV_CHECK_SIZE(struct hv_eventfd, 16);
+
+/* HV_CALL_SOCKET (ABI v18): one operation on a host socket, which the host
+ * kernel's own network stack serves under hvrun's network policy (--network,
+ * --publish): hvrun may refuse an address (-EACCES, -EADDRNOTAVAIL) or bind
+ * another host port than the one asked for, and reports the guest's view
+ * back (NAME, ACCEPT). No operation ever waits in hvrun: where Linux would
+ * block, the answer is -EAGAIN (CONNECT: -EINPROGRESS) and the guest waits
+ * for readiness with HV_CALL_POLL, then asks again. Addresses are struct
+ * sockaddr of (addr_len) bytes (at most 128) at guest (addr); an AF_UNIX path
+ * travels as (path), resolved beneath its mount as files are, with
+ * (addr) keeping the name the guest gave (what NAME reports). */
+enum hv_socket_op {
+  HV_SOCK_CREATE = 1,   /* arg0 domain, arg1 type (SOCK_STREAM/DGRAM/SEQPACKET), arg2
+                           protocol; returns a stream handle (HV_CALL_FILE_* transfers) */
+  HV_SOCK_BIND = 2,     /* addr, addr_len, path */
+  HV_SOCK_LISTEN = 3,   /* arg0 backlog */
+  HV_SOCK_ACCEPT = 4,   /* returns a new handle; the peer's address into addr, its full
+                           length into addr_len (IN: the room) */
+  HV_SOCK_CONNECT = 5,  /* addr, addr_len, path; -EINPROGRESS: under way (POLLOUT, then
+                           SO_ERROR says how it ended) */
+  HV_SOCK_NAME = 6,     /* getsockname: into addr as ACCEPT */
+  HV_SOCK_PEER = 7,     /* getpeername: into addr as ACCEPT */
+  HV_SOCK_SETOPT = 8,   /* arg0 level, arg1 name; option value (data, data_len) */
+  HV_SOCK_GETOPT = 9,   /* arg0 level, arg1 name; into (data), room (data_len); returns
+                           the value's length */
+  HV_SOCK_SENDMSG = 10, /* (data) guest array of (data_len) struct hv_iovec, flags MSG_*;
+                           addr/addr_len/path: the destination, or none (addr 0) */
+  HV_SOCK_RECVMSG = 11, /* as SENDMSG; the sender's address into addr as ACCEPT, the
+                           message's MSG_TRUNC/MSG_EOR into (arg2) */
+};
+struct hv_iovec {
+  HV_GUEST_PTR(void) base;
+  uint64_t len;
+};
+HV_CHECK_SIZE(struct hv_iovec, 16);
+#define HV_SOCKADDR_MAX 128
+#define HV_IOV_MAX 1024
+struct hv_socket {
+  uint32_t op;                /* IN: enum hv_socket_op */
+  uint32_t handle;            /* IN */
+  uint32_t flags;             /* IN: MSG_* (SENDMSG, RECVMSG); SOCK_NONBLOCK-free */
+  uint32_t addr_len;          /* IN/OUT */
+  HV_GUEST_PTR(void) addr;    /* IN/OUT: struct sockaddr, or 0 */
+  HV_GUEST_PTR(void) data;    /* IN */
+  uint64_t data_len;          /* IN */
+  uint64_t arg0, arg1, arg2;  /* IN (arg2 OUT for RECVMSG) */
+  struct hv_mount_path path;  /* IN: AF_UNIX path names; mount ~0u: none */
+};
+HV_CHECK_SIZE(struct hv_socket, 80);
+HV_CHECK_OFFSET(struct hv_socket, addr, 16);
+HV_CHECK_OFFSET(struct hv_socket, arg0, 40);
+HV_CHECK_OFFSET(struct hv_socket, path, 64);
+#define HV_SOCK_NO_PATH 0xfffffffeu
+
+/* HV_CALL_POLL (ABI v18): poll(2) over stream handles (pipes, sockets,
+ * eventfds, FIFOs): each item's (revents) gets what is ready of (events)
+ * plus POLLERR/POLLHUP, POLLNVAL for a handle that is not open. Returns how
+ * many items have revents. With none ready it waits up to (timeout_ns)
+ * (only through HV_CALL_SUBMIT; in line it never waits): 0 at the timeout.
+ * At most HV_POLL_MAX items; the guest waits in slices (a signal, or a fd
+ * of its own, can end its wait between them). */
+#define HV_POLL_MAX 1024
+struct hv_poll_item {
+  uint32_t handle; /* IN */
+  int16_t events;  /* IN: POLLIN, POLLOUT, POLLPRI, POLLRDHUP */
+  int16_t revents; /* OUT */
+};
+HV_CHECK_SIZE(struct hv_poll_item, 8);
+struct hv_poll {
+  HV_GUEST_PTR(struct hv_poll_item) items; /* IN/OUT */
+  uint32_t count;                          /* IN */
+  uint32_t pad0;
+  int64_t timeout_ns;                      /* IN: 0: no wait */
+};
+HV_CHECK_SIZE(struct hv_poll, 24);
 
 /* A host directory mounted into the guest (boot info lists them). */
 #define HV_MOUNT_READ_ONLY 1u

@@ -200,6 +200,20 @@ const std::map<std::string, long>& HostNumbers() {
       N(shmdt),
       N(shmctl),
       N(getdents),
+      N(socket),
+      N(connect),
+      N(accept),
+      N(accept4),
+      N(sendmsg),
+      N(recvmsg),
+      N(bind),
+      N(listen),
+      N(getsockname),
+      N(getpeername),
+      N(setsockopt),
+      N(getsockopt),
+      N(select),
+      N(pselect6),
   };
 #undef N
   return m;

@@ -1,0 +1,228 @@
+// The network policy (--network, --publish) seen from the host: a guest
+// server that binds the wildcard address must listen only on the host's
+// loopback by default (the host kernel's own table of listening sockets,
+// /proc/net/tcp, says where), on every interface with --network=host, and
+// on the published host port with -p; --network=none refuses IP sockets.
+// The host connects and gets the guest's echo.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/e2e/hvrun_env.h"
+
+namespace hvtest {
+namespace {
+
+// A guest started in the background with its stdout readable line by line.
+class Guest {
+ public:
+  explicit Guest(const std::vector<std::string>& argv) {
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      setpgid(0, 0);
+      dup2(out[1], 1);
+      std::vector<char*> args;
+      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    close(out[1]);
+    out_ = out[0];
+  }
+  ~Guest() {
+    if (pid_ > 0) {
+      kill(-pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) close(out_);
+  }
+  // The next line of stdout (without '\n'), or "" after (patience).
+  std::string Line(std::chrono::seconds patience = std::chrono::seconds(30)) {
+    const auto end = std::chrono::steady_clock::now() + patience;
+    for (;;) {
+      if (size_t nl = buf_.find('\n'); nl != std::string::npos) {
+        std::string line = buf_.substr(0, nl);
+        buf_.erase(0, nl + 1);
+        return line;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          end - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return "";
+      pollfd p{out_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) != 1) return "";
+      char chunk[256];
+      const ssize_t n = read(out_, chunk, sizeof chunk);
+      if (n <= 0) return "";
+      buf_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+  // The exit status once it ends (-1 after 30 s).
+  int Wait() {
+    for (int i = 0; i < 3000; ++i) {
+      int status;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      usleep(10000);
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string buf_;
+};
+
+// The local address ("0100007F" = 127.0.0.1, "00000000" = any) of the host's
+// listening TCP socket on (port), from /proc/net/tcp; "" if none.
+std::string ListeningAddress(int port) {
+  std::ifstream tcp("/proc/net/tcp");
+  std::string line;
+  std::getline(tcp, line);  // the header
+  char want[8];
+  snprintf(want, sizeof want, "%04X", port);
+  while (std::getline(tcp, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    if (state == "0A" && local.size() == 13 && local.substr(9) == want) return local.substr(0, 8);
+  }
+  return "";
+}
+
+// Connects to 127.0.0.1:(port), sends "ping" and returns what comes back.
+std::string Ping(int port) {
+  const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string got;
+  if (connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && write(s, "ping", 4) == 4) {
+    char buf[64];
+    ssize_t n;
+    while ((n = read(s, buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+  }
+  close(s);
+  return got;
+}
+
+// A free host TCP port (bound, read back, closed).
+int FreePort() {
+  const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  socklen_t len = sizeof a;
+  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+std::vector<std::string> NetworkBackends() {
+  std::vector<std::string> out;
+  for (const std::string& b : BackendsUnderTest()) {
+    if (BackendForks(b)) out.push_back(b);  // the backends with host sockets so far
+  }
+  return out;
+}
+
+class Network : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (std::string why = MissingPrerequisite(GetParam()); !why.empty()) GTEST_SKIP() << why;
+    if (std::string why = MissingHvrunBuild(); !why.empty()) FAIL() << why;
+  }
+  std::vector<std::string> Argv(const std::vector<std::string>& flags, int port) {
+    std::vector<std::string> argv = {HvrunPath(), "--backend=" + GetParam(), "--timeout=60s"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.push_back(ProgramPath("net_listen"));
+    argv.push_back(std::to_string(port));
+    argv.push_back("20000");
+    return argv;
+  }
+};
+
+TEST_P(Network, DefaultListensOnLoopbackOnly) {
+  Guest g(Argv({}, 0));
+  const std::string line = g.Line();
+  int port = 0;
+  char addr[32] = {};
+  ASSERT_EQ(sscanf(line.c_str(), "listening %d %31s", &port, addr), 2) << line;
+  EXPECT_STREQ(addr, "0.0.0.0");  // the guest's view: what it asked for
+  EXPECT_EQ(ListeningAddress(port), "0100007F") << "port " << port;
+  EXPECT_EQ(Ping(port), "echo:ping");
+  EXPECT_EQ(g.Line(), "accepted");
+  EXPECT_EQ(g.Wait(), 0);
+}
+
+TEST_P(Network, HostModeListensEverywhere) {
+  Guest g(Argv({"--network=host"}, 0));
+  int port = 0;
+  ASSERT_EQ(sscanf(g.Line().c_str(), "listening %d", &port), 1);
+  EXPECT_EQ(ListeningAddress(port), "00000000");
+  EXPECT_EQ(Ping(port), "echo:ping");
+  EXPECT_EQ(g.Wait(), 0);
+}
+
+TEST_P(Network, PublishedPortListensOnTheHostPort) {
+  const int host_port = FreePort();
+  const int guest_port = 8080;
+  Guest g(Argv({"-p", std::to_string(host_port) + ":" + std::to_string(guest_port)}, guest_port));
+  int port = 0;
+  char addr[32] = {};
+  ASSERT_EQ(sscanf(g.Line().c_str(), "listening %d %31s", &port, addr), 2);
+  EXPECT_EQ(port, guest_port);  // the guest sees its own port
+  EXPECT_STREQ(addr, "0.0.0.0");
+  EXPECT_EQ(ListeningAddress(host_port), "00000000");
+  EXPECT_EQ(ListeningAddress(guest_port), "");
+  EXPECT_EQ(Ping(host_port), "echo:ping");
+  EXPECT_EQ(g.Wait(), 0);
+}
+
+TEST_P(Network, NoneRefusesIpSockets) {
+  RunResult r = RunHvrun(GetParam(), {"--network=none"}, ProgramPath("net_listen"), {"0", "0"});
+  EXPECT_TRUE(r.Exited()) << r.Describe();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
+}
+
+TEST(NetworkFlags, BadValuesAreRefused) {
+  for (const std::vector<std::string>& flags : {std::vector<std::string>{"--network=bridge"},
+                                                {"-p", "80"},
+                                                {"-p", "0:80"},
+                                                {"-p", "80:80/sctp"},
+                                                {"-p", "1.2.3:80:80"},
+                                                {"--network=none", "-p", "80:80"}}) {
+    std::vector<std::string> args = flags;
+    args.push_back(ProgramPath("net_listen"));
+    RunResult r = RunHvrunRaw(args);
+    EXPECT_TRUE(r.Exited()) << r.Describe();
+    EXPECT_EQ(r.exit_code, 125) << flags[0] << " " << (flags.size() > 1 ? flags[1] : "");
+    EXPECT_NE(r.err.find("hvrun: "), std::string::npos) << r.err;
+  }
+}
+
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Network);
+INSTANTIATE_TEST_SUITE_P(Backends, Network, ::testing::ValuesIn(NetworkBackends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace hvtest

@@ -1,0 +1,178 @@
+// File: tests/hostile/guests/bad_socket_calls.c
+//
+// HV_CALL_SOCKET and HV_CALL_POLL straight through the native entry (no
+// runtime in front): unknown families, types and operations, handles that
+// are not sockets, addresses of bad lengths and wild pointers, a bind the
+// network policy refuses, options that need a capability, wild option
+// buffers and iovec arrays, a poll of too many or wild items, and sockets
+// made until the handle table is full. Each line prints the call and
+// hvrun's answer; each must be an error the guest sees, never an hvrun
+// crash, hang or leak.
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "tests/hostile/guests/hostile_guest.h"
+
+static const struct hv_native* hv;
+
+#define P(x) ((uint64_t)(uintptr_t)(x))
+static const uint64_t kWild = 0xfffffffffffff000ull;
+
+static int64_t sock(const char* what, struct hv_socket* s) {
+  if (s->path.mount == 0 && s->path.len == 0) s->path.mount = HV_SOCK_NO_PATH;
+  if (what != NULL) hostile_report_call(hv, what, HV_CALL_SOCKET, P(s));
+  return what == NULL ? hostile_hypercall(hv, HV_CALL_SOCKET, P(s)) : 0;
+}
+
+static void create(const char* what, uint64_t domain, uint64_t type, uint64_t protocol) {
+  struct hv_socket s = {.op = HV_SOCK_CREATE, .arg0 = domain, .arg1 = type, .arg2 = protocol};
+  sock(what, &s);
+}
+
+int main(void) {
+  hv = hostile_native();
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  create("create: family 12345", 12345, SOCK_STREAM, 0);
+  create("create: SOCK_RAW", AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  create("create: SOCK_PACKET", AF_INET, SOCK_PACKET, 0);
+  create("create: type 99", AF_INET, 99, 0);
+  create("create: protocol 2^40", AF_INET, SOCK_STREAM, 1ull << 40);
+  create("create: AF_NETLINK", AF_NETLINK, SOCK_RAW, 0);
+  struct hv_socket c = {.op = HV_SOCK_CREATE, .arg0 = AF_INET, .arg1 = SOCK_STREAM};
+  const int64_t tcp = sock(NULL, &c);
+  if (tcp < 0) {
+    printf("cannot make a TCP socket: %lld\n", (long long)tcp);
+    return 1;
+  }
+  const uint32_t h = (uint32_t)tcp;
+  struct hv_pipe pp = {0};
+  const int64_t piped = hostile_hypercall(hv, HV_CALL_PIPE, P(&pp));
+
+  struct sockaddr_in in = {.sin_family = AF_INET};
+  struct hv_socket s = {.op = 999, .handle = h};
+  sock("op 999", &s);
+  s = (struct hv_socket){.op = HV_SOCK_NAME, .handle = 4095};
+  sock("a handle not open", &s);
+  if (piped == 0) {
+    s = (struct hv_socket){.op = HV_SOCK_LISTEN, .handle = pp.handles[0]};
+    sock("listen on a pipe", &s);
+  } else {
+    printf("%-44s -> -ENOTSOCK\n", "listen on a pipe");  // no host pipes here
+  }
+  s = (struct hv_socket){.op = HV_SOCK_BIND, .handle = h, .addr = P(&in), .addr_len = 4096};
+  sock("bind: address length 4096", &s);
+  s = (struct hv_socket){.op = HV_SOCK_BIND, .handle = h, .addr = P(&in), .addr_len = 1};
+  sock("bind: address length 1", &s);
+  s = (struct hv_socket){.op = HV_SOCK_BIND, .handle = h, .addr = kWild, .addr_len = 16};
+  sock("bind: a wild address", &s);
+  in.sin_addr.s_addr = htonl(0x08080808);
+  s = (struct hv_socket){.op = HV_SOCK_BIND, .handle = h, .addr = P(&in), .addr_len = sizeof in};
+  sock("bind: 8.8.8.8, not the host's loopback", &s);
+  struct sockaddr_un un = {.sun_family = AF_UNIX, .sun_path = "x"};
+  s = (struct hv_socket){.op = HV_SOCK_BIND, .handle = h, .addr = P(&un), .addr_len = sizeof un};
+  sock("bind: AF_UNIX on a TCP socket", &s);
+  s = (struct hv_socket){.op = HV_SOCK_ACCEPT, .handle = h};
+  sock("accept: not listening", &s);
+
+  // AF_UNIX paths: a mount that does not exist, a path that climbs out.
+  struct hv_socket u = {.op = HV_SOCK_CREATE, .arg0 = AF_UNIX, .arg1 = SOCK_STREAM};
+  const int64_t unix_h = sock(NULL, &u);
+  static const char climb[] = "../../../../etc/passwd";
+  s = (struct hv_socket){.op = HV_SOCK_CONNECT,
+                         .handle = (uint32_t)unix_h,
+                         .addr = P(&un),
+                         .addr_len = sizeof un,
+                         .path = {.mount = 9999, .len = 1, .path = P("x")}};
+  sock("connect: mount 9999", &s);
+  s.path = (struct hv_mount_path){.mount = 0, .len = sizeof climb - 1, .path = P(climb)};
+  sock("connect: a path out of its mount", &s);
+  s.path = (struct hv_mount_path){.mount = 0, .len = 1u << 20, .path = P(climb)};
+  sock("connect: a path of 1 MiB", &s);
+  un.sun_path[0] = 0;
+  memset(un.sun_path + 1, 'a', sizeof un.sun_path - 1);
+  s = (struct hv_socket){
+      .op = HV_SOCK_BIND, .handle = (uint32_t)unix_h, .addr = P(&un), .addr_len = sizeof un};
+  sock("bind: the longest abstract name", &s);
+
+  // Options.
+  int one = 1, seven = 7;
+  s = (struct hv_socket){.op = HV_SOCK_SETOPT,
+                         .handle = h,
+                         .arg0 = SOL_SOCKET,
+                         .arg1 = SO_BINDTODEVICE,
+                         .data = P("lo"),
+                         .data_len = 3};
+  sock("setopt: SO_BINDTODEVICE", &s);
+  s.arg1 = SO_MARK;
+  s.data = P(&one);
+  s.data_len = sizeof one;
+  sock("setopt: SO_MARK", &s);
+  s.arg1 = SO_PRIORITY;
+  s.data = P(&seven);
+  sock("setopt: SO_PRIORITY 7", &s);
+  s.arg1 = SO_REUSEADDR;
+  s.data = kWild;
+  sock("setopt: a wild value", &s);
+  s.data = P(&one);
+  s.data_len = 1ull << 40;
+  sock("setopt: a value of 2^40 bytes", &s);
+  s = (struct hv_socket){.op = HV_SOCK_GETOPT,
+                         .handle = h,
+                         .arg0 = SOL_SOCKET,
+                         .arg1 = SO_TYPE,
+                         .data = kWild,
+                         .data_len = 4};
+  sock("getopt: into a wild buffer", &s);
+  s.arg0 = 1ull << 33;
+  sock("getopt: level 2^33", &s);
+
+  // Transfers.
+  struct hv_iovec iov[2] = {{P("x"), 1}, {kWild, 4096}};
+  s = (struct hv_socket){.op = HV_SOCK_SENDMSG, .handle = h, .data = P(iov), .data_len = 2000};
+  sock("sendmsg: 2000 iovecs", &s);
+  s.data_len = 2;
+  sock("sendmsg: a wild iovec", &s);
+  s.data = kWild;
+  sock("sendmsg: a wild iovec array", &s);
+  s.data = P(iov);
+  s.data_len = 1;
+  s.flags = 0x80000000u;
+  sock("sendmsg: flag 0x80000000", &s);
+  s = (struct hv_socket){.op = HV_SOCK_RECVMSG,
+                         .handle = h,
+                         .data = P(iov),
+                         .data_len = 1,
+                         .addr = kWild,
+                         .addr_len = 16};
+  sock("recvmsg: not connected", &s);
+
+  // Polls.
+  struct hv_poll_item items[2] = {{h, POLLIN, 0}, {4000, POLLIN, 0}};
+  struct hv_poll p = {.items = P(items), .count = 5000};
+  hostile_report_call(hv, "poll: 5000 items", HV_CALL_POLL, P(&p));
+  p.count = 2;
+  p.items = kWild;
+  hostile_report_call(hv, "poll: wild items", HV_CALL_POLL, P(&p));
+  p.items = P(items);
+  p.timeout_ns = -1;
+  hostile_report_call(hv, "poll: a negative timeout", HV_CALL_POLL, P(&p));
+  p.timeout_ns = 0;
+  hostile_report_call(hv, "poll: a handle not open", HV_CALL_POLL, P(&p));
+  printf("%-44s -> %s\n", "its revents", items[1].revents == POLLNVAL ? "POLLNVAL" : "wrong");
+
+  // Sockets until the handle table is full: EMFILE, and hvrun lives on.
+  int64_t last = 0;
+  int made = 0;
+  while (made < 10000) {
+    struct hv_socket m = {.op = HV_SOCK_CREATE, .arg0 = AF_INET, .arg1 = SOCK_DGRAM};
+    last = sock(NULL, &m);
+    if (last < 0) break;
+    made++;
+  }
+  printf("%-44s -> -%s\n", "sockets until the table is full", strerrorname_np((int)-last));
+  return 0;
+}

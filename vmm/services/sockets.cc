@@ -1,0 +1,558 @@
+// File: sockets.cc
+//
+// HV_CALL_SOCKET: the guest's sockets are host sockets (abi.h), made and
+// used here under the network policy (network_policy.h). No call waits: the
+// host fd is used with MSG_DONTWAIT, a listening socket is O_NONBLOCK on the
+// host for good (it never moves data, so HV_CALL_FILE_* transfers are not
+// affected) and a connect runs O_NONBLOCK for the moment of the call; the
+// guest waits with HV_CALL_POLL. Every address, option and iovec the guest
+// gives is copied and checked first: lengths against HV_SOCKADDR_MAX,
+// HV_IOV_MAX and the option's own size, ranges against guest memory.
+//
+// AF_UNIX: a path name is resolved beneath its mount as files are; bind goes
+// through an O_PATH fd of the directory kept with the socket, connect and
+// sendto through an O_PATH|O_NOFOLLOW fd of the socket file itself (a
+// symlink in the guest's path is never followed out of its mount). Abstract
+// names get a prefix of this container's own (socket_info.h).
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "vmm/services/services.h"
+
+namespace hvrun {
+namespace {
+
+HypercallOutcome Reply(int64_t r) { return HypercallOutcome::Reply(r); }
+int64_t Errno() { return -errno; }
+
+// The container's prefix for abstract AF_UNIX names: hvrun's own pid (one
+// hvrun process serves every process of a container).
+std::string AbstractPrefix() { return absl::StrCat("hvrun-", getpid(), "/"); }
+
+// Copies the guest's sockaddr (req.addr, req.addr_len) into (ss): -EINVAL
+// for a length Linux refuses, -EFAULT for a bad pointer.
+int64_t ReadAddr(const ServiceContext& ctx, const hv_socket& req, sockaddr_storage* ss,
+                 socklen_t* len) {
+  if (req.addr_len > HV_SOCKADDR_MAX || req.addr_len < sizeof(sa_family_t)) return -EINVAL;
+  auto bytes = ctx.memory.Span(req.addr, req.addr_len);
+  if (!bytes.ok()) return -EFAULT;
+  *ss = {};
+  std::memcpy(ss, bytes->data(), req.addr_len);
+  *len = req.addr_len;
+  return 0;
+}
+
+// Writes (ss, len) to the guest's (req.addr), truncated to the room it gave
+// (req.addr_len), and the full length to the request's addr_len, as
+// getsockname(2) does.
+int64_t WriteAddr(const ServiceContext& ctx, uint64_t arg, const hv_socket& req,
+                  const sockaddr_storage& ss, socklen_t len) {
+  if (req.addr == 0) return 0;
+  const uint32_t n = std::min<uint32_t>(req.addr_len, len);
+  auto out = ctx.memory.Span(req.addr, n);
+  if (!out.ok()) return -EFAULT;
+  std::memcpy(out->data(), &ss, n);
+  if (!ctx.memory.Write(arg + offsetof(hv_socket, addr_len), static_cast<uint32_t>(len)).ok()) {
+    return -EFAULT;
+  }
+  return 0;
+}
+
+// An AF_UNIX name as the host has it -> the guest's: a name of the
+// container's (UnixNames), an abstract name without the prefix; anything
+// else (a host process's socket) reads as unnamed.
+void UnixToGuest(const ServiceContext& ctx, sockaddr_storage* ss, socklen_t* len) {
+  if (*len <= offsetof(sockaddr_un, sun_path)) return;
+  const char* path = reinterpret_cast<const sockaddr_un*>(ss)->sun_path;
+  const size_t path_len = *len - offsetof(sockaddr_un, sun_path);
+  if (path[0] == '\0') {
+    if (ctx.options.network.mode == NetworkMode::kHost) return;
+    const std::string prefix = AbstractPrefix();
+    std::string name(path + 1, path_len - 1);
+    if (name.starts_with(prefix)) {
+      name.erase(0, prefix.size());
+      char* out = reinterpret_cast<sockaddr_un*>(ss)->sun_path;
+      out[0] = '\0';
+      std::memcpy(out + 1, name.data(), name.size());
+      *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+      return;
+    }
+  } else {
+    const std::string guest =
+        ctx.files.unix_names()->Find(std::string(path, strnlen(path, path_len)));
+    if (!guest.empty() && guest.size() <= sizeof(sockaddr_storage)) {
+      *ss = {};
+      std::memcpy(ss, guest.data(), guest.size());
+      *len = static_cast<socklen_t>(guest.size());
+      return;
+    }
+  }
+  *len = sizeof(sa_family_t);
+}
+
+// The guest's view of a name the host reports for socket (info).
+void ToGuest(const ServiceContext& ctx, const SocketInfo& info, bool peer, sockaddr_storage* ss,
+             socklen_t* len) {
+  if (ss->ss_family == AF_UNIX) {
+    UnixToGuest(ctx, ss, len);
+  } else if (peer) {
+    ctx.options.network.ToGuestPeer(info.type, ss, *len);
+  }
+}
+
+// The host address an AF_UNIX (ss, len) from the guest stands for, for a
+// connect or sendto: (req.path) names a socket file beneath a mount, opened
+// into (*target) and named by hvrun's /proc/self/fd; an abstract name gets
+// the container's prefix.
+int64_t UnixDestination(const ServiceContext& ctx, const hv_socket& req, sockaddr_storage* ss,
+                        socklen_t* len, UniqueFd* target) {
+  sockaddr_un* un = reinterpret_cast<sockaddr_un*>(ss);
+  if (req.path.mount != HV_SOCK_NO_PATH) {
+    if (int64_t r = OpenPathNoFollow(ctx, req.path, target); r < 0) return r;
+    struct stat st {};
+    if (fstat(target->get(), &st) != 0) return Errno();
+    if (!S_ISSOCK(st.st_mode)) return -ECONNREFUSED;  // as Linux for a non-socket file
+    const std::string host = absl::StrCat("/proc/self/fd/", target->get());
+    *un = {};
+    un->sun_family = AF_UNIX;
+    std::memcpy(un->sun_path, host.c_str(), host.size() + 1);
+    *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + host.size() + 1);
+    return 0;
+  }
+  if (*len <= offsetof(sockaddr_un, sun_path)) return -EINVAL;
+  if (un->sun_path[0] != '\0') return -ENOENT;  // a path the guest could not resolve to a mount
+  if (ctx.options.network.mode == NetworkMode::kHost) return 0;
+  const std::string prefix = AbstractPrefix();
+  const size_t name_len = *len - offsetof(sockaddr_un, sun_path) - 1;
+  if (1 + prefix.size() + name_len > sizeof(un->sun_path)) return -EINVAL;
+  std::string name(un->sun_path + 1, name_len);
+  std::memcpy(un->sun_path + 1, prefix.data(), prefix.size());
+  std::memcpy(un->sun_path + 1 + prefix.size(), name.data(), name.size());
+  *len = static_cast<socklen_t>(*len + prefix.size());
+  return 0;
+}
+
+int64_t Bind(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info, int fd) {
+  sockaddr_storage ss;
+  socklen_t len;
+  if (int64_t r = ReadAddr(ctx, req, &ss, &len); r < 0) return r;
+  if (ss.ss_family != AF_UNIX) {
+    bool report_wildcard = false;
+    uint16_t guest_port = 0;
+    if (ss.ss_family == info.domain) {
+      if (int64_t r =
+              ctx.options.network.ForBind(info.type, &ss, len, &report_wildcard, &guest_port);
+          r < 0) {
+        return r;
+      }
+    }
+    if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return Errno();
+    std::lock_guard lock(info.mu);
+    info.report_wildcard = report_wildcard;
+    info.guest_port = guest_port;
+    return 0;
+  }
+  if (info.domain != AF_UNIX) return -EAFNOSUPPORT;
+  const std::string guest(reinterpret_cast<const char*>(&ss), len);
+  if (req.path.mount == HV_SOCK_NO_PATH) {
+    // Abstract, or autobind (the family alone).
+    if (len > sizeof(sa_family_t)) {
+      UniqueFd unused;
+      if (int64_t r = UnixDestination(ctx, req, &ss, &len, &unused); r < 0) return r;
+    }
+    if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return Errno();
+    return 0;
+  }
+  UniqueFd dir;
+  std::string name;
+  bool read_only = false;
+  if (int64_t r = OpenPathParent(ctx, req.path, &dir, &name, &read_only); r < 0) {
+    return r == -EINVAL ? -EADDRINUSE : r;  // "/" or "."
+  }
+  if (read_only) return -EROFS;
+  const std::string host = absl::StrCat("/proc/self/fd/", dir.get(), "/", name);
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  if (host.size() >= sizeof(un.sun_path)) return -ENAMETOOLONG;
+  std::memcpy(un.sun_path, host.c_str(), host.size() + 1);
+  // The host makes the socket file as hvrun's user with its umask; the
+  // guest's umask is the runtime's to apply (it sets the mode after).
+  if (bind(fd, reinterpret_cast<sockaddr*>(&un),
+           static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + host.size() + 1)) != 0) {
+    return Errno();
+  }
+  std::lock_guard lock(info.mu);
+  info.guest_unix_name = guest;
+  info.host_unix_name = host;
+  info.unix_dir = std::move(dir);
+  info.names->Add(host, guest);
+  return 0;
+}
+
+int64_t Listen(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info, int fd) {
+  const int backlog = static_cast<int>(std::min<uint64_t>(req.arg0, INT32_MAX));
+  if ((info.domain == AF_INET || info.domain == AF_INET6) &&
+      ctx.options.network.mode == NetworkMode::kLoopback) {
+    // Linux binds an unbound listener to the wildcard: here, to loopback.
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return Errno();
+    const bool unbound = ss.ss_family == AF_INET
+                             ? reinterpret_cast<sockaddr_in&>(ss).sin_port == 0
+                             : reinterpret_cast<sockaddr_in6&>(ss).sin6_port == 0;
+    if (unbound && info.type == SOCK_STREAM) {
+      ss = {};
+      ss.ss_family = static_cast<sa_family_t>(info.domain);
+      bool wildcard = false;
+      uint16_t guest_port = 0;
+      if (int64_t r = ctx.options.network.ForBind(info.type, &ss, len, &wildcard, &guest_port);
+          r < 0) {
+        return r;
+      }
+      if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return Errno();
+      std::lock_guard lock(info.mu);
+      info.report_wildcard = wildcard;
+    }
+  }
+  if (listen(fd, backlog) != 0) return Errno();
+  const int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return Errno();
+  return 0;
+}
+
+int64_t Accept(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, SocketInfo& info,
+               int fd) {
+  if (!ctx.files.HasFreeHandle()) return -EMFILE;
+  // A socket that is not listening would block a blocking host fd: ask.
+  int listening = 0;
+  socklen_t optlen = sizeof listening;
+  if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0) return Errno();
+  if (!listening) return -EINVAL;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  UniqueFd conn(accept4(fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC));
+  if (!conn.valid()) return errno == EWOULDBLOCK ? -EAGAIN : Errno();
+  // Linux's accept4 never passes O_NONBLOCK on: the new fd blocks, as every
+  // guest socket's host fd that moves data does (abi.h's HV_IO_NOWAIT).
+  auto child = std::make_shared<SocketInfo>(info.domain, info.type, info.names);
+  ToGuest(ctx, info, /*peer=*/true, &ss, &len);
+  if (int64_t r = WriteAddr(ctx, arg, req, ss, len); r < 0) return r;
+  return ctx.files.AddSocket(std::move(conn), std::move(child));
+}
+
+int64_t Connect(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info, int fd) {
+  sockaddr_storage ss;
+  socklen_t len;
+  if (int64_t r = ReadAddr(ctx, req, &ss, &len); r < 0) return r;
+  UniqueFd target;
+  if (ss.ss_family == AF_UNIX && info.domain == AF_UNIX) {
+    if (int64_t r = UnixDestination(ctx, req, &ss, &len, &target); r < 0) return r;
+  } else {
+    ctx.options.network.ForDestination(info.type, &ss, len);
+  }
+  const int fl = fcntl(fd, F_GETFL);
+  if (fl < 0) return Errno();
+  if ((fl & O_NONBLOCK) == 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return Errno();
+  int64_t r = connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0 ? 0 : Errno();
+  if ((fl & O_NONBLOCK) == 0) fcntl(fd, F_SETFL, fl);
+  if (r == -EWOULDBLOCK && info.domain == AF_UNIX) r = -EAGAIN;  // a full backlog
+  return r;
+}
+
+int64_t Name(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, SocketInfo& info,
+             int fd, bool peer) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if ((peer ? getpeername : getsockname)(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
+    return Errno();
+  }
+  if (!peer) {
+    std::lock_guard lock(info.mu);
+    if (!info.guest_unix_name.empty()) {
+      ss = {};
+      std::memcpy(&ss, info.guest_unix_name.data(), info.guest_unix_name.size());
+      len = static_cast<socklen_t>(info.guest_unix_name.size());
+      return WriteAddr(ctx, arg, req, ss, len);
+    }
+    if (ss.ss_family == AF_INET && info.report_wildcard) {
+      reinterpret_cast<sockaddr_in&>(ss).sin_addr.s_addr = htonl(INADDR_ANY);
+    } else if (ss.ss_family == AF_INET6 && info.report_wildcard) {
+      reinterpret_cast<sockaddr_in6&>(ss).sin6_addr = in6addr_any;
+    }
+    if (info.guest_port != 0 && ss.ss_family == AF_INET) {
+      reinterpret_cast<sockaddr_in&>(ss).sin_port = htons(info.guest_port);
+    } else if (info.guest_port != 0 && ss.ss_family == AF_INET6) {
+      reinterpret_cast<sockaddr_in6&>(ss).sin6_port = htons(info.guest_port);
+    }
+  }
+  ToGuest(ctx, info, peer, &ss, &len);
+  return WriteAddr(ctx, arg, req, ss, len);
+}
+
+// The options a guest may get or set, with the host's value size where it
+// is fixed (0: a variable size, up to kMaxOption). hvrun often runs as root:
+// options that need a capability (SO_BINDTODEVICE, SO_MARK, IP_TRANSPARENT,
+// SO_RCVBUFFORCE, SO_PRIORITY above 6) are not on the list.
+constexpr uint64_t kMaxOption = 256;
+struct Option {
+  int level, name;
+  bool settable;
+};
+constexpr Option kOptions[] = {
+    {SOL_SOCKET, SO_REUSEADDR, true},
+    {SOL_SOCKET, SO_REUSEPORT, true},
+    {SOL_SOCKET, SO_KEEPALIVE, true},
+    {SOL_SOCKET, SO_BROADCAST, true},
+    {SOL_SOCKET, SO_LINGER, true},
+    {SOL_SOCKET, SO_RCVBUF, true},
+    {SOL_SOCKET, SO_SNDBUF, true},
+    {SOL_SOCKET, SO_RCVLOWAT, true},
+    {SOL_SOCKET, SO_SNDLOWAT, false},
+    {SOL_SOCKET, SO_RCVTIMEO_OLD, true},
+    {SOL_SOCKET, SO_SNDTIMEO_OLD, true},
+    {SOL_SOCKET, SO_OOBINLINE, true},
+    {SOL_SOCKET, SO_PASSCRED, true},
+    {SOL_SOCKET, SO_DONTROUTE, true},
+    {SOL_SOCKET, SO_PRIORITY, true},
+    {SOL_SOCKET, SO_ERROR, false},
+    {SOL_SOCKET, SO_TYPE, false},
+    {SOL_SOCKET, SO_DOMAIN, false},
+    {SOL_SOCKET, SO_PROTOCOL, false},
+    {SOL_SOCKET, SO_ACCEPTCONN, false},
+    {SOL_SOCKET, SO_PEERCRED, false},
+    {SOL_SOCKET, SO_INCOMING_CPU, false},
+    {IPPROTO_TCP, TCP_NODELAY, true},
+    {IPPROTO_TCP, TCP_MAXSEG, true},
+    {IPPROTO_TCP, TCP_CORK, true},
+    {IPPROTO_TCP, TCP_KEEPIDLE, true},
+    {IPPROTO_TCP, TCP_KEEPINTVL, true},
+    {IPPROTO_TCP, TCP_KEEPCNT, true},
+    {IPPROTO_TCP, TCP_SYNCNT, true},
+    {IPPROTO_TCP, TCP_LINGER2, true},
+    {IPPROTO_TCP, TCP_DEFER_ACCEPT, true},
+    {IPPROTO_TCP, TCP_WINDOW_CLAMP, true},
+    {IPPROTO_TCP, TCP_INFO, false},
+    {IPPROTO_TCP, TCP_QUICKACK, true},
+    {IPPROTO_TCP, TCP_USER_TIMEOUT, true},
+    {IPPROTO_TCP, TCP_NOTSENT_LOWAT, true},
+    {IPPROTO_TCP, TCP_FASTOPEN, true},
+    {IPPROTO_TCP, TCP_CONGESTION, false},
+    {IPPROTO_IP, IP_TOS, true},
+    {IPPROTO_IP, IP_TTL, true},
+    {IPPROTO_IP, IP_MULTICAST_TTL, true},
+    {IPPROTO_IP, IP_MULTICAST_LOOP, true},
+    {IPPROTO_IP, IP_MTU_DISCOVER, true},
+    {IPPROTO_IP, IP_RECVERR, true},
+    {IPPROTO_IPV6, IPV6_V6ONLY, true},
+    {IPPROTO_IPV6, IPV6_UNICAST_HOPS, true},
+    {IPPROTO_IPV6, IPV6_TCLASS, true},
+    {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, true},
+    {IPPROTO_IPV6, IPV6_MULTICAST_LOOP, true},
+};
+
+int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, int fd,
+                     bool set) {
+  const int level = static_cast<int>(req.arg0), name = static_cast<int>(req.arg1);
+  if (req.arg0 > INT32_MAX || req.arg1 > INT32_MAX) return -ENOPROTOOPT;
+  const struct Option* opt = nullptr;
+  for (const struct Option& o : kOptions) {
+    if (o.level == level && o.name == name) opt = &o;
+  }
+  if (opt == nullptr) return -ENOPROTOOPT;
+  if (set && !opt->settable) return -ENOPROTOOPT;
+  const uint64_t n = std::min(req.data_len, kMaxOption);
+  uint8_t value[kMaxOption] = {};
+  if (set) {
+    auto in = ctx.memory.Span(req.data, n);
+    if (!in.ok()) return -EFAULT;
+    std::memcpy(value, in->data(), n);
+    if (level == SOL_SOCKET && name == SO_PRIORITY && n >= sizeof(int)) {
+      int prio;
+      std::memcpy(&prio, value, sizeof prio);
+      if (prio < 0 || prio > 6) return -EPERM;  // CAP_NET_ADMIN's range
+    }
+    return setsockopt(fd, level, name, value, static_cast<socklen_t>(n)) == 0 ? 0 : Errno();
+  }
+  socklen_t len = static_cast<socklen_t>(n);
+  if (getsockopt(fd, level, name, value, &len) != 0) return Errno();
+  (void)arg;
+  auto out = ctx.memory.Span(req.data, std::min<uint64_t>(len, n));
+  if (!out.ok()) return -EFAULT;
+  std::memcpy(out->data(), value, out->size());
+  return len;
+}
+
+// MSG_* the guest may pass; hvrun adds MSG_DONTWAIT (never waits) and
+// MSG_NOSIGNAL (SIGPIPE is the runtime's to raise, never hvrun's).
+constexpr uint32_t kSendFlags =
+    MSG_OOB | MSG_DONTROUTE | MSG_DONTWAIT | MSG_EOR | MSG_NOSIGNAL | MSG_MORE | MSG_CONFIRM;
+constexpr uint32_t kRecvFlags = MSG_OOB | MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_WAITALL;
+
+int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, SocketInfo& info,
+                 int fd, bool send) {
+  if ((req.flags & ~(send ? kSendFlags : kRecvFlags)) != 0) return -EOPNOTSUPP;
+  if (req.data_len > HV_IOV_MAX) return -EMSGSIZE;
+  std::vector<iovec> iov(req.data_len);
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < req.data_len; ++i) {
+    auto v = ctx.memory.Read<hv_iovec>(req.data + i * sizeof(hv_iovec));
+    if (!v.ok()) return -EFAULT;
+    // Linux's MAX_RW_COUNT bounds the whole message.
+    const uint64_t len = std::min<uint64_t>(v->len, 0x7ffff000 - total);
+    auto span = ctx.memory.Span(v->base, len);
+    if (!span.ok()) return -EFAULT;
+    iov[i] = {span->data(), span->size()};
+    total += len;
+  }
+  msghdr msg{};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = iov.size();
+  sockaddr_storage ss{};
+  UniqueFd target;
+  if (send && req.addr != 0) {
+    socklen_t len;
+    if (int64_t r = ReadAddr(ctx, req, &ss, &len); r < 0) return r;
+    if (ss.ss_family == AF_UNIX && info.domain == AF_UNIX) {
+      if (int64_t r = UnixDestination(ctx, req, &ss, &len, &target); r < 0) return r;
+    } else {
+      ctx.options.network.ForDestination(info.type, &ss, len);
+    }
+    msg.msg_name = &ss;
+    msg.msg_namelen = len;
+  } else if (!send && req.addr != 0) {
+    msg.msg_name = &ss;
+    msg.msg_namelen = sizeof ss;
+  }
+  const int flags = static_cast<int>((req.flags & ~MSG_WAITALL) | MSG_DONTWAIT | MSG_NOSIGNAL);
+  ssize_t n;
+  do {
+    n = send ? sendmsg(fd, &msg, flags) : recvmsg(fd, &msg, flags);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : Errno();
+  if (!send) {
+    if (req.addr != 0) {
+      socklen_t len = msg.msg_namelen;
+      if (len > 0) ToGuest(ctx, info, /*peer=*/true, &ss, &len);
+      if (int64_t r = WriteAddr(ctx, arg, req, ss, len); r < 0) return r;
+    }
+    const uint64_t out = static_cast<uint64_t>(msg.msg_flags) & (MSG_TRUNC | MSG_EOR | MSG_CTRUNC);
+    if (!ctx.memory.Write(arg + offsetof(hv_socket, arg2), out).ok()) return -EFAULT;
+  }
+  return n;
+}
+
+int64_t Create(const ServiceContext& ctx, const hv_socket& req) {
+  const uint64_t domain = req.arg0, type = req.arg1, protocol = req.arg2;
+  if (domain != AF_UNIX && domain != AF_INET && domain != AF_INET6) return -EAFNOSUPPORT;
+  if (type == SOCK_RAW || type == SOCK_PACKET) return -EPERM;  // CAP_NET_RAW's
+  if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) return -EINVAL;
+  if (protocol > INT32_MAX) return -EPROTONOSUPPORT;
+  if (!ctx.options.network.AllowsDomain(static_cast<int>(domain))) return -EACCES;
+  if (!ctx.files.HasFreeHandle()) return -EMFILE;
+  UniqueFd fd(socket(static_cast<int>(domain), static_cast<int>(type) | SOCK_CLOEXEC,
+                     static_cast<int>(protocol)));
+  if (!fd.valid()) return Errno();
+  return ctx.files.AddSocket(
+      std::move(fd), std::make_shared<SocketInfo>(static_cast<int>(domain), static_cast<int>(type),
+                                                  ctx.files.unix_names()));
+}
+
+}  // namespace
+
+HypercallOutcome Socket(const ServiceContext& ctx, uint64_t arg) {
+  auto req = ctx.memory.Read<hv_socket>(arg);
+  if (!req.ok()) return Reply(-EFAULT);
+  if (req->op == HV_SOCK_CREATE) return Reply(Create(ctx, *req));
+  int fd = -1;
+  const std::shared_ptr<SocketInfo> info = ctx.files.socket(req->handle, &fd);
+  if (info == nullptr) return Reply(ctx.files.fd(req->handle) >= 0 ? -ENOTSOCK : -EBADF);
+  switch (req->op) {
+    case HV_SOCK_BIND:
+      return Reply(Bind(ctx, *req, *info, fd));
+    case HV_SOCK_LISTEN:
+      return Reply(Listen(ctx, *req, *info, fd));
+    case HV_SOCK_ACCEPT:
+      return Reply(Accept(ctx, arg, *req, *info, fd));
+    case HV_SOCK_CONNECT:
+      return Reply(Connect(ctx, *req, *info, fd));
+    case HV_SOCK_NAME:
+      return Reply(Name(ctx, arg, *req, *info, fd, /*peer=*/false));
+    case HV_SOCK_PEER:
+      return Reply(Name(ctx, arg, *req, *info, fd, /*peer=*/true));
+    case HV_SOCK_SETOPT:
+      return Reply(SocketOption(ctx, arg, *req, fd, /*set=*/true));
+    case HV_SOCK_GETOPT:
+      return Reply(SocketOption(ctx, arg, *req, fd, /*set=*/false));
+    case HV_SOCK_SENDMSG:
+      return Reply(Transfer(ctx, arg, *req, *info, fd, /*send=*/true));
+    case HV_SOCK_RECVMSG:
+      return Reply(Transfer(ctx, arg, *req, *info, fd, /*send=*/false));
+    default:
+      return Reply(-EINVAL);
+  }
+}
+
+// HV_CALL_POLL.
+int64_t PreparePoll(const ServiceContext& ctx, uint64_t arg, PollWait* wait) {
+  auto req = ctx.memory.Read<hv_poll>(arg);
+  if (!req.ok()) return -EFAULT;
+  if (req->count > HV_POLL_MAX || req->timeout_ns < 0) return -EINVAL;
+  std::vector<pollfd> fds(req->count);
+  for (uint32_t i = 0; i < req->count; ++i) {
+    auto item = ctx.memory.Read<hv_poll_item>(req->items + i * sizeof(hv_poll_item));
+    if (!item.ok()) return -EFAULT;
+    // Only stream handles: a regular file is always ready, and the guest
+    // knows it.
+    const int fd = ctx.files.stream(item->handle) ? ctx.files.fd(item->handle) : -1;
+    fds[i] = {fd, static_cast<short>(item->events & (POLLIN | POLLOUT | POLLPRI | POLLRDHUP)), 0};
+  }
+  std::vector<short> ready(req->count);
+  bool any = false;
+  if (!fds.empty()) {
+    if (poll(fds.data(), fds.size(), 0) < 0) return Errno();
+  }
+  for (uint32_t i = 0; i < req->count; ++i) {
+    ready[i] = fds[i].fd < 0 ? POLLNVAL : fds[i].revents;
+    any = any || ready[i] != 0;
+  }
+  if (any || req->timeout_ns == 0 || wait == nullptr)
+    return FinishPoll(ctx.memory, req->items, ready);
+  wait->items = req->items;
+  wait->timeout_ns = req->timeout_ns;
+  for (const pollfd& p : fds) {
+    UniqueFd d(fcntl(p.fd, F_DUPFD_CLOEXEC, 3));
+    if (!d.valid()) return Errno();
+    wait->fds.push_back(std::move(d));
+    wait->events.push_back(p.events);
+  }
+  return kPollWaits;
+}
+
+int64_t FinishPoll(const GuestMemory& memory, uint64_t items, const std::vector<short>& ready) {
+  int64_t n = 0;
+  for (size_t i = 0; i < ready.size(); ++i) {
+    const uint64_t at = items + i * sizeof(hv_poll_item) + offsetof(hv_poll_item, revents);
+    if (!memory.Write(at, static_cast<int16_t>(ready[i])).ok()) return -EFAULT;
+    if (ready[i] != 0) ++n;
+  }
+  return n;
+}
+
+HypercallOutcome Poll(const ServiceContext& ctx, uint64_t arg) {
+  return Reply(PreparePoll(ctx, arg, nullptr));
+}
+
+}  // namespace hvrun
