@@ -168,6 +168,25 @@ int64_t Scan(uint64_t fds, uint64_t nfds, hv_poll_item* items, uint32_t* nitems,
   return ready;
 }
 
+// One wait of a poll or select that found nothing ready at (now): on the
+// host fds (items), else a sleep, for a slice ((short_slice): kShortSlice)
+// or until (deadline). 0 to look again, or -EINTR for a signal's handler
+// (Linux never restarts these calls), or -errno.
+int64_t WaitSlice(hv_poll_item* items, uint32_t nitems, bool short_slice, int64_t now,
+                  int64_t deadline) {
+  const int64_t left = deadline - now;
+  int64_t slice = short_slice ? kShortSlice : host_ready::kSlice;
+  if (slice > left) slice = left;
+  if (nitems > 0) {
+    for (uint32_t k = 0; k < nitems; k++) items[k].revents = 0;
+    if (int64_t r = host_ready::PollSlice(items, nitems, slice); r < 0) return r;
+  } else {
+    sched::Block(0, 0, now + slice);
+  }
+  process::TakeSignals();
+  return signals::HandlerPending() ? -abi::kEINTR : 0;
+}
+
 // poll(2) until CLOCK_MONOTONIC (deadline) (sched::kForever: none; 0: no
 // wait).
 int64_t Poll(uint64_t fds, uint64_t nfds, int64_t deadline) {
@@ -181,17 +200,7 @@ int64_t Poll(uint64_t fds, uint64_t nfds, int64_t deadline) {
     if (ready != 0) return ready;
     const int64_t now = static_cast<int64_t>(clock::MonotonicNs());
     if (now >= deadline) return 0;
-    const int64_t left = deadline - now;
-    int64_t slice = local || more ? kShortSlice : host_ready::kSlice;
-    if (slice > left) slice = left;
-    if (nitems > 0) {
-      for (uint32_t k = 0; k < nitems; k++) items[k].revents = 0;
-      if (int64_t r = host_ready::PollSlice(items, nitems, slice); r < 0) return r;
-    } else {
-      sched::Block(0, 0, now + slice);
-    }
-    process::TakeSignals();
-    if (signals::HandlerPending()) return -abi::kEINTR;
+    if (int64_t r = WaitSlice(items, nitems, local || more, now, deadline); r < 0) return r;
   }
 }
 
@@ -296,17 +305,7 @@ int64_t Select(int32_t nfds, uint64_t in, uint64_t out, uint64_t ex, int64_t dea
       }
       return ready;
     }
-    const int64_t left = deadline - now;
-    int64_t slice = local || more ? kShortSlice : host_ready::kSlice;
-    if (slice > left) slice = left;
-    if (nitems > 0) {
-      for (uint32_t k = 0; k < nitems; k++) items[k].revents = 0;
-      if (int64_t r = host_ready::PollSlice(items, nitems, slice); r < 0) return r;
-    } else {
-      sched::Block(0, 0, now + slice);
-    }
-    process::TakeSignals();
-    if (signals::HandlerPending()) return -abi::kEINTR;
+    if (int64_t r = WaitSlice(items, nitems, local || more, now, deadline); r < 0) return r;
   }
 }
 
