@@ -200,6 +200,7 @@ constexpr Syscall kRows[] = {
     {nr::futex, "futex", sys_futex, kPartial,
      "no requeue to PI; a wake from another process is seen within 2 ms (polled)"},
     {nr::sched_getaffinity, "sched_getaffinity", sys_sched_getaffinity, kSupported, ""},
+    {nr::epoll_create, "epoll_create", sys_epoll_create, kSupported, ""},
     {nr::getdents64, "getdents64", sys_getdents64, kSupported, ""},
     {nr::set_tid_address, "set_tid_address", sys_set_tid_address, kSupported, ""},
     {nr::timer_create, "timer_create", sys_timer_create, kPartial,
@@ -214,6 +215,10 @@ constexpr Syscall kRows[] = {
     {nr::clock_nanosleep, "clock_nanosleep", sys_clock_nanosleep, kPartial,
      "REALTIME/MONOTONIC/BOOTTIME/TAI"},
     {nr::exit_group, "exit_group", sys_exit_group, kSupported, ""},
+    {nr::epoll_wait, "epoll_wait", sys_epoll_wait, kSupported, ""},
+    {nr::epoll_ctl, "epoll_ctl", sys_epoll_ctl, kPartial,
+     "host epoll; signalfds, guest pipes and the console are level-triggered members kept in the "
+     "runtime"},
     {nr::tgkill, "tgkill", sys_tgkill, kSupported, ""},
     {nr::waitid, "waitid", sys_waitid, kPartial, "P_ALL, P_PID, P_PGID; WEXITED only"},
     {nr::openat, "openat", sys_openat, kPartial, "in-guest files and -v host mounts; no O_TMPFILE"},
@@ -236,6 +241,7 @@ constexpr Syscall kRows[] = {
     {nr::set_robust_list, "set_robust_list", sys_set_robust_list, kSupported, ""},
     {nr::get_robust_list, "get_robust_list", sys_get_robust_list, kSupported, ""},
     {nr::utimensat, "utimensat", sys_utimensat, kSupported, ""},
+    {nr::epoll_pwait, "epoll_pwait", sys_epoll_pwait, kSupported, ""},
     {nr::signalfd, "signalfd", sys_signalfd, kSupported, ""},
     {nr::eventfd, "eventfd", sys_eventfd, kPartial, "as eventfd2"},
     {nr::fallocate, "fallocate", sys_fallocate, kPartial, "mode 0 only; other modes -EOPNOTSUPP"},
@@ -243,13 +249,16 @@ constexpr Syscall kRows[] = {
     {nr::signalfd4, "signalfd4", sys_signalfd4, kSupported, ""},
     {nr::eventfd2, "eventfd2", sys_eventfd2, kPartial,
      "a host eventfd, shared across fork; none where hvrun keeps no processes (xen)"},
+    {nr::epoll_create1, "epoll_create1", sys_epoll_create1, kSupported, ""},
     {nr::dup3, "dup3", sys_dup3, kSupported, ""},
     {nr::pipe2, "pipe2", sys_pipe2, kPartial, "a host pipe; O_CLOEXEC, O_NONBLOCK, O_DIRECT"},
     {nr::preadv, "preadv", sys_preadv, kSupported, ""},
     {nr::pwritev, "pwritev", sys_pwritev, kSupported, ""},
     {nr::rt_tgsigqueueinfo, "rt_tgsigqueueinfo", sys_rt_tgsigqueueinfo, kPartial,
      "as rt_sigqueueinfo; another process's thread only by its pid"},
+    {nr::recvmmsg, "recvmmsg", sys_recvmmsg, kPartial, "no control messages"},
     {nr::prlimit64, "prlimit64", sys_prlimit64, kPartial, "self only; lowering only; not enforced"},
+    {nr::sendmmsg, "sendmmsg", sys_sendmmsg, kPartial, "no control messages"},
     {nr::sched_setattr, "sched_setattr", sys_sched_setattr, kPartial,
      "one setting per process, kept and reported; no effect on hvrun's scheduler; another "
      "process's: EPERM"},
@@ -273,6 +282,7 @@ constexpr Syscall kRows[] = {
      "CLOSE_RANGE_UNSHARE closes in the fd table its threads share"},
     {nr::faccessat2, "faccessat2", sys_faccessat2, kPartial,
      "mode bits of the owner/group/other; no ACLs"},
+    {nr::epoll_pwait2, "epoll_pwait2", sys_epoll_pwait2, kSupported, ""},
 };
 constexpr size_t kCount = sizeof kRows / sizeof kRows[0];
 

@@ -17,6 +17,7 @@
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/abi/time.h"
+#include "runtime/linux/epoll_local.h"
 #include "runtime/linux/host_ready.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signalfd.h"
@@ -61,6 +62,10 @@ int32_t Ready(int32_t fd, uint32_t* handle) {
   }
   if (n != nullptr && n->kind == tmpfs::Kind::kHost && n->pipe_head != 0 &&
       abi::IsStream(n->mode)) {
+    // An epoll with a ready member of the runtime's own (a signalfd).
+    if (abi::IsAnon(n->mode) && epoll_local::Readable(tmpfs::NumberOf(*n))) {
+      return kPOLLIN | kPOLLRDNORM;
+    }
     *handle = static_cast<uint32_t>(n->pipe_head - 1);
     return -1;
   }

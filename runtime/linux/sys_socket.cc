@@ -22,6 +22,7 @@
 #include "runtime/linux/abi/time.h"
 #include "runtime/linux/host_ready.h"
 #include "runtime/linux/signals.h"
+#include "runtime/linux/socket_io.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
 #include "runtime/sched/sched.h"
@@ -32,7 +33,7 @@ namespace hvrt {
 namespace {
 
 constexpr uint32_t kAF_UNIX = 1, kAF_INET = 2, kAF_INET6 = 10;
-constexpr uint32_t kSOCK_STREAM = 1, kSOCK_DGRAM = 2, kSOCK_SEQPACKET = 5;
+constexpr uint32_t kSOCK_STREAM = 1, kSOCK_DGRAM = 2, kSOCK_RAW = 3, kSOCK_SEQPACKET = 5;
 constexpr uint32_t kSOCK_TYPE_MASK = 0xf;
 constexpr uint32_t kSOCK_NONBLOCK = 04000, kSOCK_CLOEXEC = 02000000;
 constexpr uint32_t kMSG_PEEK = 0x2, kMSG_DONTWAIT = 0x40, kMSG_WAITALL = 0x100,
@@ -48,6 +49,9 @@ struct Sock {
   uint32_t handle;
   bool nonblock() const { return (f->flags & abi::kO_NONBLOCK) != 0; }
 };
+
+// A socket by fd, for the calls that take one.
+int64_t SocketOf(int32_t fd, Sock* s);
 
 // The socket behind (fd): -EBADF, -ENOTSOCK, or 0 with (*s) set.
 int64_t SocketOf(int32_t fd, Sock* s) {
@@ -158,10 +162,8 @@ int64_t UntilReady(const Sock& s, hv_socket& r, int16_t events, bool nonblock) {
 // is one buffer of the runtime's own (send, sendto), which a stream's
 // blocking send moves whole; else it is the guest's array, which only hvrun
 // reads.
-int64_t Send(int32_t fd, hv_iovec* iov, uint64_t count, bool single, uint32_t flags, uint64_t addr,
-             uint64_t addr_len) {
-  Sock s;
-  if (int64_t e = SocketOf(fd, &s); e < 0) return e;
+int64_t Send(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t flags,
+             uint64_t addr, uint64_t addr_len) {
   hv_socket r = Request(HV_SOCK_SENDMSG, s);
   Addr a;
   if (addr != 0) {
@@ -188,10 +190,8 @@ int64_t Send(int32_t fd, hv_iovec* iov, uint64_t count, bool single, uint32_t fl
 
 // recvmsg into (iov, count) ((single): as Send's); the sender's address
 // into (from, *from_len), its MSG_TRUNC/MSG_EOR into (*msg_flags).
-int64_t Recv(int32_t fd, hv_iovec* iov, uint64_t count, bool single, uint32_t flags, Addr* from,
+int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t flags, Addr* from,
              uint32_t* from_len, uint32_t* msg_flags) {
-  Sock s;
-  if (int64_t e = SocketOf(fd, &s); e < 0) return e;
   hv_socket r = Request(HV_SOCK_RECVMSG, s);
   r.flags = flags & ~kMSG_DONTWAIT;
   r.data = reinterpret_cast<uint64_t>(iov);
@@ -238,6 +238,14 @@ static_assert(sizeof(MsgHdr) == 56);
 
 }  // namespace
 
+int64_t socket_io::Transfer(tmpfs::Inode& n, vfs::File& f, bool write, uint64_t buf, uint64_t len) {
+  Sock s = {&f, &n, static_cast<uint32_t>(n.pipe_head - 1)};
+  hv_iovec iov = {buf, len};
+  // write(2) is send(2) without flags: SIGPIPE on a broken connection.
+  return write ? Send(s, &iov, 1, true, 0, 0, 0)
+               : Recv(s, &iov, 1, true, 0, nullptr, nullptr, nullptr);
+}
+
 // Socket implements Linux syscall socket(2): AF_UNIX, AF_INET, AF_INET6.
 int64_t sys_socket(hv_syscall_frame& f) {
   const uint32_t domain = static_cast<uint32_t>(f.args[0]);
@@ -262,8 +270,9 @@ int64_t sys_socketpair(hv_syscall_frame& f) {
   const uint32_t domain = static_cast<uint32_t>(f.args[0]);
   const uint32_t type = static_cast<uint32_t>(f.args[1]);
   const uint32_t protocol = static_cast<uint32_t>(f.args[2]);
-  const uint32_t kind = type & kSOCK_TYPE_MASK;
+  uint32_t kind = type & kSOCK_TYPE_MASK;
   if ((type & ~(kSOCK_TYPE_MASK | kSOCK_NONBLOCK | kSOCK_CLOEXEC)) != 0) return -abi::kEINVAL;
+  if (kind == kSOCK_RAW) kind = kSOCK_DGRAM;  // AF_UNIX's reading of SOCK_RAW
   // Linux: the IP families have no socketpair; others are unknown here.
   if (domain == kAF_INET || domain == kAF_INET6) return -abi::kEOPNOTSUPP;
   if (domain != kAF_UNIX) return -abi::kEAFNOSUPPORT;
@@ -411,8 +420,9 @@ int64_t sys_getsockopt(hv_syscall_frame& f) {
 int64_t sys_sendto(hv_syscall_frame& f) {
   uint64_t len = f.args[2] > kMaxRw ? kMaxRw : f.args[2];
   hv_iovec iov = {f.args[1], len};
-  return Send(Int(f.args[0]), &iov, 1, true, static_cast<uint32_t>(f.args[3]), f.args[4],
-              f.args[5]);
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  return Send(s, &iov, 1, true, static_cast<uint32_t>(f.args[3]), f.args[4], f.args[5]);
 }
 
 // Recvfrom implements Linux syscall recvfrom(2).
@@ -424,35 +434,43 @@ int64_t sys_recvfrom(hv_syscall_frame& f) {
   Addr from;
   uint32_t from_len = 0;
   const bool want = f.args[4] != 0 && f.args[5] != 0;
-  const int64_t got = Recv(Int(f.args[0]), &iov, 1, true, static_cast<uint32_t>(f.args[3]),
+  Sock s;
+  if (int64_t e = SocketOf(Int(f.args[0]), &s); e < 0) return e;
+  const int64_t got = Recv(s, &iov, 1, true, static_cast<uint32_t>(f.args[3]),
                            want ? &from : nullptr, &from_len, nullptr);
   if (got < 0 || !want) return got;
   if (int64_t e = GiveAddr(from, from_len, f.args[4], f.args[5], room); e < 0) return e;
   return got;
 }
 
-// Sendmsg implements Linux syscall sendmsg(2), without control messages.
-int64_t sys_sendmsg(hv_syscall_frame& f) {
+namespace {
+
+// sendmsg of the guest's struct msghdr at (addr).
+int64_t SendMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   MsgHdr m;
-  if (int64_t e = user::CopyIn(&m, f.args[1], sizeof m); e < 0) return e;
+  if (int64_t e = user::CopyIn(&m, addr, sizeof m); e < 0) return e;
   if (m.iovlen > HV_IOV_MAX) return -abi::kEMSGSIZE;
   if (m.controllen != 0) return -abi::kEOPNOTSUPP;
+  Sock s;
+  if (int64_t e = SocketOf(fd, &s); e < 0) return e;
   // The guest's struct iovec is hv_iovec: hvrun reads and checks it.
-  return Send(Int(f.args[0]), reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false,
-              static_cast<uint32_t>(f.args[2]), m.name, m.name == 0 ? 0 : m.namelen);
+  return Send(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false, flags, m.name,
+              m.name == 0 ? 0 : m.namelen);
 }
 
-// Recvmsg implements Linux syscall recvmsg(2), without control messages.
-int64_t sys_recvmsg(hv_syscall_frame& f) {
+// recvmsg into the guest's struct msghdr at (addr), which gets the
+// sender's name, its length and the message's flags.
+int64_t RecvMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   MsgHdr m;
-  if (int64_t e = user::CopyIn(&m, f.args[1], sizeof m); e < 0) return e;
+  if (int64_t e = user::CopyIn(&m, addr, sizeof m); e < 0) return e;
   if (m.iovlen > HV_IOV_MAX) return -abi::kEMSGSIZE;
   if (static_cast<int32_t>(m.namelen) < 0) return -abi::kEINVAL;
+  Sock s;
+  if (int64_t e = SocketOf(fd, &s); e < 0) return e;
   Addr from;
   uint32_t from_len = 0, msg_flags = 0;
-  const int64_t got =
-      Recv(Int(f.args[0]), reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false,
-           static_cast<uint32_t>(f.args[2]), m.name != 0 ? &from : nullptr, &from_len, &msg_flags);
+  const int64_t got = Recv(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false, flags,
+                           m.name != 0 ? &from : nullptr, &from_len, &msg_flags);
   if (got < 0) return got;
   if (m.name != 0) {
     const uint32_t n = from_len < m.namelen ? from_len : m.namelen;
@@ -463,8 +481,80 @@ int64_t sys_recvmsg(hv_syscall_frame& f) {
   }
   m.controllen = 0;
   m.flags = static_cast<int32_t>(msg_flags);
-  if (int64_t e = user::CopyOut(f.args[1], &m, sizeof m); e < 0) return e;
+  if (int64_t e = user::CopyOut(addr, &m, sizeof m); e < 0) return e;
   return got;
+}
+
+// The guest's struct mmsghdr: a msghdr and the length moved.
+constexpr uint64_t kMmsgSize = 64;
+constexpr uint64_t kMmsgLen = 56;
+constexpr uint32_t kMSG_WAITFORONE = 0x10000;
+
+}  // namespace
+
+// Sendmsg implements Linux syscall sendmsg(2), without control messages.
+int64_t sys_sendmsg(hv_syscall_frame& f) {
+  return SendMsgAt(Int(f.args[0]), f.args[1], static_cast<uint32_t>(f.args[2]));
+}
+
+// Recvmsg implements Linux syscall recvmsg(2), without control messages.
+int64_t sys_recvmsg(hv_syscall_frame& f) {
+  return RecvMsgAt(Int(f.args[0]), f.args[1], static_cast<uint32_t>(f.args[2]));
+}
+
+// Sendmmsg implements Linux syscall sendmmsg(2): sendmsg for each of
+// (vlen) (at most UIO_MAXIOV) messages until one fails; how many went, or
+// the first one's error.
+int64_t sys_sendmmsg(hv_syscall_frame& f) {
+  const int32_t fd = Int(f.args[0]);
+  uint64_t vlen = static_cast<uint32_t>(f.args[2]);
+  if (vlen > HV_IOV_MAX) vlen = HV_IOV_MAX;
+  uint64_t i = 0;
+  for (; i < vlen; i++) {
+    const uint64_t at = f.args[1] + i * kMmsgSize;
+    const int64_t r = SendMsgAt(fd, at, static_cast<uint32_t>(f.args[3]));
+    if (r < 0) return i > 0 ? static_cast<int64_t>(i) : r;
+    const uint32_t len = static_cast<uint32_t>(r);
+    if (int64_t e = user::CopyOut(at + kMmsgLen, &len, sizeof len); e < 0) {
+      return i > 0 ? static_cast<int64_t>(i) : e;
+    }
+  }
+  return static_cast<int64_t>(i);
+}
+
+// Recvmmsg implements Linux syscall recvmmsg(2): MSG_WAITFORONE makes every
+// message after the first non-blocking; the timeout is looked at after each
+// message, as Linux does.
+int64_t sys_recvmmsg(hv_syscall_frame& f) {
+  const int32_t fd = Int(f.args[0]);
+  uint64_t vlen = static_cast<uint32_t>(f.args[2]);
+  if (vlen > HV_IOV_MAX) vlen = HV_IOV_MAX;
+  uint32_t flags = static_cast<uint32_t>(f.args[3]);
+  int64_t deadline = sched::kForever;
+  if (f.args[4] != 0) {
+    abi::Timespec ts;
+    if (int64_t r = user::CopyIn(&ts, f.args[4], sizeof ts); r < 0) return r;
+    if (!abi::ValidTimespec(ts)) return -abi::kEINVAL;
+    deadline = static_cast<int64_t>(clock::MonotonicNs()) + ts.tv_sec * 1000000000 + ts.tv_nsec;
+  }
+  const bool one = (flags & kMSG_WAITFORONE) != 0;
+  flags &= ~kMSG_WAITFORONE;
+  uint64_t i = 0;
+  for (; i < vlen; i++) {
+    const uint64_t at = f.args[1] + i * kMmsgSize;
+    const int64_t r = RecvMsgAt(fd, at, flags);
+    if (r < 0) return i > 0 ? static_cast<int64_t>(i) : r;
+    const uint32_t len = static_cast<uint32_t>(r);
+    if (int64_t e = user::CopyOut(at + kMmsgLen, &len, sizeof len); e < 0) {
+      return i > 0 ? static_cast<int64_t>(i) : e;
+    }
+    if (one) flags |= kMSG_DONTWAIT;
+    if (static_cast<int64_t>(clock::MonotonicNs()) >= deadline) {
+      i++;
+      break;
+    }
+  }
+  return static_cast<int64_t>(i);
 }
 
 // Eventfd2 implements Linux syscall eventfd2(2): a host eventfd, shared

@@ -11,6 +11,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/signalfd.h"
 #include "runtime/linux/signals.h"
+#include "runtime/linux/socket_io.h"
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/console.h"
@@ -727,6 +728,7 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       return static_cast<int64_t>(r);
     }
     case Kind::kHost: {
+      if (abi::IsSock(n->mode)) return socket_io::Transfer(*n, f, false, buf, len);
       if (abi::IsStream(n->mode)) {
         return hostfs::StreamIo(*n, false, buf, len, (f.flags & abi::kO_NONBLOCK) != 0);
       }
@@ -819,6 +821,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       return r;
     }
     case Kind::kHost: {
+      if (abi::IsSock(n->mode)) return socket_io::Transfer(*n, f, true, buf, len);
       if (abi::IsStream(n->mode)) {
         // A blocking write puts all of (buf) in, as Linux's does (the host
         // may take it in pieces); one that meets a closed pipe after some

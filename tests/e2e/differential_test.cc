@@ -460,6 +460,11 @@ const std::vector<Case>& Cases() {
        .program = "poll_wait",
        .expect_out = "poll_wait: all ok",
        .backends = kProcessBackends},
+      // epoll: level, edge and one-shot reporting, timeouts, signals, nesting.
+      {.name = "epoll",
+       .program = "epoll",
+       .expect_out = "epoll: all ok",
+       .backends = kProcessBackends},
       // set*id and groups: a child drops root.
       {.name = "creds",
        .program = "creds",

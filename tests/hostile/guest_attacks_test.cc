@@ -431,7 +431,7 @@ TEST_P(GuestAttacks, BadSharedMemoryCallsAreAnsweredWithErrors) {
   EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
 }
 
-// Bad socket and poll calls (bad_socket_calls.c): each answered with the
+// Bad socket, poll and epoll calls (bad_socket_calls.c): each answered with the
 // error Linux or the network policy gives, never a crash; sockets made until
 // the handle table is full end in EMFILE and hvrun goes on.
 TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
@@ -460,7 +460,8 @@ TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
            {"connect: mount 9999", "-ENOENT"},
            {"connect: a path out of its mount", "-EACCES"},
            {"connect: a path of 1 MiB", "-ENAMETOOLONG"},
-           {"bind: the longest abstract name", "-EINVAL"},
+           {"bind: the longest abstract name", "0"},  // hashed (sockets.cc)
+           {"bind: it again", "-EINVAL"},             // bound already
            {"setopt: SO_BINDTODEVICE", "-ENOPROTOOPT"},
            {"setopt: SO_MARK", "-ENOPROTOOPT"},
            {"setopt: SO_PRIORITY 7", "-EPERM"},
@@ -478,6 +479,15 @@ TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
            {"poll: a negative timeout", "-EINVAL"},
            {"poll: a handle not open", "2"},
            {"its revents", "POLLNVAL"},
+           {"epoll: op 99", "-EINVAL"},
+           {"epoll: wait on a socket, not an epoll", "-EINVAL"},
+           {"epoll: wait for 0 events", "-EINVAL"},
+           {"epoll: wait for 5000 events", "-EINVAL"},
+           {"epoll: wait into a wild buffer", "-EFAULT"},
+           {"epoll: unknown event bits", "-EINVAL"},
+           {"epoll: ctl op 9", "-EINVAL"},
+           {"epoll: watch itself", "-EINVAL"},
+           {"epoll: watch a handle not open", "-EBADF"},
            {"sockets until the table is full", "-EMFILE"}}) {
     want += AnswerLine(what, answer);
   }

@@ -43,6 +43,7 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_SYSV_SHM] = SysvShm;
   t[HV_CALL_SOCKET] = Socket;
   t[HV_CALL_POLL] = Poll;
+  t[HV_CALL_EPOLL] = Epoll;
   return t;
 }();
 

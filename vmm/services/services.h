@@ -156,6 +156,7 @@ HypercallOutcome EventfdCreate(const ServiceContext& ctx, uint64_t arg);  // hv_
 HypercallOutcome SysvShm(const ServiceContext& ctx, uint64_t arg);        // hv_sysv_shm
 HypercallOutcome Socket(const ServiceContext& ctx, uint64_t arg);         // hv_socket
 HypercallOutcome Poll(const ServiceContext& ctx, uint64_t arg);           // hv_poll
+HypercallOutcome Epoll(const ServiceContext& ctx, uint64_t arg);          // hv_epoll
 
 // Returns the name of Linux x86-64 syscall (nr), or "" if unknown.
 const char* SyscallName(uint64_t nr);

@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -41,6 +42,21 @@ int64_t Errno() { return -errno; }
 // The container's prefix for abstract AF_UNIX names: hvrun's own pid (one
 // hvrun process serves every process of a container).
 std::string AbstractPrefix() { return absl::StrCat("hvrun-", getpid(), "/"); }
+
+// "#" and 32 hex digits: two 64-bit FNV-1a hashes of (name), with two
+// bases. Abstract names are the guest's own, so a collision could only
+// confuse the guest itself.
+std::string HashedName(const std::string& name) {
+  uint64_t a = 0xcbf29ce484222325ull, b = 0x84222325cbf29ce4ull;
+  for (unsigned char c : name) {
+    a = (a ^ c) * 0x100000001b3ull;
+    b = (b ^ c) * 0x100000001b3ull;
+  }
+  char out[34];
+  snprintf(out, sizeof out, "#%016llx%016llx", static_cast<unsigned long long>(a),
+           static_cast<unsigned long long>(b));
+  return out;
+}
 
 // Copies the guest's sockaddr (req.addr, req.addr_len) into (ss): -EINVAL
 // for a length Linux refuses, -EFAULT for a bad pointer.
@@ -80,6 +96,13 @@ void UnixToGuest(const ServiceContext& ctx, sockaddr_storage* ss, socklen_t* len
   const size_t path_len = *len - offsetof(sockaddr_un, sun_path);
   if (path[0] == '\0') {
     if (ctx.options.network.mode == NetworkMode::kHost) return;
+    const std::string guest = ctx.files.unix_names()->Find(std::string(path, path_len));
+    if (!guest.empty() && guest.size() <= sizeof(sockaddr_storage)) {
+      *ss = {};
+      std::memcpy(ss, guest.data(), guest.size());
+      *len = static_cast<socklen_t>(guest.size());
+      return;
+    }
     const std::string prefix = AbstractPrefix();
     std::string name(path + 1, path_len - 1);
     if (name.starts_with(prefix)) {
@@ -137,11 +160,13 @@ int64_t UnixDestination(const ServiceContext& ctx, const hv_socket& req, sockadd
   if (ctx.options.network.mode == NetworkMode::kHost) return 0;
   const std::string prefix = AbstractPrefix();
   const size_t name_len = *len - offsetof(sockaddr_un, sun_path) - 1;
-  if (1 + prefix.size() + name_len > sizeof(un->sun_path)) return -EINVAL;
   std::string name(un->sun_path + 1, name_len);
+  // A name too long for the prefix becomes the prefix and a hash of it
+  // (UnixNames maps it back for the names the guest is told).
+  if (1 + prefix.size() + name_len > sizeof(un->sun_path)) name = HashedName(name);
   std::memcpy(un->sun_path + 1, prefix.data(), prefix.size());
   std::memcpy(un->sun_path + 1 + prefix.size(), name.data(), name.size());
-  *len = static_cast<socklen_t>(*len + prefix.size());
+  *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + prefix.size() + name.size());
   return 0;
 }
 
@@ -169,11 +194,18 @@ int64_t Bind(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info, 
   const std::string guest(reinterpret_cast<const char*>(&ss), len);
   if (req.path.mount == HV_SOCK_NO_PATH) {
     // Abstract, or autobind (the family alone).
-    if (len > sizeof(sa_family_t)) {
-      UniqueFd unused;
-      if (int64_t r = UnixDestination(ctx, req, &ss, &len, &unused); r < 0) return r;
+    if (len <= sizeof(sa_family_t)) {
+      return bind(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0 ? 0 : Errno();
     }
+    UniqueFd unused;
+    if (int64_t r = UnixDestination(ctx, req, &ss, &len, &unused); r < 0) return r;
     if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return Errno();
+    const std::string host(reinterpret_cast<const sockaddr_un&>(ss).sun_path,
+                           len - offsetof(sockaddr_un, sun_path));
+    std::lock_guard lock(info.mu);
+    info.guest_unix_name = guest;
+    info.host_unix_name = host;
+    info.names->Add(host, guest);
     return 0;
   }
   UniqueFd dir;
@@ -457,8 +489,12 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
 int64_t Create(const ServiceContext& ctx, const hv_socket& req) {
   const uint64_t domain = req.arg0, type = req.arg1, protocol = req.arg2;
   if (domain != AF_UNIX && domain != AF_INET && domain != AF_INET6) return -EAFNOSUPPORT;
-  if (type == SOCK_RAW || type == SOCK_PACKET) return -EPERM;  // CAP_NET_RAW's
-  if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) return -EINVAL;
+  // CAP_NET_RAW's, for the IP families; AF_UNIX takes SOCK_RAW as SOCK_DGRAM.
+  if (domain != AF_UNIX && (type == SOCK_RAW || type == SOCK_PACKET)) return -EPERM;
+  if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET &&
+      !(domain == AF_UNIX && type == SOCK_RAW)) {
+    return -EINVAL;
+  }
   if (protocol > INT32_MAX) return -EPROTONOSUPPORT;
   if (!ctx.options.network.AllowsDomain(static_cast<int>(domain))) return -EACCES;
   if (!ctx.files.HasFreeHandle()) return -EMFILE;

@@ -105,6 +105,7 @@ enum hv_call {
   HV_CALL_PROC_INFO = 31,    /* struct hv_proc_info: what /proc/<pid> shows */
   HV_CALL_SOCKET = 32,       /* struct hv_socket: a host socket under the network policy */
   HV_CALL_POLL = 33,         /* struct hv_poll: readiness of handles, waiting up to a timeout */
+  HV_CALL_EPOLL = 34,        /* struct hv_epoll: a host epoll instance over handles */
   HV_CALL_MAX
 };
 
@@ -680,6 +681,33 @@ struct hv_poll {
   int64_t timeout_ns;                      /* IN: 0: no wait */
 };
 HV_CHECK_SIZE(struct hv_poll, 24);
+
+/* HV_CALL_EPOLL (ABI v18): an epoll instance on the host over the guest's
+ * stream handles, so the host kernel keeps the interest list and its level,
+ * edge, one-shot and exclusive semantics. CREATE returns a stream handle
+ * (readable to HV_CALL_POLL while events are ready; closed as any handle);
+ * CTL is epoll_ctl(2) of handle (target) with (events) and (data), which
+ * come back unchanged in WAIT's events; WAIT writes at most (max) struct
+ * epoll_event (12 bytes, packed, x86-64's) at (out) and returns how many,
+ * never waiting: the guest waits for POLLIN on the epoll handle. */
+enum hv_epoll_op {
+  HV_EPOLL_CREATE = 1,
+  HV_EPOLL_CTL = 2,   /* ctl: EPOLL_CTL_ADD, EPOLL_CTL_MOD or EPOLL_CTL_DEL */
+  HV_EPOLL_WAIT = 3,
+};
+#define HV_EPOLL_MAX 1024
+struct hv_epoll {
+  uint32_t op;              /* IN: enum hv_epoll_op */
+  uint32_t handle;          /* IN: the epoll (CTL, WAIT) */
+  uint32_t ctl;             /* IN: CTL */
+  uint32_t target;          /* IN: CTL: the handle to watch */
+  uint32_t events;          /* IN: CTL: EPOLL* */
+  uint32_t max;             /* IN: WAIT: room at (out), at most HV_EPOLL_MAX */
+  uint64_t data;            /* IN: CTL */
+  HV_GUEST_PTR(void) out;   /* IN: WAIT */
+};
+HV_CHECK_SIZE(struct hv_epoll, 40);
+HV_CHECK_OFFSET(struct hv_epoll, data, 24);
 
 /* A host directory mounted into the guest (boot info lists them). */
 #define HV_MOUNT_READ_ONLY 1u

@@ -97,6 +97,7 @@ int main(void) {
   s = (struct hv_socket){
       .op = HV_SOCK_BIND, .handle = (uint32_t)unix_h, .addr = P(&un), .addr_len = sizeof un};
   sock("bind: the longest abstract name", &s);
+  sock("bind: it again", &s);
 
   // Options.
   int one = 1, seven = 7;
@@ -163,6 +164,32 @@ int main(void) {
   p.timeout_ns = 0;
   hostile_report_call(hv, "poll: a handle not open", HV_CALL_POLL, P(&p));
   printf("%-44s -> %s\n", "its revents", items[1].revents == POLLNVAL ? "POLLNVAL" : "wrong");
+
+  // Epolls.
+  struct hv_epoll ep = {.op = HV_EPOLL_CREATE};
+  const int64_t eh = hostile_hypercall(hv, HV_CALL_EPOLL, P(&ep));
+  ep = (struct hv_epoll){.op = 99, .handle = (uint32_t)eh};
+  hostile_report_call(hv, "epoll: op 99", HV_CALL_EPOLL, P(&ep));
+  ep = (struct hv_epoll){.op = HV_EPOLL_WAIT, .handle = h, .max = 1, .out = P(items)};
+  hostile_report_call(hv, "epoll: wait on a socket, not an epoll", HV_CALL_EPOLL, P(&ep));
+  ep = (struct hv_epoll){.op = HV_EPOLL_WAIT, .handle = (uint32_t)eh, .max = 0, .out = P(items)};
+  hostile_report_call(hv, "epoll: wait for 0 events", HV_CALL_EPOLL, P(&ep));
+  ep.max = 5000;
+  hostile_report_call(hv, "epoll: wait for 5000 events", HV_CALL_EPOLL, P(&ep));
+  ep.max = 4;
+  ep.out = kWild;
+  hostile_report_call(hv, "epoll: wait into a wild buffer", HV_CALL_EPOLL, P(&ep));
+  ep = (struct hv_epoll){
+      .op = HV_EPOLL_CTL, .handle = (uint32_t)eh, .ctl = 1, .target = h, .events = 0x0fff0000u};
+  hostile_report_call(hv, "epoll: unknown event bits", HV_CALL_EPOLL, P(&ep));
+  ep.events = POLLIN;
+  ep.ctl = 9;
+  hostile_report_call(hv, "epoll: ctl op 9", HV_CALL_EPOLL, P(&ep));
+  ep.ctl = 1;
+  ep.target = (uint32_t)eh;
+  hostile_report_call(hv, "epoll: watch itself", HV_CALL_EPOLL, P(&ep));
+  ep.target = 4000;
+  hostile_report_call(hv, "epoll: watch a handle not open", HV_CALL_EPOLL, P(&ep));
 
   // Sockets until the handle table is full: EMFILE, and hvrun lives on.
   int64_t last = 0;

@@ -214,6 +214,14 @@ const std::map<std::string, long>& HostNumbers() {
       N(getsockopt),
       N(select),
       N(pselect6),
+      N(epoll_create),
+      N(epoll_create1),
+      N(epoll_ctl),
+      N(epoll_wait),
+      N(epoll_pwait),
+      N(epoll_pwait2),
+      N(sendmmsg),
+      N(recvmmsg),
   };
 #undef N
   return m;
