@@ -10,9 +10,9 @@
 //
 // AF_UNIX path names are resolved here like any path (vfs::Resolve) and
 // travel as a path beneath a mount; a name in the guest's own tmpfs (not a
-// host directory) cannot be a host socket: -EACCES. Control messages
-// (SCM_RIGHTS, SCM_CREDENTIALS) are not carried yet: sendmsg with any is
-// -EOPNOTSUPP, recvmsg reports none.
+// host directory) cannot be a host socket: -EACCES. SCM_RIGHTS passes the
+// host files behind fds (hvrun sends their handles' fds and gives back new
+// handles); SCM_CREDENTIALS is accepted and not carried.
 #include "runtime/hv/clock.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/linux/abi/errno.h"
@@ -163,8 +163,11 @@ int64_t UntilReady(const Sock& s, hv_socket& r, int16_t events, bool nonblock) {
 // blocking send moves whole; else it is the guest's array, which only hvrun
 // reads.
 int64_t Send(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t flags,
-             uint64_t addr, uint64_t addr_len) {
+             uint64_t addr, uint64_t addr_len, const uint32_t* passed = nullptr,
+             uint64_t npassed = 0) {
   hv_socket r = Request(HV_SOCK_SENDMSG, s);
+  r.arg0 = reinterpret_cast<uint64_t>(passed);
+  r.arg1 = npassed;
   Addr a;
   if (addr != 0) {
     if (int64_t e = TakeAddr(addr, addr_len, false, &a, &r); e < 0) return e;
@@ -191,8 +194,13 @@ int64_t Send(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
 // recvmsg into (iov, count) ((single): as Send's); the sender's address
 // into (from, *from_len), its MSG_TRUNC/MSG_EOR into (*msg_flags).
 int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t flags, Addr* from,
-             uint32_t* from_len, uint32_t* msg_flags) {
+             uint32_t* from_len, uint32_t* msg_flags, hv_passed* passed = nullptr,
+             uint64_t* npassed = nullptr) {
   hv_socket r = Request(HV_SOCK_RECVMSG, s);
+  if (passed != nullptr) {
+    r.arg0 = reinterpret_cast<uint64_t>(passed);
+    r.arg1 = *npassed;
+  }
   r.flags = flags & ~kMSG_DONTWAIT;
   r.data = reinterpret_cast<uint64_t>(iov);
   r.data_len = count;
@@ -215,6 +223,7 @@ int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
     }
     if (done > 0) got = static_cast<int64_t>(done);
   }
+  if (npassed != nullptr) *npassed = got >= 0 && passed != nullptr ? r.arg1 : 0;
   if (got >= 0) {
     if (from_len != nullptr) *from_len = r.addr_len;
     if (msg_flags != nullptr) *msg_flags = static_cast<uint32_t>(r.arg2);
@@ -445,21 +454,101 @@ int64_t sys_recvfrom(hv_syscall_frame& f) {
 
 namespace {
 
+// The guest's struct cmsghdr, and what it carries.
+struct CmsgHdr {
+  uint64_t len;
+  int32_t level;
+  int32_t type;
+};
+static_assert(sizeof(CmsgHdr) == 16);
+constexpr int32_t kSCM_RIGHTS = 1, kSCM_CREDENTIALS = 2;
+constexpr uint32_t kMSG_CTRUNC = 0x8, kMSG_CMSG_CLOEXEC = 0x40000000;
+uint64_t CmsgAlign(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
+
+// The handles of the fds an SCM_RIGHTS message at (control, len) passes,
+// into (handles) (room HV_SCM_MAX). SCM_CREDENTIALS is accepted and not
+// carried (the receiver gets none). -EINVAL for a malformed message,
+// -EBADF for a bad fd, -EOPNOTSUPP for one that has no host file behind it
+// (the guest's own tmpfs files, pipes, signalfds, the console).
+int64_t PassedHandles(uint64_t control, uint64_t len, uint32_t* handles, uint64_t* n) {
+  *n = 0;
+  uint64_t at = 0;
+  while (at + sizeof(CmsgHdr) <= len) {
+    CmsgHdr h;
+    if (int64_t e = user::CopyIn(&h, control + at, sizeof h); e < 0) return e;
+    if (h.len < sizeof h || h.len > len - at) return -abi::kEINVAL;
+    if (h.level == kSOL_SOCKET && h.type == kSCM_RIGHTS) {
+      const uint64_t count = (h.len - sizeof h) / sizeof(int32_t);
+      if (*n + count > HV_SCM_MAX) return -abi::kEINVAL;
+      for (uint64_t i = 0; i < count; i++) {
+        int32_t fd;
+        if (int64_t e = user::CopyIn(&fd, control + at + sizeof h + i * 4, sizeof fd); e < 0) {
+          return e;
+        }
+        vfs::File* f = vfs::FileOf(fd);
+        if (f == nullptr) return -abi::kEBADF;
+        tmpfs::Inode* node = vfs::InodeOf(*f);
+        if (node == nullptr || node->kind != tmpfs::Kind::kHost || node->pipe_head == 0) {
+          return -abi::kEOPNOTSUPP;
+        }
+        handles[(*n)++] = static_cast<uint32_t>(node->pipe_head - 1);
+      }
+    } else if (!(h.level == kSOL_SOCKET && h.type == kSCM_CREDENTIALS)) {
+      return -abi::kEINVAL;
+    }
+    at += CmsgAlign(h.len);
+  }
+  return 0;
+}
+
 // sendmsg of the guest's struct msghdr at (addr).
 int64_t SendMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   MsgHdr m;
   if (int64_t e = user::CopyIn(&m, addr, sizeof m); e < 0) return e;
   if (m.iovlen > HV_IOV_MAX) return -abi::kEMSGSIZE;
-  if (m.controllen != 0) return -abi::kEOPNOTSUPP;
   Sock s;
   if (int64_t e = SocketOf(fd, &s); e < 0) return e;
+  uint32_t handles[HV_SCM_MAX];
+  uint64_t npassed = 0;
+  if (m.control != 0 && m.controllen != 0) {
+    if (m.controllen > 0x7fffffff) return -abi::kENOBUFS;
+    if (int64_t e = PassedHandles(m.control, m.controllen, handles, &npassed); e < 0) return e;
+  }
   // The guest's struct iovec is hv_iovec: hvrun reads and checks it.
   return Send(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false, flags, m.name,
-              m.name == 0 ? 0 : m.namelen);
+              m.name == 0 ? 0 : m.namelen, handles, npassed);
+}
+
+// Gives the files that came with a message fds and writes them to the
+// guest's control buffer (control, room) as one SCM_RIGHTS message; (*used)
+// is its length. A file that gets no fd is closed and sets MSG_CTRUNC.
+int64_t GiveFds(const hv_passed* passed, uint64_t n, uint32_t flags, uint64_t control,
+                uint64_t room, uint64_t* used, uint32_t* msg_flags) {
+  *used = 0;
+  uint64_t given = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    const int64_t fd = vfs::InstallHostHandle(
+        passed[i].handle, passed[i].mode & (abi::kS_IFMT | 0777),
+        abi::kO_RDWR | ((flags & kMSG_CMSG_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+    if (fd < 0) {
+      *msg_flags |= kMSG_CTRUNC;
+      continue;
+    }
+    const int32_t v = static_cast<int32_t>(fd);
+    if (int64_t e = user::CopyOut(control + sizeof(CmsgHdr) + given * 4, &v, sizeof v); e < 0) {
+      return e;
+    }
+    given++;
+  }
+  if (given == 0) return 0;
+  const CmsgHdr h = {sizeof(CmsgHdr) + given * 4, kSOL_SOCKET, kSCM_RIGHTS};
+  if (int64_t e = user::CopyOut(control, &h, sizeof h); e < 0) return e;
+  *used = CmsgAlign(h.len) < room ? CmsgAlign(h.len) : room;
+  return 0;
 }
 
 // recvmsg into the guest's struct msghdr at (addr), which gets the
-// sender's name, its length and the message's flags.
+// sender's name, its length, the files passed with it and the flags.
 int64_t RecvMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   MsgHdr m;
   if (int64_t e = user::CopyIn(&m, addr, sizeof m); e < 0) return e;
@@ -467,10 +556,19 @@ int64_t RecvMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   if (static_cast<int32_t>(m.namelen) < 0) return -abi::kEINVAL;
   Sock s;
   if (int64_t e = SocketOf(fd, &s); e < 0) return e;
+  // Room for passed files: what the control buffer holds, at most 32 here.
+  hv_passed passed[32];
+  uint64_t room = 0;
+  if (m.control != 0 && m.controllen >= sizeof(CmsgHdr) + 4) {
+    room = (m.controllen - sizeof(CmsgHdr)) / 4;
+    if (room > sizeof passed / sizeof passed[0]) room = sizeof passed / sizeof passed[0];
+  }
   Addr from;
   uint32_t from_len = 0, msg_flags = 0;
-  const int64_t got = Recv(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false, flags,
-                           m.name != 0 ? &from : nullptr, &from_len, &msg_flags);
+  uint64_t npassed = room;
+  const int64_t got = Recv(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false,
+                           flags & ~kMSG_CMSG_CLOEXEC, m.name != 0 ? &from : nullptr, &from_len,
+                           &msg_flags, room > 0 ? passed : nullptr, &npassed);
   if (got < 0) return got;
   if (m.name != 0) {
     const uint32_t n = from_len < m.namelen ? from_len : m.namelen;
@@ -479,8 +577,16 @@ int64_t RecvMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   } else {
     m.namelen = 0;
   }
-  m.controllen = 0;
-  m.flags = static_cast<int32_t>(msg_flags);
+  uint64_t used = 0;
+  if (npassed > 0) {
+    if (int64_t e = GiveFds(passed, npassed, flags, m.control, m.controllen, &used, &msg_flags);
+        e < 0) {
+      return e;
+    }
+  }
+  m.controllen = used;
+  // Linux's msg_flags carry MSG_CMSG_CLOEXEC back where it was asked.
+  m.flags = static_cast<int32_t>(msg_flags | (flags & kMSG_CMSG_CLOEXEC));
   if (int64_t e = user::CopyOut(addr, &m, sizeof m); e < 0) return e;
   return got;
 }

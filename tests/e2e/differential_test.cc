@@ -436,6 +436,11 @@ const std::vector<Case>& Cases() {
        .program = "socketpair",
        .expect_out = "socketpair: all ok",
        .backends = kProcessBackends},
+      // SCM_RIGHTS: a pipe, a file and a socket passed between processes.
+      {.name = "scm_rights",
+       .program = "scm_rights",
+       .expect_out = "scm_rights: all ok",
+       .backends = kProcessBackends},
       // TCP over loopback (IPv4 and ::1) between a process and its child:
       // accept4, names, echo, MSG_WAITALL, options, non-blocking, SIGPIPE.
       {.name = "sockets_tcp",

@@ -433,6 +433,55 @@ constexpr uint32_t kSendFlags =
     MSG_OOB | MSG_DONTROUTE | MSG_DONTWAIT | MSG_EOR | MSG_NOSIGNAL | MSG_MORE | MSG_CONFIRM;
 constexpr uint32_t kRecvFlags = MSG_OOB | MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_WAITALL;
 
+// Takes the fds that came with (msg) into the handle table, at most
+// (room), describing each at guest (out); (*taken) says how many. False if
+// any was dropped: no room, a full table, or a type the guest may not hold
+// (a directory or device: hv_passed's comment in abi.h).
+bool TakePassed(const ServiceContext& ctx, const msghdr& msg, uint64_t out, size_t room,
+                uint64_t* taken) {
+  bool all = true;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int raw;
+      std::memcpy(&raw, CMSG_DATA(c) + i * sizeof(int), sizeof raw);
+      UniqueFd fd(raw);
+      struct stat st {};
+      if (*taken >= room || fstat(fd.get(), &st) != 0 || S_ISDIR(st.st_mode) ||
+          S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+        all = false;
+        continue;
+      }
+      int64_t h;
+      if (S_ISSOCK(st.st_mode)) {
+        int domain = AF_UNIX, type = SOCK_STREAM;
+        socklen_t len = sizeof domain;
+        getsockopt(fd.get(), SOL_SOCKET, SO_DOMAIN, &domain, &len);
+        len = sizeof type;
+        getsockopt(fd.get(), SOL_SOCKET, SO_TYPE, &type, &len);
+        h = ctx.files.AddSocket(std::move(fd),
+                                std::make_shared<SocketInfo>(domain, type, ctx.files.unix_names()));
+      } else {
+        h = ctx.files.AddHandle(std::move(fd), false, /*stream=*/!S_ISREG(st.st_mode));
+      }
+      if (h < 0) {
+        all = false;
+        continue;
+      }
+      const hv_passed p = {static_cast<uint32_t>(h), st.st_mode};
+      if (!ctx.memory.Write(out + *taken * sizeof p, p).ok()) {
+        ctx.files.Close(static_cast<uint32_t>(h));
+        all = false;
+        continue;
+      }
+      ++*taken;
+    }
+  }
+  return all;
+}
+
 int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, SocketInfo& info,
                  int fd, bool send) {
   if ((req.flags & ~(send ? kSendFlags : kRecvFlags)) != 0) return -EOPNOTSUPP;
@@ -468,12 +517,41 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
     msg.msg_name = &ss;
     msg.msg_namelen = sizeof ss;
   }
-  const int flags = static_cast<int>((req.flags & ~MSG_WAITALL) | MSG_DONTWAIT | MSG_NOSIGNAL);
+  // SCM_RIGHTS: the handles' host fds out, or room for those coming in.
+  if (req.arg1 > HV_SCM_MAX) return -EINVAL;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * HV_SCM_MAX)] = {};
+  const size_t nfds = req.arg1;
+  if (nfds > 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+    if (send) {
+      cmsghdr* c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+      for (size_t i = 0; i < nfds; ++i) {
+        auto h = ctx.memory.Read<uint32_t>(req.arg0 + i * sizeof(uint32_t));
+        if (!h.ok()) return -EFAULT;
+        const int passed = ctx.files.fd(*h);
+        if (passed < 0) return -EBADF;
+        std::memcpy(CMSG_DATA(c) + i * sizeof(int), &passed, sizeof(int));
+      }
+    } else if (!ctx.memory.Contains(req.arg0, nfds * sizeof(hv_passed))) {
+      return -EFAULT;  // before anything is taken off the socket
+    }
+  }
+  int flags = static_cast<int>((req.flags & ~MSG_WAITALL) | MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (!send && nfds > 0) flags |= MSG_CMSG_CLOEXEC;
   ssize_t n;
   do {
     n = send ? sendmsg(fd, &msg, flags) : recvmsg(fd, &msg, flags);
   } while (n < 0 && errno == EINTR);
   if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : Errno();
+  if (!send && nfds > 0) {
+    uint64_t taken = 0;
+    if (!TakePassed(ctx, msg, req.arg0, nfds, &taken)) msg.msg_flags |= MSG_CTRUNC;
+    if (!ctx.memory.Write(arg + offsetof(hv_socket, arg1), taken).ok()) return -EFAULT;
+  }
   if (!send) {
     if (req.addr != 0) {
       socklen_t len = msg.msg_namelen;

@@ -49,6 +49,7 @@ inline constexpr int64_t kEOVERFLOW = 75;
 inline constexpr int64_t kENOTSOCK = 88;
 inline constexpr int64_t kEMSGSIZE = 90;
 inline constexpr int64_t kEPROTONOSUPPORT = 93;
+inline constexpr int64_t kENOBUFS = 105;
 inline constexpr int64_t kEOPNOTSUPP = 95;
 inline constexpr int64_t kEAFNOSUPPORT = 97;
 inline constexpr int64_t kEADDRINUSE = 98;

@@ -632,10 +632,24 @@ enum hv_socket_op {
   HV_SOCK_GETOPT = 9,   /* arg0 level, arg1 name; into (data), room (data_len); returns
                            the value's length */
   HV_SOCK_SENDMSG = 10, /* (data) guest array of (data_len) struct hv_iovec, flags MSG_*;
-                           addr/addr_len/path: the destination, or none (addr 0) */
+                           addr/addr_len/path: the destination, or none (addr 0);
+                           SCM_RIGHTS: (arg1) handles (at most HV_SCM_MAX) at (arg0) */
   HV_SOCK_RECVMSG = 11, /* as SENDMSG; the sender's address into addr as ACCEPT, the
-                           message's MSG_TRUNC/MSG_EOR into (arg2) */
+                           message's MSG_TRUNC/MSG_EOR/MSG_CTRUNC into (arg2); files passed
+                           with it: up to (arg1) (IN, at most HV_SCM_MAX) struct hv_passed
+                           at (arg0), how many into (arg1) (OUT); MSG_CMSG_CLOEXEC is the
+                           guest's (its fds), hvrun's are always close-on-exec */
 };
+/* A file that came with a message (SCM_RIGHTS): a new handle and the host's
+ * st_mode of it. Sockets, pipes, FIFOs, regular files and anonymous files
+ * (eventfd, epoll) are taken; a directory or device is dropped (MSG_CTRUNC):
+ * the guest reaches no host directory or device but through its mounts. */
+#define HV_SCM_MAX 64
+struct hv_passed {
+  uint32_t handle;
+  uint32_t mode;
+};
+HV_CHECK_SIZE(struct hv_passed, 8);
 struct hv_iovec {
   HV_GUEST_PTR(void) base;
   uint64_t len;

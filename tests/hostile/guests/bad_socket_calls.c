@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "tests/hostile/guests/hostile_guest.h"
@@ -150,6 +151,41 @@ int main(void) {
                          .addr = kWild,
                          .addr_len = 16};
   sock("recvmsg: not connected", &s);
+
+  // SCM_RIGHTS over a socket pair.
+  struct hv_pipe sp = {.socket_type = SOCK_STREAM};
+  if (hostile_hypercall(hv, HV_CALL_PIPE, P(&sp)) == 0) {
+    uint32_t handles[2] = {h, 4000};
+    struct hv_iovec one = {P("x"), 1};
+    s = (struct hv_socket){.op = HV_SOCK_SENDMSG,
+                           .handle = sp.handles[0],
+                           .data = P(&one),
+                           .data_len = 1,
+                           .arg0 = P(handles),
+                           .arg1 = 65};
+    sock("pass 65 files", &s);
+    s.arg1 = 2;
+    sock("pass a handle not open", &s);
+    s.arg0 = kWild;
+    sock("pass from a wild array", &s);
+    s.arg0 = P(handles);
+    s.arg1 = 1;
+    sock("pass a socket", &s);
+    s = (struct hv_socket){.op = HV_SOCK_RECVMSG,
+                           .handle = sp.handles[1],
+                           .data = P(&one),
+                           .data_len = 1,
+                           .arg0 = kWild,
+                           .arg1 = 4};
+    sock("receive into a wild array", &s);
+    struct hv_passed got[4];
+    s.arg0 = P(got);
+    sock("receive it", &s);
+    printf("%-44s -> %s\n", "what came",
+           s.arg1 == 1 && (got[0].mode & S_IFMT) == S_IFSOCK ? "one socket" : "wrong");
+  } else {
+    printf("no socket pair\n");
+  }
 
   // Polls.
   struct hv_poll_item items[2] = {{h, POLLIN, 0}, {4000, POLLIN, 0}};
