@@ -76,16 +76,22 @@ hv_socket Request(uint32_t op, const Sock& s) {
 
 int64_t Call(hv_socket& r) { return hv::Call(HV_CALL_SOCKET, &r); }
 
-// A guest sockaddr, copied in, with its AF_UNIX path resolved.
+// A guest sockaddr, copied in, with its AF_UNIX path resolved; a name in
+// the guest's tmpfs as an absolute path (HV_SOCK_GUEST_PATH), and where it
+// is made (bind).
 struct Addr {
   uint8_t bytes[HV_SOCKADDR_MAX];
-  char path[HV_SOCKADDR_MAX];
+  char path[192];
+  uint32_t tmpfs_parent;  // bind of a tmpfs name: its directory, else 0
+  const char* tmpfs_name;
+  uint64_t tmpfs_len;
 };
 
 // Copies the guest's (addr, len) into (a) and points (r) at it; an AF_UNIX
 // path name is resolved (following a final symlink unless (bind)) to a
 // path beneath a mount.
 int64_t TakeAddr(uint64_t addr, uint64_t len, bool bind, Addr* a, hv_socket* r) {
+  a->tmpfs_parent = 0;
   if (static_cast<int32_t>(len) < 0 || len > HV_SOCKADDR_MAX) return -abi::kEINVAL;
   if (int64_t e = user::CopyIn(a->bytes, addr, len); e < 0) return e;
   r->addr = reinterpret_cast<uint64_t>(a->bytes);
@@ -101,11 +107,27 @@ int64_t TakeAddr(uint64_t addr, uint64_t len, bool bind, Addr* a, hv_socket* r) 
   a->path[n] = 0;
   vfs::Lookup l;
   if (int64_t e = vfs::Resolve(abi::kAT_FDCWD, a->path, !bind, &l); e < 0) return e;
-  if (!l.host) {
-    if (bind) return l.ino != 0 ? -abi::kEADDRINUSE : -abi::kEACCES;
-    return l.ino != 0 ? -abi::kECONNREFUSED : -abi::kENOENT;
+  if (l.host) {
+    r->path = hv_mount_path{l.mount, l.hlen, reinterpret_cast<uint64_t>(l.hpath)};
+    return 0;
   }
-  r->path = hv_mount_path{l.mount, l.hlen, reinterpret_cast<uint64_t>(l.hpath)};
+  // The guest's tmpfs: the name's absolute path, for hvrun's abstract name.
+  if (bind && l.ino != 0) return -abi::kEADDRINUSE;
+  if (!bind && l.ino == 0) return -abi::kENOENT;
+  if (!bind && !abi::IsSock(tmpfs::Get(l.ino)->mode)) return -abi::kECONNREFUSED;
+  int64_t at = vfs::PathOf(l.parent, a->path, sizeof a->path);
+  if (at < 0) return at == -abi::kERANGE ? -abi::kENAMETOOLONG : at;
+  if (at > 1) a->path[at++] = '/';
+  if (static_cast<uint64_t>(at) + l.len >= sizeof a->path) return -abi::kENAMETOOLONG;
+  for (uint64_t i = 0; i < l.len; i++) a->path[at + i] = l.name[i];
+  r->path = hv_mount_path{HV_SOCK_GUEST_PATH, static_cast<uint32_t>(at + l.len),
+                          reinterpret_cast<uint64_t>(a->path)};
+  if (bind) {
+    if (int64_t e = vfs::CanCreateIn(*tmpfs::Get(l.parent)); e < 0) return e;
+    a->tmpfs_parent = l.parent;
+    a->tmpfs_name = a->path + at;
+    a->tmpfs_len = l.len;
+  }
   return 0;
 }
 
@@ -304,7 +326,19 @@ int64_t sys_bind(hv_syscall_frame& f) {
   hv_socket r = Request(HV_SOCK_BIND, s);
   Addr a;
   if (int64_t e = TakeAddr(f.args[1], f.args[2], true, &a, &r); e < 0) return e;
-  return Call(r);
+  if (int64_t e = Call(r); e < 0) return e;
+  if (a.tmpfs_parent == 0) return 0;
+  // The name in the guest's tmpfs, so stat and ls see the socket there.
+  tmpfs::Inode* dir = tmpfs::Get(a.tmpfs_parent);
+  const uint32_t ino =
+      tmpfs::NewInode(tmpfs::Kind::kTmpfs, abi::kS_IFSOCK | (0777 & ~vfs::Umask()), dir->dev);
+  if (ino == 0) return -abi::kENOSPC;
+  if (int64_t e = tmpfs::DirAdd(*dir, a.tmpfs_name, a.tmpfs_len, ino); e < 0) {
+    tmpfs::Get(ino)->nlink = 0;
+    tmpfs::MaybeRelease(ino);
+    return e;
+  }
+  return 0;
 }
 
 // Listen implements Linux syscall listen(2).

@@ -459,6 +459,13 @@ const std::vector<Case>& Cases() {
        .program = "sockets_unix",
        .expect_out = "sockets_unix: all ok",
        .backends = kProcessBackends},
+      // The same with /tmp in the guest's own tmpfs: its AF_UNIX names are
+      // hvrun's abstract names there (HV_SOCK_GUEST_PATH).
+      {.name = "sockets_unix_tmpfs",
+       .program = "sockets_unix",
+       .expect_out = "sockets_unix: all ok",
+       .flags = {"--tmp-size=0"},
+       .backends = kProcessBackends},
       // poll, ppoll, select and pselect that wait: timeouts, a child's
       // write or connect, POLLHUP/POLLNVAL, pselect's mask, EINTR.
       {.name = "poll_wait",

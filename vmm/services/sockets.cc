@@ -143,6 +143,23 @@ void ToGuest(const ServiceContext& ctx, const SocketInfo& info, bool peer, socka
 int64_t UnixDestination(const ServiceContext& ctx, const hv_socket& req, sockaddr_storage* ss,
                         socklen_t* len, UniqueFd* target) {
   sockaddr_un* un = reinterpret_cast<sockaddr_un*>(ss);
+  if (req.path.mount == HV_SOCK_GUEST_PATH) {
+    // A name in the guest's tmpfs: an abstract name of the container's,
+    // whatever the network mode.
+    if (req.path.len == 0 || req.path.len > HV_PATH_MAX) return -EINVAL;
+    auto bytes = ctx.memory.Span(req.path.path, req.path.len);
+    if (!bytes.ok()) return -EFAULT;
+    std::string name = "fs:" + std::string(bytes->begin(), bytes->end());
+    const std::string prefix = AbstractPrefix();
+    if (1 + prefix.size() + name.size() > sizeof(un->sun_path)) name = HashedName(name);
+    *un = {};
+    un->sun_family = AF_UNIX;
+    std::memcpy(un->sun_path + 1, prefix.data(), prefix.size());
+    std::memcpy(un->sun_path + 1 + prefix.size(), name.data(), name.size());
+    *len =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + prefix.size() + name.size());
+    return 0;
+  }
   if (req.path.mount != HV_SOCK_NO_PATH) {
     if (int64_t r = OpenPathNoFollow(ctx, req.path, target); r < 0) return r;
     struct stat st {};
@@ -192,9 +209,9 @@ int64_t Bind(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info, 
   }
   if (info.domain != AF_UNIX) return -EAFNOSUPPORT;
   const std::string guest(reinterpret_cast<const char*>(&ss), len);
-  if (req.path.mount == HV_SOCK_NO_PATH) {
-    // Abstract, or autobind (the family alone).
-    if (len <= sizeof(sa_family_t)) {
+  if (req.path.mount == HV_SOCK_NO_PATH || req.path.mount == HV_SOCK_GUEST_PATH) {
+    // Abstract (a tmpfs name is one too), or autobind (the family alone).
+    if (len <= sizeof(sa_family_t) && req.path.mount == HV_SOCK_NO_PATH) {
       return bind(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0 ? 0 : Errno();
     }
     UniqueFd unused;
@@ -381,7 +398,7 @@ constexpr Option kOptions[] = {
     {IPPROTO_TCP, TCP_USER_TIMEOUT, true},
     {IPPROTO_TCP, TCP_NOTSENT_LOWAT, true},
     {IPPROTO_TCP, TCP_FASTOPEN, true},
-    {IPPROTO_TCP, TCP_CONGESTION, false},
+    {IPPROTO_TCP, TCP_CONGESTION, true},
     {IPPROTO_IP, IP_TOS, true},
     {IPPROTO_IP, IP_TTL, true},
     {IPPROTO_IP, IP_MULTICAST_TTL, true},
@@ -394,6 +411,25 @@ constexpr Option kOptions[] = {
     {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, true},
     {IPPROTO_IPV6, IPV6_MULTICAST_LOOP, true},
 };
+
+// Whether (name) (up to NUL or (len)) is a congestion control the host
+// has loaded already: hvrun often runs as root, and Linux loads the module
+// of an unknown name for a caller with CAP_NET_ADMIN.
+bool CongestionAvailable(const uint8_t* name, uint64_t len) {
+  const std::string want(reinterpret_cast<const char*>(name),
+                         strnlen(reinterpret_cast<const char*>(name), len));
+  FILE* f = fopen("/proc/sys/net/ipv4/tcp_available_congestion_control", "re");
+  if (f == nullptr) return false;
+  char line[512] = {};
+  const bool read = fgets(line, sizeof line, f) != nullptr;
+  fclose(f);
+  if (!read) return false;
+  for (char *save = nullptr, *tok = strtok_r(line, " \n", &save); tok != nullptr;
+       tok = strtok_r(nullptr, " \n", &save)) {
+    if (want == tok) return true;
+  }
+  return false;
+}
 
 int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, int fd,
                      bool set) {
@@ -411,6 +447,9 @@ int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& r
     auto in = ctx.memory.Span(req.data, n);
     if (!in.ok()) return -EFAULT;
     std::memcpy(value, in->data(), n);
+    if (level == IPPROTO_TCP && name == TCP_CONGESTION && !CongestionAvailable(value, n)) {
+      return -ENOENT;  // as Linux for an unknown algorithm
+    }
     if (level == SOL_SOCKET && name == SO_PRIORITY && n >= sizeof(int)) {
       int prio;
       std::memcpy(&prio, value, sizeof prio);
@@ -431,7 +470,12 @@ int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& r
 // MSG_NOSIGNAL (SIGPIPE is the runtime's to raise, never hvrun's).
 constexpr uint32_t kSendFlags =
     MSG_OOB | MSG_DONTROUTE | MSG_DONTWAIT | MSG_EOR | MSG_NOSIGNAL | MSG_MORE | MSG_CONFIRM;
+// Linux ignores the flags recvmsg(2) has no use for (MSG_CTRUNC, MSG_EOR,
+// MSG_NOSIGNAL ...): hvrun drops them. MSG_ERRQUEUE needs control messages
+// hvrun does not carry.
 constexpr uint32_t kRecvFlags = MSG_OOB | MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_WAITALL;
+constexpr uint32_t kRecvIgnored =
+    MSG_CTRUNC | MSG_EOR | MSG_NOSIGNAL | MSG_CONFIRM | MSG_MORE | MSG_DONTROUTE | MSG_CMSG_CLOEXEC;
 
 // Takes the fds that came with (msg) into the handle table, at most
 // (room), describing each at guest (out); (*taken) says how many. False if
@@ -484,7 +528,8 @@ bool TakePassed(const ServiceContext& ctx, const msghdr& msg, uint64_t out, size
 
 int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, SocketInfo& info,
                  int fd, bool send) {
-  if ((req.flags & ~(send ? kSendFlags : kRecvFlags)) != 0) return -EOPNOTSUPP;
+  const uint32_t asked = send ? req.flags : req.flags & ~kRecvIgnored;
+  if ((asked & ~(send ? kSendFlags : kRecvFlags)) != 0) return -EOPNOTSUPP;
   if (req.data_len > HV_IOV_MAX) return -EMSGSIZE;
   std::vector<iovec> iov(req.data_len);
   uint64_t total = 0;
@@ -540,7 +585,7 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
       return -EFAULT;  // before anything is taken off the socket
     }
   }
-  int flags = static_cast<int>((req.flags & ~MSG_WAITALL) | MSG_DONTWAIT | MSG_NOSIGNAL);
+  int flags = static_cast<int>((asked & ~MSG_WAITALL) | MSG_DONTWAIT | MSG_NOSIGNAL);
   if (!send && nfds > 0) flags |= MSG_CMSG_CLOEXEC;
   ssize_t n;
   do {

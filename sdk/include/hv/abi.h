@@ -673,6 +673,11 @@ HV_CHECK_OFFSET(struct hv_socket, addr, 16);
 HV_CHECK_OFFSET(struct hv_socket, arg0, 40);
 HV_CHECK_OFFSET(struct hv_socket, path, 64);
 #define HV_SOCK_NO_PATH 0xfffffffeu
+/* hv_socket.path.mount for an AF_UNIX name in the guest's own tmpfs, where
+ * no host socket can live: (path) is the name's absolute guest path, which
+ * hvrun turns into an abstract name of the container's own, so every
+ * process of the container reaches it by that path. */
+#define HV_SOCK_GUEST_PATH 0xfffffffdu
 
 /* HV_CALL_POLL (ABI v18): poll(2) over stream handles (pipes, sockets,
  * eventfds, FIFOs): each item's (revents) gets what is ready of (events)
