@@ -81,6 +81,7 @@ void RegisterFileBenchmarks();     // files_bench.cc
 void RegisterThreadBenchmarks();   // threads_bench.cc
 void RegisterProgramBenchmarks();  // programs_bench.cc
 void RegisterProcessBenchmarks();  // processes_bench.cc
+void RegisterNetworkBenchmarks();  // network_bench.cc
 
 // Start to exit: spawns (argv) and waits for it, every iteration; a failed
 // spawn or a non-zero exit skips the benchmark with an error.

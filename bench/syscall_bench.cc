@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
   hvbench::RegisterThreadBenchmarks();
   hvbench::RegisterProgramBenchmarks();
   hvbench::RegisterProcessBenchmarks();
+  hvbench::RegisterNetworkBenchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

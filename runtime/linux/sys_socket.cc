@@ -153,17 +153,11 @@ int64_t GiveAddr(const Addr& a, uint32_t len, uint64_t addr, uint64_t len_ptr, u
   return user::CopyOut(len_ptr, &full, sizeof full);
 }
 
-// The deadline SO_RCVTIMEO (recv) or SO_SNDTIMEO (send) sets for a wait
-// starting now: sched::kForever where it is 0.
-int64_t Deadline(const Sock& s, bool send) {
-  abi::Timeval tv = {};
-  hv_socket r = Request(HV_SOCK_GETOPT, s);
-  r.arg0 = kSOL_SOCKET;
-  r.arg1 = send ? kSO_SNDTIMEO : kSO_RCVTIMEO;
-  r.data = reinterpret_cast<uint64_t>(&tv);
-  r.data_len = sizeof tv;
-  if (Call(r) < 0 || (tv.tv_sec == 0 && tv.tv_usec == 0)) return sched::kForever;
-  return static_cast<int64_t>(clock::MonotonicNs()) + tv.tv_sec * 1000000000 + tv.tv_usec * 1000;
+// The deadline of a wait that starts now, from the budget hvrun gives with
+// -EAGAIN (abi.h: ns, -1 none, 0 no wait at all).
+int64_t Deadline(int64_t budget_ns) {
+  if (budget_ns < 0) return sched::kForever;
+  return static_cast<int64_t>(clock::MonotonicNs()) + budget_ns;
 }
 
 // Runs (r) until it does not say -EAGAIN, waiting for (events) in between
@@ -175,7 +169,7 @@ int64_t UntilReady(const Sock& s, hv_socket& r, int16_t events, bool nonblock) {
     r = asked;
     const int64_t got = Call(r);
     if (got != -abi::kEAGAIN || nonblock) return got;
-    if (deadline == 0) deadline = Deadline(s, events == kPOLLOUT);
+    if (deadline == 0) deadline = Deadline(static_cast<int64_t>(r.arg2));
     if (int64_t w = host_ready::WaitOne(s.handle, events, deadline); w < 0) return w;
   }
 }
@@ -391,8 +385,11 @@ int64_t sys_connect(hv_syscall_frame& f) {
   if (int64_t e = TakeAddr(f.args[1], f.args[2], false, &a, &r); e < 0) return e;
   int64_t got = UntilReady(s, r, kPOLLOUT, s.nonblock());
   if (got != -abi::kEINPROGRESS || s.nonblock()) return got;
-  // Linux: a signal ends the wait with EINTR while the connection goes on.
-  if (int64_t w = host_ready::WaitOne(s.handle, kPOLLOUT, sched::kForever); w < 0) {
+  // Linux: a signal ends the wait with EINTR while the connection goes on;
+  // SO_SNDTIMEO ends it with EINPROGRESS.
+  const int64_t budget = static_cast<int64_t>(r.arg2);
+  if (int64_t w = host_ready::WaitOne(s.handle, kPOLLOUT, Deadline(budget)); w < 0) {
+    if (w == -abi::kEAGAIN) return -abi::kEINPROGRESS;
     return w == -signals::kERESTARTSYS ? -abi::kEINTR : w;
   }
   int32_t err = 0;

@@ -46,7 +46,8 @@ absl::StatusOr<std::unique_ptr<AsyncIo>> AsyncIo::Create(const GuestMemory& memo
   return aio;
 }
 
-AsyncIo::AsyncIo(const GuestMemory& memory, unsigned depth) : memory_(memory), slots_(depth) {
+AsyncIo::AsyncIo(const GuestMemory& memory, unsigned depth)
+    : memory_(memory), slots_(depth), poll_timeouts_(depth) {
   free_.reserve(depth);
   for (uint32_t i = depth; i > 0; --i) free_.push_back(i - 1);
 }
@@ -116,7 +117,43 @@ bool AsyncIo::Start(const HostIo& io, const Completion& where) {
   return true;
 }
 
+bool AsyncIo::StartPoll(int fd, short events, int64_t timeout_ns, const Completion& where) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_ || broken_ || free_.empty() || io_uring_sq_space_left(&ring_) < 2) return false;
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  io_uring_sqe* timeout = io_uring_get_sqe(&ring_);
+  if (sqe == nullptr || timeout == nullptr) return false;
+  const uint32_t slot = free_.back();
+  io_uring_prep_poll_add(sqe, fd, static_cast<unsigned>(events));
+  io_uring_sqe_set_data64(sqe, slot);
+  sqe->flags |= IOSQE_IO_LINK;
+  // The timeout's own completion is ignored; the poll's says -ECANCELED
+  // when the timeout ended it.
+  poll_timeouts_[slot] = {timeout_ns / 1000000000, timeout_ns % 1000000000};
+  io_uring_prep_link_timeout(timeout, &poll_timeouts_[slot], 0);
+  io_uring_sqe_set_data64(timeout, kCancelToken);
+  const unsigned queued = io_uring_sq_ready(&ring_);
+  const int taken = io_uring_submit(&ring_);
+  if (taken < 0 || static_cast<unsigned>(taken) < queued) {
+    io_uring_prep_nop(sqe);
+    io_uring_sqe_set_data64(sqe, kCancelToken);
+    io_uring_prep_nop(timeout);
+    io_uring_sqe_set_data64(timeout, kCancelToken);
+    return false;
+  }
+  free_.pop_back();
+  slots_[slot] = where;
+  ++in_flight_;
+  return true;
+}
+
 void AsyncIo::Complete(const GuestMemory& memory, const Completion& c, int64_t res) {
+  if (c.poll_item != 0) {
+    // A poll: its revents into the guest's item, and 1 or 0 as the result.
+    const int16_t revents = res > 0 ? static_cast<int16_t>(res) : 0;
+    if (!memory.Write(c.poll_item + offsetof(hv_poll_item, revents), revents).ok()) return;
+    res = revents != 0 ? 1 : (res == -ECANCELED || res == 0 ? 0 : res);
+  }
   const int64_t result = WithProgress(c.done_before, res);
   // The request was checked when it was started, but the guest may have
   // been told nothing about moving it; every write is checked again.

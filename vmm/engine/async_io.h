@@ -43,6 +43,9 @@ class AsyncIo {
     uint64_t request = 0;
     uint64_t counter = 0;
     int64_t done_before = 0;
+    // A poll (StartPoll): the guest's hv_poll_item to write revents into;
+    // the result is then 1 (ready) or 0 (the timeout).
+    uint64_t poll_item = 0;
   };
 
   // Sets up a ring for up to (depth) transfers in flight and its completion
@@ -57,6 +60,10 @@ class AsyncIo {
   // Starts (io); (where) receives the result. Returns false if it could not
   // start (every slot busy): the caller then does the transfer in line.
   bool Start(const HostIo& io, const Completion& where);
+  // Starts a one-shot poll of (fd) for (events), ended by (timeout_ns) at the
+  // latest (IORING_OP_POLL_ADD with a linked timeout): the one-fd wait of
+  // HV_CALL_POLL, without a thread of its own. (where.poll_item) set.
+  bool StartPoll(int fd, short events, int64_t timeout_ns, const Completion& where);
 
   // Writes (res) (with done_before) into (c)'s request, sets its done word,
   // counts its counter up and wakes the futex on it: the end of every
@@ -72,6 +79,9 @@ class AsyncIo {
   io_uring ring_{};
   mutable absl::Mutex mu_;
   std::vector<Completion> slots_ ABSL_GUARDED_BY(mu_);
+  // StartPoll's timeouts, by slot: the kernel reads them when it arms the
+  // linked timeout, at submit.
+  std::vector<__kernel_timespec> poll_timeouts_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> free_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -57,7 +57,7 @@ bool Submittable(uint64_t nr) {
 
 }  // namespace
 
-bool ServiceEngine::StartAsync(const HostIo& io, const AsyncIo::Completion& where) {
+bool ServiceEngine::AsyncReady() {
   if (async_ == nullptr && !async_unavailable_) {
     auto created = AsyncIo::Create(memory_);
     if (created.ok()) {
@@ -72,6 +72,11 @@ bool ServiceEngine::StartAsync(const HostIo& io, const AsyncIo::Completion& wher
       }
     }
   }
+  return async_ != nullptr;
+}
+
+bool ServiceEngine::StartAsync(const HostIo& io, const AsyncIo::Completion& where) {
+  AsyncReady();
   if (async_ != nullptr && async_->Start(io, where)) return true;
   if (threaded_ == nullptr) threaded_ = std::make_unique<ThreadedIo>(memory_);
   return threaded_->Start(io, where);
@@ -174,6 +179,13 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
     const ServiceContext ctx{memory_, options_, files_};
     PollWait wait;
     result = PreparePoll(ctx, req->arg, &wait);
+    if (result == kPollWaits && wait.fds.size() == 1 && AsyncReady() &&
+        async_->StartPoll(wait.fds[0].get(), wait.events[0], wait.timeout_ns,
+                          {.request = arg, .counter = req->counter, .poll_item = wait.items})) {
+      // One fd (a blocking socket call): io_uring's poll, no thread.
+      ++queued_;
+      return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
+    }
     if (result == kPollWaits) {
       if (poll_waiter_ == nullptr) poll_waiter_ = std::make_unique<PollWaiter>(memory_);
       if (poll_waiter_->Start(std::move(wait), {.request = arg, .counter = req->counter})) {

@@ -65,6 +65,8 @@ class ServiceEngine final : public HypercallHandler {
 
  private:
   HypercallOutcome Submit(uint64_t arg);
+  // Makes async_ at the first use (false where io_uring is unavailable).
+  bool AsyncReady();
   // Starts (io) on io_uring, else on a host thread (threaded_io.h). False if
   // neither can take it: it then runs in line.
   bool StartAsync(const HostIo& io, const AsyncIo::Completion& where);

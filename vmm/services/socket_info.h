@@ -58,6 +58,10 @@ struct SocketInfo {
   // loopback; the guest port a published host port stands for (0: none).
   bool report_wildcard = false;
   uint16_t guest_port = 0;
+  // SO_RCVTIMEO / SO_SNDTIMEO set negative: Linux then never waits (the
+  // host reports them as 0, which means no limit).
+  bool rcv_timeo_negative = false;
+  bool snd_timeo_negative = false;
   // AF_UNIX: the guest's own sockaddr bytes, the host's name, the directory.
   std::string guest_unix_name;
   std::string host_unix_name;

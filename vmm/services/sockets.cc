@@ -431,8 +431,8 @@ bool CongestionAvailable(const uint8_t* name, uint64_t len) {
   return false;
 }
 
-int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, int fd,
-                     bool set) {
+int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& req,
+                     SocketInfo& info, int fd, bool set) {
   const int level = static_cast<int>(req.arg0), name = static_cast<int>(req.arg1);
   if (req.arg0 > INT32_MAX || req.arg1 > INT32_MAX) return -ENOPROTOOPT;
   const struct Option* opt = nullptr;
@@ -455,7 +455,14 @@ int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& r
       std::memcpy(&prio, value, sizeof prio);
       if (prio < 0 || prio > 6) return -EPERM;  // CAP_NET_ADMIN's range
     }
-    return setsockopt(fd, level, name, value, static_cast<socklen_t>(n)) == 0 ? 0 : Errno();
+    if (setsockopt(fd, level, name, value, static_cast<socklen_t>(n)) != 0) return Errno();
+    if (level == SOL_SOCKET && (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD)) {
+      timeval tv{};
+      std::memcpy(&tv, value, sizeof tv);
+      std::lock_guard lock(info.mu);
+      (name == SO_RCVTIMEO_OLD ? info.rcv_timeo_negative : info.snd_timeo_negative) = tv.tv_sec < 0;
+    }
+    return 0;
   }
   socklen_t len = static_cast<socklen_t>(n);
   if (getsockopt(fd, level, name, value, &len) != 0) return Errno();
@@ -631,6 +638,26 @@ int64_t Create(const ServiceContext& ctx, const hv_socket& req) {
 
 }  // namespace
 
+// How long the guest may wait for what (op) found not ready (abi.h): ns,
+// -1 for no limit, 0 for no wait.
+static int64_t WaitBudget(const SocketInfo& info, int fd, uint32_t op) {
+  const bool rcv = op == HV_SOCK_ACCEPT || op == HV_SOCK_RECVMSG;
+  timeval tv{};
+  socklen_t len = sizeof tv;
+  if (getsockopt(fd, SOL_SOCKET, rcv ? SO_RCVTIMEO_OLD : SO_SNDTIMEO_OLD, &tv, &len) != 0) {
+    return -1;
+  }
+  if (tv.tv_sec == 0 && tv.tv_usec == 0) {
+    std::lock_guard lock(const_cast<std::mutex&>(info.mu));
+    return (rcv ? info.rcv_timeo_negative : info.snd_timeo_negative) ? 0 : -1;
+  }
+  return int64_t{tv.tv_sec} * 1000000000 + int64_t{tv.tv_usec} * 1000;
+}
+
+// The operations on an existing socket.
+static int64_t SocketOp(const ServiceContext& ctx, uint64_t arg, const hv_socket& req,
+                        SocketInfo& info, int fd);
+
 HypercallOutcome Socket(const ServiceContext& ctx, uint64_t arg) {
   auto req = ctx.memory.Read<hv_socket>(arg);
   if (!req.ok()) return Reply(-EFAULT);
@@ -638,29 +665,40 @@ HypercallOutcome Socket(const ServiceContext& ctx, uint64_t arg) {
   int fd = -1;
   const std::shared_ptr<SocketInfo> info = ctx.files.socket(req->handle, &fd);
   if (info == nullptr) return Reply(ctx.files.fd(req->handle) >= 0 ? -ENOTSOCK : -EBADF);
-  switch (req->op) {
+  const int64_t r = SocketOp(ctx, arg, *req, *info, fd);
+  if (r == -EAGAIN || r == -EINPROGRESS) {
+    if (!ctx.memory.Write(arg + offsetof(hv_socket, arg2), WaitBudget(*info, fd, req->op)).ok()) {
+      return Reply(-EFAULT);
+    }
+  }
+  return Reply(r);
+}
+
+static int64_t SocketOp(const ServiceContext& ctx, uint64_t arg, const hv_socket& req,
+                        SocketInfo& info, int fd) {
+  switch (req.op) {
     case HV_SOCK_BIND:
-      return Reply(Bind(ctx, *req, *info, fd));
+      return Bind(ctx, req, info, fd);
     case HV_SOCK_LISTEN:
-      return Reply(Listen(ctx, *req, *info, fd));
+      return Listen(ctx, req, info, fd);
     case HV_SOCK_ACCEPT:
-      return Reply(Accept(ctx, arg, *req, *info, fd));
+      return Accept(ctx, arg, req, info, fd);
     case HV_SOCK_CONNECT:
-      return Reply(Connect(ctx, *req, *info, fd));
+      return Connect(ctx, req, info, fd);
     case HV_SOCK_NAME:
-      return Reply(Name(ctx, arg, *req, *info, fd, /*peer=*/false));
+      return Name(ctx, arg, req, info, fd, /*peer=*/false);
     case HV_SOCK_PEER:
-      return Reply(Name(ctx, arg, *req, *info, fd, /*peer=*/true));
+      return Name(ctx, arg, req, info, fd, /*peer=*/true);
     case HV_SOCK_SETOPT:
-      return Reply(SocketOption(ctx, arg, *req, fd, /*set=*/true));
+      return SocketOption(ctx, arg, req, info, fd, /*set=*/true);
     case HV_SOCK_GETOPT:
-      return Reply(SocketOption(ctx, arg, *req, fd, /*set=*/false));
+      return SocketOption(ctx, arg, req, info, fd, /*set=*/false);
     case HV_SOCK_SENDMSG:
-      return Reply(Transfer(ctx, arg, *req, *info, fd, /*send=*/true));
+      return Transfer(ctx, arg, req, info, fd, /*send=*/true);
     case HV_SOCK_RECVMSG:
-      return Reply(Transfer(ctx, arg, *req, *info, fd, /*send=*/false));
+      return Transfer(ctx, arg, req, info, fd, /*send=*/false);
     default:
-      return Reply(-EINVAL);
+      return -EINVAL;
   }
 }
 

@@ -616,7 +616,11 @@ HV_CHECK_SIZE(struct hv_eventfd, 16);
  * for readiness with HV_CALL_POLL, then asks again. Addresses are struct
  * sockaddr of (addr_len) bytes (at most 128) at guest (addr); an AF_UNIX path
  * travels as (path), resolved beneath its mount as files are, with
- * (addr) keeping the name the guest gave (what NAME reports). */
+ * (addr) keeping the name the guest gave (what NAME reports). Where an
+ * operation says -EAGAIN (ACCEPT, SENDMSG, RECVMSG) or -EINPROGRESS
+ * (CONNECT), (arg2) gets how long the guest may wait for it, from the
+ * socket's SO_RCVTIMEO (ACCEPT, RECVMSG) or SO_SNDTIMEO: in ns, -1 for no
+ * limit, 0 for none at all (a negative timeout, which Linux keeps as such). */
 enum hv_socket_op {
   HV_SOCK_CREATE = 1,   /* arg0 domain, arg1 type (SOCK_STREAM/DGRAM/SEQPACKET), arg2
                            protocol; returns a stream handle (HV_CALL_FILE_* transfers) */
