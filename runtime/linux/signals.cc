@@ -497,7 +497,15 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
   // Signals sent to this thread first, then the process's, lowest first.
   int sig = 0;
   while (sig == 0) {
-    const int s = Take(~t.blocked);
+    int s = Take(~t.blocked);
+    if (s == 0 && t.restore_mask) {
+      // The call's own mask (sigsuspend, ppoll, pselect6, epoll_pwait)
+      // goes now; what it held back and the old mask lets through is
+      // delivered on this return, as on Linux.
+      t.restore_mask = false;
+      SetBlocked(t.saved_mask);
+      s = Take(~t.blocked);
+    }
     if (s == 0) break;
     switch (ActionOf(s)) {  // it may have changed since it was sent
       case Action::kNothing:

@@ -21,6 +21,7 @@
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/abi/time.h"
 #include "runtime/linux/host_ready.h"
+#include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/socket_io.h"
 #include "runtime/linux/syscalls.h"
@@ -163,6 +164,7 @@ int64_t Deadline(int64_t budget_ns) {
 // Runs (r) until it does not say -EAGAIN, waiting for (events) in between
 // unless (nonblock). A timeout is -EAGAIN, as Linux's SO_RCVTIMEO.
 int64_t UntilReady(const Sock& s, hv_socket& r, int16_t events, bool nonblock) {
+  vfs::FileRef pin(*s.f);  // a close by another thread waits for this call
   const hv_socket asked = r;
   int64_t deadline = 0;  // looked up at the first wait
   for (;;) {
@@ -387,19 +389,21 @@ int64_t sys_connect(hv_syscall_frame& f) {
   if (got != -abi::kEINPROGRESS || s.nonblock()) return got;
   // Linux: a signal ends the wait with EINTR while the connection goes on;
   // SO_SNDTIMEO ends it with EINPROGRESS.
-  const int64_t budget = static_cast<int64_t>(r.arg2);
-  if (int64_t w = host_ready::WaitOne(s.handle, kPOLLOUT, Deadline(budget)); w < 0) {
-    if (w == -abi::kEAGAIN) return -abi::kEINPROGRESS;
-    return w == -signals::kERESTARTSYS ? -abi::kEINTR : w;
+  vfs::FileRef pin(*s.f);
+  const hv_socket asked = r;
+  const int64_t deadline = Deadline(static_cast<int64_t>(r.arg2));
+  for (;;) {
+    if (int64_t w = host_ready::WaitOne(s.handle, kPOLLOUT, deadline); w < 0) {
+      if (w == -abi::kEAGAIN) return -abi::kEINPROGRESS;
+      return w == -signals::kERESTARTSYS ? -abi::kEINTR : w;
+    }
+    // connect(2) again, as Linux's blocking connect ends: 0 once connected
+    // (the socket is then connected for the next connect's EISCONN too),
+    // or the error that ended the attempt.
+    r = asked;
+    got = Call(r);
+    if (got != -abi::kEALREADY && got != -abi::kEINPROGRESS) return got;
   }
-  int32_t err = 0;
-  hv_socket o = Request(HV_SOCK_GETOPT, s);
-  o.arg0 = kSOL_SOCKET;
-  o.arg1 = kSO_ERROR;
-  o.data = reinterpret_cast<uint64_t>(&err);
-  o.data_len = sizeof err;
-  if (int64_t e = Call(o); e < 0) return e;
-  return err == 0 ? 0 : -err;
 }
 
 // Getsockname implements Linux syscall getsockname(2): the guest's view of
@@ -524,7 +528,17 @@ int64_t PassedHandles(uint64_t control, uint64_t len, uint32_t* handles, uint64_
         }
         handles[(*n)++] = static_cast<uint32_t>(node->pipe_head - 1);
       }
-    } else if (!(h.level == kSOL_SOCKET && h.type == kSCM_CREDENTIALS)) {
+    } else if (h.level == kSOL_SOCKET && h.type == kSCM_CREDENTIALS) {
+      // struct ucred: Linux checks the pid names a process (ESRCH once it
+      // is reaped); the guest is root, so any pid, uid and gid may be named.
+      int32_t ucred[3];
+      if (h.len < sizeof h + sizeof ucred) return -abi::kEINVAL;
+      if (int64_t e = user::CopyIn(ucred, control + at + sizeof h, sizeof ucred); e < 0) return e;
+      if (ucred[0] != process::Pid()) {
+        hv_proc p = {HV_PROC_KILL, ucred[0], 0, 0, 0, 0};
+        if (int64_t e = hv::Call(HV_CALL_PROC, &p); e == -abi::kESRCH) return e;
+      }
+    } else {
       return -abi::kEINVAL;
     }
     at += CmsgAlign(h.len);

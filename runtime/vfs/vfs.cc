@@ -973,6 +973,9 @@ int64_t Pipe(uint64_t flags, int32_t fds[2]) {
                          flags & (abi::kO_NONBLOCK | abi::kO_CLOEXEC), fds);
 }
 
+FileRef::FileRef(File& f) : index_(static_cast<uint32_t>(&f - g_files)) { f.refs++; }
+FileRef::~FileRef() { Unref(index_); }
+
 int64_t SocketPair(uint32_t type, uint64_t flags, int32_t fds[2]) {
   hv_pipe p = {};
   p.socket_type = type;

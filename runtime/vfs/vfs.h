@@ -53,6 +53,20 @@ struct File {
   uint32_t pad;
 };
 
+// Holds open description (f) while a blocking call uses it: a close of its
+// fd by another thread meanwhile closes it when the call ends, as Linux's
+// file references do (gVisor's ClosedReadBlockingSocket).
+class FileRef {
+ public:
+  explicit FileRef(File& f);
+  ~FileRef();
+  FileRef(const FileRef&) = delete;
+  FileRef& operator=(const FileRef&) = delete;
+
+ private:
+  uint32_t index_;
+};
+
 // The outcome of resolving a path: the directory holding the last component
 // (parent), that component (name, len; len 0 for "/"), and what it names
 // (ino, 0 if nothing). A path that ends inside a host mount (hostfs.h) has

@@ -56,6 +56,7 @@ inline constexpr int64_t kEADDRINUSE = 98;
 inline constexpr int64_t kEISCONN = 106;
 inline constexpr int64_t kETIMEDOUT = 110;
 inline constexpr int64_t kECONNREFUSED = 111;
+inline constexpr int64_t kEALREADY = 114;
 inline constexpr int64_t kEINPROGRESS = 115;
 
 }  // namespace hvrt::abi
