@@ -1,8 +1,11 @@
 // Opening and closing files and fds: open, openat, creat, close, dup,
 // dup2, dup3, fcntl, flock, pipe and pipe2, over runtime/vfs/vfs.h.
 #include "runtime/hv/clock.h"
+#include "runtime/hv/hypercall.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/abi/signal.h"
+#include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
@@ -179,12 +182,33 @@ int64_t RecordLock(vfs::File& file, uint32_t cmd, uint64_t arg) {
   return once();
 }
 
+// struct f_owner_ex.
+struct OwnerEx {
+  uint32_t type;
+  int32_t pid;
+};
+
+// F_SETOWN(_EX)'s owner must exist: a thread of this process (F_OWNER_TID),
+// or a process or process group of the container. 0 is none, and always fine.
+int64_t CheckOwner(uint32_t type, int32_t id) {
+  if (id == 0) return 0;
+  if (id < 0) return -abi::kESRCH;
+  if (type == abi::kF_OWNER_TID) return sched::SlotOf(id) < 0 ? -abi::kESRCH : 0;
+  if (type == abi::kF_OWNER_PID && id == process::Pid()) return 0;
+  hv_proc p = {HV_PROC_KILL, type == abi::kF_OWNER_PGRP ? -id : id, 0, 0, 0, 0};
+  const int64_t r = hv::Call(HV_CALL_PROC, &p);
+  // One process only (no process table): only its own pid and group exist.
+  if (r == -abi::kENOSYS) return -abi::kESRCH;
+  return r == -abi::kESRCH ? r : 0;
+}
+
 }  // namespace
 
 // Fcntl implements Linux syscall fcntl(2): F_DUPFD(_CLOEXEC), F_GETFD/SETFD,
-// F_GETFL/SETFL (O_APPEND and O_NONBLOCK change; the rest is ignored, as
-// Linux ignores it), F_GETPIPE_SZ/F_SETPIPE_SZ. Locks: one process, so F_SETLK(W) always succeeds
-// and F_GETLK answers F_UNLCK. Other commands are -EINVAL.
+// F_GETFL/SETFL (O_APPEND, O_NONBLOCK and O_ASYNC change; the rest is
+// ignored, as Linux ignores it), F_GETPIPE_SZ/F_SETPIPE_SZ, F_SETOWN(_EX),
+// F_GETOWN(_EX), F_SETSIG/F_GETSIG (kept; O_ASYNC raises no SIGIO yet). Locks: one process, so
+// F_SETLK(W) always succeeds and F_GETLK answers F_UNLCK. Other commands are -EINVAL.
 int64_t sys_fcntl(hv_syscall_frame& f) {
   int32_t fd = Int(f.args[0]);
   vfs::File* file = vfs::FileOf(fd);
@@ -215,7 +239,7 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
     }
     case abi::kF_SETFL: {
       constexpr uint64_t kSettable =
-          abi::kO_APPEND | abi::kO_NONBLOCK | abi::kO_NOATIME | abi::kO_DIRECT;
+          abi::kO_APPEND | abi::kO_NONBLOCK | abi::kO_NOATIME | abi::kO_DIRECT | abi::kO_ASYNC;
       file->flags = (file->flags & ~kSettable) | (static_cast<uint32_t>(arg) & kSettable);
       return 0;
     }
@@ -229,6 +253,38 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
     case abi::kF_GETPIPE_SZ:
     case abi::kF_SETPIPE_SZ:
       return PipeSize(*file, static_cast<uint32_t>(f.args[1]) == abi::kF_SETPIPE_SZ, arg);
+    case abi::kF_SETOWN: {
+      // A pid, or a process group as its negation; 0 none.
+      const int32_t who = Int(arg);
+      const uint32_t type = who < 0 ? abi::kF_OWNER_PGRP : abi::kF_OWNER_PID;
+      const int32_t id = who < 0 ? -who : who;
+      if (int64_t r = CheckOwner(type, id); r < 0) return r;
+      file->owner = id;
+      file->owner_type = type;
+      return 0;
+    }
+    case abi::kF_GETOWN:
+      return file->owner_type == abi::kF_OWNER_PGRP ? -static_cast<int64_t>(file->owner)
+                                                    : file->owner;
+    case abi::kF_SETOWN_EX: {
+      OwnerEx o;
+      if (int64_t r = user::CopyIn(&o, arg, sizeof o); r < 0) return r;
+      if (o.type > abi::kF_OWNER_PGRP) return -abi::kEINVAL;
+      if (int64_t r = CheckOwner(o.type, o.pid); r < 0) return r;
+      file->owner = o.pid;
+      file->owner_type = o.pid == 0 ? abi::kF_OWNER_PID : o.type;
+      return 0;
+    }
+    case abi::kF_GETOWN_EX: {
+      const OwnerEx o = {file->owner == 0 ? abi::kF_OWNER_PID : file->owner_type, file->owner};
+      return user::CopyOut(arg, &o, sizeof o);
+    }
+    case abi::kF_SETSIG:
+      if (arg > static_cast<uint64_t>(abi::kNSIG)) return -abi::kEINVAL;
+      file->sig = static_cast<uint32_t>(arg);
+      return 0;
+    case abi::kF_GETSIG:
+      return file->sig;
     default:
       return -abi::kEINVAL;
   }

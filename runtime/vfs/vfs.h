@@ -45,12 +45,14 @@ enum Dev : uint32_t { kDevRoot = 1, kDevTmp, kDevDev, kDevProc, kDevPipe, kDevCo
 
 // An open file description.
 struct File {
-  uint32_t ino;     // 0: free slot
-  uint32_t refs;    // fds sharing it
-  uint64_t flags;   // O_ACCMODE | O_APPEND | O_NONBLOCK | ... as opened
-  uint64_t offset;  // files: bytes; directories: the getdents position
-  uint32_t busy;    // sched::Lock word: a host transfer on it is in flight
-  uint32_t pad;
+  uint32_t ino;         // 0: free slot
+  uint32_t refs;        // fds sharing it
+  uint64_t flags;       // O_ACCMODE | O_APPEND | O_NONBLOCK | ... as opened
+  uint64_t offset;      // files: bytes; directories: the getdents position
+  uint32_t busy;        // sched::Lock word: a host transfer on it is in flight
+  uint32_t sig;         // F_SETSIG: the signal O_ASYNC raises (0: SIGIO)
+  int32_t owner;        // F_SETOWN(_EX): a pid, tid or process group id (0: none)
+  uint32_t owner_type;  // F_OWNER_TID, F_OWNER_PID or F_OWNER_PGRP
 };
 
 // Holds open description (f) while a blocking call uses it: a close of its
