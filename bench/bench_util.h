@@ -82,6 +82,7 @@ void RegisterThreadBenchmarks();   // threads_bench.cc
 void RegisterProgramBenchmarks();  // programs_bench.cc
 void RegisterProcessBenchmarks();  // processes_bench.cc
 void RegisterNetworkBenchmarks();  // network_bench.cc
+void RegisterHttpBenchmarks();     // http_bench.cc
 
 // Start to exit: spawns (argv) and waits for it, every iteration; a failed
 // spawn or a non-zero exit skips the benchmark with an error.

@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
   hvbench::RegisterProgramBenchmarks();
   hvbench::RegisterProcessBenchmarks();
   hvbench::RegisterNetworkBenchmarks();
+  hvbench::RegisterHttpBenchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -153,8 +153,8 @@ std::string WaitForPort(Server& server, int port) {
     }
     int status;
     if (server.Ended(&status)) {
-      return "the server ended (status " + std::to_string(status) +
-             ") before it listened:\n" + Abbrev(server.Output());
+      return "the server ended (status " + std::to_string(status) + ") before it listened:\n" +
+             Abbrev(server.Output());
     }
     if (Clock::now() > end) {
       return "nothing listens on port " + std::to_string(port) + " after 30 s:\n" +
@@ -357,6 +357,11 @@ void CheckServes(const Site& site, int port) {
   close(s);
 }
 
+// How lighttpd ends after SIGTERM when its handler ran: main() returns 0, or
+// 1 when a connection was still open (the last one may still be lingering
+// towards its close when the signal comes). Dying of the signal is 143.
+bool StoppedCleanly(int status) { return status == 0 || status == 1; }
+
 TEST(StaticServerNative, ServesFiles) {
   if (std::string why = MissingServer(); !why.empty()) GTEST_SKIP() << why;
   Site site;
@@ -367,7 +372,8 @@ TEST(StaticServerNative, ServesFiles) {
   ASSERT_EQ(WaitForPort(server, port), "");
   CheckServes(site, port);
   kill(server.pid(), SIGTERM);
-  EXPECT_EQ(server.Wait(std::chrono::seconds(10)), 0) << server.Output();
+  EXPECT_TRUE(StoppedCleanly(server.Wait(std::chrono::seconds(10)))) << server.Output();
+  EXPECT_NE(server.Output().find("server stopped"), std::string::npos) << server.Output();
 }
 
 std::vector<std::string> ServerBackends() {
@@ -411,7 +417,8 @@ TEST_P(StaticServer, ServesFilesFromAMountAndStopsOnSigterm) {
   ASSERT_EQ(kill(server.pid(), SIGTERM), 0);
   const int status = server.Wait(std::chrono::seconds(kStopTimeoutSeconds + 5));
   const double took = std::chrono::duration<double>(Clock::now() - sent).count();
-  EXPECT_EQ(status, 0) << "after " << took << " s\n" << Abbrev(server.Output());
+  EXPECT_TRUE(StoppedCleanly(status)) << "status " << status << " after " << took << " s\n"
+                                      << Abbrev(server.Output());
   EXPECT_LT(took, kStopTimeoutSeconds) << "lighttpd did not stop by itself:\n"
                                        << Abbrev(server.Output());
   const std::string& out = server.Output();

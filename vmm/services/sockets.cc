@@ -374,6 +374,7 @@ constexpr Option kOptions[] = {
     {SOL_SOCKET, SO_SNDTIMEO_OLD, true},
     {SOL_SOCKET, SO_OOBINLINE, true},
     {SOL_SOCKET, SO_PASSCRED, true},
+    {SOL_SOCKET, SO_NO_CHECK, true},
     {SOL_SOCKET, SO_DONTROUTE, true},
     {SOL_SOCKET, SO_PRIORITY, true},
     {SOL_SOCKET, SO_ERROR, false},
