@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -202,6 +203,68 @@ TEST_P(Network, NoneRefusesIpSockets) {
   EXPECT_TRUE(r.Exited()) << r.Describe();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
+}
+
+// A one-request HTTP server on the host's loopback, on a thread: what a
+// guest client fetches from outside the container.
+class HostHttpServer {
+ public:
+  explicit HostHttpServer(std::string body) : body_(std::move(body)) {
+    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    listen(listener_, 4);
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~HostHttpServer() {
+    shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    close(listener_);
+  }
+  int port() const { return port_; }
+  const std::string& request() const { return request_; }
+
+ private:
+  void Serve() {
+    pollfd p{listener_, POLLIN, 0};
+    if (poll(&p, 1, 30000) != 1) return;
+    const int c = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) return;
+    char buf[4096];
+    while (request_.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = read(c, buf, sizeof buf);
+      if (n <= 0) break;
+      request_.append(buf, static_cast<size_t>(n));
+    }
+    const std::string reply = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
+                              std::to_string(body_.size()) + "\r\n\r\n" + body_;
+    (void)!write(c, reply.data(), reply.size());
+    close(c);
+  }
+  std::string body_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::string request_;
+  std::thread thread_;
+};
+
+// A guest HTTP client (busybox wget) fetches from a server on the host.
+TEST_P(Network, GuestClientFetchesFromAHostServer) {
+  if (!FileExists("/bin/busybox")) GTEST_SKIP() << "no /bin/busybox (scripts/install-deps.sh)";
+  std::string body;
+  for (int i = 0; i < 2000; ++i) body += "line " + std::to_string(i) + " of the host's page\n";
+  HostHttpServer server(body);
+  RunResult r = RunHvrun(
+      GetParam(), {"-v", "/bin:/bin:ro"}, "/bin/busybox",
+      {"wget", "-q", "-O", "-", "http://127.0.0.1:" + std::to_string(server.port()) + "/page"});
+  EXPECT_TRUE(r.Exited()) << r.Describe();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, body);
 }
 
 TEST(NetworkFlags, BadValuesAreRefused) {
