@@ -55,6 +55,10 @@ int64_t sys_pipe(hv_syscall_frame& f);
 int64_t sys_pipe2(hv_syscall_frame& f);
 int64_t sys_socketpair(hv_syscall_frame& f);
 int64_t sys_socket(hv_syscall_frame& f);
+// sys_timerfd.cc
+int64_t sys_timerfd_create(hv_syscall_frame& f);
+int64_t sys_timerfd_settime(hv_syscall_frame& f);
+int64_t sys_timerfd_gettime(hv_syscall_frame& f);
 // sys_epoll.cc
 int64_t sys_epoll_create(hv_syscall_frame& f);
 int64_t sys_epoll_create1(hv_syscall_frame& f);

@@ -437,6 +437,11 @@ const std::vector<Case>& Cases() {
        .expect_out = "socketpair: all ok",
        .backends = kProcessBackends},
       // SCM_RIGHTS: a pipe, a file and a socket passed between processes.
+      // timerfd: host timerfds, read blocking and not, in poll and epoll.
+      {.name = "timerfd",
+       .program = "timerfd",
+       .expect_out = "timerfd: all ok",
+       .backends = kProcessBackends},
       {.name = "scm_rights",
        .program = "scm_rights",
        .expect_out = "scm_rights: all ok",

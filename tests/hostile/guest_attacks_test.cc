@@ -431,7 +431,7 @@ TEST_P(GuestAttacks, BadSharedMemoryCallsAreAnsweredWithErrors) {
   EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
 }
 
-// Bad socket, poll and epoll calls (bad_socket_calls.c): each answered with the
+// Bad socket, poll, epoll and timerfd calls (bad_socket_calls.c): each answered with the
 // error Linux or the network policy gives, never a crash; sockets made until
 // the handle table is full end in EMFILE and hvrun goes on.
 TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
@@ -506,6 +506,14 @@ TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
            {"epoll: ctl op 9", "-EINVAL"},
            {"epoll: watch itself", "-EINVAL"},
            {"epoll: watch a handle not open", "-EBADF"},
+           {"timerfd: op 99", "-EINVAL"},
+           {"timerfd: an alarm clock", "-EPERM"},
+           {"timerfd: clock 77", "-EINVAL"},
+           {"timerfd: a wild value", "-EFAULT"},
+           {"timerfd: 1e9 ns", "-EINVAL"},
+           {"timerfd: set a socket", "-EINVAL"},
+           {"timerfd: flag 0x80", "-EINVAL"},
+           {"timerfd: a handle not open", "-EBADF"},
            {"sockets until the table is full", "-EMFILE"}}) {
     want += AnswerLine(what, answer);
   }

@@ -44,6 +44,7 @@ constexpr std::array<ServiceFn, HV_CALL_MAX> kServices = [] {
   t[HV_CALL_SOCKET] = Socket;
   t[HV_CALL_POLL] = Poll;
   t[HV_CALL_EPOLL] = Epoll;
+  t[HV_CALL_TIMERFD] = Timerfd;
   return t;
 }();
 

@@ -157,6 +157,7 @@ HypercallOutcome SysvShm(const ServiceContext& ctx, uint64_t arg);        // hv_
 HypercallOutcome Socket(const ServiceContext& ctx, uint64_t arg);         // hv_socket
 HypercallOutcome Poll(const ServiceContext& ctx, uint64_t arg);           // hv_poll
 HypercallOutcome Epoll(const ServiceContext& ctx, uint64_t arg);          // hv_epoll
+HypercallOutcome Timerfd(const ServiceContext& ctx, uint64_t arg);        // hv_timerfd
 
 // Returns the name of Linux x86-64 syscall (nr), or "" if unknown.
 const char* SyscallName(uint64_t nr);

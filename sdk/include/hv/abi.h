@@ -106,6 +106,7 @@ enum hv_call {
   HV_CALL_SOCKET = 32,       /* struct hv_socket: a host socket under the network policy */
   HV_CALL_POLL = 33,         /* struct hv_poll: readiness of handles, waiting up to a timeout */
   HV_CALL_EPOLL = 34,        /* struct hv_epoll: a host epoll instance over handles */
+  HV_CALL_TIMERFD = 35,      /* struct hv_timerfd: a host timerfd, as a stream handle */
   HV_CALL_MAX
 };
 
@@ -731,6 +732,24 @@ struct hv_epoll {
 };
 HV_CHECK_SIZE(struct hv_epoll, 40);
 HV_CHECK_OFFSET(struct hv_epoll, data, 24);
+
+/* HV_CALL_TIMERFD (ABI v18): a host timerfd (CREATE: clockid
+ * CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME; the guest keeps
+ * TFD_NONBLOCK and TFD_CLOEXEC itself) as a stream handle whose reads are
+ * the host's (8 bytes: expirations), and timerfd_settime/gettime on it
+ * (flags TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET; struct itimerspec,
+ * 32 bytes, at guest (value) and (old), either 0 for none). The guest's
+ * clocks are the host's, so absolute times mean the same. */
+enum hv_timerfd_op { HV_TIMERFD_CREATE = 1, HV_TIMERFD_SETTIME = 2, HV_TIMERFD_GETTIME = 3 };
+struct hv_timerfd {
+  uint32_t op;                /* IN: enum hv_timerfd_op */
+  uint32_t handle;            /* IN (SETTIME, GETTIME) */
+  uint32_t clockid;           /* IN (CREATE) */
+  uint32_t flags;             /* IN (SETTIME) */
+  HV_GUEST_PTR(void) value;   /* IN: SETTIME's new value; OUT: GETTIME's */
+  HV_GUEST_PTR(void) old;     /* OUT: SETTIME's old value, or 0 */
+};
+HV_CHECK_SIZE(struct hv_timerfd, 32);
 
 /* A host directory mounted into the guest (boot info lists them). */
 #define HV_MOUNT_READ_ONLY 1u

@@ -227,6 +227,28 @@ int main(void) {
   ep.target = 4000;
   hostile_report_call(hv, "epoll: watch a handle not open", HV_CALL_EPOLL, P(&ep));
 
+  // Timerfds.
+  struct hv_timerfd tf = {.op = 99};
+  hostile_report_call(hv, "timerfd: op 99", HV_CALL_TIMERFD, P(&tf));
+  tf = (struct hv_timerfd){.op = HV_TIMERFD_CREATE, .clockid = 8 /* CLOCK_REALTIME_ALARM */};
+  hostile_report_call(hv, "timerfd: an alarm clock", HV_CALL_TIMERFD, P(&tf));
+  tf.clockid = 77;
+  hostile_report_call(hv, "timerfd: clock 77", HV_CALL_TIMERFD, P(&tf));
+  tf = (struct hv_timerfd){.op = HV_TIMERFD_SETTIME, .handle = h, .value = kWild};
+  hostile_report_call(hv, "timerfd: a wild value", HV_CALL_TIMERFD, P(&tf));
+  struct {
+    int64_t v[4];
+  } spec = {{0, 1000000000, 0, 0}};
+  tf.value = P(&spec);
+  hostile_report_call(hv, "timerfd: 1e9 ns", HV_CALL_TIMERFD, P(&tf));
+  spec.v[1] = 0;
+  spec.v[2] = 1;
+  hostile_report_call(hv, "timerfd: set a socket", HV_CALL_TIMERFD, P(&tf));
+  tf.flags = 0x80;
+  hostile_report_call(hv, "timerfd: flag 0x80", HV_CALL_TIMERFD, P(&tf));
+  tf = (struct hv_timerfd){.op = HV_TIMERFD_GETTIME, .handle = 4000, .value = P(&spec)};
+  hostile_report_call(hv, "timerfd: a handle not open", HV_CALL_TIMERFD, P(&tf));
+
   // Sockets until the handle table is full: EMFILE, and hvrun lives on.
   int64_t last = 0;
   int made = 0;

@@ -222,6 +222,9 @@ const std::map<std::string, long>& HostNumbers() {
       N(epoll_pwait2),
       N(sendmmsg),
       N(recvmmsg),
+      N(timerfd_create),
+      N(timerfd_settime),
+      N(timerfd_gettime),
   };
 #undef N
   return m;
