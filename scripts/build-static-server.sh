@@ -111,7 +111,7 @@ main_archive_entry() {
 has_deb_src() {
   local f
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [[ -r $f ]] && grep -Eq "^[[:space:]]*deb-src[[:space:]].*[[:space:]]$CODENAME[[:space:]]" "$f" && return 0
+    [[ -r $f ]] && grep -Eq "^[[:space:]]*deb-src[[:space:]].*[[:space:]]${CODENAME}[[:space:]]" "$f" && return 0
   done
   for f in /etc/apt/sources.list.d/*.sources; do
     [[ -r $f ]] || continue
@@ -157,7 +157,8 @@ mkdir -p "$OUT/src"
 srcdir=$(find "$OUT/src" -maxdepth 2 -name configure -path '*/lighttpd-*' -printf '%h\n' | sort -V | tail -1)
 if [[ -z $srcdir ]]; then
   say "fetching lighttpd's Debian source into $OUT/src"
-  (cd "$OUT/src" && apt-get source -qq lighttpd 2>&1 | grep -v "unsandboxed as root" || true)
+  (cd "$OUT/src" && apt-get source -qq lighttpd) >"$OUT/src/apt-source.log" 2>&1 ||
+    die "apt-get source lighttpd failed; see $OUT/src/apt-source.log"
   srcdir=$(find "$OUT/src" -maxdepth 2 -name configure -path '*/lighttpd-*' -printf '%h\n' | sort -V | tail -1)
   [[ -n $srcdir ]] || die "apt-get source lighttpd left no lighttpd-*/configure in $OUT/src"
 fi

@@ -395,6 +395,9 @@ class StaticServer : public ::testing::TestWithParam<std::string> {
 
 // lighttpd binds the wildcard address on guest port 8080 (the config it
 // reads from the read-only mount); -p publishes that on a free host port.
+// It opens its config and every file it serves with O_RDONLY | O_CLOEXEC |
+// O_NOCTTY | O_NONBLOCK (fdevent_open_cloexec), and answers from its stat
+// cache with pread and writev.
 TEST_P(StaticServer, ServesFilesFromAMountAndStopsOnSigterm) {
   Site site;
   ASSERT_NE(site.dir(), "");

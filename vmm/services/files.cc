@@ -312,9 +312,10 @@ int64_t FileOpenOrWait(const ServiceContext& ctx, uint64_t arg, FifoWait* wait) 
   const HostMount* mount;
   std::string rel;
   if (int64_t r = ReadPath(ctx, req->at, &mount, &rel); r < 0) return r;
+  // O_NOCTTY: meaningless here (OpenBeneath adds it anyway), and lighttpd passes it.
   constexpr uint32_t kAllowed = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_NONBLOCK |
-                                O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_LARGEFILE | O_DSYNC |
-                                O_SYNC | O_NOATIME | O_PATH;
+                                O_NOCTTY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_LARGEFILE |
+                                O_DSYNC | O_SYNC | O_NOATIME | O_PATH;
   if ((req->flags & ~kAllowed) != 0) return -EINVAL;
   // The FIFO store serves its FIFOs by number: no directory, no new files.
   if (req->at.mount == HV_MOUNT_FIFO_STORE &&

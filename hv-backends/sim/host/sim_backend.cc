@@ -191,6 +191,10 @@ struct SharedMap {
                             size_t nshared) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125);
+  // A process group of its own: a signal to hvrun's group (Ctrl-C, timeout(1),
+  // kill -- -PGID) reaches hvrun, which forwards it to the guest's handler
+  // as docker stop does, and never kills the guest's process behind its back.
+  setpgid(0, 0);
   // A guest that dies (seccomp, a signal) must not leave a core file of
   // guest memory on the host, nor be open to ptrace by the user's other
   // processes: not dumpable, and no core size (for core_pattern pipes too).
