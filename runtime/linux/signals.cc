@@ -482,6 +482,15 @@ void MaskUntilExit(uint64_t mask) {
   SetBlocked(mask);
 }
 
+int64_t MaskForCall(uint64_t addr, uint64_t size) {
+  if (addr == 0) return 0;
+  if (size != sizeof(uint64_t)) return -abi::kEINVAL;
+  uint64_t mask;
+  if (int64_t r = user::CopyIn(&mask, addr, sizeof mask); r < 0) return r;
+  MaskUntilExit(mask);
+  return 0;
+}
+
 void Suspend(uint64_t mask) {
   MaskUntilExit(mask);
   for (;;) {

@@ -101,6 +101,9 @@ void Suspend(uint64_t mask);
 // its syscall ends; then the mask from before comes back (after the handler
 // a signal meanwhile enters, as sigsuspend's).
 void MaskUntilExit(uint64_t mask);
+// The same for a mask the app passes: the sigset at (addr) of (size) bytes
+// (8, else -EINVAL); nothing for addr 0. 0 or -errno.
+int64_t MaskForCall(uint64_t addr, uint64_t size);
 
 // At the end of every syscall (hvrt_syscall): if a handler is pending, enters
 // it. (*result) is the syscall's result; (f) is the frame the backend stub

@@ -202,14 +202,6 @@ int64_t Wait(int32_t epfd, uint64_t events, int32_t maxevents, int64_t deadline)
   }
 }
 
-int64_t TakeMask(uint64_t addr, uint64_t size) {
-  if (addr == 0) return 0;
-  if (size != 8) return -abi::kEINVAL;
-  uint64_t mask;
-  if (int64_t r = user::CopyIn(&mask, addr, sizeof mask); r < 0) return r;
-  signals::MaskUntilExit(mask);
-  return 0;
-}
 
 int64_t MsDeadline(int32_t ms) {
   return ms < 0 ? sched::kForever
@@ -294,7 +286,7 @@ int64_t sys_epoll_wait(hv_syscall_frame& f) {
 // EpollPwait implements Linux syscall epoll_pwait(2): its mask in force for
 // the call.
 int64_t sys_epoll_pwait(hv_syscall_frame& f) {
-  if (int64_t r = TakeMask(f.args[4], f.args[5]); r < 0) return r;
+  if (int64_t r = signals::MaskForCall(f.args[4], f.args[5]); r < 0) return r;
   return Wait(Int(f.args[0]), f.args[1], Int(f.args[2]), MsDeadline(Int(f.args[3])));
 }
 
@@ -307,7 +299,7 @@ int64_t sys_epoll_pwait2(hv_syscall_frame& f) {
     if (!abi::ValidTimespec(ts)) return -abi::kEINVAL;
     deadline = static_cast<int64_t>(clock::MonotonicNs()) + ts.tv_sec * 1000000000 + ts.tv_nsec;
   }
-  if (int64_t r = TakeMask(f.args[4], f.args[5]); r < 0) return r;
+  if (int64_t r = signals::MaskForCall(f.args[4], f.args[5]); r < 0) return r;
   return Wait(Int(f.args[0]), f.args[1], Int(f.args[2]), deadline);
 }
 

@@ -220,15 +220,6 @@ int64_t TimespecDeadline(uint64_t addr, int64_t* deadline) {
   return 0;
 }
 
-// ppoll/pselect6's signal mask: (addr, size) as rt_sigprocmask's.
-int64_t TakeMask(uint64_t addr, uint64_t size) {
-  if (addr == 0) return 0;
-  if (size != 8) return -abi::kEINVAL;
-  uint64_t mask;
-  if (int64_t r = user::CopyIn(&mask, addr, sizeof mask); r < 0) return r;
-  signals::MaskUntilExit(mask);
-  return 0;
-}
 
 // select(2) over fd_sets (in, out, ex) of (nfds) bits, as poll: POLLIN
 // (and HUP, ERR) readable, POLLOUT (and ERR) writable, POLLPRI exceptional.
@@ -344,7 +335,7 @@ int64_t sys_poll(hv_syscall_frame& f) {
 int64_t sys_ppoll(hv_syscall_frame& f) {
   int64_t deadline;
   if (int64_t r = TimespecDeadline(f.args[2], &deadline); r < 0) return r;
-  if (int64_t r = TakeMask(f.args[3], f.args[4]); r < 0) return r;
+  if (int64_t r = signals::MaskForCall(f.args[3], f.args[4]); r < 0) return r;
   const int64_t r = Poll(f.args[0], f.args[1], deadline);
   if (int64_t e = GiveBackLeft(f.args[2], deadline, false); e < 0 && r >= 0) return e;
   return r;
@@ -374,7 +365,7 @@ int64_t sys_pselect6(hv_syscall_frame& f) {
   if (f.args[5] != 0) {
     uint64_t mask_arg[2];
     if (int64_t r = user::CopyIn(mask_arg, f.args[5], sizeof mask_arg); r < 0) return r;
-    if (int64_t r = TakeMask(mask_arg[0], mask_arg[1]); r < 0) return r;
+    if (int64_t r = signals::MaskForCall(mask_arg[0], mask_arg[1]); r < 0) return r;
   }
   const int64_t r = Select(Int(f.args[0]), f.args[1], f.args[2], f.args[3], deadline);
   if (int64_t e = GiveBackLeft(f.args[4], deadline, false); e < 0 && r >= 0) return e;

@@ -26,71 +26,6 @@
 namespace hvtest {
 namespace {
 
-// A guest started in the background with its stdout readable line by line.
-class Guest {
- public:
-  explicit Guest(const std::vector<std::string>& argv) {
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      setpgid(0, 0);
-      dup2(out[1], 1);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(out[1]);
-    out_ = out[0];
-  }
-  ~Guest() {
-    if (pid_ > 0) {
-      kill(-pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ >= 0) close(out_);
-  }
-  // The next line of stdout (without '\n'), or "" after (patience).
-  std::string Line(std::chrono::seconds patience = std::chrono::seconds(30)) {
-    const auto end = std::chrono::steady_clock::now() + patience;
-    for (;;) {
-      if (size_t nl = buf_.find('\n'); nl != std::string::npos) {
-        std::string line = buf_.substr(0, nl);
-        buf_.erase(0, nl + 1);
-        return line;
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          end - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return "";
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) != 1) return "";
-      char chunk[256];
-      const ssize_t n = read(out_, chunk, sizeof chunk);
-      if (n <= 0) return "";
-      buf_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-  // The exit status once it ends (-1 after 30 s).
-  int Wait() {
-    for (int i = 0; i < 3000; ++i) {
-      int status;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      usleep(10000);
-    }
-    return -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string buf_;
-};
-
 // The local address ("0100007F" = 127.0.0.1, "00000000" = any) of the host's
 // listening TCP socket on (port), from /proc/net/tcp; "" if none.
 std::string ListeningAddress(int port) {
@@ -162,7 +97,7 @@ class Network : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(Network, DefaultListensOnLoopbackOnly) {
-  Guest g(Argv({}, 0));
+  Background g(Argv({}, 0));
   const std::string line = g.Line();
   int port = 0;
   char addr[32] = {};
@@ -175,7 +110,7 @@ TEST_P(Network, DefaultListensOnLoopbackOnly) {
 }
 
 TEST_P(Network, HostModeListensEverywhere) {
-  Guest g(Argv({"--network=host"}, 0));
+  Background g(Argv({"--network=host"}, 0));
   int port = 0;
   ASSERT_EQ(sscanf(g.Line().c_str(), "listening %d", &port), 1);
   EXPECT_EQ(ListeningAddress(port), "00000000");
@@ -186,7 +121,8 @@ TEST_P(Network, HostModeListensEverywhere) {
 TEST_P(Network, PublishedPortListensOnTheHostPort) {
   const int host_port = FreePort();
   const int guest_port = 8080;
-  Guest g(Argv({"-p", std::to_string(host_port) + ":" + std::to_string(guest_port)}, guest_port));
+  Background g(
+      Argv({"-p", std::to_string(host_port) + ":" + std::to_string(guest_port)}, guest_port));
   int port = 0;
   char addr[32] = {};
   ASSERT_EQ(sscanf(g.Line().c_str(), "listening %d %31s", &port, addr), 2);

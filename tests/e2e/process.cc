@@ -278,4 +278,83 @@ RunResult Run(const RunSpec& spec) {
   return r;
 }
 
+Background::Background(const std::vector<std::string>& argv, bool with_stderr) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return;
+  pid_ = fork();
+  if (pid_ == 0) {
+    setpgid(0, 0);
+    dup2(out[1], 1);
+    if (with_stderr) dup2(out[1], 2);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  out_ = out[0];
+}
+
+Background::~Background() {
+  if (pid_ > 0) {
+    kill(-pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  if (out_ >= 0) close(out_);
+}
+
+bool Background::ReadSome(int timeout_ms) {
+  pollfd p{out_, POLLIN, 0};
+  if (out_ < 0 || poll(&p, 1, timeout_ms) != 1) return false;
+  char chunk[4096];
+  const ssize_t n = read(out_, chunk, sizeof chunk);
+  if (n <= 0) return false;
+  output_.append(chunk, static_cast<size_t>(n));
+  return true;
+}
+
+std::string Background::Line(std::chrono::milliseconds patience) {
+  const auto end = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    if (const size_t nl = output_.find('\n'); nl != std::string::npos) {
+      std::string line = output_.substr(0, nl);
+      output_.erase(0, nl + 1);
+      return line;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !ReadSome(static_cast<int>(left.count()))) return "";
+  }
+}
+
+const std::string& Background::Output() {
+  while (ReadSome(0)) {
+  }
+  return output_;
+}
+
+bool Background::Ended(int* status) {
+  if (pid_ > 0) {
+    int s;
+    if (waitpid(pid_, &s, WNOHANG) == pid_) {
+      pid_ = -1;
+      status_ = WIFEXITED(s) ? WEXITSTATUS(s) : 128 + WTERMSIG(s);
+    }
+  }
+  if (pid_ > 0) return false;
+  *status = status_;
+  return true;
+}
+
+int Background::Wait(std::chrono::milliseconds patience) {
+  const auto end = std::chrono::steady_clock::now() + patience;
+  int status;
+  while (!Ended(&status)) {
+    if (std::chrono::steady_clock::now() > end) return -1;
+    usleep(10000);
+  }
+  return status;
+}
+
 }  // namespace hvtest

@@ -11,6 +11,8 @@
 #ifndef TESTS_E2E_PROCESS_H_
 #define TESTS_E2E_PROCESS_H_
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -71,6 +73,36 @@ struct RunResult {
 // The child runs in its own process group, with core dumps off and default
 // signal dispositions; on timeout the whole group is killed.
 RunResult Run(const RunSpec& spec);
+
+// A program started in the background (a server, a guest that must be
+// talked to while it runs), in a process group of its own that is killed
+// with it when this goes; its stdout (and stderr, with (with_stderr)) is
+// kept for Line() and Output().
+class Background {
+ public:
+  explicit Background(const std::vector<std::string>& argv, bool with_stderr = false);
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  bool started() const { return pid_ > 0 && out_ >= 0; }
+  pid_t pid() const { return pid_; }
+  // The next line it writes (without '\n'), or "" after (patience).
+  std::string Line(std::chrono::milliseconds patience = std::chrono::seconds(30));
+  // Everything it has written so far that Line() did not take.
+  const std::string& Output();
+  // Whether it has ended; its shell-style status in *status then.
+  bool Ended(int* status);
+  // Waits up to (patience) for it to end: its shell-style status, or -1.
+  int Wait(std::chrono::milliseconds patience = std::chrono::seconds(30));
+
+ private:
+  bool ReadSome(int timeout_ms);  // false at the end of its output
+  pid_t pid_ = -1;
+  int out_ = -1;
+  int status_ = -1;
+  std::string output_;
+};
 
 // The signal's name as in <signal.h>, e.g. "SIGSEGV".
 std::string SignalName(int signo);

@@ -56,77 +56,6 @@ std::string MissingServer() {
          "HV_STATIC_SERVER at one";
 }
 
-// A server started in the background, its stdout and stderr captured
-// together; its own process group, killed with it at the end.
-class Server {
- public:
-  explicit Server(const std::vector<std::string>& argv) {
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      setpgid(0, 0);
-      dup2(out[1], 1);
-      dup2(out[1], 2);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(out[1]);
-    out_ = out[0];
-    fcntl(out_, F_SETFL, O_NONBLOCK);
-  }
-  ~Server() {
-    if (pid_ > 0) {
-      kill(-pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ >= 0) close(out_);
-  }
-  bool started() const { return pid_ > 0 && out_ >= 0; }
-  pid_t pid() const { return pid_; }
-  // Everything it has written so far.
-  const std::string& Output() {
-    char chunk[4096];
-    ssize_t n;
-    while (out_ >= 0 && (n = read(out_, chunk, sizeof chunk)) > 0) {
-      output_.append(chunk, static_cast<size_t>(n));
-    }
-    return output_;
-  }
-  // Whether it has ended; its shell-style status in *status then.
-  bool Ended(int* status) {
-    if (pid_ > 0) {
-      int s;
-      if (waitpid(pid_, &s, WNOHANG) == pid_) {
-        pid_ = -1;
-        status_ = WIFEXITED(s) ? WEXITSTATUS(s) : 128 + WTERMSIG(s);
-      }
-    }
-    if (pid_ > 0) return false;
-    *status = status_;
-    return true;
-  }
-  // Waits up to (patience) for it to end: its status, or -1.
-  int Wait(std::chrono::milliseconds patience) {
-    const auto end = Clock::now() + patience;
-    int status;
-    while (!Ended(&status)) {
-      if (Clock::now() > end) return -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  int status_ = -1;
-  std::string output_;
-};
-
 int Connect(int port) {
   const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
@@ -144,7 +73,7 @@ int Connect(int port) {
 
 // Polls until 127.0.0.1:(port) takes a connection, the server ends, or 30 s
 // pass; "" when it answers, else why not.
-std::string WaitForPort(Server& server, int port) {
+std::string WaitForPort(Background& server, int port) {
   const auto end = Clock::now() + std::chrono::seconds(30);
   for (;;) {
     if (const int s = Connect(port); s >= 0) {
@@ -367,7 +296,8 @@ TEST(StaticServerNative, ServesFiles) {
   Site site;
   ASSERT_NE(site.dir(), "");
   const int port = FreePort();
-  Server server({StaticServerPath(), "-D", "-f", site.Config("127.0.0.1", port)});
+  Background server({StaticServerPath(), "-D", "-f", site.Config("127.0.0.1", port)},
+                    /*with_stderr=*/true);
   ASSERT_TRUE(server.started());
   ASSERT_EQ(WaitForPort(server, port), "");
   CheckServes(site, port);
@@ -404,12 +334,13 @@ TEST_P(StaticServer, ServesFilesFromAMountAndStopsOnSigterm) {
   const int host_port = FreePort();
   constexpr int kGuestPort = 8080;
   constexpr int kStopTimeoutSeconds = 10;
-  Server server({HvrunPath(), "--backend=" + GetParam(), "--verbose", "--timeout=120s",
-                 "--stop-timeout=" + std::to_string(kStopTimeoutSeconds) + "s",
-                 "--network=loopback", "-p",
-                 std::to_string(host_port) + ":" + std::to_string(kGuestPort), "-v",
-                 site.dir() + ":" + site.dir() + ":ro", StaticServerPath(), "-D", "-f",
-                 site.Config("0.0.0.0", kGuestPort)});
+  Background server(
+      {HvrunPath(), "--backend=" + GetParam(), "--verbose", "--timeout=120s",
+       "--stop-timeout=" + std::to_string(kStopTimeoutSeconds) + "s", "--network=loopback", "-p",
+       std::to_string(host_port) + ":" + std::to_string(kGuestPort), "-v",
+       site.dir() + ":" + site.dir() + ":ro", StaticServerPath(), "-D", "-f",
+       site.Config("0.0.0.0", kGuestPort)},
+      /*with_stderr=*/true);
   ASSERT_TRUE(server.started());
   ASSERT_EQ(WaitForPort(server, host_port), "");
   CheckServes(site, host_port);

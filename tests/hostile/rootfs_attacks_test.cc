@@ -82,13 +82,13 @@ TEST_P(RootfsAttacks, AbsoluteSymlinkStaysInside) {
 }
 
 TEST_P(RootfsAttacks, ClimbingSymlinkAndDotDotStayInside) {
-  for (const std::string& path :
+  for (const char* path :
        {"/escape_up/etc/hostname", "/../../../etc/hostname", "/bin/../../etc/hostname"}) {
     RunResult r = Busybox({"cat", path});
     ExpectNoCrash(r);
     EXPECT_EQ(r.out, "rootfs-hostname\n") << path << " left the rootfs\n" << r.Describe();
   }
-  for (const std::string& path : {"/escape_up/secret", "/../secret", "/escape_up/../secret"}) {
+  for (const char* path : {"/escape_up/secret", "/../secret", "/escape_up/../secret"}) {
     RunResult r = Busybox({"cat", path});
     ExpectNoCrash(r);
     EXPECT_NE(r.exit_code, 0) << path << " was readable\n" << r.Describe();
