@@ -170,6 +170,12 @@ O_DIRECTORY, O_NOFOLLOW, O_PATH = 0o200000, 0o400000, 0o10000000
  UTIMENS) = range(1, 12)
 FD_TRUNCATE, FD_FSYNC, FD_FDATASYNC, FD_FALLOCATE, FD_CHMOD, FD_UTIMENS = range(1, 7)
 RW, RO = 0, 1  # mounts, as fuzz_hypercall.cc sets them up
+PIPE = 26
+SOCKET, POLL, EPOLL, TIMERFD = 32, 33, 34, 35
+(SOCK_CREATE, SOCK_BIND, SOCK_LISTEN, SOCK_ACCEPT, SOCK_CONNECT, SOCK_NAME, SOCK_PEER,
+ SOCK_SETOPT, SOCK_GETOPT, SOCK_SENDMSG, SOCK_RECVMSG) = range(1, 12)
+NO_PATH = 0xFFFFFFFE
+AF_UNIX, AF_INET, SOCK_STREAM, SOCK_DGRAM = 1, 2, 1, 2
 
 
 class Guest:
@@ -325,6 +331,51 @@ def hypercall_seeds():
     pathop(g, UTIMENS, RW, "up", flags=0x100)
     pathop(g, 99, RW, "file")
     write("hypercall", "pathops_edge", g.bytes())
+
+    # Sockets (handles 0 and 1; mount RW for an AF_UNIX path): a TCP
+    # socket on loopback, its name and options; a unix socket bound beneath
+    # the mount, a connect to it, a datagram with a passed handle.
+    g = Guest()
+    sin = g.alloc(struct.pack("<HH4s8x", AF_INET, 0, bytes([127, 0, 0, 1])))
+    name_buf = g.alloc(b"\0" * 128)
+    one = g.alloc(struct.pack("<i", 1))
+
+    def sock(op, handle=0, flags=0, addr=0, addr_len=0, data=0, data_len=0, a0=0, a1=0, a2=0,
+             path=None):
+        return g.call(SOCKET, struct.pack("<IIIIQQQQQQ", op, handle, flags, addr_len, addr, data,
+                                          data_len, a0, a1, a2) +
+                      (path if path is not None else struct.pack("<IIQ", NO_PATH, 0, 0)))
+    sock(SOCK_CREATE, a0=AF_INET, a1=SOCK_STREAM)
+    sock(SOCK_BIND, 0, addr=sin, addr_len=16)
+    sock(SOCK_LISTEN, 0, a0=4)
+    sock(SOCK_NAME, 0, addr=name_buf, addr_len=128)
+    sock(SOCK_SETOPT, 0, a0=6, a1=1, data=one, data_len=4)  # TCP_NODELAY
+    sock(SOCK_CREATE, a0=AF_UNIX, a1=SOCK_DGRAM)
+    sun = g.alloc(struct.pack("<H", AF_UNIX) + b"/s\0")
+    sock(SOCK_BIND, 1, addr=sun, addr_len=5, path=g.path(RW, "s"))
+    iov = g.alloc(struct.pack("<QQ", sun, 4))
+    handles = g.alloc(struct.pack("<I", 0))
+    sock(SOCK_SENDMSG, 1, addr=sun, addr_len=5, data=iov, data_len=1, a0=handles, a1=1,
+         path=g.path(RW, "s"))
+    write("hypercall", "sockets", g.bytes())
+
+    # Readiness: a pipe polled (in line and submitted with a wait), an
+    # epoll over it, a timerfd armed and read back.
+    g = Guest()
+    pipe = g.alloc(struct.pack("<IIII", 0, 0, 0, 0))
+    g.call(PIPE, arg=pipe)
+    items = g.alloc(struct.pack("<IhhIhh", 0, 1, 0, 1, 4, 0))
+    counter = g.alloc(b"\0" * 8)
+    poll = g.alloc(struct.pack("<QIIq", items, 2, 0, 1000000))
+    g.call(POLL, arg=poll)
+    g.call(SUBMIT, struct.pack("<QQQqII", POLL, poll, counter, -1, 0, 0))
+    g.call(EPOLL, struct.pack("<IIIIIIQQ", 1, 0, 0, 0, 0, 0, 0, 0))
+    g.call(EPOLL, struct.pack("<IIIIIIQQ", 2, 2, 1, 0, 1, 0, 7, 0))
+    g.call(EPOLL, struct.pack("<IIIIIIQQ", 3, 2, 0, 0, 0, 4, 0, data))
+    spec = g.alloc(struct.pack("<qqqq", 0, 0, 0, 1000000))
+    g.call(TIMERFD, struct.pack("<IIIIQQ", 1, 0, 1, 0, 0, 0))
+    g.call(TIMERFD, struct.pack("<IIIIQQ", 2, 3, 0, 0, spec, spec + 64))
+    write("hypercall", "readiness", g.bytes())
 
     # Ways out that must all fail: links out, "..", the read-only mount.
     g = Guest()
