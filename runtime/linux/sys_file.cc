@@ -256,6 +256,7 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
     case abi::kF_SETOWN: {
       // A pid, or a process group as its negation; 0 none.
       const int32_t who = Int(arg);
+      if (who == INT32_MIN) return -abi::kEINVAL;  // no group -INT_MIN
       const uint32_t type = who < 0 ? abi::kF_OWNER_PGRP : abi::kF_OWNER_PID;
       const int32_t id = who < 0 ? -who : who;
       if (int64_t r = CheckOwner(type, id); r < 0) return r;
