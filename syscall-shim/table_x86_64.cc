@@ -94,8 +94,8 @@ constexpr Syscall kRows[] = {
     {nr::uname, "uname", sys_uname, kSupported, ""},
     {nr::shmdt, "shmdt", sys_shmdt, kSupported, ""},
     {nr::fcntl, "fcntl", sys_fcntl, kPartial,
-     "record locks between processes on host files (tmpfs: per process); no leases, seals, "
-     "F_SETOWN"},
+     "record locks between processes on host files (tmpfs: per process); O_ASYNC signals "
+     "without siginfo; no leases, seals"},
     {nr::flock, "flock", sys_flock, kPartial,
      "between processes on host files (tmpfs: per process)"},
     {nr::fsync, "fsync", sys_fsync, kSupported, ""},

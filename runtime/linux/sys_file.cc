@@ -5,6 +5,7 @@
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
 #include "runtime/linux/abi/signal.h"
+#include "runtime/linux/abi/stat.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
@@ -188,6 +189,13 @@ struct OwnerEx {
   int32_t pid;
 };
 
+// The calling process's group.
+int32_t OwnGroup() {
+  hv_proc p = {HV_PROC_GETPGID, 0, 0, 0, 0, 0};
+  const int64_t r = hv::Call(HV_CALL_PROC, &p);
+  return r < 0 ? process::Pid() : static_cast<int32_t>(r);
+}
+
 // F_SETOWN(_EX)'s owner must exist: a thread of this process (F_OWNER_TID),
 // or a process or process group of the container. 0 is none, and always fine.
 int64_t CheckOwner(uint32_t type, int32_t id) {
@@ -195,6 +203,8 @@ int64_t CheckOwner(uint32_t type, int32_t id) {
   if (id < 0) return -abi::kESRCH;
   if (type == abi::kF_OWNER_TID) return sched::SlotOf(id) < 0 ? -abi::kESRCH : 0;
   if (type == abi::kF_OWNER_PID && id == process::Pid()) return 0;
+  // The caller's own group (kill(-1) would mean every process, not group 1).
+  if (type == abi::kF_OWNER_PGRP && id == OwnGroup()) return 0;
   hv_proc p = {HV_PROC_KILL, type == abi::kF_OWNER_PGRP ? -id : id, 0, 0, 0, 0};
   const int64_t r = hv::Call(HV_CALL_PROC, &p);
   // One process only (no process table): only its own pid and group exist.
@@ -209,6 +219,27 @@ int64_t CheckOwner(uint32_t type, int32_t id) {
 // ignored, as Linux ignores it), F_GETPIPE_SZ/F_SETPIPE_SZ, F_SETOWN(_EX),
 // F_GETOWN(_EX), F_SETSIG/F_GETSIG (kept; O_ASYNC raises no SIGIO yet). Locks: one process, so
 // F_SETLK(W) always succeeds and F_GETLK answers F_UNLCK. Other commands are -EINVAL.
+// Tells hvrun what O_ASYNC asks of a host stream (file): signal (sig)
+// to the owner on each input event, or nothing (HV_FDOP_ASYNC). A thread
+// owner gets the signal as its process's (hvrun signals processes). The
+// guest's own pipes and files raise no SIGIO.
+int64_t UpdateAsync(vfs::File& file) {
+  tmpfs::Inode* n = vfs::InodeOf(file);
+  if (n == nullptr || n->kind != tmpfs::Kind::kHost || n->pipe_head == 0 ||
+      !abi::IsStream(n->mode)) {
+    return 0;
+  }
+  const bool on = (file.flags & abi::kO_ASYNC) != 0 && file.owner != 0;
+  int64_t target = file.owner;
+  // A group as kill(2) names it: 0 for the caller's own (kill(-1) would be
+  // every process, where the group is 1).
+  if (file.owner_type == abi::kF_OWNER_PGRP) target = file.owner == OwnGroup() ? 0 : -target;
+  if (file.owner_type == abi::kF_OWNER_TID) target = process::Pid();
+  const int64_t r =
+      hostfs::FdOp(*n, HV_FDOP_ASYNC, file.sig, static_cast<uint64_t>(target), on ? 1 : 0);
+  return r == -abi::kENOSYS ? 0 : r;  // one process only: nothing to signal across
+}
+
 int64_t sys_fcntl(hv_syscall_frame& f) {
   int32_t fd = Int(f.args[0]);
   vfs::File* file = vfs::FileOf(fd);
@@ -240,7 +271,9 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
     case abi::kF_SETFL: {
       constexpr uint64_t kSettable =
           abi::kO_APPEND | abi::kO_NONBLOCK | abi::kO_NOATIME | abi::kO_DIRECT | abi::kO_ASYNC;
+      const bool was_async = (file->flags & abi::kO_ASYNC) != 0;
       file->flags = (file->flags & ~kSettable) | (static_cast<uint32_t>(arg) & kSettable);
+      if (was_async != ((file->flags & abi::kO_ASYNC) != 0)) return UpdateAsync(*file);
       return 0;
     }
     case abi::kF_GETLK:
@@ -262,7 +295,7 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
       if (int64_t r = CheckOwner(type, id); r < 0) return r;
       file->owner = id;
       file->owner_type = type;
-      return 0;
+      return UpdateAsync(*file);
     }
     case abi::kF_GETOWN:
       return file->owner_type == abi::kF_OWNER_PGRP ? -static_cast<int64_t>(file->owner)
@@ -274,7 +307,7 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
       if (int64_t r = CheckOwner(o.type, o.pid); r < 0) return r;
       file->owner = o.pid;
       file->owner_type = o.pid == 0 ? abi::kF_OWNER_PID : o.type;
-      return 0;
+      return UpdateAsync(*file);
     }
     case abi::kF_GETOWN_EX: {
       const OwnerEx o = {file->owner == 0 ? abi::kF_OWNER_PID : file->owner_type, file->owner};
@@ -283,7 +316,7 @@ int64_t sys_fcntl(hv_syscall_frame& f) {
     case abi::kF_SETSIG:
       if (arg > static_cast<uint64_t>(abi::kNSIG)) return -abi::kEINVAL;
       file->sig = static_cast<uint32_t>(arg);
-      return 0;
+      return UpdateAsync(*file);
     case abi::kF_GETSIG:
       return file->sig;
     default:

@@ -442,6 +442,11 @@ const std::vector<Case>& Cases() {
        .program = "timerfd",
        .expect_out = "timerfd: all ok",
        .backends = kProcessBackends},
+      // O_ASYNC: SIGIO and F_SETSIG's signal on input, the host's O_ASYNC.
+      {.name = "sigio",
+       .program = "sigio",
+       .expect_out = "sigio: all ok",
+       .backends = kProcessBackends},
       {.name = "scm_rights",
        .program = "scm_rights",
        .expect_out = "scm_rights: all ok",

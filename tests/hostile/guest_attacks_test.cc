@@ -437,7 +437,11 @@ TEST_P(GuestAttacks, BadSharedMemoryCallsAreAnsweredWithErrors) {
 TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
   RunSpec spec;
   spec.timeout = std::chrono::seconds(60);
-  RunResult r = RunHvrunWith(spec, backend(), {"--timeout=30s"}, Guest("bad_socket_calls"), {});
+  // The table flood is thousands of hypercalls: not on xen, which runs
+  // under QEMU's emulation in CI.
+  const bool flood = backend() != "xen";
+  RunResult r = RunHvrunWith(spec, backend(), {"--timeout=30s"}, Guest("bad_socket_calls"),
+                             {flood ? "flood" : "no-flood"});
   ExpectNoCrash(r);
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   std::string want;
@@ -513,10 +517,16 @@ TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
            {"timerfd: 1e9 ns", "-EINVAL"},
            {"timerfd: set a socket", "-EINVAL"},
            {"timerfd: flag 0x80", "-EINVAL"},
-           {"timerfd: a handle not open", "-EBADF"},
-           {"sockets until the table is full", "-EMFILE"}}) {
+           {"timerfd: a handle not open", "-EBADF"}}) {
     want += AnswerLine(what, answer);
   }
+  // O_ASYNC (every backend has the process table that sends the signal).
+  want += AnswerLine("async: signal 99", "-EINVAL");
+  want += AnswerLine("async: on 7", "-EINVAL");
+  want += AnswerLine("async: a handle not open", "-EBADF");
+  want += AnswerLine("async: for a process that is not there", "0");  // kill later says ESRCH
+  want += AnswerLine("async: off", "0");
+  if (flood) want += AnswerLine("sockets until the table is full", "-EMFILE");
   EXPECT_EQ(FirstDifference(want, r.out), "") << r.Describe();
 }
 

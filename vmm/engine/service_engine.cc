@@ -2,11 +2,14 @@
 #include "vmm/engine/service_engine.h"
 
 #include <fcntl.h>
+#include <poll.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 
 #include "absl/strings/str_format.h"
+#include "vmm/engine/sigio_router.h"
 
 namespace hvrun {
 namespace {
@@ -208,10 +211,53 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
   return HypercallOutcome::Reply(HV_SUBMIT_DONE);
 }
 
+int64_t ServiceEngine::SetAsync(const hv_file_fdop& req) {
+  if (procs_ == nullptr) return -ENOSYS;
+  const int fd = files_.fd(req.handle);
+  if (fd < 0) return -EBADF;
+  if (!files_.stream(req.handle)) return 0;  // a regular file: Linux ignores O_ASYNC
+  if (req.flags > 64 || req.arg1 > 1 || static_cast<int64_t>(req.arg0) > INT32_MAX ||
+      static_cast<int64_t>(req.arg0) < INT32_MIN) {
+    return -EINVAL;
+  }
+  if (async_watches_.erase(req.handle) != 0) SigioRouter::Get().Unwatch(fd);
+  if (req.arg1 == 0) return 0;
+  const int32_t sig = req.flags == 0 ? SIGIO : static_cast<int32_t>(req.flags);
+  if (absl::Status s =
+          SigioRouter::Get().Watch(fd, procs_, pid_, static_cast<int32_t>(req.arg0), sig);
+      !s.ok()) {
+    return -ENOMEM;
+  }
+  async_watches_.insert(req.handle);
+  return 0;
+}
+
+ServiceEngine::~ServiceEngine() {
+  for (uint32_t handle : async_watches_) {
+    if (const int fd = files_.fd(handle); fd >= 0) SigioRouter::Get().Unwatch(fd);
+  }
+}
+
 HypercallOutcome ServiceEngine::Handle(uint64_t nr, uint64_t arg) {
   if (nr == HV_CALL_SUBMIT) {
     ++counts_[nr];
     return Submit(arg);
+  }
+  if (nr == HV_CALL_FILE_FDOP || nr == HV_CALL_FILE_CLOSE) {
+    // O_ASYNC is the engine's (it owns io_uring and knows the process); a
+    // watched handle's close ends its watch first, so the host fd goes.
+    if (nr == HV_CALL_FILE_FDOP) {
+      auto req = memory_.Read<hv_file_fdop>(arg);
+      if (req.ok() && req->op == HV_FDOP_ASYNC) {
+        ++counts_[nr];
+        return HypercallOutcome::Reply(SetAsync(*req));
+      }
+    } else if (!async_watches_.empty()) {
+      auto req = memory_.Read<hv_file_io>(arg);
+      if (req.ok() && async_watches_.erase(req->handle) != 0) {
+        if (const int fd = files_.fd(req->handle); fd >= 0) SigioRouter::Get().Unwatch(fd);
+      }
+    }
   }
   if (nr == HV_CALL_FORK || nr == HV_CALL_PROC || nr == HV_CALL_EXEC || nr == HV_CALL_PROC_INFO) {
     ++counts_[nr];

@@ -17,7 +17,9 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "vmm/base/guest_memory.h"
 #include "vmm/base/hypercall.h"
@@ -50,6 +52,8 @@ class ServiceEngine final : public HypercallHandler {
       : memory_(memory), options_(options), files_(std::move(files)), procs_(procs), pid_(pid) {
     files_.locks().set_pid(pid);
   }
+  // Ends the O_ASYNC routes of its handles (sigio_router.h).
+  ~ServiceEngine() override;
 
   const HostFiles& files() const { return files_; }
   const ServiceOptions& options() const { return options_; }
@@ -65,6 +69,9 @@ class ServiceEngine final : public HypercallHandler {
 
  private:
   HypercallOutcome Submit(uint64_t arg);
+  // HV_FDOP_ASYNC (O_ASYNC): the handle's host fd routed to the guest's
+  // signal by the SigioRouter.
+  int64_t SetAsync(const hv_file_fdop& req);
   // Makes async_ at the first use (false where io_uring is unavailable).
   bool AsyncReady();
   // Starts (io) on io_uring, else on a host thread (threaded_io.h). False if
@@ -90,6 +97,7 @@ class ServiceEngine final : public HypercallHandler {
   std::unique_ptr<FifoOpener> fifo_opener_;
   std::unique_ptr<FutexWaiter> futex_waiter_;
   std::unique_ptr<PollWaiter> poll_waiter_;
+  std::set<uint32_t> async_watches_;  // handles with O_ASYNC (sigio_router.h)
 };
 
 }  // namespace hvrun

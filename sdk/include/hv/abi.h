@@ -518,6 +518,12 @@ enum hv_fdop {
   HV_FDOP_LOCK = 13,
   HV_FDOP_UNLOCK_POSIX = 14, /* the caller closed an fd of the file: its POSIX locks go */
   HV_FDOP_FLOCK = 15,       /* flock(2) op in flags (LOCK_NB implied); -EWOULDBLOCK: held */
+  /* O_ASYNC (ABI v18): arg1 1 on, 0 off. While on, each time input comes
+   * (or the peer hangs up) hvrun sends signal (flags) (0: SIGIO) to process
+   * arg0 (> 0), group -arg0 or the caller's group (0), as kill(2) from the
+   * caller would, when the host kernel would raise SIGIO. A stream
+   * handle only; -ENOSYS where hvrun keeps no processes. */
+  HV_FDOP_ASYNC = 16,
 };
 struct hv_file_fdop {
   uint32_t op;              /* IN: enum hv_fdop */
