@@ -19,8 +19,8 @@
 #include "runtime/linux/abi/time.h"
 #include "runtime/linux/epoll_local.h"
 #include "runtime/linux/host_ready.h"
+#include "runtime/linux/local_ready.h"
 #include "runtime/linux/process.h"
-#include "runtime/linux/signalfd.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
@@ -31,9 +31,9 @@ namespace hvrt {
 namespace {
 
 constexpr uint32_t kEPOLL_CLOEXEC = 02000000;
+static_assert(kEPOLL_CLOEXEC == abi::kO_CLOEXEC);
 constexpr uint32_t kEPOLL_CTL_ADD = 1, kEPOLL_CTL_DEL = 2, kEPOLL_CTL_MOD = 3;
-constexpr uint32_t kEPOLLIN = 0x1, kEPOLLOUT = 0x4, kEPOLLERR = 0x8, kEPOLLHUP = 0x10,
-                   kEPOLLRDNORM = 0x40, kEPOLLWRNORM = 0x100;
+constexpr uint32_t kEPOLLIN = 0x1, kEPOLLERR = 0x8, kEPOLLHUP = 0x10;
 constexpr uint32_t kEPOLLONESHOT = 1u << 30;
 constexpr int64_t kShortSlice = 2 * 1000 * 1000;  // ns
 
@@ -80,26 +80,7 @@ int64_t EpollOf(int32_t fd, Epoll* e) {
 uint32_t LocalReady(const Local& m) {
   vfs::File* f = vfs::FileOf(m.fd);
   if (f == nullptr || f != m.file) return 0;  // closed: Linux forgets it too
-  tmpfs::Inode* n = vfs::InodeOf(*f);
-  if (n != nullptr && n->kind == tmpfs::Kind::kSignalFd) {
-    return signalfd::Readable(*n) ? kEPOLLIN | kEPOLLRDNORM : 0;
-  }
-  if (n != nullptr && n->kind == tmpfs::Kind::kPipe) {
-    const uint64_t acc = f->flags & abi::kO_ACCMODE;
-    uint32_t r = 0;
-    if (acc != abi::kO_WRONLY) {
-      if (n->size > 0) r |= kEPOLLIN | kEPOLLRDNORM;
-      if (n->writers == 0) r |= kEPOLLHUP;
-    }
-    if (acc != abi::kO_RDONLY) {
-      if (n->readers == 0)
-        r |= kEPOLLERR;
-      else if (n->size < n->entries)
-        r |= kEPOLLOUT | kEPOLLWRNORM;
-    }
-    return r;
-  }
-  return kEPOLLIN | kEPOLLOUT | kEPOLLRDNORM | kEPOLLWRNORM;  // the console
+  return local_ready::Of(*f, vfs::InodeOf(*f));
 }
 
 // Writes the ready local members of epoll (ino) to (out) (room (max));
@@ -202,7 +183,6 @@ int64_t Wait(int32_t epfd, uint64_t events, int32_t maxevents, int64_t deadline)
   }
 }
 
-
 int64_t MsDeadline(int32_t ms) {
   return ms < 0 ? sched::kForever
                 : static_cast<int64_t>(clock::MonotonicNs()) + static_cast<int64_t>(ms) * 1000000;
@@ -227,8 +207,7 @@ int64_t sys_epoll_create1(hv_syscall_frame& f) {
   if (h < 0) return h;
   // Mode 0600 and no file type: Linux's anonymous inode.
   const int64_t fd =
-      vfs::InstallHostHandle(static_cast<uint32_t>(h), 0600,
-                             abi::kO_RDWR | ((flags & kEPOLL_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+      vfs::InstallHostHandle(static_cast<uint32_t>(h), 0600, abi::kO_RDWR | abi::FdFlagsOf(flags));
   if (fd < 0) return fd;
   // A fresh inode number: whatever members an epoll of that number had are gone.
   const uint32_t ino = tmpfs::NumberOf(*vfs::InodeOf(*vfs::FileOf(static_cast<int32_t>(fd))));

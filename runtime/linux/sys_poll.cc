@@ -19,8 +19,8 @@
 #include "runtime/linux/abi/time.h"
 #include "runtime/linux/epoll_local.h"
 #include "runtime/linux/host_ready.h"
+#include "runtime/linux/local_ready.h"
 #include "runtime/linux/process.h"
-#include "runtime/linux/signalfd.h"
 #include "runtime/linux/signals.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
@@ -57,9 +57,6 @@ int32_t Ready(int32_t fd, uint32_t* handle) {
   vfs::File* f = vfs::FileOf(fd);
   if (f == nullptr) return kPOLLNVAL;
   tmpfs::Inode* n = vfs::InodeOf(*f);
-  if (n != nullptr && n->kind == tmpfs::Kind::kSignalFd) {
-    return signalfd::Readable(*n) ? kPOLLIN | kPOLLRDNORM : 0;
-  }
   if (n != nullptr && n->kind == tmpfs::Kind::kHost && n->pipe_head != 0 &&
       abi::IsStream(n->mode)) {
     // An epoll with a ready member of the runtime's own (a signalfd).
@@ -69,23 +66,7 @@ int32_t Ready(int32_t fd, uint32_t* handle) {
     *handle = static_cast<uint32_t>(n->pipe_head - 1);
     return -1;
   }
-  if (n == nullptr || n->kind != tmpfs::Kind::kPipe) {
-    return kPOLLIN | kPOLLRDNORM | kPOLLOUT | kPOLLWRNORM;
-  }
-  uint64_t acc = f->flags & abi::kO_ACCMODE;
-  int16_t r = 0;
-  if (acc != abi::kO_WRONLY) {
-    if (n->size > 0) r |= kPOLLIN | kPOLLRDNORM;
-    if (n->writers == 0) r |= kPOLLHUP;
-  }
-  if (acc != abi::kO_RDONLY) {
-    if (n->readers == 0) {
-      r |= kPOLLERR;
-    } else if (n->size < n->entries) {
-      r |= kPOLLOUT | kPOLLWRNORM;
-    }
-  }
-  return r;
+  return local_ready::Of(*f, n);
 }
 
 // The host's events for a guest's: RDNORM/WRNORM as IN/OUT.
@@ -132,7 +113,7 @@ int64_t Scan(uint64_t fds, uint64_t nfds, hv_poll_item* items, uint32_t* nitems,
     } else {
       // Negative fds are skipped; ERR, HUP and NVAL are reported unasked.
       p.revents = static_cast<int16_t>(now & (p.events | kAlways));
-      if (p.fd >= 0 && p.revents == 0 && now != (kPOLLIN | kPOLLRDNORM | kPOLLOUT | kPOLLWRNORM)) {
+      if (p.fd >= 0 && p.revents == 0 && now != local_ready::kAlways) {
         *local = true;
       }
     }
@@ -220,7 +201,6 @@ int64_t TimespecDeadline(uint64_t addr, int64_t* deadline) {
   return 0;
 }
 
-
 // select(2) over fd_sets (in, out, ex) of (nfds) bits, as poll: POLLIN
 // (and HUP, ERR) readable, POLLOUT (and ERR) writable, POLLPRI exceptional.
 int64_t Select(int32_t nfds, uint64_t in, uint64_t out, uint64_t ex, int64_t deadline) {
@@ -265,7 +245,7 @@ int64_t Select(int32_t nfds, uint64_t in, uint64_t out, uint64_t ex, int64_t dea
         more = true;
         if (int64_t r = host_ready::PollSlice(&one, 1, 0); r < 0) return r;
         now = one.revents;
-      } else if (now != (kPOLLIN | kPOLLRDNORM | kPOLLOUT | kPOLLWRNORM)) {
+      } else if (now != local_ready::kAlways) {
         local = true;
       }
       bool hit = false;

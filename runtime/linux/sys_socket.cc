@@ -37,6 +37,7 @@ constexpr uint32_t kAF_UNIX = 1, kAF_INET = 2, kAF_INET6 = 10;
 constexpr uint32_t kSOCK_STREAM = 1, kSOCK_DGRAM = 2, kSOCK_RAW = 3, kSOCK_SEQPACKET = 5;
 constexpr uint32_t kSOCK_TYPE_MASK = 0xf;
 constexpr uint32_t kSOCK_NONBLOCK = 04000, kSOCK_CLOEXEC = 02000000;
+static_assert(kSOCK_NONBLOCK == abi::kO_NONBLOCK && kSOCK_CLOEXEC == abi::kO_CLOEXEC);
 constexpr uint32_t kMSG_PEEK = 0x2, kMSG_DONTWAIT = 0x40, kMSG_WAITALL = 0x100,
                    kMSG_NOSIGNAL = 0x4000;
 constexpr int kSOL_SOCKET = 1, kSO_TYPE = 3, kSO_ERROR = 4, kSO_RCVTIMEO = 20, kSO_SNDTIMEO = 21;
@@ -287,9 +288,7 @@ int64_t sys_socket(hv_syscall_frame& f) {
   const int64_t h = Call(r);
   if (h < 0) return h;
   return vfs::InstallHostHandle(static_cast<uint32_t>(h), abi::kS_IFSOCK | 0777,
-                                abi::kO_RDWR |
-                                    ((type & kSOCK_NONBLOCK) != 0 ? abi::kO_NONBLOCK : 0) |
-                                    ((type & kSOCK_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+                                abi::kO_RDWR | abi::FdFlagsOf(type));
 }
 
 // Socketpair implements Linux syscall socketpair(2) for AF_UNIX.
@@ -309,8 +308,7 @@ int64_t sys_socketpair(hv_syscall_frame& f) {
   if (protocol != 0) return -abi::kEPROTONOSUPPORT;
   if (!user::WriteOk(f.args[3], 8)) return -abi::kEFAULT;
   int32_t fds[2];
-  const uint64_t flags = ((type & kSOCK_NONBLOCK) != 0 ? abi::kO_NONBLOCK : 0) |
-                         ((type & kSOCK_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0);
+  const uint64_t flags = abi::FdFlagsOf(type);
   if (int64_t r = vfs::SocketPair(kind, flags, fds); r < 0) return r;
   return user::CopyOut(f.args[3], fds, sizeof fds);
 }
@@ -362,10 +360,8 @@ int64_t sys_accept4(hv_syscall_frame& f) {
   r.addr_len = HV_SOCKADDR_MAX;
   const int64_t h = UntilReady(s, r, kPOLLIN, s.nonblock());
   if (h < 0) return h;
-  const int64_t fd =
-      vfs::InstallHostHandle(static_cast<uint32_t>(h), abi::kS_IFSOCK | 0777,
-                             abi::kO_RDWR | ((flags & kSOCK_NONBLOCK) != 0 ? abi::kO_NONBLOCK : 0) |
-                                 ((flags & kSOCK_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+  const int64_t fd = vfs::InstallHostHandle(static_cast<uint32_t>(h), abi::kS_IFSOCK | 0777,
+                                            abi::kO_RDWR | abi::FdFlagsOf(flags));
   if (fd < 0) return fd;
   if (int64_t e = GiveAddr(a, r.addr_len, f.args[1], f.args[2], room); e < 0) return e;
   return fd;
@@ -712,11 +708,11 @@ int64_t sys_recvmmsg(hv_syscall_frame& f) {
 // across fork; EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC.
 int64_t sys_eventfd2(hv_syscall_frame& f) {
   constexpr uint32_t kEFD_SEMAPHORE = 1, kEFD_NONBLOCK = 04000, kEFD_CLOEXEC = 02000000;
+  static_assert(kEFD_NONBLOCK == abi::kO_NONBLOCK && kEFD_CLOEXEC == abi::kO_CLOEXEC);
   const uint32_t flags = static_cast<uint32_t>(f.args[1]);
   if ((flags & ~(kEFD_SEMAPHORE | kEFD_NONBLOCK | kEFD_CLOEXEC)) != 0) return -abi::kEINVAL;
   return vfs::Eventfd(static_cast<uint32_t>(f.args[0]), (flags & kEFD_SEMAPHORE) != 0,
-                      ((flags & kEFD_NONBLOCK) != 0 ? abi::kO_NONBLOCK : 0) |
-                          ((flags & kEFD_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+                      abi::FdFlagsOf(flags));
 }
 
 // Eventfd implements Linux syscall eventfd(2): eventfd2 without flags.

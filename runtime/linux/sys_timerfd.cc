@@ -14,6 +14,7 @@ namespace hvrt {
 namespace {
 
 constexpr uint32_t kTFD_NONBLOCK = 04000, kTFD_CLOEXEC = 02000000;
+static_assert(kTFD_NONBLOCK == abi::kO_NONBLOCK && kTFD_CLOEXEC == abi::kO_CLOEXEC);
 constexpr uint32_t kTFD_TIMER_ABSTIME = 1, kTFD_TIMER_CANCEL_ON_SET = 2;
 
 // The host handle behind timerfd (fd): -EBADF, -EINVAL (not a timerfd:
@@ -42,9 +43,7 @@ int64_t sys_timerfd_create(hv_syscall_frame& f) {
   if (h < 0) return h;
   // Mode 0600 and no file type: Linux's anonymous inode.
   return vfs::InstallHostHandle(static_cast<uint32_t>(h), 0600,
-                                abi::kO_RDWR |
-                                    ((flags & kTFD_NONBLOCK) != 0 ? abi::kO_NONBLOCK : 0) |
-                                    ((flags & kTFD_CLOEXEC) != 0 ? abi::kO_CLOEXEC : 0));
+                                abi::kO_RDWR | abi::FdFlagsOf(flags));
 }
 
 // TimerfdSettime implements Linux syscall timerfd_settime(2).

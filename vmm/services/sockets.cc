@@ -641,7 +641,7 @@ int64_t Create(const ServiceContext& ctx, const hv_socket& req) {
 
 // How long the guest may wait for what (op) found not ready (abi.h): ns,
 // -1 for no limit, 0 for no wait.
-static int64_t WaitBudget(const SocketInfo& info, int fd, uint32_t op) {
+static int64_t WaitBudget(SocketInfo& info, int fd, uint32_t op) {
   const bool rcv = op == HV_SOCK_ACCEPT || op == HV_SOCK_RECVMSG;
   timeval tv{};
   socklen_t len = sizeof tv;
@@ -649,7 +649,7 @@ static int64_t WaitBudget(const SocketInfo& info, int fd, uint32_t op) {
     return -1;
   }
   if (tv.tv_sec == 0 && tv.tv_usec == 0) {
-    std::lock_guard lock(const_cast<std::mutex&>(info.mu));
+    std::lock_guard lock(info.mu);
     return (rcv ? info.rcv_timeo_negative : info.snd_timeo_negative) ? 0 : -1;
   }
   return int64_t{tv.tv_sec} * 1000000000 + int64_t{tv.tv_usec} * 1000;

@@ -72,6 +72,9 @@ inline constexpr uint32_t kF_OWNER_TID = 0;
 inline constexpr uint32_t kF_OWNER_PID = 1;
 inline constexpr uint32_t kF_OWNER_PGRP = 2;
 inline constexpr uint64_t kO_ASYNC = 020000;
+// The O_NONBLOCK and O_CLOEXEC that SOCK_NONBLOCK/SOCK_CLOEXEC, EFD_*,
+// TFD_* and EPOLL_CLOEXEC ask for: Linux gives those flags the O_ values.
+constexpr uint64_t FdFlagsOf(uint64_t flags) { return flags & (kO_NONBLOCK | kO_CLOEXEC); }
 inline constexpr uint64_t kF_GETLK = 5;
 inline constexpr uint64_t kF_SETLK = 6;
 inline constexpr uint64_t kF_SETLKW = 7;
