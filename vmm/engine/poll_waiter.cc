@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 
@@ -53,7 +54,8 @@ void PollWaiter::Run(Worker* self, const AsyncIo::Completion& where) {
   std::vector<pollfd> fds(wait.fds.size() + 1);
   for (size_t i = 0; i < wait.fds.size(); ++i) fds[i] = {wait.fds[i].get(), wait.events[i], 0};
   fds.back() = {stop_.get(), POLLIN, 0};
-  const int64_t end = NowNs() + wait.timeout_ns;
+  // PreparePoll bounds timeout_ns; the clamp keeps the sum defined anyway.
+  const int64_t end = NowNs() + std::clamp<int64_t>(wait.timeout_ns, 0, HV_POLL_MAX_WAIT_NS);
   int64_t result = 0;
   for (;;) {
     const int64_t left = end - NowNs();

@@ -729,7 +729,9 @@ int64_t PreparePoll(const ServiceContext& ctx, uint64_t arg, PollWait* wait) {
   if (any || req->timeout_ns == 0 || wait == nullptr)
     return FinishPoll(ctx.memory, req->items, ready);
   wait->items = req->items;
-  wait->timeout_ns = req->timeout_ns;
+  // The guest waits in slices and asks again, so a longer wait is cut here:
+  // no guest value can overflow a deadline on the host.
+  wait->timeout_ns = std::min<int64_t>(req->timeout_ns, HV_POLL_MAX_WAIT_NS);
   for (const pollfd& p : fds) {
     UniqueFd d(fcntl(p.fd, F_DUPFD_CLOEXEC, 3));
     if (!d.valid()) return Errno();

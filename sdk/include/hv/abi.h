@@ -694,10 +694,12 @@ HV_CHECK_OFFSET(struct hv_socket, path, 64);
  * eventfds, FIFOs): each item's (revents) gets what is ready of (events)
  * plus POLLERR/POLLHUP, POLLNVAL for a handle that is not open. Returns how
  * many items have revents. With none ready it waits up to (timeout_ns)
- * (only through HV_CALL_SUBMIT; in line it never waits): 0 at the timeout.
- * At most HV_POLL_MAX items; the guest waits in slices (a signal, or a fd
- * of its own, can end its wait between them). */
+ * (only through HV_CALL_SUBMIT; in line it never waits; at most
+ * HV_POLL_MAX_WAIT_NS, longer waits are cut): 0 at the timeout. At most
+ * HV_POLL_MAX items; the guest waits in slices (a signal, or a fd of its
+ * own, can end its wait between them). */
 #define HV_POLL_MAX 1024
+#define HV_POLL_MAX_WAIT_NS 1000000000ll
 struct hv_poll_item {
   uint32_t handle; /* IN */
   int16_t events;  /* IN: POLLIN, POLLOUT, POLLPRI, POLLRDHUP */
