@@ -12,7 +12,9 @@
 // travel as a path beneath a mount; a name in the guest's own tmpfs (not a
 // host directory) cannot be a host socket: -EACCES. SCM_RIGHTS passes the
 // host files behind fds (hvrun sends their handles' fds and gives back new
-// handles); SCM_CREDENTIALS is accepted and not carried.
+// handles). SCM_CREDENTIALS and SO_PEERCRED carry the guest's own pids and
+// ids: hvrun keeps what each call says of its caller with the socket
+// (hv_ucred in abi.h), since the host kernel sees only hvrun.
 #include "runtime/hv/clock.h"
 #include "runtime/hv/hypercall.h"
 #include "runtime/linux/abi/errno.h"
@@ -20,6 +22,7 @@
 #include "runtime/linux/abi/signal.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/abi/time.h"
+#include "runtime/linux/cred.h"
 #include "runtime/linux/host_ready.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/signals.h"
@@ -68,11 +71,21 @@ int64_t SocketOf(int32_t fd, Sock* s) {
   return 0;
 }
 
+// The caller as SO_PEERCRED will name it: pid and effective ids (Linux's
+// init_peercred). A message's own (SCM_CREDENTIALS) take the real ids.
+hv_ucred PeerCred() {
+  return {process::Pid(), cred::Uid().effective, cred::Gid().effective, HV_UCRED_SET};
+}
+hv_ucred MessageCred() {
+  return {process::Pid(), cred::Uid().real, cred::Gid().real, HV_UCRED_SET};
+}
+
 hv_socket Request(uint32_t op, const Sock& s) {
   hv_socket r = {};
   r.op = op;
   r.handle = s.handle;
   r.path.mount = HV_SOCK_NO_PATH;
+  r.cred = PeerCred();
   return r;
 }
 
@@ -183,8 +196,9 @@ int64_t UntilReady(const Sock& s, hv_socket& r, int16_t events, bool nonblock) {
 // reads.
 int64_t Send(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t flags,
              uint64_t addr, uint64_t addr_len, const uint32_t* passed = nullptr,
-             uint64_t npassed = 0) {
+             uint64_t npassed = 0, const hv_ucred* cred = nullptr) {
   hv_socket r = Request(HV_SOCK_SENDMSG, s);
+  r.cred = cred != nullptr ? *cred : MessageCred();
   r.arg0 = reinterpret_cast<uint64_t>(passed);
   r.arg1 = npassed;
   Addr a;
@@ -211,11 +225,13 @@ int64_t Send(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
 }
 
 // recvmsg into (iov, count) ((single): as Send's); the sender's address
-// into (from, *from_len), its MSG_TRUNC/MSG_EOR into (*msg_flags).
+// into (from, *from_len), its MSG_TRUNC/MSG_EOR into (*msg_flags), its
+// credentials, where the message carries them, into (*cred).
 int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t flags, Addr* from,
              uint32_t* from_len, uint32_t* msg_flags, hv_passed* passed = nullptr,
-             uint64_t* npassed = nullptr) {
+             uint64_t* npassed = nullptr, hv_ucred* cred = nullptr) {
   hv_socket r = Request(HV_SOCK_RECVMSG, s);
+  r.cred = {};  // OUT only: hvrun fills it on AF_UNIX
   if (passed != nullptr) {
     r.arg0 = reinterpret_cast<uint64_t>(passed);
     r.arg1 = *npassed;
@@ -246,6 +262,7 @@ int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
   if (got >= 0) {
     if (from_len != nullptr) *from_len = r.addr_len;
     if (msg_flags != nullptr) *msg_flags = static_cast<uint32_t>(r.arg2);
+    if (cred != nullptr) *cred = r.cred;
   }
   return got;
 }
@@ -309,7 +326,7 @@ int64_t sys_socketpair(hv_syscall_frame& f) {
   if (!user::WriteOk(f.args[3], 8)) return -abi::kEFAULT;
   int32_t fds[2];
   const uint64_t flags = abi::FdFlagsOf(type);
-  if (int64_t r = vfs::SocketPair(kind, flags, fds); r < 0) return r;
+  if (int64_t r = vfs::SocketPair(kind, flags, PeerCred(), fds); r < 0) return r;
   return user::CopyOut(f.args[3], fds, sizeof fds);
 }
 
@@ -497,11 +514,14 @@ constexpr uint32_t kMSG_CTRUNC = 0x8, kMSG_CMSG_CLOEXEC = 0x40000000;
 uint64_t CmsgAlign(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
 
 // The handles of the fds an SCM_RIGHTS message at (control, len) passes,
-// into (handles) (room HV_SCM_MAX). SCM_CREDENTIALS is accepted and not
-// carried (the receiver gets none). -EINVAL for a malformed message,
-// -EBADF for a bad fd, -EOPNOTSUPP for one that has no host file behind it
-// (the guest's own tmpfs files, pipes, signalfds, the console).
-int64_t PassedHandles(uint64_t control, uint64_t len, uint32_t* handles, uint64_t* n) {
+// into (handles) (room HV_SCM_MAX), and the credentials an SCM_CREDENTIALS
+// message names into (*cred) (checked as Linux's scm_check_creds: another
+// pid needs CAP_SYS_ADMIN, other ids CAP_SETUID/CAP_SETGID: -EPERM; a pid
+// that names no process: -ESRCH). -EINVAL for a malformed message, -EBADF
+// for a bad fd, -EOPNOTSUPP for one that has no host file behind it (the
+// guest's own tmpfs files, pipes, signalfds, the console).
+int64_t PassedHandles(uint64_t control, uint64_t len, uint32_t* handles, uint64_t* n,
+                      hv_ucred* cred) {
   *n = 0;
   uint64_t at = 0;
   while (at + sizeof(CmsgHdr) <= len) {
@@ -525,15 +545,30 @@ int64_t PassedHandles(uint64_t control, uint64_t len, uint32_t* handles, uint64_
         handles[(*n)++] = static_cast<uint32_t>(node->pipe_head - 1);
       }
     } else if (h.level == kSOL_SOCKET && h.type == kSCM_CREDENTIALS) {
-      // struct ucred: Linux checks the pid names a process (ESRCH once it
-      // is reaped); the guest is root, so any pid, uid and gid may be named.
-      int32_t ucred[3];
-      if (h.len < sizeof h + sizeof ucred) return -abi::kEINVAL;
-      if (int64_t e = user::CopyIn(ucred, control + at + sizeof h, sizeof ucred); e < 0) return e;
-      if (ucred[0] != process::Pid()) {
-        hv_proc p = {HV_PROC_KILL, ucred[0], 0, 0, 0, 0};
+      // struct ucred {pid, uid, gid}.
+      struct {
+        int32_t pid;
+        uint32_t uid, gid;
+      } u;
+      if (h.len < sizeof h + sizeof u) return -abi::kEINVAL;
+      if (int64_t e = user::CopyIn(&u, control + at + sizeof h, sizeof u); e < 0) return e;
+      const cred::Ids& uid = cred::Uid();
+      const cred::Ids& gid = cred::Gid();
+      constexpr int kCAP_SETGID = 6, kCAP_SETUID = 7, kCAP_SYS_ADMIN = 21;
+      if ((u.pid != process::Pid() && !HasCapability(kCAP_SYS_ADMIN)) ||
+          (u.uid != uid.real && u.uid != uid.effective && u.uid != uid.saved &&
+           !HasCapability(kCAP_SETUID)) ||
+          (u.gid != gid.real && u.gid != gid.effective && u.gid != gid.saved &&
+           !HasCapability(kCAP_SETGID))) {
+        return -abi::kEPERM;
+      }
+      if (u.pid != process::Pid()) {
+        // Linux checks the pid names a process (ESRCH once it is reaped).
+        if (u.pid <= 0) return -abi::kESRCH;
+        hv_proc p = {HV_PROC_KILL, u.pid, 0, 0, 0, 0};
         if (int64_t e = hv::Call(HV_CALL_PROC, &p); e == -abi::kESRCH) return e;
       }
+      *cred = {u.pid, u.uid, u.gid, HV_UCRED_SET | HV_UCRED_EXPLICIT};
     } else {
       return -abi::kEINVAL;
     }
@@ -551,21 +586,62 @@ int64_t SendMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   if (int64_t e = SocketOf(fd, &s); e < 0) return e;
   uint32_t handles[HV_SCM_MAX];
   uint64_t npassed = 0;
+  hv_ucred cred = MessageCred();
   if (m.control != 0 && m.controllen != 0) {
     if (m.controllen > 0x7fffffff) return -abi::kENOBUFS;
-    if (int64_t e = PassedHandles(m.control, m.controllen, handles, &npassed); e < 0) return e;
+    if (int64_t e = PassedHandles(m.control, m.controllen, handles, &npassed, &cred); e < 0) {
+      return e;
+    }
   }
   // The guest's struct iovec is hv_iovec: hvrun reads and checks it.
   return Send(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false, flags, m.name,
-              m.name == 0 ? 0 : m.namelen, handles, npassed);
+              m.name == 0 ? 0 : m.namelen, handles, npassed, &cred);
+}
+
+// Writes a message's credentials to the guest's control buffer (control,
+// room) as an SCM_CREDENTIALS message, first, as Linux's put_cmsg: cut to
+// the room there is (MSG_CTRUNC), nothing where not even a header fits;
+// (*used) is the room it takes.
+int64_t PutCreds(const hv_ucred& c, uint64_t control, uint64_t room, uint64_t* used,
+                 uint32_t* msg_flags) {
+  *used = 0;
+  if (control == 0 || room < sizeof(CmsgHdr)) {
+    *msg_flags |= kMSG_CTRUNC;
+    return 0;
+  }
+  const int32_t u[3] = {c.pid, static_cast<int32_t>(c.uid), static_cast<int32_t>(c.gid)};
+  uint64_t len = sizeof(CmsgHdr) + sizeof u;
+  if (room < len) {
+    *msg_flags |= kMSG_CTRUNC;
+    len = room;
+  }
+  const CmsgHdr h = {len, kSOL_SOCKET, kSCM_CREDENTIALS};
+  if (int64_t e = user::CopyOut(control, &h, sizeof h); e < 0) return e;
+  if (int64_t e = user::CopyOut(control + sizeof h, u, len - sizeof h); e < 0) return e;
+  *used = CmsgAlign(len) < room ? CmsgAlign(len) : room;
+  return 0;
+}
+
+// Closes the handle of a passed file that no fd will hold.
+void DropPassed(const hv_passed& p) {
+  hv_file_io c = {};
+  c.handle = p.handle;
+  hv::Call(HV_CALL_FILE_CLOSE, &c);
 }
 
 // Gives the files that came with a message fds and writes them to the
 // guest's control buffer (control, room) as one SCM_RIGHTS message; (*used)
-// is its length. A file that gets no fd is closed and sets MSG_CTRUNC.
+// is its length. A file that gets no fd (or no room) is closed and sets
+// MSG_CTRUNC.
 int64_t GiveFds(const hv_passed* passed, uint64_t n, uint32_t flags, uint64_t control,
                 uint64_t room, uint64_t* used, uint32_t* msg_flags) {
   *used = 0;
+  const uint64_t fit = control != 0 && room > sizeof(CmsgHdr) ? (room - sizeof(CmsgHdr)) / 4 : 0;
+  if (n > fit) {
+    for (uint64_t i = fit; i < n; i++) DropPassed(passed[i]);
+    *msg_flags |= kMSG_CTRUNC;
+    n = fit;
+  }
   uint64_t given = 0;
   for (uint64_t i = 0; i < n; i++) {
     const int64_t fd = vfs::InstallHostHandle(
@@ -607,10 +683,14 @@ int64_t RecvMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   Addr from;
   uint32_t from_len = 0, msg_flags = 0;
   uint64_t npassed = room;
+  hv_ucred cred = {};
   const int64_t got = Recv(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false,
                            flags & ~kMSG_CMSG_CLOEXEC, m.name != 0 ? &from : nullptr, &from_len,
-                           &msg_flags, room > 0 ? passed : nullptr, &npassed);
-  if (got < 0) return got;
+                           &msg_flags, room > 0 ? passed : nullptr, &npassed, &cred);
+  if (got < 0) {
+    for (uint64_t i = 0; i < npassed; i++) DropPassed(passed[i]);
+    return got;
+  }
   if (m.name != 0) {
     const uint32_t n = from_len < m.namelen ? from_len : m.namelen;
     if (int64_t e = user::CopyOut(m.name, from.bytes, n); e < 0) return e;
@@ -618,12 +698,22 @@ int64_t RecvMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   } else {
     m.namelen = 0;
   }
+  // Linux's order: the credentials, then the files, in what room is left.
   uint64_t used = 0;
+  if ((cred.flags & HV_UCRED_SET) != 0) {
+    if (int64_t e = PutCreds(cred, m.control, m.controllen, &used, &msg_flags); e < 0) {
+      for (uint64_t i = 0; i < npassed; i++) DropPassed(passed[i]);
+      return e;
+    }
+  }
   if (npassed > 0) {
-    if (int64_t e = GiveFds(passed, npassed, flags, m.control, m.controllen, &used, &msg_flags);
+    uint64_t fds_used = 0;
+    if (int64_t e = GiveFds(passed, npassed, flags, m.control + used, m.controllen - used,
+                            &fds_used, &msg_flags);
         e < 0) {
       return e;
     }
+    used += fds_used;
   }
   m.controllen = used;
   // Linux's msg_flags carry MSG_CMSG_CLOEXEC back where it was asked.

@@ -976,9 +976,10 @@ int64_t Pipe(uint64_t flags, int32_t fds[2]) {
 FileRef::FileRef(File& f) : index_(static_cast<uint32_t>(&f - g_files)) { f.refs++; }
 FileRef::~FileRef() { Unref(index_); }
 
-int64_t SocketPair(uint32_t type, uint64_t flags, int32_t fds[2]) {
+int64_t SocketPair(uint32_t type, uint64_t flags, const hv_ucred& cred, int32_t fds[2]) {
   hv_pipe p = {};
   p.socket_type = type;
+  p.cred = cred;
   if (int64_t r = hv::Call(HV_CALL_PIPE, &p); r < 0)
     return r == -abi::kENOSYS ? -abi::kEOPNOTSUPP : r;
   const uint64_t access[2] = {abi::kO_RDWR, abi::kO_RDWR};

@@ -31,6 +31,7 @@
 
 #include <stdint.h>
 
+#include "hv/abi.h"
 #include "runtime/vfs/tmpfs.h"
 
 namespace hvrt::vfs {
@@ -139,8 +140,9 @@ bool Seekable(const File& f);
 int64_t Pipe(uint64_t flags, int32_t fds[2]);
 // socketpair(AF_UNIX, (type)): two connected host sockets (HV_CALL_PIPE's
 // socket_type), shared like a host pipe by the processes that inherit them;
-// (flags) O_NONBLOCK and O_CLOEXEC. -EOPNOTSUPP where hvrun has none (xen).
-int64_t SocketPair(uint32_t type, uint64_t flags, int32_t fds[2]);
+// (flags) O_NONBLOCK and O_CLOEXEC; (cred) each end's SO_PEERCRED. -EOPNOTSUPP where
+// hvrun has none (xen).
+int64_t SocketPair(uint32_t type, uint64_t flags, const hv_ucred& cred, int32_t fds[2]);
 // eventfd: a host eventfd (HV_CALL_EVENTFD) with counter (initval);
 // (semaphore): EFD_SEMAPHORE; (flags) O_NONBLOCK and O_CLOEXEC. A new fd,
 // or -errno (-ENOSYS where hvrun has none: xen).

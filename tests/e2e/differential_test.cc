@@ -451,6 +451,13 @@ const std::vector<Case>& Cases() {
        .program = "scm_rights",
        .expect_out = "scm_rights: all ok",
        .backends = kProcessBackends},
+      // AF_UNIX credentials: SO_PEERCRED (pairs, listeners, clients,
+      // accepted connections), SCM_CREDENTIALS with SO_PASSCRED, stated
+      // and cut short, next to SCM_RIGHTS; TIOCOUTQ, FIONBIO, SIOCGIFINDEX.
+      {.name = "unix_creds",
+       .program = "unix_creds",
+       .expect_out = "unix_creds: all ok",
+       .backends = kProcessBackends},
       // TCP over loopback (IPv4 and ::1) between a process and its child:
       // accept4, names, echo, MSG_WAITALL, options, non-blocking, SIGPIPE.
       {.name = "sockets_tcp",

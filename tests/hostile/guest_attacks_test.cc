@@ -482,14 +482,20 @@ TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
   }
   // Socket pairs come from HV_CALL_PIPE, which needs host pipes (not xen).
   if (BackendForks(backend())) {
-    for (const auto& [what, answer] :
-         std::vector<std::pair<const char*, const char*>>{{"pass 65 files", "-EINVAL"},
-                                                          {"pass a handle not open", "-EBADF"},
-                                                          {"pass from a wild array", "-EFAULT"},
-                                                          {"pass a socket", "1"},
-                                                          {"receive into a wild array", "-EFAULT"},
-                                                          {"receive it", "1"},
-                                                          {"what came", "one socket"}}) {
+    for (const auto& [what, answer] : std::vector<std::pair<const char*, const char*>>{
+             {"pass 65 files", "-EINVAL"},
+             {"pass a handle not open", "-EBADF"},
+             {"pass from a wild array", "-EFAULT"},
+             {"pass a socket", "1"},
+             {"receive into a wild array", "-EFAULT"},
+             {"receive it", "1"},
+             {"what came", "one socket"},
+             {"setopt: SO_PASSCRED", "0"},
+             {"sendmsg: stated nonsense credentials", "1"},
+             {"recvmsg: with SO_PASSCRED", "1"},
+             {"the credentials that came", "as stated"},
+             {"getopt: SO_PEERCRED into a wild buffer", "-EFAULT"},
+             {"getopt: SO_PEERCRED into 2 bytes", "12"}}) {
       want += AnswerLine(what, answer);
     }
   } else {

@@ -423,16 +423,26 @@ HypercallOutcome PipeCreate(const ServiceContext& ctx, uint64_t arg) {
                              : pipe2(fds, O_CLOEXEC | (req->flags & O_DIRECT));
   if (made != 0) return Reply(Errno());
   UniqueFd r(fds[0]), w(fds[1]);
-  // A socket pair's ends are sockets to HV_CALL_SOCKET too (options, names).
-  auto add = [&](UniqueFd fd) {
+  // A socket pair's ends are sockets to HV_CALL_SOCKET too (options, names),
+  // each the other's peer, both with the creator's credentials.
+  std::shared_ptr<SocketInfo> ends[2];
+  if (type != 0) {
+    hv_ucred cred = req->cred;
+    cred.flags = HV_UCRED_SET;
+    for (auto& end : ends) {
+      end = std::make_shared<SocketInfo>(AF_UNIX, static_cast<int>(type), ctx.files.unix_names());
+      end->own = end->peer = cred;
+    }
+    ends[0]->peer_info = ends[1];
+    ends[1]->peer_info = ends[0];
+  }
+  auto add = [&](UniqueFd fd, int end) {
     if (type == 0) return ctx.files.AddHandle(std::move(fd), false, /*stream=*/true);
-    return ctx.files.AddSocket(
-        std::move(fd),
-        std::make_shared<SocketInfo>(AF_UNIX, static_cast<int>(type), ctx.files.unix_names()));
+    return ctx.files.AddSocket(std::move(fd), std::move(ends[end]));
   };
-  const int64_t rh = add(std::move(r));
+  const int64_t rh = add(std::move(r), 0);
   if (rh < 0) return Reply(rh);
-  const int64_t wh = add(std::move(w));
+  const int64_t wh = add(std::move(w), 1);
   if (wh < 0) {
     ctx.files.Close(static_cast<uint32_t>(rh));
     return Reply(wh);
@@ -785,8 +795,9 @@ HypercallOutcome FileFdop(const ServiceContext& ctx, uint64_t arg) {
       break;
     }
     case HV_FDOP_NREAD: {
+      if (req->flags > 1) return Reply(-EINVAL);
       int n = 0;
-      if (ioctl(fd, FIONREAD, &n) != 0) return Reply(Errno());
+      if (ioctl(fd, req->flags == 1 ? TIOCOUTQ : FIONREAD, &n) != 0) return Reply(Errno());
       return Reply(n);
     }
     default:

@@ -118,6 +118,14 @@ int64_t HostFiles::AddHandle(UniqueFd fd, bool read_only, bool stream,
 
 int64_t HostFiles::AddSocket(UniqueFd fd, std::shared_ptr<SocketInfo> info) {
   if (!fd.valid()) return -EBADF;
+  if (info->domain == AF_UNIX && info->ino == 0) {
+    // Known by its inode, so a peer the host names can be found.
+    struct stat st {};
+    if (fstat(fd.get(), &st) == 0) {
+      info->ino = st.st_ino;
+      info->names->Register(info->ino, info);
+    }
+  }
   std::lock_guard lock(*mu_);
   Handle h{std::move(fd), /*read_only=*/false, /*stream=*/true};
   h.socket = std::move(info);
@@ -133,9 +141,9 @@ std::shared_ptr<SocketInfo> HostFiles::socket(uint32_t handle, int* fd) const {
   return handles_[handle].socket;
 }
 
-void UnixNames::Add(const std::string& host, std::string guest) {
+void UnixNames::Add(const std::string& host, std::string guest, std::weak_ptr<SocketInfo> owner) {
   std::lock_guard lock(mu_);
-  names_[host] = std::move(guest);
+  names_[host] = Name{std::move(guest), std::move(owner)};
 }
 
 void UnixNames::Remove(const std::string& host) {
@@ -146,7 +154,33 @@ void UnixNames::Remove(const std::string& host) {
 std::string UnixNames::Find(const std::string& host) const {
   std::lock_guard lock(mu_);
   auto it = names_.find(host);
-  return it == names_.end() ? std::string() : it->second;
+  return it == names_.end() ? std::string() : it->second.guest;
+}
+
+std::shared_ptr<SocketInfo> UnixNames::Owner(const std::string& host) const {
+  std::lock_guard lock(mu_);
+  auto it = names_.find(host);
+  return it == names_.end() ? nullptr : it->second.owner.lock();
+}
+
+void UnixNames::Register(uint64_t ino, std::weak_ptr<SocketInfo> info) {
+  std::lock_guard lock(mu_);
+  by_inode_[ino] = std::move(info);
+}
+
+void UnixNames::Unregister(uint64_t ino, const SocketInfo* info) {
+  std::lock_guard lock(mu_);
+  auto it = by_inode_.find(ino);
+  // Only its own entry: the inode may already be another socket's.
+  if (it == by_inode_.end()) return;
+  auto held = it->second.lock();
+  if (held == nullptr || held.get() == info) by_inode_.erase(it);
+}
+
+std::shared_ptr<SocketInfo> UnixNames::ByInode(uint64_t ino) const {
+  std::lock_guard lock(mu_);
+  auto it = by_inode_.find(ino);
+  return it == by_inode_.end() ? nullptr : it->second.lock();
 }
 
 std::shared_ptr<ShmStore> HostFiles::shm_store() const {

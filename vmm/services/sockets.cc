@@ -32,6 +32,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "vmm/services/services.h"
+#include "vmm/services/unix_peer.h"
 
 namespace hvrun {
 namespace {
@@ -56,6 +57,76 @@ std::string HashedName(const std::string& name) {
   snprintf(out, sizeof out, "#%016llx%016llx", static_cast<unsigned long long>(a),
            static_cast<unsigned long long>(b));
   return out;
+}
+
+// AF_UNIX credentials (socket_info.h). A guest's own word, marked as set.
+hv_ucred Stated(hv_ucred c) {
+  c.flags = HV_UCRED_SET;
+  return c;
+}
+
+// What the guest sees of a host process's credentials: no pid (it is not
+// one of the guest's), the ids as the host kernel gives them (the overflow
+// ids where a message carried none).
+hv_ucred FromHost(const ucred& c) { return {0, c.uid, c.gid, HV_UCRED_SET}; }
+
+// The key UnixNames knows a host AF_UNIX name (ss, len) by: an abstract
+// name whole, a path up to its NUL (the host reports what bind was given).
+std::string HostUnixName(const sockaddr_storage& ss, socklen_t len) {
+  const size_t at = offsetof(sockaddr_un, sun_path);
+  if (ss.ss_family != AF_UNIX || len <= at) return {};
+  const char* path = reinterpret_cast<const sockaddr_un&>(ss).sun_path;
+  const size_t n = std::min<size_t>(len - at, sizeof(sockaddr_un::sun_path));
+  return std::string(path, path[0] == '\0' ? n : strnlen(path, n));
+}
+
+// The guest socket at the other end of (info), or null: a socket pair's
+// other end, else the one the host kernel names (sock_diag). A datagram
+// socket's peer may change (connect again): never kept.
+std::shared_ptr<SocketInfo> PeerOf(SocketInfo& info) {
+  {
+    std::lock_guard lock(info.mu);
+    if (auto p = info.peer_info.lock()) return p;
+  }
+  auto p = info.names->ByInode(UnixPeerInode(info.ino));
+  if (p != nullptr && info.type != SOCK_DGRAM) {
+    std::lock_guard lock(info.mu);
+    info.peer_info = p;
+  }
+  return p;
+}
+
+// The credentials a message the host says came with (host) carries, for the
+// guest: where hvrun itself sent it, those the guest sender stated (its
+// socket: the peer, or the one bound to the sender's host name (from)).
+hv_ucred SenderCred(SocketInfo& info, const ucred& host, const sockaddr_storage& from,
+                    socklen_t from_len) {
+  if (host.pid != getpid()) return FromHost(host);
+  std::shared_ptr<SocketInfo> sender = PeerOf(info);
+  if (sender == nullptr) {
+    if (const std::string name = HostUnixName(from, from_len); !name.empty()) {
+      sender = info.names->Owner(name);
+    }
+  }
+  if (sender != nullptr) {
+    std::lock_guard lock(sender->mu);
+    if ((sender->sent.flags & HV_UCRED_SET) != 0) return sender->sent;
+  }
+  return {0, 65534, 65534, HV_UCRED_SET};
+}
+
+// SO_PEERCRED as the guest sees it.
+hv_ucred PeerCred(SocketInfo& info, int fd) {
+  {
+    std::lock_guard lock(info.mu);
+    if ((info.peer.flags & HV_UCRED_SET) != 0) return info.peer;
+  }
+  ucred host{};
+  socklen_t len = sizeof host;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &host, &len) != 0 || host.pid == 0) {
+    return kNoPeerCred;
+  }
+  return host.pid == getpid() ? kNoPeerCred : FromHost(host);
 }
 
 // Copies the guest's sockaddr (req.addr, req.addr_len) into (ss): -EINVAL
@@ -222,7 +293,7 @@ int64_t Bind(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info, 
     std::lock_guard lock(info.mu);
     info.guest_unix_name = guest;
     info.host_unix_name = host;
-    info.names->Add(host, guest);
+    info.names->Add(host, guest, info.weak_from_this());
     return 0;
   }
   UniqueFd dir;
@@ -247,7 +318,7 @@ int64_t Bind(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info, 
   info.guest_unix_name = guest;
   info.host_unix_name = host;
   info.unix_dir = std::move(dir);
-  info.names->Add(host, guest);
+  info.names->Add(host, guest, info.weak_from_this());
   return 0;
 }
 
@@ -279,7 +350,41 @@ int64_t Listen(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info
   if (listen(fd, backlog) != 0) return Errno();
   const int fl = fcntl(fd, F_GETFL);
   if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return Errno();
+  if (info.domain == AF_UNIX) {
+    // Linux's init_peercred: a listener reports its own, and passes them
+    // to the clients that connect (their SO_PEERCRED).
+    std::lock_guard lock(info.mu);
+    info.own = info.peer = Stated(req.cred);
+  }
   return 0;
+}
+
+// What a guest client connected to (listener) stated, for the connection
+// (child) accept took: the one the host names as its peer, or, where the
+// client is gone (the host names none), the oldest.
+hv_ucred AcceptedCred(SocketInfo& listener, SocketInfo& child) {
+  const uint64_t client = UnixPeerInode(child.ino);
+  {
+    std::lock_guard lock(listener.mu);
+    auto& q = listener.connecting;
+    for (auto it = q.begin(); it != q.end(); ++it) {
+      if (client != 0 && it->first == client) {
+        const hv_ucred c = it->second;
+        q.erase(it);
+        return c;
+      }
+    }
+    if (client == 0 && !q.empty()) {
+      const hv_ucred c = q.front().second;
+      q.pop_front();
+      return c;
+    }
+  }
+  if (auto known = child.names->ByInode(client); known != nullptr) {
+    std::lock_guard lock(known->mu);
+    return known->own;
+  }
+  return kNoPeerCred;
 }
 
 int64_t Accept(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, SocketInfo& info,
@@ -299,7 +404,66 @@ int64_t Accept(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, So
   auto child = std::make_shared<SocketInfo>(info.domain, info.type, info.names);
   ToGuest(ctx, info, /*peer=*/true, &ss, &len);
   if (int64_t r = WriteAddr(ctx, arg, req, ss, len); r < 0) return r;
+  if (info.domain == AF_UNIX) {
+    // The connection's SO_PEERCRED: what its client stated at connect, kept
+    // now, as Linux does, so that it outlives the client.
+    ucred host{};
+    socklen_t cl = sizeof host;
+    const bool from_host =
+        getsockopt(conn.get(), SOL_SOCKET, SO_PEERCRED, &host, &cl) == 0 && host.pid != getpid();
+    {
+      std::lock_guard lock(info.mu);
+      child->own = info.own;
+    }
+    const int64_t h = ctx.files.AddSocket(std::move(conn), child);
+    if (h < 0) return h;
+    hv_ucred peer = from_host && host.pid != 0 ? FromHost(host) : kNoPeerCred;
+    if (!from_host) peer = AcceptedCred(info, *child);
+    std::lock_guard lock(child->mu);
+    child->peer = peer;
+    return h;
+  }
   return ctx.files.AddSocket(std::move(conn), std::move(child));
+}
+
+// After an AF_UNIX connect: the caller's credentials for the listener's
+// side, and SO_PEERCRED from the listener (Linux's copy_peercred), found by
+// the name the host reports as the peer's.
+void ConnectedCred(const hv_socket& req, SocketInfo& info, int fd) {
+  {
+    std::lock_guard lock(info.mu);
+    info.own = Stated(req.cred);
+    info.peer_info.reset();
+  }
+  if (info.type == SOCK_DGRAM) return;  // Linux keeps none for datagrams
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  hv_ucred peer = kNoPeerCred;
+  std::shared_ptr<SocketInfo> listener;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+    if (const std::string name = HostUnixName(ss, len); !name.empty()) {
+      listener = info.names->Owner(name);
+    }
+  }
+  if (listener != nullptr) {
+    // The listener is told who connected, so that accept knows even if
+    // this socket is gone by then.
+    std::lock_guard lock(listener->mu);
+    peer = listener->own;
+    if (listener->connecting.size() >= SocketInfo::kMaxConnecting) {
+      listener->connecting.pop_front();
+    }
+    listener->connecting.emplace_back(info.ino, Stated(req.cred));
+  } else {
+    ucred host{};
+    socklen_t cl = sizeof host;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &host, &cl) == 0 && host.pid != 0 &&
+        host.pid != getpid()) {
+      peer = FromHost(host);
+    }
+  }
+  std::lock_guard lock(info.mu);
+  info.peer = peer;
 }
 
 int64_t Connect(const ServiceContext& ctx, const hv_socket& req, SocketInfo& info, int fd) {
@@ -318,6 +482,7 @@ int64_t Connect(const ServiceContext& ctx, const hv_socket& req, SocketInfo& inf
   int64_t r = connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0 ? 0 : Errno();
   if ((fl & O_NONBLOCK) == 0) fcntl(fd, F_SETFL, fl);
   if (r == -EWOULDBLOCK && info.domain == AF_UNIX) r = -EAGAIN;  // a full backlog
+  if (r == 0 && info.domain == AF_UNIX) ConnectedCred(req, info, fd);
   return r;
 }
 
@@ -440,8 +605,19 @@ int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& r
   for (const struct Option& o : kOptions) {
     if (o.level == level && o.name == name) opt = &o;
   }
-  if (opt == nullptr) return -ENOPROTOOPT;
+  // AF_UNIX has options at SOL_SOCKET only: Linux says EOPNOTSUPP for any
+  // other level (no protocol handler), ENOPROTOOPT for an unknown name.
+  if (opt == nullptr)
+    return info.domain == AF_UNIX && level != SOL_SOCKET ? -EOPNOTSUPP : -ENOPROTOOPT;
   if (set && !opt->settable) return -ENOPROTOOPT;
+  if (!set && level == SOL_SOCKET && name == SO_PEERCRED && info.domain == AF_UNIX) {
+    const hv_ucred c = PeerCred(info, fd);
+    const ucred u = {c.pid, c.uid, c.gid};
+    auto out = ctx.memory.Span(req.data, std::min<uint64_t>(req.data_len, sizeof u));
+    if (!out.ok()) return -EFAULT;
+    std::memcpy(out->data(), &u, out->size());
+    return sizeof u;
+  }
   const uint64_t n = std::min(req.data_len, kMaxOption);
   uint8_t value[kMaxOption] = {};
   if (set) {
@@ -507,7 +683,10 @@ bool TakePassed(const ServiceContext& ctx, const msghdr& msg, uint64_t out, size
         continue;
       }
       int64_t h;
-      if (S_ISSOCK(st.st_mode)) {
+      if (auto known = S_ISSOCK(st.st_mode) ? ctx.files.unix_names()->ByInode(st.st_ino) : nullptr;
+          known != nullptr) {
+        h = ctx.files.AddSocket(std::move(fd), std::move(known));  // a guest socket, as it is
+      } else if (S_ISSOCK(st.st_mode)) {
         int domain = AF_UNIX, type = SOCK_STREAM;
         socklen_t len = sizeof domain;
         getsockopt(fd.get(), SOL_SOCKET, SO_DOMAIN, &domain, &len);
@@ -532,6 +711,23 @@ bool TakePassed(const ServiceContext& ctx, const msghdr& msg, uint64_t out, size
     }
   }
   return all;
+}
+
+// Closes the fds that came with (msg) where the guest asked for none;
+// whether there were any.
+bool CloseUntaken(const msghdr& msg) {
+  bool any = false;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); ++i) {
+      int raw;
+      std::memcpy(&raw, CMSG_DATA(c) + i * sizeof(int), sizeof raw);
+      UniqueFd closed(raw);
+      any = true;
+    }
+  }
+  return any;
 }
 
 int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, SocketInfo& info,
@@ -566,19 +762,43 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
     }
     msg.msg_name = &ss;
     msg.msg_namelen = len;
-  } else if (!send && req.addr != 0) {
+  } else if (!send && (req.addr != 0 || info.domain == AF_UNIX)) {
+    // AF_UNIX: the sender's name says whose credentials a message carries.
     msg.msg_name = &ss;
     msg.msg_namelen = sizeof ss;
   }
-  // SCM_RIGHTS: the handles' host fds out, or room for those coming in.
+  // SCM_RIGHTS: the handles' host fds out, or room for those coming in;
+  // on AF_UNIX room for SCM_CREDENTIALS too, which come first.
   if (req.arg1 > HV_SCM_MAX) return -EINVAL;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * HV_SCM_MAX)] = {};
+  alignas(
+      cmsghdr) char control[CMSG_SPACE(sizeof(ucred)) + CMSG_SPACE(sizeof(int) * HV_SCM_MAX)] = {};
   const size_t nfds = req.arg1;
-  if (nfds > 0) {
+  const bool unix_recv = !send && info.domain == AF_UNIX;
+  // A message that states credentials (SCM_CREDENTIALS) carries them even
+  // where no end has SO_PASSCRED: hvrun states its own to the host, so the
+  // host kernel marks the message as Linux would; the guest's stay here.
+  const bool stated = send && info.domain == AF_UNIX && (req.cred.flags & HV_UCRED_EXPLICIT) != 0;
+  if (send && info.domain == AF_UNIX) {
+    std::lock_guard lock(info.mu);
+    info.sent = Stated(req.cred);
+  }
+  size_t room = nfds > 0 ? CMSG_SPACE(sizeof(int) * nfds) : 0;
+  if (unix_recv || stated) room += CMSG_SPACE(sizeof(ucred));
+  if (room > 0) {
     msg.msg_control = control;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+    msg.msg_controllen = room;
+  }
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (stated) {
+    const ucred me = {getpid(), getuid(), getgid()};
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_CREDENTIALS;
+    c->cmsg_len = CMSG_LEN(sizeof me);
+    std::memcpy(CMSG_DATA(c), &me, sizeof me);
+    c = CMSG_NXTHDR(&msg, c);
+  }
+  if (nfds > 0) {
     if (send) {
-      cmsghdr* c = CMSG_FIRSTHDR(&msg);
       c->cmsg_level = SOL_SOCKET;
       c->cmsg_type = SCM_RIGHTS;
       c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
@@ -594,7 +814,7 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
     }
   }
   int flags = static_cast<int>((asked & ~MSG_WAITALL) | MSG_DONTWAIT | MSG_NOSIGNAL);
-  if (!send && nfds > 0) flags |= MSG_CMSG_CLOEXEC;
+  if (!send && (nfds > 0 || unix_recv)) flags |= MSG_CMSG_CLOEXEC;
   ssize_t n;
   do {
     n = send ? sendmsg(fd, &msg, flags) : recvmsg(fd, &msg, flags);
@@ -604,6 +824,21 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
     uint64_t taken = 0;
     if (!TakePassed(ctx, msg, req.arg0, nfds, &taken)) msg.msg_flags |= MSG_CTRUNC;
     if (!ctx.memory.Write(arg + offsetof(hv_socket, arg1), taken).ok()) return -EFAULT;
+  } else if (unix_recv && CloseUntaken(msg)) {
+    // No room asked for: files that came are dropped, as Linux does.
+    msg.msg_flags |= MSG_CTRUNC;
+  }
+  if (unix_recv) {
+    hv_ucred cred = {};
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+          c->cmsg_len >= CMSG_LEN(sizeof(ucred))) {
+        ucred host;
+        std::memcpy(&host, CMSG_DATA(c), sizeof host);
+        cred = SenderCred(info, host, ss, msg.msg_name != nullptr ? msg.msg_namelen : 0);
+      }
+    }
+    if (!ctx.memory.Write(arg + offsetof(hv_socket, cred), cred).ok()) return -EFAULT;
   }
   if (!send) {
     if (req.addr != 0) {

@@ -12,6 +12,9 @@ namespace hvrt::abi {
 inline constexpr uint64_t kTCGETS = 0x5401;
 inline constexpr uint64_t kTIOCGWINSZ = 0x5413;
 inline constexpr uint64_t kFIONREAD = 0x541b;
+inline constexpr uint64_t kTIOCOUTQ = 0x5411;
+inline constexpr uint64_t kFIONBIO = 0x5421;
+inline constexpr uint64_t kSIOCGIFINDEX = 0x8933;
 
 // The kernel's termios (not glibc's, which adds speed fields): 19 c_cc bytes.
 struct Termios {

@@ -42,7 +42,7 @@
 /* A guest virtual address of a T. Never a host pointer. */
 #define HV_GUEST_PTR(T) uint64_t
 
-#define HV_ABI_VERSION 18
+#define HV_ABI_VERSION 19
 
 /* ELF note that marks a runtime image: name "hvrun", type HV_NOTE_TYPE_ABI,
  * descriptor struct hv_runtime_note. hvrun reads it before loading. */
@@ -507,7 +507,8 @@ enum hv_fdop {
   HV_FDOP_SEEK = 7,         /* arg0 = offset, flags = whence; returns the new offset */
   HV_FDOP_POLL = 8,         /* flags = poll events; returns the ready ones now (no wait) */
   HV_FDOP_PIPE_SIZE = 9,    /* a pipe: flags 1 sets the capacity to arg0; returns it */
-  HV_FDOP_NREAD = 10,       /* returns the bytes a read could take now (FIONREAD) */
+  HV_FDOP_NREAD = 10,       /* returns the bytes a read could take now (FIONREAD); flags 1
+                               (v19): a socket's bytes not yet sent (TIOCOUTQ) */
   HV_FDOP_STATFS = 11,      /* the host's struct statfs (120 bytes) into guest arg0 */
   HV_FDOP_SHUTDOWN = 12,    /* a socket: shutdown(2) with how = arg0 */
   /* fcntl record lock: flags = F_GETLK, F_SETLK, F_OFD_GETLK or F_OFD_SETLK
@@ -589,6 +590,22 @@ HV_CHECK_OFFSET(struct hv_proc, usage_ns, 16);
 HV_CHECK_OFFSET(struct hv_proc, maxrss_kb, 24);
 
 
+/* A guest process's credentials as Linux's struct ucred (ABI v19): what an
+ * AF_UNIX socket reports as SO_PEERCRED and SCM_CREDENTIALS. hvrun makes
+ * every host socket call itself, so the host kernel sees hvrun's pid on
+ * every guest socket: the guest says who it is, and hvrun keeps it with the
+ * socket. A guest's word is trusted only inside its own container (it is
+ * that container's root); nothing outside ever sees it. */
+#define HV_UCRED_SET 1u
+#define HV_UCRED_EXPLICIT 2u /* SENDMSG: named by an SCM_CREDENTIALS message */
+struct hv_ucred {
+  int32_t pid;
+  uint32_t uid;
+  uint32_t gid;
+  uint32_t flags; /* HV_UCRED_SET: the other fields hold something */
+};
+HV_CHECK_SIZE(struct hv_ucred, 16);
+
 /* HV_CALL_PIPE: a host pipe (shared by every process that inherits it).
  * handles[0] reads, handles[1] writes; they are HV_CALL_FILE_* handles whose
  * transfers ignore the offset. (flags): O_NONBLOCK, O_DIRECT. */
@@ -599,8 +616,9 @@ struct hv_pipe {
    * pair of AF_UNIX sockets (socketpair), whose handles both read and
    * write; (flags) must then be 0 (the guest keeps O_NONBLOCK itself). */
   uint32_t socket_type;
+  struct hv_ucred cred; /* IN: a socket pair's creator (each end's SO_PEERCRED) */
 };
-HV_CHECK_SIZE(struct hv_pipe, 16);
+HV_CHECK_SIZE(struct hv_pipe, 32);
 
 /* HV_CALL_EVENTFD: a host eventfd with counter (initval) and (flags)
  * EFD_SEMAPHORE (the guest keeps EFD_NONBLOCK and EFD_CLOEXEC itself), as
@@ -641,7 +659,9 @@ enum hv_socket_op {
   HV_SOCK_PEER = 7,     /* getpeername: into addr as ACCEPT */
   HV_SOCK_SETOPT = 8,   /* arg0 level, arg1 name; option value (data, data_len) */
   HV_SOCK_GETOPT = 9,   /* arg0 level, arg1 name; into (data), room (data_len); returns
-                           the value's length */
+                           the value's length. SO_PEERCRED: the guest's view (hv_ucred's
+                           comment): the peer's pid, uid and gid where a guest process is
+                           the peer, pid 0 for a host process, {0, -1, -1} for none */
   HV_SOCK_SENDMSG = 10, /* (data) guest array of (data_len) struct hv_iovec, flags MSG_*;
                            addr/addr_len/path: the destination, or none (addr 0);
                            SCM_RIGHTS: (arg1) handles (at most HV_SCM_MAX) at (arg0) */
@@ -678,8 +698,15 @@ struct hv_socket {
   uint64_t data_len;          /* IN */
   uint64_t arg0, arg1, arg2;  /* IN (arg2 OUT for RECVMSG) */
   struct hv_mount_path path;  /* IN: AF_UNIX path names; mount ~0u: none */
+  /* AF_UNIX credentials. IN: the caller's (LISTEN, CONNECT: what the peer's
+   * SO_PEERCRED will say), or the message's (SENDMSG: the caller's, or those
+   * an SCM_CREDENTIALS message names, checked by the guest as Linux does).
+   * OUT (RECVMSG): the sender's, HV_UCRED_SET where the message carries
+   * them (the receiver, or the sender when it sent, had SO_PASSCRED). */
+  struct hv_ucred cred;
 };
-HV_CHECK_SIZE(struct hv_socket, 80);
+HV_CHECK_SIZE(struct hv_socket, 96);
+HV_CHECK_OFFSET(struct hv_socket, cred, 80);
 HV_CHECK_OFFSET(struct hv_socket, addr, 16);
 HV_CHECK_OFFSET(struct hv_socket, arg0, 40);
 HV_CHECK_OFFSET(struct hv_socket, path, 64);

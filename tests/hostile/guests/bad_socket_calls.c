@@ -183,6 +183,41 @@ int main(int argc, char** argv) {
     sock("receive it", &s);
     printf("%-44s -> %s\n", "what came",
            s.arg1 == 1 && (got[0].mode & S_IFMT) == S_IFSOCK ? "one socket" : "wrong");
+    // Credentials the guest states are its own word: nonsense is kept,
+    // never trusted by hvrun; a peer's credentials into a wild buffer fault.
+    int one_int = 1;
+    s = (struct hv_socket){.op = HV_SOCK_SETOPT,
+                           .handle = sp.handles[1],
+                           .data = P(&one_int),
+                           .data_len = sizeof one_int,
+                           .arg0 = SOL_SOCKET,
+                           .arg1 = SO_PASSCRED};
+    sock("setopt: SO_PASSCRED", &s);
+    s = (struct hv_socket){.op = HV_SOCK_SENDMSG,
+                           .handle = sp.handles[0],
+                           .data = P(&one),
+                           .data_len = 1,
+                           .cred = {-7, 0xfffffffeu, 0xfffffffdu, 0xffffffffu}};
+    sock("sendmsg: stated nonsense credentials", &s);
+    char byte = 0;
+    struct hv_iovec in_one = {P(&byte), 1};
+    s = (struct hv_socket){
+        .op = HV_SOCK_RECVMSG, .handle = sp.handles[1], .data = P(&in_one), .data_len = 1};
+    sock("recvmsg: with SO_PASSCRED", &s);
+    printf("%-44s -> %s\n", "the credentials that came",
+           (s.cred.flags & HV_UCRED_SET) != 0 && s.cred.pid == -7 && s.cred.uid == 0xfffffffeu
+               ? "as stated"
+               : "wrong");
+    s = (struct hv_socket){.op = HV_SOCK_GETOPT,
+                           .handle = sp.handles[0],
+                           .data = kWild,
+                           .data_len = 12,
+                           .arg0 = SOL_SOCKET,
+                           .arg1 = SO_PEERCRED};
+    sock("getopt: SO_PEERCRED into a wild buffer", &s);
+    s.data = P(&one_int);
+    s.data_len = 2;
+    sock("getopt: SO_PEERCRED into 2 bytes", &s);
   } else {
     printf("no socket pair\n");
   }
