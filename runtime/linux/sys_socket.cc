@@ -226,12 +226,19 @@ int64_t Send(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
 
 // recvmsg into (iov, count) ((single): as Send's); the sender's address
 // into (from, *from_len), its MSG_TRUNC/MSG_EOR into (*msg_flags), its
-// credentials, where the message carries them, into (*cred).
+// credentials, where the message carries them, into (*cred); an IP
+// socket's control messages into the guest's (control, *control_len), which
+// gets the length used.
 int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t flags, Addr* from,
              uint32_t* from_len, uint32_t* msg_flags, hv_passed* passed = nullptr,
-             uint64_t* npassed = nullptr, hv_ucred* cred = nullptr) {
+             uint64_t* npassed = nullptr, hv_ucred* cred = nullptr, uint64_t control = 0,
+             uint64_t* control_len = nullptr) {
   hv_socket r = Request(HV_SOCK_RECVMSG, s);
   r.cred = {};  // OUT only: hvrun fills it on AF_UNIX
+  if (control_len != nullptr) {
+    r.control = control;
+    r.control_len = *control_len;
+  }
   if (passed != nullptr) {
     r.arg0 = reinterpret_cast<uint64_t>(passed);
     r.arg1 = *npassed;
@@ -263,6 +270,7 @@ int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
     if (from_len != nullptr) *from_len = r.addr_len;
     if (msg_flags != nullptr) *msg_flags = static_cast<uint32_t>(r.arg2);
     if (cred != nullptr) *cred = r.cred;
+    if (control_len != nullptr) *control_len = r.control_len;
   }
   return got;
 }
@@ -684,9 +692,11 @@ int64_t RecvMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   uint32_t from_len = 0, msg_flags = 0;
   uint64_t npassed = room;
   hv_ucred cred = {};
-  const int64_t got = Recv(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false,
-                           flags & ~kMSG_CMSG_CLOEXEC, m.name != 0 ? &from : nullptr, &from_len,
-                           &msg_flags, room > 0 ? passed : nullptr, &npassed, &cred);
+  uint64_t ip_control = m.control != 0 ? m.controllen : 0;
+  const int64_t got =
+      Recv(s, reinterpret_cast<hv_iovec*>(m.iov), m.iovlen, false, flags & ~kMSG_CMSG_CLOEXEC,
+           m.name != 0 ? &from : nullptr, &from_len, &msg_flags, room > 0 ? passed : nullptr,
+           &npassed, &cred, m.control, &ip_control);
   if (got < 0) {
     for (uint64_t i = 0; i < npassed; i++) DropPassed(passed[i]);
     return got;
@@ -698,8 +708,9 @@ int64_t RecvMsgAt(int32_t fd, uint64_t addr, uint32_t flags) {
   } else {
     m.namelen = 0;
   }
-  // Linux's order: the credentials, then the files, in what room is left.
-  uint64_t used = 0;
+  // An IP socket's control messages are in place already; AF_UNIX's come
+  // in Linux's order: the credentials, then the files, in what room is left.
+  uint64_t used = ip_control;
   if ((cred.flags & HV_UCRED_SET) != 0) {
     if (int64_t e = PutCreds(cred, m.control, m.controllen, &used, &msg_flags); e < 0) {
       for (uint64_t i = 0; i < npassed; i++) DropPassed(passed[i]);

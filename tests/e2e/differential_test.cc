@@ -465,7 +465,8 @@ const std::vector<Case>& Cases() {
        .expect_out = "sockets_tcp: all ok",
        .backends = kProcessBackends},
       // UDP over loopback: addresses, boundaries, MSG_PEEK, MSG_TRUNC,
-      // connected sockets, SO_RCVTIMEO, a datagram from a child.
+      // connected sockets, SO_RCVTIMEO, a datagram from a child, control
+      // messages from the host, a BPF socket filter.
       {.name = "sockets_udp",
        .program = "sockets_udp",
        .expect_out = "sockets_udp: all ok",

@@ -477,7 +477,12 @@ TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
            {"sendmsg: a wild iovec", "-EFAULT"},
            {"sendmsg: a wild iovec array", "-EFAULT"},
            {"sendmsg: flag 0x80000000", "-EOPNOTSUPP"},
-           {"recvmsg: not connected", "-ENOTCONN"}}) {
+           {"recvmsg: not connected", "-ENOTCONN"},
+           {"recvmsg: a wild control buffer", "-EFAULT"},
+           {"recvmsg: a control buffer of 2^40 bytes", "-ENOTCONN"},  // only 4 KiB is used
+           {"setopt: a filter of 65535 instructions", "-EINVAL"},
+           {"setopt: a filter at a wild address", "-EFAULT"},
+           {"setopt: a filter's header cut short", "-EINVAL"}}) {
     want += AnswerLine(what, answer);
   }
   // Socket pairs come from HV_CALL_PIPE, which needs host pipes (not xen).

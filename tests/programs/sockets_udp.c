@@ -2,11 +2,14 @@
  * boundaries (and an empty datagram), MSG_PEEK, truncation (MSG_TRUNC as a
  * recv flag and in recvmsg's msg_flags), connected sockets (send/recv without
  * addresses, datagrams from others dropped), non-blocking recv, SO_RCVTIMEO,
- * and a datagram exchange with a forked child. Deterministic output, for the
+ * a datagram exchange with a forked child, the host's control messages
+ * (IP_PKTINFO, IP_RECVTTL, SO_TIMESTAMP, MSG_CTRUNC) and SO_ATTACH_FILTER /
+ * SO_DETACH_FILTER. Deterministic output, for the
  * differential suite: only booleans are printed, never ports. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +43,64 @@ static int bound_udp(int flags, struct sockaddr_in* a) {
 static int same(const struct sockaddr_in* x, const struct sockaddr_in* y) {
   return x->sin_family == y->sin_family && x->sin_port == y->sin_port &&
          x->sin_addr.s_addr == y->sin_addr.s_addr;
+}
+
+/* Control messages the host gives (IP_PKTINFO, IP_RECVTTL, SO_TIMESTAMP)
+ * and a classic BPF filter that drops everything, then none. */
+static void control_and_filter(void) {
+  struct sockaddr_in a, b;
+  int r = bound_udp(0, &a), w = bound_udp(0, &b);
+  int one = 1;
+  CHECK(setsockopt(r, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) == 0);
+  CHECK(setsockopt(r, IPPROTO_IP, IP_RECVTTL, &one, sizeof one) == 0);
+  CHECK(setsockopt(r, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof one) == 0);
+  CHECK(sendto(w, "pk", 2, 0, (struct sockaddr*)&a, sizeof a) == 2);
+  char data[8];
+  struct iovec iov = {data, sizeof data};
+  union {
+    char buf[256];
+    struct cmsghdr align;
+  } u;
+  struct msghdr m = {0};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = u.buf;
+  m.msg_controllen = sizeof u.buf;
+  CHECK(recvmsg(r, &m, 0) == 2 && m.msg_flags == 0);
+  int pktinfo = 0, ttl = 0, stamp = 0;
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      struct in_pktinfo pi;
+      memcpy(&pi, CMSG_DATA(c), sizeof pi);
+      pktinfo = pi.ipi_addr.s_addr == htonl(INADDR_LOOPBACK);
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+      memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+    } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMP) {
+      struct timeval tv;
+      memcpy(&tv, CMSG_DATA(c), sizeof tv);
+      stamp = tv.tv_sec > 0;
+    }
+  }
+  CHECK(pktinfo && ttl > 0 && stamp);
+  /* Too small a buffer: MSG_CTRUNC, as the host says. */
+  CHECK(sendto(w, "pk", 2, 0, (struct sockaddr*)&a, sizeof a) == 2);
+  m.msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo));
+  CHECK(recvmsg(r, &m, 0) == 2 && (m.msg_flags & MSG_CTRUNC) != 0);
+
+  struct sock_filter drop[] = {{BPF_RET | BPF_K, 0, 0, 0}};
+  struct sock_fprog prog = {1, drop};
+  CHECK(setsockopt(r, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) == 0);
+  CHECK(sendto(w, "f1", 2, 0, (struct sockaddr*)&a, sizeof a) == 2);
+  errno = 0;
+  CHECK(recv(r, data, sizeof data, MSG_DONTWAIT) == -1 && errno == EAGAIN);
+  CHECK(setsockopt(r, SOL_SOCKET, SO_DETACH_FILTER, &one, sizeof one) == 0);
+  CHECK(sendto(w, "f2", 2, 0, (struct sockaddr*)&a, sizeof a) == 2);
+  CHECK(recv(r, data, sizeof data, 0) == 2 && memcmp(data, "f2", 2) == 0);
+  struct sock_fprog bad = {1, (struct sock_filter*)8};
+  errno = 0;
+  CHECK(setsockopt(r, SOL_SOCKET, SO_ATTACH_FILTER, &bad, sizeof bad) == -1 && errno == EFAULT);
+  close(r);
+  close(w);
 }
 
 int main(void) {
@@ -175,6 +236,7 @@ int main(void) {
   CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
   close(p);
 
+  control_and_filter();
   printf(failures == 0 ? "sockets_udp: all ok\n" : "sockets_udp: FAILED\n");
   return failures == 0 ? 0 : 1;
 }

@@ -15,6 +15,7 @@
 // symlink in the guest's path is never followed out of its mount). Abstract
 // names get a prefix of this container's own (socket_info.h).
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -565,6 +566,18 @@ constexpr Option kOptions[] = {
     {IPPROTO_TCP, TCP_NOTSENT_LOWAT, true},
     {IPPROTO_TCP, TCP_FASTOPEN, true},
     {IPPROTO_TCP, TCP_CONGESTION, true},
+    {IPPROTO_TCP, TCP_INQ, true},
+    {SOL_SOCKET, SO_TIMESTAMP_OLD, true},
+    {SOL_SOCKET, SO_TIMESTAMPNS_OLD, true},
+    {SOL_SOCKET, SO_ATTACH_FILTER, true},  // a classic BPF program: SocketFilter
+    {SOL_SOCKET, SO_DETACH_FILTER, true},
+    {SOL_SOCKET, SO_LOCK_FILTER, true},
+    {IPPROTO_IP, IP_PKTINFO, true},
+    {IPPROTO_IP, IP_RECVTOS, true},
+    {IPPROTO_IP, IP_RECVTTL, true},
+    {IPPROTO_IPV6, IPV6_RECVPKTINFO, true},
+    {IPPROTO_IPV6, IPV6_RECVTCLASS, true},
+    {IPPROTO_IPV6, IPV6_RECVHOPLIMIT, true},
     {IPPROTO_IP, IP_TOS, true},
     {IPPROTO_IP, IP_TTL, true},
     {IPPROTO_IP, IP_MULTICAST_TTL, true},
@@ -595,6 +608,28 @@ bool CongestionAvailable(const uint8_t* name, uint64_t len) {
     if (want == tok) return true;
   }
   return false;
+}
+
+// SO_ATTACH_FILTER: the guest's struct sock_fprog {u16 len; u64 filter}
+// points at its program in guest memory: hvrun copies it (at most Linux's
+// BPF_MAXINSNS instructions) and the host kernel checks it as for anyone.
+int64_t AttachFilter(const ServiceContext& ctx, int fd, const uint8_t* value, uint64_t n) {
+  struct {
+    uint16_t len;
+    uint16_t pad[3];
+    uint64_t filter;
+  } guest;
+  static_assert(sizeof guest == sizeof(sock_fprog));
+  if (n < sizeof guest) return -EINVAL;
+  std::memcpy(&guest, value, sizeof guest);
+  constexpr uint16_t kMaxInsns = 4096;  // BPF_MAXINSNS
+  if (guest.len == 0 || guest.len > kMaxInsns) return -EINVAL;
+  auto program = ctx.memory.Span(guest.filter, uint64_t{guest.len} * sizeof(sock_filter));
+  if (!program.ok()) return -EFAULT;
+  std::vector<sock_filter> copy(guest.len);
+  std::memcpy(copy.data(), program->data(), program->size());
+  sock_fprog host = {guest.len, copy.data()};
+  return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &host, sizeof host) == 0 ? 0 : Errno();
 }
 
 int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& req,
@@ -632,6 +667,7 @@ int64_t SocketOption(const ServiceContext& ctx, uint64_t arg, const hv_socket& r
       std::memcpy(&prio, value, sizeof prio);
       if (prio < 0 || prio > 6) return -EPERM;  // CAP_NET_ADMIN's range
     }
+    if (level == SOL_SOCKET && name == SO_ATTACH_FILTER) return AttachFilter(ctx, fd, value, n);
     if (setsockopt(fd, level, name, value, static_cast<socklen_t>(n)) != 0) return Errno();
     if (level == SOL_SOCKET && (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD)) {
       timeval tv{};
@@ -813,6 +849,15 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
       return -EFAULT;  // before anything is taken off the socket
     }
   }
+  // An IP socket's control messages come as the host's bytes (abi.h).
+  alignas(cmsghdr) char ip_control[4096];
+  const bool ip_recv = !send && info.domain != AF_UNIX && req.control != 0 && req.control_len > 0;
+  if (ip_recv) {
+    const uint64_t room = std::min<uint64_t>(req.control_len, sizeof ip_control);
+    if (!ctx.memory.Contains(req.control, room)) return -EFAULT;  // before anything is taken
+    msg.msg_control = ip_control;
+    msg.msg_controllen = room;
+  }
   int flags = static_cast<int>((asked & ~MSG_WAITALL) | MSG_DONTWAIT | MSG_NOSIGNAL);
   if (!send && (nfds > 0 || unix_recv)) flags |= MSG_CMSG_CLOEXEC;
   ssize_t n;
@@ -827,6 +872,15 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
   } else if (unix_recv && CloseUntaken(msg)) {
     // No room asked for: files that came are dropped, as Linux does.
     msg.msg_flags |= MSG_CTRUNC;
+  }
+  if (!send) {
+    const uint64_t used = ip_recv ? msg.msg_controllen : 0;
+    if (used > 0) {
+      auto out = ctx.memory.Span(req.control, used);
+      if (!out.ok()) return -EFAULT;
+      std::memcpy(out->data(), ip_control, out->size());
+    }
+    if (!ctx.memory.Write(arg + offsetof(hv_socket, control_len), used).ok()) return -EFAULT;
   }
   if (unix_recv) {
     hv_ucred cred = {};

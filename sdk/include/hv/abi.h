@@ -704,9 +704,17 @@ struct hv_socket {
    * OUT (RECVMSG): the sender's, HV_UCRED_SET where the message carries
    * them (the receiver, or the sender when it sent, had SO_PASSCRED). */
   struct hv_ucred cred;
+  /* RECVMSG on an IP socket: room for the control messages the host gives
+   * (IP_PKTINFO, SO_TIMESTAMP, TCP_INQ ...), copied as the host's bytes
+   * (x86-64's struct cmsghdr layout, the guest's own) to (control), at most
+   * (control_len) (IN) bytes; OUT: the length used (0 on AF_UNIX, whose
+   * SCM_RIGHTS and SCM_CREDENTIALS travel as handles and cred). */
+  HV_GUEST_PTR(void) control;
+  uint64_t control_len;
 };
-HV_CHECK_SIZE(struct hv_socket, 96);
+HV_CHECK_SIZE(struct hv_socket, 112);
 HV_CHECK_OFFSET(struct hv_socket, cred, 80);
+HV_CHECK_OFFSET(struct hv_socket, control, 96);
 HV_CHECK_OFFSET(struct hv_socket, addr, 16);
 HV_CHECK_OFFSET(struct hv_socket, arg0, 40);
 HV_CHECK_OFFSET(struct hv_socket, path, 64);

@@ -151,6 +151,31 @@ int main(int argc, char** argv) {
                          .addr = kWild,
                          .addr_len = 16};
   sock("recvmsg: not connected", &s);
+  s.addr = 0;
+  s.control = kWild;
+  s.control_len = 64;
+  sock("recvmsg: a wild control buffer", &s);
+  static char control[4096];
+  s.control = P(control);
+  s.control_len = 1ull << 40;
+  sock("recvmsg: a control buffer of 2^40 bytes", &s);
+  // SO_ATTACH_FILTER's struct sock_fprog points into guest memory.
+  struct {
+    uint16_t len;
+    uint16_t pad[3];
+    uint64_t filter;
+  } prog = {65535, {0}, kWild};
+  s = (struct hv_socket){.op = HV_SOCK_SETOPT,
+                         .handle = h,
+                         .data = P(&prog),
+                         .data_len = sizeof prog,
+                         .arg0 = SOL_SOCKET,
+                         .arg1 = SO_ATTACH_FILTER};
+  sock("setopt: a filter of 65535 instructions", &s);
+  prog.len = 4;
+  sock("setopt: a filter at a wild address", &s);
+  s.data_len = 4;
+  sock("setopt: a filter's header cut short", &s);
 
   // SCM_RIGHTS over a socket pair.
   struct hv_pipe sp = {.socket_type = SOCK_STREAM};
