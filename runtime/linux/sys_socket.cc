@@ -740,12 +740,13 @@ constexpr uint32_t kMSG_WAITFORONE = 0x10000;
 
 }  // namespace
 
-// Sendmsg implements Linux syscall sendmsg(2), without control messages.
+// Sendmsg implements Linux syscall sendmsg(2): SCM_RIGHTS and SCM_CREDENTIALS.
 int64_t sys_sendmsg(hv_syscall_frame& f) {
   return SendMsgAt(Int(f.args[0]), f.args[1], static_cast<uint32_t>(f.args[2]));
 }
 
-// Recvmsg implements Linux syscall recvmsg(2), without control messages.
+// Recvmsg implements Linux syscall recvmsg(2): SCM_RIGHTS, SCM_CREDENTIALS and
+// an IP socket's control messages from the host.
 int64_t sys_recvmsg(hv_syscall_frame& f) {
   return RecvMsgAt(Int(f.args[0]), f.args[1], static_cast<uint32_t>(f.args[2]));
 }
