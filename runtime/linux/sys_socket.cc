@@ -29,6 +29,7 @@
 #include "runtime/linux/socket_io.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/user.h"
+#include "runtime/sched/host_call.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/hostfs.h"
 #include "runtime/vfs/vfs.h"
@@ -190,6 +191,39 @@ int64_t UntilReady(const Sock& s, hv_socket& r, int16_t events, bool nonblock) {
   }
 }
 
+// A blocking receive: submitted with HV_SOCK_WAIT, so hvrun tries it and,
+// with nothing there, waits for input and tries again (abi.h): one crossing
+// where asking, polling and asking again took three. The thread looks for
+// signals between hvrun's slices, as host_ready::WaitOne does; where hvrun
+// did not wait (no io_uring), it waits there instead.
+int64_t UntilInput(const Sock& s, hv_socket& r) {
+  vfs::FileRef pin(*s.f);  // a close by another thread waits for this call
+  const hv_socket asked = r;
+  const int64_t start = static_cast<int64_t>(clock::MonotonicNs());
+  int64_t deadline = 0;  // from the budget of the first -EAGAIN
+  for (;;) {
+    r = asked;
+    r.flags |= HV_SOCK_WAIT;
+    const int64_t called = static_cast<int64_t>(clock::MonotonicNs());
+    const int64_t got = sched::HostCall(HV_CALL_SOCKET, &r);
+    if (got != -abi::kEAGAIN) return got;
+    if (deadline == 0) {
+      const int64_t budget = static_cast<int64_t>(r.arg2);
+      deadline = budget < 0 ? sched::kForever : start + budget;
+    }
+    const int64_t now = static_cast<int64_t>(clock::MonotonicNs());
+    if (now >= deadline) return -abi::kEAGAIN;
+    if (now - called < HV_SOCK_WAIT_NS / 2) {
+      if (int64_t w = host_ready::WaitOne(s.handle, kPOLLIN, deadline); w < 0) return w;
+      continue;
+    }
+    process::TakeSignals();
+    if (signals::HandlerPending()) {
+      return deadline == sched::kForever ? -signals::kERESTARTSYS : -abi::kEINTR;
+    }
+  }
+}
+
 // sendmsg over (iov, count) to (addr, addr_len) (0: none). (single): (iov)
 // is one buffer of the runtime's own (send, sendto), which a stream's
 // blocking send moves whole; else it is the guest's array, which only hvrun
@@ -251,7 +285,7 @@ int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
     r.addr_len = HV_SOCKADDR_MAX;
   }
   const bool nonblock = s.nonblock() || (flags & kMSG_DONTWAIT) != 0;
-  int64_t got = UntilReady(s, r, kPOLLIN, nonblock);
+  int64_t got = nonblock ? Call(r) : UntilInput(s, r);
   // MSG_WAITALL on a stream: on until the buffer is full, the end, or an
   // error (what came before it is the answer then).
   uint64_t done = 0;
@@ -261,7 +295,7 @@ int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
       if (done >= iov[0].len) break;
       hv_iovec rest = {iov[0].base + done, iov[0].len - done};
       r.data = reinterpret_cast<uint64_t>(&rest);
-      got = UntilReady(s, r, kPOLLIN, nonblock);
+      got = UntilInput(s, r);
     }
     if (done > 0) got = static_cast<int64_t>(done);
   }

@@ -590,6 +590,9 @@ int64_t Open(int32_t dirfd, const char* path, uint64_t flags, uint32_t mode) {
       return -abi::kENOTDIR;
     }
     if (n->dev == kDevProc && acc != abi::kO_RDONLY) return -abi::kEACCES;
+    // A socket cannot be opened (Linux's sockets have no open), even
+    // through its /proc/self/fd link: only O_PATH takes one.
+    if (abi::IsSock(n->mode) && (flags & abi::kO_PATH) == 0) return -abi::kENXIO;
     if (n->kind == Kind::kTmpfs && abi::IsFifo(n->mode) && (flags & abi::kO_PATH) == 0) {
       return hostfs::OpenStoreFifo(n->pipe_head - 1, flags);
     }

@@ -6,7 +6,8 @@
  * root it is allowed, so only the nonexistent pid's ESRCH is checked), cut
  * by a short control buffer (MSG_CTRUNC), next to SCM_RIGHTS; and the
  * socket ioctls TIOCOUTQ, FIONREAD, FIONBIO, SIOCGIFINDEX; another level's
- * option on AF_UNIX is EOPNOTSUPP. Pids are compared, never printed:
+ * option on AF_UNIX is EOPNOTSUPP; opening a socket's /proc/self/fd link is
+ * ENXIO. Pids are compared, never printed:
  * deterministic output for the differential suite. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -267,6 +268,14 @@ static void socket_ioctls(void) {
   CHECK(getsockopt(sv[0], SOL_PACKET, 3, &v, &len) == -1 && errno == EOPNOTSUPP);
   errno = 0;
   CHECK(setsockopt(sv[0], SOL_PACKET, 3, &v, len) == -1 && errno == EOPNOTSUPP);
+  /* A socket cannot be opened, not even through /proc/self/fd. */
+  char link[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", sv[0]);
+  errno = 0;
+  CHECK(open(link, O_RDWR) == -1 && errno == ENXIO);
+  int path_fd = open(link, O_PATH);
+  CHECK(path_fd >= 0);
+  close(path_fd);
   close(sv[0]);
   close(sv[1]);
 }

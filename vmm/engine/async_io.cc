@@ -148,7 +148,9 @@ bool AsyncIo::StartPoll(int fd, short events, int64_t timeout_ns, const Completi
 }
 
 void AsyncIo::Complete(const GuestMemory& memory, const Completion& c, int64_t res) {
-  if (c.poll_item != 0) {
+  if (c.again) {
+    res = res > 0 ? c.again() : (res == -ECANCELED || res == 0 ? -EAGAIN : res);
+  } else if (c.poll_item != 0) {
     // A poll: its revents into the guest's item, and 1 or 0 as the result.
     const int16_t revents = res > 0 ? static_cast<int16_t>(res) : 0;
     if (!memory.Write(c.poll_item + offsetof(hv_poll_item, revents), revents).ok()) return;

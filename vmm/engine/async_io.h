@@ -21,6 +21,7 @@
 #include <liburing.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -46,6 +47,10 @@ class AsyncIo {
     // A poll (StartPoll): the guest's hv_poll_item to write revents into;
     // the result is then 1 (ready) or 0 (the timeout).
     uint64_t poll_item = 0;
+    // A poll that stands for a call (HV_SOCK_WAIT): once the fd is ready,
+    // the call made again, on the completion thread; its result is the
+    // request's (-EAGAIN at the timeout).
+    std::function<int64_t()> again;
   };
 
   // Sets up a ring for up to (depth) transfers in flight and its completion

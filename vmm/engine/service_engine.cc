@@ -3,7 +3,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -198,6 +200,14 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
       }
       result = -EBUSY;
     }
+  } else if (req->nr == HV_CALL_SOCKET) {
+    ++counts_[req->nr];
+    bool queued = false;
+    result = SubmitSocket(req->arg, arg, req->counter, &queued);
+    if (queued) {
+      ++queued_;
+      return HypercallOutcome::Reply(HV_SUBMIT_QUEUED);
+    }
   } else if (req->nr == HV_CALL_FILE_OPEN) {
     ++counts_[req->nr];
     bool queued = false;
@@ -209,6 +219,34 @@ HypercallOutcome ServiceEngine::Submit(uint64_t arg) {
   (void)memory_.Write(arg + offsetof(hv_async, result), result);
   (void)memory_.Write(arg + offsetof(hv_async, done), uint32_t{1});
   return HypercallOutcome::Reply(HV_SUBMIT_DONE);
+}
+
+int64_t ServiceEngine::SubmitSocket(uint64_t socket_arg, uint64_t request, uint64_t counter,
+                                    bool* queued) {
+  const ServiceContext ctx{memory_, options_, files_};
+  const int64_t result = Socket(ctx, socket_arg).result;
+  auto req = memory_.Read<hv_socket>(socket_arg);
+  if (result != -EAGAIN || !req.ok() || req->op != HV_SOCK_RECVMSG ||
+      (req->flags & HV_SOCK_WAIT) == 0 || (req->flags & MSG_DONTWAIT) != 0 || !AsyncReady()) {
+    return result;
+  }
+  // Socket() wrote the budget (SO_RCVTIMEO) into arg2: 0 is no wait at all.
+  auto budget = memory_.Read<int64_t>(socket_arg + offsetof(hv_socket, arg2));
+  if (!budget.ok() || *budget == 0) return result;
+  const int64_t wait = *budget < 0 ? HV_SOCK_WAIT_NS : std::min<int64_t>(*budget, HV_SOCK_WAIT_NS);
+  // A dup: another thread's close cannot turn the number into another file
+  // before io_uring takes its own reference (at submit).
+  const int handle_fd = files_.fd(req->handle);
+  UniqueFd fd(handle_fd < 0 ? -1 : fcntl(handle_fd, F_DUPFD_CLOEXEC, 3));
+  if (!fd.valid()) return result;
+  AsyncIo::Completion where{.request = request, .counter = counter};
+  where.again = [this, socket_arg] {
+    const ServiceContext again{memory_, options_, files_};
+    return Socket(again, socket_arg).result;
+  };
+  if (!async_->StartPoll(fd.get(), POLLIN, wait, where)) return result;
+  *queued = true;
+  return 0;
 }
 
 int64_t ServiceEngine::SetAsync(const hv_file_fdop& req) {

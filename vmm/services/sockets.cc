@@ -694,8 +694,8 @@ constexpr uint32_t kSendFlags =
 // MSG_NOSIGNAL ...): hvrun drops them. MSG_ERRQUEUE needs control messages
 // hvrun does not carry.
 constexpr uint32_t kRecvFlags = MSG_OOB | MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_WAITALL;
-constexpr uint32_t kRecvIgnored =
-    MSG_CTRUNC | MSG_EOR | MSG_NOSIGNAL | MSG_CONFIRM | MSG_MORE | MSG_DONTROUTE | MSG_CMSG_CLOEXEC;
+constexpr uint32_t kRecvIgnored = MSG_CTRUNC | MSG_EOR | MSG_NOSIGNAL | MSG_CONFIRM | MSG_MORE |
+                                  MSG_DONTROUTE | MSG_CMSG_CLOEXEC | HV_SOCK_WAIT;
 
 // Takes the fds that came with (msg) into the handle table, at most
 // (room), describing each at guest (out); (*taken) says how many. False if

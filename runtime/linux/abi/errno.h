@@ -16,6 +16,7 @@ inline constexpr int64_t kENOENT = 2;
 inline constexpr int64_t kESRCH = 3;
 inline constexpr int64_t kEINTR = 4;
 inline constexpr int64_t kEIO = 5;
+inline constexpr int64_t kENXIO = 6;
 inline constexpr int64_t kE2BIG = 7;
 inline constexpr int64_t kENOEXEC = 8;
 inline constexpr int64_t kEBADF = 9;
