@@ -500,7 +500,10 @@ TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
              {"recvmsg: with SO_PASSCRED", "1"},
              {"the credentials that came", "as stated"},
              {"getopt: SO_PEERCRED into a wild buffer", "-EFAULT"},
-             {"getopt: SO_PEERCRED into 2 bytes", "12"}}) {
+             {"getopt: SO_PEERCRED into 2 bytes", "12"},
+             {"submit a waiting receive", "queued"},
+             {"send it something", "1"},
+             {"the waiting receive's answer", "-EINVAL"}}) {
       want += AnswerLine(what, answer);
     }
   } else {

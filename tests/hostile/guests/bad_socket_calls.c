@@ -243,6 +243,40 @@ int main(int argc, char** argv) {
     s.data = P(&one_int);
     s.data_len = 2;
     sock("getopt: SO_PEERCRED into 2 bytes", &s);
+    // A waiting receive (submitted, HV_SOCK_WAIT) whose request the guest
+    // turns to nonsense while hvrun waits: once input comes, hvrun reads the
+    // request again and answers what it now says.
+    static uint32_t wcounter;
+    static char wbyte;
+    static struct hv_iovec wiov;
+    static struct hv_socket ws;
+    static struct hv_async wa;
+    wiov = (struct hv_iovec){P(&wbyte), 1};
+    ws = (struct hv_socket){.op = HV_SOCK_RECVMSG,
+                            .handle = sp.handles[1],
+                            .flags = HV_SOCK_WAIT,
+                            .data = P(&wiov),
+                            .data_len = 1,
+                            .path = {.mount = HV_SOCK_NO_PATH}};
+    wa = (struct hv_async){.nr = HV_CALL_SOCKET, .arg = P(&ws), .counter = P(&wcounter)};
+    const int64_t queued = hostile_hypercall(hv, HV_CALL_SUBMIT, P(&wa));
+    printf("%-44s -> %s\n", "submit a waiting receive",
+           queued == HV_SUBMIT_QUEUED ? "queued" : "not queued");
+    __atomic_store_n(&ws.op, 999u, __ATOMIC_SEQ_CST);
+    s = (struct hv_socket){
+        .op = HV_SOCK_SENDMSG, .handle = sp.handles[0], .data = P(&one), .data_len = 1};
+    sock("send it something", &s);
+    for (int i = 0; i < 100000 && !__atomic_load_n(&wa.done, __ATOMIC_ACQUIRE); i++) {
+      hostile_hypercall(hv, HV_CALL_NOP, 0);
+    }
+    printf("%-44s -> %s\n", "the waiting receive's answer",
+           !__atomic_load_n(&wa.done, __ATOMIC_ACQUIRE) ? "none"
+           : wa.result == -EINVAL                       ? "-EINVAL"
+                                                        : "wrong");
+    // And one left waiting when the guest exits (hvrun must not wait for it).
+    ws.op = HV_SOCK_RECVMSG;
+    wa = (struct hv_async){.nr = HV_CALL_SOCKET, .arg = P(&ws), .counter = P(&wcounter)};
+    hostile_hypercall(hv, HV_CALL_SUBMIT, P(&wa));
   } else {
     printf("no socket pair\n");
   }
