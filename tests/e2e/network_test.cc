@@ -3,17 +3,21 @@
 // loopback by default (the host kernel's own table of listening sockets,
 // /proc/net/tcp, says where), on every interface with --network=host, and
 // on the published host port with -p; --network=none refuses IP sockets.
-// The host connects and gets the guest's echo.
+// The host connects and gets the guest's echo. A host AF_UNIX server reads to
+// the guest as a process outside its pids.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -201,6 +205,48 @@ TEST_P(Network, GuestClientFetchesFromAHostServer) {
   EXPECT_TRUE(r.Exited()) << r.Describe();
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, body);
+}
+
+// A guest AF_UNIX client of a server on the host, through a mount: the
+// server is no guest process, so SO_PEERCRED and the credentials of its
+// message read pid 0 (outside the guest's pids) and the host's ids.
+TEST_P(Network, UnixPeerOnTheHostReadsAsPidZero) {
+  std::string dir = ::testing::TempDir() + "hv_unix_peer_XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  const std::string path = dir + "/server.sock";
+  const int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  ASSERT_LT(path.size(), sizeof a.sun_path);
+  memcpy(a.sun_path, path.c_str(), path.size() + 1);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(listener, 1), 0);
+  pid_t client_pid = 0;
+  std::thread server([&] {
+    pollfd p{listener, POLLIN, 0};
+    if (poll(&p, 1, 30000) != 1) return;
+    const int c = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) return;
+    ucred who{};
+    socklen_t len = sizeof who;
+    getsockopt(c, SOL_SOCKET, SO_PEERCRED, &who, &len);
+    client_pid = who.pid;
+    char buf[8];
+    if (read(c, buf, sizeof buf) == 5) (void)!write(c, "hi", 2);
+    close(c);
+  });
+  RunResult r =
+      RunHvrun(GetParam(), {"-v", dir + ":" + dir}, ProgramPath("unix_host_peer"), {path});
+  server.join();
+  close(listener);
+  unlink(path.c_str());
+  rmdir(dir.c_str());
+  EXPECT_TRUE(r.Exited()) << r.Describe();
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string ids = "uid=" + std::to_string(getuid()) + " gid=" + std::to_string(getgid());
+  EXPECT_EQ(r.out, "peer pid=0 " + ids + "\nmessage hi pid=0 " + ids + "\n");
+  // The host sees hvrun, never a guest pid, behind the guest's socket.
+  EXPECT_GT(client_pid, 0);
 }
 
 TEST(NetworkFlags, BadValuesAreRefused) {
