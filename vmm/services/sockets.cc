@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "vmm/services/services.h"
 #include "vmm/services/unix_peer.h"
@@ -771,7 +772,8 @@ int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, 
   const uint32_t asked = send ? req.flags : req.flags & ~kRecvIgnored;
   if ((asked & ~(send ? kSendFlags : kRecvFlags)) != 0) return -EOPNOTSUPP;
   if (req.data_len > HV_IOV_MAX) return -EMSGSIZE;
-  std::vector<iovec> iov(req.data_len);
+  // Most messages are one or a few buffers: no allocation for them.
+  absl::InlinedVector<iovec, 8> iov(req.data_len);
   uint64_t total = 0;
   for (uint64_t i = 0; i < req.data_len; ++i) {
     auto v = ctx.memory.Read<hv_iovec>(req.data + i * sizeof(hv_iovec));
