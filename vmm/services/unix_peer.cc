@@ -6,6 +6,7 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <cstring>
 
@@ -17,6 +18,10 @@ uint64_t UnixPeerInode(uint64_t ino) {
   if (ino == 0 || ino > UINT32_MAX) return 0;  // unix_diag names inodes in 32 bits
   UniqueFd nl(socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
   if (!nl.valid()) return 0;
+  // The kernel answers every request at once; a bound on the wait anyway,
+  // so that no kernel oddity can hold a guest's call.
+  const timeval patience = {1, 0};
+  setsockopt(nl.get(), SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
   struct {
     nlmsghdr nh;
     unix_diag_req req;
