@@ -341,10 +341,12 @@ def hypercall_seeds():
     one = g.alloc(struct.pack("<i", 1))
 
     def sock(op, handle=0, flags=0, addr=0, addr_len=0, data=0, data_len=0, a0=0, a1=0, a2=0,
-             path=None):
+             path=None, cred=(0, 0, 0, 0), control=0, control_len=0):
+        # struct hv_socket (112 bytes, ABI v19): ..., path, cred, control.
         return g.call(SOCKET, struct.pack("<IIIIQQQQQQ", op, handle, flags, addr_len, addr, data,
                                           data_len, a0, a1, a2) +
-                      (path if path is not None else struct.pack("<IIQ", NO_PATH, 0, 0)))
+                      (path if path is not None else struct.pack("<IIQ", NO_PATH, 0, 0)) +
+                      struct.pack("<iIII", *cred) + struct.pack("<QQ", control, control_len))
     sock(SOCK_CREATE, a0=AF_INET, a1=SOCK_STREAM)
     sock(SOCK_BIND, 0, addr=sin, addr_len=16)
     sock(SOCK_LISTEN, 0, a0=4)
@@ -359,10 +361,33 @@ def hypercall_seeds():
          path=g.path(RW, "s"))
     write("hypercall", "sockets", g.bytes())
 
+    # Credentials and control messages (ABI v19): a socket pair stating its
+    # creator, SO_PASSCRED, a message with stated credentials, received;
+    # SO_PEERCRED; a UDP socket with IP_PKTINFO and a BPF filter, received
+    # into a control buffer; a waiting receive submitted.
+    g = Guest()
+    one = g.alloc(struct.pack("<i", 1))
+    pair = g.alloc(struct.pack("<IIIIiIII", 0, 0, 0, SOCK_STREAM, 7, 0, 0, 1))
+    g.call(PIPE, arg=pair)
+    byte = g.alloc(b"x")
+    iov = g.alloc(struct.pack("<QQ", byte, 1))
+    room = g.alloc(b"\0" * 64)
+    sock(SOCK_SETOPT, 1, a0=1, a1=16, data=one, data_len=4)  # SO_PASSCRED
+    sock(SOCK_SENDMSG, 0, data=iov, data_len=1, cred=(-1, 0xfffffffe, 5, 3))
+    sock(SOCK_RECVMSG, 1, data=iov, data_len=1)
+    sock(SOCK_GETOPT, 0, a0=1, a1=17, data=room, data_len=12)  # SO_PEERCRED
+    sock(SOCK_CREATE, a0=AF_INET, a1=SOCK_DGRAM)
+    prog = g.alloc(struct.pack("<HBBI", 0x06, 0, 0, 0xffff))  # BPF_RET|BPF_K 0xffff
+    fprog = g.alloc(struct.pack("<H6xQ", 1, prog))
+    sock(SOCK_SETOPT, 2, a0=1, a1=26, data=fprog, data_len=16)  # SO_ATTACH_FILTER
+    sock(SOCK_RECVMSG, 2, flags=0x80000000, data=iov, data_len=1, control=room,
+         control_len=64)
+    write("hypercall", "credentials", g.bytes())
+
     # Readiness: a pipe polled (in line and submitted with a wait), an
     # epoll over it, a timerfd armed and read back.
     g = Guest()
-    pipe = g.alloc(struct.pack("<IIII", 0, 0, 0, 0))
+    pipe = g.alloc(struct.pack("<IIIIiIII", 0, 0, 0, 0, 0, 0, 0, 0))  # hv_pipe, 32 bytes
     g.call(PIPE, arg=pipe)
     items = g.alloc(struct.pack("<IhhIhh", 0, 1, 0, 1, 4, 0))
     counter = g.alloc(b"\0" * 8)
