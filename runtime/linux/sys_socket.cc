@@ -191,12 +191,13 @@ int64_t UntilReady(const Sock& s, hv_socket& r, int16_t events, bool nonblock) {
   }
 }
 
-// A blocking receive: submitted with HV_SOCK_WAIT, so hvrun tries it and,
-// with nothing there, waits for input and tries again (abi.h): one crossing
-// where asking, polling and asking again took three. The thread looks for
-// signals between hvrun's slices, as host_ready::WaitOne does; where hvrun
-// did not wait (no io_uring), it waits there instead.
-int64_t UntilInput(const Sock& s, hv_socket& r) {
+// A blocking receive, accept or send: submitted with HV_SOCK_WAIT, so hvrun
+// tries it and, where it would wait, waits for (events) and tries again
+// (abi.h): one crossing where asking, polling and asking again took three.
+// The thread looks for signals between hvrun's slices, as
+// host_ready::WaitOne does; where hvrun did not wait (no io_uring), it
+// waits there instead.
+int64_t UntilHostReady(const Sock& s, hv_socket& r, int16_t events) {
   vfs::FileRef pin(*s.f);  // a close by another thread waits for this call
   const hv_socket asked = r;
   const int64_t start = static_cast<int64_t>(clock::MonotonicNs());
@@ -214,7 +215,7 @@ int64_t UntilInput(const Sock& s, hv_socket& r) {
     const int64_t now = static_cast<int64_t>(clock::MonotonicNs());
     if (now >= deadline) return -abi::kEAGAIN;
     if (now - called < HV_SOCK_WAIT_NS / 2) {
-      if (int64_t w = host_ready::WaitOne(s.handle, kPOLLIN, deadline); w < 0) return w;
+      if (int64_t w = host_ready::WaitOne(s.handle, events, deadline); w < 0) return w;
       continue;
     }
     process::TakeSignals();
@@ -247,7 +248,7 @@ int64_t Send(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
   uint64_t done = 0;
   int64_t got;
   for (;;) {
-    got = UntilReady(s, r, kPOLLOUT, nonblock);
+    got = nonblock ? Call(r) : UntilHostReady(s, r, kPOLLOUT);
     if (got <= 0 || !single || nonblock) break;
     done += static_cast<uint64_t>(got);
     if (done >= total) break;
@@ -285,7 +286,7 @@ int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
     r.addr_len = HV_SOCKADDR_MAX;
   }
   const bool nonblock = s.nonblock() || (flags & kMSG_DONTWAIT) != 0;
-  int64_t got = nonblock ? Call(r) : UntilInput(s, r);
+  int64_t got = nonblock ? Call(r) : UntilHostReady(s, r, kPOLLIN);
   // MSG_WAITALL on a stream: on until the buffer is full, the end, or an
   // error (what came before it is the answer then).
   uint64_t done = 0;
@@ -295,7 +296,7 @@ int64_t Recv(const Sock& s, hv_iovec* iov, uint64_t count, bool single, uint32_t
       if (done >= iov[0].len) break;
       hv_iovec rest = {iov[0].base + done, iov[0].len - done};
       r.data = reinterpret_cast<uint64_t>(&rest);
-      got = UntilInput(s, r);
+      got = UntilHostReady(s, r, kPOLLIN);
     }
     if (done > 0) got = static_cast<int64_t>(done);
   }
@@ -417,7 +418,7 @@ int64_t sys_accept4(hv_syscall_frame& f) {
   hv_socket r = Request(HV_SOCK_ACCEPT, s);
   r.addr = reinterpret_cast<uint64_t>(a.bytes);
   r.addr_len = HV_SOCKADDR_MAX;
-  const int64_t h = UntilReady(s, r, kPOLLIN, s.nonblock());
+  const int64_t h = s.nonblock() ? Call(r) : UntilHostReady(s, r, kPOLLIN);
   if (h < 0) return h;
   const int64_t fd = vfs::InstallHostHandle(static_cast<uint32_t>(h), abi::kS_IFSOCK | 0777,
                                             abi::kO_RDWR | abi::FdFlagsOf(flags));

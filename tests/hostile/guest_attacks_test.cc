@@ -476,7 +476,8 @@ TEST_P(GuestAttacks, BadSocketCallsAreAnsweredWithErrors) {
            {"sendmsg: 2000 iovecs", "-EMSGSIZE"},
            {"sendmsg: a wild iovec", "-EFAULT"},
            {"sendmsg: a wild iovec array", "-EFAULT"},
-           {"sendmsg: flag 0x80000000", "-EOPNOTSUPP"},
+           {"sendmsg: flag 0x10000000", "-EOPNOTSUPP"},
+           {"sendmsg: HV_SOCK_WAIT in line", "-EPIPE"},  // not connected
            {"recvmsg: not connected", "-ENOTCONN"},
            {"recvmsg: a wild control buffer", "-EFAULT"},
            {"recvmsg: a control buffer of 2^40 bytes", "-ENOTCONN"},  // only 4 KiB is used

@@ -226,11 +226,24 @@ int64_t ServiceEngine::SubmitSocket(uint64_t socket_arg, uint64_t request, uint6
   const ServiceContext ctx{memory_, options_, files_};
   const int64_t result = Socket(ctx, socket_arg).result;
   auto req = memory_.Read<hv_socket>(socket_arg);
-  if (result != -EAGAIN || !req.ok() || req->op != HV_SOCK_RECVMSG ||
-      (req->flags & HV_SOCK_WAIT) == 0 || (req->flags & MSG_DONTWAIT) != 0 || !AsyncReady()) {
+  if (result != -EAGAIN || !req.ok() || (req->flags & HV_SOCK_WAIT) == 0 ||
+      (req->flags & MSG_DONTWAIT) != 0 || !AsyncReady()) {
     return result;
   }
-  // Socket() wrote the budget (SO_RCVTIMEO) into arg2: 0 is no wait at all.
+  short events;
+  switch (req->op) {
+    case HV_SOCK_RECVMSG:
+    case HV_SOCK_ACCEPT:
+      events = POLLIN;
+      break;
+    case HV_SOCK_SENDMSG:
+      events = POLLOUT;
+      break;
+    default:
+      return result;
+  }
+  // Socket() wrote the budget (SO_RCVTIMEO, SO_SNDTIMEO) into arg2: 0 is no
+  // wait at all.
   auto budget = memory_.Read<int64_t>(socket_arg + offsetof(hv_socket, arg2));
   if (!budget.ok() || *budget == 0) return result;
   const int64_t wait = *budget < 0 ? HV_SOCK_WAIT_NS : std::min<int64_t>(*budget, HV_SOCK_WAIT_NS);
@@ -244,7 +257,7 @@ int64_t ServiceEngine::SubmitSocket(uint64_t socket_arg, uint64_t request, uint6
     const ServiceContext again{memory_, options_, files_};
     return Socket(again, socket_arg).result;
   };
-  if (!async_->StartPoll(fd.get(), POLLIN, wait, where)) return result;
+  if (!async_->StartPoll(fd.get(), events, wait, where)) return result;
   *queued = true;
   return 0;
 }

@@ -81,9 +81,9 @@ class ServiceEngine final : public HypercallHandler {
   // peer, on a host thread (fifo_opener.h): -EAGAIN if none can take it.
   // Returns the result, or sets (*queued) when the thread will give it.
   int64_t SubmitOpen(uint64_t open_arg, uint64_t request, uint64_t counter, bool* queued);
-  // A submitted HV_CALL_SOCKET: in line, and, for a RECVMSG with
-  // HV_SOCK_WAIT that found nothing, again on io_uring once input comes
-  // (abi.h), setting (*queued).
+  // A submitted HV_CALL_SOCKET: in line, and, for a RECVMSG, ACCEPT or
+  // SENDMSG with HV_SOCK_WAIT that would wait, again on io_uring once the
+  // socket is ready (abi.h), setting (*queued).
   int64_t SubmitSocket(uint64_t socket_arg, uint64_t request, uint64_t counter, bool* queued);
 
   const GuestMemory& memory_;

@@ -769,7 +769,7 @@ bool CloseUntaken(const msghdr& msg) {
 
 int64_t Transfer(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, SocketInfo& info,
                  int fd, bool send) {
-  const uint32_t asked = send ? req.flags : req.flags & ~kRecvIgnored;
+  const uint32_t asked = (send ? req.flags : req.flags & ~kRecvIgnored) & ~HV_SOCK_WAIT;
   if ((asked & ~(send ? kSendFlags : kRecvFlags)) != 0) return -EOPNOTSUPP;
   if (req.data_len > HV_IOV_MAX) return -EMSGSIZE;
   // Most messages are one or a few buffers: no allocation for them.

@@ -718,12 +718,13 @@ HV_CHECK_OFFSET(struct hv_socket, control, 96);
 HV_CHECK_OFFSET(struct hv_socket, addr, 16);
 HV_CHECK_OFFSET(struct hv_socket, arg0, 40);
 HV_CHECK_OFFSET(struct hv_socket, path, 64);
-/* hv_socket.flags (ABI v19): a RECVMSG submitted through HV_CALL_SUBMIT
- * that would say -EAGAIN waits in hvrun instead until input comes (then it
- * is tried again, and its result is the answer), for at most
- * HV_SOCK_WAIT_NS and the socket's SO_RCVTIMEO: -EAGAIN then, with (arg2)
- * the budget as always. One crossing for a blocking receive, where asking,
- * polling and asking again took three. Made in line, it is ignored. */
+/* hv_socket.flags (ABI v19): a RECVMSG, ACCEPT or SENDMSG submitted
+ * through HV_CALL_SUBMIT that would say -EAGAIN waits in hvrun instead until
+ * the socket is ready (then it is tried again, and its result is the
+ * answer), for at most HV_SOCK_WAIT_NS and the socket's SO_RCVTIMEO or
+ * SO_SNDTIMEO: -EAGAIN then, with (arg2) the budget as always. One crossing
+ * for a blocking call, where asking, polling and asking again took three.
+ * Made in line, it is ignored. */
 #define HV_SOCK_WAIT 0x80000000u
 #define HV_SOCK_WAIT_NS 20000000ll
 #define HV_SOCK_NO_PATH 0xfffffffeu

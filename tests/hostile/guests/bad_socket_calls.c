@@ -142,8 +142,10 @@ int main(int argc, char** argv) {
   sock("sendmsg: a wild iovec array", &s);
   s.data = P(iov);
   s.data_len = 1;
-  s.flags = 0x80000000u;
-  sock("sendmsg: flag 0x80000000", &s);
+  s.flags = 0x10000000u;
+  sock("sendmsg: flag 0x10000000", &s);
+  s.flags = HV_SOCK_WAIT;  // made in line: ignored
+  sock("sendmsg: HV_SOCK_WAIT in line", &s);
   s = (struct hv_socket){.op = HV_SOCK_RECVMSG,
                          .handle = h,
                          .data = P(iov),
