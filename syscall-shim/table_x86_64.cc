@@ -201,6 +201,8 @@ constexpr Syscall kRows[] = {
     {nr::time, "time", sys_time, kSupported, ""},
     {nr::futex, "futex", sys_futex, kPartial,
      "no requeue to PI; a wake from another process is seen within 2 ms (polled)"},
+    {nr::sched_setaffinity, "sched_setaffinity", sys_sched_setaffinity, kSupported,
+     "the guest has one CPU: a mask with CPU 0 is it, one without is EINVAL"},
     {nr::sched_getaffinity, "sched_getaffinity", sys_sched_getaffinity, kSupported, ""},
     {nr::epoll_create, "epoll_create", sys_epoll_create, kSupported, ""},
     {nr::getdents64, "getdents64", sys_getdents64, kSupported, ""},

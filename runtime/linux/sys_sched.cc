@@ -26,6 +26,19 @@ int64_t sys_sched_getaffinity(hv_syscall_frame& f) {
   return sizeof mask;
 }
 
+// SchedSetaffinity implements Linux syscall sched_setaffinity(2) on the
+// guest's one CPU: a mask that holds CPU 0 leaves things as they are (every
+// thread runs there already), one that does not names no CPU the guest
+// has: EINVAL, as Linux says for a mask of no online CPU.
+int64_t sys_sched_setaffinity(hv_syscall_frame& f) {
+  int32_t pid = Int(f.args[0]);
+  if (!process::IsSelf(pid) && !sched::Alive(pid)) return -abi::kESRCH;
+  if (f.args[1] == 0) return -abi::kEINVAL;
+  uint8_t first = 0;  // CPU 0's bit: the mask's first byte
+  if (int64_t r = user::CopyIn(&first, f.args[2], 1); r < 0) return r;
+  return (first & 1) != 0 ? 0 : -abi::kEINVAL;
+}
+
 // ---- Scheduling policy, priority and nice ------------------------------------
 // hvrun's green threads have one scheduler, which no policy changes: these
 // keep what the process set and report it back (as a container's cgroup

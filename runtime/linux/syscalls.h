@@ -240,6 +240,7 @@ int64_t sys_sched_rr_get_interval(hv_syscall_frame& f);
 int64_t sys_sched_setattr(hv_syscall_frame& f);
 int64_t sys_sched_getattr(hv_syscall_frame& f);
 int64_t sys_sched_getaffinity(hv_syscall_frame& f);
+int64_t sys_sched_setaffinity(hv_syscall_frame& f);
 // sys_futex.cc
 int64_t sys_futex(hv_syscall_frame& f);
 // sys_rlimit.cc

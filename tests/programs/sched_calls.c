@@ -2,7 +2,8 @@
  * policy and nice, SCHED_BATCH and a higher nice set and read back (through
  * sched_setscheduler, sched_setattr, setpriority), the priority ranges, and
  * the errors for bad pids, null pointers, unknown policies and flags, and a
- * sched_attr too small. Deterministic output, for the differential suite. */
+ * sched_attr too small; the CPU affinity mask set again, and an empty one. Deterministic output,
+ * for the differential suite. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -67,6 +68,19 @@ int main(void) {
   memset(&a, 0, sizeof a);
   CHECK(syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) == 0 && a.nice == 7);
   printf("nice set and read back\n");
+
+  /* Affinity: the mask the process has can be set again; an empty one
+   * names no CPU (EINVAL); another pid that is nobody's is ESRCH. */
+  cpu_set_t mine, empty, again;
+  CPU_ZERO(&empty);
+  CHECK(sched_getaffinity(0, sizeof mine, &mine) == 0 && CPU_COUNT(&mine) >= 1);
+  CHECK(sched_setaffinity(0, sizeof mine, &mine) == 0);
+  errno = 0;
+  CHECK(sched_setaffinity(0, sizeof empty, &empty) == -1 && errno == EINVAL);
+  errno = 0;
+  CHECK(sched_setaffinity((1 << 29) + 1, sizeof mine, &mine) == -1 && errno == ESRCH);
+  CHECK(sched_getaffinity(0, sizeof again, &again) == 0 && CPU_EQUAL(&again, &mine));
+  printf("affinity set and read back\n");
 
   printf(failures == 0 ? "sched_calls: all ok\n" : "sched_calls: FAILED\n");
   return failures == 0 ? 0 : 1;

@@ -135,6 +135,7 @@ inline constexpr uint32_t gettid = 186;
 inline constexpr uint32_t tkill = 200;
 inline constexpr uint32_t time = 201;
 inline constexpr uint32_t futex = 202;
+inline constexpr uint32_t sched_setaffinity = 203;
 inline constexpr uint32_t sched_getaffinity = 204;
 inline constexpr uint32_t epoll_create = 213;
 inline constexpr uint32_t getdents64 = 217;
