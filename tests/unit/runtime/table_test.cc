@@ -117,6 +117,7 @@ const std::map<std::string, long>& HostNumbers() {
       N(time),
       N(futex),
       N(sched_getaffinity),
+      N(sched_setaffinity),
       N(set_tid_address),
       N(timer_create),
       N(timer_settime),
