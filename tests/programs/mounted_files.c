@@ -236,6 +236,24 @@ int main(int argc, char** argv) {
   printf("lstat is link %d size %ld\n", S_ISLNK(st.st_mode), (long)st.st_size);
   Show("stat rel.lnk", stat(P("rel.lnk"), &st));
   printf("stat is reg %d\n", S_ISREG(st.st_mode));
+  // Absolute links to paths in the same tree (under hvrun, guest paths in
+  // the same mount, which the host's RESOLVE_BENEATH alone would refuse):
+  // followed at the end and in the middle of a path, for reading and for
+  // making a file; one that names itself is ELOOP.
+  Show("symlink abs", symlink(P("b.txt"), P("abs.lnk")));
+  Show("symlink abs dir", symlink(P("sub/deep"), P("absdir.lnk")));
+  Show("symlink abs loop", symlink(P("loop.lnk"), P("loop.lnk")));
+  Cat("abs.lnk");
+  Cat("absdir.lnk/f");
+  int made = open(P("absdir.lnk/made"), O_CREAT | O_WRONLY, 0644);
+  Show("create through abs dir", made);
+  if (made >= 0) close(made);
+  Show("stat made", stat(P("sub/deep/made"), &st));
+  Show("open abs loop", open(P("loop.lnk"), O_RDONLY));
+  Show("unlink through abs dir", unlink(P("absdir.lnk/made")));
+  Show("unlink abs.lnk", unlink(P("abs.lnk")));
+  Show("unlink absdir.lnk", unlink(P("absdir.lnk")));
+  Show("unlink loop.lnk", unlink(P("loop.lnk")));
   List(".");
   List("sub");
   List("sub/deep");

@@ -34,8 +34,10 @@
 #include <climits>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "vmm/services/host_files.h"
 #include "vmm/services/services.h"
 #include "vmm/services/shm_store.h"
@@ -44,9 +46,11 @@ namespace hvrun {
 namespace {
 
 constexpr uint64_t kMaxTransfer = 1 << 20;  // short reads and writes beyond this
-// A -v mount: nothing may leave it, absolute symlinks included. The root
-// file system (--rootfs) is a chroot: absolute symlinks and ".." at the top
-// resolve inside it (Debian's /etc/alternatives links are absolute).
+// A -v mount: nothing may leave it; an absolute symlink is followed only
+// where it names a guest path in the same mount (OpenBeneath, after the
+// kernel's EXDEV). The root file system (--rootfs) is a chroot: absolute
+// symlinks and ".." at the top resolve inside it (Debian's
+// /etc/alternatives links are absolute).
 constexpr uint64_t kResolveMount = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
 constexpr uint64_t kResolveRootfs = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 
@@ -73,7 +77,93 @@ mode_t HostMode(uint64_t mode, bool directory) {
   return static_cast<mode_t>(mode & (directory ? (0777 | S_ISVTX) : 0777));
 }
 
-int OpenBeneath(const HostMount& mount, const std::string& rel, uint64_t flags, uint64_t mode) {
+int OpenBeneath(const HostMount& mount, const std::string& rel, uint64_t flags, uint64_t mode);
+// openat2 beneath (mount) as OpenBeneath, without following absolute links.
+int OpenBeneathOnce(const HostMount& mount, const std::string& rel, uint64_t flags, uint64_t mode);
+
+// (rel) with every absolute symlink on its way that names a guest path in
+// this same mount (its guest_path or beneath) replaced by that path's place
+// in the mount: what the guest's kernel would follow, where RESOLVE_BENEATH
+// refuses every absolute link. Walks component by component with O_PATH |
+// O_NOFOLLOW opens beneath the mount, so each step is confined as any
+// other; the last component is not followed where (nofollow). False
+// (errno set) where a link leaves the mount (EXDEV), for a loop (ELOOP),
+// or where a step cannot be looked at; a missing component ends the walk
+// (the rest stays as it is, for O_CREAT and the error to come).
+bool FollowMountLinks(const HostMount& mount, const std::string& rel, bool nofollow,
+                      std::string* out) {
+  constexpr int kMaxSymlinks = 40;  // Linux's MAXSYMLINKS
+  std::vector<std::string> todo;    // components still to walk, last first
+  auto push_path = [&todo](const std::string& path) {
+    std::vector<std::string> parts = absl::StrSplit(path, '/', absl::SkipEmpty());
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) todo.push_back(*it);
+  };
+  push_path(rel);
+  const bool trailing_slash = !rel.empty() && rel.back() == '/';
+  std::string done;  // resolved so far, relative to the mount's root
+  int links = 0;
+  while (!todo.empty()) {
+    std::string part = std::move(todo.back());
+    todo.pop_back();
+    if (part == ".") continue;
+    if (part == "..") {
+      if (done.empty()) {
+        errno = EXDEV;  // above the mount's root
+        return false;
+      }
+      const size_t slash = done.rfind('/');
+      done.erase(slash == std::string::npos ? 0 : slash);
+      continue;
+    }
+    std::string next = done.empty() ? part : done + "/" + part;
+    if (todo.empty() && nofollow) {
+      done = std::move(next);
+      break;
+    }
+    UniqueFd step(OpenBeneathOnce(mount, next, O_PATH | O_NOFOLLOW, 0));
+    struct stat st {};
+    if (!step.valid()) {
+      if (errno != ENOENT) return false;
+      done = std::move(next);  // the rest as it is
+      while (!todo.empty()) {
+        done += "/" + todo.back();
+        todo.pop_back();
+      }
+      break;
+    }
+    if (fstat(step.get(), &st) != 0) return false;
+    if (!S_ISLNK(st.st_mode)) {
+      done = std::move(next);
+      continue;
+    }
+    if (++links > kMaxSymlinks) {
+      errno = ELOOP;
+      return false;
+    }
+    char text[PATH_MAX];
+    const ssize_t n = readlinkat(step.get(), "", text, sizeof text);
+    if (n <= 0 || n == sizeof text) {
+      errno = n == sizeof text ? ENAMETOOLONG : (n == 0 ? ENOENT : errno);
+      return false;
+    }
+    const std::string target(text, static_cast<size_t>(n));
+    if (target[0] == '/') {
+      const std::string& at = mount.guest_path;
+      if (target != at && !target.starts_with(at + "/")) {
+        errno = EXDEV;  // another mount, or the guest's own files
+        return false;
+      }
+      done.clear();
+      push_path(target.substr(at.size()));
+    } else {
+      push_path(target);  // relative to (done), the link's directory
+    }
+  }
+  *out = trailing_slash && !done.empty() ? done + "/" : done;
+  return true;
+}
+
+int OpenBeneathOnce(const HostMount& mount, const std::string& rel, uint64_t flags, uint64_t mode) {
   open_how how{};
   // openat2 is strict where open is lenient: with O_PATH only O_DIRECTORY
   // and O_NOFOLLOW may come along, and a mode without O_CREAT/O_TMPFILE is
@@ -85,6 +175,19 @@ int OpenBeneath(const HostMount& mount, const std::string& rel, uint64_t flags, 
   how.mode = creates && !(flags & O_PATH) ? HostMode(mode, /*directory=*/false) : 0;
   how.resolve = mount.rootfs ? kResolveRootfs : kResolveMount;
   return static_cast<int>(syscall(SYS_openat2, mount.root.get(), rel.c_str(), &how, sizeof(how)));
+}
+
+int OpenBeneath(const HostMount& mount, const std::string& rel, uint64_t flags, uint64_t mode) {
+  const int fd = OpenBeneathOnce(mount, rel, flags, mode);
+  if (fd >= 0 || errno != EXDEV || mount.rootfs) return fd;
+  // An absolute link on the way: followed where it stays in this mount.
+  std::string followed;
+  if (!FollowMountLinks(mount, rel, (flags & O_NOFOLLOW) != 0, &followed)) return -1;
+  if (followed == rel) {
+    errno = EXDEV;
+    return -1;
+  }
+  return OpenBeneathOnce(mount, followed, flags, mode);
 }
 
 // Copies the guest's path out and checks it: a relative path of at most
@@ -239,8 +342,17 @@ int64_t OpenForGuest(const HostMount& mount, std::string rel, uint64_t flags, ui
     // have had it seen this one; in the root file system it starts at the
     // root, as RESOLVE_IN_ROOT would have it.
     if (text[0] == '/') {
-      if (!mount.rootfs) return -EACCES;
-      rel.assign(text, n);
+      // A -v mount: only a guest path in this same mount (its guest_path
+      // or beneath) is followed, as FollowMountLinks does.
+      const std::string target(text, static_cast<size_t>(n));
+      const std::string& at = mount.guest_path;
+      if (mount.rootfs) {
+        rel = target;
+      } else if (target == at || target.starts_with(at + "/")) {
+        rel = target.substr(std::min(target.size(), at.size() + 1));
+      } else {
+        return -EACCES;
+      }
     } else {
       rel = rel.substr(0, rel.rfind('/') + 1).append(text, n);
     }
