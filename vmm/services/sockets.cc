@@ -117,18 +117,26 @@ hv_ucred SenderCred(SocketInfo& info, const ucred& host, const sockaddr_storage&
   return {0, 65534, 65534, HV_UCRED_SET};
 }
 
+// The host's SO_PEERCRED of (fd) as the guest sees it: a host process's
+// (FromHost), else kNoPeerCred; (*ours) says whether the host names hvrun
+// itself (or nothing it could read): a guest socket, whose credentials are
+// the ones its guest stated.
+hv_ucred HostPeerCred(int fd, bool* ours = nullptr) {
+  ucred host{};
+  socklen_t len = sizeof host;
+  const bool read = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &host, &len) == 0;
+  if (ours != nullptr) *ours = !read || host.pid == getpid();
+  if (!read || host.pid == 0 || host.pid == getpid()) return kNoPeerCred;
+  return FromHost(host);
+}
+
 // SO_PEERCRED as the guest sees it.
 hv_ucred PeerCred(SocketInfo& info, int fd) {
   {
     std::lock_guard lock(info.mu);
     if ((info.peer.flags & HV_UCRED_SET) != 0) return info.peer;
   }
-  ucred host{};
-  socklen_t len = sizeof host;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &host, &len) != 0 || host.pid == 0) {
-    return kNoPeerCred;
-  }
-  return host.pid == getpid() ? kNoPeerCred : FromHost(host);
+  return HostPeerCred(fd);
 }
 
 // Copies the guest's sockaddr (req.addr, req.addr_len) into (ss): -EINVAL
@@ -409,18 +417,15 @@ int64_t Accept(const ServiceContext& ctx, uint64_t arg, const hv_socket& req, So
   if (info.domain == AF_UNIX) {
     // The connection's SO_PEERCRED: what its client stated at connect, kept
     // now, as Linux does, so that it outlives the client.
-    ucred host{};
-    socklen_t cl = sizeof host;
-    const bool from_host =
-        getsockopt(conn.get(), SOL_SOCKET, SO_PEERCRED, &host, &cl) == 0 && host.pid != getpid();
+    bool ours = false;
+    hv_ucred peer = HostPeerCred(conn.get(), &ours);
     {
       std::lock_guard lock(info.mu);
       child->own = info.own;
     }
     const int64_t h = ctx.files.AddSocket(std::move(conn), child);
     if (h < 0) return h;
-    hv_ucred peer = from_host && host.pid != 0 ? FromHost(host) : kNoPeerCred;
-    if (!from_host) peer = AcceptedCred(info, *child);
+    if (ours) peer = AcceptedCred(info, *child);
     std::lock_guard lock(child->mu);
     child->peer = peer;
     return h;
@@ -457,12 +462,7 @@ void ConnectedCred(const hv_socket& req, SocketInfo& info, int fd) {
     }
     listener->connecting.emplace_back(info.ino, Stated(req.cred));
   } else {
-    ucred host{};
-    socklen_t cl = sizeof host;
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &host, &cl) == 0 && host.pid != 0 &&
-        host.pid != getpid()) {
-      peer = FromHost(host);
-    }
+    peer = HostPeerCred(fd);
   }
   std::lock_guard lock(info.mu);
   info.peer = peer;
@@ -702,9 +702,10 @@ constexpr uint32_t kRecvIgnored = MSG_CTRUNC | MSG_EOR | MSG_NOSIGNAL | MSG_CONF
 // (room), describing each at guest (out); (*taken) says how many. False if
 // any was dropped: no room, a full table, or a type the guest may not hold
 // (a directory or device: hv_passed's comment in abi.h).
-bool TakePassed(const ServiceContext& ctx, const msghdr& msg, uint64_t out, size_t room,
-                uint64_t* taken) {
-  bool all = true;
+// Calls (take)(UniqueFd) for every fd that came with (msg) (SCM_RIGHTS):
+// each is the callee's, closed unless it keeps it.
+template <typename Take>
+void ForEachPassedFd(const msghdr& msg, Take take) {
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
        c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
@@ -712,41 +713,48 @@ bool TakePassed(const ServiceContext& ctx, const msghdr& msg, uint64_t out, size
     for (size_t i = 0; i < count; ++i) {
       int raw;
       std::memcpy(&raw, CMSG_DATA(c) + i * sizeof(int), sizeof raw);
-      UniqueFd fd(raw);
-      struct stat st {};
-      if (*taken >= room || fstat(fd.get(), &st) != 0 || S_ISDIR(st.st_mode) ||
-          S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-        all = false;
-        continue;
-      }
-      int64_t h;
-      if (auto known = S_ISSOCK(st.st_mode) ? ctx.files.unix_names()->ByInode(st.st_ino) : nullptr;
-          known != nullptr) {
-        h = ctx.files.AddSocket(std::move(fd), std::move(known));  // a guest socket, as it is
-      } else if (S_ISSOCK(st.st_mode)) {
-        int domain = AF_UNIX, type = SOCK_STREAM;
-        socklen_t len = sizeof domain;
-        getsockopt(fd.get(), SOL_SOCKET, SO_DOMAIN, &domain, &len);
-        len = sizeof type;
-        getsockopt(fd.get(), SOL_SOCKET, SO_TYPE, &type, &len);
-        h = ctx.files.AddSocket(std::move(fd),
-                                std::make_shared<SocketInfo>(domain, type, ctx.files.unix_names()));
-      } else {
-        h = ctx.files.AddHandle(std::move(fd), false, /*stream=*/!S_ISREG(st.st_mode));
-      }
-      if (h < 0) {
-        all = false;
-        continue;
-      }
-      const hv_passed p = {static_cast<uint32_t>(h), st.st_mode};
-      if (!ctx.memory.Write(out + *taken * sizeof p, p).ok()) {
-        ctx.files.Close(static_cast<uint32_t>(h));
-        all = false;
-        continue;
-      }
-      ++*taken;
+      take(UniqueFd(raw));
     }
   }
+}
+
+bool TakePassed(const ServiceContext& ctx, const msghdr& msg, uint64_t out, size_t room,
+                uint64_t* taken) {
+  bool all = true;
+  ForEachPassedFd(msg, [&](UniqueFd fd) {
+    struct stat st {};
+    if (*taken >= room || fstat(fd.get(), &st) != 0 || S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode) ||
+        S_ISBLK(st.st_mode)) {
+      all = false;
+      return;
+    }
+    int64_t h;
+    if (auto known = S_ISSOCK(st.st_mode) ? ctx.files.unix_names()->ByInode(st.st_ino) : nullptr;
+        known != nullptr) {
+      h = ctx.files.AddSocket(std::move(fd), std::move(known));  // a guest socket, as it is
+    } else if (S_ISSOCK(st.st_mode)) {
+      int domain = AF_UNIX, type = SOCK_STREAM;
+      socklen_t len = sizeof domain;
+      getsockopt(fd.get(), SOL_SOCKET, SO_DOMAIN, &domain, &len);
+      len = sizeof type;
+      getsockopt(fd.get(), SOL_SOCKET, SO_TYPE, &type, &len);
+      h = ctx.files.AddSocket(std::move(fd),
+                              std::make_shared<SocketInfo>(domain, type, ctx.files.unix_names()));
+    } else {
+      h = ctx.files.AddHandle(std::move(fd), false, /*stream=*/!S_ISREG(st.st_mode));
+    }
+    if (h < 0) {
+      all = false;
+      return;
+    }
+    const hv_passed p = {static_cast<uint32_t>(h), st.st_mode};
+    if (!ctx.memory.Write(out + *taken * sizeof p, p).ok()) {
+      ctx.files.Close(static_cast<uint32_t>(h));
+      all = false;
+      return;
+    }
+    ++*taken;
+  });
   return all;
 }
 
@@ -754,16 +762,7 @@ bool TakePassed(const ServiceContext& ctx, const msghdr& msg, uint64_t out, size
 // whether there were any.
 bool CloseUntaken(const msghdr& msg) {
   bool any = false;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
-       c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); ++i) {
-      int raw;
-      std::memcpy(&raw, CMSG_DATA(c) + i * sizeof(int), sizeof raw);
-      UniqueFd closed(raw);
-      any = true;
-    }
-  }
+  ForEachPassedFd(msg, [&any](UniqueFd) { any = true; });
   return any;
 }
 
