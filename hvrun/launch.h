@@ -50,6 +50,9 @@ struct LaunchOptions {
   // --network and --publish: what the guest's sockets may reach.
   NetworkPolicy network;
   std::vector<std::string> args;  // argv, argv[0] included
+  // --syscall-path=auto: page 0 is the trapless page where the backend can
+  // map it (HV_BOOT_TRAPLESS), and the runtime rewrites syscall sites.
+  bool trapless = true;
 };
 
 // Runs the app. Returns the exit status hvrun should exit with (the guest's

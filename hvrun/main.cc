@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <set>
 #include <string>
@@ -79,6 +80,13 @@ ABSL_FLAG(std::string, network, "loopback",
           "What the guest's sockets may reach: none (no IP sockets, AF_UNIX only), loopback "
           "(outbound anywhere; the guest listens only on the host's loopback, and on the ports "
           "given with -p) or host (the host's network as it is, every interface)");
+ABSL_FLAG(std::string, syscall_path, "auto",
+          "How the app's syscalls reach the runtime: auto (each syscall site whose number is a "
+          "constant is rewritten at its first trap to call the runtime directly through a page "
+          "at address 0, as zpoline does; the rest trap) or trap (every syscall traps: Syscall "
+          "User Dispatch on sim, an exit on kvm). auto needs the right to map address 0 on sim "
+          "(root, or vm.mmap_min_addr=0) and falls back to trap without it, and on xen. The "
+          "environment variable HVRUN_SYSCALL_PATH sets the default");
 ABSL_FLAG(bool, print_manifest, false,
           "Print the effective manifest (the manifest, defaults and flags merged) and exit "
           "without running anything");
@@ -101,10 +109,10 @@ constexpr char kUsage[] =
     "interpreter cannot be loaded); 127 when APP does not exist.\n";
 
 // Abseil's names; --help and the command line spell '_' as '-'.
-constexpr const char* kFlagNames[] = {"backend",      "memory",     "verbose",       "runtime",
-                                      "timeout",      "rootfs",     "rootfs_rw",     "workdir",
-                                      "stop_timeout", "pids_limit", "shm_size",      "tmp_size",
-                                      "network",      "manifest",   "print_manifest"};
+constexpr const char* kFlagNames[] = {
+    "backend",   "memory",       "verbose",      "runtime",       "timeout",  "rootfs",
+    "rootfs_rw", "workdir",      "stop_timeout", "pids_limit",    "shm_size", "tmp_size",
+    "network",   "syscall_path", "manifest",     "print_manifest"};
 
 void PrintHelp() {
   std::cout << kUsage << "\nFlags:\n";
@@ -146,8 +154,8 @@ struct SplitArgs {
 
 SplitArgs Split(int argc, char** argv) {
   static const std::set<std::string> kTakesValue = {
-      "backend", "memory",     "runtime",      "timeout",  "manifest", "rootfs",
-      "workdir", "pids_limit", "stop_timeout", "shm_size", "tmp_size", "network"};
+      "backend",    "memory",       "runtime",  "timeout",  "manifest", "rootfs",      "workdir",
+      "pids_limit", "stop_timeout", "shm_size", "tmp_size", "network",  "syscall_path"};
   static const std::set<std::string> kBool = {"verbose", "print_manifest", "rootfs_rw"};
   SplitArgs out;
   out.flags.push_back(argv[0]);
@@ -289,6 +297,16 @@ int main(int argc, char** argv) {
     if (!tmp_size.ok()) Fail(std::string(tmp_size.status().message()), hvrun::kExitHvrunError);
     options->tmp_size = *tmp_size;
   }
+  std::string syscall_path = absl::GetFlag(FLAGS_syscall_path);
+  if (const char* env = std::getenv("HVRUN_SYSCALL_PATH");
+      env != nullptr && *env != '\0' && !split.given.contains("syscall_path")) {
+    syscall_path = env;
+  }
+  if (syscall_path != "auto" && syscall_path != "trap") {
+    Fail("--syscall-path must be auto or trap, not \"" + syscall_path + "\"",
+         hvrun::kExitHvrunError);
+  }
+  options->trapless = syscall_path == "auto";
   absl::StatusOr<int> status = hvrun::Launch(*options);
   if (!status.ok()) {
     std::cerr << "hvrun: " << status.status().message() << "\n";

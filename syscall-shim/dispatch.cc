@@ -10,6 +10,7 @@
 #include "runtime/linux/timers.h"
 #include "runtime/sched/sched.h"
 #include "syscall-shim/table.h"
+#include "syscall-shim/trapless.h"
 
 namespace hvrt::shim {
 namespace {
@@ -58,6 +59,14 @@ uint64_t FaultStackTop() {
 
 uint64_t UnknownCount(uint64_t nr) { return g_unknown[nr < kTracked ? nr : kTracked]; }
 
+hv_register Registration() {
+  return {
+      .syscall_entry = reinterpret_cast<uint64_t>(&hvrt_syscall),
+      .fault_entry = reinterpret_cast<uint64_t>(&hvrt_fault),
+      .fault_stack = FaultStackTop(),
+      .trapless_entry = trapless::Enabled() ? reinterpret_cast<uint64_t>(&hvrt_trapless_entry) : 0};
+}
+
 }  // namespace hvrt::shim
 
 extern "C" int64_t hvrt_fault(hv_syscall_frame* f, const hv_fault* fault) {
@@ -65,6 +74,11 @@ extern "C" int64_t hvrt_fault(hv_syscall_frame* f, const hv_fault* fault) {
 }
 
 extern "C" int64_t hvrt_syscall(hv_syscall_frame* f) {
+  hvrt::shim::trapless::OnTrap(*f);
+  return hvrt_syscall_served(f);
+}
+
+extern "C" int64_t hvrt_syscall_served(hv_syscall_frame* f) {
   hvrt::hv::Stats().syscalls++;
   hvrt::sched::Tick();  // fairness: may run other threads first
   const hvrt::shim::Syscall* s = hvrt::shim::Lookup(f->nr);

@@ -21,6 +21,9 @@
 #include "hv/abi.h"
 
 extern "C" int64_t hvrt_syscall(struct hv_syscall_frame* f);
+// The call itself, without the trap path's bookkeeping (trapless.h): what
+// hvrt_syscall and the trapless entry both end in.
+extern "C" int64_t hvrt_syscall_served(struct hv_syscall_frame* f);
 
 // The runtime's fault entry (hv_register.fault_entry): a CPU fault in app
 // code, with every register in (f) (HV_FRAME_FULL, rax in nr). 0: taken (an
@@ -32,6 +35,9 @@ namespace hvrt::shim {
 // The stack hvrt_fault runs on where the backend has none for it (kvm):
 // the top of a runtime-owned area, for hv_register.fault_stack.
 uint64_t FaultStackTop();
+// What the runtime registers (HV_CALL_REGISTER): its syscall, fault and
+// trapless entries.
+hv_register Registration();
 }  // namespace hvrt::shim
 
 namespace hvrt::shim {

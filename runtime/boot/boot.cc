@@ -68,8 +68,7 @@ Launch Prepare(const hv_boot_info* bi) {
           static_cast<unsigned long>(info.strings_size),
           static_cast<unsigned long>(info.stack_size));
 
-  hv_register reg = {reinterpret_cast<uint64_t>(&hvrt_syscall),
-                     reinterpret_cast<uint64_t>(&hvrt_fault), shim::FaultStackTop()};
+  hv_register reg = shim::Registration();
   if (int64_t r = hv::Call(HV_CALL_REGISTER, &reg); r < 0)
     Panic("HV_CALL_REGISTER failed: %ld", static_cast<long>(r));
   // A dynamic app starts in its dynamic linker, which finds the app through

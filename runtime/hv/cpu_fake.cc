@@ -28,3 +28,7 @@ CpuidResult Cpuid(uint32_t leaf, uint32_t subleaf) {
 void Pause() { g_fake.pauses++; }
 
 }  // namespace hvrt::cpu
+
+// The trapless entry is guest asm (syscall-shim/trapless_entry.S); host
+// tests only need an address for hv_register.trapless_entry.
+extern "C" void hvrt_trapless_entry() {}

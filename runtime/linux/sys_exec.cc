@@ -19,6 +19,7 @@
 #include "runtime/linux/process.h"
 #include "runtime/linux/shm.h"
 #include "runtime/linux/signals.h"
+#include "syscall-shim/trapless.h"
 #include "runtime/linux/syscalls.h"
 #include "runtime/linux/timers.h"
 #include "runtime/linux/user.h"
@@ -148,6 +149,7 @@ constinit uint32_t g_exec_lock = 0;
   vfs::CloseOnExec();
   shm::ForgetAttaches();
   signals::ResetForExec();
+  shim::trapless::Reset();  // new code: its sites are not the old ones
   timers::AtExec();
   sched::ResetForExec(process::Pid());
   g_exec_lock = 0;  // the only thread left: it starts the new program

@@ -150,8 +150,7 @@ namespace boot {
   process::UseBootPage(const_cast<hv_boot_info*>(bi));
   mm::BackAgain();
   mm::Reprotect();
-  hv_register reg = {reinterpret_cast<uint64_t>(&hvrt_syscall),
-                     reinterpret_cast<uint64_t>(&hvrt_fault), shim::FaultStackTop()};
+  hv_register reg = shim::Registration();
   if (int64_t r = hv::Call(HV_CALL_REGISTER, &reg); r < 0)
     Panic("HV_CALL_REGISTER failed in a forked child: %ld", static_cast<long>(r));
   hvrt_fork_resume(g_fork_rsp);

@@ -1,0 +1,119 @@
+/*
+ * File: syscall-shim/trapless_entry.S
+ *
+ * Where a rewritten syscall site lands (syscall-shim/trapless.h): the app's
+ * `call *%rax` went to page 0, whose sled ends in a jump here (hv/abi.h,
+ * the trapless page). Same privilege, same address space: no trap, no exit.
+ *
+ * On entry: [rsp] = the return address (the site + 2, where the syscall
+ * would have returned to), so the app's rsp is rsp + 8; rax = nr and the
+ * argument registers as the app set them; rcx and r11 are ours (a syscall
+ * clobbers them: rcx = rip, r11 = rflags), r11 already used by the jump;
+ * rflags are still the app's.
+ *
+ * The call itself wrote the return address into the word below the app's
+ * rsp, the top of its red zone: nothing else here touches the red zone.
+ *
+ * The frame and the way back mirror kvm's CPL3 trampoline
+ * (hv-backends/kvm/guest/kvm_guest.S): the extended state stays live in the
+ * CPU (fpstate 0: the runtime saves it where it needs it), and a frame the
+ * runtime marked HV_FRAME_FULL (rt_sigreturn, a handler's entry from a
+ * fault) loads every register, rcx and r11 included.
+ */
+#define HV_FRAME_FULL 1
+#define FRAME_SIZE 160 /* struct hv_syscall_frame */
+
+  .text
+  .globl hvrt_trapless_entry
+  .hidden hvrt_trapless_entry
+  .type hvrt_trapless_entry, @function
+  .balign 16
+hvrt_trapless_entry:
+  movq (%rsp), %rcx                   /* the return address */
+  leaq -120(%rsp), %rsp               /* below the app's 128-byte red zone */
+  pushq %rcx                          /* [rsp] = return rip; app rsp = rsp + 136 */
+  pushfq
+  popq %r11                           /* the app's rflags, before anything changes them */
+  pushq %rbp
+  movq %rsp, %rbp                     /* rbp = app rsp - 144 */
+  andq $-16, %rsp
+  subq $FRAME_SIZE, %rsp
+  movq %rax, 0(%rsp)
+  movq %rdi, 8(%rsp)
+  movq %rsi, 16(%rsp)
+  movq %rdx, 24(%rsp)
+  movq %r10, 32(%rsp)
+  movq %r8, 40(%rsp)
+  movq %r9, 48(%rsp)
+  movq 8(%rbp), %rax
+  movq %rax, 56(%rsp)                 /* rip */
+  leaq 144(%rbp), %rax
+  movq %rax, 64(%rsp)                 /* rsp */
+  movq %r11, 72(%rsp)                 /* rflags */
+  movq %rbx, 80(%rsp)
+  movq 0(%rbp), %rax
+  movq %rax, 88(%rsp)                 /* rbp, pushed above */
+  movq %r12, 96(%rsp)
+  movq %r13, 104(%rsp)
+  movq %r14, 112(%rsp)
+  movq %r15, 120(%rsp)
+  movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
+  movq $0, 136(%rsp)                  /* flags */
+  movq %rsp, %rdi
+  cld
+  call hvrt_syscall_trapless
+  testq $HV_FRAME_FULL, 136(%rsp)
+  jnz 1f
+  movq 8(%rsp), %rdi
+  movq 16(%rsp), %rsi
+  movq 24(%rsp), %rdx
+  movq 32(%rsp), %r10
+  movq 40(%rsp), %r8
+  movq 48(%rsp), %r9
+  movq 80(%rsp), %rbx
+  movq 88(%rsp), %rbp
+  movq 96(%rsp), %r12
+  movq 104(%rsp), %r13
+  movq 112(%rsp), %r14
+  movq 120(%rsp), %r15
+  movq 56(%rsp), %rcx                 /* rcx = rip, as after a real syscall */
+  movq 72(%rsp), %r11                 /* r11 = rflags, likewise */
+  pushq %r11
+  popfq
+  movq 64(%rsp), %rsp                 /* the app's stack, or a signal frame on it */
+  jmp *%rcx
+
+  /* HV_FRAME_FULL: every register from the frame; the target goes through
+   * a word of the runtime's, as no register is left to hold it (one thread
+   * runs at a time and nothing preempts this). */
+1:
+  movq 56(%rsp), %rcx
+  movq %rcx, hvrt_trapless_resume_rip(%rip)
+  movq 8(%rsp), %rdi
+  movq 16(%rsp), %rsi
+  movq 24(%rsp), %rdx
+  movq 32(%rsp), %r10
+  movq 40(%rsp), %r8
+  movq 48(%rsp), %r9
+  movq 80(%rsp), %rbx
+  movq 88(%rsp), %rbp
+  movq 96(%rsp), %r12
+  movq 104(%rsp), %r13
+  movq 112(%rsp), %r14
+  movq 120(%rsp), %r15
+  movq 144(%rsp), %rcx
+  movq 152(%rsp), %r11
+  pushq 72(%rsp)                      /* rflags (the address is taken before the push) */
+  popfq
+  movq 64(%rsp), %rsp
+  jmp *hvrt_trapless_resume_rip(%rip)
+  .size hvrt_trapless_entry, . - hvrt_trapless_entry
+
+  .bss
+  .balign 8
+  .globl hvrt_trapless_resume_rip
+  .hidden hvrt_trapless_resume_rip
+hvrt_trapless_resume_rip:
+  .quad 0
+
+  .section .note.GNU-stack, "", @progbits
