@@ -305,6 +305,12 @@ int ReportExit(const GuestExit& exit, const LaunchOptions& options, const ElfIma
         "(limit on use: --memory=%s)\n",
         exit.info.out_of_memory, MiB(plan.size), MiB(plan.limit));
   }
+  if (options.verbose) {
+    std::cerr << absl::StrFormat(
+        "hvrun: %d syscall(s) served; %d syscall site(s) rewritten to call the runtime without "
+        "a trap\n",
+        exit.info.syscalls, exit.info.trapless_sites);
+  }
   if (options.verbose && exit.info.unsupported > 0) {
     std::cerr << absl::StrFormat("hvrun: %d unsupported syscall(s) returned ENOSYS\n",
                                  exit.info.unsupported);

@@ -41,8 +41,13 @@ uint32_t Imm32(const uint8_t* p) {
 }
 
 // Whether the instruction right before the syscall at (site) loads (nr)
-// into rax as a constant: `mov $imm32, %eax` or `mov $imm32, %rax`.
+// into rax as a constant: `mov $imm32, %eax`, `mov $imm32, %rax` or
+// `xor %eax, %eax` (read's 0).
 bool ConstantNumber(uint64_t site, uint64_t nr) {
+  if (nr == 0 && user::RangeOk(site - 2, 4)) {
+    const auto* p = reinterpret_cast<const uint8_t*>(site - 2);
+    if (p[0] == 0x31 && p[1] == 0xc0) return true;
+  }
   if (user::RangeOk(site - 5, 7)) {
     const auto* p = reinterpret_cast<const uint8_t*>(site - 5);
     if (p[0] == 0xb8 && Imm32(p + 1) == nr) return true;
@@ -106,13 +111,33 @@ void Reset() {
 
 }  // namespace hvrt::shim::trapless
 
+namespace {
+
+// Where a call that landed in the sled was going: the register of a
+// `call *%reg` ([41] ff d0+r) right before (ret), where the frame still
+// holds it; else rax if it points into the sled; else 0.
+uint64_t CallTarget(const hv_syscall_frame& f, uint64_t ret) {
+  uint64_t target = f.nr;
+  if (ret >= 3 && hvrt::user::RangeOk(ret - 3, 3)) {
+    const auto* p = reinterpret_cast<const uint8_t*>(ret - 3);
+    const bool rex_b = p[0] == 0x41;
+    if (p[1] == 0xff && (p[2] & 0xf8) == 0xd0) {
+      const uint64_t low[8] = {f.nr, ~0ull, f.args[2], f.rbx, ~0ull, f.rbp, f.args[1], f.args[0]};
+      const uint64_t high[8] = {f.args[4], f.args[5], f.args[3], ~0ull, f.r12, f.r13, f.r14, f.r15};
+      target = (rex_b ? high : low)[p[2] & 7];
+    }
+  }
+  return target < HV_TRAPLESS_SLED_END ? target : 0;
+}
+
+}  // namespace
+
 // A call into page 0 that is not a rewritten site: a call through a null
-// (or small) function pointer. Linux would fault at the target; the target
-// is not known here (only that it lies in the sled), so it is taken as rax
-// when rax points into the sled, else 0. The return address is on the
-// stack, as the CPU leaves it; rcx and r11 are lost (the entry used them).
+// (or small) function pointer. Linux faults at the target (CallTarget: rcx
+// and r11 are lost, the entry used them). The return address is on the
+// stack, as the CPU leaves it.
 static int64_t NullCall(hv_syscall_frame* f) {
-  const uint64_t target = f->nr < HV_TRAPLESS_SLED_END ? f->nr : 0;
+  const uint64_t target = CallTarget(*f, f->rip);
   f->rip = target;
   f->rsp -= 8;
   f->flags = HV_FRAME_FULL;
@@ -121,7 +146,8 @@ static int64_t NullCall(hv_syscall_frame* f) {
   // #PF, user mode instruction fetch of a page not present.
   const hv_fault fault = {
       .vector = 14, .signo = 0, .code = 0, .pad0 = 0, .error = 0x14, .address = target};
-  if (hvrt::signals::DeliverFault(*f, fault) == 0) return static_cast<int64_t>(f->nr);
+  if (hvrt::signals::DeliverFault(*f, fault, /*on_app_stack=*/true) == 0)
+    return static_cast<int64_t>(f->nr);
   hvrt::process::Exit(hvrt::abi::kSIGSEGV, HV_EXIT_SIGNALED | HV_EXIT_CORE);
 }
 

@@ -7,6 +7,7 @@
 #include "runtime/mm/vm.h"
 #include "runtime/sched/sched.h"
 #include "runtime/vfs/shared_maps.h"
+#include "syscall-shim/trapless.h"
 
 namespace hvrt::process {
 namespace {
@@ -114,8 +115,13 @@ void Exit(int32_t status, uint32_t flags) {
   // writes back dirty pages after a process ends.
   shared_maps::WriteBackAll();
   const uint64_t own = MaxRssKb(/*children=*/false), children = MaxRssKb(/*children=*/true);
-  hv_exit e = {status, flags, hv::Stats().unsupported_syscalls, mm::OutOfMemoryCount(),
-               own > children ? own : children};
+  hv_exit e = {.status = status,
+               .flags = flags,
+               .unsupported = hv::Stats().unsupported_syscalls,
+               .out_of_memory = mm::OutOfMemoryCount(),
+               .maxrss_kb = own > children ? own : children,
+               .syscalls = hv::Stats().syscalls,
+               .trapless_sites = shim::trapless::Rewritten()};
   hv::Call(HV_CALL_EXIT, &e);
   for (;;) cpu::Pause();
 }

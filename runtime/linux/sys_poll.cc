@@ -15,6 +15,7 @@
 #include "runtime/hv/clock.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/abi/poll.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/abi/time.h"
 #include "runtime/linux/epoll_local.h"
@@ -37,15 +38,8 @@ struct Pollfd {
   int16_t revents;
 };
 static_assert(sizeof(Pollfd) == 8);
-constexpr int16_t kPOLLIN = 0x1;
-constexpr int16_t kPOLLPRI = 0x2;
-constexpr int16_t kPOLLOUT = 0x4;
-constexpr int16_t kPOLLERR = 0x8;
-constexpr int16_t kPOLLHUP = 0x10;
-constexpr int16_t kPOLLNVAL = 0x20;
-constexpr int16_t kPOLLRDNORM = 0x40;
-constexpr int16_t kPOLLWRNORM = 0x100;
-constexpr int16_t kPOLLRDHUP = 0x2000;
+using abi::kPOLLERR, abi::kPOLLHUP, abi::kPOLLIN, abi::kPOLLNVAL, abi::kPOLLOUT, abi::kPOLLPRI,
+    abi::kPOLLRDHUP, abi::kPOLLRDNORM, abi::kPOLLWRNORM;
 constexpr int16_t kAlways = kPOLLERR | kPOLLHUP | kPOLLNVAL;
 
 constexpr uint32_t kMaxHostItems = 64;

@@ -19,6 +19,7 @@
 #include "runtime/hv/hypercall.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/abi/poll.h"
 #include "runtime/linux/abi/signal.h"
 #include "runtime/linux/abi/stat.h"
 #include "runtime/linux/abi/time.h"
@@ -45,7 +46,7 @@ static_assert(kSOCK_NONBLOCK == abi::kO_NONBLOCK && kSOCK_CLOEXEC == abi::kO_CLO
 constexpr uint32_t kMSG_PEEK = 0x2, kMSG_DONTWAIT = 0x40, kMSG_WAITALL = 0x100,
                    kMSG_NOSIGNAL = 0x4000;
 constexpr int kSOL_SOCKET = 1, kSO_TYPE = 3, kSO_ERROR = 4, kSO_RCVTIMEO = 20, kSO_SNDTIMEO = 21;
-constexpr int16_t kPOLLIN = 0x1, kPOLLOUT = 0x4;
+using abi::kPOLLIN, abi::kPOLLOUT;
 constexpr uint64_t kMaxRw = 0x7ffff000;  // Linux's MAX_RW_COUNT
 
 // A socket fd: its description, inode and host handle.

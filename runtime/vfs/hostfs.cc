@@ -7,8 +7,11 @@
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/fcntl.h"
+#include "runtime/linux/abi/poll.h"
 #include "runtime/linux/cred.h"
+#include "runtime/linux/host_ready.h"
 #include "runtime/sched/host_call.h"
+#include "runtime/sched/sched.h"
 
 namespace hvrt::hostfs {
 namespace {
@@ -197,13 +200,36 @@ int64_t Write(const Inode& n, uint64_t buf, uint64_t len, uint64_t off) {
 int64_t StreamIo(const Inode& n, bool write, uint64_t buf, uint64_t len, bool nonblock) {
   if (n.pipe_head == 0) return -abi::kEBADF;
   if (len == 0) return 0;  // Linux's pipes answer 0 before they look at anything
-  hv_file_io io = {};
-  io.handle = static_cast<uint32_t>(n.pipe_head - 1);
-  io.flags = nonblock ? HV_IO_NOWAIT : 0;
-  io.data = buf;
-  io.len = len;
-  io.offset = -1;
-  return sched::HostCall(write ? HV_CALL_FILE_WRITE : HV_CALL_FILE_READ, &io);
+  const uint32_t handle = static_cast<uint32_t>(n.pipe_head - 1);
+  const uint64_t call = write ? HV_CALL_FILE_WRITE : HV_CALL_FILE_READ;
+  // Each try never waits in hvrun; where the stream is not ready, the
+  // thread waits for it with host_ready (in slices, between which it looks
+  // for signals), so that a handler interrupts a blocked read or write as
+  // Linux's pipe_read/pipe_write do (-ERESTARTSYS: SA_RESTART restarts it).
+  // A transfer hvrun queued could not be taken back once a handler wants
+  // to run (its bytes would be gone).
+  uint64_t done = 0;
+  for (;;) {
+    hv_file_io io = {};
+    io.handle = handle;
+    io.flags = HV_IO_NOWAIT;
+    io.data = buf + done;
+    io.len = len - done;
+    io.offset = -1;
+    const int64_t r = sched::HostCall(call, &io);
+    if (r != -abi::kEAGAIN || nonblock) {
+      if (r < 0) return done > 0 ? static_cast<int64_t>(done) : r;
+      done += static_cast<uint64_t>(r);
+      // A blocking write goes on until all of it is written, as Linux's;
+      // a read returns what there is.
+      if (!write || done == len || r == 0) return static_cast<int64_t>(done);
+      continue;
+    }
+    const int16_t events = write ? abi::kPOLLOUT : abi::kPOLLIN;
+    if (int64_t w = host_ready::WaitOne(handle, events, sched::kForever); w < 0) {
+      return done > 0 ? static_cast<int64_t>(done) : w;
+    }
+  }
 }
 
 int64_t Getdents(const Inode& n, uint64_t buf, uint64_t len) {

@@ -707,7 +707,11 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
       while (n->size == 0) {
         if (n->writers == 0) return 0;
         if ((f.flags & abi::kO_NONBLOCK) != 0) return -abi::kEAGAIN;
-        sched::Block(PipeReadable(n), kAnyWaiter, sched::kForever);
+        // A handler to run (sched::Interrupt): Linux's pipe_read ends with
+        // -ERESTARTSYS, which SA_RESTART turns into the read again.
+        if (sched::Block(PipeReadable(n), kAnyWaiter, sched::kForever) == -abi::kEINTR) {
+          return -signals::kERESTARTSYS;
+        }
       }
       uint64_t done = 0;
       while (done < len && n->size > 0) {
@@ -798,7 +802,10 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
           if ((f.flags & abi::kO_NONBLOCK) != 0) {
             return done > 0 ? static_cast<int64_t>(done) : -abi::kEAGAIN;
           }
-          sched::Block(PipeWritable(n), kAnyWaiter, sched::kForever);
+          // As pipe_write: what was written counts; else a restart.
+          if (sched::Block(PipeWritable(n), kAnyWaiter, sched::kForever) == -abi::kEINTR) {
+            return done > 0 ? static_cast<int64_t>(done) : -signals::kERESTARTSYS;
+          }
           continue;
         }
         uint64_t tail = (n->pipe_head + n->size) % tmpfs::kPipeBytes;

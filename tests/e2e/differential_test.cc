@@ -270,6 +270,12 @@ const std::vector<Case>& Cases() {
       // Signal handlers: SA_SIGINFO, masks, nesting, SA_NODEFER/RESETHAND,
       // pending and unblock, sigsuspend, the alternate stack, kept state.
       {.name = "signals", .program = "signals", .expect_out = "signals: all ok"},
+      // Rewritten syscall sites (--syscall-path=auto): registers, signals
+      // that interrupt and restart them, fork, a null function pointer call.
+      {.name = "trapless",
+       .program = "trapless",
+       .expect_out = "trapless: all ok",
+       .backends = kProcessBackends},
       // Signals and threads: per-thread masks, pthread_kill, EINTR from a
       // futex wait and a sleep.
       // A pipe's file system, capacity, FIONREAD and SIGPIPE.
@@ -602,7 +608,10 @@ TEST_P(Differential, MatchesNative) {
   }
 }
 
-// Every backend with every case, except cases for some backends only.
+// Every backend with every case, except cases for some backends only; and
+// on the backends that rewrite syscall sites by default (sim, kvm), every
+// case again with --syscall-path=trap (named trap_CASE), so that both paths
+// must match the native run.
 std::vector<std::tuple<std::string, Case>> BackendCases() {
   std::vector<std::tuple<std::string, Case>> out;
   for (const std::string& backend : BackendsUnderTest()) {
@@ -610,6 +619,12 @@ std::vector<std::tuple<std::string, Case>> BackendCases() {
       if (c.backends.empty() ||
           std::find(c.backends.begin(), c.backends.end(), backend) != c.backends.end()) {
         out.emplace_back(backend, c);
+        if (backend == "sim" || backend == "kvm") {
+          Case trap = c;
+          trap.name = "trap_" + c.name;
+          trap.flags.push_back("--syscall-path=trap");
+          out.emplace_back(backend, trap);
+        }
       }
     }
   }

@@ -250,10 +250,12 @@ struct hv_exit {
   /* IN: the most memory the process had in use (KiB), or its reaped
    * children had, whichever is more: their wait4/getrusage ru_maxrss. */
   uint64_t maxrss_kb;
+  uint64_t syscalls;        /* IN: syscalls the runtime served */
+  uint64_t trapless_sites;  /* IN: syscall sites rewritten not to trap */
 };
 #define HV_EXIT_SIGNALED 1u /* status is a signal number (the app was killed) */
 #define HV_EXIT_CORE 2u     /* with SIGNALED: a native run would have dumped core */
-HV_CHECK_SIZE(struct hv_exit, 32);
+HV_CHECK_SIZE(struct hv_exit, 48);
 HV_CHECK_OFFSET(struct hv_exit, status, 0);
 HV_CHECK_OFFSET(struct hv_exit, flags, 4);
 HV_CHECK_OFFSET(struct hv_exit, unsupported, 8);

@@ -302,11 +302,16 @@ TEST_F(VfsTest, PipeFlagsAndHostRefusal) {
   g_.pipe_result = -EMFILE;  // hvrun's handle table is full
   EXPECT_EQ(g_.Syscall(SYS_pipe2, fds, 0), -EMFILE);
   g_.pipe_result = 0;
-  // A blocking end waits in the host (no HV_IO_NOWAIT), which FakeGuest's
-  // non-blocking pipe answers with EAGAIN at once.
+  // A blocking end never waits in hvrun (a queued read could not be taken
+  // back for a signal handler): it tries with HV_IO_NOWAIT, and would wait
+  // for readiness (HV_CALL_POLL) only if the pipe were empty.
   ASSERT_EQ(g_.Syscall(SYS_pipe2, fds, 0), 0);
-  g_.Syscall(SYS_read, g_.At<int32_t>(fds)[0], Buf(), 10);
-  EXPECT_EQ(g_.Last(HV_CALL_FILE_READ)->As<hv_file_io>().flags, 0u);
+  const int32_t rd = g_.At<int32_t>(fds)[0], wr = g_.At<int32_t>(fds)[1];
+  std::memcpy(g_.At<char>(Buf()), "xy", 2);
+  ASSERT_EQ(g_.Syscall(SYS_write, wr, Buf(), 2), 2);
+  EXPECT_EQ(g_.Syscall(SYS_read, rd, Buf() + 16, 10), 2);
+  EXPECT_EQ(g_.Last(HV_CALL_FILE_READ)->As<hv_file_io>().flags, uint32_t{HV_IO_NOWAIT});
+  EXPECT_EQ(g_.Count(HV_CALL_POLL), 0);
 }
 
 TEST_F(VfsTest, MmapOfATmpfsFileIsACopy) {
