@@ -83,6 +83,7 @@ void RegisterProgramBenchmarks();  // programs_bench.cc
 void RegisterProcessBenchmarks();  // processes_bench.cc
 void RegisterNetworkBenchmarks();  // network_bench.cc
 void RegisterHttpBenchmarks();     // http_bench.cc
+void RegisterFastPathBenchmarks();  // fast_paths_bench.cc
 
 // Start to exit: spawns (argv) and waits for it, every iteration; a failed
 // spawn or a non-zero exit skips the benchmark with an error.

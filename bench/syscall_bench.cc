@@ -18,8 +18,8 @@
 // manual time, so process start-up is not counted; StartToExit counts
 // everything, in real time.
 //
-// The other families (files_bench.cc, threads_bench.cc) register from main()
-// below; shared helpers live in bench_util.h.
+// The other families (fast_paths_bench.cc, files_bench.cc, threads_bench.cc, ...) register from
+// main() below; shared helpers live in bench_util.h.
 //
 // Run: <build>/bin/hv_bench --benchmark_format=json --benchmark_out=bench.json
 #include <benchmark/benchmark.h>
@@ -143,6 +143,7 @@ void RegisterGuestBenchmarks() {
 
 int main(int argc, char** argv) {
   RegisterGuestBenchmarks();
+  hvbench::RegisterFastPathBenchmarks();
   hvbench::RegisterFileBenchmarks();
   hvbench::RegisterThreadBenchmarks();
   hvbench::RegisterProgramBenchmarks();

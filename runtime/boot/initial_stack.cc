@@ -4,6 +4,7 @@
 #include "runtime/hv/cpu.h"
 #include "runtime/lib/string.h"
 #include "runtime/linux/abi/auxv.h"
+#include "runtime/vdso/vdso.h"
 
 namespace hvrt::boot {
 namespace {
@@ -94,6 +95,7 @@ uint64_t BuildInitialStack(const hv_boot_info& bi, uint64_t lo, uint64_t hi, con
       {abi::kAT_HWCAP2, bi.hwcap2},
       {abi::kAT_EXECFN, execfn},
       {abi::kAT_PLATFORM, platform},
+      {abi::kAT_SYSINFO_EHDR, vdso::Image()},
       {AT_HV_NATIVE, x.native},
       {abi::kAT_NULL, 0},
   };

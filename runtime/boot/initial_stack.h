@@ -33,7 +33,7 @@ struct AuxExtras {
 };
 
 // The number of auxv pairs BuildInitialStack writes, AT_NULL included.
-inline constexpr int kAuxvPairs = 21;
+inline constexpr int kAuxvPairs = 22;
 
 // Builds the stack for the app in [lo, hi) (hi 16-byte aligned) from a
 // checked (bi). Returns the app's rsp (the address of argc), or 0 if the

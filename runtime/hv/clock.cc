@@ -5,6 +5,7 @@
 #include "runtime/hv/hypercall.h"
 #include "runtime/linux/abi/errno.h"
 #include "runtime/linux/abi/time.h"
+#include "runtime/vdso/vdso.h"
 
 namespace hvrt::clock {
 namespace {
@@ -14,25 +15,20 @@ constinit uint64_t g_boot_ns = 0;
 constinit const volatile hv_pvclock* g_pvclock = nullptr;
 constinit int64_t g_pvclock_offset = 0;
 
-// Reads the kvmclock page consistently: KVM makes version odd while it
-// updates the page, so retry until an even version is the same before and
-// after the reads.
-uint64_t PvclockNow() {
-  for (;;) {
-    const uint32_t v = g_pvclock->version;
-    asm volatile("" ::: "memory");
-    hv_pvclock copy;
-    copy.tsc_timestamp = g_pvclock->tsc_timestamp;
-    copy.system_time = g_pvclock->system_time;
-    copy.tsc_to_system_mul = g_pvclock->tsc_to_system_mul;
-    copy.tsc_shift = g_pvclock->tsc_shift;
-    const uint64_t tsc = cpu::Rdtsc();
-    asm volatile("" ::: "memory");
-    if ((v & 1) == 0 && v == g_pvclock->version) {
-      return static_cast<uint64_t>(static_cast<int64_t>(PvclockToNs(copy, tsc)) + g_pvclock_offset);
-    }
-    cpu::Pause();
-  }
+uint64_t PvclockRead() {
+  return PvclockNow(g_pvclock, g_pvclock_offset, [] { return cpu::Rdtsc(); });
+}
+
+// Gives the vDSO the clock as the runtime now reads it.
+void PublishToVdso() {
+  vdso::Data d = {};
+  d.mode = g_pvclock != nullptr ? vdso::kModePvclock
+           : g_cal.tsc_hz != 0  ? vdso::kModeTsc
+                                : vdso::kModeSyscall;
+  d.cal = g_cal;
+  d.pvclock = reinterpret_cast<uint64_t>(g_pvclock);
+  d.pvclock_offset_ns = g_pvclock_offset;
+  vdso::Publish(d);
 }
 
 // The slow path: ask the host (HV_CALL_CLOCK) for clock (id).
@@ -44,28 +40,12 @@ int64_t HostClock(uint32_t id) {
 
 }  // namespace
 
-uint64_t TscToNs(const hv_clock_calibration& c, uint64_t tsc) {
-  uint64_t delta = tsc > c.base_tsc ? tsc - c.base_tsc : 0;
-  unsigned __int128 scaled = static_cast<unsigned __int128>(delta) * c.mult;
-  return c.base_ns + static_cast<uint64_t>(scaled >> (c.shift & 127));
-}
-
-uint64_t PvclockToNs(const hv_pvclock& p, uint64_t tsc) {
-  uint64_t delta = tsc > p.tsc_timestamp ? tsc - p.tsc_timestamp : 0;
-  if (p.tsc_shift < 0) {
-    delta >>= -p.tsc_shift;
-  } else {
-    delta <<= p.tsc_shift;
-  }
-  const unsigned __int128 scaled = static_cast<unsigned __int128>(delta) * p.tsc_to_system_mul;
-  return p.system_time + static_cast<uint64_t>(scaled >> 32);
-}
-
 void Init(const hv_clock_calibration& c, uint64_t pvclock, int64_t pvclock_offset_ns) {
   g_cal = c;
   g_pvclock = reinterpret_cast<const volatile hv_pvclock*>(pvclock);
   g_pvclock_offset = pvclock_offset_ns;
   g_boot_ns = MonotonicNs();
+  PublishToVdso();
 }
 
 void CalibratePvclock() {
@@ -73,17 +53,18 @@ void CalibratePvclock() {
   // The host's reading lies between the two pvclock readings: take their
   // midpoint. A failed call leaves the offset as it was.
   g_pvclock_offset = 0;
-  const uint64_t before = PvclockNow();
+  const uint64_t before = PvclockRead();
   hv_clock c = {abi::kCLOCK_MONOTONIC, 0, 0};
   const int64_t r = hv::Call(HV_CALL_CLOCK, &c);
-  const uint64_t after = PvclockNow();
+  const uint64_t after = PvclockRead();
   if (r < 0) return;
   g_pvclock_offset = c.ns - static_cast<int64_t>(before + (after - before) / 2);
   g_boot_ns = MonotonicNs();
+  PublishToVdso();
 }
 
 uint64_t MonotonicNs() {
-  if (g_pvclock != nullptr) return PvclockNow();
+  if (g_pvclock != nullptr) return PvclockRead();
   if (g_cal.tsc_hz == 0) return static_cast<uint64_t>(HostClock(abi::kCLOCK_MONOTONIC));
   return TscToNs(g_cal, cpu::Rdtsc());
 }

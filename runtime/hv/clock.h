@@ -14,17 +14,9 @@
 #include <stdint.h>
 
 #include "hv/abi.h"
+#include "runtime/hv/clock_math.h"  // TscToNs, PvclockToNs
 
 namespace hvrt::clock {
-
-// ns(tsc) = base_ns + (((tsc - base_tsc) * mult) >> shift), the product in
-// 128 bits so that hours of uptime at GHz rates cannot overflow. A (tsc)
-// below base_tsc counts as base_tsc, so time never runs backwards.
-uint64_t TscToNs(const hv_clock_calibration& c, uint64_t tsc);
-
-// ns from a kvmclock page read at (tsc): system_time plus the scaled TSC
-// delta, the way Linux's pvclock_scale_delta does it.
-uint64_t PvclockToNs(const hv_pvclock& p, uint64_t tsc);
 
 // Remembers (c) and the boot time that CPU-time clocks count from. With a
 // kvmclock page (pvclock != 0), monotonic time comes from it instead, plus

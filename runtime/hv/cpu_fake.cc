@@ -32,3 +32,10 @@ void Pause() { g_fake.pauses++; }
 // The trapless entry is guest asm (syscall-shim/trapless_entry.S); host
 // tests only need an address for hv_register.trapless_entry.
 extern "C" void hvrt_trapless_entry() {}
+
+// The vDSO's clock page and image (runtime/vdso/vdso_blob.S, guest only).
+extern "C" {
+alignas(4096) uint8_t hvrt_vdso_data[4096] = {};
+extern const uint8_t hvrt_vdso_image[4096];
+alignas(4096) const uint8_t hvrt_vdso_image[4096] = {};
+}

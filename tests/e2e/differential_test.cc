@@ -272,6 +272,9 @@ const std::vector<Case>& Cases() {
       {.name = "signals", .program = "signals", .expect_out = "signals: all ok"},
       // Rewritten syscall sites (--syscall-path=auto): registers, signals
       // that interrupt and restart them, fork, a null function pointer call.
+      // The vDSO: an ELF with Linux's __vdso_* symbols (LINUX_2.6) that
+      // agree with the syscalls.
+      {.name = "vdso", .program = "vdso", .expect_out = "vdso: all ok"},
       {.name = "trapless",
        .program = "trapless",
        .expect_out = "trapless: all ok",

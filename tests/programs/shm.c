@@ -28,12 +28,21 @@
 
 enum { kPage = 4096, kChildren = 4, kRounds = 2000 };
 
-static const char kShmA[] = "/hvrun_shm_a";
-static const char kShmB[] = "/hvrun_shm_b";
-static const char kShmC[] = "/hvrun_shm_c";
-static const char kShmMissing[] = "/hvrun_shm_missing";
-static const char kSem[] = "/hvrun_sem";
-static const key_t kKey = 0x48565231;
+/* Names and the SysV key carry the pid (Names), so that native runs of this
+ * program at once (the differential suite under ctest -j) never meet in the
+ * host's /dev/shm. */
+static char kShmA[64], kShmB[64], kShmC[64], kShmMissing[64], kSem[64];
+static key_t kKey;
+
+static void Names(void) {
+  const int pid = (int)getpid();
+  snprintf(kShmA, sizeof kShmA, "/hvrun_shm_a_%d", pid);
+  snprintf(kShmB, sizeof kShmB, "/hvrun_shm_b_%d", pid);
+  snprintf(kShmC, sizeof kShmC, "/hvrun_shm_c_%d", pid);
+  snprintf(kShmMissing, sizeof kShmMissing, "/hvrun_shm_missing_%d", pid);
+  snprintf(kSem, sizeof kSem, "/hvrun_sem_%d", pid);
+  kKey = (key_t)(0x48560000 | (pid & 0xffff));
+}
 
 /* Removes every name and keyed segment this program makes, ignoring errors. */
 static void CleanUp(void) {
@@ -387,6 +396,7 @@ static void SysV(void) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
+  Names();
   CleanUp();
   PosixAcrossFork();
   PosixNames();

@@ -341,13 +341,17 @@ class SimBackend final : public Backend {
   }
   bool ForkSupported() const override { return true; }
   // The child maps address 0 only with CAP_SYS_RAWIO or vm.mmap_min_addr 0,
-  // as hvrun itself would: tried here, where a refusal is still a choice.
+  // as hvrun itself would: tried here once per hvrun (forks create backends
+  // on several threads at once, and two probes of address 0 would collide).
   bool MapPageZero() override {
-    void* at = mmap(nullptr, layout::kPageSize, PROT_READ,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-    if (at == MAP_FAILED) return false;
-    munmap(at, layout::kPageSize);
-    page_zero_ = at == nullptr;
+    static const bool can_map = [] {
+      void* at = mmap(nullptr, layout::kPageSize, PROT_READ,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+      if (at == MAP_FAILED) return false;
+      munmap(at, layout::kPageSize);
+      return at == nullptr;
+    }();
+    page_zero_ = can_map;
     return page_zero_;
   }
 

@@ -28,7 +28,7 @@ inline constexpr uint64_t kAT_SECURE = 23;
 inline constexpr uint64_t kAT_RANDOM = 25;
 inline constexpr uint64_t kAT_HWCAP2 = 26;
 inline constexpr uint64_t kAT_EXECFN = 31;
-inline constexpr uint64_t kAT_SYSINFO_EHDR = 33;  // never emitted: there is no vDSO
+inline constexpr uint64_t kAT_SYSINFO_EHDR = 33;  // the runtime's vDSO (runtime/vdso/)
 inline constexpr uint64_t kAT_MINSIGSTKSZ = 51;
 
 }  // namespace hvrt::abi

@@ -10,6 +10,7 @@
 
 #include "runtime/hv/cpu_fake.h"
 #include "runtime/mm/vm.h"
+#include "runtime/vdso/vdso.h"
 #include "tests/unit/runtime/fake_guest.h"
 
 namespace {
@@ -78,7 +79,8 @@ TEST(InitialStackTest, LayoutMatchesLinux) {
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(p.aux[AT_EXECFN])), "/bin/app");
   EXPECT_NE(p.aux[AT_EXECFN], w[1]);  // its own copy, at the top like Linux's
   EXPECT_EQ(std::memcmp(reinterpret_cast<const void*>(p.aux[AT_RANDOM]), g.boot().random, 16), 0);
-  EXPECT_EQ(p.aux.count(AT_SYSINFO_EHDR), 0u);  // no vDSO
+  EXPECT_EQ(p.aux[AT_SYSINFO_EHDR], hvrt::vdso::Image());  // the runtime's vDSO
+  EXPECT_EQ(p.aux[AT_SYSINFO_EHDR] % 4096, 0u);
   // 732 + 15 + (832 + 4) + 112 + 63 = 1758, rounded up to 16.
   EXPECT_EQ(p.aux[AT_MINSIGSTKSZ], 1760u);
 
