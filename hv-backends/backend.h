@@ -91,12 +91,6 @@ class Backend {
   // than one process need not (fork is then refused: ForkSupported()).
   virtual void Stop() {}
   virtual bool ForkSupported() const { return false; }
-  // --syscall-path=auto: from now on, this backend's guests get page 0 as
-  // the trapless page (vmm/base/trapless_page.h), read and execute, written
-  // when the runtime registers its trapless entry. Call before
-  // InstallGuestPages. False, changing nothing, where the backend cannot
-  // (sim without the right to map address 0; xen).
-  virtual bool MapPageZero() { return false; }
 };
 
 // Returns the backend called (name): "sim", "kvm", "xen", or "auto" (the

@@ -437,11 +437,6 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
       WriteStrings(memory, options.args, env, files, &mounts,
                    {{options.workdir, &workdir},
                     {app_path != options.args.front() ? app_path : "", &exe_path}}));
-  const bool trapless = options.trapless && backend->MapPageZero();
-  if (options.verbose && options.trapless && !trapless) {
-    std::cerr << "hvrun: --syscall-path=auto: the " << backend->name()
-              << " backend cannot map the trapless page at address 0 here; every syscall traps\n";
-  }
   HV_ASSIGN_OR_RETURN(GuestEntries entries, backend->InstallGuestPages(memory));
 
   // 4. The boot info: everything the runtime needs, in one page.
@@ -452,7 +447,7 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   boot.backend = backend->kind();
   boot.flags = (options.verbose ? HV_BOOT_VERBOSE : 0) |
                (backend->ElasticMemory() ? HV_BOOT_ZEROED_MEMORY : 0) |
-               (trapless ? HV_BOOT_TRAPLESS : 0);
+               (options.trapless ? HV_BOOT_TRAPLESS : 0);
   boot.memory_limit = plan.limit;
   boot.hypercall_entry = entries.hypercall;
   boot.segment_base_entry = entries.segment_base;
@@ -517,7 +512,6 @@ absl::StatusOr<int> Launch(const LaunchOptions& options) {
   ProcessTable table(
       {.backend = std::string(backend->name()),
        .pids_limit = options.pids_limit,
-       .trapless = trapless,
        .service = ServiceOptions{.verbose = options.verbose, .network = options.network}});
   MemoryWatch watch(elastic ? std::function<uint64_t()>([&table] { return table.UsedBytes(); })
                             : std::function<uint64_t()>(),

@@ -50,8 +50,8 @@ struct LaunchOptions {
   // --network and --publish: what the guest's sockets may reach.
   NetworkPolicy network;
   std::vector<std::string> args;  // argv, argv[0] included
-  // --syscall-path=auto: page 0 is the trapless page where the backend can
-  // map it (HV_BOOT_TRAPLESS), and the runtime rewrites syscall sites.
+  // --syscall-path=auto (HV_BOOT_TRAPLESS): the runtime rewrites the app's
+  // syscall sites to call it without a trap.
   bool trapless = true;
 };
 

@@ -81,12 +81,11 @@ ABSL_FLAG(std::string, network, "loopback",
           "(outbound anywhere; the guest listens only on the host's loopback, and on the ports "
           "given with -p) or host (the host's network as it is, every interface)");
 ABSL_FLAG(std::string, syscall_path, "auto",
-          "How the app's syscalls reach the runtime: auto (each syscall site whose number is a "
-          "constant is rewritten at its first trap to call the runtime directly through a page "
-          "at address 0, as zpoline does; the rest trap) or trap (every syscall traps: Syscall "
-          "User Dispatch on sim, an exit on kvm). auto needs the right to map address 0 on sim "
-          "(root, or vm.mmap_min_addr=0) and falls back to trap without it, and on xen. The "
-          "environment variable HVRUN_SYSCALL_PATH sets the default");
+          "How the app's syscalls reach the runtime: auto (a syscall site whose number is a "
+          "constant, `mov $nr, %eax; syscall`, is rewritten at its second trap into a direct "
+          "call of the runtime; the rest trap) or trap (every syscall traps: Syscall User "
+          "Dispatch on sim, an exit on kvm). The environment variable HVRUN_SYSCALL_PATH sets "
+          "the default");
 ABSL_FLAG(bool, print_manifest, false,
           "Print the effective manifest (the manifest, defaults and flags merged) and exit "
           "without running anything");

@@ -242,8 +242,6 @@ int64_t ProcessTable::Fork(int32_t pid, uint64_t flags) {
   }
   auto backend = CreateBackend(options_.backend);
   if (!backend.ok()) return -ENOMEM;
-  // The child's page 0 is its parent's: the trapless page if the parent's is.
-  if (options_.trapless && !(*backend)->MapPageZero()) return -ENOMEM;
   const GuestMemory& from = *parent->image.memory;
   auto memory = (*backend)->CreateMemory(from.size());
   if (!memory.ok()) return -ENOMEM;

@@ -53,7 +53,6 @@ class ProcessTable final : public ProcessHooks {
   struct Options {
     std::string backend;  // CreateBackend's name for children
     int pids_limit = 512;
-    bool trapless = false;  // children map the trapless page (Backend::MapPageZero)
     ServiceOptions service;
   };
   explicit ProcessTable(Options options);

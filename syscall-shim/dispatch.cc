@@ -60,11 +60,9 @@ uint64_t FaultStackTop() {
 uint64_t UnknownCount(uint64_t nr) { return g_unknown[nr < kTracked ? nr : kTracked]; }
 
 hv_register Registration() {
-  return {
-      .syscall_entry = reinterpret_cast<uint64_t>(&hvrt_syscall),
-      .fault_entry = reinterpret_cast<uint64_t>(&hvrt_fault),
-      .fault_stack = FaultStackTop(),
-      .trapless_entry = trapless::Enabled() ? reinterpret_cast<uint64_t>(&hvrt_trapless_entry) : 0};
+  return {.syscall_entry = reinterpret_cast<uint64_t>(&hvrt_syscall),
+          .fault_entry = reinterpret_cast<uint64_t>(&hvrt_fault),
+          .fault_stack = FaultStackTop()};
 }
 
 }  // namespace hvrt::shim

@@ -35,8 +35,8 @@ namespace hvrt::shim {
 // The stack hvrt_fault runs on where the backend has none for it (kvm):
 // the top of a runtime-owned area, for hv_register.fault_stack.
 uint64_t FaultStackTop();
-// What the runtime registers (HV_CALL_REGISTER): its syscall, fault and
-// trapless entries.
+// What the runtime registers (HV_CALL_REGISTER): its syscall and fault
+// entries.
 hv_register Registration();
 }  // namespace hvrt::shim
 

@@ -1,30 +1,47 @@
-// Rewriting syscall sites to reach the runtime without a trap: see
+// Rewriting syscall sites to call the runtime without a trap: see
 // trapless.h.
 #include "syscall-shim/trapless.h"
 
 #include "runtime/boot/boot_info.h"
-#include "runtime/linux/abi/signal.h"
-#include "runtime/linux/process.h"
-#include "runtime/linux/signals.h"
+#include "runtime/lib/string.h"
+#include "runtime/linux/abi/mman.h"
 #include "runtime/linux/user.h"
 #include "runtime/mm/protect.h"
 #include "runtime/mm/shared_anon.h"
+#include "runtime/mm/vm.h"
 #include "runtime/vfs/shared_maps.h"
-#include "syscall-shim/dispatch.h"
 
 namespace hvrt::shim::trapless {
 namespace {
 
-// Sites by address, open addressing: a site's word is its address with the
-// low bit telling whether it is rewritten (kRewritten) or was seen trapping
-// once. Programs have hundreds of syscall sites; past kMaxSites nothing
-// more is rewritten (those keep trapping).
+// Sites by address, open addressing: a site's word is its address, with
+// kRewritten once rewritten (else it trapped once). Programs have hundreds
+// of syscall sites; past kMaxSites nothing more is rewritten.
 constexpr uint64_t kSlots = 4096;
 constexpr uint64_t kMaxSites = kSlots * 3 / 4;
 constexpr uint64_t kRewritten = 1ull << 63;  // addresses are below 2^47
 constinit uint64_t g_sites[kSlots] = {};
 constinit uint64_t g_count = 0;
 constinit uint64_t g_rewritten = 0;
+
+// A stub table: the entry's address, then per number a 16-byte stub
+//   b8 NN NN NN NN   mov $nr, %eax
+//   ff 25 DD DD DD DD   jmp *entry(%rip)
+// (padded with int3), so that a table works wherever it is mapped.
+constexpr uint64_t kStubs = 512;
+constexpr uint64_t kStubSize = 16;
+constexpr uint64_t kHead = 16;
+constexpr uint64_t kTableBytes = 3 * 4096;  // kHead + kStubs * kStubSize, in pages
+constexpr int kMaxTables = 8;
+constexpr int kMaxMisses = 4;  // tables mapped out of reach, then no more tries
+static_assert(kHead + kStubs * kStubSize <= kTableBytes);
+
+// The first table, in the runtime image (in reach of a static app, its
+// heap, and ld.so); the runtime's pages are executable on every backend.
+alignas(4096) constinit uint8_t g_image_table[kTableBytes] = {};
+constinit uint64_t g_tables[kMaxTables] = {};
+constinit int g_ntables = 0;
+constinit int g_misses = 0;
 
 uint64_t* Slot(uint64_t site) {
   uint64_t i = (site * 0x9E3779B97F4A7C15ull) >> 52;  // 12 bits: kSlots
@@ -35,38 +52,103 @@ uint64_t* Slot(uint64_t site) {
   }
 }
 
-uint32_t Imm32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+void Put32(uint8_t* p, uint32_t v) { Copy(p, &v, 4); }
+
+uint32_t Get32(const uint8_t* p) {
+  uint32_t v;
+  Copy(&v, p, 4);
+  return v;
 }
 
-// Whether the instruction right before the syscall at (site) loads (nr)
-// into rax as a constant: `mov $imm32, %eax`, `mov $imm32, %rax` or
-// `xor %eax, %eax` (read's 0).
-bool ConstantNumber(uint64_t site, uint64_t nr) {
-  if (nr == 0 && user::RangeOk(site - 2, 4)) {
-    const auto* p = reinterpret_cast<const uint8_t*>(site - 2);
-    if (p[0] == 0x31 && p[1] == 0xc0) return true;
+void FillTable(uint64_t base) {
+  auto* p = reinterpret_cast<uint8_t*>(base);
+  Fill(p, 0xcc, kTableBytes);  // int3
+  const uint64_t entry = reinterpret_cast<uint64_t>(&hvrt_trapless_entry);
+  Copy(p, &entry, sizeof entry);
+  for (uint64_t nr = 0; nr < kStubs; ++nr) {
+    uint8_t* s = p + kHead + nr * kStubSize;
+    s[0] = 0xb8;
+    Put32(s + 1, static_cast<uint32_t>(nr));
+    s[5] = 0xff;
+    s[6] = 0x25;
+    Put32(s + 7, static_cast<uint32_t>(base - reinterpret_cast<uint64_t>(s + 11)));
   }
-  if (user::RangeOk(site - 5, 7)) {
-    const auto* p = reinterpret_cast<const uint8_t*>(site - 5);
-    if (p[0] == 0xb8 && Imm32(p + 1) == nr) return true;
-  }
-  if (user::RangeOk(site - 7, 9)) {
-    const auto* p = reinterpret_cast<const uint8_t*>(site - 7);
-    if (p[0] == 0x48 && p[1] == 0xc7 && p[2] == 0xc0 && Imm32(p + 3) == nr) return true;
-  }
-  return false;
 }
 
-// Whether (site) is the app's private code: above the runtime image, and in
-// no mapping another process or a file shares.
-bool Private(uint64_t site) {
+// A call at (next_ip - 5) reaches (target) with a rel32.
+bool InReach(uint64_t next_ip, uint64_t target) {
+  const int64_t rel = static_cast<int64_t>(target - next_ip);
+  return rel >= INT32_MIN && rel <= INT32_MAX;
+}
+
+// stub[nr] of a table within a call's reach of (next_ip), mapping a new
+// table if none is; 0 if none can be.
+uint64_t StubFor(uint64_t next_ip, uint64_t nr) {
+  if (g_ntables == 0) {
+    FillTable(reinterpret_cast<uint64_t>(g_image_table));
+    g_tables[g_ntables++] = reinterpret_cast<uint64_t>(g_image_table);
+  }
+  for (int i = 0; i < g_ntables; ++i) {
+    const uint64_t stub = g_tables[i] + kHead + nr * kStubSize;
+    if (InReach(next_ip, stub)) return stub;
+  }
+  if (g_ntables == kMaxTables || g_misses >= kMaxMisses) return 0;
+  // Mapped as the app's mmap would be (top-down, so beside the libraries
+  // mapped last), readable, writable and executable like the image's.
+  const int64_t at = mm::Mmap(0, kTableBytes, abi::kPROT_READ | abi::kPROT_WRITE | abi::kPROT_EXEC,
+                              abi::kMAP_PRIVATE | abi::kMAP_ANONYMOUS, -1, 0);
+  if (at < 0) {
+    g_misses++;
+    return 0;
+  }
+  const uint64_t base = static_cast<uint64_t>(at);
+  if (!InReach(next_ip, base + kHead + nr * kStubSize)) {
+    mm::Munmap(base, kTableBytes);
+    g_misses++;
+    return 0;
+  }
+  FillTable(base);
+  g_tables[g_ntables++] = base;
+  return base + kHead + nr * kStubSize;
+}
+
+// Whether [lo, hi) is the app's private code: above the runtime image, and
+// in no mapping another process or a file shares.
+bool Private(uint64_t lo, uint64_t hi) {
   const hv_mem_region& rt = boot::Info().runtime;
-  if (site < rt.start + rt.size || site - 7 < rt.start + rt.size) return false;
-  if (mm::shared_anon::Contains(site) || mm::shared_anon::Contains(site + 1)) return false;
-  uint64_t lo = 0, hi = 0;
-  return !shared_maps::FirstCovered(site, site + 2, &lo, &hi);
+  if (lo < rt.start + rt.size) return false;
+  for (uint64_t a = lo; a < hi; a += 4096) {
+    if (mm::shared_anon::Contains(a)) return false;
+  }
+  if (mm::shared_anon::Contains(hi - 1)) return false;
+  uint64_t s = 0, e = 0;
+  return !shared_maps::FirstCovered(lo, hi, &s, &e);
+}
+
+// Rewrites the mov before the syscall at (site) if it loads (nr) as a
+// constant (trapless.h): true if done.
+bool Rewrite(uint64_t site, uint64_t nr) {
+  uint64_t start = 0;  // where the mov begins
+  if (user::RangeOk(site - 5, 5)) {
+    const auto* p = reinterpret_cast<const uint8_t*>(site - 5);
+    if (p[0] == 0xb8 && Get32(p + 1) == nr) start = site - 5;
+  }
+  if (start == 0 && user::RangeOk(site - 7, 7)) {
+    const auto* p = reinterpret_cast<const uint8_t*>(site - 7);
+    if (p[0] == 0x48 && p[1] == 0xc7 && p[2] == 0xc0 && Get32(p + 3) == nr) start = site - 7;
+  }
+  if (start == 0 || !Private(start, site)) return false;
+  const uint64_t stub = StubFor(site, nr);
+  if (stub == 0) return false;
+  uint8_t code[7] = {0x66, 0x90};  // the 7-byte mov's first two become a nop
+  uint8_t* call = code + (site - start - 5);
+  call[0] = 0xe8;
+  Put32(call + 1, static_cast<uint32_t>(stub - site));
+  // The page may be read-only (text): open it for the moment. One thread
+  // runs at a time, so no CPU is executing these bytes meanwhile.
+  mm::protect::ScopedAccess access(start, site);
+  Copy(reinterpret_cast<void*>(start), code, site - start);
+  return true;
 }
 
 }  // namespace
@@ -74,10 +156,10 @@ bool Private(uint64_t site) {
 bool Enabled() { return (boot::Info().flags & HV_BOOT_TRAPLESS) != 0; }
 
 void OnTrap(const hv_syscall_frame& f) {
-  if (!Enabled() || f.nr >= HV_TRAPLESS_SLED_END || g_count >= kMaxSites) return;
+  if (f.nr >= kStubs || g_count >= kMaxSites || !Enabled()) return;
   const uint64_t site = f.rip - 2;
   if (f.rip < 9 || !user::RangeOk(site, 2)) return;
-  auto* code = reinterpret_cast<uint8_t*>(site);
+  const auto* code = reinterpret_cast<const uint8_t*>(site);
   if (code[0] != 0x0f || code[1] != 0x05) return;
   uint64_t* slot = Slot(site);
   if (*slot == 0) {  // the first trap: remember it
@@ -85,19 +167,11 @@ void OnTrap(const hv_syscall_frame& f) {
     g_count++;
     return;
   }
-  if ((*slot & kRewritten) != 0 || !ConstantNumber(site, f.nr) || !Private(site)) return;
-  {
-    // The page may be read-only (text): open it for the two bytes. One
-    // thread runs at a time, so no other CPU can be executing them.
-    mm::protect::ScopedAccess access(site, site + 2);
-    code[0] = 0xff;  // call *%rax
-    code[1] = 0xd0;
-  }
+  if ((*slot & kRewritten) != 0) return;  // a restart or a jump to the syscall
+  // Tried once either way: a site that does not qualify now never will.
   *slot = site | kRewritten;
-  g_rewritten++;
+  if (Rewrite(site, f.nr)) g_rewritten++;
 }
-
-bool IsRewritten(uint64_t site) { return *Slot(site) == (site | kRewritten); }
 
 uint64_t Rewritten() { return g_rewritten; }
 
@@ -107,51 +181,9 @@ void Reset() {
   }
   g_count = 0;
   g_rewritten = 0;
+  // The image's table stays; the others went with the old program's memory.
+  if (g_ntables > 1) g_ntables = 1;
+  g_misses = 0;
 }
 
 }  // namespace hvrt::shim::trapless
-
-namespace {
-
-// Where a call that landed in the sled was going: the register of a
-// `call *%reg` ([41] ff d0+r) right before (ret), where the frame still
-// holds it; else rax if it points into the sled; else 0.
-uint64_t CallTarget(const hv_syscall_frame& f, uint64_t ret) {
-  uint64_t target = f.nr;
-  if (ret >= 3 && hvrt::user::RangeOk(ret - 3, 3)) {
-    const auto* p = reinterpret_cast<const uint8_t*>(ret - 3);
-    const bool rex_b = p[0] == 0x41;
-    if (p[1] == 0xff && (p[2] & 0xf8) == 0xd0) {
-      const uint64_t low[8] = {f.nr, ~0ull, f.args[2], f.rbx, ~0ull, f.rbp, f.args[1], f.args[0]};
-      const uint64_t high[8] = {f.args[4], f.args[5], f.args[3], ~0ull, f.r12, f.r13, f.r14, f.r15};
-      target = (rex_b ? high : low)[p[2] & 7];
-    }
-  }
-  return target < HV_TRAPLESS_SLED_END ? target : 0;
-}
-
-}  // namespace
-
-// A call into page 0 that is not a rewritten site: a call through a null
-// (or small) function pointer. Linux faults at the target (CallTarget: rcx
-// and r11 are lost, the entry used them). The return address is on the
-// stack, as the CPU leaves it.
-static int64_t NullCall(hv_syscall_frame* f) {
-  const uint64_t target = CallTarget(*f, f->rip);
-  f->rip = target;
-  f->rsp -= 8;
-  f->flags = HV_FRAME_FULL;
-  f->rcx = 0;
-  f->r11 = f->rflags;
-  // #PF, user mode instruction fetch of a page not present.
-  const hv_fault fault = {
-      .vector = 14, .signo = 0, .code = 0, .pad0 = 0, .error = 0x14, .address = target};
-  if (hvrt::signals::DeliverFault(*f, fault, /*on_app_stack=*/true) == 0)
-    return static_cast<int64_t>(f->nr);
-  hvrt::process::Exit(hvrt::abi::kSIGSEGV, HV_EXIT_SIGNALED | HV_EXIT_CORE);
-}
-
-extern "C" int64_t hvrt_syscall_trapless(hv_syscall_frame* f) {
-  if (!hvrt::shim::trapless::IsRewritten(f->rip - 2)) return NullCall(f);
-  return hvrt_syscall_served(f);
-}

@@ -1,41 +1,43 @@
 // File: syscall-shim/trapless.h
 //
-// Syscalls without a trap (--syscall-path=auto; hv/abi.h, the trapless
-// page). The app's `syscall` instruction costs a SIGSYS on sim and a full
-// VM exit on this kvm; the runtime sits in the app's own address space at
-// the app's privilege, so a plain call would do. At the second trap from a
-// site, the runtime rewrites the site's two bytes, `syscall` (0f 05), into
-// `call *%rax` (ff d0): from then on the call lands at address nr in page 0,
-// slides to the jump into hvrt_trapless_entry (trapless_entry.S), which
-// builds the same frame the trap path does. The trap path stays, always
-// correct, for every site not rewritten.
+// Syscalls without a trap (--syscall-path=auto, boot flag HV_BOOT_TRAPLESS).
+// The app's `syscall` instruction costs a SIGSYS on sim and a full VM exit
+// on this kvm; the runtime sits in the app's own address space at the
+// app's privilege, so a plain call does. At the second trap from a site,
+// the runtime rewrites the instruction that loads the number, not the
+// syscall itself:
 //
-// Which sites: only where it is provably the same call.
-//  - `mov $nr, %eax` (b8 imm32) or `mov $nr, %rax` (48 c7 c0 imm32) right
-//    before the syscall, with imm == the trapping rax < HV_TRAPLESS_SLED_END:
-//    the number is a constant, so rax can never be one the sled does not
-//    cover (a generic syscall(2) wrapper, whose rax comes from a register,
-//    keeps trapping). A jump straight to the syscall instruction from
-//    elsewhere still works: any rax below the sled's end does.
-//  - in the app's memory, never the runtime's or the backend's pages, and
-//    not in memory shared with another process or a file (MAP_SHARED):
-//    the rewrite must change this process's private code only.
-//  - the second trap, not the first: rewriting opens a read-only page for
-//    a moment (a host mprotect on sim, a page-table edit on kvm), which a
-//    call made once (exit, execve, start-up) would never pay back.
-// The limits zpoline names, and how they stand here:
-//  - the red zone: `call` stores the return address in the word below rsp,
-//    which a leaf function may use across an inline syscall. Compilers
-//    treat an asm statement as a use of memory only when told; glibc's
-//    wrappers and inline syscalls do not keep red-zone data across the
-//    instruction. A program that does must run with --syscall-path=trap.
-//  - a call through a null function pointer lands in page 0 too: the entry
-//    checks that its return address is a site it rewrote, and otherwise
-//    raises the SIGSEGV Linux would (rip at the sled, si_addr 0).
-//  - reads of addresses 0-4095 succeed (the sled's bytes) where Linux
-//    faults; stores still fault (the page is never writable).
-//  - code that changes after the rewrite (a JIT reusing the bytes) is the
-//    app's own; the table of sites is forgotten at execve.
+//   b8 NN NN NN NN     mov $nr, %eax        ->  e8 RR RR RR RR  call stub[nr]
+//   0f 05              syscall                   0f 05           (kept)
+//
+//   48 c7 c0 NN..NN    mov $nr, %rax        ->  66 90 e8 RR..RR  nop; call stub[nr]
+//   0f 05              syscall                   0f 05           (kept)
+//
+// stub[nr] (a table of 512, trapless.cc) loads nr into eax and jumps to
+// hvrt_trapless_entry (trapless_entry.S), which serves the call as the trap
+// path would and returns past the kept syscall. Every place the old code
+// could be entered still means the same thing: the first byte (the call
+// now does the whole syscall) and the syscall instruction (a jump straight
+// to it, or a restart after a signal handler with SA_RESTART, which backs
+// rip up by 2, traps as before, with whatever rax). No page 0, so a null
+// pointer faults exactly as on Linux.
+//
+// Which sites: the mov's number must be the trapping rax and below 512;
+// the site must be the app's (above the runtime image) and private (no
+// MAP_SHARED memory, which another process or a file would see); a stub
+// table must be within a call's reach (+-2 GiB): one lives in the runtime
+// image (static apps, ld.so), others are mapped where they are needed (a
+// dynamic app's libraries at the top of memory), up to 8. The first trap
+// only records the site, so calls made once (exit, execve, start-up) never
+// pay for the rewrite, which opens a read-only page for a moment (a host
+// mprotect on sim, a page-table edit on kvm).
+//
+// Limits, as zpoline's and lazypoline's: the call stores its return address
+// in the word below rsp, the top of the red zone, which a leaf function
+// could use across an inline syscall (glibc does not; such a program needs
+// --syscall-path=trap). A `xor %eax, %eax; syscall` (read) or a number in a
+// register (glibc's syscall(2)) has no room or no constant: it keeps
+// trapping. Code that changes after the rewrite (a JIT) is its own.
 //
 // Example (syscall-shim/dispatch.cc):
 //   trapless::OnTrap(*f);  // in hvrt_syscall, before serving the call
@@ -46,23 +48,20 @@
 
 #include "hv/abi.h"
 
-// The jump target page 0 ends in (hv_register.trapless_entry).
+// Where every stub jumps (trapless_entry.S).
 extern "C" void hvrt_trapless_entry();
-// What hvrt_trapless_entry calls: the syscall in (f), as hvrt_syscall.
-extern "C" int64_t hvrt_syscall_trapless(struct hv_syscall_frame* f);
 
 namespace hvrt::shim::trapless {
 
-// Whether the backend gave the trapless page (HV_BOOT_TRAPLESS).
+// Whether hvrun asked for it (HV_BOOT_TRAPLESS).
 bool Enabled();
-// A trap from the syscall at (f.rip - 2): counts it, and at the second
-// trap rewrites the site if it qualifies (above).
+// A trap from the syscall at (f.rip - 2): recorded at the first, rewritten
+// at the second if it qualifies (above).
 void OnTrap(const hv_syscall_frame& f);
-// Whether (site) is a syscall this process rewrote.
-bool IsRewritten(uint64_t site);
-// How many sites are rewritten (tests, --verbose).
+// How many sites this process rewrote (hv_exit, --verbose).
 uint64_t Rewritten();
-// Forgets every site (boot, execve: new code).
+// Forgets every site and the stub tables outside the runtime image
+// (execve: new code, and the app's memory is gone).
 void Reset();
 
 }  // namespace hvrt::shim::trapless

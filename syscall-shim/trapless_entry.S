@@ -2,14 +2,16 @@
  * File: syscall-shim/trapless_entry.S
  *
  * Where a rewritten syscall site lands (syscall-shim/trapless.h): the app's
- * `call *%rax` went to page 0, whose sled ends in a jump here (hv/abi.h,
- * the trapless page). Same privilege, same address space: no trap, no exit.
+ * `call stub[nr]` replaced the `mov $nr, %eax` before its syscall, and the
+ * stub loaded eax and jumped here. Same privilege, same address space: no
+ * trap, no exit.
  *
- * On entry: [rsp] = the return address (the site + 2, where the syscall
- * would have returned to), so the app's rsp is rsp + 8; rax = nr and the
- * argument registers as the app set them; rcx and r11 are ours (a syscall
- * clobbers them: rcx = rip, r11 = rflags), r11 already used by the jump;
- * rflags are still the app's.
+ * On entry: [rsp] = the return address, the kept `syscall` instruction
+ * (2 bytes) that follows the call, so the app's rsp is rsp + 8 and the
+ * syscall returns to [rsp] + 2; rax = nr and the argument registers as the
+ * app set them; rcx and r11 are ours (a syscall clobbers them: rcx = rip,
+ * r11 = rflags); rflags are still the app's (mov and jmp change none, and
+ * nothing here does before pushfq).
  *
  * The call itself wrote the return address into the word below the app's
  * rsp, the top of its red zone: nothing else here touches the red zone.
@@ -17,8 +19,8 @@
  * The frame and the way back mirror kvm's CPL3 trampoline
  * (hv-backends/kvm/guest/kvm_guest.S): the extended state stays live in the
  * CPU (fpstate 0: the runtime saves it where it needs it), and a frame the
- * runtime marked HV_FRAME_FULL (rt_sigreturn, a handler's entry from a
- * fault) loads every register, rcx and r11 included.
+ * runtime marked HV_FRAME_FULL (rt_sigreturn, a handler's entry) loads
+ * every register, rcx and r11 included.
  */
 #define HV_FRAME_FULL 1
 #define FRAME_SIZE 160 /* struct hv_syscall_frame */
@@ -29,7 +31,8 @@
   .type hvrt_trapless_entry, @function
   .balign 16
 hvrt_trapless_entry:
-  movq (%rsp), %rcx                   /* the return address */
+  movq (%rsp), %rcx                   /* the kept syscall instruction ... */
+  leaq 2(%rcx), %rcx                  /* ... and past it, where the call returns (lea: no flags) */
   leaq -120(%rsp), %rsp               /* below the app's 128-byte red zone */
   pushq %rcx                          /* [rsp] = return rip; app rsp = rsp + 136 */
   pushfq
@@ -61,7 +64,7 @@ hvrt_trapless_entry:
   movq $0, 136(%rsp)                  /* flags */
   movq %rsp, %rdi
   cld
-  call hvrt_syscall_trapless
+  call hvrt_syscall_served
   testq $HV_FRAME_FULL, 136(%rsp)
   jnz 1f
   movq 8(%rsp), %rdi

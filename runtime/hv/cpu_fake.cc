@@ -30,7 +30,7 @@ void Pause() { g_fake.pauses++; }
 }  // namespace hvrt::cpu
 
 // The trapless entry is guest asm (syscall-shim/trapless_entry.S); host
-// tests only need an address for hv_register.trapless_entry.
+// tests only need its address for the stub tables.
 extern "C" void hvrt_trapless_entry() {}
 
 // The vDSO's clock page and image (runtime/vdso/vdso_blob.S, guest only).

@@ -557,7 +557,7 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result) {
   *result = 0;
 }
 
-int64_t DeliverFault(hv_syscall_frame& f, const hv_fault& fault, bool on_app_stack) {
+int64_t DeliverFault(hv_syscall_frame& f, const hv_fault& fault) {
   // The runtime's own code faulting is a runtime bug, never the app's to
   // handle: it ends the run with the report.
   const hv_mem_region& rt = boot::Info().runtime;
@@ -591,7 +591,7 @@ int64_t DeliverFault(hv_syscall_frame& f, const hv_fault& fault, bool on_app_sta
     return -abi::kEFAULT;
   }
   if (!EnterHandler(f, sig, static_cast<int64_t>(f.nr), f.rip, info,
-                    /*runtime_on_app_stack=*/on_app_stack, fault.error, trapno, cr2)) {
+                    /*runtime_on_app_stack=*/false, fault.error, trapno, cr2)) {
     FrameFault();  // Linux: a frame that cannot be built is a SIGSEGV that kills
   }
   f.nr = 0;  // rax at the handler's entry, as Linux leaves it

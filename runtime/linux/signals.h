@@ -116,10 +116,7 @@ void DeliverAtExit(hv_syscall_frame& f, int64_t* result);
 // block it, enters the handler as Linux would (siginfo with si_addr, the
 // context with trapno, err and cr2) and returns 0; else -EFAULT, and the
 // fault ends the run with hvrun's crash report (Linux: the default action).
-// (on_app_stack): the caller runs on the app's stack (the trapless entry's
-// null-call check), not a fault stack of its own: the handler's frame goes
-// below it.
-int64_t DeliverFault(hv_syscall_frame& f, const hv_fault& fault, bool on_app_stack = false);
+int64_t DeliverFault(hv_syscall_frame& f, const hv_fault& fault);
 
 // rt_sigreturn(2): loads the registers, mask and extended state the frame at
 // the app's stack holds into (f), rcx and r11 included (HV_FRAME_FULL);

@@ -737,6 +737,9 @@ int64_t Read(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
     case Kind::kHost: {
       if (abi::IsSock(n->mode)) return socket_io::Transfer(*n, f, false, buf, len);
       if (abi::IsStream(n->mode)) {
+        // Held while it waits: another thread's close of the fd meanwhile
+        // takes effect when the read ends, as on Linux.
+        FileRef pinned(f);
         return hostfs::StreamIo(*n, false, buf, len, (f.flags & abi::kO_NONBLOCK) != 0);
       }
       HostTransfer pinned(f);
@@ -837,6 +840,7 @@ int64_t Write(File& f, uint64_t buf, uint64_t len, uint64_t* off) {
         // may take it in pieces); one that meets a closed pipe after some
         // bytes returns them, and SIGPIPE comes all the same.
         const bool nonblock = (f.flags & abi::kO_NONBLOCK) != 0;
+        FileRef pinned(f);  // as for a read
         uint64_t done = 0;
         int64_t r = 0;
         do {

@@ -116,10 +116,9 @@ absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& o
                                      : addr | kPresent | kWritable | user | kHuge;
     HV_RETURN_IF_ERROR(memory.Write<uint64_t>(pd + ((addr >> 21) & 511) * 8, entry));
   }
-  for (uint64_t page = 0; page < 512; ++page) {
+  for (uint64_t page = 1; page < 512; ++page) {  // page 0 stays unmapped: NULL faults
     const uint64_t addr = page << 12;
-    // Page 0 stays unmapped (NULL faults) unless page_access names it.
-    uint64_t flags = page == 0 ? 0 : kPresent | kWritable | kUser;
+    uint64_t flags = kPresent | kWritable | kUser;
     if (options.protect_system_pages) {
       const bool code = addr >= KVM_CODE && addr < KVM_CODE + KVM_CODE_SIZE;
       const bool tables = addr >= KVM_GDT && addr < KVM_DATA;  // GDT + TSS, IDT
@@ -133,7 +132,7 @@ absl::Status WriteCpuTables(const GuestMemory& memory, const CpuTablesOptions& o
     for (const CpuTablesOptions::PageAccess& p : options.page_access) {
       if (p.addr == addr) flags = kPresent | (p.user ? kUser : 0) | (p.writable ? kWritable : 0);
     }
-    HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPt0 + page * 8, flags == 0 ? 0 : addr | flags));
+    HV_RETURN_IF_ERROR(memory.Write<uint64_t>(kPt0 + page * 8, addr | flags));
   }
 
   // GDT, laid out for STAR: user data at 0x20, user code64 at 0x28.

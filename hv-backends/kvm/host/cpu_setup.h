@@ -44,8 +44,7 @@ struct CpuTablesOptions {
   uint8_t user_gate_vector = 0;
   uint64_t user_gate_target = 0;
   // Pages in the first 2 MiB whose access differs from the rule above,
-  // applied last: (user) reachable at CPL3, (writable) at all. Page 0 is
-  // mapped only if named here (the trapless page).
+  // applied last: (user) reachable at CPL3, (writable) at all.
   struct PageAccess {
     uint64_t addr;
     bool user;

@@ -36,7 +36,6 @@
 #include "vmm/base/status_macros.h"
 #include "vmm/base/stop_signals.h"
 #include "vmm/base/thread_kick.h"
-#include "vmm/base/trapless_page.h"
 
 namespace hvrun {
 namespace {
@@ -139,12 +138,10 @@ class KvmBackend final : public Backend {
   absl::StatusOr<GuestEntries> InstallGuestPages(const GuestMemory& memory) override {
     HV_RETURN_IF_ERROR(kvm::CopyGuestBlob(memory));
     const uint64_t top = ReservedTop();
-    kvm::CpuTablesOptions tables{.protect_system_pages = sysret_,
-                                 .gib_pages = top == 0,
-                                 .high_directories = top == 0 ? 0 : memory.size() - top};
-    // The trapless page: the app may call into it, never store to it.
-    if (page_zero_) tables.page_access.push_back({.addr = 0, .user = true, .writable = false});
-    HV_RETURN_IF_ERROR(kvm::WriteCpuTables(memory, tables));
+    HV_RETURN_IF_ERROR(
+        kvm::WriteCpuTables(memory, {.protect_system_pages = sysret_,
+                                     .gib_pages = top == 0,
+                                     .high_directories = top == 0 ? 0 : memory.size() - top}));
     // CR4.FSGSBASE is hvrun's to set in the VM: wr{fs,gs}base always work.
     // Page protection: the runtime edits the page tables where they are
     // CPL3-writable (CPL0 emulated, kvm_pvm); where they are the CPU's alone
@@ -169,14 +166,8 @@ class KvmBackend final : public Backend {
     }
   }
   bool ForkSupported() const override { return true; }
-  // The page tables are hvrun's to write (a fork's are its parent's copy).
-  bool MapPageZero() override {
-    page_zero_ = true;
-    return true;
-  }
 
  private:
-  bool page_zero_ = false;  // MapPageZero
   // Runs the vCPU until it stops: a fault, a stop signal, or (server_done) the
   // mailbox server ended the guest (its outcome is the server's to report).
   absl::StatusOr<GuestExit> RunVcpu(const GuestMemory& memory, KvmVcpu& vcpu,
@@ -223,7 +214,6 @@ absl::StatusOr<GuestExit> KvmBackend::Run(const GuestMemory& memory, const Guest
     (void)memory.Write<uint64_t>(KVM_DATA_FAULT_ENTRY, reg.fault_entry);
     (void)memory.Write<uint64_t>(KVM_DATA_FAULT_STACK, reg.fault_stack & ~uint64_t{15});
     (void)memory.Write<uint32_t>(KVM_DATA_IN_FAULT, 0);
-    if (page_zero_) WriteTraplessPage(memory, reg.trapless_entry);
   });
   server.SetMemoryBacker(
       [&](uint64_t start, uint64_t len) { return slots.BackForGuest(start, len); });

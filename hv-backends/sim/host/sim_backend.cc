@@ -33,7 +33,6 @@
 #include "vmm/base/signal_names.h"
 #include "vmm/base/status_macros.h"
 #include "vmm/base/stop_signals.h"
-#include "vmm/base/trapless_page.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -189,7 +188,7 @@ struct SharedMap {
 // Runs in the forked child: async-signal-safe calls only, no allocation.
 [[noreturn]] void ChildMain(pid_t parent, int memfd, int channel, uint64_t mem_start,
                             uint64_t mem_size, const GuestStart& start, const SharedMap* shared,
-                            size_t nshared, bool page_zero) {
+                            size_t nshared) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125);
   // A process group of its own: a signal to hvrun's group (Ctrl-C, timeout(1),
@@ -209,13 +208,6 @@ struct SharedMap {
     WriteStderr(
         "hvrun: sim: cannot map guest memory at its guest addresses in the child "
         "(is the range in use, or vm.mmap_min_addr above 4096 without CAP_SYS_RAWIO?)\n");
-    _exit(125);
-  }
-  // The trapless page (vmm/base/trapless_page.h): read and execute, so that
-  // a store through a null pointer still faults.
-  if (page_zero && mmap(nullptr, mem_start, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, memfd,
-                        0) != nullptr) {
-    WriteStderr("hvrun: sim: cannot map the trapless page at address 0 in the child\n");
     _exit(125);
   }
   // Over it, the pages this guest shares with the process it was forked
@@ -340,20 +332,6 @@ class SimBackend final : public Backend {
     if (child_ > 0) kill(child_, SIGKILL);
   }
   bool ForkSupported() const override { return true; }
-  // The child maps address 0 only with CAP_SYS_RAWIO or vm.mmap_min_addr 0,
-  // as hvrun itself would: tried here once per hvrun (forks create backends
-  // on several threads at once, and two probes of address 0 would collide).
-  bool MapPageZero() override {
-    static const bool can_map = [] {
-      void* at = mmap(nullptr, layout::kPageSize, PROT_READ,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-      if (at == MAP_FAILED) return false;
-      munmap(at, layout::kPageSize);
-      return at == nullptr;
-    }();
-    page_zero_ = can_map;
-    return page_zero_;
-  }
 
  private:
   // The guest process while it may be killed: set to 0 before it is reaped,
@@ -361,7 +339,6 @@ class SimBackend final : public Backend {
   std::mutex mu_;
   pid_t child_ = 0;
   bool stop_ = false;
-  bool page_zero_ = false;  // MapPageZero
 };
 
 absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const GuestStart& start,
@@ -374,7 +351,6 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
         .store(reg.syscall_entry);
     std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&mb[SIM_MB_FAULT_ENTRY]))
         .store(reg.fault_entry);
-    if (page_zero_) WriteTraplessPage(memory, reg.trapless_entry);
   });
 
   // Collected before fork: the child may not allocate. The ranges' fds stay
@@ -397,7 +373,7 @@ absl::StatusOr<GuestExit> SimBackend::Run(const GuestMemory& memory, const Guest
   if (child < 0) return absl::ErrnoToStatus(errno, "sim: fork of the guest process");
   if (child == 0) {
     ChildMain(parent, memory.fd(), child_end.get(), memory.start(), memory.size(), start,
-              shared.data(), shared.size(), page_zero_);
+              shared.data(), shared.size());
   }
   child_end.Reset();
   memory.SetFileChannel(std::move(host_end));

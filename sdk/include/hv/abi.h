@@ -316,32 +316,9 @@ struct hv_register {
   /* IN: the top of the stack fault_entry runs on where the backend has no
    * stack of its own for it (kvm, xen; sim runs it on the host signal stack). */
   HV_GUEST_PTR(void) fault_stack;
-  /* IN: where a rewritten syscall site lands (HV_BOOT_TRAPLESS: the backend
-   * writes the trapless page, below, to jump here); 0: none. */
-  HV_GUEST_PTR(void) trapless_entry;
 };
-HV_CHECK_SIZE(struct hv_register, 32);
+HV_CHECK_SIZE(struct hv_register, 24);
 HV_CHECK_OFFSET(struct hv_register, fault_entry, 8);
-HV_CHECK_OFFSET(struct hv_register, trapless_entry, 24);
-
-/*
- * The trapless page (ABI v20, HV_BOOT_TRAPLESS): guest page 0, mapped read
- * and execute, never writable, so that an app's `syscall` (0f 05) can be
- * rewritten to `call *%rax` (ff d0), the same two bytes, as zpoline does:
- * the call lands at address nr, slides down a sled of no-ops to
- * HV_TRAPLESS_SLED_END and jumps to the runtime's trapless_entry with
- * [rsp] = the return address (the site + 2, where the syscall returned to).
- *   [0, HV_TRAPLESS_SLED_END)  8-byte no-ops (66 x7, 90), so that a call
- *                              at any byte runs at most 8 of them per 64
- *                              bytes; every offset is an instruction start
- *   HV_TRAPLESS_SLED_END       movabs $trapless_entry, %r11; jmp *%r11
- *                              (r11 and rcx are a syscall's to clobber)
- *   the rest                   int3 (0xcc)
- * The backend writes it when the runtime registers its trapless_entry.
- * The runtime rewrites only sites whose number is a constant below
- * HV_TRAPLESS_SLED_END (`mov $nr, %eax` right before the syscall).
- */
-#define HV_TRAPLESS_SLED_END 0x200u
 
 /* A CPU fault in app code, as fault_entry (above) sees it: the x86 vector
  * and error code, the faulting address (cr2, si_addr), and, where a host
@@ -1015,8 +992,8 @@ HV_CHECK_OFFSET(struct hv_pvh_cpu, code64, 16);
  * the parent was in HV_CALL_FORK. The runtime resumes the forking thread
  * (its saved context) with fork's result 0 instead of starting the app. */
 #define HV_BOOT_FORKED 8u
-/* Page 0 is the trapless page (struct hv_register): the runtime may rewrite
- * the app's syscall sites to reach it without a trap (--syscall-path=auto). */
+/* --syscall-path=auto: the runtime may rewrite the app's syscall sites to
+ * call it directly instead of trapping (syscall-shim/trapless.h). */
 #define HV_BOOT_TRAPLESS 16u
 
 /*
