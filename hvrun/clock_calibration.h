@@ -11,7 +11,9 @@ namespace hvrun {
 
 // Returns the calibration for this host. It takes the kernel's own TSC
 // scaling (perf_event_mmap_page's time_mult/time_shift, the numbers the
-// kernel converts TSC with) and falls back to a 2 ms measurement. With no
+// kernel converts TSC with) or else a 10 ms measurement, either remembered
+// per host boot in a file of the user's and checked against 100 us of
+// CLOCK_MONOTONIC at each use (the first perf_event_open can cost 10 ms). With no
 // usable TSC, tsc_hz is 0 and the guest asks the host (HV_CALL_CLOCK).
 hv_clock_calibration CalibrateClock();
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,6 +79,23 @@ __asm__(
     "  movq %xmm0, %rcx; movabs $0x1111111111111111, %rdx; xor %rdx, %rcx; or %rcx, %rax\n"
     "  movq %xmm8, %rcx; movabs $0x3333333333333333, %rdx; xor %rdx, %rcx; or %rcx, %rax\n"
     "  pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
+    "  ret\n");
+
+// getpid (0) or getppid (1) from one syscall instruction: the getppid path
+// loads its number and jumps straight to the syscall after getpid's mov.
+long two_entries(int which);
+__asm__(
+    ".text\n"
+    ".globl two_entries\n"
+    "two_entries:\n"
+    "  test %edi, %edi\n"
+    "  jz 1f\n"
+    "  mov $110, %eax\n"
+    "  jmp 2f\n"
+    "1:\n"
+    "  mov $39, %eax\n"
+    "2:\n"
+    "  syscall\n"
     "  ret\n");
 
 static sigjmp_buf g_jump;
@@ -183,7 +201,38 @@ int main(void) {
           "fork %d: the child's getppid loop", i);
   }
 
-  // 7. A call through a null function pointer faults at 0, as on Linux; so
+  // 7. Code the rewriter must not get wrong: a jump straight to a syscall
+  // whose mov loads another number (the rewritten call must not be taken
+  // for it), and a mov+syscall pair straddling a page boundary in a mapping
+  // made executable by mprotect, replaced by other code at the same address
+  // afterwards (a JIT's pattern).
+  int jumps = 1;
+  for (int i = 0; i < 20; ++i) {
+    jumps &= two_entries(0) == getpid() && two_entries(1) == getppid();
+  }
+  CHECK(jumps, "a syscall reached by its mov and by a jump with another number");
+  unsigned char* page =
+      mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(page != MAP_FAILED, "mmap for code");
+  if (page != MAP_FAILED) {
+    // mov $39, %eax; syscall; ret   with the mov's last bytes on page 2.
+    static const unsigned char kGetpid[] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xc3};
+    static const unsigned char kGetppid[] = {0xb8, 110, 0, 0, 0, 0x0f, 0x05, 0xc3};
+    unsigned char* at = page + 4096 - 3;
+    memcpy(at, kGetpid, sizeof kGetpid);
+    mprotect(page, 2 * 4096, PROT_READ | PROT_EXEC);
+    long (*fn)(void) = (long (*)(void))at;
+    int ok = 1;
+    for (int i = 0; i < 20; ++i) ok &= fn() == getpid();
+    mprotect(page, 2 * 4096, PROT_READ | PROT_WRITE);
+    memcpy(at, kGetppid, sizeof kGetppid);  // new code where the old was
+    mprotect(page, 2 * 4096, PROT_READ | PROT_EXEC);
+    for (int i = 0; i < 20; ++i) ok &= fn() == getppid();
+    munmap(page, 2 * 4096);
+    CHECK(ok, "generated code across a page boundary, then replaced");
+  }
+
+  // 8. A call through a null function pointer faults at 0, as on Linux; so
   // do a read and a store through a null pointer.
   struct sigaction segv;
   memset(&segv, 0, sizeof segv);
