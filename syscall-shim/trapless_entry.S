@@ -22,8 +22,7 @@
  * runtime marked HV_FRAME_FULL (rt_sigreturn, a handler's entry) loads
  * every register, rcx and r11 included.
  */
-#define HV_FRAME_FULL 1
-#define FRAME_SIZE 160 /* struct hv_syscall_frame */
+#include "hv/syscall_frame_asm.h"
 
   .text
   .globl hvrt_trapless_entry
@@ -41,25 +40,14 @@ hvrt_trapless_entry:
   movq %rsp, %rbp                     /* rbp = app rsp - 144 */
   andq $-16, %rsp
   subq $FRAME_SIZE, %rsp
-  movq %rax, 0(%rsp)
-  movq %rdi, 8(%rsp)
-  movq %rsi, 16(%rsp)
-  movq %rdx, 24(%rsp)
-  movq %r10, 32(%rsp)
-  movq %r8, 40(%rsp)
-  movq %r9, 48(%rsp)
+  STORE_FRAME_REGS
   movq 8(%rbp), %rax
   movq %rax, 56(%rsp)                 /* rip */
   leaq 144(%rbp), %rax
   movq %rax, 64(%rsp)                 /* rsp */
   movq %r11, 72(%rsp)                 /* rflags */
-  movq %rbx, 80(%rsp)
   movq 0(%rbp), %rax
   movq %rax, 88(%rsp)                 /* rbp, pushed above */
-  movq %r12, 96(%rsp)
-  movq %r13, 104(%rsp)
-  movq %r14, 112(%rsp)
-  movq %r15, 120(%rsp)
   movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
   movq $0, 136(%rsp)                  /* flags */
   movq %rsp, %rdi
@@ -67,18 +55,7 @@ hvrt_trapless_entry:
   call hvrt_syscall_served
   testq $HV_FRAME_FULL, 136(%rsp)
   jnz 1f
-  movq 8(%rsp), %rdi
-  movq 16(%rsp), %rsi
-  movq 24(%rsp), %rdx
-  movq 32(%rsp), %r10
-  movq 40(%rsp), %r8
-  movq 48(%rsp), %r9
-  movq 80(%rsp), %rbx
-  movq 88(%rsp), %rbp
-  movq 96(%rsp), %r12
-  movq 104(%rsp), %r13
-  movq 112(%rsp), %r14
-  movq 120(%rsp), %r15
+  LOAD_FRAME_REGS
   movq 56(%rsp), %rcx                 /* rcx = rip, as after a real syscall */
   movq 72(%rsp), %r11                 /* r11 = rflags, likewise */
   pushq %r11
@@ -92,18 +69,7 @@ hvrt_trapless_entry:
 1:
   movq 56(%rsp), %rcx
   movq %rcx, hvrt_trapless_resume_rip(%rip)
-  movq 8(%rsp), %rdi
-  movq 16(%rsp), %rsi
-  movq 24(%rsp), %rdx
-  movq 32(%rsp), %r10
-  movq 40(%rsp), %r8
-  movq 48(%rsp), %r9
-  movq 80(%rsp), %rbx
-  movq 88(%rsp), %rbp
-  movq 96(%rsp), %r12
-  movq 104(%rsp), %r13
-  movq 112(%rsp), %r14
-  movq 120(%rsp), %r15
+  LOAD_FRAME_REGS
   movq 144(%rsp), %rcx
   movq 152(%rsp), %r11
   pushq 72(%rsp)                      /* rflags (the address is taken before the push) */

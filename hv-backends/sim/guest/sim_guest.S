@@ -14,6 +14,7 @@
  * rt_sigreturn and exit_group.
  */
 #include "hv-backends/sim/sim_mailbox.h"
+#include "hv/syscall_frame_asm.h"
 
 #define SYS_rt_sigreturn 15
 #define SYS_munmap 11
@@ -59,8 +60,6 @@
 #define REG_TRAPNO 20
 #define UC_FPREGS 224 /* uc_mcontext.fpregs: the saved extended state */
 #define SIGTRAP 5
-#define HV_FRAME_FULL 1
-#define FRAME_SIZE 160 /* struct hv_syscall_frame */
 #define FAULT_SIZE 32  /* struct hv_fault */
 
 .macro FRAME_COPY_IN reg, off
