@@ -564,6 +564,25 @@ TEST_P(GuestAttacks, ForkBombStopsAtThePidsLimit) {
   }
 }
 
+// An exit report of nonsense (bad_exit_report.c): the status is taken as a
+// byte and the counts are printed as the guest gave them, hvrun exiting
+// normally; a report that wraps the address space is unreadable, which
+// ends the run as hvrun's failure, saying so.
+TEST_P(GuestAttacks, NonsenseExitReportIsTakenAsAByte) {
+  RunResult r = RunHvrun(backend(), {"--verbose"}, Guest("bad_exit_report"), {});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 7) << r.Describe();
+  EXPECT_TRUE(Matches(r.out, "exiting with nonsense")) << r.Describe();
+  EXPECT_FALSE(Matches(r.out, "HV_CALL_EXIT returned")) << r.Describe();
+  EXPECT_TRUE(Matches(r.err, "18446744073709551615 syscall\\(s\\) served")) << r.Describe();
+
+  r = RunHvrun(backend(), {}, Guest("bad_exit_report"), {"wraps"});
+  ExpectNoCrash(r);
+  EXPECT_EQ(r.exit_code, 125) << r.Describe();
+  EXPECT_TRUE(Matches(r.err, "unreadable hv_exit")) << r.Describe();
+  EXPECT_FALSE(Matches(r.out, "HV_CALL_EXIT returned")) << r.Describe();
+}
+
 // ---- Host syscalls from the code page -----------------------------------------
 
 // Names of core files in (dir).
