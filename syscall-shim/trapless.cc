@@ -155,8 +155,13 @@ bool Rewrite(uint64_t site, uint64_t nr) {
 
 bool Enabled() { return (boot::Info().flags & HV_BOOT_TRAPLESS) != 0; }
 
+// rt_sigreturn's site is the signal restorer, whose exact bytes
+// (mov $15, %rax; syscall) some unwinders match to step through a signal
+// frame (gdb, libunwind; libgcc uses glibc's CFI): it stays as it is.
+constexpr uint64_t kNrRtSigreturn = 15;
+
 void OnTrap(const hv_syscall_frame& f) {
-  if (f.nr >= kStubs || g_count >= kMaxSites || !Enabled()) return;
+  if (f.nr >= kStubs || f.nr == kNrRtSigreturn || g_count >= kMaxSites || !Enabled()) return;
   const uint64_t site = f.rip - 2;
   if (f.rip < 9 || !user::RangeOk(site, 2)) return;
   const auto* code = reinterpret_cast<const uint8_t*>(site);

@@ -9,6 +9,7 @@
 // is rewritten (at its second trap) and then taken without a trap.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -97,6 +98,26 @@ __asm__(
     "2:\n"
     "  syscall\n"
     "  ret\n");
+
+// Unwinding through a signal frame: a handler's backtrace() reaches the
+// function the signal interrupted (libgcc finds the signal frame by the
+// restorer's exact bytes, which must stay as they are).
+static volatile int g_found;
+
+__attribute__((noinline)) static void Raiser(void) {
+  raise(SIGUSR1);
+  __asm__ volatile("" ::: "memory");  // keep the return address inside Raiser
+}
+
+static void OnUsr1(int sig) {
+  (void)sig;
+  void* frames[32];
+  const int n = backtrace(frames, 32);
+  for (int i = 0; i < n; ++i) {
+    const uintptr_t a = (uintptr_t)frames[i];
+    if (a > (uintptr_t)Raiser && a < (uintptr_t)Raiser + 64) g_found++;
+  }
+}
 
 static sigjmp_buf g_jump;
 static volatile uintptr_t g_fault_addr;
@@ -232,7 +253,15 @@ int main(void) {
     CHECK(ok, "generated code across a page boundary, then replaced");
   }
 
-  // 8. A call through a null function pointer faults at 0, as on Linux; so
+  // 8. A backtrace from a handler unwinds through the signal frame, again
+  // and again (the restorer's rt_sigreturn traps on every one of them).
+  signal(SIGUSR1, OnUsr1);
+  g_found = 0;
+  for (int i = 0; i < 4; ++i) Raiser();
+  CHECK(g_found == 4, "backtrace() from a handler reaches the interrupted function (%d of 4)",
+        g_found);
+
+  // 9. A call through a null function pointer faults at 0, as on Linux; so
   // do a read and a store through a null pointer.
   struct sigaction segv;
   memset(&segv, 0, sizeof segv);
