@@ -23,8 +23,8 @@
 // pointer faults exactly as on Linux.
 //
 // Which sites: the mov's number must be the trapping rax and below 512, and
-// not rt_sigreturn's (the signal restorer's bytes are what unwinders look
-// for to step through a signal frame);
+// not rt_sigreturn's (the signal restorer's bytes are what some unwinders
+// match to step through a signal frame);
 // the site must be the app's (above the runtime image) and private (no
 // MAP_SHARED memory, which another process or a file would see); a stub
 // table must be within a call's reach (+-2 GiB): one lives in the runtime

@@ -100,8 +100,8 @@ __asm__(
     "  ret\n");
 
 // Unwinding through a signal frame: a handler's backtrace() reaches the
-// function the signal interrupted (libgcc finds the signal frame by the
-// restorer's exact bytes, which must stay as they are).
+// function the signal interrupted (through the restorer's CFI; hvrun keeps
+// the restorer's bytes as they are for unwinders that match them).
 static volatile int g_found;
 
 __attribute__((noinline)) static void Raiser(void) {
@@ -254,7 +254,7 @@ int main(void) {
   }
 
   // 8. A backtrace from a handler unwinds through the signal frame, again
-  // and again (the restorer's rt_sigreturn traps on every one of them).
+  // and again.
   signal(SIGUSR1, OnUsr1);
   g_found = 0;
   for (int i = 0; i < 4; ++i) Raiser();
