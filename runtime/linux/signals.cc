@@ -388,6 +388,13 @@ void SetAction(int sig, const abi::KSigaction& act) {
   }
 }
 
+bool AnyHandler() {
+  for (int sig = 1; sig <= abi::kNSIG; ++sig) {
+    if (ActionOf(sig) == Action::kHandler) return true;
+  }
+  return false;
+}
+
 uint64_t Blocked() { return T().blocked; }
 
 uint64_t Pending() { return g.pending | T().pending; }

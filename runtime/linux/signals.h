@@ -76,6 +76,9 @@ int64_t SendToThread(int32_t tid, int sig);
 // Whether a signal with a handler is pending for the calling thread and not
 // blocked by it: a blocking call ends early (-EINTR, or kERESTARTSYS) for it.
 bool HandlerPending();
+// Whether any signal has a handler: where none has, a blocking call that
+// hvrun could wait for no handler could interrupt (hostfs::StreamIo).
+bool AnyHandler();
 
 // A blocking call interrupted by a handler: restarted after the handler if
 // it has SA_RESTART (or if no handler ran), else -EINTR. Never reaches the app.

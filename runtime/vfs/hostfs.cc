@@ -10,6 +10,7 @@
 #include "runtime/linux/abi/poll.h"
 #include "runtime/linux/cred.h"
 #include "runtime/linux/host_ready.h"
+#include "runtime/linux/signals.h"
 #include "runtime/sched/host_call.h"
 #include "runtime/sched/sched.h"
 
@@ -202,6 +203,16 @@ int64_t StreamIo(const Inode& n, bool write, uint64_t buf, uint64_t len, bool no
   if (len == 0) return 0;  // Linux's pipes answer 0 before they look at anything
   const uint32_t handle = static_cast<uint32_t>(n.pipe_head - 1);
   const uint64_t call = write ? HV_CALL_FILE_WRITE : HV_CALL_FILE_READ;
+  if (!nonblock && !signals::AnyHandler()) {
+    // No handler could interrupt it: one transfer that waits in hvrun, one
+    // crossing instead of a try, a wait and a try again.
+    hv_file_io io = {};
+    io.handle = handle;
+    io.data = buf;
+    io.len = len;
+    io.offset = -1;
+    return sched::HostCall(call, &io);
+  }
   // Each try never waits in hvrun; where the stream is not ready, the
   // thread waits for it with host_ready (in slices, between which it looks
   // for signals), so that a handler interrupts a blocked read or write as

@@ -302,12 +302,23 @@ TEST_F(VfsTest, PipeFlagsAndHostRefusal) {
   g_.pipe_result = -EMFILE;  // hvrun's handle table is full
   EXPECT_EQ(g_.Syscall(SYS_pipe2, fds, 0), -EMFILE);
   g_.pipe_result = 0;
-  // A blocking end never waits in hvrun (a queued read could not be taken
-  // back for a signal handler): it tries with HV_IO_NOWAIT, and would wait
-  // for readiness (HV_CALL_POLL) only if the pipe were empty.
+  // A blocking end with no signal handler to interrupt it waits in hvrun
+  // (no HV_IO_NOWAIT: one crossing) ...
   ASSERT_EQ(g_.Syscall(SYS_pipe2, fds, 0), 0);
   const int32_t rd = g_.At<int32_t>(fds)[0], wr = g_.At<int32_t>(fds)[1];
   std::memcpy(g_.At<char>(Buf()), "xy", 2);
+  ASSERT_EQ(g_.Syscall(SYS_write, wr, Buf(), 2), 2);
+  EXPECT_EQ(g_.Syscall(SYS_read, rd, Buf() + 16, 10), 2);
+  EXPECT_EQ(g_.Last(HV_CALL_FILE_READ)->As<hv_file_io>().flags, 0u);
+  // ... and with one, never (a queued read could not be taken back for the
+  // handler): it tries with HV_IO_NOWAIT and would wait for readiness
+  // (HV_CALL_POLL, in slices) only if the pipe were empty.
+  const uint64_t act = Buf() + 0x100;
+  g_.At<uint64_t>(act)[0] = 0x401000;    // a handler
+  g_.At<uint64_t>(act)[1] = 0x04000000;  // SA_RESTORER
+  g_.At<uint64_t>(act)[2] = 0x401000;
+  g_.At<uint64_t>(act)[3] = 0;
+  ASSERT_EQ(g_.Syscall(SYS_rt_sigaction, SIGUSR1, act, 0, 8), 0);
   ASSERT_EQ(g_.Syscall(SYS_write, wr, Buf(), 2), 2);
   EXPECT_EQ(g_.Syscall(SYS_read, rd, Buf() + 16, 10), 2);
   EXPECT_EQ(g_.Last(HV_CALL_FILE_READ)->As<hv_file_io>().flags, uint32_t{HV_IO_NOWAIT});
