@@ -104,18 +104,35 @@ __asm__(
 // the restorer's bytes as they are for unwinders that match them).
 static volatile int g_found;
 
-__attribute__((noinline)) static void Raiser(void) {
-  raise(SIGUSR1);
-  __asm__ volatile("" ::: "memory");  // keep the return address inside Raiser
-}
+// Raises SIGUSR1; raiser_return is the address its call of raise returns
+// to, which a backtrace from the handler must name. In asm, so that the
+// address is exact whatever the compiler's flags.
+void Raiser(void);
+extern const char raiser_return[];
+__asm__(
+    ".text\n"
+    ".globl Raiser\n"
+    ".type Raiser, @function\n"
+    "Raiser:\n"
+    "  .cfi_startproc\n"
+    "  sub $8, %rsp\n"
+    "  .cfi_adjust_cfa_offset 8\n"
+    "  mov $10, %edi\n"  // SIGUSR1
+    "  call raise\n"
+    ".globl raiser_return\n"
+    "raiser_return:\n"
+    "  add $8, %rsp\n"
+    "  .cfi_adjust_cfa_offset -8\n"
+    "  ret\n"
+    "  .cfi_endproc\n"
+    ".size Raiser, . - Raiser\n");
 
 static void OnUsr1(int sig) {
   (void)sig;
   void* frames[32];
   const int n = backtrace(frames, 32);
   for (int i = 0; i < n; ++i) {
-    const uintptr_t a = (uintptr_t)frames[i];
-    if (a > (uintptr_t)Raiser && a < (uintptr_t)Raiser + 64) g_found++;
+    if ((uintptr_t)frames[i] == (uintptr_t)raiser_return) g_found++;
   }
 }
 
