@@ -120,6 +120,20 @@ void Sample(uint64_t* tsc, int64_t* ns) {
   }
 }
 
+// Counts TSC ticks over at least (span_ns) of CLOCK_MONOTONIC: false if the
+// TSC did not move forward.
+bool Measure(int64_t span_ns, uint64_t* ticks, int64_t* ns) {
+  uint64_t t0, t1;
+  int64_t n0, n1;
+  Sample(&t0, &n0);
+  while (ClockNs(CLOCK_MONOTONIC) - n0 < span_ns) {
+  }
+  Sample(&t1, &n1);
+  *ticks = t1 - t0;
+  *ns = n1 - n0;
+  return t1 > t0;
+}
+
 }  // namespace
 
 hv_clock_calibration CalibrateClock() {
@@ -135,30 +149,24 @@ hv_clock_calibration CalibrateClock() {
   if (cached) {
     // A stale or wrong file costs a correct clock nothing: 100 us against
     // CLOCK_MONOTONIC must agree within 2%.
-    uint64_t t0, t1;
-    int64_t n0, n1;
-    Sample(&t0, &n0);
-    while (ClockNs(CLOCK_MONOTONIC) - n0 < 100000) {
-    }
-    Sample(&t1, &n1);
-    const double measured = static_cast<double>(n1 - n0);
+    uint64_t ticks;
+    int64_t ns;
+    const bool moved = Measure(100000, &ticks, &ns);
+    const double measured = static_cast<double>(ns);
     const double scaled =
-        static_cast<double>((static_cast<unsigned __int128>(t1 - t0) * mult) >> shift);
-    cached = t1 > t0 && scaled > measured * 0.98 && scaled < measured * 1.02;
+        static_cast<double>((static_cast<unsigned __int128>(ticks) * mult) >> shift);
+    cached = moved && scaled > measured * 0.98 && scaled < measured * 1.02;
   }
   if (!cached) {
     if (!KernelScaling(&mult, &shift)) {
-      // Measured: 10 ms, once per host boot where the file can be kept
-      // (this host's perf page offers no TSC scaling: cap_user_time 0).
-      uint64_t t0, t1;
-      int64_t n0, n1;
-      Sample(&t0, &n0);
-      while (ClockNs(CLOCK_MONOTONIC) - n0 < 10000000) {
-      }
-      Sample(&t1, &n1);
-      if (t1 <= t0) return c;
+      // Measured: 10 ms, once per host boot where the file can be kept,
+      // where the perf page offers no scaling (cap_user_time 0: on this host
+      // it often reads so right after mmap).
+      uint64_t ticks;
+      int64_t ns;
+      if (!Measure(10000000, &ticks, &ns)) return c;
       shift = 24;
-      mult = static_cast<uint32_t>((static_cast<unsigned __int128>(n1 - n0) << shift) / (t1 - t0));
+      mult = static_cast<uint32_t>((static_cast<unsigned __int128>(ns) << shift) / ticks);
     }
     if (!boot_id.empty()) RememberScaling(boot_id, mult, shift);
   }

@@ -60,13 +60,16 @@ uint32_t Get32(const uint8_t* p) {
   return v;
 }
 
+// stub[nr] of the table at (base).
+uint64_t Stub(uint64_t base, uint64_t nr) { return base + kHead + nr * kStubSize; }
+
 void FillTable(uint64_t base) {
   auto* p = reinterpret_cast<uint8_t*>(base);
   Fill(p, 0xcc, kTableBytes);  // int3
   const uint64_t entry = reinterpret_cast<uint64_t>(&hvrt_trapless_entry);
   Copy(p, &entry, sizeof entry);
   for (uint64_t nr = 0; nr < kStubs; ++nr) {
-    uint8_t* s = p + kHead + nr * kStubSize;
+    auto* s = reinterpret_cast<uint8_t*>(Stub(base, nr));
     s[0] = 0xb8;
     Put32(s + 1, static_cast<uint32_t>(nr));
     s[5] = 0xff;
@@ -89,7 +92,7 @@ uint64_t StubFor(uint64_t next_ip, uint64_t nr) {
     g_tables[g_ntables++] = reinterpret_cast<uint64_t>(g_image_table);
   }
   for (int i = 0; i < g_ntables; ++i) {
-    const uint64_t stub = g_tables[i] + kHead + nr * kStubSize;
+    const uint64_t stub = Stub(g_tables[i], nr);
     if (InReach(next_ip, stub)) return stub;
   }
   if (g_ntables == kMaxTables || g_misses >= kMaxMisses) return 0;
@@ -102,25 +105,23 @@ uint64_t StubFor(uint64_t next_ip, uint64_t nr) {
     return 0;
   }
   const uint64_t base = static_cast<uint64_t>(at);
-  if (!InReach(next_ip, base + kHead + nr * kStubSize)) {
+  if (!InReach(next_ip, Stub(base, nr))) {
     mm::Munmap(base, kTableBytes);
     g_misses++;
     return 0;
   }
   FillTable(base);
   g_tables[g_ntables++] = base;
-  return base + kHead + nr * kStubSize;
+  return Stub(base, nr);
 }
 
-// Whether [lo, hi) is the app's private code: above the runtime image, and
-// in no mapping another process or a file shares.
+// Whether [lo, hi) (a mov: at most two pages) is the app's private code:
+// above the runtime image, and in no mapping another process or a file
+// shares.
 bool Private(uint64_t lo, uint64_t hi) {
   const hv_mem_region& rt = boot::Info().runtime;
   if (lo < rt.start + rt.size) return false;
-  for (uint64_t a = lo; a < hi; a += 4096) {
-    if (mm::shared_anon::Contains(a)) return false;
-  }
-  if (mm::shared_anon::Contains(hi - 1)) return false;
+  if (mm::shared_anon::Contains(lo) || mm::shared_anon::Contains(hi - 1)) return false;
   uint64_t s = 0, e = 0;
   return !shared_maps::FirstCovered(lo, hi, &s, &e);
 }

@@ -202,17 +202,19 @@ int64_t StreamIo(const Inode& n, bool write, uint64_t buf, uint64_t len, bool no
   if (n.pipe_head == 0) return -abi::kEBADF;
   if (len == 0) return 0;  // Linux's pipes answer 0 before they look at anything
   const uint32_t handle = static_cast<uint32_t>(n.pipe_head - 1);
-  const uint64_t call = write ? HV_CALL_FILE_WRITE : HV_CALL_FILE_READ;
-  if (!nonblock && !signals::AnyHandler()) {
-    // No handler could interrupt it: one transfer that waits in hvrun, one
-    // crossing instead of a try, a wait and a try again.
+  // One transfer of [at, at + count) at the stream's position.
+  auto transfer = [&](uint64_t at, uint64_t count, uint32_t flags) {
     hv_file_io io = {};
     io.handle = handle;
-    io.data = buf;
-    io.len = len;
+    io.flags = flags;
+    io.data = at;
+    io.len = count;
     io.offset = -1;
-    return sched::HostCall(call, &io);
-  }
+    return sched::HostCall(write ? HV_CALL_FILE_WRITE : HV_CALL_FILE_READ, &io);
+  };
+  // No handler could interrupt it: one transfer that waits in hvrun, one
+  // crossing instead of a try, a wait and a try again.
+  if (!nonblock && !signals::AnyHandler()) return transfer(buf, len, 0);
   // Each try never waits in hvrun; where the stream is not ready, the
   // thread waits for it with host_ready (in slices, between which it looks
   // for signals), so that a handler interrupts a blocked read or write as
@@ -221,13 +223,7 @@ int64_t StreamIo(const Inode& n, bool write, uint64_t buf, uint64_t len, bool no
   // to run (its bytes would be gone).
   uint64_t done = 0;
   for (;;) {
-    hv_file_io io = {};
-    io.handle = handle;
-    io.flags = HV_IO_NOWAIT;
-    io.data = buf + done;
-    io.len = len - done;
-    io.offset = -1;
-    const int64_t r = sched::HostCall(call, &io);
+    const int64_t r = transfer(buf + done, len - done, HV_IO_NOWAIT);
     if (r != -abi::kEAGAIN || nonblock) {
       if (r < 0) return done > 0 ? static_cast<int64_t>(done) : r;
       done += static_cast<uint64_t>(r);

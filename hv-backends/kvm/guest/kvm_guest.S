@@ -85,20 +85,7 @@ hv_kvm_syscall_sysret:
  * marked HV_FRAME_FULL (rt_sigreturn) goes back through hv_kvm_resume_full.
  */
 hv_kvm_syscall_trampoline:
-  pushq %rbp
-  movq %rsp, %rbp                     /* rbp = app rsp - 144 */
-  andq $-16, %rsp
-  subq $FRAME_SIZE, %rsp
-  movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
-  movq $0, 136(%rsp)                  /* flags */
-  STORE_FRAME_REGS
-  movq 8(%rbp), %rax                  /* return rip */
-  movq %rax, 56(%rsp)
-  leaq 144(%rbp), %rax                /* the app's rsp */
-  movq %rax, 64(%rsp)
-  movq %r11, 72(%rsp)
-  movq 0(%rbp), %rax                  /* the app's rbp, pushed on entry */
-  movq %rax, 88(%rsp)
+  BUILD_SYSCALL_FRAME
   movq $-38, %rax                     /* -ENOSYS until the runtime registers */
   movq KVM_DATA_SYSCALL_ENTRY, %rcx
   testq %rcx, %rcx
@@ -109,13 +96,7 @@ hv_kvm_syscall_trampoline:
 1:
   testq $HV_FRAME_FULL, 136(%rsp)
   jnz hv_kvm_resume_full
-  LOAD_FRAME_REGS
-  movq 56(%rsp), %rcx                 /* rcx = rip, as after a real syscall */
-  movq 72(%rsp), %r11                 /* r11 = rflags, likewise */
-  pushq %r11
-  popfq
-  movq 64(%rsp), %rsp                 /* the app's stack, or a signal frame on it */
-  jmp *%rcx
+  RETURN_AS_SYSRET
 
 /*
  * CPL3, rsp = a frame: loads every register from it (rax from the caller's
@@ -123,15 +104,7 @@ hv_kvm_syscall_trampoline:
  * word, so that no register is left over to hold the target.
  */
 hv_kvm_resume_full:
-  movq 56(%rsp), %rcx
-  movq %rcx, KVM_DATA_RESUME_RIP
-  LOAD_FRAME_REGS
-  movq 144(%rsp), %rcx
-  movq 152(%rsp), %r11
-  pushq 72(%rsp)                      /* rflags (the address is taken before the push) */
-  popfq
-  movq 64(%rsp), %rsp
-  jmp *KVM_DATA_RESUME_RIP
+  RETURN_FULL KVM_DATA_RESUME_RIP
 
 /*
  * CPL3, on the runtime's fault stack, entered from hv_kvm_exception_common

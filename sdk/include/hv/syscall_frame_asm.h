@@ -51,6 +51,58 @@
   movq 120(%rsp), %r15
 .endm
 
+/* A trampoline's way in, at CPL3, for a syscall that left [rsp] = the
+ * return rip with the app's rsp at rsp + 136 (past the red zone) and
+ * r11 = the app's rflags: pushes rbp (rbp = app rsp - 144) and builds the
+ * frame at the new, 16-aligned (%rsp), fpstate 0 (live in the CPU), flags
+ * 0. Clobbers rax. */
+.macro BUILD_SYSCALL_FRAME
+  pushq %rbp
+  movq %rsp, %rbp
+  andq $-16, %rsp
+  subq $FRAME_SIZE, %rsp
+  movq $0, 128(%rsp)                  /* fpstate: live in the CPU */
+  movq $0, 136(%rsp)                  /* flags */
+  STORE_FRAME_REGS
+  movq 8(%rbp), %rax                  /* return rip */
+  movq %rax, 56(%rsp)
+  leaq 144(%rbp), %rax                /* the app's rsp */
+  movq %rax, 64(%rsp)
+  movq %r11, 72(%rsp)                 /* rflags */
+  movq 0(%rbp), %rax                  /* the app's rbp, pushed above */
+  movq %rax, 88(%rsp)
+.endm
+
+/* The way back from the frame at (%rsp) as sysret would: rax as the caller
+ * left it (the result), rcx = rip, r11 = rflags, every other register as
+ * the frame holds it (as it came, or as the runtime set it to enter a
+ * signal handler or return from one). */
+.macro RETURN_AS_SYSRET
+  LOAD_FRAME_REGS
+  movq 56(%rsp), %rcx                 /* rcx = rip, as after a real syscall */
+  movq 72(%rsp), %r11                 /* r11 = rflags, likewise */
+  pushq %r11
+  popfq
+  movq 64(%rsp), %rsp                 /* the app's stack, or a signal frame on it */
+  jmp *%rcx
+.endm
+
+/* The way back from an HV_FRAME_FULL frame at (%rsp): every register from
+ * it (rax from the caller's rax; rcx and r11 from the frame), jumping to its
+ * rip through the memory word (resume_rip), as no register is left over to
+ * hold the target. */
+.macro RETURN_FULL resume_rip
+  movq 56(%rsp), %rcx
+  movq %rcx, \resume_rip
+  LOAD_FRAME_REGS
+  movq 144(%rsp), %rcx
+  movq 152(%rsp), %r11
+  pushq 72(%rsp)                      /* rflags (the address is taken before the push) */
+  popfq
+  movq 64(%rsp), %rsp
+  jmp *\resume_rip
+.endm
+
 #endif /* __ASSEMBLER__ */
 
 #endif /* HV_SYSCALL_FRAME_ASM_H_ */
